@@ -1,0 +1,2 @@
+"""swtalent: social-work talent subsidies, allowances and awards."""
+__version__ = "0.1.0"

@@ -1,0 +1,19 @@
+"""The library's front door: one call per command, so the CLI only parses and renders."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .engine import Computation, compute
+from .periods import Period
+from .policy import Policy, load_policy
+from .roster import load_roster
+
+
+def run_compute(roster: str | Path, policy: str | Path | Policy, period: Period | str, *,
+                sheet: str | None = None, column_map: dict[str, str] | None = None,
+                lang: str = "zh") -> Computation:
+    """Load the policy and roster, check every row, and compute every rule for the period."""
+    pol = policy if isinstance(policy, Policy) else load_policy(policy, lang)
+    per = period if isinstance(period, Period) else Period.parse(period)
+    ros = load_roster(roster, pol, sheet=sheet, column_map=column_map)
+    return compute(pol, ros, per)

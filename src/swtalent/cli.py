@@ -1,0 +1,157 @@
+"""The command line: parse options, call the library, render, map to exit codes.
+
+Exit codes: 0 done (row problems are reported, not fatal), 1 the policy or the file cannot
+be used, 2 usage, 3 internal error. A traceback is shown only with --debug.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .api import run_compute
+from .errors import SwtalentError, UsageError
+from .periods import Period
+from .reports.files import check_outputs, write_output
+from .reports.labels import labels
+from .reports.summary import summary
+from .fields import FIELDS, header_key
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"swtalent {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    """Compute payments from a policy file and a roster."""
+
+
+def parse_map(items: list[str]) -> dict[str, str]:
+    """--map 证件号=身份证号 -> {'证件号': 'person_id'}; the right side is a field key or a known header."""
+    known = {header_key(a): key for key, spec in FIELDS.items() for a in (key, spec.zh, *spec.aliases)}
+    out = {}
+    for item in items:
+        header, sep, target = item.partition("=")
+        key = known.get(header_key(target)) if sep else None
+        if not header.strip() or key is None:
+            fields = ", ".join(FIELDS)
+            raise UsageError(f"无法理解 --map「{item}」：写作 原列名=字段，字段为 {fields} 或其中文列名",
+                             f"cannot understand --map '{item}': write HEADER=FIELD, FIELD one of {fields}")
+        out[header.strip()] = key
+    return out
+
+
+@app.command()
+def compute(
+    roster: Path = typer.Argument(..., help="花名册 roster workbook (.xlsx, .xlsm, .xls, .ods)"),
+    policy: Path = typer.Option(..., "--policy", "-p", help="政策文件 policy YAML"),
+    period: str = typer.Option(..., "--period", help="2023, 2023-05 or 2023-01..2023-06"),
+    out: list[Path] = typer.Option([], "--out", "-o", help="output file: .xlsx workbook, .csv or .json detail; repeatable"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: the first sheet)"),
+    column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
+    as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
+    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+) -> None:
+    """计算补贴 / Compute one-off subsidies and monthly allowances for a period."""
+    lg = lang.value
+    err = Console(stderr=True)
+    try:
+        per = Period.parse(period)
+        check_outputs(out, [roster, policy])
+        comp = run_compute(roster, policy, per, sheet=sheet, column_map=parse_map(column_map), lang=lg)
+        for path in out:
+            write_output(comp, path, lg, policy_file=str(policy))
+        result = summary(comp, lg)
+        if as_json:
+            result["outputs"] = [str(p) for p in out]
+            typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        else:
+            _render(Console(), result, lg, out)
+    except SwtalentError as exc:
+        _fail(err, exc, lg, as_json)
+        raise typer.Exit(1)
+    except UsageError as exc:
+        err.print(f"[red]{'用法错误' if lg == 'zh' else 'usage error'}:[/] {exc.text(lg)}", highlight=False)
+        raise typer.Exit(2)
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence, mapped to exit 3
+        if debug:
+            traceback.print_exc()
+        msg = ("内部错误：{}。请用 --debug 重新运行并把输出报告给维护者" if lg == "zh"
+               else "internal error: {}. Run again with --debug and report the output")
+        err.print(msg.format(exc), highlight=False, markup=False)
+        raise typer.Exit(3)
+
+
+def _fail(err: Console, exc: SwtalentError, lang: str, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"ok": False, "problems": [i.as_dict(lang) for i in exc.issues]},
+                              ensure_ascii=False, indent=1))
+    head = "无法使用输入文件：" if lang == "zh" else "the input cannot be used:"
+    err.print(f"[red]{head}[/]", highlight=False)
+    for issue in exc.issues:
+        err.print("  " + issue.render(lang), highlight=False, markup=False)
+
+
+def _render(console: Console, s: dict, lang: str, outs: list[Path]) -> None:
+    L = labels(lang)
+    console.print(f"[bold]{L['title'].format(city=s['city'], period=s['period'])}[/]", highlight=False)
+    counts = Table(show_header=False, box=None)
+    for key in ("rows_in", "rows_paid", "rows_ineligible", "rows_with_errors"):
+        counts.add_row(L[key], str(s[key]))
+    console.print(counts)
+    table = Table(title=L["by_rule"])
+    for h in (L["rule"], L["kind"], L["persons"], L["lines"], L["amount"]):
+        table.add_column(h, justify="right" if h != L["rule"] else "left")
+    for r in s["by_rule"]:
+        table.add_row(r["title"], L[f"kind.{r['kind']}"], str(r["persons"]), str(r["lines"]), r["amount"])
+    table.add_row(f"[bold]{L['total']}[/]", "", "", str(s["lines"]), f"[bold]{s['total']}[/]")
+    console.print(table)
+    console.print(f"{L['total_capital']}: {s['total_capital']}", highlight=False)
+    problems = s["problems"]
+    if problems:
+        shown = problems[:20]
+        ptable = Table(title=f"{L['sheet.problems']} ({s['errors']} {L['error']}, {s['warnings']} {L['warning']})")
+        for h in (L["severity"], L["row"], L["column"], L["value"], L["message"]):
+            ptable.add_column(h)
+        for p in shown:
+            ptable.add_row(L[p["severity"]], str(p["row"]), p["column"], p["value"], p["message"])
+        console.print(ptable)
+        if len(problems) > len(shown):
+            more = len(problems) - len(shown)
+            console.print(f"… 另有 {more} 条，见输出工作簿" if lang == "zh" else f"… {more} more, see the workbook")
+    for path in outs:
+        console.print(("已写入 " if lang == "zh" else "written: ") + str(path), highlight=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""The rule engine: pure functions from (policy, roster columns, period) to payment lines.
+
+No file, clock or database in here: the CLI and reports sit at the edges.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..periods import Period
+from ..policy import Policy
+from ..roster import Roster
+from . import monthly, one_off
+from .outcome import RuleOutcome
+
+_EVALUATORS = {"one_off": one_off.evaluate, "monthly": monthly.evaluate}
+
+PAID, INELIGIBLE, ERROR = "paid", "ineligible", "error"
+
+# Payment line columns, in output order. One line per person, rule and level: a person paid at
+# two levels in one period (an upgrade) gets two lines, each months x rate.
+LINE_COLUMNS = ["pos", "row", "person_id", "name", "district", "unit", "bank_account", "rule_id", "kind",
+                "level", "months", "first_month", "last_month", "contiguous", "rate_fen", "amount_fen"]
+
+
+@dataclass
+class Computation:
+    policy: Policy
+    roster: Roster
+    period: Period
+    outcomes: list[RuleOutcome]
+    lines: pd.DataFrame  # LINE_COLUMNS, sorted by rule then sheet row
+    status: np.ndarray  # per roster row: paid / ineligible / error
+
+    @property
+    def total_fen(self) -> int:
+        return int(self.lines["amount_fen"].sum())
+
+    def counts(self) -> dict[str, int]:
+        values, counts = np.unique(self.status, return_counts=True)
+        got = dict(zip(values.tolist(), counts.tolist()))
+        return {"rows_in": len(self.status), "rows_paid": got.get(PAID, 0),
+                "rows_ineligible": got.get(INELIGIBLE, 0), "rows_with_errors": got.get(ERROR, 0)}
+
+
+def compute(policy: Policy, roster: Roster, period: Period) -> Computation:
+    frame = roster.frame
+    outcomes = [_EVALUATORS[rule.kind](rule, policy, frame, period) for rule in policy.rules]
+    parts = []
+    for res in outcomes:
+        pos = np.flatnonzero(res.paid)
+        part = frame.iloc[pos][["row", "person_id", "name", "district", "unit", "bank_account", "level"]].copy()
+        part.insert(0, "pos", pos)
+        part["rule_id"] = res.rule.id
+        part["kind"] = res.rule.kind
+        for name in ("months", "first_month", "last_month", "contiguous", "rate_fen", "amount_fen"):
+            part[name] = getattr(res, name)[pos]
+        parts.append(part)
+    lines = pd.concat(parts, ignore_index=True)[LINE_COLUMNS] if parts else pd.DataFrame(columns=LINE_COLUMNS)
+    lines["level"] = pd.Categorical(lines["level"], categories=list(policy.level_keys))
+
+    paid_any = np.zeros(len(frame), dtype=bool)
+    for res in outcomes:
+        paid_any |= res.paid
+    errors = frame["error"].to_numpy()
+    status = np.where(errors, ERROR, np.where(paid_any, PAID, INELIGIBLE))
+    return Computation(policy, roster, period, outcomes, lines, status)

@@ -1,0 +1,84 @@
+"""Monthly post allowances: a rows x months grid of who is paid which month at which rate.
+
+A month is paid to a row when the certificate is held (from the qualifying month or the one
+after, per the policy), the person is in post, the policy is in force and the row meets the
+rule's conditions. A person with several certificates is paid, each month, only on the row of
+the highest level eligible that month; the grid makes that a group-wise max, not a loop.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ..periods import NO_MONTH, Period, month_index, months_of
+from ..policy.model import MonthlyRule, Policy
+from . import outcome as o
+
+_FAR_PAST, _FAR_FUTURE = np.int32(-(2**30)), np.int32(2**30)
+
+
+def rate_grid(rule: MonthlyRule, policy: Policy, period: Period) -> np.ndarray:
+    """levels x months rate in fen: the value in force on the first day of each month."""
+    months = period.months
+    grid = np.zeros((len(policy.level_keys), len(months)), dtype=np.int64)
+    for li, key in enumerate(policy.level_keys):
+        for mi, m in enumerate(months):
+            grid[li, mi] = rule.amount_on(key, date(int(m) // 12, int(m) % 12 + 1, 1))
+    return grid
+
+
+def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Period) -> o.RuleOutcome:
+    n = len(frame)
+    res = o.empty_outcome(rule, n)
+    usable = ~frame["error"].to_numpy()
+    failed = o.evaluate_conditions(rule.conditions, frame)
+    levels = frame["level"].cat.codes.to_numpy().astype(np.int16)
+
+    q_month = months_of(frame["qualified_on"])
+    start = q_month + 1 if rule.first_month == "after_qualifying" else q_month
+    hire = months_of(frame["hired_on"])
+    hire = np.where(hire == NO_MONTH, _FAR_PAST, hire)  # blank_hire_date: in_post
+    left = months_of(frame["left_on"])
+    left = np.where(left == NO_MONTH, _FAR_FUTURE, left if rule.leaving_month == "paid" else left - 1)
+    in_force = month_index(policy.in_force_from)
+    lo = np.maximum.reduce([start, hire, np.full(n, max(in_force, period.first), dtype=np.int32)])
+    hi = np.minimum(left, period.last)
+
+    candidate = usable & (failed < 0) & (levels >= 0)
+    months = period.months
+    held = candidate[:, None] & (months[None, :] >= lo[:, None]) & (months[None, :] <= hi[:, None])
+    rates = rate_grid(rule, policy, period)
+    row_rates = rates[np.maximum(levels, 0)]  # rows x months
+    held &= row_rates > 0
+
+    # Highest level held each month, per person, then only that row is paid for the month.
+    rank = np.where(held, levels[:, None], -1).astype(np.int16)
+    person = pd.factorize(frame["person_id"])[0]
+    best = pd.DataFrame(rank).groupby(person).transform("max").to_numpy()
+    won = held & (rank == best)
+
+    count = won.sum(axis=1).astype(np.int32)
+    res.amount_fen = (won * row_rates).sum(axis=1).astype(np.int64)
+    res.months = count
+    any_won = count > 0
+    idx = np.arange(len(months))
+    first = np.where(won, idx[None, :], len(months)).min(axis=1)
+    last = np.where(won, idx[None, :], -1).max(axis=1)
+    res.first_month = np.where(any_won, months[np.minimum(first, len(months) - 1)], 0).astype(np.int32)
+    res.last_month = np.where(any_won, months[np.maximum(last, 0)], 0).astype(np.int32)
+    res.contiguous = ~any_won | (last - first + 1 == count)
+    paid_rates = np.where(won, row_rates, -1)
+    low = np.where(won, row_rates, np.iinfo(np.int64).max).min(axis=1)
+    res.rate_fen = np.where(any_won & (low == paid_rates.max(axis=1)), low, -1)
+
+    latest_start = np.maximum(in_force, period.first)
+    res.reason = np.select(
+        [~usable, failed >= 0, any_won, in_force > period.last, start > period.last,
+         left < latest_start, hire > period.last, ~held.any(axis=1)],
+        [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.MONTHLY_NOT_IN_FORCE, o.MONTHLY_QUALIFIED_LATE,
+         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_NO_OVERLAP],
+        default=o.MONTHLY_SUPERSEDED).astype(object)
+    res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
+    return res

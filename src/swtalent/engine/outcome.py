@@ -1,0 +1,74 @@
+"""What a rule decides for every roster row, as columns."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..policy.model import Condition, RuleBase
+
+# Reason codes (rendered into Chinese or English by reports.reasons).
+PAID = ""
+NOT_EVALUATED = "error"  # the row has a data problem; no rule looks at it
+CONDITION = "condition"  # a condition of the rule is not met; see failed_condition
+ONE_OFF_BEFORE_FROM = "one_off.before_from"
+ONE_OFF_EARLIER_PERIOD = "one_off.earlier_period"
+ONE_OFF_LATER_PERIOD = "one_off.later_period"
+ZERO_AMOUNT = "zero_amount"
+MONTHLY_NOT_IN_FORCE = "monthly.not_in_force"
+MONTHLY_QUALIFIED_LATE = "monthly.qualified_late"
+MONTHLY_LEFT = "monthly.left"
+MONTHLY_HIRED_LATE = "monthly.hired_late"
+MONTHLY_NO_OVERLAP = "monthly.no_overlap"
+MONTHLY_SUPERSEDED = "monthly.superseded"
+
+
+@dataclass
+class RuleOutcome:
+    """One rule over all rows. Arrays are aligned with the roster frame."""
+
+    rule: RuleBase
+    amount_fen: np.ndarray  # int64, 0 where not paid
+    months: np.ndarray  # int32 months paid; 0 for one-off rules
+    first_month: np.ndarray  # int32 month index of the first month paid (one-off: the qualifying month)
+    last_month: np.ndarray
+    rate_fen: np.ndarray  # int64 monthly rate when one rate applied to every month paid, else -1
+    contiguous: np.ndarray  # bool, months paid form one run
+    reason: np.ndarray  # object, PAID where paid
+    failed_condition: np.ndarray  # int16 index of the first failed condition, -1 if none
+
+    @property
+    def paid(self) -> np.ndarray:
+        return self.amount_fen > 0
+
+
+def evaluate_conditions(conditions: tuple[Condition, ...], frame: pd.DataFrame) -> np.ndarray:
+    """Index of the first condition each row fails, -1 when all hold (blank values never hold)."""
+    failed = np.full(len(frame), -1, dtype=np.int16)
+    for i, cond in enumerate(conditions):
+        values = frame[cond.field].astype(str)
+        if cond.op == "in":
+            ok = values.isin(cond.values).to_numpy()
+        elif cond.op == "not_in":
+            ok = (~values.isin(cond.values) & (values != "")).to_numpy()
+        else:  # contains_any
+            ok = np.zeros(len(frame), dtype=bool)
+            for needle in cond.values:
+                ok |= values.str.contains(needle, regex=False).to_numpy(dtype=bool)
+        failed = np.where((failed < 0) & ~ok, i, failed).astype(np.int16)
+    return failed
+
+
+def empty_outcome(rule: RuleBase, n: int) -> RuleOutcome:
+    return RuleOutcome(
+        rule=rule,
+        amount_fen=np.zeros(n, dtype=np.int64),
+        months=np.zeros(n, dtype=np.int32),
+        first_month=np.zeros(n, dtype=np.int32),
+        last_month=np.zeros(n, dtype=np.int32),
+        rate_fen=np.full(n, -1, dtype=np.int64),
+        contiguous=np.ones(n, dtype=bool),
+        reason=np.full(n, NOT_EVALUATED, dtype=object),
+        failed_condition=np.full(n, -1, dtype=np.int16),
+    )

@@ -1,0 +1,248 @@
+"""Problems as data: a stable code, a location the clerk can find, a message and a hint.
+
+Every code lives in CATALOGUE with its Chinese and English text; a test checks that
+docs/problems.md documents each of them. Messages are templates filled from `params`
+when rendered, so one Issue can be shown in either language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Lang = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    severity: Severity
+    zh: str
+    en: str
+    hint_zh: str = ""
+    hint_en: str = ""
+
+
+CATALOGUE: dict[str, Entry] = {
+    # --- roster file -------------------------------------------------------
+    "file.not-found": Entry(
+        "error", "找不到文件", "file not found",
+        "检查路径是否正确", "check the path"),
+    "file.unreadable": Entry(
+        "error", "无法读取文件：{detail}", "cannot read the file: {detail}",
+        "用 Excel 打开后另存为 .xlsx 再试", "open it in Excel and save it as .xlsx"),
+    "file.format": Entry(
+        "error", "不支持的文件格式「{suffix}」", "unsupported file format '{suffix}'",
+        "请提供 .xlsx、.xlsm、.xls 或 .ods 文件", "give a .xlsx, .xlsm, .xls or .ods file"),
+    "file.sheet-not-found": Entry(
+        "error", "工作表「{sheet}」不存在（现有：{sheets}）", "sheet '{sheet}' does not exist (present: {sheets})",
+        "用 --sheet 指定正确的工作表名", "name an existing sheet with --sheet"),
+    "roster.header-not-found": Entry(
+        "error", "在前 {scanned} 行中找不到表头行（需要包含「身份证号」等列名）",
+        "no header row in the first {scanned} rows (one with 身份证号 and similar column names)",
+        "确认表头使用常见列名，或用 --map 原列名=字段 指定",
+        "use the usual column names, or map yours with --map HEADER=FIELD"),
+    "roster.column-missing": Entry(
+        "error", "缺少必需的列「{column}」（可用列名：{aliases}）",
+        "required column '{column}' is missing (accepted names: {aliases})",
+        "添加该列，或用 --map 原列名={column} 指定对应列",
+        "add the column, or map an existing one with --map HEADER={column}"),
+    "roster.column-twice": Entry(
+        "error", "「{first}」和「{second}」两列都对应「{column}」",
+        "columns '{first}' and '{second}' both mean '{column}'",
+        "删除或改名其中一列", "delete or rename one of them"),
+    "roster.no-rows": Entry(
+        "error", "表头以下没有数据行", "there are no data rows below the header",
+        "确认选择了正确的工作表", "check that the right sheet is chosen"),
+    # --- roster rows ---------------------------------------------------------
+    "roster.id-missing": Entry(
+        "error", "身份证号为空", "the ID number is blank",
+        "填写 18 位身份证号", "fill in the 18-character ID number"),
+    "roster.id-number": Entry(
+        "error", "身份证号以数字格式保存，Excel 已丢失末尾数位（{value}）",
+        "the ID number is stored as a number; Excel has already lost its last digits ({value})",
+        "将该列设置为文本格式后重新录入身份证号，不要猜测缺失的数位",
+        "format the column as text and type the ID again; never guess the lost digits"),
+    "roster.id-length": Entry(
+        "error", "身份证号应为 18 位，实际 {length} 位", "the ID number has {length} characters, not 18",
+        "核对是否漏位、多位或使用了 15 位旧号码", "check for missing or extra characters, or an old 15-digit number"),
+    "roster.id-format": Entry(
+        "error", "身份证号只能由 17 位数字和 1 位校验码（0-9 或 X）组成",
+        "the ID number must be 17 digits and a check character (0-9 or X)",
+        "删除空格、字母 O 等非法字符", "remove spaces, the letter O and other stray characters"),
+    "roster.id-checksum": Entry(
+        "error", "身份证号校验码错误（按 GB 11643 应为 {expected}）",
+        "the ID number fails the GB 11643 checksum (the check character should be {expected})",
+        "对照身份证原件逐位核对，通常是某一位录入错误",
+        "compare it digit by digit with the ID card; usually one digit is mistyped"),
+    "roster.id-birth-date": Entry(
+        "error", "身份证号中的出生日期「{birth}」不是有效日期",
+        "the birth date '{birth}' inside the ID number is not a real date",
+        "核对第 7 至 14 位", "check characters 7 to 14"),
+    "roster.id-region-unknown": Entry(
+        "warning", "身份证号前 6 位「{region}」不是已知的行政区划代码（不影响发放）",
+        "the first six digits '{region}' are not a known region code (payment is not withheld)",
+        "核对前 6 位；如确认无误可忽略", "check the first six digits; ignore if they are right"),
+    "roster.name-missing": Entry(
+        "error", "姓名为空", "the name is blank", "填写姓名", "fill in the name"),
+    "roster.level-missing": Entry(
+        "error", "证书等级为空", "the certificate level is blank",
+        "填写 {levels} 之一", "fill in one of {levels}"),
+    "roster.level-unknown": Entry(
+        "error", "证书等级「{value}」不是本政策的等级，不予发放",
+        "certificate level '{value}' is not a level of this policy and pays nothing",
+        "应为 {levels} 之一", "use one of {levels}"),
+    "roster.date-missing": Entry(
+        "error", "{column}为空", "{column} is blank",
+        "填写日期，如 2023-02-08", "fill in a date such as 2023-02-08"),
+    "roster.date-invalid": Entry(
+        "error", "无法识别的日期「{value}」", "'{value}' is not a date",
+        "写作 2023-02-08、2023/2/8、2023.02.08、2023年2月8日 或 2023年2月",
+        "write 2023-02-08, 2023/2/8, 2023.02.08, 2023年2月8日 or 2023年2月"),
+    "roster.leave-before-hire": Entry(
+        "error", "离职日期 {left} 早于入职日期 {hired}", "leaving date {left} is before hire date {hired}",
+        "核对入职、离职日期", "check the hire and leaving dates"),
+    "roster.value-missing": Entry(
+        "warning", "{column}为空，依赖该列的条件按不符合处理", "{column} is blank; conditions on it are not met",
+        "补填后重新计算", "fill it in and compute again"),
+    "roster.duplicate": Entry(
+        "error", "与第 {first_row} 行重复（同一身份证号、同一证书等级），本行不予发放",
+        "duplicates row {first_row} (same ID number and level); this row pays nothing",
+        "删除重复行；同一人不同等级的证书请分行填写不同等级",
+        "delete the duplicate; a person's certificates at other levels go on rows with their own level"),
+    "roster.number-as-text-lost": Entry(
+        "warning", "{column}以数字格式保存，超过 15 位的数位可能已丢失（{value}）",
+        "{column} is stored as a number; digits past the 15th may be lost ({value})",
+        "将该列设置为文本格式后重新录入", "format the column as text and type it again"),
+    # --- policy file ---------------------------------------------------------
+    "policy.not-found": Entry(
+        "error", "找不到政策文件", "policy file not found", "检查 --policy 路径", "check the --policy path"),
+    "policy.yaml-syntax": Entry(
+        "error", "YAML 语法错误：{detail}", "YAML syntax error: {detail}",
+        "检查缩进、冒号和引号", "check indentation, colons and quotes"),
+    "policy.duplicate-key": Entry(
+        "error", "键「{key}」重复出现（首次在第 {first_line} 行）",
+        "key '{key}' appears twice (first on line {first_line})",
+        "删除其中一个", "remove one of them"),
+    "policy.unknown-key": Entry(
+        "error", "未知的键「{key}」{suggestion}", "unknown key '{key}'{suggestion}",
+        "删除或更正该键；可用的键：{allowed}", "remove or correct it; allowed keys: {allowed}"),
+    "policy.missing-key": Entry(
+        "error", "缺少必填的键「{key}」", "required key '{key}' is missing",
+        "补上该键", "add it"),
+    "policy.invalid-value": Entry(
+        "error", "取值无效：{detail}", "invalid value: {detail}",
+        "{hint}", "{hint}"),
+    "policy.unknown-level": Entry(
+        "error", "等级「{level}」未在 levels 中声明", "level '{level}' is not declared under levels",
+        "在 levels 中声明，或改为 {levels} 之一", "declare it under levels, or use one of {levels}"),
+    "policy.level-without-amount": Entry(
+        "error", "等级「{level}」没有金额", "level '{level}' has no amount",
+        "在 amounts 下为每个等级给出金额（不发放写 0）", "give every level an amount under amounts (0 if none)"),
+    "policy.duplicate-rule": Entry(
+        "error", "规则编号「{rule}」重复", "rule id '{rule}' is used twice",
+        "每条规则使用不同的 id", "give each rule its own id"),
+    "policy.dates-out-of-order": Entry(
+        "error", "日期值应按 from 从早到晚排列且不重复", "dated values must be in increasing order of 'from', without repeats",
+        "按日期排序", "sort them by date"),
+    "policy.before-in-force": Entry(
+        "error", "金额生效日期 {date} 早于政策施行日期 {in_force}", "value dated {date} is before the policy is in force ({in_force})",
+        "改为不早于 in_force_from 的日期", "use a date on or after in_force_from"),
+    "policy.alias-twice": Entry(
+        "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
+        "每个名称只能对应一个等级", "a name may belong to one level only"),
+}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is, as the person fixing it would look for it."""
+
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None  # the row number Excel shows
+    column: str = ""  # the header as written in the file
+    line: int | None = None  # policy files: 1-based line and column
+    col: int | None = None
+    path: str = ""  # policy files: the key path, e.g. rules[1].amounts.senior
+
+    def render(self, lang: Lang = "zh") -> str:
+        if self.line is not None:
+            head = f"{self.file}:{self.line}:{self.col}"
+            return f"{head} {self.path}".strip()
+        parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(f"工作表「{self.sheet}」" if lang == "zh" else f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行" if lang == "zh" else f"row {self.row}")
+        if self.column:
+            parts.append(f"「{self.column}」列" if lang == "zh" else f"column '{self.column}'")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    location: Location = field(default_factory=Location)
+    value: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def make(cls, code: str, location: Location | None = None, value: object = "", **params: object) -> Issue:
+        if code not in CATALOGUE:
+            raise KeyError(f"undocumented problem code {code}")
+        return cls(code, location or Location(), "" if value is None else str(value),
+                   tuple((k, str(v)) for k, v in params.items()))
+
+    @property
+    def severity(self) -> Severity:
+        return CATALOGUE[self.code].severity
+
+    def _fill(self, template: str) -> str:
+        values = {"value": self.value, **dict(self.params)}
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError):  # a template must never hide the problem itself
+            return template
+
+    def message(self, lang: Lang = "zh") -> str:
+        entry = CATALOGUE[self.code]
+        return self._fill(entry.zh if lang == "zh" else entry.en)
+
+    def hint(self, lang: Lang = "zh") -> str:
+        entry = CATALOGUE[self.code]
+        return self._fill(entry.hint_zh if lang == "zh" else entry.hint_en)
+
+    def render(self, lang: Lang = "zh") -> str:
+        where = self.location.render(lang)
+        text = f"{where}: {self.message(lang)}" if where else self.message(lang)
+        hint = self.hint(lang)
+        return f"{text} — {hint}" if hint else text
+
+    def as_dict(self, lang: Lang = "zh") -> dict:
+        loc = self.location
+        out = {"code": self.code, "severity": self.severity, "file": loc.file}
+        if loc.line is not None:
+            out.update(line=loc.line, column=loc.col, path=loc.path)
+        else:
+            out.update(sheet=loc.sheet, row=loc.row, column=loc.column, value=self.value)
+        out.update(message=self.message(lang), hint=self.hint(lang))
+        return out
+
+
+class SwtalentError(Exception):
+    """Input that cannot be used at all (exit code 1). Carries every problem found."""
+
+    def __init__(self, issues: list[Issue]):
+        super().__init__("; ".join(i.render("en") for i in issues))
+        self.issues = issues
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit code 2)."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def text(self, lang: Lang = "zh") -> str:
+        return self.zh if lang == "zh" else self.en

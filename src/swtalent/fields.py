@@ -1,0 +1,51 @@
+"""The roster fields swtalent knows, with the header names rosters use for them."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["text", "id", "level", "date", "account"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    zh: str  # the standard Chinese header, used in messages and output sheets
+    en: str
+    kind: Kind
+    aliases: tuple[str, ...]
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
+    FieldSpec("seq", "序号", "No.", "text", ("序号", "编号")),
+    FieldSpec("name", "姓名", "name", "text", ("姓名", "名字")),
+    FieldSpec("person_id", "身份证号", "ID number", "id",
+              ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证")),
+    FieldSpec("category", "人员类别", "category", "text", ("人员类别", "人员类型", "身份类别")),
+    FieldSpec("level", "证书等级", "certificate level", "level",
+              ("证书等级", "证书级别", "资格等级", "职业资格等级")),
+    FieldSpec("qualified_on", "取得证书日期", "qualifying date", "date",
+              ("取得证书日期", "取证日期", "取证时间", "发证日期")),
+    FieldSpec("exam_place", "报考地", "exam place", "text", ("报考地", "报考地点", "报名地")),
+    FieldSpec("hired_on", "入职日期", "hire date", "date", ("入职日期", "入职时间", "上岗时间")),
+    FieldSpec("left_on", "离职日期", "leaving date", "date", ("离职日期", "离职时间")),
+    FieldSpec("district", "区县", "district", "text", ("区县", "县区", "县(市、区)", "所属区县")),
+    FieldSpec("unit", "工作单位", "unit", "text", ("工作单位", "所在单位", "单位")),
+    FieldSpec("bank_account", "银行账号", "bank account", "account", ("银行账号", "银行卡号", "账号")),
+    FieldSpec("cert_no", "证书编号", "certificate number", "account", ("证书编号", "证书号")),
+)}
+
+# Always needed to compute anything; fields named in a policy's conditions are added to these.
+BASE_REQUIRED = ("name", "person_id", "level", "qualified_on")
+# Fields a policy condition may test (text columns with a fixed meaning).
+CONDITION_FIELDS = ("category", "exam_place", "district", "unit")
+
+
+def header_key(text: object) -> str:
+    """A header as compared against aliases: NFKC, no blanks, no required-marker asterisks."""
+    s = unicodedata.normalize("NFKC", str(text))
+    return "".join(ch for ch in s if not ch.isspace()).strip("*＊").replace("（", "(").replace("）", ")")

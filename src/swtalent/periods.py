@@ -1,0 +1,84 @@
+"""Months and periods. A month is an integer index (year * 12 + month - 1) so that whole
+columns of dates become integer columns and month arithmetic is plain subtraction."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .errors import UsageError
+
+NO_MONTH = np.iinfo(np.int32).min  # marks a blank date in a month column; never compared as a month
+
+
+def month_index(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def month_label(m: int) -> str:
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def months_of(dates: pd.Series) -> np.ndarray:
+    """datetime64 column to month indices; NaT becomes NO_MONTH."""
+    d = pd.to_datetime(dates)
+    out = (d.dt.year * 12 + d.dt.month - 1).to_numpy(dtype="float64", na_value=np.nan)
+    return np.where(np.isnan(out), NO_MONTH, out).astype(np.int32)
+
+
+_MONTH = r"(\d{4})-(\d{1,2})"
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of months, e.g. 2023 = 2023-01..2023-12."""
+
+    first: int
+    last: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        t = text.strip()
+        if re.fullmatch(r"\d{4}", t):
+            y = int(t)
+            return cls(y * 12, y * 12 + 11)
+        m = re.fullmatch(_MONTH, t)
+        if m:
+            return cls._range(text, m.groups(), m.groups())
+        m = re.fullmatch(_MONTH + r"\s*\.\.\s*" + _MONTH, t)
+        if m:
+            return cls._range(text, m.groups()[:2], m.groups()[2:])
+        raise UsageError(
+            f"无法识别的期间「{text}」：写作 2023、2023-05 或 2023-01..2023-06",
+            f"cannot read the period '{text}': write 2023, 2023-05 or 2023-01..2023-06")
+
+    @classmethod
+    def _range(cls, text: str, a: tuple, b: tuple) -> Period:
+        ya, ma, yb, mb = int(a[0]), int(a[1]), int(b[0]), int(b[1])
+        if not (1 <= ma <= 12 and 1 <= mb <= 12):
+            raise UsageError(f"期间「{text}」中的月份应为 1 至 12", f"months in the period '{text}' must be 1 to 12")
+        first, last = ya * 12 + ma - 1, yb * 12 + mb - 1
+        if last < first:
+            raise UsageError(f"期间「{text}」的结束月早于开始月", f"the period '{text}' ends before it starts")
+        return cls(first, last)
+
+    @property
+    def months(self) -> np.ndarray:
+        return np.arange(self.first, self.last + 1, dtype=np.int32)
+
+    @property
+    def start_date(self) -> date:
+        return date(self.first // 12, self.first % 12 + 1, 1)
+
+    def label(self) -> str:
+        if self.first % 12 == 0 and self.last == self.first + 11:
+            return f"{self.first // 12}"
+        if self.first == self.last:
+            return month_label(self.first)
+        return f"{month_label(self.first)}..{month_label(self.last)}"
+
+    def __str__(self) -> str:
+        return self.label()

@@ -1,0 +1,168 @@
+"""Load a policy file: YAML with positions, the typed model, then the checks of meaning.
+
+All problems are collected and raised together, each with file:line:column and key path.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Issue, SwtalentError
+from ..fields import header_key
+from .model import Condition, DatedAmount, LevelDef, MonthlyRule, OneOffRule, Policy, RuleBase
+from .yamlsource import Source, load_source
+
+_RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule}
+
+# pydantic error types in the words of a person writing a policy (zh, en).
+_TYPE_TEXT = {
+    "date_parsing": ("应为日期，写作 2022-01-01", "expected a date such as 2022-01-01"),
+    "date_from_datetime_parsing": ("应为日期，写作 2022-01-01", "expected a date such as 2022-01-01"),
+    "date_from_datetime_inexact": ("应为日期，不带时间", "expected a date without a time"),
+    "date_type": ("应为日期，写作 2022-01-01", "expected a date such as 2022-01-01"),
+    "decimal_parsing": ("应为金额数字，如 1000 或 1000.50", "expected an amount such as 1000 or 1000.50"),
+    "decimal_type": ("应为金额数字，如 1000 或 1000.50", "expected an amount such as 1000 or 1000.50"),
+    "decimal_max_places": ("金额最多两位小数（精确到分）", "amounts have at most two decimals (fen)"),
+    "greater_than_equal": ("金额不能为负数", "amounts cannot be negative"),
+    "string_type": ("应为文本", "expected text"),
+    "string_pattern_mismatch": ("只能使用小写字母、数字、连字符和下划线，并以字母开头",
+                                "use lower-case letters, digits, - and _, starting with a letter"),
+    "tuple_type": ("应为列表（每项以 - 开头）", "expected a list (items starting with -)"),
+    "list_type": ("应为列表（每项以 - 开头）", "expected a list (items starting with -)"),
+    "dict_type": ("应为映射（键: 值）", "expected a mapping (key: value)"),
+    "model_type": ("应为映射（键: 值）", "expected a mapping (key: value)"),
+    "too_short": ("至少需要一项", "at least one item is needed"),
+    "bool_type": ("应为 true 或 false", "expected true or false"),
+}
+
+
+def load_policy(path: str | Path, lang: str = "zh") -> Policy:
+    """The policy in a file, or SwtalentError listing every problem in it."""
+    src = load_source(Path(path))
+    if src.issues and src.data is None:
+        raise SwtalentError(src.issues)
+    issues = list(src.issues)
+    policy = None
+    if not isinstance(src.data, dict):
+        issues.append(Issue.make("policy.invalid-value", src.where(()), detail=_text("dict_type", lang), hint=""))
+    else:
+        try:
+            policy = Policy.model_validate(src.data)
+        except ValidationError as exc:
+            issues.extend(_translate(exc, src, lang))
+    if policy is not None:
+        issues.extend(check_meaning(policy, src))
+    if issues:
+        raise SwtalentError(issues)
+    return policy
+
+
+def _text(kind: str, lang: str) -> str:
+    zh, en = _TYPE_TEXT[kind]
+    return zh if lang == "zh" else en
+
+
+def _data_path(loc: tuple, data: object) -> tuple:
+    """pydantic's error location as a path into the YAML data (dropping union tags)."""
+    out: list = []
+    cur = data
+    for part in loc:
+        if isinstance(cur, dict) and isinstance(part, str) and part not in cur and part in _RULE_KINDS \
+                and cur.get("kind") == part:
+            continue  # the discriminator pydantic adds for tagged unions
+        out.append(part)
+        cur = cur.get(part) if isinstance(cur, dict) else (
+            cur[part] if isinstance(cur, list) and isinstance(part, int) and part < len(cur) else None)
+    return tuple(out)
+
+
+def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
+    """The model whose keys are allowed at a path, to suggest a key for a misspelt one."""
+    shape = tuple("#" if isinstance(p, int) else p for p in path)
+    if shape == ():
+        return Policy
+    if shape[:1] == ("levels",) and len(shape) == 2:
+        return LevelDef
+    if shape[:1] == ("rules",):
+        if len(shape) == 2:
+            rule = data["rules"][path[1]] if isinstance(data, dict) else {}
+            return _RULE_KINDS.get(rule.get("kind") if isinstance(rule, dict) else None, RuleBase)
+        if shape[2:] == ("conditions", "#"):
+            return Condition
+        if len(shape) == 5 and shape[2] == "amounts":
+            return DatedAmount
+    return None
+
+
+def _allowed(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _translate(exc: ValidationError, src: Source, lang: str) -> list[Issue]:
+    issues = []
+    errors = [(_data_path(tuple(e["loc"]), src.data), e) for e in exc.errors()]
+    for path, err in errors:
+        kind = err["type"]
+        if kind == "too_short" and any(p[:len(path)] == path and p != path for p, _ in errors):
+            continue  # an echo of a failed item below it, already reported
+        if kind == "extra_forbidden":
+            key = str(path[-1])
+            model = _model_at(path[:-1], src.data)
+            allowed = _allowed(model) if model else []
+            close = difflib.get_close_matches(key, allowed, n=1)
+            suggestion = (f"，是否应为「{close[0]}」？" if lang == "zh" else f"; did you mean '{close[0]}'?") if close else ""
+            issues.append(Issue.make("policy.unknown-key", src.where(path, key=True), key=key,
+                                     suggestion=suggestion, allowed=", ".join(allowed)))
+        elif kind == "missing":
+            issues.append(Issue.make("policy.missing-key", src.where(path), key=path[-1]))
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):
+            where = src.where(path + ("kind",))
+            detail = ("kind 应为 one_off（一次性补助）或 monthly（按月补贴）" if lang == "zh"
+                      else "kind must be one_off or monthly")
+            issues.append(Issue.make("policy.invalid-value", where, detail=detail, hint=""))
+        elif kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            detail = (f"应为 {expected} 之一" if lang == "zh" else f"expected one of {expected}")
+            issues.append(Issue.make("policy.invalid-value", src.where(path), value=err.get("input"),
+                                     detail=f"「{err.get('input')}」{detail}", hint=""))
+        else:
+            detail = _text(kind, lang) if kind in _TYPE_TEXT else err["msg"]
+            issues.append(Issue.make("policy.invalid-value", src.where(path), value=err.get("input"),
+                                     detail=detail, hint=""))
+    return issues
+
+
+def check_meaning(policy: Policy, src: Source) -> list[Issue]:
+    """What the types cannot say: levels that exist, amounts for each, dates in order, unique ids."""
+    issues: list[Issue] = []
+    levels = policy.level_keys
+    seen_alias: dict[str, str] = {}
+    for key, lvl in policy.levels.items():
+        for name in {header_key(n) for n in (key, lvl.name, *lvl.aliases)}:
+            if name in seen_alias and seen_alias[name] != key:
+                issues.append(Issue.make("policy.alias-twice", src.where(("levels", key)),
+                                         alias=name, first=seen_alias[name], second=key))
+            seen_alias.setdefault(name, key)
+    seen_ids: set[str] = set()
+    for i, rule in enumerate(policy.rules):
+        base = ("rules", i)
+        if rule.id in seen_ids:
+            issues.append(Issue.make("policy.duplicate-rule", src.where(base + ("id",)), rule=rule.id))
+        seen_ids.add(rule.id)
+        for level, entries in rule.amounts.items():
+            where = src.where(base + ("amounts", level), key=True)
+            if level not in levels:
+                issues.append(Issue.make("policy.unknown-level", where, level=level, levels=", ".join(levels)))
+            dates = [e.from_ for e in entries]
+            if not entries or any(b <= a for a, b in zip(dates, dates[1:])):
+                issues.append(Issue.make("policy.dates-out-of-order", src.where(base + ("amounts", level))))
+            elif dates[0] < policy.in_force_from:
+                issues.append(Issue.make("policy.before-in-force",
+                                         src.where(base + ("amounts", level, 0, "from")),
+                                         date=dates[0], in_force=policy.in_force_from))
+        for level in levels:
+            if level not in rule.amounts:
+                issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",)), level=level))
+    return issues

@@ -1,0 +1,69 @@
+"""Output files: chosen by extension, written to a temporary file and renamed into place,
+so an interrupted run never leaves a half-written payment sheet behind."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+from ..engine import Computation
+from ..errors import UsageError
+from ..money import format_yuan
+from .workbook import write_workbook
+
+FORMATS = (".xlsx", ".csv", ".json")
+DETAIL_COLUMNS = ["person_id", "name", "rule_id", "kind", "level", "months", "amount"]
+
+
+def check_outputs(outs: list[Path], inputs: list[Path]) -> None:
+    """Refuse unknown formats and any output that would overwrite an input."""
+    seen = {p.resolve() for p in inputs if p.exists()}
+    for out in outs:
+        if out.suffix.lower() not in FORMATS:
+            raise UsageError(f"不支持的输出格式「{out.name}」：请用 .xlsx、.csv 或 .json",
+                             f"unsupported output format '{out.name}': use .xlsx, .csv or .json")
+        if out.resolve() in seen:
+            raise UsageError(f"输出文件「{out}」与输入文件相同，不会覆盖输入", f"output '{out}' is an input file; refusing to overwrite it")
+        seen.add(out.resolve())
+
+
+def detail_records(comp: Computation) -> list[dict]:
+    lines = comp.lines
+    months = [int(m) if k == "monthly" else None for m, k in zip(lines["months"].tolist(), lines["kind"].tolist())]
+    return [
+        {"person_id": p, "name": n, "rule_id": r, "kind": k, "level": lv, "months": m, "amount": format_yuan(a)}
+        for p, n, r, k, lv, m, a in zip(lines["person_id"].tolist(), lines["name"].tolist(),
+                                        lines["rule_id"].tolist(), lines["kind"].tolist(),
+                                        lines["level"].astype(str).tolist(), months, lines["amount_fen"].tolist())
+    ]
+
+
+def _write_csv(comp: Computation, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=DETAIL_COLUMNS)
+        writer.writeheader()
+        for rec in detail_records(comp):
+            writer.writerow({**rec, "months": "" if rec["months"] is None else rec["months"]})
+
+
+def _write_json(comp: Computation, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(detail_records(comp), fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+
+
+def write_output(comp: Computation, path: Path, lang: str = "zh", policy_file: str = "") -> None:
+    suffix = path.suffix.lower()
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        if suffix == ".xlsx":
+            write_workbook(comp, tmp, lang, policy_file)
+        elif suffix == ".csv":
+            _write_csv(comp, tmp)
+        else:
+            _write_json(comp, tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,143 @@
+"""Why a row was not paid, and how a line's amount was reached, in the reader's language.
+
+Built column-wise from the engine's reason codes, so a million rows cost string operations,
+not a Python loop per row.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..engine import Computation
+from ..engine import outcome as o
+from ..money import plain_yuan
+from ..periods import month_label
+from ..fields import FIELDS
+
+_OPS = {
+    "zh": {"in": "须为 {v}", "not_in": "不能为 {v}", "contains_any": "须包含 {v} 之一"},
+    "en": {"in": "must be {v}", "not_in": "must not be {v}", "contains_any": "must contain one of {v}"},
+}
+
+_TEXT = {
+    "zh": {
+        o.ONE_OFF_BEFORE_FROM: "取证日期 {x} 早于 {since}，该日期前取得的证书不补助",
+        o.ONE_OFF_EARLIER_PERIOD: "取证日期 {x} 在本期之前，应在该日期所在期间发放",
+        o.ONE_OFF_LATER_PERIOD: "取证日期 {x} 在本期之后",
+        o.ZERO_AMOUNT: "该等级金额为 0",
+        o.MONTHLY_NOT_IN_FORCE: "政策自 {in_force} 起施行，本期不在施行期内",
+        o.MONTHLY_QUALIFIED_LATE: "取证日期 {x}，{first}发放，本期内无应发月份",
+        o.MONTHLY_LEFT: "离职日期 {x} 早于本期可发放月份",
+        o.MONTHLY_HIRED_LATE: "入职日期 {x} 晚于本期",
+        o.MONTHLY_NO_OVERLAP: "取证后的在岗月份与本期无重叠",
+        o.MONTHLY_SUPERSEDED: "本期各月均按本人所持更高等级证书发放",
+        "blank": "{field}为空",
+        "first_after": "自取证次月起", "first_same": "自取证当月起",
+        "sep": "；", "colon": "：", "list_sep": "、",
+    },
+    "en": {
+        o.ONE_OFF_BEFORE_FROM: "qualified on {x}, before {since}; earlier certificates are not paid",
+        o.ONE_OFF_EARLIER_PERIOD: "qualified on {x}, before this period; due in the period of that date",
+        o.ONE_OFF_LATER_PERIOD: "qualified on {x}, after this period",
+        o.ZERO_AMOUNT: "the amount for this level is 0",
+        o.MONTHLY_NOT_IN_FORCE: "the policy is in force from {in_force}, not in this period",
+        o.MONTHLY_QUALIFIED_LATE: "qualified on {x}, paid {first}: no month of this period is due",
+        o.MONTHLY_LEFT: "left on {x}, before any payable month of this period",
+        o.MONTHLY_HIRED_LATE: "hired on {x}, after this period",
+        o.MONTHLY_NO_OVERLAP: "no month in post after qualifying falls in this period",
+        o.MONTHLY_SUPERSEDED: "every month is paid on the person's higher-level certificate",
+        "blank": "{field} is blank",
+        "first_after": "from the month after qualifying", "first_same": "from the qualifying month",
+        "sep": "; ", "colon": ": ", "list_sep": ", ",
+    },
+}
+
+
+def _dates(col: pd.Series) -> pd.Series:
+    return col.dt.strftime("%Y-%m-%d").fillna("")
+
+
+def rule_reasons(comp: Computation, lang: str) -> list[pd.Series]:
+    """For each rule, the reason text per row ('' where paid or not evaluated)."""
+    frame = comp.roster.frame
+    t = _TEXT[lang]
+    dated = {  # the row value each reason quotes
+        o.ONE_OFF_BEFORE_FROM: "qualified_on", o.ONE_OFF_EARLIER_PERIOD: "qualified_on",
+        o.ONE_OFF_LATER_PERIOD: "qualified_on", o.MONTHLY_QUALIFIED_LATE: "qualified_on",
+        o.MONTHLY_LEFT: "left_on", o.MONTHLY_HIRED_LATE: "hired_on",
+    }
+    out = []
+    for res in comp.outcomes:
+        rule = res.rule
+        text = pd.Series("", index=frame.index, dtype=object)
+        for code in np.unique(res.reason):
+            if code in (o.PAID, o.NOT_EVALUATED):
+                continue
+            mask = res.reason == code
+            if code == o.CONDITION:
+                for ci, cond in enumerate(rule.conditions):
+                    m = mask & (res.failed_condition == ci)
+                    if m.any():
+                        text[m] = _condition_text(cond, frame.loc[m, cond.field].astype(str), lang)
+                continue
+            first = t["first_after"] if getattr(rule, "first_month", "") == "after_qualifying" else t["first_same"]
+            filled = t[code].format(x="\0", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
+                                    first=first)
+            if code in dated:
+                head, tail = filled.split("\0")
+                text[mask] = head + _dates(frame.loc[mask, dated[code]]) + tail
+            else:
+                text[mask] = filled
+        out.append(text)
+    return out
+
+
+def _condition_text(cond, values: pd.Series, lang: str) -> pd.Series:
+    t = _TEXT[lang]
+    label = FIELDS[cond.field].label(lang)
+    need = _OPS[lang][cond.op].format(v=t["list_sep"].join(cond.values))
+    said = label + "「" + values + "」" + (" " if lang == "en" else "") + need
+    return said.where(values != "", t["blank"].format(field=label))
+
+
+def rule_since(comp: Computation, rule) -> str:
+    return str(getattr(rule, "qualified_from", None) or comp.policy.in_force_from)
+
+
+def ineligible_reasons(comp: Computation, lang: str) -> pd.Series:
+    """One text per row: each rule's title and why it did not pay, joined."""
+    t = _TEXT[lang]
+    frame = comp.roster.frame
+    joined = pd.Series("", index=frame.index, dtype=object)
+    for res, text in zip(comp.outcomes, rule_reasons(comp, lang)):
+        has = text != ""
+        piece = res.rule.title + t["colon"] + text
+        joined = joined.where(~has, joined.where(joined == "", joined + t["sep"]) + piece)
+    return joined
+
+
+def line_details(comp: Computation, lang: str) -> pd.Series:
+    """How each payment line's amount was reached: '200元 × 12个月（2023-01..2023-12）'."""
+    lines = comp.lines
+    frame = comp.roster.frame
+    if lines.empty:
+        return pd.Series(dtype=object)
+    first = lines["first_month"].map(month_label)
+    last = lines["last_month"].map(month_label)
+    span = first.where(first == last, first + ".." + last)
+    yuan = lines["rate_fen"].map(plain_yuan)
+    months = lines["months"].astype(str)
+    q = _dates(frame["qualified_on"]).to_numpy()[lines["pos"].to_numpy()]
+    amount = lines["amount_fen"].map(plain_yuan)
+    if lang == "zh":
+        monthly = yuan + "元 × " + months + "个月（" + span + "）"
+        mixed = months + "个月（" + span + " 间，按各月所持等级和标准）"
+        one_off = "取证日期 " + pd.Series(q, index=lines.index) + "，一次性 " + amount + "元"
+    else:
+        monthly = yuan + " yuan x " + months + " months (" + span + ")"
+        mixed = months + " months (within " + span + ", at each month's level and rate)"
+        one_off = "qualified on " + pd.Series(q, index=lines.index) + ", one-off " + amount + " yuan"
+    uniform = (lines["rate_fen"] >= 0) & lines["contiguous"].astype(bool)
+    out = monthly.where(uniform, mixed)
+    return out.where(lines["kind"] != "one_off", one_off)
+

@@ -1,0 +1,47 @@
+"""The run's summary as plain data: what --json prints and what the summary sheet shows."""
+from __future__ import annotations
+
+from .. import __version__
+from ..engine import Computation
+from ..money import capital_yuan, format_yuan
+
+
+def by_rule(comp: Computation) -> list[dict]:
+    out = []
+    for rule in comp.policy.rules:
+        part = comp.lines[comp.lines["rule_id"] == rule.id]
+        out.append({"rule_id": rule.id, "title": rule.title, "kind": rule.kind, "lines": len(part),
+                    "persons": int(part["person_id"].nunique()), "amount_fen": int(part["amount_fen"].sum())})
+    return out
+
+
+def by_district(comp: Computation) -> list[dict]:
+    """Totals by 区县 when the roster has that column ('' collects rows left blank)."""
+    if "district" not in comp.roster.headers:
+        return []
+    grouped = comp.lines.groupby("district", sort=True)["amount_fen"].agg(["size", "sum"])
+    return [{"district": d, "lines": int(r["size"]), "amount_fen": int(r["sum"])} for d, r in grouped.iterrows()]
+
+
+def summary(comp: Computation, lang: str = "zh") -> dict:
+    issues = comp.roster.issues
+    total = comp.total_fen
+    return {
+        **comp.counts(),
+        "total": format_yuan(total),
+        "total_capital": capital_yuan(total),
+        "lines": len(comp.lines),
+        "policy": comp.policy.id,
+        "city": comp.policy.city,
+        "period": comp.period.label(),
+        "roster": comp.roster.file,
+        "sheet": comp.roster.sheet,
+        "by_rule": [{**{k: v for k, v in r.items() if k != "amount_fen"}, "amount": format_yuan(r["amount_fen"])}
+                    for r in by_rule(comp)],
+        "by_district": [{"district": d["district"], "lines": d["lines"], "amount": format_yuan(d["amount_fen"])}
+                        for d in by_district(comp)],
+        "errors": sum(1 for i in issues if i.severity == "error"),
+        "warnings": sum(1 for i in issues if i.severity == "warning"),
+        "problems": [i.as_dict(lang) for i in issues],
+        "swtalent": __version__,
+    }

@@ -1,0 +1,125 @@
+"""Read one sheet of a roster workbook and find its header row.
+
+python-calamine (Rust) reads .xlsx about six times faster than openpyxl and gives each cell
+with its type, which matters here: an ID typed as a number must be seen as a number to be
+reported. The same reader handles .xlsx, .xlsm, .xls and .ods.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import python_calamine as calamine
+
+from ..errors import Issue, Location, SwtalentError
+from ..fields import FIELDS, header_key
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+HEADER_SCAN_ROWS = 30
+
+
+@dataclass
+class RawSheet:
+    file: str
+    sheet: str
+    header_row: int  # as Excel numbers it
+    headers: list[str]  # as written
+    cells: np.ndarray  # object array, one row per data row, blank rows removed
+    excel_rows: np.ndarray  # the Excel row number of each data row
+    columns: dict[str, int]  # field key -> column index
+
+    def header(self, field: str) -> str:
+        return self.headers[self.columns[field]] if field in self.columns else FIELDS[field].zh
+
+    def where(self, excel_row: int | None = None, field: str = "") -> Location:
+        return Location(file=self.file, sheet=self.sheet, row=excel_row,
+                        column=self.header(field) if field else "")
+
+
+def alias_table(extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Normalised header -> field key, from the built-in aliases plus a policy's or the CLI's."""
+    table = {header_key(a): key for key, spec in FIELDS.items() for a in (spec.zh, *spec.aliases)}
+    for key, names in (extra or {}).items():
+        for name in names:
+            table[header_key(name)] = key
+    return table
+
+
+def read_sheet(path: str | Path, *, sheet: str | None = None, required: tuple[str, ...] = (),
+               aliases: dict[str, tuple[str, ...]] | None = None) -> RawSheet:
+    path = Path(path)
+    where = Location(file=str(path))
+    if not path.exists():
+        raise SwtalentError([Issue.make("file.not-found", where)])
+    if path.suffix.lower() not in SUFFIXES:
+        raise SwtalentError([Issue.make("file.format", where, suffix=path.suffix or path.name)])
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        names = book.sheet_names
+        if sheet is not None and sheet not in names:
+            raise SwtalentError([Issue.make("file.sheet-not-found", where, sheet=sheet, sheets="、".join(names))])
+        name = sheet if sheet is not None else names[0]
+        data = book.get_sheet_by_name(name)
+        rows = data.to_python(skip_empty_area=True)
+        first_row = data.start[0] + 1 if data.start else 1
+    except SwtalentError:
+        raise
+    except Exception as exc:  # calamine raises its own errors for damaged or encrypted files
+        raise SwtalentError([Issue.make("file.unreadable", where, detail=exc)]) from exc
+    where = Location(file=str(path), sheet=name)
+    table = alias_table(aliases)
+    header_idx = _find_header(rows, table)
+    if header_idx is None:
+        raise SwtalentError([Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS)])
+    headers = ["" if h is None else str(h).strip() for h in rows[header_idx]]
+    columns: dict[str, int] = {}
+    issues = []
+    for j, h in enumerate(headers):
+        key = table.get(header_key(h)) if h else None
+        if key is None:
+            continue
+        if key in columns:
+            issues.append(Issue.make("roster.column-twice", Location(file=str(path), sheet=name,
+                                                                     row=first_row + header_idx, column=h),
+                                     first=headers[columns[key]], second=h, column=FIELDS[key].zh))
+        else:
+            columns[key] = j
+    for key in required:
+        if key not in columns:
+            spec = FIELDS[key]
+            issues.append(Issue.make("roster.column-missing", Location(file=str(path), sheet=name,
+                                                                       row=first_row + header_idx),
+                                     column=spec.zh, aliases="、".join(dict.fromkeys((spec.zh, *spec.aliases)))))
+    if issues:
+        raise SwtalentError(issues)
+    width = len(headers)
+    body = rows[header_idx + 1:]
+    cells = np.empty((len(body), width), dtype=object)
+    if body:
+        cells[:, :] = body
+    excel_rows = np.arange(len(body), dtype=np.int64) + first_row + header_idx + 1
+    keep = ~_blank_rows(cells)
+    cells, excel_rows = cells[keep], excel_rows[keep]
+    if len(cells) == 0:
+        raise SwtalentError([Issue.make("roster.no-rows", where)])
+    return RawSheet(str(path), name, first_row + header_idx, headers, cells, excel_rows, columns)
+
+
+def _find_header(rows: list[list], table: dict[str, str]) -> int | None:
+    """The first row among the top ones with the most known column names, including an ID column."""
+    best, best_score = None, 1
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        keys = {table.get(header_key(c)) for c in row if isinstance(c, str) and c.strip()}
+        keys.discard(None)
+        if "person_id" in keys and len(keys) > best_score:
+            best, best_score = i, len(keys)
+    return best
+
+
+def _blank_rows(cells: np.ndarray) -> np.ndarray:
+    """Rows with nothing in them are not data rows: skipped and not counted."""
+    if cells.size == 0:
+        return np.zeros(len(cells), dtype=bool)
+    empty = (cells == "") | (cells == None)  # noqa: E711 - elementwise on an object array
+    return empty.all(axis=1)

@@ -1,0 +1,164 @@
+"""Reading rosters: header detection, aliases, normalisation, and one case per row problem."""
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pandas as pd
+import pytest
+from stdnum.cn import ric
+
+from swtalent.api import run_compute
+from swtalent.engine import ERROR, PAID
+from swtalent.errors import SwtalentError
+from swtalent.policy import load_policy
+from swtalent.roster import load_roster
+from swtalent.roster.dates import parse_date
+from swtalent.roster.ids import expected_check_chars
+
+from .conftest import CHUZHOU, HEADERS, make_id, person
+
+POLICY = load_policy(CHUZHOU)
+
+
+def problems(path, **kw):
+    ros = load_roster(path, POLICY, **kw)
+    return ros, [(i.code, i.location.sheet, i.location.row, i.location.column, i.value) for i in ros.issues]
+
+
+@pytest.mark.parametrize("cell,code,value", [
+    (make_id(1)[:-1] + ("0" if make_id(1)[-1] != "0" else "1"), "roster.id-checksum", None),
+    (make_id(1)[:17], "roster.id-length", None),
+    (make_id(1)[:16] + "O" + make_id(1)[-1], "roster.id-format", None),
+    (341102199001010010.0, "roster.id-number", "341102199001010000"),
+    ("", "roster.id-missing", ""),
+])
+def test_id_problems_name_the_cell(roster, cell, code, value):
+    path = roster([person(1), person(2, pid=cell)], title_rows=2)
+    ros, found = problems(path)
+    # two title rows plus a blank after each: the header is on Excel row 5, the bad row on 7
+    assert found == [(code, "花名册", 7, "身份证号", value if value is not None else str(cell))]
+    assert list(ros.frame["error"]) == [False, True]
+
+
+def test_id_birth_date_must_be_a_real_date(roster):
+    bad = make_id(3, born="19900230")
+    _, found = problems(roster([person(pid=bad)]))
+    assert found == [("roster.id-birth-date", "花名册", 2, "身份证号", bad)]
+
+
+def test_region_code_is_never_a_reason_to_withhold(roster):
+    """琅琊区 341102 was created in 1992; a holder born in 1985 carries it and must be paid."""
+    older = make_id(4, born="19850101", region="341102")
+    unknown = make_id(5, region="999901")
+    comp = run_compute(roster([person(pid=older), person(pid=unknown)]), CHUZHOU, "2023")
+    assert not ric.is_valid(older)  # the library's birthplace check would have rejected this real ID
+    assert list(comp.status) == [PAID, PAID]
+    assert [(i.code, i.severity, i.location.row) for i in comp.roster.issues] == [
+        ("roster.id-region-unknown", "warning", 3)]
+
+
+def test_id_normalised_fullwidth_spaces_and_lowercase_x(roster):
+    pid = next(make_id(s) for s in range(1000) if make_id(s).endswith("X"))
+    typed = " " + pid[:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "x "
+    ros, found = problems(roster([person(pid=typed)]))
+    assert found == []
+    assert ros.frame["person_id"][0] == pid
+
+
+@pytest.mark.parametrize("row,code,column,value", [
+    (person(name=""), "roster.name-missing", "姓名", ""),
+    (person(level=""), "roster.level-missing", "证书等级", ""),
+    (person(level="心理咨询师"), "roster.level-unknown", "证书等级", "心理咨询师"),
+    (person(qualified=None), "roster.date-missing", "取得证书日期", ""),
+    (person(qualified="2023-13-01"), "roster.date-invalid", "取得证书日期", "2023-13-01"),
+    (person(qualified="明年"), "roster.date-invalid", "取得证书日期", "明年"),
+    (person(hired="2020/2/30"), "roster.date-invalid", "入职日期", "2020/2/30"),
+    (person(hired=date(2023, 5, 1), left=date(2023, 4, 1)), "roster.leave-before-hire", "离职日期", "2023-04-01"),
+])
+def test_row_errors_pay_nothing_and_name_the_cell(roster, row, code, column, value):
+    comp = run_compute(roster([row]), CHUZHOU, "2023")
+    assert [(i.code, i.location.row, i.location.column, i.value) for i in comp.roster.issues] == [
+        (code, 2, column, value)]
+    assert list(comp.status) == [ERROR]
+    assert comp.lines.empty
+
+
+def test_blank_condition_value_is_a_warning_and_the_row_is_not_eligible(roster):
+    comp = run_compute(roster([person(category="")]), CHUZHOU, "2023")
+    assert [(i.code, i.severity, i.location.column) for i in comp.roster.issues] == [
+        ("roster.value-missing", "warning", "人员类别")]
+    assert list(comp.status) == ["ineligible"]
+
+
+def test_duplicate_id_and_level_later_row_is_the_problem_first_still_pays(roster):
+    pid = make_id(9)
+    rows = [person(pid=pid), person(2), person(pid=pid), person(pid=pid, level="社会工作师")]
+    comp = run_compute(roster(rows), CHUZHOU, "2023")
+    assert [(i.code, i.location.row, i.message()) for i in comp.roster.issues] == [
+        ("roster.duplicate", 4, "与第 2 行重复（同一身份证号、同一证书等级），本行不予发放")]
+    assert list(comp.status) == [PAID, PAID, ERROR, PAID]  # a second level is a second certificate
+
+
+@pytest.mark.parametrize("cell", [date(2023, 2, 8), "2023-02-08", "2023/2/8", "2023.02.08", "2023年2月8日",
+                                  "2023 年 2 月 8 日", "20230208", 44965, "2023-02-08 00:00:00"])
+def test_every_date_format(roster, cell):
+    ros, found = problems(roster([person(qualified=cell)]))
+    assert found == []
+    assert ros.frame["qualified_on"][0] == pd.Timestamp("2023-02-08")
+
+
+def test_month_only_date_is_the_first_of_the_month():
+    assert parse_date("2023年2月") == date(2023, 2, 1)
+    assert parse_date(2023) is None  # a bare year is not an Excel date
+    assert parse_date(True) is None
+
+
+def test_header_found_below_titles_with_aliases_and_extra_columns(roster):
+    headers = ["序号", "姓名", "公民身份号码", "身份类别", "职业资格等级", "发证日期", "报名地", "上岗时间", "离职时间", "备注"]
+    row = [1] + person(1)[:8] + ["无"]
+    ros, found = problems(roster([row], headers=headers, title_rows=3))
+    assert found == []
+    assert ros.headers["person_id"] == "公民身份号码"
+    assert list(ros.frame["row"]) == [8]
+
+
+def test_blank_rows_are_skipped_and_not_counted(roster):
+    rows = [person(1), [None] * len(HEADERS), person(2)]
+    ros, _ = problems(roster(rows))
+    assert list(ros.frame["row"]) == [2, 4]
+
+
+def test_missing_required_column_stops_with_the_accepted_names(roster):
+    path = roster([person(1)[:3]], headers=HEADERS[:3])
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(path, POLICY)
+    codes = [(i.code, i.location.row) for i in exc.value.issues]
+    assert ("roster.column-missing", 1) in codes
+    assert "取证日期" in exc.value.issues[1].render()
+
+
+def test_column_map_from_option(roster):
+    headers = ["姓名", "证件号", "人员类别", "证书等级", "取得证书日期", "报考地"]
+    path = roster([person(1)[:6]], headers=headers)
+    with pytest.raises(SwtalentError):
+        load_roster(path, POLICY)
+    ros = load_roster(path, POLICY, column_map={"证件号": "person_id"})
+    assert ros.frame["person_id"][0] == make_id(1)
+
+
+def test_sheet_option_and_unknown_sheet(roster):
+    path = roster([person(1)], sheet="琅琊区")
+    assert load_roster(path, POLICY, sheet="琅琊区").rows_in == 1
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(path, POLICY, sheet="南谯区")
+    assert exc.value.issues[0].code == "file.sheet-not-found"
+
+
+def test_vectorised_checksum_agrees_with_python_stdnum():
+    rng = random.Random(5)
+    ids = [f"{rng.randint(110000, 659999)}{rng.randint(1950, 2010)}{rng.randint(1, 12):02d}"
+           f"{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}" for _ in range(2000)]
+    ours = expected_check_chars(pd.Series([i + "0" for i in ids]))
+    assert list(ours) == [ric.calc_check_digit(i + "0") for i in ids]
+    assert list(expected_check_chars(pd.Series(["11010519491231002X", "440524188001010014"]))) == ["X", "4"]
