@@ -10,10 +10,9 @@ from .roster import load_roster
 
 
 def run_compute(roster: str | Path, policy: str | Path | Policy, period: Period | str, *,
-                sheet: str | None = None, column_map: dict[str, str] | None = None,
-                lang: str = "zh") -> Computation:
+                sheet: str | None = None, column_map: dict[str, str] | None = None) -> Computation:
     """Load the policy and roster, check every row, and compute every rule for the period."""
-    pol = policy if isinstance(policy, Policy) else load_policy(policy, lang)
+    pol = policy if isinstance(policy, Policy) else load_policy(policy)
     per = period if isinstance(period, Period) else Period.parse(period)
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map)
     return compute(pol, ros, per)

@@ -79,7 +79,7 @@ def compute(
     try:
         per = Period.parse(period)
         check_outputs(out, [roster, policy])
-        comp = run_compute(roster, policy, per, sheet=sheet, column_map=parse_map(column_map), lang=lg)
+        comp = run_compute(roster, policy, per, sheet=sheet, column_map=parse_map(column_map))
         for path in out:
             write_output(comp, path, lg, policy_file=str(policy))
         result = summary(comp, lg)
@@ -112,7 +112,7 @@ def _fail(err: Console, exc: SwtalentError, lang: str, as_json: bool) -> None:
     head = "无法使用输入文件：" if lang == "zh" else "the input cannot be used:"
     err.print(f"[red]{head}[/]", highlight=False)
     for issue in exc.issues:
-        err.print("  " + issue.render(lang), highlight=False, markup=False)
+        err.print("  " + issue.render(lang), highlight=False, markup=False, soft_wrap=True)
 
 
 def _render(console: Console, s: dict, lang: str, outs: list[Path]) -> None:

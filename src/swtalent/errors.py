@@ -124,14 +124,13 @@ CATALOGUE: dict[str, Entry] = {
         "key '{key}' appears twice (first on line {first_line})",
         "删除其中一个", "remove one of them"),
     "policy.unknown-key": Entry(
-        "error", "未知的键「{key}」{suggestion}", "unknown key '{key}'{suggestion}",
+        "error", "未知的键「{key}」{suggestion_zh}", "unknown key '{key}'{suggestion_en}",
         "删除或更正该键；可用的键：{allowed}", "remove or correct it; allowed keys: {allowed}"),
     "policy.missing-key": Entry(
         "error", "缺少必填的键「{key}」", "required key '{key}' is missing",
         "补上该键", "add it"),
     "policy.invalid-value": Entry(
-        "error", "取值无效：{detail}", "invalid value: {detail}",
-        "{hint}", "{hint}"),
+        "error", "取值无效：{detail_zh}", "invalid value: {detail_en}"),
     "policy.unknown-level": Entry(
         "error", "等级「{level}」未在 levels 中声明", "level '{level}' is not declared under levels",
         "在 levels 中声明，或改为 {levels} 之一", "declare it under levels, or use one of {levels}"),
@@ -246,3 +245,21 @@ class UsageError(Exception):
 
     def text(self, lang: Lang = "zh") -> str:
         return self.zh if lang == "zh" else self.en
+
+
+def catalogue_markdown() -> str:
+    """docs/problems.md, generated so the documentation cannot drift from the code."""
+    out = ["# Problem codes", "",
+           "Generated from `swtalent/errors.py` by `python -m swtalent.errors > docs/problems.md`; "
+           "a test fails when this file and the code disagree.", "",
+           "An **error** on a roster row means the row pays nothing; a **warning** is reported and changes "
+           "nothing. Errors in a policy file or a roster's structure stop the run (exit code 1).", "",
+           "| code | severity | message (中文) | message (English) | hint |", "|---|---|---|---|---|"]
+    for code, e in CATALOGUE.items():
+        hint = " / ".join(h for h in (e.hint_zh, e.hint_en) if h)
+        out.append(f"| `{code}` | {e.severity} | {e.zh} | {e.en} | {hint} |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    print(catalogue_markdown(), end="")

@@ -38,7 +38,7 @@ _TYPE_TEXT = {
 }
 
 
-def load_policy(path: str | Path, lang: str = "zh") -> Policy:
+def load_policy(path: str | Path) -> Policy:
     """The policy in a file, or SwtalentError listing every problem in it."""
     src = load_source(Path(path))
     if src.issues and src.data is None:
@@ -46,12 +46,12 @@ def load_policy(path: str | Path, lang: str = "zh") -> Policy:
     issues = list(src.issues)
     policy = None
     if not isinstance(src.data, dict):
-        issues.append(Issue.make("policy.invalid-value", src.where(()), detail=_text("dict_type", lang), hint=""))
+        issues.append(_invalid(src.where(()), *_TYPE_TEXT["dict_type"]))
     else:
         try:
             policy = Policy.model_validate(src.data)
         except ValidationError as exc:
-            issues.extend(_translate(exc, src, lang))
+            issues.extend(_translate(exc, src))
     if policy is not None:
         issues.extend(check_meaning(policy, src))
     if issues:
@@ -59,9 +59,8 @@ def load_policy(path: str | Path, lang: str = "zh") -> Policy:
     return policy
 
 
-def _text(kind: str, lang: str) -> str:
-    zh, en = _TYPE_TEXT[kind]
-    return zh if lang == "zh" else en
+def _invalid(where, zh: str, en: str, value: object = "") -> Issue:
+    return Issue.make("policy.invalid-value", where, value=value, detail_zh=zh, detail_en=en)
 
 
 def _data_path(loc: tuple, data: object) -> tuple:
@@ -96,41 +95,49 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
     return None
 
 
+def _suggest(path: tuple, data: object) -> str | None:
+    """The allowed key closest to a misspelt one at the end of path, if any is close."""
+    model = _model_at(path[:-1], data)
+    close = difflib.get_close_matches(str(path[-1]), _allowed(model) if model else [], n=1)
+    return close[0] if close else None
+
+
 def _allowed(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
-def _translate(exc: ValidationError, src: Source, lang: str) -> list[Issue]:
+def _translate(exc: ValidationError, src: Source) -> list[Issue]:
     issues = []
     errors = [(_data_path(tuple(e["loc"]), src.data), e) for e in exc.errors()]
+    # A misspelt key shows up twice: unknown here, missing there. Say it once, as the misspelling.
+    missing = {p for p, e in errors if e["type"] == "missing"}
+    misspelt = {path[:-1] + (_suggest(path, src.data),) for path, e in errors if e["type"] == "extra_forbidden"}
     for path, err in errors:
         kind = err["type"]
         if kind == "too_short" and any(p[:len(path)] == path and p != path for p, _ in errors):
             continue  # an echo of a failed item below it, already reported
+        if kind == "missing" and path in misspelt & missing:
+            continue
         if kind == "extra_forbidden":
-            key = str(path[-1])
             model = _model_at(path[:-1], src.data)
-            allowed = _allowed(model) if model else []
-            close = difflib.get_close_matches(key, allowed, n=1)
-            suggestion = (f"，是否应为「{close[0]}」？" if lang == "zh" else f"; did you mean '{close[0]}'?") if close else ""
-            issues.append(Issue.make("policy.unknown-key", src.where(path, key=True), key=key,
-                                     suggestion=suggestion, allowed=", ".join(allowed)))
+            close = _suggest(path, src.data)
+            issues.append(Issue.make(
+                "policy.unknown-key", src.where(path, key=True), key=path[-1],
+                allowed=", ".join(_allowed(model) if model else []),
+                suggestion_zh=f"，是否应为「{close}」？" if close else "",
+                suggestion_en=f"; did you mean '{close}'?" if close else ""))
         elif kind == "missing":
             issues.append(Issue.make("policy.missing-key", src.where(path), key=path[-1]))
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
-            where = src.where(path + ("kind",))
-            detail = ("kind 应为 one_off（一次性补助）或 monthly（按月补贴）" if lang == "zh"
-                      else "kind must be one_off or monthly")
-            issues.append(Issue.make("policy.invalid-value", where, detail=detail, hint=""))
+            issues.append(_invalid(src.where(path + ("kind",)), "kind 应为 one_off（一次性补助）或 monthly（按月补贴）",
+                                   "kind must be one_off or monthly", err.get("ctx", {}).get("tag", "")))
         elif kind == "literal_error":
-            expected = err.get("ctx", {}).get("expected", "")
-            detail = (f"应为 {expected} 之一" if lang == "zh" else f"expected one of {expected}")
-            issues.append(Issue.make("policy.invalid-value", src.where(path), value=err.get("input"),
-                                     detail=f"「{err.get('input')}」{detail}", hint=""))
+            expected, got = err.get("ctx", {}).get("expected", ""), err.get("input")
+            issues.append(_invalid(src.where(path), f"「{got}」应为 {expected} 之一",
+                                   f"'{got}' should be one of {expected}", got))
         else:
-            detail = _text(kind, lang) if kind in _TYPE_TEXT else err["msg"]
-            issues.append(Issue.make("policy.invalid-value", src.where(path), value=err.get("input"),
-                                     detail=detail, hint=""))
+            zh, en = _TYPE_TEXT.get(kind, (err["msg"], err["msg"]))
+            issues.append(_invalid(src.where(path), zh, en, err.get("input")))
     return issues
 
 
@@ -142,7 +149,7 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
     for key, lvl in policy.levels.items():
         for name in {header_key(n) for n in (key, lvl.name, *lvl.aliases)}:
             if name in seen_alias and seen_alias[name] != key:
-                issues.append(Issue.make("policy.alias-twice", src.where(("levels", key)),
+                issues.append(Issue.make("policy.alias-twice", src.where(("levels", key), key=True),
                                          alias=name, first=seen_alias[name], second=key))
             seen_alias.setdefault(name, key)
     seen_ids: set[str] = set()
@@ -164,5 +171,6 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
                                          date=dates[0], in_force=policy.in_force_from))
         for level in levels:
             if level not in rule.amounts:
-                issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",)), level=level))
+                issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),
+                                         level=level))
     return issues

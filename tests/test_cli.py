@@ -1,0 +1,174 @@
+"""The command as a clerk runs it: the shipped example in, a workbook out, read back by value."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from swtalent.api import run_compute
+from swtalent.cli import app
+from swtalent.reports.summary import summary
+
+from .conftest import CHUZHOU, EXAMPLE, person
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    paths = {ext: out / f"payments{ext}" for ext in (".xlsx", ".csv", ".json")}
+    result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023",
+                    *[a for p in paths.values() for a in ("--out", p)], "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), paths
+
+
+def test_json_summary_is_the_library_result_and_accounts_for_every_row(example_run):
+    got, paths = example_run
+    expected = summary(run_compute(EXAMPLE, CHUZHOU, "2023"))
+    assert {k: v for k, v in got.items() if k != "outputs"} == expected
+    assert got["rows_in"] == 72
+    assert got["rows_paid"] + got["rows_ineligible"] + got["rows_with_errors"] == got["rows_in"]
+    assert got["rows_with_errors"] == 5
+    assert Decimal(got["total"]) == sum(Decimal(r["amount"]) for r in got["by_rule"])
+
+
+def test_csv_detail_columns_and_amounts(example_run):
+    got, paths = example_run
+    with paths[".csv"].open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["person_id", "name", "rule_id", "kind", "level", "months", "amount"]
+    assert sum(Decimal(r["amount"]) for r in rows) == Decimal(got["total"])
+    assert all(len(r["person_id"]) == 18 for r in rows)
+    assert {r["kind"] for r in rows} == {"one_off", "monthly"}
+    assert all(r["months"] == "" for r in rows if r["kind"] == "one_off")
+    sun = [(r["rule_id"], r["level"], r["months"], r["amount"]) for r in rows if r["name"] == "孙志强"]
+    assert sun == [("certificate-subsidy", "intermediate", "", "2000.00"),
+                   ("post-allowance", "assistant", "5", "1000.00"), ("post-allowance", "intermediate", "7", "2800.00")]
+    records = json.loads(paths[".json"].read_text(encoding="utf-8"))
+    assert [r["amount"] for r in records] == [r["amount"] for r in rows]
+
+
+def test_workbook_read_back_by_value_and_format(example_run):
+    got, paths = example_run
+    wb = openpyxl.load_workbook(paths[".xlsx"])
+    assert wb.sheetnames == ["汇总", "发放明细", "不予发放", "数据问题"]
+    lines = wb["发放明细"]
+    assert lines.freeze_panes == "A2"
+    header = [c.value for c in lines[1]]
+    amount_col = header.index("金额（元）") + 1
+    body = list(lines.iter_rows(min_row=2, values_only=True))
+    *data, total_row = body
+    assert total_row[0] == "合计"
+    amounts = [Decimal(str(r[amount_col - 1])) for r in data]
+    assert sum(amounts) == Decimal(str(total_row[amount_col - 1])) == Decimal(got["total"])
+    assert lines.cell(row=2, column=amount_col).number_format == "#,##0.00"
+    first = dict(zip(header, data[0]))
+    assert (first["姓名"], first["等级"], first["计算说明"], first["来源行"]) == (
+        "陈晓梅", "助理社会工作师", "取证日期 2023-03-15，一次性 1000元", 5)
+    monthly = next(dict(zip(header, r)) for r in data if r[1] == "陈晓梅" and r[7] == "按月")
+    assert (monthly["月数"], monthly["计算说明"], monthly["金额（元）"]) == (9, "200元 × 9个月（2023-04..2023-12）", 1800)
+    summary_sheet = {r[0]: r[1] for r in wb["汇总"].iter_rows(values_only=True) if r and r[0]}
+    assert summary_sheet["读入数据行"] == 72
+    assert summary_sheet["合计（大写）"] == got["total_capital"]
+    problems = list(wb["数据问题"].iter_rows(min_row=2, values_only=True))
+    assert [(p[1], p[3], p[4]) for p in problems] == [
+        ("roster.level-unknown", 15, "证书等级"), ("roster.id-checksum", 16, "身份证号"),
+        ("roster.id-number", 17, "身份证号"), ("roster.date-missing", 18, "取得证书日期"),
+        ("roster.duplicate", 19, "身份证号")]
+    not_paid = list(wb["不予发放"].iter_rows(min_row=2, values_only=True))
+    assert len(not_paid) == got["rows_ineligible"]
+    assert all(r[-1] for r in not_paid)  # every row not paid says why
+
+
+def test_terminal_summary_and_english(tmp_path):
+    zh = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023")
+    assert zh.exit_code == 0
+    assert "合计（大写）" in zh.stdout and "读入数据行" in zh.stdout
+    en = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--lang", "en",
+                "--out", tmp_path / "p.xlsx")
+    assert en.exit_code == 0
+    assert "Data rows read" in en.stdout
+    assert openpyxl.load_workbook(tmp_path / "p.xlsx").sheetnames == ["Summary", "Payments", "Not eligible", "Problems"]
+
+
+def test_bad_policy_exits_1_with_position_and_no_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CHUZHOU.read_text(encoding="utf-8").replace("first_month:", "frist_month:"), encoding="utf-8")
+    result = invoke("compute", EXAMPLE, "--policy", bad, "--period", "2023")
+    assert result.exit_code == 1
+    assert f"{bad}:64:5 rules[1].frist_month" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_roster_and_missing_column_exit_1(tmp_path, roster):
+    missing = invoke("compute", tmp_path / "none.xlsx", "--policy", CHUZHOU, "--period", "2023")
+    assert missing.exit_code == 1 and "找不到文件" in missing.stderr
+    path = roster([person()[:3]], headers=["姓名", "身份证号", "人员类别"])
+    result = invoke("compute", path, "--policy", CHUZHOU, "--period", "2023", "--json")
+    assert result.exit_code == 1
+    codes = {p["code"] for p in json.loads(result.stdout)["problems"]}
+    assert codes == {"roster.column-missing"}
+
+
+@pytest.mark.parametrize("args", [["--period", "2023-13"], ["--period", "23"], ["--period", "2023-06..2023-01"],
+                                  ["--period", "2023", "--out", "x.pdf"], ["--period", "2023", "--map", "证件号"]])
+def test_usage_errors_exit_2(args):
+    result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, *args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def test_never_writes_over_the_input(tmp_path):
+    copy = tmp_path / "roster.xlsx"
+    shutil.copy(EXAMPLE, copy)
+    before = copy.read_bytes()
+    result = invoke("compute", copy, "--policy", CHUZHOU, "--period", "2023", "--out", copy)
+    assert result.exit_code == 2
+    assert copy.read_bytes() == before
+
+
+def test_output_written_whole_or_not_at_all(tmp_path):
+    out = tmp_path / "p.xlsx"
+    assert invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", out).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx"]  # no temporary file left beside it
+
+
+def test_map_option_and_row_problems_are_not_fatal(roster, tmp_path):
+    headers = ["姓名", "证件号", "人员类别", "证书等级", "取得证书日期", "报考地"]
+    path = roster([person(1)[:6], person(2, pid="34110219900101")[:6]], headers=headers)
+    result = invoke("compute", path, "--policy", CHUZHOU, "--period", "2023", "--map", "证件号=身份证号", "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert (got["rows_paid"], got["rows_with_errors"], got["total"]) == (1, 1, "2800.00")
+    assert got["problems"][0]["column"] == "证件号"
+
+
+def test_internal_error_exit_3_traceback_only_with_debug(monkeypatch):
+    import swtalent.cli as cli
+
+    def boom(*a, **k):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(cli, "run_compute", boom)
+    plain = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023")
+    assert plain.exit_code == 3 and "Traceback" not in plain.output and "boom" in plain.stderr
+    debug = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--debug")
+    assert debug.exit_code == 3 and "Traceback" in debug.stderr
+
+
+def test_month_and_range_periods(roster):
+    path = roster([person(1, qualified=date(2023, 3, 15))])
+    for period, total in (("2023-05", "200.00"), ("2023-04..2023-06", "600.00"), ("2023-03", "1000.00")):
+        got = json.loads(invoke("compute", path, "--policy", CHUZHOU, "--period", period, "--json").stdout)
+        assert got["total"] == total, period

@@ -1,0 +1,127 @@
+"""Policy files: the shipped one loads; each kind of mistake is found at its line and column."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from swtalent.errors import SwtalentError
+from swtalent.policy import load_policy
+
+from .conftest import CHUZHOU
+
+GOOD = CHUZHOU.read_text(encoding="utf-8")
+
+
+def test_shipped_policy_states_its_assumptions_and_loads():
+    p = load_policy(CHUZHOU)
+    assert p.in_force_from == date(2022, 1, 1)
+    assert p.level_keys == ("assistant", "intermediate", "senior")
+    one_off, monthly = p.rules
+    assert (one_off.kind, one_off.qualified_from, one_off.upgrade) == ("one_off", date(2022, 1, 1), "full_amount")
+    assert (monthly.first_month, monthly.leaving_month, monthly.blank_hire_date, monthly.rate) == (
+        "after_qualifying", "paid", "in_post", "highest_level_held")
+    assert {k: v[0].fen for k, v in one_off.amounts.items()} == {
+        "assistant": 100000, "intermediate": 200000, "senior": 300000}
+    assert {k: v[0].fen for k, v in monthly.amounts.items()} == {
+        "assistant": 20000, "intermediate": 40000, "senior": 100000}
+    assert len(p.assumptions) >= 6
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
+    """1-based line and column of the nth occurrence of needle."""
+    pos = -1
+    for _ in range(nth):
+        pos = text.index(needle, pos + 1)
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+# (name, edit of the good file as (old, new, count), code, needle locating the problem, nth occurrence)
+BROKEN = [
+    ("unknown key", ("first_month:", "frist_month:", 1), "policy.unknown-key", "frist_month", 1),
+    ("duplicate key", ("city: 滁州市\n", "city: 滁州市\ncity: 滁州\n", 1), "policy.duplicate-key", "city: 滁州\n", 1),
+    ("negative amount", ("value: 400}", "value: -400}", 1), "policy.invalid-value", "-400", 1),
+    ("amount not a number", ("value: 400}", "value: 四百}", 1), "policy.invalid-value", "四百", 1),
+    ("fractions of a fen", ("value: 400}", "value: 400.005}", 1), "policy.invalid-value", "400.005", 1),
+    ("not a date", ("in_force_from: 2022-01-01", "in_force_from: 2022年1月", 1), "policy.invalid-value",
+     "2022年1月", 1),
+    ("unknown kind", ("kind: monthly", "kind: yearly", 1), "policy.invalid-value", "yearly", 1),
+    ("bad option value", ("leaving_month: paid", "leaving_month: half", 1), "policy.invalid-value", "half", 1),
+    ("unknown condition field", ("field: exam_place", "field: hometown", 1), "policy.invalid-value", "hometown", 1),
+    ("missing key", ("    upgrade: full_amount\n", "", 1), "policy.missing-key", "- id: certificate-subsidy", 1),
+    ("level not declared", ("      senior:\n        - {from: 2022-01-01, value: 1000}",
+                            "      senior:\n        - {from: 2022-01-01, value: 1000}\n"
+                            "      expert:\n        - {from: 2022-01-01, value: 1}", 1),
+     "policy.unknown-level", "expert:", 1),
+    ("level without amount", ("      senior:\n        - {from: 2022-01-01, value: 1000}\n", "", 1),
+     "policy.level-without-amount", "amounts:", 2),
+    ("duplicate rule id", ("id: post-allowance", "id: certificate-subsidy", 1), "policy.duplicate-rule",
+     "certificate-subsidy", 2),
+    ("dates out of order", ("        - {from: 2022-01-01, value: 200}",
+                            "        - {from: 2023-01-01, value: 200}\n        - {from: 2022-06-01, value: 300}", 1),
+     "policy.dates-out-of-order", "- {from: 2023-01-01, value: 200}", 1),
+    ("value before the policy is in force", ("        - {from: 2022-01-01, value: 200}",
+                                             "        - {from: 2021-01-01, value: 200}", 1),
+     "policy.before-in-force", "2021-01-01", 1),
+    ("one name for two levels", ("aliases: [中级,", "aliases: [初级, 中级,", 1), "policy.alias-twice",
+     "intermediate:\n", 1),
+    ("yaml syntax", ("city: 滁州市\n", "city: [滁州市\n", 1), "policy.yaml-syntax", None, 1),
+]
+
+
+@pytest.mark.parametrize("name,edit,code,needle,nth", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_policy_reports_code_and_position(tmp_path, name, edit, code, needle, nth):
+    old, new, count = edit
+    assert old in GOOD, f"fixture edit for {name!r} no longer applies"
+    text = GOOD.replace(old, new, count)
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(path)
+    issues = exc.value.issues
+    assert [i.code for i in issues] == [code], [i.render() for i in issues]
+    loc = issues[0].location
+    assert loc.file == str(path)
+    if needle is not None:
+        line, col = line_of(text, needle, nth)
+        if code == "policy.missing-key":
+            assert loc.line == line  # the mapping that lacks the key
+        else:
+            assert (loc.line, loc.col) == (line, col)
+    assert issues[0].render().startswith(f"{path}:{loc.line}:{loc.col}")
+
+
+def test_unknown_key_suggests_the_right_one_in_both_languages(tmp_path):
+    path = tmp_path / "typo.yaml"
+    path.write_text(GOOD.replace("first_month:", "frist_month:"), encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(path)
+    (issue,) = exc.value.issues
+    assert issue.location.path == "rules[1].frist_month"
+    assert "是否应为「first_month」" in issue.render("zh")
+    assert "did you mean 'first_month'" in issue.render("en")
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text(GOOD.replace("first_month:", "frist_month:").replace("value: 400}", "value: -1}"),
+                    encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(path)
+    assert sorted(i.code for i in exc.value.issues) == ["policy.invalid-value", "policy.unknown-key"]
+
+
+def test_amounts_are_exact_decimals_not_floats(tmp_path):
+    path = tmp_path / "cents.yaml"
+    path.write_text(GOOD.replace("value: 200}", "value: 0.1}"), encoding="utf-8")
+    rule = load_policy(path).rules[1]
+    assert rule.amounts["assistant"][0].value == Decimal("0.1")
+    assert rule.amounts["assistant"][0].fen == 10
+
+
+def test_missing_policy_file(tmp_path):
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(tmp_path / "nope.yaml")
+    assert exc.value.issues[0].code == "policy.not-found"
