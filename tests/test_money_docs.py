@@ -19,6 +19,27 @@ def test_capital_numerals_as_on_payment_sheets(fen, words):
     assert capital_yuan(fen) == words
 
 
+def test_capital_numerals_agree_with_cn2an():
+    """cn2an is the reference (the banking rules for 零 and 整); below 1亿 yuan we agree on every amount."""
+    import random
+
+    import cn2an
+
+    rng = random.Random(7)
+    amounts = [rng.randint(1, 10**6) for _ in range(3000)] + [rng.randint(1, 10**10 - 1) for _ in range(3000)]
+    amounts += [rng.choice((1, 10, 100, 1000, 10**5)) * rng.randint(1, 10**4) for _ in range(3000)]
+    for fen in amounts:
+        assert capital_yuan(fen) == cn2an.an2cn(format_yuan(fen), "rmb"), fen
+
+
+def test_capital_numerals_read_a_zero_group_once():
+    # cn2an drops this 零 (673800003819 -> ...亿叁仟...); the usual reading keeps it.
+    assert capital_yuan(10000300000) == "壹亿零叁仟元整"
+    assert capital_yuan(-1000) == "负壹拾元整"
+    with pytest.raises(ValueError):
+        capital_yuan(10**14)
+
+
 @pytest.mark.parametrize("yuan,fen", [("0.005", 1), ("0.004", 0), ("2.675", 268), ("1000", 100000),
                                       (Decimal("16409.02"), 1640902)])
 def test_rounding_is_half_up_at_the_fen(yuan, fen):

@@ -39,8 +39,7 @@ class Computation:
         return int(self.lines["amount_fen"].sum())
 
     def counts(self) -> dict[str, int]:
-        values, counts = np.unique(self.status, return_counts=True)
-        got = dict(zip(values.tolist(), counts.tolist()))
+        got = pd.Series(self.status).value_counts().to_dict()
         return {"rows_in": len(self.status), "rows_paid": got.get(PAID, 0),
                 "rows_ineligible": got.get(INELIGIBLE, 0), "rows_with_errors": got.get(ERROR, 0)}
 

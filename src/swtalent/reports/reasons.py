@@ -53,8 +53,14 @@ _TEXT = {
 }
 
 
+def _per_value(col: pd.Series, fn) -> pd.Series:
+    """fn over each distinct value only: rosters repeat their dates, months and rates."""
+    distinct = col.unique()
+    return col.map(dict(zip(distinct, map(fn, distinct))))
+
+
 def _dates(col: pd.Series) -> pd.Series:
-    return col.dt.strftime("%Y-%m-%d").fillna("")
+    return _per_value(col, lambda d: "" if pd.isna(d) else f"{d:%Y-%m-%d}")
 
 
 def rule_reasons(comp: Computation, lang: str) -> list[pd.Series]:
@@ -70,7 +76,7 @@ def rule_reasons(comp: Computation, lang: str) -> list[pd.Series]:
     for res in comp.outcomes:
         rule = res.rule
         text = pd.Series("", index=frame.index, dtype=object)
-        for code in np.unique(res.reason):
+        for code in pd.unique(res.reason):
             if code in (o.PAID, o.NOT_EVALUATED):
                 continue
             mask = res.reason == code
@@ -122,13 +128,13 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     frame = comp.roster.frame
     if lines.empty:
         return pd.Series(dtype=object)
-    first = lines["first_month"].map(month_label)
-    last = lines["last_month"].map(month_label)
+    first = _per_value(lines["first_month"], month_label)
+    last = _per_value(lines["last_month"], month_label)
     span = first.where(first == last, first + ".." + last)
-    yuan = lines["rate_fen"].map(plain_yuan)
-    months = lines["months"].astype(str)
+    yuan = _per_value(lines["rate_fen"], plain_yuan)
+    months = _per_value(lines["months"], str)
     q = _dates(frame["qualified_on"]).to_numpy()[lines["pos"].to_numpy()]
-    amount = lines["amount_fen"].map(plain_yuan)
+    amount = _per_value(lines["amount_fen"], plain_yuan)
     if lang == "zh":
         monthly = yuan + "元 × " + months + "个月（" + span + "）"
         mixed = months + "个月（" + span + " 间，按各月所持等级和标准）"

@@ -1,11 +1,12 @@
-"""Dates as clerks type them. Parsed once per distinct value, since rosters repeat dates."""
+"""Dates as clerks type them: Excel dates, 2023-02-08, 2023/2/8, 2023.02.08, 2023年2月8日, 2023年2月."""
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
 
 import numpy as np
-import pandas as pd
+
+from .cells import Column, cell_text
 
 _PATTERNS = (
     re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
@@ -33,7 +34,7 @@ def parse_date(value: object) -> date | None:
         if _SERIAL_MIN <= value <= _SERIAL_MAX:
             return _EXCEL_EPOCH + timedelta(days=int(value))
         return None
-    text = str(value).strip()
+    text = cell_text(value)
     for pattern in _PATTERNS:
         m = pattern.fullmatch(text)
         if m:
@@ -46,17 +47,9 @@ def parse_date(value: object) -> date | None:
     return None
 
 
-def parse_dates(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """A column of cells -> (datetime64 column with NaT for blank or bad, mask of bad non-blank)."""
-    blank = is_blank(cells)
-    uniques = pd.unique(cells[~blank])
-    lookup = {u: parse_date(u) for u in uniques}
-    parsed = cells.map(lookup, na_action="ignore").where(~blank, None)
-    bad = (~blank & parsed.isna()).to_numpy(dtype=bool)
-    return pd.to_datetime(parsed, errors="coerce").astype("datetime64[s]"), bad
-
-
-def is_blank(cells: pd.Series) -> np.ndarray:
-    """Empty cells, and cells holding only spaces."""
-    as_text = cells.where(cells.map(type) == str, "x")
-    return (cells.isna() | (as_text.str.strip() == "")).to_numpy(dtype=bool)
+def parse_dates(column: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(datetime64[s] with NaT for blank or bad, mask of blank cells, mask of bad non-blank cells)."""
+    blank = column.is_blank()
+    parsed = column.per_value(lambda v: np.datetime64(d, "s") if (d := parse_date(v)) else np.datetime64("NaT", "s"),
+                              "datetime64[s]")
+    return parsed, blank, ~blank & np.isnat(parsed)

@@ -11,13 +11,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CATALOGUE, Issue
-from ..policy import Policy
-from .dates import is_blank, parse_dates
 from ..fields import FIELDS, header_key
+from ..policy import Policy
+from .cells import Column, is_number
+from .dates import parse_dates
 from .ids import birth_date_valid, expected_check_chars, region_known, well_formed
 from .reader import RawSheet
 
-_OPTIONAL_TEXT = ("seq", "district", "unit", "category", "exam_place")
+_OPTIONAL_TEXT = ("district", "unit", "category", "exam_place")
 
 
 @dataclass
@@ -40,80 +41,74 @@ def normalise(raw: RawSheet, policy: Policy) -> Roster:
     issues: list[Issue] = []
     error = np.zeros(n, dtype=bool)
 
-    def column(key: str) -> pd.Series | None:
+    def column(key: str) -> Column | None:
         j = raw.columns.get(key)
-        return None if j is None else pd.Series(raw.cells[:, j], dtype=object)
+        return None if j is None else Column(raw.cells[:, j])
 
-    def report(code: str, mask: np.ndarray, key: str, values: pd.Series | None = None, **params) -> None:
+    def report(code: str, mask: np.ndarray, key: str, values: Column | None = None, **params) -> None:
+        """One Issue per flagged row; params may be per-row arrays. Errors mark the row unpaid."""
         nonlocal error
-        idx = np.flatnonzero(mask)
-        if len(idx) == 0:
-            return
-        for i in idx:
-            per_row = {k: (v[i] if isinstance(v, (np.ndarray, pd.Series, list)) else v) for k, v in params.items()}
-            issues.append(Issue.make(code, raw.where(int(raw.excel_rows[i]), key),
-                                     value="" if values is None else _show(values.iloc[i]), **per_row))
+        for i in np.flatnonzero(mask):
+            per_row = {k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in params.items()}
+            value = "" if values is None else _show(values.uniques[values.codes[i]])
+            issues.append(Issue.make(code, raw.where(int(raw.excel_rows[i]), key), value=value, **per_row))
         if CATALOGUE[code].severity == "error":
             error |= mask
 
     frame = pd.DataFrame({"row": raw.excel_rows})
     for key in ("name", *_OPTIONAL_TEXT):
-        cells = column(key)
-        frame[key] = _text(cells) if cells is not None else ""
-    names_blank = (frame["name"] == "").to_numpy()
-    report("roster.name-missing", names_blank, "name")
+        col = column(key)
+        frame[key] = col.text() if col is not None else ""
+    report("roster.name-missing", (frame["name"] == "").to_numpy(), "name")
     for key in policy.fields_used():
         if key in raw.columns:
             report("roster.value-missing", (frame[key] == "").to_numpy(), key, column=FIELDS[key].zh)
 
-    ids, id_error = _check_ids(column("person_id"), report)
+    id_cells = column("person_id")
+    ids = _check_ids(id_cells, report)
     frame["person_id"] = ids
-    error |= id_error
 
-    levels = policy.level_lookup()
+    lookup = policy.level_lookup()
     level_cells = column("level")
-    level_text = _text(level_cells)
-    level_blank = (level_text == "").to_numpy()
-    level_key = level_text.map(lambda s: levels.get(header_key(s)) if s else None)
+    level_key = np.array([lookup.get(header_key(t)) for t in level_cells.unique_texts()], dtype=object)[level_cells.codes]
+    level_blank = level_cells.is_blank()
     report("roster.level-missing", level_blank, "level", levels=policy.level_names())
-    report("roster.level-unknown", ~level_blank & level_key.isna().to_numpy(), "level", level_cells,
+    report("roster.level-unknown", ~level_blank & pd.isna(level_key), "level", level_cells,
            levels=policy.level_names())
     frame["level"] = pd.Categorical(level_key, categories=list(policy.level_keys))
 
     for key in ("qualified_on", "hired_on", "left_on"):
-        cells = column(key)
-        if cells is None:
-            frame[key] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
+        col = column(key)
+        if col is None:
+            frame[key] = np.full(n, np.datetime64("NaT", "s"))
             continue
-        parsed, bad = parse_dates(cells)
-        frame[key] = parsed.to_numpy()
-        report("roster.date-invalid", bad, key, cells)
+        parsed, blank, bad = parse_dates(col)
+        frame[key] = parsed
+        report("roster.date-invalid", bad, key, col)
         if key == "qualified_on":
-            report("roster.date-missing", is_blank(cells), key, column=raw.header(key))
-    both = frame["hired_on"].notna() & frame["left_on"].notna()
-    backwards = (both & (frame["left_on"] < frame["hired_on"])).to_numpy()
+            report("roster.date-missing", blank, key, column=raw.header(key))
+    hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
+    backwards = ~np.isnat(hired) & ~np.isnat(left) & (left < hired)
     report("roster.leave-before-hire", backwards, "left_on", column("left_on"),
-           left=frame["left_on"].dt.strftime("%Y-%m-%d").to_numpy(),
-           hired=frame["hired_on"].dt.strftime("%Y-%m-%d").to_numpy())
+           left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
 
     for key in ("bank_account", "cert_no"):
-        cells = column(key)
-        frame[key] = _text(cells) if cells is not None else ""
-        if cells is not None:
-            lost = cells.map(lambda v: isinstance(v, float) and abs(v) >= 1e15).to_numpy(dtype=bool)
-            report("roster.number-as-text-lost", lost, key, cells, column=raw.header(key))
+        col = column(key)
+        frame[key] = col.text() if col is not None else ""
+        if col is not None:
+            lost = col.per_value(lambda v: is_number(v) and abs(v) >= 1e15, bool)
+            report("roster.number-as-text-lost", lost, key, col, column=raw.header(key))
 
     # The same ID and level twice: the first row pays, each later one is a problem.
     usable = ~error & frame["level"].notna().to_numpy()
     keyed = frame.loc[usable, ["person_id", "level", "row"]]
-    dup = keyed.duplicated(["person_id", "level"], keep="first")
+    dup = keyed.duplicated(["person_id", "level"], keep="first").to_numpy()
     if dup.any():
-        first_row = keyed.groupby(["person_id", "level"], observed=True)["row"].transform("first")
+        first_row = np.zeros(n, dtype=np.int64)
+        first_row[usable] = keyed.groupby(["person_id", "level"], observed=True)["row"].transform("first")
         mask = np.zeros(n, dtype=bool)
-        mask[np.flatnonzero(usable)[dup.to_numpy()]] = True
-        firsts = np.zeros(n, dtype=np.int64)
-        firsts[np.flatnonzero(usable)] = first_row.to_numpy()
-        report("roster.duplicate", mask, "person_id", frame["person_id"], first_row=firsts)
+        mask[np.flatnonzero(usable)[dup]] = True
+        report("roster.duplicate", mask, "person_id", id_cells, first_row=first_row)
 
     frame["error"] = error
     issues.sort(key=lambda i: (i.location.row or 0, i.code))
@@ -128,26 +123,12 @@ def _show(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _text(cells: pd.Series | None) -> pd.Series:
-    """Trimmed, NFKC-normalised text; whole numbers typed as numbers come back without '.0'."""
-    if cells is None:
-        return pd.Series(dtype=object)
-    is_num = cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy(dtype=bool)
-    text = cells.astype(object).where(~is_num, cells[is_num].map(_number_text) if is_num.any() else cells)
-    text = text.fillna("").astype(str)
-    return text.str.normalize("NFKC").str.strip().astype(object)
-
-
-def _number_text(v: float | int) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(v)
-
-
-def _check_ids(cells: pd.Series, report) -> tuple[pd.Series, np.ndarray]:
-    """Normalised IDs and the mask of rows whose ID is unusable; reports each problem."""
-    n = len(cells)
-    is_num = cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy(dtype=bool)
-    text = cells.where(~is_num, "").fillna("").astype(str)
-    ids = text.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.upper()
+def _check_ids(cells: Column, report) -> pd.Series:
+    """Normalised IDs; reports each problem on its cell (errors mark the row unpaid)."""
+    is_num = cells.is_number()
+    texts = cells.unique_texts()
+    ids = pd.Series(np.array(["".join(t.split()).upper() for t in texts], dtype=object)[cells.codes], dtype=object)
+    ids[is_num] = ""
     blank = (ids == "").to_numpy() & ~is_num
     report("roster.id-number", is_num, "person_id", cells)
     report("roster.id-missing", blank, "person_id")
@@ -155,16 +136,15 @@ def _check_ids(cells: pd.Series, report) -> tuple[pd.Series, np.ndarray]:
     wrong_len = ~is_num & ~blank & (lengths != 18)
     report("roster.id-length", wrong_len, "person_id", cells, length=lengths)
     shaped = well_formed(ids)
-    bad_format = ~is_num & ~blank & ~wrong_len & ~shaped
-    report("roster.id-format", bad_format, "person_id", cells)
-    expected = np.full(n, "", dtype="<U1")
+    report("roster.id-format", ~is_num & ~blank & ~wrong_len & ~shaped, "person_id", cells)
+    expected = np.full(len(ids), "", dtype="<U1")
     expected[shaped] = expected_check_chars(ids[shaped])
     bad_sum = shaped & (expected != ids.str.slice(17, 18).to_numpy(dtype=str))
     report("roster.id-checksum", bad_sum, "person_id", cells, expected=expected)
     bad_birth = shaped & ~bad_sum & ~birth_date_valid(ids)
     report("roster.id-birth-date", bad_birth, "person_id", cells, birth=ids.str.slice(6, 14).to_numpy())
     good = shaped & ~bad_sum & ~bad_birth
-    prefixes = ids.str.slice(0, 6)
-    unknown = good & ~prefixes.map(region_known).to_numpy(dtype=bool)
-    report("roster.id-region-unknown", unknown, "person_id", cells, region=prefixes.to_numpy())
-    return ids.astype(object), ~good
+    prefixes = Column(ids.str.slice(0, 6).to_numpy(dtype=object))
+    unknown = good & ~prefixes.per_value(lambda p: bool(p) and region_known(p), bool)
+    report("roster.id-region-unknown", unknown, "person_id", cells, region=ids.str.slice(0, 6).to_numpy())
+    return ids
