@@ -59,6 +59,8 @@ def compute(policy: Policy, roster: Roster, period: Period) -> Computation:
         parts.append(part)
     lines = pd.concat(parts, ignore_index=True)[LINE_COLUMNS] if parts else pd.DataFrame(columns=LINE_COLUMNS)
     lines["level"] = pd.Categorical(lines["level"], categories=list(policy.level_keys))
+    lines["rule_id"] = pd.Categorical(lines["rule_id"], categories=[r.id for r in policy.rules])
+    lines["kind"] = pd.Categorical(lines["kind"], categories=sorted(_EVALUATORS))
 
     paid_any = np.zeros(len(frame), dtype=bool)
     for res in outcomes:

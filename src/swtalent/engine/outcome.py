@@ -47,7 +47,7 @@ def evaluate_conditions(conditions: tuple[Condition, ...], frame: pd.DataFrame) 
     """Index of the first condition each row fails, -1 when all hold (blank values never hold)."""
     failed = np.full(len(frame), -1, dtype=np.int16)
     for i, cond in enumerate(conditions):
-        values = frame[cond.field].astype(str)
+        values = frame[cond.field]  # object column of normalised text ("" when blank)
         if cond.op == "in":
             ok = values.isin(cond.values).to_numpy()
         elif cond.op == "not_in":

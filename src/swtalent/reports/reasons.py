@@ -13,6 +13,7 @@ from ..engine import outcome as o
 from ..money import plain_yuan
 from ..periods import month_label
 from ..fields import FIELDS
+from ..roster.cells import Column
 
 _OPS = {
     "zh": {"in": "须为 {v}", "not_in": "不能为 {v}", "contains_any": "须包含 {v} 之一"},
@@ -55,12 +56,11 @@ _TEXT = {
 
 def _per_value(col: pd.Series, fn) -> pd.Series:
     """fn over each distinct value only: rosters repeat their dates, months and rates."""
-    distinct = col.unique()
-    return col.map(dict(zip(distinct, map(fn, distinct))))
+    return pd.Series(Column(col.to_numpy()).per_value(fn), index=col.index, dtype=object)
 
 
 def _dates(col: pd.Series) -> pd.Series:
-    return _per_value(col, lambda d: "" if pd.isna(d) else f"{d:%Y-%m-%d}")
+    return _per_value(col, lambda d: "" if d is None or pd.isna(d) else str(np.datetime64(d, "D")))
 
 
 def rule_reasons(comp: Computation, lang: str) -> list[pd.Series]:
@@ -84,7 +84,7 @@ def rule_reasons(comp: Computation, lang: str) -> list[pd.Series]:
                 for ci, cond in enumerate(rule.conditions):
                     m = mask & (res.failed_condition == ci)
                     if m.any():
-                        text[m] = _condition_text(cond, frame.loc[m, cond.field].astype(str), lang)
+                        text[m] = _condition_text(cond, frame.loc[m, cond.field], lang)
                 continue
             first = t["first_after"] if getattr(rule, "first_month", "") == "after_qualifying" else t["first_same"]
             filled = t[code].format(x="\0", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,

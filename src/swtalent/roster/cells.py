@@ -19,23 +19,34 @@ class Column:
         self.uniques = list(uniques) + [None]  # code -1 (a missing cell) reads the trailing None
         self.codes = np.where(codes < 0, len(self.uniques) - 1, codes)
         self._texts: np.ndarray | None = None
+        self._has_numbers: bool | None = None
 
     def per_value(self, fn: Callable[[object], object], dtype: object = object) -> np.ndarray:
-        """fn applied to each distinct value, spread back over the rows."""
+        """fn applied to each distinct value, spread back over the rows (fn(None) for missing cells,
+        computed only when there are any)."""
+        missing = self.codes == len(self.uniques) - 1
         values = np.empty(len(self.uniques), dtype=dtype)
-        values[:] = [fn(u) for u in self.uniques]
+        values[:] = [fn(u) for u in self.uniques[:-1]] + [fn(None) if missing.any() else values[-1]]
         return values[self.codes]
 
     def unique_texts(self) -> np.ndarray:
-        if self._texts is None:
-            self._texts = np.array([cell_text(u) for u in self.uniques], dtype=object)
+        if self._texts is None:  # the common case inline: this runs once per distinct cell
+            norm = unicodedata.normalize
+            self._texts = np.array([(u.strip() if u.isascii() else norm("NFKC", u).strip())
+                                    if type(u) is str else cell_text(u) for u in self.uniques], dtype=object)
         return self._texts
 
     def text(self) -> pd.Series:
         return pd.Series(self.unique_texts()[self.codes], dtype=object)
 
     def is_number(self) -> np.ndarray:
-        return self.per_value(is_number, bool)
+        return self.per_value(is_number, bool) if self.has_numbers() else np.zeros(len(self.codes), dtype=bool)
+
+    def has_numbers(self) -> bool:
+        if self._has_numbers is None:  # infer_dtype scans in C; most columns are all text
+            kind = pd.api.types.infer_dtype(np.asarray(self.uniques[:-1], dtype=object), skipna=True)
+            self._has_numbers = kind not in ("string", "empty") and any(is_number(u) for u in self.uniques)
+        return self._has_numbers
 
     def is_blank(self) -> np.ndarray:
         return (self.unique_texts() == "")[self.codes]

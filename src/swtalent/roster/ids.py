@@ -1,38 +1,65 @@
 """Resident ID numbers (GB 11643-1999), checked over a whole column at once.
 
-The checksum and birth date are computed with numpy over all rows together; the tests check
-them against python-stdnum's implementation. The region code is looked up in python-stdnum's
-table of Chinese region codes, but only ever as a warning: an ID keeps the county where it was
-registered, which may be younger than its holder (琅琊区 341102 dates from 1992).
+The 18 characters of every ID become one row of a byte matrix, so the shape, checksum and
+birth date of 100,000 IDs are a few numpy operations; the tests check the result against
+python-stdnum. The region code is looked up in python-stdnum's table of Chinese region codes,
+but only ever as a warning: an ID keeps the county where it was registered, which may be
+younger than its holder (琅琊区 341102 dates from 1992).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
-CHECK_CHARS = np.array(list("10X98765432"))
+CHECK_BYTES = np.frombuffer(b"10X98765432", dtype=np.uint8)
+_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
-def expected_check_chars(ids: pd.Series) -> np.ndarray:
-    """The check character each 18-character, 17-digit ID should end with."""
-    if len(ids) == 0:
-        return np.array([], dtype="<U1")
-    raw = np.frombuffer("".join(ids).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-    digits = raw[:, :17].astype(np.int64) - ord("0")
-    return CHECK_CHARS[(digits @ WEIGHTS) % 11]
+@dataclass
+class IdFindings:
+    """Per row: what is right and wrong with each (already normalised) ID."""
+
+    length: np.ndarray  # characters
+    shaped: np.ndarray  # 17 digits and a check character 0-9 or X
+    expected: np.ndarray  # the check character the first 17 digits call for ('' if not shaped)
+    checksum_ok: np.ndarray
+    birth_ok: np.ndarray  # digits 7-14 are a real date, 1900 or later
+    region: np.ndarray  # the first six characters
+    region_known: np.ndarray
 
 
-def well_formed(ids: pd.Series) -> np.ndarray:
-    """17 ASCII digits and a check character 0-9 or X."""
-    return ids.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
+def check_ids(ids: np.ndarray) -> IdFindings:
+    n = len(ids)
+    length = np.fromiter(map(len, ids), dtype=np.int64, count=n)
+    ascii18 = (length == 18) & np.fromiter(map(str.isascii, ids), dtype=bool, count=n)
+    m = np.frombuffer("".join(ids[ascii18]).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    is_digit = (m >= 48) & (m <= 57)
+    shaped_sub = is_digit[:, :17].all(axis=1) & (is_digit[:, 17] | (m[:, 17] == ord("X")))
+    d = m[:, :17].astype(np.int64) - 48
+    expected_sub = CHECK_BYTES[(d @ WEIGHTS) % 11]
+    year = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
+    month = d[:, 10] * 10 + d[:, 11]
+    day = d[:, 12] * 10 + d[:, 13]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    last_day = _DAYS[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    birth_sub = shaped_sub & (year >= 1900) & month_ok & (day >= 1) & (day <= last_day)
 
-
-def birth_date_valid(ids: pd.Series) -> np.ndarray:
-    born = pd.to_datetime(ids.str.slice(6, 14), format="%Y%m%d", errors="coerce")
-    return (born.notna() & (born.dt.year >= 1900)).to_numpy(dtype=bool)
+    shaped = np.zeros(n, dtype=bool)
+    shaped[ascii18] = shaped_sub
+    expected = np.full(n, "", dtype="<U1")
+    expected[ascii18] = np.where(shaped_sub, expected_sub.view("S1").astype("<U1"), "")
+    checksum_ok = np.zeros(n, dtype=bool)
+    checksum_ok[ascii18] = shaped_sub & (m[:, 17] == expected_sub)
+    birth_ok = np.zeros(n, dtype=bool)
+    birth_ok[ascii18] = birth_sub
+    region = np.array([s[:6] for s in ids], dtype="<U6") if n else np.array([], dtype="<U6")
+    prefixes, codes = np.unique(region, return_inverse=True)
+    known = np.array([region_known(p) for p in prefixes], dtype=bool)[codes] if n else np.array([], bool)
+    return IdFindings(length, shaped, expected, checksum_ok, birth_ok, region, known & shaped)
 
 
 @lru_cache(maxsize=None)
@@ -40,5 +67,7 @@ def region_known(prefix: str) -> bool:
     """Whether a six-digit region code has ever existed (any year), per python-stdnum's table."""
     from stdnum import numdb
 
+    if not (len(prefix) == 6 and prefix.isdigit()):
+        return False
     parts = numdb.get("cn/loc").info(prefix)
     return any("county" in props for _, props in parts)

@@ -15,7 +15,7 @@ from ..fields import FIELDS, header_key
 from ..policy import Policy
 from .cells import Column, is_number
 from .dates import parse_dates
-from .ids import birth_date_valid, expected_check_chars, region_known, well_formed
+from .ids import check_ids
 from .reader import RawSheet
 
 _OPTIONAL_TEXT = ("district", "unit", "category", "exam_place")
@@ -95,7 +95,7 @@ def normalise(raw: RawSheet, policy: Policy) -> Roster:
     for key in ("bank_account", "cert_no"):
         col = column(key)
         frame[key] = col.text() if col is not None else ""
-        if col is not None:
+        if col is not None and col.has_numbers():
             lost = col.per_value(lambda v: is_number(v) and abs(v) >= 1e15, bool)
             report("roster.number-as-text-lost", lost, key, col, column=raw.header(key))
 
@@ -126,25 +126,20 @@ def _show(value: object) -> str:
 def _check_ids(cells: Column, report) -> pd.Series:
     """Normalised IDs; reports each problem on its cell (errors mark the row unpaid)."""
     is_num = cells.is_number()
-    texts = cells.unique_texts()
-    ids = pd.Series(np.array(["".join(t.split()).upper() for t in texts], dtype=object)[cells.codes], dtype=object)
+    ids = np.array(["".join(t.split()).upper() for t in cells.unique_texts()], dtype=object)[cells.codes]
     ids[is_num] = ""
-    blank = (ids == "").to_numpy() & ~is_num
+    found = check_ids(ids)
+    blank = (found.length == 0) & ~is_num
     report("roster.id-number", is_num, "person_id", cells)
     report("roster.id-missing", blank, "person_id")
-    lengths = ids.str.len().to_numpy()
-    wrong_len = ~is_num & ~blank & (lengths != 18)
-    report("roster.id-length", wrong_len, "person_id", cells, length=lengths)
-    shaped = well_formed(ids)
-    report("roster.id-format", ~is_num & ~blank & ~wrong_len & ~shaped, "person_id", cells)
-    expected = np.full(len(ids), "", dtype="<U1")
-    expected[shaped] = expected_check_chars(ids[shaped])
-    bad_sum = shaped & (expected != ids.str.slice(17, 18).to_numpy(dtype=str))
-    report("roster.id-checksum", bad_sum, "person_id", cells, expected=expected)
-    bad_birth = shaped & ~bad_sum & ~birth_date_valid(ids)
-    report("roster.id-birth-date", bad_birth, "person_id", cells, birth=ids.str.slice(6, 14).to_numpy())
-    good = shaped & ~bad_sum & ~bad_birth
-    prefixes = Column(ids.str.slice(0, 6).to_numpy(dtype=object))
-    unknown = good & ~prefixes.per_value(lambda p: bool(p) and region_known(p), bool)
-    report("roster.id-region-unknown", unknown, "person_id", cells, region=ids.str.slice(0, 6).to_numpy())
-    return ids
+    wrong_len = ~is_num & ~blank & (found.length != 18)
+    report("roster.id-length", wrong_len, "person_id", cells, length=found.length)
+    report("roster.id-format", ~is_num & ~blank & ~wrong_len & ~found.shaped, "person_id", cells)
+    bad_sum = found.shaped & ~found.checksum_ok
+    report("roster.id-checksum", bad_sum, "person_id", cells, expected=found.expected)
+    bad_birth = found.checksum_ok & ~found.birth_ok
+    report("roster.id-birth-date", bad_birth, "person_id", cells,
+           birth=np.array([s[6:14] for s in ids], dtype=object))
+    unknown = found.checksum_ok & found.birth_ok & ~found.region_known
+    report("roster.id-region-unknown", unknown, "person_id", cells, region=found.region)
+    return pd.Series(ids, dtype=object)
