@@ -77,7 +77,8 @@ def test_workbook_read_back_by_value_and_format(example_run):
     first = dict(zip(header, data[0]))
     assert (first["姓名"], first["等级"], first["计算说明"], first["来源行"]) == (
         "陈晓梅", "助理社会工作师", "取证日期 2023-03-15，一次性 1000元", 5)
-    monthly = next(dict(zip(header, r)) for r in data if r[1] == "陈晓梅" and r[7] == "按月")
+    rows = [dict(zip(header, r)) for r in data]
+    monthly = next(r for r in rows if r["姓名"] == "陈晓梅" and r["项目"] == "岗位补贴")
     assert (monthly["月数"], monthly["计算说明"], monthly["金额（元）"]) == (9, "200元 × 9个月（2023-04..2023-12）", 1800)
     summary_sheet = {r[0]: r[1] for r in wb["汇总"].iter_rows(values_only=True) if r and r[0]}
     assert summary_sheet["读入数据行"] == 72

@@ -166,3 +166,14 @@ def test_vectorised_checksum_agrees_with_python_stdnum():
     found = check_ids(np.array(samples, dtype=object))
     assert list(found.checksum_ok) == [len(s) == 18 and ric.calc_check_digit(s) == s[-1] for s in samples]
     assert list(found.birth_ok) == [True, False, False, True, False]  # 1880 is before 1900; 1949 not a leap year
+
+
+def test_region_table_agrees_with_python_stdnum():
+    from stdnum import numdb
+
+    from swtalent.roster.ids import region_known
+
+    db = numdb.get("cn/loc")
+    rng = random.Random(11)
+    for code in ["341102", "110105", "999901"] + [f"{rng.randint(110000, 829999)}" for _ in range(3000)]:
+        assert region_known(code) == any("county" in props for _, props in db.info(code)), code

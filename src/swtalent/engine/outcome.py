@@ -44,20 +44,24 @@ class RuleOutcome:
 
 
 def evaluate_conditions(conditions: tuple[Condition, ...], frame: pd.DataFrame) -> np.ndarray:
-    """Index of the first condition each row fails, -1 when all hold (blank values never hold)."""
+    """Index of the first condition each row fails, -1 when all hold (blank values never hold).
+
+    Each condition is decided once per distinct value of its column (a roster has a handful of
+    categories and places), then spread back over the rows by integer codes."""
     failed = np.full(len(frame), -1, dtype=np.int16)
     for i, cond in enumerate(conditions):
-        values = frame[cond.field]  # object column of normalised text ("" when blank)
-        if cond.op == "in":
-            ok = values.isin(cond.values).to_numpy()
-        elif cond.op == "not_in":
-            ok = (~values.isin(cond.values) & (values != "")).to_numpy()
-        else:  # contains_any
-            ok = np.zeros(len(frame), dtype=bool)
-            for needle in cond.values:
-                ok |= values.str.contains(needle, regex=False).to_numpy(dtype=bool)
+        codes, distinct = pd.factorize(frame[cond.field])
+        ok = np.array([_holds(cond, str(v)) for v in distinct] + [False], dtype=bool)[codes]
         failed = np.where((failed < 0) & ~ok, i, failed).astype(np.int16)
     return failed
+
+
+def _holds(cond: Condition, value: str) -> bool:
+    if cond.op == "in":
+        return value in cond.values
+    if cond.op == "not_in":
+        return value != "" and value not in cond.values
+    return any(needle in value for needle in cond.values)  # contains_any
 
 
 def empty_outcome(rule: RuleBase, n: int) -> RuleOutcome:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..engine import Computation
+from ..engine import INELIGIBLE, Computation
 from ..engine import outcome as o
 from ..money import plain_yuan
 from ..periods import month_label
@@ -63,9 +63,10 @@ def _dates(col: pd.Series) -> pd.Series:
     return _per_value(col, lambda d: "" if d is None or pd.isna(d) else str(np.datetime64(d, "D")))
 
 
-def rule_reasons(comp: Computation, lang: str) -> list[pd.Series]:
-    """For each rule, the reason text per row ('' where paid or not evaluated)."""
-    frame = comp.roster.frame
+def rule_reasons(comp: Computation, lang: str, rows: np.ndarray) -> list[pd.Series]:
+    """For each rule, the reason text for each selected row ('' where paid or not evaluated)."""
+    picked = np.flatnonzero(rows)
+    frame = comp.roster.frame.iloc[picked]
     t = _TEXT[lang]
     dated = {  # the row value each reason quotes
         o.ONE_OFF_BEFORE_FROM: "qualified_on", o.ONE_OFF_EARLIER_PERIOD: "qualified_on",
@@ -76,13 +77,14 @@ def rule_reasons(comp: Computation, lang: str) -> list[pd.Series]:
     for res in comp.outcomes:
         rule = res.rule
         text = pd.Series("", index=frame.index, dtype=object)
-        for code in pd.unique(res.reason):
+        reason, failed = res.reason[picked], res.failed_condition[picked]
+        for code in pd.unique(reason):
             if code in (o.PAID, o.NOT_EVALUATED):
                 continue
-            mask = res.reason == code
+            mask = reason == code
             if code == o.CONDITION:
                 for ci, cond in enumerate(rule.conditions):
-                    m = mask & (res.failed_condition == ci)
+                    m = mask & (failed == ci)
                     if m.any():
                         text[m] = _condition_text(cond, frame.loc[m, cond.field], lang)
                 continue
@@ -111,11 +113,11 @@ def rule_since(comp: Computation, rule) -> str:
 
 
 def ineligible_reasons(comp: Computation, lang: str) -> pd.Series:
-    """One text per row: each rule's title and why it did not pay, joined."""
+    """For each row not paid: each rule's title and why it did not pay, joined."""
     t = _TEXT[lang]
-    frame = comp.roster.frame
-    joined = pd.Series("", index=frame.index, dtype=object)
-    for res, text in zip(comp.outcomes, rule_reasons(comp, lang)):
+    rows = comp.status == INELIGIBLE
+    joined = pd.Series("", index=comp.roster.frame.index[rows], dtype=object)
+    for res, text in zip(comp.outcomes, rule_reasons(comp, lang, rows)):
         has = text != ""
         piece = res.rule.title + t["colon"] + text
         joined = joined.where(~has, joined.where(joined == "", joined + t["sep"]) + piece)

@@ -94,8 +94,6 @@ def _lines_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:
         L["name"]: lines["name"], L["person_id"]: lines["person_id"], L["district"]: lines["district"],
         L["unit"]: lines["unit"],
         L["rule"]: lines["rule_id"].map({k: r.title for k, r in rules.items()}),
-        L["rule_id"]: lines["rule_id"],
-        L["kind"]: lines["kind"].map({"one_off": L["kind.one_off"], "monthly": L["kind.monthly"]}),
         L["level"]: lines["level"].map(level_names).astype(object),
         L["months"]: pd.Series(np.where(monthly, lines["months"], None), dtype=object),
         L["detail"]: line_details(comp, lang),
@@ -118,7 +116,7 @@ def _ineligible_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:
         L["source_row"]: part["row"], L["name"]: part["name"], L["person_id"]: part["person_id"],
         L["district"]: part["district"], L["category"]: part["category"],
         L["level"]: part["level"].map(level_names).astype(object),
-        L["reason"]: ineligible_reasons(comp, lang)[mask],
+        L["reason"]: ineligible_reasons(comp, lang),
     })
 
 

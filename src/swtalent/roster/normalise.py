@@ -41,9 +41,12 @@ def normalise(raw: RawSheet, policy: Policy) -> Roster:
     issues: list[Issue] = []
     error = np.zeros(n, dtype=bool)
 
+    columns: dict[str, Column] = {}
+
     def column(key: str) -> Column | None:
-        j = raw.columns.get(key)
-        return None if j is None else Column(raw.cells[:, j])
+        if key not in columns and key in raw.columns:
+            columns[key] = Column(raw.cells[:, raw.columns[key]])
+        return columns.get(key)
 
     def report(code: str, mask: np.ndarray, key: str, values: Column | None = None, **params) -> None:
         """One Issue per flagged row; params may be per-row arrays. Errors mark the row unpaid."""
@@ -126,7 +129,8 @@ def _show(value: object) -> str:
 def _check_ids(cells: Column, report) -> pd.Series:
     """Normalised IDs; reports each problem on its cell (errors mark the row unpaid)."""
     is_num = cells.is_number()
-    ids = np.array(["".join(t.split()).upper() for t in cells.unique_texts()], dtype=object)[cells.codes]
+    ids = np.array([t.upper() if t.isalnum() else "".join(t.split()).upper() for t in cells.unique_texts()],
+                   dtype=object)[cells.codes]
     ids[is_num] = ""
     found = check_ids(ids)
     blank = (found.length == 0) & ~is_num
