@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from . import __version__
 from .api import run_compute
@@ -75,7 +73,6 @@ def compute(
 ) -> None:
     """计算补贴 / Compute one-off subsidies and monthly allowances for a period."""
     lg = lang.value
-    err = Console(stderr=True)
     try:
         per = Period.parse(period)
         check_outputs(out, [roster, policy])
@@ -87,12 +84,13 @@ def compute(
             result["outputs"] = [str(p) for p in out]
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         else:
-            _render(Console(), result, lg, out)
+            _render(_console(), result, lg, out)
     except SwtalentError as exc:
-        _fail(err, exc, lg, as_json)
+        _fail(_console(stderr=True), exc, lg, as_json)
         raise typer.Exit(1)
     except UsageError as exc:
-        err.print(f"[red]{'用法错误' if lg == 'zh' else 'usage error'}:[/] {exc.text(lg)}", highlight=False)
+        _console(stderr=True).print(f"[red]{'用法错误' if lg == 'zh' else 'usage error'}:[/] {exc.text(lg)}",
+                                    highlight=False)
         raise typer.Exit(2)
     except (typer.Exit, typer.Abort):
         raise
@@ -101,11 +99,17 @@ def compute(
             traceback.print_exc()
         msg = ("内部错误：{}。请用 --debug 重新运行并把输出报告给维护者" if lg == "zh"
                else "internal error: {}. Run again with --debug and report the output")
-        err.print(msg.format(exc), highlight=False, markup=False)
+        _console(stderr=True).print(msg.format(exc), highlight=False, markup=False)
         raise typer.Exit(3)
 
 
-def _fail(err: Console, exc: SwtalentError, lang: str, as_json: bool) -> None:
+def _console(stderr: bool = False):
+    from rich.console import Console  # imported on use: a --json run never needs it
+
+    return Console(stderr=stderr)
+
+
+def _fail(err, exc: SwtalentError, lang: str, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps({"ok": False, "problems": [i.as_dict(lang) for i in exc.issues]},
                               ensure_ascii=False, indent=1))
@@ -115,7 +119,9 @@ def _fail(err: Console, exc: SwtalentError, lang: str, as_json: bool) -> None:
         err.print("  " + issue.render(lang), highlight=False, markup=False, soft_wrap=True)
 
 
-def _render(console: Console, s: dict, lang: str, outs: list[Path]) -> None:
+def _render(console, s: dict, lang: str, outs: list[Path]) -> None:
+    from rich.table import Table
+
     L = labels(lang)
     console.print(f"[bold]{L['title'].format(city=s['city'], period=s['period'])}[/]", highlight=False)
     counts = Table(show_header=False, box=None)

@@ -95,12 +95,12 @@ def normalise(raw: RawSheet, policy: Policy) -> Roster:
     report("roster.leave-before-hire", backwards, "left_on", column("left_on"),
            left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
 
-    for key in ("bank_account", "cert_no"):
-        col = column(key)
-        frame[key] = col.text() if col is not None else ""
-        if col is not None and col.has_numbers():
-            lost = col.per_value(lambda v: is_number(v) and abs(v) >= 1e15, bool)
-            report("roster.number-as-text-lost", lost, key, col, column=raw.header(key))
+    # The bank account goes on the payment sheet; typed as a number, its last digits are gone.
+    col = column("bank_account")
+    frame["bank_account"] = col.text() if col is not None else ""
+    if col is not None and col.has_numbers():
+        lost = col.per_value(lambda v: is_number(v) and abs(v) >= 1e15, bool)
+        report("roster.number-as-text-lost", lost, "bank_account", col, column=raw.header("bank_account"))
 
     # The same ID and level twice: the first row pays, each later one is a problem.
     usable = ~error & frame["level"].notna().to_numpy()
