@@ -18,6 +18,10 @@ def month_index(d: date) -> int:
     return d.year * 12 + d.month - 1
 
 
+def month_start(m: int) -> date:
+    return date(m // 12, m % 12 + 1, 1)
+
+
 def month_label(m: int) -> str:
     return f"{m // 12:04d}-{m % 12 + 1:02d}"
 
@@ -68,10 +72,6 @@ class Period:
     @property
     def months(self) -> np.ndarray:
         return np.arange(self.first, self.last + 1, dtype=np.int32)
-
-    @property
-    def start_date(self) -> date:
-        return date(self.first // 12, self.first % 12 + 1, 1)
 
     def label(self) -> str:
         if self.first % 12 == 0 and self.last == self.first + 11:

@@ -7,12 +7,10 @@ the highest level eligible that month; the grid makes that a group-wise max, not
 """
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import pandas as pd
 
-from ..periods import NO_MONTH, Period, month_index, months_of
+from ..periods import NO_MONTH, Period, month_index, month_start, months_of
 from ..policy.model import MonthlyRule, Policy
 from . import outcome as o
 
@@ -25,15 +23,12 @@ def rate_grid(rule: MonthlyRule, policy: Policy, period: Period) -> np.ndarray:
     grid = np.zeros((len(policy.level_keys), len(months)), dtype=np.int64)
     for li, key in enumerate(policy.level_keys):
         for mi, m in enumerate(months):
-            grid[li, mi] = rule.amount_on(key, date(int(m) // 12, int(m) % 12 + 1, 1))
+            grid[li, mi] = rule.amount_on(key, month_start(int(m)))
     return grid
 
 
 def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Period) -> o.RuleOutcome:
-    n = len(frame)
-    res = o.empty_outcome(rule, n)
-    usable = ~frame["error"].to_numpy()
-    failed = o.evaluate_conditions(rule.conditions, frame)
+    res, usable, failed = o.begin(rule, frame)
     levels = frame["level"].cat.codes.to_numpy().astype(np.int16)
 
     q_month = months_of(frame["qualified_on"])
@@ -43,7 +38,7 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     left = months_of(frame["left_on"])
     left = np.where(left == NO_MONTH, _FAR_FUTURE, left if rule.leaving_month == "paid" else left - 1)
     in_force = month_index(policy.in_force_from)
-    lo = np.maximum.reduce([start, hire, np.full(n, max(in_force, period.first), dtype=np.int32)])
+    lo = np.maximum.reduce([start, hire, np.full(len(frame), max(in_force, period.first), dtype=np.int32)])
     hi = np.minimum(left, period.last)
 
     candidate = usable & (failed < 0) & (levels >= 0)

@@ -21,10 +21,7 @@ def amounts_by_date(rule: OneOffRule, policy: Policy, levels: np.ndarray, days: 
 
 
 def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Period) -> o.RuleOutcome:
-    n = len(frame)
-    res = o.empty_outcome(rule, n)
-    usable = ~frame["error"].to_numpy()
-    failed = o.evaluate_conditions(rule.conditions, frame)
+    res, usable, failed = o.begin(rule, frame)
     qualified = frame["qualified_on"]
     q_month = months_of(qualified)
     since = np.datetime64(rule.qualified_from or policy.in_force_from, "D")

@@ -64,6 +64,13 @@ def _holds(cond: Condition, value: str) -> bool:
     return any(needle in value for needle in cond.values)  # contains_any
 
 
+def begin(rule: RuleBase, frame: pd.DataFrame) -> tuple[RuleOutcome, np.ndarray, np.ndarray]:
+    """What every rule starts from: an empty outcome, the rows without data problems, and the
+    first condition each row fails."""
+    return (empty_outcome(rule, len(frame)), ~frame["error"].to_numpy(),
+            evaluate_conditions(rule.conditions, frame))
+
+
 def empty_outcome(rule: RuleBase, n: int) -> RuleOutcome:
     return RuleOutcome(
         rule=rule,
