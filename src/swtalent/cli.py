@@ -139,12 +139,14 @@ def _render(console, s: dict, lang: str, outs: list[Path]) -> None:
     problems = s["problems"]
     if problems:
         shown = problems[:20]
-        ptable = Table(title=f"{L['sheet.problems']} ({s['errors']} {L['error']}, {s['warnings']} {L['warning']})")
-        for h in (L["severity"], L["row"], L["column"], L["value"], L["message"]):
-            ptable.add_column(h)
-        for p in shown:
-            ptable.add_row(L[p["severity"]], str(p["row"]), p["column"], p["value"], p["message"])
-        console.print(ptable)
+        console.print(f"[bold]{L['sheet.problems']}[/] ({s['errors']} {L['error']}, {s['warnings']} {L['warning']})")
+        for p in shown:  # one line each, never truncated: the clerk needs the whole message
+            where = f"第 {p['row']} 行「{p['column']}」" if lang == "zh" else f"row {p['row']} '{p['column']}'"
+            quoted = p["value"] and p["value"] not in p["message"]
+            value = (f"「{p['value']}」" if lang == "zh" else f" '{p['value']}'") if quoted else ""
+            colour = "red" if p["severity"] == "error" else "yellow"
+            console.print(f"  [{colour}]{L[p['severity']]}[/] {where}{value}: {p['message']}",
+                          highlight=False, soft_wrap=True)
         if len(problems) > len(shown):
             more = len(problems) - len(shown)
             console.print(f"… 另有 {more} 条，见输出工作簿" if lang == "zh" else f"… {more} more, see the workbook")
