@@ -106,10 +106,12 @@ def test_terminal_summary_and_english(tmp_path):
 
 def test_bad_policy_exits_1_with_position_and_no_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(CHUZHOU.read_text(encoding="utf-8").replace("first_month:", "frist_month:"), encoding="utf-8")
+    text = CHUZHOU.read_text(encoding="utf-8").replace("first_month:", "frist_month:")
+    bad.write_text(text, encoding="utf-8")
+    line = text[:text.index("frist_month")].count("\n") + 1
     result = invoke("compute", EXAMPLE, "--policy", bad, "--period", "2023")
     assert result.exit_code == 1
-    assert f"{bad}:64:5 rules[1].frist_month" in result.stderr
+    assert f"{bad}:{line}:5 rules[1].frist_month" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -124,7 +126,10 @@ def test_missing_roster_and_missing_column_exit_1(tmp_path, roster):
 
 
 @pytest.mark.parametrize("args", [["--period", "2023-13"], ["--period", "23"], ["--period", "2023-06..2023-01"],
-                                  ["--period", "2023", "--out", "x.pdf"], ["--period", "2023", "--map", "证件号"]])
+                                  ["--period", "0000"], ["--period", "2023", "--out", "x.pdf"],
+                                  ["--period", "2023", "--map", "证件号"],
+                                  ["--period", "2023", "--out", "/nonexistent-folder/p.xlsx"],
+                                  ["--period", "2023", "--out", "p.csv", "--out", "p.csv"]])
 def test_usage_errors_exit_2(args):
     result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, *args)
     assert result.exit_code == 2, result.output
@@ -153,7 +158,8 @@ def test_map_option_and_row_problems_are_not_fatal(roster, tmp_path):
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
     assert (got["rows_paid"], got["rows_with_errors"], got["total"]) == (1, 1, "2800.00")
-    assert got["problems"][0]["column"] == "证件号"
+    (bad_id,) = [p for p in got["problems"] if p["code"] == "roster.id-length"]
+    assert (bad_id["row"], bad_id["column"]) == (3, "证件号")
 
 
 def test_internal_error_exit_3_traceback_only_with_debug(monkeypatch):
@@ -173,3 +179,22 @@ def test_month_and_range_periods(roster):
     for period, total in (("2023-05", "200.00"), ("2023-04..2023-06", "600.00"), ("2023-03", "1000.00")):
         got = json.loads(invoke("compute", path, "--policy", CHUZHOU, "--period", period, "--json").stdout)
         assert got["total"] == total, period
+
+
+def test_output_that_is_a_folder_is_refused_before_any_work(tmp_path):
+    (tmp_path / "p.xlsx").mkdir()
+    result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", tmp_path / "p.xlsx")
+    assert result.exit_code == 2 and "文件夹" in result.stderr
+
+
+def test_failed_write_exits_1_and_names_the_file(tmp_path, monkeypatch):
+    import swtalent.reports.files as files
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(files.os, "replace", locked)
+    out = tmp_path / "p.xlsx"
+    result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", out)
+    assert result.exit_code == 1
+    assert f"{out}: 无法写入输出文件：Permission denied" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # the temporary file is cleaned up

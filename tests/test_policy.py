@@ -68,6 +68,11 @@ BROKEN = [
     ("one name for two levels", ("aliases: [中级,", "aliases: [初级, 中级,", 1), "policy.alias-twice",
      "intermediate:\n", 1),
     ("yaml syntax", ("city: 滁州市\n", "city: [滁州市\n", 1), "policy.yaml-syntax", None, 1),
+    ("no such day", ("in_force_from: 2022-01-01", "in_force_from: 2022-02-30", 1), "policy.invalid-value",
+     "2022-02-30", 1),
+    ("absurd amount", ("value: 400}", "value: 1e400}", 1), "policy.invalid-value", "1e400", 1),
+    ("unknown roster field in columns", ("levels:\n", "columns:\n  idnum: [证件号]\nlevels:\n", 1),
+     "policy.invalid-value", "idnum", 1),
 ]
 
 
@@ -125,3 +130,12 @@ def test_missing_policy_file(tmp_path):
     with pytest.raises(SwtalentError) as exc:
         load_policy(tmp_path / "nope.yaml")
     assert exc.value.issues[0].code == "policy.not-found"
+
+
+def test_policy_that_is_not_utf8_text(tmp_path):
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes(GOOD.encode("gbk"))
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(path)
+    assert [i.code for i in exc.value.issues] == ["policy.unreadable"]
+    assert "UTF-8" in exc.value.issues[0].hint()

@@ -119,7 +119,8 @@ def test_header_found_below_titles_with_aliases_and_extra_columns(roster):
     headers = ["序号", "姓名", "公民身份号码", "身份类别", "职业资格等级", "发证日期", "报名地", "上岗时间", "离职时间", "备注"]
     row = [1] + person(1)[:8] + ["无"]
     ros, found = problems(roster([row], headers=headers, title_rows=3))
-    assert found == []
+    assert found == [("roster.columns-ignored", "花名册", 7, "", "")]  # 备注 is said to be unused
+    assert "备注" in ros.issues[0].message()
     assert ros.headers["person_id"] == "公民身份号码"
     assert list(ros.frame["row"]) == [8]
 
@@ -177,3 +178,135 @@ def test_region_table_agrees_with_python_stdnum():
     rng = random.Random(11)
     for code in ["341102", "110105", "999901"] + [f"{rng.randint(110000, 829999)}" for _ in range(3000)]:
         assert region_known(code) == any("county" in props for _, props in db.info(code)), code
+
+
+def test_excel_error_cell_holds_the_row(tmp_path):
+    """A #N/A left by a formula in 离职日期 must not read as 'still in post'."""
+    import xlsxwriter
+
+    path = tmp_path / "errors.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("花名册")
+    ws.write_row(0, 0, HEADERS)
+    for r, row in enumerate([person(1), person(2)], start=1):
+        ws.write_row(r, 0, [v.isoformat() if isinstance(v, date) else v for v in row])
+    ws.write_formula(2, HEADERS.index("离职日期"), "=NA()", None, "#N/A")
+    book.close()
+    comp = run_compute(path, CHUZHOU, "2023")
+    assert [(i.code, i.location.row, i.location.column, i.value) for i in comp.roster.issues] == [
+        ("roster.cell-error", 3, "离职日期", "#N/A")]
+    assert list(comp.status) == [PAID, ERROR]
+
+
+@pytest.mark.parametrize("field,first,later", [
+    ("离职日期", date(2023, 3, 31), None),  # left in March on one row, not on the other
+    ("入职日期", date(2023, 9, 1), None),
+    ("人员类别", "社区工作人员", "志愿者"),
+    ("姓名", "张三", "李四"),
+])
+def test_a_persons_rows_must_agree_on_person_facts(roster, field, first, later):
+    pid = make_id(21)
+    rows = [person(pid=pid, level="助理社会工作师", qualified=date(2022, 1, 1)),
+            person(pid=pid, level="社会工作师", qualified=date(2023, 6, 1))]
+    j = HEADERS.index(field)
+    rows[0][j], rows[1][j] = first, later
+    comp = run_compute(roster(rows), CHUZHOU, "2023")
+    assert [(i.code, i.location.row, i.location.column) for i in comp.roster.issues] == [
+        ("roster.person-conflict", 3, field)]
+    assert list(comp.status)[1] == ERROR
+    assert "第 2 行" in comp.roster.issues[0].message()
+
+
+def test_absent_optional_columns_are_said(roster):
+    path = roster([person(1)[:6]], headers=HEADERS[:6])
+    ros, found = problems(path)
+    assert [(c, s) for c, *_ in found for s in [ros.issues[0].severity]] == [
+        ("roster.column-absent", "warning"), ("roster.column-absent", "warning")]
+    assert "入职日期" in ros.issues[0].message() and "离职日期" in ros.issues[1].message()
+
+
+def test_rows_of_spaces_are_not_data_rows(roster):
+    rows = [person(1), [" ", "　", None, "", None, None, None, None, None], person(2)]
+    ros, found = problems(roster(rows))
+    assert found == []
+    assert list(ros.frame["row"]) == [2, 4]
+
+
+def test_bank_account_typed_as_a_number_holds_the_row(roster):
+    headers = HEADERS + ["银行账号"]
+    rows = [person(1) + ["6217000011112222333"], person(2) + [6217000011112222333.0], person(3) + [123456.0]]
+    comp = run_compute(roster(rows, headers=headers), CHUZHOU, "2023")
+    assert [(i.code, i.location.row, i.value) for i in comp.roster.issues] == [
+        ("roster.number-as-text-lost", 3, "6217000011112220000")]
+    assert list(comp.status) == [PAID, ERROR, PAID]
+    assert list(comp.roster.frame["bank_account"]) == ["6217000011112222333", "6217000011112220000", "123456"]
+
+
+@pytest.mark.parametrize("cell,level", [("助理社会工作师（初级）", "assistant"), ("中级社工师", "intermediate"),
+                                        ("高级社会工作师 ", "senior")])
+def test_level_spellings(roster, cell, level):
+    ros, found = problems(roster([person(level=cell)]))
+    assert found == [] and ros.frame["level"][0] == level
+
+
+@pytest.mark.parametrize("cell", ["至今", "在职", "—"])
+def test_leave_date_written_as_still_in_post(roster, cell):
+    comp = run_compute(roster([person(qualified=date(2022, 5, 1), left=cell)]), CHUZHOU, "2023")
+    assert comp.roster.issues == [] and int(comp.lines["months"].sum()) == 12
+
+
+@pytest.mark.parametrize("cell", ["2023-02", "2023/2", "2023年2月"])
+def test_month_only_dates(roster, cell):
+    ros, found = problems(roster([person(qualified=cell)]))
+    assert found == [] and ros.frame["qualified_on"][0] == pd.Timestamp("2023-02-01")
+
+
+def test_names_padded_with_spaces_are_one_name(roster):
+    ros, _ = problems(roster([person(name="张　三"), person(2, name="John Smith")]))
+    assert list(ros.frame["name"]) == ["张三", "John Smith"]
+
+
+@pytest.mark.parametrize("make,code", [
+    (lambda p: p.with_suffix(".txt").write_text("x"), "file.format"),
+    (lambda p: p.write_text("not a workbook"), "file.unreadable"),
+])
+def test_files_that_are_not_rosters(tmp_path, make, code):
+    path = tmp_path / "roster.xlsx"
+    make(path)
+    target = path if path.exists() else path.with_suffix(".txt")
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(target, POLICY)
+    assert [i.code for i in exc.value.issues] == [code]
+
+
+def test_sheet_structure_problems(roster):
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(roster([["张三", "x"]], headers=["姓名", "备注"]), POLICY)
+    assert [i.code for i in exc.value.issues] == ["roster.header-not-found"]
+    assert "花名册" in exc.value.issues[0].hint()  # names the sheets there are
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(roster([], headers=HEADERS), POLICY)
+    assert [i.code for i in exc.value.issues] == ["roster.no-rows"]
+    twice = HEADERS + ["证件号码"]
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(roster([person(1) + [make_id(1)]], headers=twice), POLICY)
+    assert [(i.code, i.location.column) for i in exc.value.issues] == [("roster.column-twice", "证件号码")]
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(roster([person(1)]), POLICY, column_map={"证件号": "person_id"})
+    assert [i.code for i in exc.value.issues] == ["roster.map-not-found"]
+
+
+def test_first_visible_sheet_is_the_default(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "hidden.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    hidden = book.add_worksheet("旧表")
+    hidden.write_row(0, 0, ["说明"])
+    hidden.hide()
+    ws = book.add_worksheet("花名册")
+    ws.activate()  # Excel cannot hide the active sheet
+    ws.write_row(0, 0, HEADERS)
+    ws.write_row(1, 0, [v.isoformat() if isinstance(v, date) else v for v in person(1)])
+    book.close()
+    assert load_roster(path, POLICY).sheet == "花名册"

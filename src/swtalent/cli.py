@@ -22,6 +22,7 @@ from .reports.files import check_outputs, write_output
 from .reports.labels import labels
 from .reports.summary import summary
 from .fields import FIELDS, header_key
+from .roster.reader import alias_table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
@@ -46,7 +47,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 def parse_map(items: list[str]) -> dict[str, str]:
     """--map 证件号=身份证号 -> {'证件号': 'person_id'}; the right side is a field key or a known header."""
-    known = {header_key(a): key for key, spec in FIELDS.items() for a in (key, spec.zh, *spec.aliases)}
+    known = {**alias_table(), **{key: key for key in FIELDS}}
     out = {}
     for item in items:
         header, sep, target = item.partition("=")
@@ -90,7 +91,7 @@ def compute(
         raise typer.Exit(1)
     except UsageError as exc:
         _console(stderr=True).print(f"[red]{'用法错误' if lg == 'zh' else 'usage error'}:[/] {exc.text(lg)}",
-                                    highlight=False)
+                                    highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     except (typer.Exit, typer.Abort):
         raise
@@ -99,7 +100,7 @@ def compute(
             traceback.print_exc()
         msg = ("内部错误：{}。请用 --debug 重新运行并把输出报告给维护者" if lg == "zh"
                else "internal error: {}. Run again with --debug and report the output")
-        _console(stderr=True).print(msg.format(exc), highlight=False, markup=False)
+        _console(stderr=True).print(msg.format(exc), highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(3)
 
 
@@ -149,7 +150,8 @@ def _render(console, s: dict, lang: str, outs: list[Path]) -> None:
                           highlight=False, soft_wrap=True)
         if len(problems) > len(shown):
             more = len(problems) - len(shown)
-            console.print(f"… 另有 {more} 条，见输出工作簿" if lang == "zh" else f"… {more} more, see the workbook")
+            console.print(f"… 另有 {more} 条：全部问题见 --out 的 .xlsx 工作簿或 --json 输出" if lang == "zh"
+                          else f"… {more} more: all of them are in an --out .xlsx workbook or the --json output")
     for path in outs:
         console.print(("已写入 " if lang == "zh" else "written: ") + str(path), highlight=False)
 

@@ -39,8 +39,23 @@ CATALOGUE: dict[str, Entry] = {
     "roster.header-not-found": Entry(
         "error", "在前 {scanned} 行中找不到表头行（需要包含「身份证号」等列名）",
         "no header row in the first {scanned} rows (one with 身份证号 and similar column names)",
-        "确认表头使用常见列名，或用 --map 原列名=字段 指定",
-        "use the usual column names, or map yours with --map HEADER=FIELD"),
+        "确认选对了工作表（现有：{sheets}，用 --sheet 指定），表头使用常见列名，或用 --map 原列名=字段 指定",
+        "check the sheet (present: {sheets}; choose with --sheet), use the usual column names, "
+        "or map yours with --map HEADER=FIELD"),
+    "roster.map-not-found": Entry(
+        "error", "--map 指定的列「{header}」不在表头中", "the column '{header}' given to --map is not in the header row",
+        "核对列名的写法（含空格、全角字符）", "check how the header is written (spaces, full-width characters)"),
+    "roster.column-absent": Entry(
+        "warning", "没有「{column}」列，全部人员按{meaning_zh}计算", "there is no '{column}' column; everyone is taken as {meaning_en}",
+        "如花名册有该信息，请使用列名「{column}」或 {aliases}，或用 --map 指定",
+        "if the roster has it, name the column '{column}' or one of {aliases}, or map it with --map"),
+    "roster.columns-ignored": Entry(
+        "warning", "以下列未使用：{columns}", "these columns are not used: {columns}",
+        "如其中有应参与计算的列，请改用标准列名或用 --map 指定",
+        "if one of them should count, rename it to a standard header or map it with --map"),
+    "roster.cell-error": Entry(
+        "error", "单元格是 Excel 错误值 {value}，本行不予发放", "the cell holds the Excel error {value}; this row pays nothing",
+        "修正产生错误的公式，或填入实际值", "fix the formula that produced it, or type the real value"),
     "roster.column-missing": Entry(
         "error", "缺少必需的列「{column}」（可用列名：{aliases}）",
         "required column '{column}' is missing (accepted names: {aliases})",
@@ -102,7 +117,8 @@ CATALOGUE: dict[str, Entry] = {
         "error", "离职日期 {left} 早于入职日期 {hired}", "leaving date {left} is before hire date {hired}",
         "核对入职、离职日期", "check the hire and leaving dates"),
     "roster.value-missing": Entry(
-        "warning", "{column}为空，依赖该列的条件按不符合处理", "{column} is blank; conditions on it are not met",
+        "warning", "{column}为空，依赖该列的条件按不符合处理（可能因此不予发放）",
+        "{column} is blank; conditions on it are not met (the row may not be paid for that)",
         "补填后重新计算", "fill it in and compute again"),
     "roster.duplicate": Entry(
         "error", "与第 {first_row} 行重复（同一身份证号、同一证书等级），本行不予发放",
@@ -110,12 +126,23 @@ CATALOGUE: dict[str, Entry] = {
         "删除重复行；同一人不同等级的证书请分行填写不同等级",
         "delete the duplicate; a person's certificates at other levels go on rows with their own level"),
     "roster.number-as-text-lost": Entry(
-        "warning", "{column}以数字格式保存，超过 15 位的数位可能已丢失（{value}）",
-        "{column} is stored as a number; digits past the 15th may be lost ({value})",
+        "error", "{column}以数字格式保存，超过 15 位的数位已丢失（{value}），本行暂不发放",
+        "{column} is stored as a number and its digits past the 15th are lost ({value}); this row is held",
         "将该列设置为文本格式后重新录入", "format the column as text and type it again"),
+    "roster.person-conflict": Entry(
+        "error", "与第 {first_row} 行同一身份证号，但{column}不同（「{first}」与「{value}」），本行不予发放",
+        "same ID number as row {first_row} but a different {column} ('{first}' and '{value}'); this row pays nothing",
+        "同一人的各行应填写相同的{column}；核对后改正", "a person's rows must agree on {column}; check and correct"),
+    "output.write-failed": Entry(
+        "error", "无法写入输出文件：{detail}", "cannot write the output file: {detail}",
+        "关闭在 Excel 中打开的同名文件，或换一个有写入权限的文件夹",
+        "close the file if it is open in Excel, or choose a folder you can write to"),
     # --- policy file ---------------------------------------------------------
     "policy.not-found": Entry(
         "error", "找不到政策文件", "policy file not found", "检查 --policy 路径", "check the --policy path"),
+    "policy.unreadable": Entry(
+        "error", "无法读取政策文件：{detail}", "cannot read the policy file: {detail}",
+        "确认这是一个以 UTF-8 编码保存的 .yaml 文本文件", "check that it is a .yaml text file saved as UTF-8"),
     "policy.yaml-syntax": Entry(
         "error", "YAML 语法错误：{detail}", "YAML syntax error: {detail}",
         "检查缩进、冒号和引号", "check indentation, colons and quotes"),

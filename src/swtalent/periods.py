@@ -47,8 +47,7 @@ class Period:
     def parse(cls, text: str) -> Period:
         t = text.strip()
         if re.fullmatch(r"\d{4}", t):
-            y = int(t)
-            return cls(y * 12, y * 12 + 11)
+            return cls._range(text, (t, "1"), (t, "12"))
         m = re.fullmatch(_MONTH, t)
         if m:
             return cls._range(text, m.groups(), m.groups())
@@ -65,6 +64,8 @@ class Period:
         if not (1 <= ma <= 12 and 1 <= mb <= 12):
             raise UsageError(f"期间「{text}」中的月份应为 1 至 12", f"months in the period '{text}' must be 1 to 12")
         first, last = ya * 12 + ma - 1, yb * 12 + mb - 1
+        if not (1900 <= ya <= 2200 and 1900 <= yb <= 2200):
+            raise UsageError(f"期间「{text}」的年份应在 1900 至 2200 之间", f"the years in '{text}' must be 1900 to 2200")
         if last < first:
             raise UsageError(f"期间「{text}」的结束月早于开始月", f"the period '{text}' ends before it starts")
         return cls(first, last)

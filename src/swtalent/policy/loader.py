@@ -26,6 +26,7 @@ _TYPE_TEXT = {
     "decimal_type": ("应为金额数字，如 1000 或 1000.50", "expected an amount such as 1000 or 1000.50"),
     "decimal_max_places": ("金额最多两位小数（精确到分）", "amounts have at most two decimals (fen)"),
     "greater_than_equal": ("金额不能为负数", "amounts cannot be negative"),
+    "less_than_equal": ("金额超过 1 亿元，应是录入错误", "an amount over 100 million yuan must be a typo"),
     "string_type": ("应为文本", "expected text"),
     "string_pattern_mismatch": ("只能使用小写字母、数字、连字符和下划线，并以字母开头",
                                 "use lower-case letters, digits, - and _, starting with a letter"),
@@ -133,8 +134,9 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
                                    "kind must be one_off or monthly", err.get("ctx", {}).get("tag", "")))
         elif kind == "literal_error":
             expected, got = err.get("ctx", {}).get("expected", ""), err.get("input")
-            issues.append(_invalid(src.where(path), f"「{got}」应为 {expected} 之一",
-                                   f"'{got}' should be one of {expected}", got))
+            is_key = path[-1:] == ("[key]",)  # a mapping's key, such as a roster field under columns
+            where = src.where(path[:-1], key=True) if is_key else src.where(path)
+            issues.append(_invalid(where, f"「{got}」应为 {expected} 之一", f"'{got}' should be one of {expected}", got))
         else:
             zh, en = _TYPE_TEXT.get(kind, (err["msg"], err["msg"]))
             issues.append(_invalid(src.where(path), zh, en, err.get("input")))

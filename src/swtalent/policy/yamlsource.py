@@ -66,7 +66,10 @@ def _scalar(node: yaml.ScalarNode) -> object:
     if tag == "null":
         return None
     if tag == "timestamp":
-        return yaml.SafeLoader.construct_yaml_timestamp(_constructor, node)
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(_constructor, node)
+        except ValueError:  # 2022-02-30: left as text, so the model reports it at its line
+            return node.value
     return node.value
 
 
@@ -78,7 +81,7 @@ def load_source(path: Path) -> Source:
         src.issues.append(Issue.make("policy.not-found", Location(file=str(path))))
         return src
     except (OSError, UnicodeDecodeError) as exc:
-        src.issues.append(Issue.make("policy.yaml-syntax", Location(file=str(path), line=1, col=1), detail=exc))
+        src.issues.append(Issue.make("policy.unreadable", Location(file=str(path)), detail=exc))
         return src
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from ..engine import Computation
-from ..errors import UsageError
+from ..errors import Issue, Location, SwtalentError, UsageError
 from ..money import format_yuan
 from .workbook import write_workbook
 
@@ -17,15 +17,24 @@ DETAIL_COLUMNS = ["person_id", "name", "rule_id", "kind", "level", "months", "am
 
 
 def check_outputs(outs: list[Path], inputs: list[Path]) -> None:
-    """Refuse unknown formats and any output that would overwrite an input."""
-    seen = {p.resolve() for p in inputs if p.exists()}
+    """Before any work: refuse unknown formats, unwritable places and overwriting an input."""
+    inputs_at = {p.resolve() for p in inputs if p.exists()}
+    seen: set[Path] = set()
     for out in outs:
+        at = out.resolve()
         if out.suffix.lower() not in FORMATS:
             raise UsageError(f"不支持的输出格式「{out.name}」：请用 .xlsx、.csv 或 .json",
                              f"unsupported output format '{out.name}': use .xlsx, .csv or .json")
-        if out.resolve() in seen:
-            raise UsageError(f"输出文件「{out}」与输入文件相同，不会覆盖输入", f"output '{out}' is an input file; refusing to overwrite it")
-        seen.add(out.resolve())
+        if at in inputs_at:
+            raise UsageError(f"输出文件「{out}」与输入文件相同，不会覆盖输入",
+                             f"output '{out}' is an input file; refusing to overwrite it")
+        if at in seen:
+            raise UsageError(f"输出文件「{out}」指定了两次", f"output '{out}' is given twice")
+        if out.is_dir():
+            raise UsageError(f"「{out}」是一个文件夹，请给出文件名", f"'{out}' is a folder; give a file name")
+        if not at.parent.is_dir():
+            raise UsageError(f"输出文件夹「{out.parent}」不存在", f"the folder '{out.parent}' does not exist")
+        seen.add(at)
 
 
 def detail_records(comp: Computation) -> list[dict]:
@@ -64,6 +73,9 @@ def write_output(comp: Computation, path: Path, lang: str = "zh", policy_file: s
         else:
             _write_json(comp, tmp)
         os.replace(tmp, path)
+    except OSError as exc:  # no permission, disk full, the file open in Excel on Windows
+        raise SwtalentError([Issue.make("output.write-failed", Location(file=str(path)),
+                                        detail=exc.strerror or exc)]) from exc
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -53,7 +53,9 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file:
         if header_row:
             title = L["title"].format(city=comp.policy.city, period=comp.period.label())
             extra["merge_ranges"] = [(0, 0, 0, len(frame.columns) - 1, title, Format().set_bold().set_font_size(14))]
-        book.sheet(name, frame, header_row=header_row, header_format=header, autofilter=header_row == 0,
+        # Filters only where every row below the header is data: the payment sheet ends in 合计.
+        book.sheet(name, frame, header_row=header_row, header_format=header,
+                   autofilter=name in (L["sheet.ineligible"], L["sheet.problems"]),
                    column_widths=[_width(frame[c], c) for c in frame.columns],
                    column_formats={L["amount"]: money} if L["amount"] in frame.columns else None, **extra)
     book.save()

@@ -16,7 +16,7 @@ def load_roster(path: str | Path, policy: Policy, *, sheet: str | None = None,
     for header, key in (column_map or {}).items():
         aliases[key] = aliases.get(key, ()) + (header,)
     required = tuple(dict.fromkeys((*BASE_REQUIRED, *sorted(policy.fields_used()))))
-    raw = read_sheet(path, sheet=sheet, required=required, aliases=aliases)
+    raw = read_sheet(path, sheet=sheet, required=required, aliases=aliases, mapped=tuple(column_map or ()))
     return normalise(raw, policy)
 
 

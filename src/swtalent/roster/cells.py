@@ -7,6 +7,7 @@ costs a fraction of a per-row loop and keeps each cell's own type (text or numbe
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 from collections.abc import Callable
 
 import numpy as np
@@ -20,6 +21,11 @@ class Column:
         self.codes = np.where(codes < 0, len(self.uniques) - 1, codes)
         self._texts: np.ndarray | None = None
         self._has_numbers: bool | None = None
+
+    def subset(self, keep: np.ndarray) -> Column:
+        out = Column.__new__(Column)
+        out.uniques, out.codes, out._texts, out._has_numbers = self.uniques, self.codes[keep], self._texts, self._has_numbers
+        return out
 
     def per_value(self, fn: Callable[[object], object], dtype: object = object) -> np.ndarray:
         """fn applied to each distinct value, spread back over the rows (fn(None) for missing cells,
@@ -66,5 +72,11 @@ def cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if is_number(value):
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
+        return number_text(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def number_text(value: float | int) -> str:
+    """A number as Excel shows it in the formula bar: at most 15 significant digits, no '.0'
+    (6217000011112222333 typed as a number is 6217000011112220000 to Excel, not 6217…2720)."""
+    return format(Decimal(f"{float(value):.15g}"), "f")

@@ -1,4 +1,5 @@
-"""Dates as clerks type them: Excel dates, 2023-02-08, 2023/2/8, 2023.02.08, 2023年2月8日, 2023年2月."""
+"""Dates as clerks type them: Excel dates, 2023-02-08, 2023/2/8, 2023.02.08, 2023年2月8日, and the
+month-only 2023年2月, 2023-02, 2023/2 (read as the first of the month)."""
 from __future__ import annotations
 
 import re
@@ -12,6 +13,7 @@ _PATTERNS = (
     re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"),
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月?"),  # month only: the first of the month
+    re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})"),  # 2023-02, 2023/2: likewise
     re.compile(r"(\d{4})(\d{2})(\d{2})"),
 )
 _EXCEL_EPOCH = date(1899, 12, 30)

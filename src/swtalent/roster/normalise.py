@@ -1,11 +1,12 @@
 """Turn raw cells into typed columns and report every row problem with its cell.
 
-A row with an error-severity problem pays nothing; warnings are reported and change nothing.
+A row with an error-severity problem pays nothing. A warning does not by itself hold a row back
+(a blank value can still leave a condition unmet).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -13,12 +14,17 @@ import pandas as pd
 from ..errors import CATALOGUE, Issue
 from ..fields import FIELDS, header_key
 from ..policy import Policy
-from .cells import Column, is_number
+from .cells import Column, is_number, number_text
 from .dates import parse_dates
 from .ids import check_ids
 from .reader import RawSheet
 
 _OPTIONAL_TEXT = ("district", "unit", "category", "exam_place")
+# Facts about a person rather than a certificate: all of a person's rows must agree on them.
+_PERSON_FACTS = ("name", "category", "hired_on", "left_on")
+# 离职日期 written as "still here": read as blank, which is what it means.
+_STILL_IN_POST = frozenset({"至今", "在职", "无", "-", "—", "/", "－"})
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
 @dataclass
@@ -37,113 +43,197 @@ class Roster:
 
 
 def normalise(raw: RawSheet, policy: Policy) -> Roster:
-    n = len(raw.cells)
-    issues: list[Issue] = []
-    error = np.zeros(n, dtype=bool)
+    check = _Checker(raw)
+    frame = check.frame
+    check.texts(policy)
+    frame["person_id"] = check.ids()
+    frame["level"] = check.levels(policy)
+    check.dates()
+    check.bank_account()
+    check.error_cells()
+    check.duplicates()
+    check.person_conflicts()
+    frame["error"] = check.error
+    order = {h: j for j, h in enumerate(check.raw.headers)}
+    issues = list(check.raw.issues) + sorted(
+        check.issues, key=lambda i: (i.location.row or 0, order.get(i.location.column, -1), i.code))
+    headers = {key: check.raw.headers[j] for key, j in check.raw.columns.items()}
+    return Roster(check.raw.file, check.raw.sheet, frame, headers, issues)
 
-    columns: dict[str, Column] = {}
 
-    def column(key: str) -> Column | None:
-        if key not in columns and key in raw.columns:
-            columns[key] = Column(raw.cells[:, raw.columns[key]])
-        return columns.get(key)
+class _Checker:
+    """Holds the sheet, the columns as they are typed, the problems found and the rows in error."""
 
-    def report(code: str, mask: np.ndarray, key: str, values: Column | None = None, **params) -> None:
+    def __init__(self, raw: RawSheet):
+        self._columns = {key: Column(raw.cells[:, j]) for key, j in raw.columns.items()}
+        keep = ~self._blank_rows(raw)
+        if not keep.all():
+            raw = raw.subset(keep)
+            self._columns = {key: col.subset(keep) for key, col in self._columns.items()}
+        self.raw = raw
+        self.n = len(raw.cells)
+        self.issues: list[Issue] = []
+        self.error = np.zeros(self.n, dtype=bool)
+        self.frame = pd.DataFrame({"row": raw.excel_rows})
+
+    def _blank_rows(self, raw: RawSheet) -> np.ndarray:
+        """Rows of nothing but spaces (full-width ones too) are not data rows. Fully empty rows
+        are gone already; the columns we use say cheaply which rows are left to look at."""
+        blank = np.ones(len(raw.cells), dtype=bool)
+        for col in self._columns.values():
+            blank &= col.is_blank()
+        for i in np.flatnonzero(blank):
+            blank[i] = all(c is None or (isinstance(c, str) and not c.strip()) for c in raw.cells[i])
+        return blank
+
+    def column(self, key: str) -> Column | None:
+        return self._columns.get(key)
+
+    def report(self, code: str, mask: np.ndarray, key: str, values: Column | None = None, **params) -> None:
         """One Issue per flagged row; params may be per-row arrays. Errors mark the row unpaid."""
-        nonlocal error
         for i in np.flatnonzero(mask):
             per_row = {k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in params.items()}
             value = "" if values is None else _show(values.uniques[values.codes[i]])
-            issues.append(Issue.make(code, raw.where(int(raw.excel_rows[i]), key), value=value, **per_row))
+            self.issues.append(Issue.make(code, self.raw.where(int(self.raw.excel_rows[i]), key), value=value,
+                                          **per_row))
         if CATALOGUE[code].severity == "error":
-            error |= mask
+            self.error |= mask
 
-    frame = pd.DataFrame({"row": raw.excel_rows})
-    for key in ("name", *_OPTIONAL_TEXT):
-        col = column(key)
-        frame[key] = col.text() if col is not None else ""
-    report("roster.name-missing", (frame["name"] == "").to_numpy(), "name")
-    for key in policy.fields_used():
-        if key in raw.columns:
-            report("roster.value-missing", (frame[key] == "").to_numpy(), key, column=FIELDS[key].zh)
+    def texts(self, policy: Policy) -> None:
+        frame = self.frame
+        names = self.column("name")
+        texts = names.unique_texts()
+        # "张　三": Chinese names are padded with spaces to line up in print; the name has none.
+        frame["name"] = np.array([_CJK_GAP.sub("", t) if " " in t else t for t in texts], dtype=object)[names.codes]
+        for key in _OPTIONAL_TEXT:
+            col = self.column(key)
+            frame[key] = col.text() if col is not None else ""
+        self.report("roster.name-missing", (frame["name"] == "").to_numpy(), "name")
+        for key in sorted(policy.fields_used()):
+            if key in self.raw.columns:
+                self.report("roster.value-missing", (frame[key] == "").to_numpy(), key, column=self.raw.header(key))
 
-    id_cells = column("person_id")
-    ids = _check_ids(id_cells, report)
-    frame["person_id"] = ids
+    def ids(self) -> pd.Series:
+        """Normalised IDs; every problem reported on its cell."""
+        cells, report = self.column("person_id"), self.report
+        is_num = cells.is_number()
+        ids = np.array([t.upper() if t.isalnum() else "".join(t.split()).upper() for t in cells.unique_texts()],
+                       dtype=object)[cells.codes]
+        ids[is_num] = ""
+        found = check_ids(ids)
+        blank = (found.length == 0) & ~is_num
+        report("roster.id-number", is_num, "person_id", cells)
+        report("roster.id-missing", blank, "person_id")
+        wrong_len = ~is_num & ~blank & (found.length != 18)
+        report("roster.id-length", wrong_len, "person_id", cells, length=found.length)
+        report("roster.id-format", ~is_num & ~blank & ~wrong_len & ~found.shaped, "person_id", cells)
+        bad_sum = found.shaped & ~found.checksum_ok
+        report("roster.id-checksum", bad_sum, "person_id", cells, expected=found.expected)
+        bad_birth = found.checksum_ok & ~found.birth_ok
+        report("roster.id-birth-date", bad_birth, "person_id", cells,
+               birth=np.array([s[6:14] for s in ids], dtype=object))
+        unknown = found.checksum_ok & found.birth_ok & ~found.region_known
+        report("roster.id-region-unknown", unknown, "person_id", cells, region=found.region)
+        return pd.Series(ids, dtype=object)
 
-    lookup = policy.level_lookup()
-    level_cells = column("level")
-    level_key = np.array([lookup.get(header_key(t)) for t in level_cells.unique_texts()], dtype=object)[level_cells.codes]
-    level_blank = level_cells.is_blank()
-    report("roster.level-missing", level_blank, "level", levels=policy.level_names())
-    report("roster.level-unknown", ~level_blank & pd.isna(level_key), "level", level_cells,
-           levels=policy.level_names())
-    frame["level"] = pd.Categorical(level_key, categories=list(policy.level_keys))
+    def levels(self, policy: Policy) -> pd.Categorical:
+        lookup = policy.level_lookup()
+        cells = self.column("level")
+        keys = np.array([_level_of(t, lookup) for t in cells.unique_texts()], dtype=object)[cells.codes]
+        blank = cells.is_blank()
+        self.report("roster.level-missing", blank, "level", levels=policy.level_names())
+        self.report("roster.level-unknown", ~blank & pd.isna(keys), "level", cells, levels=policy.level_names())
+        return pd.Categorical(keys, categories=list(policy.level_keys))
 
-    for key in ("qualified_on", "hired_on", "left_on"):
-        col = column(key)
-        if col is None:
-            frame[key] = np.full(n, np.datetime64("NaT", "s"))
-            continue
-        parsed, blank, bad = parse_dates(col)
-        frame[key] = parsed
-        report("roster.date-invalid", bad, key, col)
-        if key == "qualified_on":
-            report("roster.date-missing", blank, key, column=raw.header(key))
-    hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
-    backwards = ~np.isnat(hired) & ~np.isnat(left) & (left < hired)
-    report("roster.leave-before-hire", backwards, "left_on", column("left_on"),
-           left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
+    def dates(self) -> None:
+        frame = self.frame
+        for key in ("qualified_on", "hired_on", "left_on"):
+            col = self.column(key)
+            if col is None:
+                frame[key] = np.full(self.n, np.datetime64("NaT", "s"))
+                continue
+            parsed, blank, bad = parse_dates(col)
+            if key == "left_on":
+                bad &= ~col.per_value(lambda v: v in _STILL_IN_POST, bool)
+            frame[key] = parsed
+            self.report("roster.date-invalid", bad, key, col)
+            if key == "qualified_on":
+                self.report("roster.date-missing", blank, key, column=self.raw.header(key))
+        hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
+        backwards = ~np.isnat(hired) & ~np.isnat(left) & (left < hired)
+        self.report("roster.leave-before-hire", backwards, "left_on", self.column("left_on"),
+                    left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
 
-    # The bank account goes on the payment sheet; typed as a number, its last digits are gone.
-    col = column("bank_account")
-    frame["bank_account"] = col.text() if col is not None else ""
-    if col is not None and col.has_numbers():
-        lost = col.per_value(lambda v: is_number(v) and abs(v) >= 1e15, bool)
-        report("roster.number-as-text-lost", lost, "bank_account", col, column=raw.header("bank_account"))
+    def bank_account(self) -> None:
+        """The account goes on the payment sheet: typed as a number, its last digits are gone."""
+        col = self.column("bank_account")
+        self.frame["bank_account"] = col.text() if col is not None else ""
+        if col is not None and col.has_numbers():
+            lost = col.per_value(lambda v: is_number(v) and abs(v) >= 1e15, bool)
+            self.report("roster.number-as-text-lost", lost, "bank_account", col,
+                        column=self.raw.header("bank_account"))
 
-    # The same ID and level twice: the first row pays, each later one is a problem.
-    usable = ~error & frame["level"].notna().to_numpy()
-    keyed = frame.loc[usable, ["person_id", "level", "row"]]
-    dup = keyed.duplicated(["person_id", "level"], keep="first").to_numpy()
-    if dup.any():
-        first_row = np.zeros(n, dtype=np.int64)
-        first_row[usable] = keyed.groupby(["person_id", "level"], observed=True)["row"].transform("first")
-        mask = np.zeros(n, dtype=bool)
-        mask[np.flatnonzero(usable)[dup]] = True
-        report("roster.duplicate", mask, "person_id", id_cells, first_row=first_row)
+    def error_cells(self) -> None:
+        """#N/A, #REF! … in a column we use: the value is unknown, so the row is held."""
+        by_index = {j: key for key, j in self.raw.columns.items()}
+        for (excel_row, j), value in sorted(self.raw.error_cells.items()):
+            i = np.searchsorted(self.raw.excel_rows, excel_row)
+            if j in by_index and i < self.n and self.raw.excel_rows[i] == excel_row:
+                self.issues.append(Issue.make("roster.cell-error", self.raw.where(excel_row, by_index[j]), value))
+                self.error[i] = True
 
-    frame["error"] = error
-    issues.sort(key=lambda i: (i.location.row or 0, i.code))
-    headers = {key: raw.headers[j] for key, j in raw.columns.items()}
-    return Roster(raw.file, raw.sheet, frame, headers, issues)
+    def duplicates(self) -> None:
+        """The same ID and level twice: the first row pays, each later one is a problem."""
+        frame = self.frame
+        usable = ~self.error & frame["level"].notna().to_numpy()
+        keyed = frame.loc[usable, ["person_id", "level", "row"]]
+        dup = keyed.duplicated(["person_id", "level"], keep="first").to_numpy()
+        if dup.any():
+            first_row = np.zeros(self.n, dtype=np.int64)
+            first_row[usable] = keyed.groupby(["person_id", "level"], observed=True)["row"].transform("first")
+            mask = np.zeros(self.n, dtype=bool)
+            mask[np.flatnonzero(usable)[dup]] = True
+            self.report("roster.duplicate", mask, "person_id", self.column("person_id"), first_row=first_row)
+
+    def person_conflicts(self) -> None:
+        """A person's rows (one per certificate) must agree on name, category and dates in post:
+        the allowance is paid per person. A later row that disagrees with the first is held."""
+        usable = np.flatnonzero(~self.error)
+        codes = pd.factorize(self.frame["person_id"].to_numpy()[usable])[0]
+        _, first_at = np.unique(codes, return_index=True)
+        if len(first_at) == len(usable):
+            return  # everyone on one row
+        first = usable[first_at[codes]]  # for each usable row, the position of its person's first row
+        rows = self.frame["row"].to_numpy()
+        for key in _PERSON_FACTS:
+            values = self.frame[key].to_numpy()
+            a, b = values[usable], values[first]
+            if values.dtype.kind == "M":
+                differ = ~((a == b) | (np.isnat(a) & np.isnat(b)))
+                shown = np.datetime_as_string(values, unit="D")
+                shown = np.where(np.isnat(values), "—", shown).astype(object)
+            else:
+                differ = a != b
+                shown = np.where(values == "", "—", values).astype(object)
+            mask = np.zeros(self.n, dtype=bool)
+            mask[usable[differ]] = True
+            first_shown = np.empty(self.n, dtype=object)
+            first_shown[usable] = shown[first]
+            first_row = np.zeros(self.n, dtype=np.int64)
+            first_row[usable] = rows[first]
+            for i in np.flatnonzero(mask):
+                self.issues.append(Issue.make("roster.person-conflict", self.raw.where(int(rows[i]), key),
+                                              shown[i], first_row=first_row[i], first=first_shown[i],
+                                              column=self.raw.header(key)))
+            self.error |= mask
+
+
+def _level_of(text: str, lookup: dict[str, str]) -> str | None:
+    """A level by any of its names; '助理社会工作师（初级）' also by the name before the brackets."""
+    key = header_key(text)
+    return lookup.get(key) or lookup.get(key.split("(", 1)[0]) if key else None
 
 
 def _show(value: object) -> str:
-    """A cell as Excel's formula bar shows it: a number to its 15 significant digits."""
-    if isinstance(value, float):
-        return format(Decimal(f"{value:.15g}"), "f")
-    return "" if value is None else str(value)
-
-
-def _check_ids(cells: Column, report) -> pd.Series:
-    """Normalised IDs; reports each problem on its cell (errors mark the row unpaid)."""
-    is_num = cells.is_number()
-    ids = np.array([t.upper() if t.isalnum() else "".join(t.split()).upper() for t in cells.unique_texts()],
-                   dtype=object)[cells.codes]
-    ids[is_num] = ""
-    found = check_ids(ids)
-    blank = (found.length == 0) & ~is_num
-    report("roster.id-number", is_num, "person_id", cells)
-    report("roster.id-missing", blank, "person_id")
-    wrong_len = ~is_num & ~blank & (found.length != 18)
-    report("roster.id-length", wrong_len, "person_id", cells, length=found.length)
-    report("roster.id-format", ~is_num & ~blank & ~wrong_len & ~found.shaped, "person_id", cells)
-    bad_sum = found.shaped & ~found.checksum_ok
-    report("roster.id-checksum", bad_sum, "person_id", cells, expected=found.expected)
-    bad_birth = found.checksum_ok & ~found.birth_ok
-    report("roster.id-birth-date", bad_birth, "person_id", cells,
-           birth=np.array([s[6:14] for s in ids], dtype=object))
-    unknown = found.checksum_ok & found.birth_ok & ~found.region_known
-    report("roster.id-region-unknown", unknown, "person_id", cells, region=found.region)
-    return pd.Series(ids, dtype=object)
+    """A cell's value for a message, as Excel shows it."""
+    return number_text(value) if is_number(value) else ("" if value is None else str(value))

@@ -6,7 +6,7 @@ reported. The same reader handles .xlsx, .xlsm, .xls and .ods.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,7 @@ import python_calamine as calamine
 
 from ..errors import Issue, Location, SwtalentError
 from ..fields import FIELDS, header_key
+from .errorcells import error_cells
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 HEADER_SCAN_ROWS = 30
@@ -25,16 +26,21 @@ class RawSheet:
     sheet: str
     header_row: int  # as Excel numbers it
     headers: list[str]  # as written
-    cells: np.ndarray  # object array, one row per data row, blank rows removed
+    cells: np.ndarray  # object array, one row per data row, empty rows removed
     excel_rows: np.ndarray  # the Excel row number of each data row
     columns: dict[str, int]  # field key -> column index
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel row, column) -> '#N/A'
+    issues: list[Issue] = field(default_factory=list)  # sheet-level warnings
 
-    def header(self, field: str) -> str:
-        return self.headers[self.columns[field]] if field in self.columns else FIELDS[field].zh
+    def header(self, key: str) -> str:
+        return self.headers[self.columns[key]] if key in self.columns else FIELDS[key].zh
 
-    def where(self, excel_row: int | None = None, field: str = "") -> Location:
+    def where(self, excel_row: int | None = None, key: str = "") -> Location:
         return Location(file=self.file, sheet=self.sheet, row=excel_row,
-                        column=self.header(field) if field else "")
+                        column=self.header(key) if key else "")
+
+    def subset(self, keep: np.ndarray) -> RawSheet:
+        return replace(self, cells=self.cells[keep], excel_rows=self.excel_rows[keep])
 
 
 def alias_table(extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
@@ -47,7 +53,9 @@ def alias_table(extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, st
 
 
 def read_sheet(path: str | Path, *, sheet: str | None = None, required: tuple[str, ...] = (),
-               aliases: dict[str, tuple[str, ...]] | None = None) -> RawSheet:
+               aliases: dict[str, tuple[str, ...]] | None = None, mapped: tuple[str, ...] = ()) -> RawSheet:
+    """One sheet (the named one, or the first visible one) with its header found and mapped.
+    `mapped` are headers the user mapped explicitly: each must be in the header row."""
     path = Path(path)
     where = Location(file=str(path))
     if not path.exists():
@@ -59,10 +67,12 @@ def read_sheet(path: str | Path, *, sheet: str | None = None, required: tuple[st
         names = book.sheet_names
         if sheet is not None and sheet not in names:
             raise SwtalentError([Issue.make("file.sheet-not-found", where, sheet=sheet, sheets="、".join(names))])
-        name = sheet if sheet is not None else names[0]
+        visible = [m.name for m in book.sheets_metadata if m.visible == calamine.SheetVisibleEnum.Visible]
+        name = sheet if sheet is not None else (visible or names)[0]
         data = book.get_sheet_by_name(name)
         rows = data.to_python(skip_empty_area=True)
-        first_row = data.start[0] + 1 if data.start else 1
+        first_row, first_col = (data.start[0] + 1, data.start[1]) if data.start else (1, 0)
+        errors = error_cells(path, name)
     except SwtalentError:
         raise
     except Exception as exc:  # calamine raises its own errors for damaged or encrypted files
@@ -71,39 +81,53 @@ def read_sheet(path: str | Path, *, sheet: str | None = None, required: tuple[st
     table = alias_table(aliases)
     header_idx = _find_header(rows, table)
     if header_idx is None:
-        raise SwtalentError([Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS)])
+        raise SwtalentError([Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
+                                        sheets="、".join(names))])
+    header_row = first_row + header_idx
+    at_header = Location(file=str(path), sheet=name, row=header_row)
     headers = ["" if h is None else str(h).strip() for h in rows[header_idx]]
     columns: dict[str, int] = {}
-    issues = []
+    problems, ignored = [], []
     for j, h in enumerate(headers):
         key = table.get(header_key(h)) if h else None
         if key is None:
-            continue
-        if key in columns:
-            issues.append(Issue.make("roster.column-twice", Location(file=str(path), sheet=name,
-                                                                     row=first_row + header_idx, column=h),
-                                     first=headers[columns[key]], second=h, column=FIELDS[key].zh))
+            if h:
+                ignored.append(h)
+        elif key in columns:
+            problems.append(Issue.make("roster.column-twice", replace(at_header, column=h),
+                                       first=headers[columns[key]], second=h, column=FIELDS[key].zh))
         else:
             columns[key] = j
+    found = {header_key(h) for h in headers}
+    problems += [Issue.make("roster.map-not-found", at_header, header=h) for h in mapped if header_key(h) not in found]
     for key in required:
         if key not in columns:
             spec = FIELDS[key]
-            issues.append(Issue.make("roster.column-missing", Location(file=str(path), sheet=name,
-                                                                       row=first_row + header_idx),
-                                     column=spec.zh, aliases="、".join(dict.fromkeys((spec.zh, *spec.aliases)))))
-    if issues:
-        raise SwtalentError(issues)
-    width = len(headers)
+            problems.append(Issue.make("roster.column-missing", at_header, column=spec.zh,
+                                       aliases="、".join(dict.fromkeys((spec.zh, *spec.aliases)))))
+    if problems:
+        raise SwtalentError(problems)
+    warnings = [Issue.make("roster.column-absent", at_header, column=FIELDS[key].zh,
+                           aliases="、".join(FIELDS[key].aliases), meaning_zh=zh, meaning_en=en)
+                for key, (zh, en) in ABSENT_MEANS.items() if key not in columns]
+    if ignored:
+        warnings.append(Issue.make("roster.columns-ignored", at_header, columns="、".join(ignored)))
     body = rows[header_idx + 1:]
-    cells = np.empty((len(body), width), dtype=object)
+    cells = np.empty((len(body), len(headers)), dtype=object)
     if body:
         cells[:, :] = body
-    excel_rows = np.arange(len(body), dtype=np.int64) + first_row + header_idx + 1
-    keep = ~_blank_rows(cells)
+    excel_rows = np.arange(len(body), dtype=np.int64) + header_row + 1
+    keep = ~_empty_rows(cells)
     cells, excel_rows = cells[keep], excel_rows[keep]
     if len(cells) == 0:
         raise SwtalentError([Issue.make("roster.no-rows", where)])
-    return RawSheet(str(path), name, first_row + header_idx, headers, cells, excel_rows, columns)
+    errors = {(r, c - first_col): v for (r, c), v in errors.items() if r > header_row}
+    return RawSheet(str(path), name, header_row, headers, cells, excel_rows, columns, errors, warnings)
+
+
+# Optional columns whose absence changes who is paid: said as a warning, never silently assumed.
+ABSENT_MEANS = {"hired_on": ("本期前已在岗", "in post since before the period"),
+                "left_on": ("未离职", "not having left")}
 
 
 def _find_header(rows: list[list], table: dict[str, str]) -> int | None:
@@ -117,7 +141,7 @@ def _find_header(rows: list[list], table: dict[str, str]) -> int | None:
     return best
 
 
-def _blank_rows(cells: np.ndarray) -> np.ndarray:
+def _empty_rows(cells: np.ndarray) -> np.ndarray:
     """Rows with nothing in them are not data rows: skipped and not counted."""
     if cells.size == 0:
         return np.zeros(len(cells), dtype=bool)
