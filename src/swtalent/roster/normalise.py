@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import CATALOGUE, Issue
+from ..errors import CATALOGUE, Issue, Location, SwtalentError
 from ..fields import FIELDS, header_key
 from ..policy import Policy
 from .cells import Column, is_number, number_text
@@ -20,6 +20,9 @@ from .ids import check_ids
 from .reader import RawSheet
 
 _OPTIONAL_TEXT = ("district", "unit", "category", "exam_place")
+# The fields read here; others the reader recognises (序号, 证书编号) are carried by no output.
+_USED = frozenset({"name", "person_id", "level", "qualified_on", "hired_on", "left_on", "bank_account",
+                   *_OPTIONAL_TEXT})
 # Facts about a person rather than a certificate: all of a person's rows must agree on them.
 _PERSON_FACTS = ("name", "category", "hired_on", "left_on")
 # 离职日期 written as "still here": read as blank, which is what it means.
@@ -65,11 +68,13 @@ class _Checker:
     """Holds the sheet, the columns as they are typed, the problems found and the rows in error."""
 
     def __init__(self, raw: RawSheet):
-        self._columns = {key: Column(raw.cells[:, j]) for key, j in raw.columns.items()}
+        self._columns = {key: Column(raw.cells[:, j]) for key, j in raw.columns.items() if key in _USED}
         keep = ~self._blank_rows(raw)
         if not keep.all():
             raw = raw.subset(keep)
             self._columns = {key: col.subset(keep) for key, col in self._columns.items()}
+        if len(raw.cells) == 0:
+            raise SwtalentError([Issue.make("roster.no-rows", Location(file=raw.file, sheet=raw.sheet))])
         self.raw = raw
         self.n = len(raw.cells)
         self.issues: list[Issue] = []
@@ -77,8 +82,8 @@ class _Checker:
         self.frame = pd.DataFrame({"row": raw.excel_rows})
 
     def _blank_rows(self, raw: RawSheet) -> np.ndarray:
-        """Rows of nothing but spaces (full-width ones too) are not data rows. Fully empty rows
-        are gone already; the columns we use say cheaply which rows are left to look at."""
+        """Rows of nothing but blanks and spaces (full-width ones too) are not data rows: skipped
+        and not counted. The columns we use say cheaply which rows are left to look at."""
         blank = np.ones(len(raw.cells), dtype=bool)
         for col in self._columns.values():
             blank &= col.is_blank()
@@ -200,9 +205,11 @@ class _Checker:
         the allowance is paid per person. A later row that disagrees with the first is held."""
         usable = np.flatnonzero(~self.error)
         codes = pd.factorize(self.frame["person_id"].to_numpy()[usable])[0]
-        _, first_at = np.unique(codes, return_index=True)
-        if len(first_at) == len(usable):
+        several = np.bincount(codes)[codes] > 1
+        if not several.any():
             return  # everyone on one row
+        usable, codes = usable[several], codes[several]
+        _, first_at, codes = np.unique(codes, return_index=True, return_inverse=True)
         first = usable[first_at[codes]]  # for each usable row, the position of its person's first row
         rows = self.frame["row"].to_numpy()
         for key in _PERSON_FACTS:
@@ -210,22 +217,20 @@ class _Checker:
             a, b = values[usable], values[first]
             if values.dtype.kind == "M":
                 differ = ~((a == b) | (np.isnat(a) & np.isnat(b)))
-                shown = np.datetime_as_string(values, unit="D")
-                shown = np.where(np.isnat(values), "—", shown).astype(object)
             else:
                 differ = a != b
-                shown = np.where(values == "", "—", values).astype(object)
-            mask = np.zeros(self.n, dtype=bool)
-            mask[usable[differ]] = True
-            first_shown = np.empty(self.n, dtype=object)
-            first_shown[usable] = shown[first]
-            first_row = np.zeros(self.n, dtype=np.int64)
-            first_row[usable] = rows[first]
-            for i in np.flatnonzero(mask):
+            for i, j in zip(usable[differ], first[differ]):
                 self.issues.append(Issue.make("roster.person-conflict", self.raw.where(int(rows[i]), key),
-                                              shown[i], first_row=first_row[i], first=first_shown[i],
+                                              _fact(values[i]), first_row=rows[j], first=_fact(values[j]),
                                               column=self.raw.header(key)))
-            self.error |= mask
+                self.error[i] = True
+
+
+def _fact(value: object) -> str:
+    """A date or text as a conflict message shows it; blank as a dash."""
+    if isinstance(value, np.datetime64):
+        return "—" if np.isnat(value) else str(value.astype("datetime64[D]"))
+    return str(value) or "—"
 
 
 def _level_of(text: str, lookup: dict[str, str]) -> str | None:

@@ -6,6 +6,7 @@ reported. The same reader handles .xlsx, .xlsm, .xls and .ods.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +27,7 @@ class RawSheet:
     sheet: str
     header_row: int  # as Excel numbers it
     headers: list[str]  # as written
-    cells: np.ndarray  # object array, one row per data row, empty rows removed
+    cells: np.ndarray  # object array, one row per sheet row below the header (blank ones included)
     excel_rows: np.ndarray  # the Excel row number of each data row
     columns: dict[str, int]  # field key -> column index
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel row, column) -> '#N/A'
@@ -69,10 +70,14 @@ def read_sheet(path: str | Path, *, sheet: str | None = None, required: tuple[st
             raise SwtalentError([Issue.make("file.sheet-not-found", where, sheet=sheet, sheets="、".join(names))])
         visible = [m.name for m in book.sheets_metadata if m.visible == calamine.SheetVisibleEnum.Visible]
         name = sheet if sheet is not None else (visible or names)[0]
-        data = book.get_sheet_by_name(name)
-        rows = data.to_python(skip_empty_area=True)
+        # Look for error cells on the other core while calamine parses: inflating the sheet's XML
+        # releases the GIL, so the second look at the file costs almost nothing.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(error_cells, path, name)
+            data = book.get_sheet_by_name(name)
+            rows = data.to_python(skip_empty_area=True)
+            errors = scan.result()
         first_row, first_col = (data.start[0] + 1, data.start[1]) if data.start else (1, 0)
-        errors = error_cells(path, name)
     except SwtalentError:
         raise
     except Exception as exc:  # calamine raises its own errors for damaged or encrypted files
@@ -117,10 +122,6 @@ def read_sheet(path: str | Path, *, sheet: str | None = None, required: tuple[st
     if body:
         cells[:, :] = body
     excel_rows = np.arange(len(body), dtype=np.int64) + header_row + 1
-    keep = ~_empty_rows(cells)
-    cells, excel_rows = cells[keep], excel_rows[keep]
-    if len(cells) == 0:
-        raise SwtalentError([Issue.make("roster.no-rows", where)])
     errors = {(r, c - first_col): v for (r, c), v in errors.items() if r > header_row}
     return RawSheet(str(path), name, header_row, headers, cells, excel_rows, columns, errors, warnings)
 
@@ -139,11 +140,3 @@ def _find_header(rows: list[list], table: dict[str, str]) -> int | None:
         if "person_id" in keys and len(keys) > best_score:
             best, best_score = i, len(keys)
     return best
-
-
-def _empty_rows(cells: np.ndarray) -> np.ndarray:
-    """Rows with nothing in them are not data rows: skipped and not counted."""
-    if cells.size == 0:
-        return np.zeros(len(cells), dtype=bool)
-    empty = (cells == "") | (cells == None)  # noqa: E711 - elementwise on an object array
-    return empty.all(axis=1)
