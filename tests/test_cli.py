@@ -163,11 +163,11 @@ def test_map_option_and_row_problems_are_not_fatal(roster, tmp_path):
 
 
 def test_internal_error_exit_3_traceback_only_with_debug(monkeypatch):
-    import swtalent.cli as cli
+    import swtalent.api as api
 
     def boom(*a, **k):
         raise RuntimeError("boom")
-    monkeypatch.setattr(cli, "run_compute", boom)
+    monkeypatch.setattr(api, "run_compute", boom)
     plain = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023")
     assert plain.exit_code == 3 and "Traceback" not in plain.output and "boom" in plain.stderr
     debug = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--debug")

@@ -15,14 +15,10 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .api import run_compute
 from .errors import SwtalentError, UsageError
-from .periods import Period
-from .reports.files import check_outputs, write_output
+from .fields import FIELDS, alias_table, header_key
 from .reports.labels import labels
-from .reports.summary import summary
-from .fields import FIELDS, header_key
-from .roster.reader import alias_table
+from .roster.source import PendingSheet
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
@@ -75,9 +71,16 @@ def compute(
     """计算补贴 / Compute one-off subsidies and monthly allowances for a period."""
     lg = lang.value
     try:
+        # The workbook is parsed on other threads while pandas, the policy model and the policy load.
+        pending = PendingSheet(roster, sheet)
+        from . import api
+        from .periods import Period
+        from .reports.files import check_outputs, write_output
+        from .reports.summary import summary
+
         per = Period.parse(period)
         check_outputs(out, [roster, policy])
-        comp = run_compute(roster, policy, per, sheet=sheet, column_map=parse_map(column_map))
+        comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map))
         for path in out:
             write_output(comp, path, lg, policy_file=str(policy))
         result = summary(comp, lg)

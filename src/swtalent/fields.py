@@ -49,3 +49,12 @@ def header_key(text: object) -> str:
     """A header as compared against aliases: NFKC, no blanks, no required-marker asterisks."""
     s = unicodedata.normalize("NFKC", str(text))
     return "".join(ch for ch in s if not ch.isspace()).strip("*＊").replace("（", "(").replace("）", ")")
+
+
+def alias_table(extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Normalised header -> field key, from the built-in aliases plus a policy's or the CLI's."""
+    table = {header_key(a): key for key, spec in FIELDS.items() for a in (spec.zh, *spec.aliases)}
+    for key, names in (extra or {}).items():
+        for name in names:
+            table[header_key(name)] = key
+    return table

@@ -6,18 +6,14 @@ reported. The same reader handles .xlsx, .xlsm, .xls and .ods.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-import python_calamine as calamine
 
 from ..errors import Issue, Location, SwtalentError
-from ..fields import FIELDS, header_key
-from .errorcells import error_cells
-
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+from ..fields import FIELDS, alias_table, header_key
+from .source import PendingSheet
 HEADER_SCAN_ROWS = 30
 
 
@@ -44,44 +40,14 @@ class RawSheet:
         return replace(self, cells=self.cells[keep], excel_rows=self.excel_rows[keep])
 
 
-def alias_table(extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
-    """Normalised header -> field key, from the built-in aliases plus a policy's or the CLI's."""
-    table = {header_key(a): key for key, spec in FIELDS.items() for a in (spec.zh, *spec.aliases)}
-    for key, names in (extra or {}).items():
-        for name in names:
-            table[header_key(name)] = key
-    return table
-
-
-def read_sheet(path: str | Path, *, sheet: str | None = None, required: tuple[str, ...] = (),
+def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, required: tuple[str, ...] = (),
                aliases: dict[str, tuple[str, ...]] | None = None, mapped: tuple[str, ...] = ()) -> RawSheet:
     """One sheet (the named one, or the first visible one) with its header found and mapped.
-    `mapped` are headers the user mapped explicitly: each must be in the header row."""
-    path = Path(path)
-    where = Location(file=str(path))
-    if not path.exists():
-        raise SwtalentError([Issue.make("file.not-found", where)])
-    if path.suffix.lower() not in SUFFIXES:
-        raise SwtalentError([Issue.make("file.format", where, suffix=path.suffix or path.name)])
-    try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
-        if sheet is not None and sheet not in names:
-            raise SwtalentError([Issue.make("file.sheet-not-found", where, sheet=sheet, sheets="、".join(names))])
-        visible = [m.name for m in book.sheets_metadata if m.visible == calamine.SheetVisibleEnum.Visible]
-        name = sheet if sheet is not None else (visible or names)[0]
-        # Look for error cells on the other core while calamine parses: inflating the sheet's XML
-        # releases the GIL, so the second look at the file costs almost nothing.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(error_cells, path, name)
-            data = book.get_sheet_by_name(name)
-            rows = data.to_python(skip_empty_area=True)
-            errors = scan.result()
-        first_row, first_col = (data.start[0] + 1, data.start[1]) if data.start else (1, 0)
-    except SwtalentError:
-        raise
-    except Exception as exc:  # calamine raises its own errors for damaged or encrypted files
-        raise SwtalentError([Issue.make("file.unreadable", where, detail=exc)]) from exc
+    `path` may be a sheet already being parsed. `mapped` are headers the user mapped
+    explicitly: each must be in the header row."""
+    pending = path if isinstance(path, PendingSheet) else PendingSheet(path, sheet)
+    got = pending.result()
+    path, name, names, rows, first_row, first_col = got.path, got.name, got.names, got.rows, got.first_row, got.first_col
     where = Location(file=str(path), sheet=name)
     table = alias_table(aliases)
     header_idx = _find_header(rows, table)
@@ -122,7 +88,7 @@ def read_sheet(path: str | Path, *, sheet: str | None = None, required: tuple[st
     if body:
         cells[:, :] = body
     excel_rows = np.arange(len(body), dtype=np.int64) + header_row + 1
-    errors = {(r, c - first_col): v for (r, c), v in errors.items() if r > header_row}
+    errors = {(r, c - first_col): v for (r, c), v in got.errors.items() if r > header_row}
     return RawSheet(str(path), name, header_row, headers, cells, excel_rows, columns, errors, warnings)
 
 
