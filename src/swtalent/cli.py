@@ -62,7 +62,7 @@ def compute(
     policy: Path = typer.Option(..., "--policy", "-p", help="政策文件 policy YAML"),
     period: str = typer.Option(..., "--period", help="2023, 2023-05 or 2023-01..2023-06"),
     out: list[Path] = typer.Option([], "--out", "-o", help="output file: .xlsx workbook, .csv or .json detail; repeatable"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: the first sheet)"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: the first visible sheet)"),
     column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),

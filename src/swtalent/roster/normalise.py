@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
-from ..fields import FIELDS, header_key
+from ..fields import header_key
 from ..policy import Policy
 from .cells import Column, is_number, number_text
 from .dates import parse_dates

@@ -1,8 +1,8 @@
-"""Read one sheet of a roster workbook and find its header row.
+"""Find the header row of a roster sheet and map its columns to the fields swtalent knows.
 
-python-calamine (Rust) reads .xlsx about six times faster than openpyxl and gives each cell
-with its type, which matters here: an ID typed as a number must be seen as a number to be
-reported. The same reader handles .xlsx, .xlsm, .xls and .ods.
+The cells come from roster.source: python-calamine (Rust) reads .xlsx about six times faster
+than openpyxl and gives each cell with its type, which matters here: an ID typed as a number
+must be seen as a number to be reported. It handles .xlsx, .xlsm, .xls and .ods alike.
 """
 from __future__ import annotations
 
@@ -47,13 +47,13 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
     explicitly: each must be in the header row."""
     pending = path if isinstance(path, PendingSheet) else PendingSheet(path, sheet)
     got = pending.result()
-    path, name, names, rows, first_row, first_col = got.path, got.name, got.names, got.rows, got.first_row, got.first_col
+    path, name, rows, first_row = got.path, got.name, got.rows, got.first_row
     where = Location(file=str(path), sheet=name)
     table = alias_table(aliases)
     header_idx = _find_header(rows, table)
     if header_idx is None:
         raise SwtalentError([Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
-                                        sheets="、".join(names))])
+                                        sheets="、".join(got.names))])
     header_row = first_row + header_idx
     at_header = Location(file=str(path), sheet=name, row=header_row)
     headers = ["" if h is None else str(h).strip() for h in rows[header_idx]]
@@ -88,7 +88,7 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
     if body:
         cells[:, :] = body
     excel_rows = np.arange(len(body), dtype=np.int64) + header_row + 1
-    errors = {(r, c - first_col): v for (r, c), v in got.errors.items() if r > header_row}
+    errors = {(r, c - got.first_col): v for (r, c), v in got.errors.items() if r > header_row}
     return RawSheet(str(path), name, header_row, headers, cells, excel_rows, columns, errors, warnings)
 
 
