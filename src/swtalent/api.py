@@ -7,14 +7,18 @@ from .engine import Computation, compute
 from .periods import Period
 from .policy import Policy, load_policy
 from .roster.load import load_roster
+from .roster.previous import load_previous
 from .roster.source import PendingSheet
 
 
 def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, period: Period | str, *,
-                sheet: str | None = None, column_map: dict[str, str] | None = None) -> Computation:
+                sheet: str | None = None, column_map: dict[str, str] | None = None,
+                previous: str | Path | None = None) -> Computation:
     """Load the policy and roster, check every row, and compute every rule for the period.
-    `roster` may be a sheet already being parsed (see roster.source)."""
+    `roster` may be a sheet already being parsed (see roster.source); `previous` is a file of
+    earlier award winners (see roster.previous)."""
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     per = period if isinstance(period, Period) else Period.parse(period)
+    winners = load_previous(previous) if previous is not None else None
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map)
-    return compute(pol, ros, per)
+    return compute(pol, ros, per, winners)

@@ -64,6 +64,7 @@ def compute(
     out: list[Path] = typer.Option([], "--out", "-o", help="output file: .xlsx workbook, .csv or .json detail; repeatable"),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: the first visible sheet)"),
     column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier award winners: 身份证号 and 年度 columns"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
     debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
@@ -79,8 +80,8 @@ def compute(
         from .reports.summary import summary
 
         per = Period.parse(period)
-        check_outputs(out, [roster, policy])
-        comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map))
+        check_outputs(out, [roster, policy, *([previous] if previous else [])])
+        comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous)
         for path in out:
             write_output(comp, path, lg, policy_file=str(policy))
         result = summary(comp, lg)
@@ -129,9 +130,12 @@ def _render(console, s: dict, lang: str, outs: list[Path]) -> None:
     L = labels(lang)
     console.print(f"[bold]{L['title'].format(city=s['city'], period=s['period'])}[/]", highlight=False)
     counts = Table(show_header=False, box=None)
-    for key in ("rows_in", "rows_paid", "rows_ineligible", "rows_with_errors"):
-        counts.add_row(L[key], str(s[key]))
+    for key in ("rows_in", "rows_paid", "rows_ineligible", "rows_with_errors", "selected", "pending_tie"):
+        if key in s:
+            counts.add_row(L[key], str(s[key]))
     console.print(counts)
+    for note in s["notes"]:
+        console.print(f"[bold yellow]{note}[/]", highlight=False, soft_wrap=True)
     table = Table(title=L["by_rule"])
     for h in (L["rule"], L["kind"], L["persons"], L["lines"], L["amount"]):
         table.add_column(h, justify="right" if h != L["rule"] else "left")
@@ -145,7 +149,8 @@ def _render(console, s: dict, lang: str, outs: list[Path]) -> None:
         shown = problems[:20]
         console.print(f"[bold]{L['sheet.problems']}[/] ({s['errors']} {L['error']}, {s['warnings']} {L['warning']})")
         for p in shown:  # one line each, never truncated: the clerk needs the whole message
-            where = f"第 {p['row']} 行「{p['column']}」" if lang == "zh" else f"row {p['row']} '{p['column']}'"
+            column = (f"「{p['column']}」" if lang == "zh" else f" '{p['column']}'") if p["column"] else ""
+            where = f"第 {p['row']} 行{column}" if lang == "zh" else f"row {p['row']}{column}"
             quoted = p["value"] and p["value"] not in p["message"]
             value = (f"「{p['value']}」" if lang == "zh" else f" '{p['value']}'") if quoted else ""
             colour = "red" if p["severity"] == "error" else "yellow"

@@ -113,6 +113,11 @@ CATALOGUE: dict[str, Entry] = {
         "error", "无法识别的日期「{value}」", "'{value}' is not a date",
         "写作 2023-02-08、2023/2/8、2023.02.08、2023年2月8日 或 2023年2月",
         "write 2023-02-08, 2023/2/8, 2023.02.08, 2023年2月8日 or 2023年2月"),
+    "roster.number-missing": Entry(
+        "error", "{column}为空", "{column} is blank", "填写数字", "fill in a number"),
+    "roster.number-invalid": Entry(
+        "error", "「{value}」不是数字", "'{value}' is not a number",
+        "只填数字，如 92.5；不要带单位或文字", "write a plain number such as 92.5, with no unit or words"),
     "roster.leave-before-hire": Entry(
         "error", "离职日期 {left} 早于入职日期 {hired}", "leaving date {left} is before hire date {hired}",
         "核对入职、离职日期", "check the hire and leaving dates"),
@@ -137,6 +142,13 @@ CATALOGUE: dict[str, Entry] = {
         "error", "无法写入输出文件：{detail}", "cannot write the output file: {detail}",
         "关闭在 Excel 中打开的同名文件，或换一个有写入权限的文件夹",
         "close the file if it is open in Excel, or choose a folder you can write to"),
+    "previous.column-missing": Entry(
+        "error", "往届名单缺少「{column}」列", "the previous winners file has no '{column}' column",
+        "需要 身份证号（或 person_id）和 年度（或 year）两列，可选 规则编号（rule_id）",
+        "it needs 身份证号 (or person_id) and 年度 (or year), optionally 规则编号 (rule_id)"),
+    "previous.year-invalid": Entry(
+        "error", "往届名单中的年度「{value}」无法识别", "'{value}' in the previous winners file is not a year",
+        "写作 2021 这样的四位年份", "write a four-digit year such as 2021"),
     # --- policy file ---------------------------------------------------------
     "policy.not-found": Entry(
         "error", "找不到政策文件", "policy file not found", "检查 --policy 路径", "check the --policy path"),

@@ -5,7 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "id", "level", "date", "account"]
+Kind = Literal["text", "id", "level", "date", "account", "number"]
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,18 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
     FieldSpec("hired_on", "入职日期", "hire date", "date", ("入职日期", "入职时间", "上岗时间")),
     FieldSpec("left_on", "离职日期", "leaving date", "date", ("离职日期", "离职时间")),
     FieldSpec("district", "区县", "district", "text", ("区县", "县区", "县(市、区)", "所属区县")),
-    FieldSpec("unit", "工作单位", "unit", "text", ("工作单位", "所在单位", "单位")),
+    FieldSpec("unit", "工作单位", "unit", "text", ("工作单位", "所在单位", "单位", "推荐单位")),
+    FieldSpec("service_field", "工作领域", "field of work", "text", ("工作领域", "服务领域", "从事领域")),
+    FieldSpec("score", "评审得分", "score", "number", ("评审得分", "综合得分", "得分")),
+    FieldSpec("years", "从事社会工作年限", "years in social work", "number", ("从事社会工作年限", "工作年限")),
     FieldSpec("bank_account", "银行账号", "bank account", "account", ("银行账号", "银行卡号", "账号")),
     FieldSpec("cert_no", "证书编号", "certificate number", "account", ("证书编号", "证书号")),
 )}
 
-# Always needed to compute anything; fields named in a policy's conditions are added to these.
-BASE_REQUIRED = ("name", "person_id", "level", "qualified_on")
+# Always needed; each rule kind and the fields its conditions test add to these (Policy.required_fields).
+BASE_REQUIRED = ("name", "person_id")
 # Fields a policy condition may test (text columns with a fixed meaning).
-CONDITION_FIELDS = ("category", "exam_place", "district", "unit")
+CONDITION_FIELDS = ("category", "exam_place", "district", "unit", "service_field")
 
 
 def header_key(text: object) -> str:

@@ -12,10 +12,10 @@ import pandas as pd
 from ..periods import Period
 from ..policy import Policy
 from ..roster import Roster
-from . import monthly, one_off
+from . import award, monthly, one_off
 from .outcome import RuleOutcome
 
-_EVALUATORS = {"one_off": one_off.evaluate, "monthly": monthly.evaluate}
+KINDS = ("award", "monthly", "one_off")
 
 PAID, INELIGIBLE, ERROR = "paid", "ineligible", "error"
 
@@ -34,6 +34,14 @@ class Computation:
     lines: pd.DataFrame  # LINE_COLUMNS, sorted by rule then sheet row
     status: np.ndarray  # per roster row: paid / ineligible / error
 
+    def award_counts(self) -> dict[str, int]:
+        """Selected and pending (同分待定) candidates over the award rules; {} without awards."""
+        decisions = [res.award for res in self.outcomes if res.award is not None]
+        if not decisions:
+            return {}
+        return {"selected": sum(int((d.status == award.SELECTED).sum()) for d in decisions),
+                "pending_tie": sum(int((d.status == award.PENDING).sum()) for d in decisions)}
+
     @property
     def total_fen(self) -> int:
         return int(self.lines["amount_fen"].sum())
@@ -44,9 +52,10 @@ class Computation:
                 "rows_ineligible": got.get(INELIGIBLE, 0), "rows_with_errors": got.get(ERROR, 0)}
 
 
-def compute(policy: Policy, roster: Roster, period: Period) -> Computation:
+def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None = None) -> Computation:
+    """`previous`: earlier winners (person_id, rule_id, year), for awards that bar repeat winners."""
     frame = roster.frame
-    outcomes = [_EVALUATORS[rule.kind](rule, policy, frame, period) for rule in policy.rules]
+    outcomes = [_evaluate(rule, policy, frame, period, previous) for rule in policy.rules]
     parts = []
     for res in outcomes:
         pos = np.flatnonzero(res.paid)
@@ -60,7 +69,7 @@ def compute(policy: Policy, roster: Roster, period: Period) -> Computation:
     lines = pd.concat(parts, ignore_index=True)[LINE_COLUMNS] if parts else pd.DataFrame(columns=LINE_COLUMNS)
     lines["level"] = pd.Categorical(lines["level"], categories=list(policy.level_keys))
     lines["rule_id"] = pd.Categorical(lines["rule_id"], categories=[r.id for r in policy.rules])
-    lines["kind"] = pd.Categorical(lines["kind"], categories=sorted(_EVALUATORS))
+    lines["kind"] = pd.Categorical(lines["kind"], categories=KINDS)
 
     paid_any = np.zeros(len(frame), dtype=bool)
     for res in outcomes:
@@ -68,3 +77,9 @@ def compute(policy: Policy, roster: Roster, period: Period) -> Computation:
     errors = frame["error"].to_numpy()
     status = np.where(errors, ERROR, np.where(paid_any, PAID, INELIGIBLE))
     return Computation(policy, roster, period, outcomes, lines, status)
+
+
+def _evaluate(rule, policy: Policy, frame: pd.DataFrame, period: Period, previous) -> RuleOutcome:
+    if rule.kind == "award":
+        return award.evaluate(rule, policy, frame, period, previous)
+    return (one_off.evaluate if rule.kind == "one_off" else monthly.evaluate)(rule, policy, frame, period)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..policy.model import Condition, RuleBase
+from ..policy.model import Condition, RuleCommon
 
 # Reason codes (rendered into Chinese or English by reports.reasons).
 PAID = ""
@@ -22,13 +22,20 @@ MONTHLY_LEFT = "monthly.left"
 MONTHLY_HIRED_LATE = "monthly.hired_late"
 MONTHLY_NO_OVERLAP = "monthly.no_overlap"
 MONTHLY_SUPERSEDED = "monthly.superseded"
+AWARD_NOT_SELECTION_YEAR = "award.not_selection_year"
+AWARD_MIN_YEARS = "award.min_years"
+AWARD_REPEAT = "award.repeat"
+AWARD_BELOW_MIN_SCORE = "award.below_min_score"
+AWARD_QUOTA_FULL = "award.quota_full"
+AWARD_UNIT_FULL = "award.unit_full"
+AWARD_PENDING_TIE = "award.pending_tie"
 
 
 @dataclass
 class RuleOutcome:
     """One rule over all rows. Arrays are aligned with the roster frame."""
 
-    rule: RuleBase
+    rule: RuleCommon
     amount_fen: np.ndarray  # int64, 0 where not paid
     months: np.ndarray  # int32 months paid; 0 for one-off rules
     first_month: np.ndarray  # int32 month index of the first month paid (one-off: the qualifying month)
@@ -37,6 +44,7 @@ class RuleOutcome:
     contiguous: np.ndarray  # bool, months paid form one run
     reason: np.ndarray  # object, PAID where paid
     failed_condition: np.ndarray  # int16 index of the first failed condition, -1 if none
+    award: object = None  # award.AwardDecision for award rules
 
     @property
     def paid(self) -> np.ndarray:
@@ -58,20 +66,20 @@ def evaluate_conditions(conditions: tuple[Condition, ...], frame: pd.DataFrame) 
 
 def _holds(cond: Condition, value: str) -> bool:
     if cond.op == "in":
-        return value in cond.values
+        return value in cond.accepted()
     if cond.op == "not_in":
-        return value != "" and value not in cond.values
+        return value != "" and value not in cond.accepted()
     return any(needle in value for needle in cond.values)  # contains_any
 
 
-def begin(rule: RuleBase, frame: pd.DataFrame) -> tuple[RuleOutcome, np.ndarray, np.ndarray]:
+def begin(rule: RuleCommon, frame: pd.DataFrame) -> tuple[RuleOutcome, np.ndarray, np.ndarray]:
     """What every rule starts from: an empty outcome, the rows without data problems, and the
     first condition each row fails."""
     return (empty_outcome(rule, len(frame)), ~frame["error"].to_numpy(),
             evaluate_conditions(rule.conditions, frame))
 
 
-def empty_outcome(rule: RuleBase, n: int) -> RuleOutcome:
+def empty_outcome(rule: RuleCommon, n: int) -> RuleOutcome:
     return RuleOutcome(
         rule=rule,
         amount_fen=np.zeros(n, dtype=np.int64),

@@ -11,10 +11,11 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Issue, SwtalentError
 from ..fields import header_key
-from .model import Condition, DatedAmount, LevelDef, MonthlyRule, OneOffRule, Policy, RuleBase
+from .model import (AwardRule, Condition, Cycle, DatedAmount, LevelDef, MonthlyRule, OneOffRule, Policy, QuotaPer,
+                    RuleBase, TieBreak)
 from .yamlsource import Source, load_source
 
-_RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule}
+_RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule, "award": AwardRule}
 
 # pydantic error types in the words of a person writing a policy (zh, en).
 _TYPE_TEXT = {
@@ -91,7 +92,10 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
             return _RULE_KINDS.get(rule.get("kind") if isinstance(rule, dict) else None, RuleBase)
         if shape[2:] == ("conditions", "#"):
             return Condition
-        if len(shape) == 5 and shape[2] == "amounts":
+        nested = {("cycle",): Cycle, ("quota_per",): QuotaPer, ("tie_break", "#"): TieBreak}
+        if tuple(shape[2:]) in nested:
+            return nested[tuple(shape[2:])]
+        if len(shape) == 5 and shape[2] == "amounts" or shape[2:] == ("amount", "#"):
             return DatedAmount
     return None
 
@@ -130,8 +134,9 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
         elif kind == "missing":
             issues.append(Issue.make("policy.missing-key", src.where(path), key=path[-1]))
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
-            issues.append(_invalid(src.where(path + ("kind",)), "kind 应为 one_off（一次性补助）或 monthly（按月补贴）",
-                                   "kind must be one_off or monthly", err.get("ctx", {}).get("tag", "")))
+            issues.append(_invalid(src.where(path + ("kind",)),
+                                   "kind 应为 one_off（一次性补助）、monthly（按月补贴）或 award（评选奖励）",
+                                   "kind must be one_off, monthly or award", err.get("ctx", {}).get("tag", "")))
         elif kind == "literal_error":
             expected, got = err.get("ctx", {}).get("expected", ""), err.get("input")
             is_key = path[-1:] == ("[key]",)  # a mapping's key, such as a roster field under columns
@@ -160,18 +165,19 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
         if rule.id in seen_ids:
             issues.append(Issue.make("policy.duplicate-rule", src.where(base + ("id",)), rule=rule.id))
         seen_ids.add(rule.id)
-        for level, entries in rule.amounts.items():
-            where = src.where(base + ("amounts", level), key=True)
-            if level not in levels:
-                issues.append(Issue.make("policy.unknown-level", where, level=level, levels=", ".join(levels)))
+        dated = {"amount": rule.amount} if isinstance(rule, AwardRule) else rule.amounts
+        for level, entries in dated.items():
+            where_at = base + ((level,) if isinstance(rule, AwardRule) else ("amounts", level))
+            if not isinstance(rule, AwardRule) and level not in levels:
+                issues.append(Issue.make("policy.unknown-level", src.where(where_at, key=True), level=level,
+                                         levels=", ".join(levels)))
             dates = [e.from_ for e in entries]
             if not entries or any(b <= a for a, b in zip(dates, dates[1:])):
-                issues.append(Issue.make("policy.dates-out-of-order", src.where(base + ("amounts", level))))
+                issues.append(Issue.make("policy.dates-out-of-order", src.where(where_at)))
             elif dates[0] < policy.in_force_from:
-                issues.append(Issue.make("policy.before-in-force",
-                                         src.where(base + ("amounts", level, 0, "from")),
+                issues.append(Issue.make("policy.before-in-force", src.where(where_at + (0, "from")),
                                          date=dates[0], in_force=policy.in_force_from))
-        for level in levels:
+        for level in levels if not isinstance(rule, AwardRule) else ():
             if level not in rule.amounts:
                 issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),
                                          level=level))

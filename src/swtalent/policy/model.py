@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..money import to_fen
-from ..fields import CONDITION_FIELDS, FIELDS, header_key
+from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS, header_key
 
 ConditionField = Literal[CONDITION_FIELDS]  # type: ignore[valid-type]
 FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
@@ -46,13 +46,24 @@ class Condition(Strict):
     field: ConditionField
     op: Literal["in", "not_in", "contains_any"]
     values: tuple[str, ...] = Field(min_length=1)
+    # Other spellings rosters use for a value: {社区管理服务: [社区服务, 社区治理]}.
+    aliases: dict[str, tuple[str, ...]] = {}
+
+    def accepted(self) -> frozenset[str]:
+        """Every spelling that counts as one of the values (for in / not_in)."""
+        return frozenset(self.values) | {a for v in self.values for a in self.aliases.get(v, ())}
 
 
-class RuleBase(Strict):
+class RuleCommon(Strict):
     id: Ident
     title: str
     clause: str = ""
     conditions: tuple[Condition, ...] = ()
+
+
+class RuleBase(RuleCommon):
+    """A rule paying an amount by certificate level."""
+
     amounts: dict[str, tuple[DatedAmount, ...]]
 
     def amount_on(self, level: str, day: date) -> int:
@@ -84,7 +95,49 @@ class MonthlyRule(RuleBase):
     rate: Literal["highest_level_held"] = "highest_level_held"
 
 
-Rule = Annotated[Union[OneOffRule, MonthlyRule], Field(discriminator="kind")]
+class Cycle(Strict):
+    every_years: int = Field(ge=1)
+    first_year: int = Field(ge=1900, le=2200)
+
+    def selects_in(self, year: int) -> bool:
+        return year >= self.first_year and (year - self.first_year) % self.every_years == 0
+
+
+class TieBreak(Strict):
+    field: Literal["level", "years"]
+    order: Literal["desc", "asc"] = "desc"
+
+
+class QuotaPer(Strict):
+    field: Literal["unit", "district"]
+    max: int = Field(ge=1)
+
+
+class AwardRule(RuleCommon):
+    """Select within a quota by score, every so many years, and pay each selected person once."""
+
+    kind: Literal["award"]
+    cycle: Cycle
+    quota: int = Field(ge=1)
+    amount: tuple[DatedAmount, ...] = Field(min_length=1)
+    rank_by: Literal["score"] = "score"
+    # Keys that separate equal scores, in order; none given means ties across the quota are pending.
+    tie_break: tuple[TieBreak, ...] = ()
+    min_score: Decimal | None = None  # places below it stay vacant
+    min_years: Decimal | None = None  # years in social work
+    quota_per: QuotaPer | None = None  # at most so many from one unit or district
+    no_repeat_cycles: int | None = Field(default=None, ge=1)  # a winner cannot win again within N cycles
+
+    def amount_in(self, year: int) -> int:
+        """The amount in force on 1 January of the selection year, in fen."""
+        fen = 0
+        for entry in self.amount:
+            if entry.from_ <= date(year, 1, 1):
+                fen = entry.fen
+        return fen
+
+
+Rule = Annotated[Union[OneOffRule, MonthlyRule, AwardRule], Field(discriminator="kind")]
 
 
 class Policy(Strict):
@@ -117,3 +170,22 @@ class Policy(Strict):
 
     def fields_used(self) -> set[str]:
         return {c.field for r in self.rules for c in r.conditions}
+
+    def pays_certificates(self) -> bool:
+        """Whether a rule pays by certificate (so level and qualifying date are required)."""
+        return any(r.kind in ("one_off", "monthly") for r in self.rules)
+
+    def required_fields(self) -> tuple[str, ...]:
+        needed = list(BASE_REQUIRED)
+        if self.pays_certificates():
+            needed += ["level", "qualified_on"]
+        for rule in self.rules:
+            if isinstance(rule, AwardRule):
+                needed.append("score")
+                needed += [t.field for t in rule.tie_break]
+                if rule.min_years is not None:
+                    needed.append("years")
+                if rule.quota_per is not None:
+                    needed.append(rule.quota_per.field)
+        needed += sorted(self.fields_used())
+        return tuple(dict.fromkeys(needed))

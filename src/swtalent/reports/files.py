@@ -44,7 +44,8 @@ def detail_records(comp: Computation) -> list[dict]:
         {"person_id": p, "name": n, "rule_id": r, "kind": k, "level": lv, "months": m, "amount": format_yuan(a)}
         for p, n, r, k, lv, m, a in zip(lines["person_id"].tolist(), lines["name"].tolist(),
                                         lines["rule_id"].tolist(), lines["kind"].tolist(),
-                                        lines["level"].astype(str).tolist(), months, lines["amount_fen"].tolist())
+                                        lines["level"].astype(object).fillna("").tolist(), months,
+                                        lines["amount_fen"].tolist())
     ]
 
 

@@ -32,6 +32,13 @@ _TEXT = {
         o.MONTHLY_HIRED_LATE: "入职日期 {x} 晚于本期",
         o.MONTHLY_NO_OVERLAP: "取证后的在岗月份与本期无重叠",
         o.MONTHLY_SUPERSEDED: "本期各月均按本人所持更高等级证书发放",
+        o.AWARD_NOT_SELECTION_YEAR: "{period} 不是评选年度（自 {first_year} 年起每 {every} 年评选一次）",
+        o.AWARD_MIN_YEARS: "从事社会工作年限不足 {min_years} 年",
+        o.AWARD_REPEAT: "近 {cycles} 届内已获评，本届不再参评",
+        o.AWARD_BELOW_MIN_SCORE: "得分低于最低分数线 {min_score} 分，名额空缺",
+        o.AWARD_QUOTA_FULL: "排名在 {quota} 个名额之外",
+        o.AWARD_UNIT_FULL: "本单位 {per_max} 个名额已满",
+        o.AWARD_PENDING_TIE: "同分待定：与其他候选人排名相同且跨越名额界限，由评审委员会决定",
         "blank": "{field}为空",
         "first_after": "自取证次月起", "first_same": "自取证当月起",
         "sep": "；", "colon": "：", "list_sep": "、",
@@ -47,6 +54,14 @@ _TEXT = {
         o.MONTHLY_HIRED_LATE: "hired on {x}, after this period",
         o.MONTHLY_NO_OVERLAP: "no month in post after qualifying falls in this period",
         o.MONTHLY_SUPERSEDED: "every month is paid on the person's higher-level certificate",
+        o.AWARD_NOT_SELECTION_YEAR: "{period} is not a selection year (every {every} years from {first_year})",
+        o.AWARD_MIN_YEARS: "fewer than {min_years} years in social work",
+        o.AWARD_REPEAT: "won in the last {cycles} cycles; not a candidate this time",
+        o.AWARD_BELOW_MIN_SCORE: "score below the minimum of {min_score}; the place stays vacant",
+        o.AWARD_QUOTA_FULL: "ranked outside the {quota} places",
+        o.AWARD_UNIT_FULL: "the unit's {per_max} places are taken",
+        o.AWARD_PENDING_TIE: "pending tie (同分待定): ranked equal with others across the last place; "
+                             "the committee decides",
         "blank": "{field} is blank",
         "first_after": "from the month after qualifying", "first_same": "from the qualifying month",
         "sep": "; ", "colon": ": ", "list_sep": ", ",
@@ -90,7 +105,7 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray) -> list[pd.Seri
                 continue
             first = t["first_after"] if getattr(rule, "first_month", "") == "after_qualifying" else t["first_same"]
             filled = t[code].format(x="\0", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
-                                    first=first)
+                                    first=first, period=comp.period.label(), **_award_terms(rule))
             if code in dated:
                 head, tail = filled.split("\0")
                 text[mask] = head + _dates(frame.loc[mask, dated[code]]) + tail
@@ -106,6 +121,16 @@ def _condition_text(cond, values: pd.Series, lang: str) -> pd.Series:
     need = _OPS[lang][cond.op].format(v=t["list_sep"].join(cond.values))
     said = label + "「" + values + "」" + (" " if lang == "en" else "") + need
     return said.where(values != "", t["blank"].format(field=label))
+
+
+def _award_terms(rule) -> dict[str, object]:
+    """The figures an award's reasons quote (empty strings for other rule kinds)."""
+    cycle = getattr(rule, "cycle", None)
+    per = getattr(rule, "quota_per", None)
+    return {"first_year": cycle.first_year if cycle else "", "every": cycle.every_years if cycle else "",
+            "min_years": getattr(rule, "min_years", "") or "", "cycles": getattr(rule, "no_repeat_cycles", "") or "",
+            "min_score": getattr(rule, "min_score", "") or "", "quota": getattr(rule, "quota", ""),
+            "per_max": per.max if per else ""}
 
 
 def rule_since(comp: Computation, rule) -> str:
@@ -141,11 +166,14 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
         monthly = yuan + "元 × " + months + "个月（" + span + "）"
         mixed = months + "个月（" + span + " 间，按各月所持等级和标准）"
         one_off = "取证日期 " + pd.Series(q, index=lines.index) + "，一次性 " + amount + "元"
+        award = (lines["first_month"] // 12).astype(str) + " 年度评选入选，奖励 " + amount + "元"
     else:
         monthly = yuan + " yuan x " + months + " months (" + span + ")"
         mixed = months + " months (within " + span + ", at each month's level and rate)"
         one_off = "qualified on " + pd.Series(q, index=lines.index) + ", one-off " + amount + " yuan"
+        award = "selected in " + (lines["first_month"] // 12).astype(str) + ", award " + amount + " yuan"
     uniform = (lines["rate_fen"] >= 0) & lines["contiguous"].astype(bool)
     out = monthly.where(uniform, mixed)
-    return out.where(lines["kind"] != "one_off", one_off)
+    out = out.where(lines["kind"] != "one_off", one_off)
+    return out.where(lines["kind"] != "award", award.astype(object))
 

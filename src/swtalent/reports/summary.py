@@ -23,11 +23,25 @@ def by_district(comp: Computation) -> list[dict]:
     return [{"district": d, "lines": int(r["size"]), "amount_fen": int(r["sum"])} for d, r in grouped.iterrows()]
 
 
+def notes(comp: Computation, lang: str) -> list[str]:
+    """Facts about the run a reader must not miss, such as a year in which an award selects nobody."""
+    out = []
+    for res in comp.outcomes:
+        if res.award is not None and res.award.year is None:
+            cycle = res.rule.cycle
+            out.append(f"{comp.period.label()} 不是「{res.rule.title}」的评选年度（自 {cycle.first_year} 年起每 "
+                       f"{cycle.every_years} 年评选一次），本期无人入选" if lang == "zh" else
+                       f"{comp.period.label()} is not a selection year for '{res.rule.title}' (every "
+                       f"{cycle.every_years} years from {cycle.first_year}); nobody is selected")
+    return out
+
+
 def summary(comp: Computation, lang: str = "zh") -> dict:
     issues = comp.roster.issues
     total = comp.total_fen
     return {
         **comp.counts(),
+        **comp.award_counts(),
         "total": format_yuan(total),
         "total_capital": capital_yuan(total),
         "lines": len(comp.lines),
@@ -40,6 +54,7 @@ def summary(comp: Computation, lang: str = "zh") -> dict:
                     for r in by_rule(comp)],
         "by_district": [{"district": d["district"], "lines": d["lines"], "amount": format_yuan(d["amount_fen"])}
                         for d in by_district(comp)],
+        "notes": notes(comp, lang),
         "errors": sum(1 for i in issues if i.severity == "error"),
         "warnings": sum(1 for i in issues if i.severity == "warning"),
         "problems": [i.as_dict(lang) for i in issues],

@@ -17,8 +17,8 @@ from .. import __version__
 from ..engine import INELIGIBLE, Computation
 from ..money import FEN_PER_YUAN, capital_yuan
 from .labels import labels
-from .reasons import ineligible_reasons, line_details
-from .summary import by_district, by_rule
+from .reasons import ineligible_reasons, line_details, rule_reasons
+from .summary import by_district, by_rule, notes
 
 MONEY = "#,##0.00"
 
@@ -43,6 +43,8 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file:
     book = FastExcel(str(path))
     sheets = [
         (L["sheet.summary"], _summary_frame(comp, L, policy_file), 1),
+        *[(L["sheet.selection"] + (f"-{res.rule.id}" if len(_awards(comp)) > 1 else ""),
+           _selection_frame(comp, res, i, L, lang), 0) for i, res in _awards(comp)],
         (L["sheet.lines"], _lines_frame(comp, L, lang), 0),
         (L["sheet.ineligible"], _ineligible_frame(comp, L, lang), 0),
         (L["sheet.problems"], _problems_frame(comp, L, lang), 0),
@@ -55,7 +57,7 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file:
             extra["merge_ranges"] = [(0, 0, 0, len(frame.columns) - 1, title, Format().set_bold().set_font_size(14))]
         # Filters only where every row below the header is data: the payment sheet ends in 合计.
         book.sheet(name, frame, header_row=header_row, header_format=header,
-                   autofilter=name in (L["sheet.ineligible"], L["sheet.problems"]),
+                   autofilter=name in (L["sheet.ineligible"], L["sheet.problems"]) or name.startswith(L["sheet.selection"]),
                    column_widths=[_width(frame[c], c) for c in frame.columns],
                    column_formats={L["amount"]: money} if L["amount"] in frame.columns else None, **extra)
     book.save()
@@ -76,7 +78,9 @@ def _summary_frame(comp: Computation, L: dict, policy_file: str) -> pd.DataFrame
     for item in by_rule(comp):
         rows.append([item["title"], item["rule_id"], item["persons"], item["lines"], _yuan(item["amount_fen"])])
     rows.append([L["total"], None, None, len(comp.lines), _yuan(comp.total_fen)])
+    rows += [[L[k], v] for k, v in comp.award_counts().items()]
     rows.append([L["total_capital"], capital_yuan(comp.total_fen)])
+    rows += [[note] for note in notes(comp, L["lang"])]
     districts = by_district(comp)
     if districts:
         rows += [[], [L["by_district"], None, None, L["lines"], L["amount"]]]
@@ -84,6 +88,29 @@ def _summary_frame(comp: Computation, L: dict, policy_file: str) -> pd.DataFrame
                  for d in districts]
     columns = [L["rule"], L["value"], L["persons"], L["lines"], L["amount"]]
     return pd.DataFrame([r + [None] * (len(columns) - len(r)) for r in rows], columns=columns, dtype=object)
+
+
+def _awards(comp: Computation) -> list[tuple[int, object]]:
+    return [(i, res) for i, res in enumerate(comp.outcomes) if res.award is not None]
+
+
+def _selection_frame(comp: Computation, res, index: int, L: dict, lang: str) -> pd.DataFrame:
+    """评选结果: every candidate with rank, score, status and reason; ranked ones first, in rank order."""
+    frame = comp.roster.frame
+    decision = res.award
+    reasons = rule_reasons(comp, lang, np.ones(len(frame), dtype=bool))[index]
+    held = frame["error"].to_numpy()
+    table = pd.DataFrame({
+        L["rank"]: pd.Series(np.where(decision.rank > 0, decision.rank, None), dtype=object),
+        L["name"]: frame["name"], L["person_id"]: frame["person_id"], L["service_field"]: frame["service_field"],
+        comp.roster.headers.get("unit", L["unit"]): frame["unit"], L["score"]: pd.Series(frame["score"].astype(object).where(frame["score"].notna()),
+                                                        dtype=object),
+        L["status"]: pd.Series([L[f"status.{s}"] for s in decision.status], dtype=object),
+        L["reason"]: pd.Series(np.where(held, L["held"], reasons.to_numpy()), dtype=object),
+        L["source_row"]: frame["row"],
+    })
+    order = np.lexsort([frame["row"].to_numpy(), np.where(decision.rank > 0, decision.rank, np.iinfo(np.int64).max)])
+    return table.iloc[order].reset_index(drop=True)
 
 
 def _lines_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:

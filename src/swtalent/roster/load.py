@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..fields import BASE_REQUIRED
 from ..policy import Policy
 from .normalise import Roster, normalise
 from .reader import read_sheet
@@ -16,6 +15,8 @@ def load_roster(path: str | Path | PendingSheet, policy: Policy, *, sheet: str |
     aliases: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in policy.columns.items()}
     for header, key in (column_map or {}).items():
         aliases[key] = aliases.get(key, ()) + (header,)
-    required = tuple(dict.fromkeys((*BASE_REQUIRED, *sorted(policy.fields_used()))))
-    raw = read_sheet(path, sheet=sheet, required=required, aliases=aliases, mapped=tuple(column_map or ()))
+    required = policy.required_fields()
+    watched = ("hired_on", "left_on") if any(r.kind == "monthly" for r in policy.rules) else ()
+    raw = read_sheet(path, sheet=sheet, required=required, aliases=aliases, mapped=tuple(column_map or ()),
+                     watched=watched)
     return normalise(raw, policy)

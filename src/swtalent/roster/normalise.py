@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
@@ -14,15 +15,16 @@ import pandas as pd
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
 from ..fields import header_key
 from ..policy import Policy
-from .cells import Column, is_number, number_text
+from .cells import Column, cell_text, is_number, number_text
 from .dates import parse_dates
 from .ids import check_ids
 from .reader import RawSheet
 
-_OPTIONAL_TEXT = ("district", "unit", "category", "exam_place")
+_OPTIONAL_TEXT = ("district", "unit", "category", "exam_place", "service_field")
+_NUMBERS = ("score", "years")
 # The fields read here; others the reader recognises (序号, 证书编号) are carried by no output.
 _USED = frozenset({"name", "person_id", "level", "qualified_on", "hired_on", "left_on", "bank_account",
-                   *_OPTIONAL_TEXT})
+                   *_OPTIONAL_TEXT, *_NUMBERS})
 # Facts about a person rather than a certificate: all of a person's rows must agree on them.
 _PERSON_FACTS = ("name", "category", "hired_on", "left_on")
 # 离职日期 written as "still here": read as blank, which is what it means.
@@ -51,7 +53,8 @@ def normalise(raw: RawSheet, policy: Policy) -> Roster:
     check.texts(policy)
     frame["person_id"] = check.ids()
     frame["level"] = check.levels(policy)
-    check.dates()
+    check.dates(policy)
+    check.numbers(policy)
     check.bank_account()
     check.error_cells()
     check.duplicates()
@@ -142,15 +145,20 @@ class _Checker:
         return pd.Series(ids, dtype=object)
 
     def levels(self, policy: Policy) -> pd.Categorical:
+        """Level keys. Required where a rule pays by certificate; elsewhere (awards) optional, but a
+        level that is written must be one of the policy's."""
         lookup = policy.level_lookup()
         cells = self.column("level")
+        if cells is None:
+            return pd.Categorical([None] * self.n, categories=list(policy.level_keys))
         keys = np.array([_level_of(t, lookup) for t in cells.unique_texts()], dtype=object)[cells.codes]
         blank = cells.is_blank()
-        self.report("roster.level-missing", blank, "level", levels=policy.level_names())
+        if policy.pays_certificates():
+            self.report("roster.level-missing", blank, "level", levels=policy.level_names())
         self.report("roster.level-unknown", ~blank & pd.isna(keys), "level", cells, levels=policy.level_names())
         return pd.Categorical(keys, categories=list(policy.level_keys))
 
-    def dates(self) -> None:
+    def dates(self, policy: Policy) -> None:
         frame = self.frame
         for key in ("qualified_on", "hired_on", "left_on"):
             col = self.column(key)
@@ -162,12 +170,29 @@ class _Checker:
                 bad &= ~col.per_value(lambda v: v in _STILL_IN_POST, bool)
             frame[key] = parsed
             self.report("roster.date-invalid", bad, key, col)
-            if key == "qualified_on":
+            if key == "qualified_on" and policy.pays_certificates():
                 self.report("roster.date-missing", blank, key, column=self.raw.header(key))
         hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
         backwards = ~np.isnat(hired) & ~np.isnat(left) & (left < hired)
         self.report("roster.leave-before-hire", backwards, "left_on", self.column("left_on"),
                     left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
+
+    def numbers(self, policy: Policy) -> None:
+        """Scores and years as exact decimals (kept as float for sorting and display: a score has
+        at most a few decimals, and ties compare the value rounded to 1/10000)."""
+        required = policy.required_fields()
+        for key in _NUMBERS:
+            col = self.column(key)
+            if col is None:
+                self.frame[key] = np.full(self.n, np.nan)
+                continue
+            values = col.per_value(_decimal)
+            blank = col.is_blank()
+            bad = ~blank & pd.isna(values)
+            self.report("roster.number-invalid", bad, key, col)
+            if key in required:
+                self.report("roster.number-missing", blank, key, column=self.raw.header(key))
+            self.frame[key] = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
     def bank_account(self) -> None:
         """The account goes on the payment sheet: typed as a number, its last digits are gone."""
@@ -231,6 +256,16 @@ def _fact(value: object) -> str:
     if isinstance(value, np.datetime64):
         return "—" if np.isnat(value) else str(value.astype("datetime64[D]"))
     return str(value) or "—"
+
+
+def _decimal(value: object) -> Decimal | None:
+    """A number typed as a number or as text ('92.5', '９２.５'); None for anything else."""
+    text = number_text(value) if is_number(value) else cell_text(value) if value is not None else ""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def _level_of(text: str, lookup: dict[str, str]) -> str | None:

@@ -41,10 +41,12 @@ class RawSheet:
 
 
 def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, required: tuple[str, ...] = (),
-               aliases: dict[str, tuple[str, ...]] | None = None, mapped: tuple[str, ...] = ()) -> RawSheet:
+               aliases: dict[str, tuple[str, ...]] | None = None, mapped: tuple[str, ...] = (),
+               watched: tuple[str, ...] = ()) -> RawSheet:
     """One sheet (the named one, or the first visible one) with its header found and mapped.
     `path` may be a sheet already being parsed. `mapped` are headers the user mapped
-    explicitly: each must be in the header row."""
+    explicitly: each must be in the header row. `watched` are optional fields whose absence
+    changes who is paid (see ABSENT_MEANS): said as a warning."""
     pending = path if isinstance(path, PendingSheet) else PendingSheet(path, sheet)
     got = pending.result()
     path, name, rows, first_row = got.path, got.name, got.rows, got.first_row
@@ -80,7 +82,7 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
         raise SwtalentError(problems)
     warnings = [Issue.make("roster.column-absent", at_header, column=FIELDS[key].zh,
                            aliases="、".join(FIELDS[key].aliases), meaning_zh=zh, meaning_en=en)
-                for key, (zh, en) in ABSENT_MEANS.items() if key not in columns]
+                for key, (zh, en) in ABSENT_MEANS.items() if key in watched and key not in columns]
     if ignored:
         warnings.append(Issue.make("roster.columns-ignored", at_header, columns="、".join(ignored)))
     body = rows[header_idx + 1:]

@@ -1,0 +1,194 @@
+"""Award selection: quota, ties, tie-breaks, vacant places, unit quotas, repeat winners, cycles."""
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from swtalent.api import run_compute
+from swtalent.engine import ERROR, INELIGIBLE, PAID
+from swtalent.errors import SwtalentError
+from swtalent.policy import load_policy
+from swtalent.reports.files import detail_records
+from swtalent.reports.reasons import ineligible_reasons
+
+from .conftest import ROOT, make_id
+from .test_cli import invoke
+
+POLICIES = ROOT / "tests" / "policies"
+JIUJIANG = ROOT / "policies" / "jiujiang.yaml"
+JIUJIANG_EXAMPLE = ROOT / "examples" / "jiujiang-candidates.xlsx"
+HEADERS = ["姓名", "身份证号", "工作领域", "推荐单位", "证书等级", "从事社会工作年限", "评审得分"]
+
+
+def cand(seq: int, score: object, *, field: str = "社会福利", unit: str = "甲单位", level: str = "社会工作师",
+         years: object = 5) -> list:
+    return [f"候选{seq}", make_id(seq), field, unit, level, years, score]
+
+
+def run(roster, rows, policy="award-base", period="2023", **kw):
+    path = roster(rows, headers=HEADERS)
+    return run_compute(path, POLICIES / f"{policy}.yaml" if isinstance(policy, str) else policy, period, **kw)
+
+
+def statuses(comp) -> list[str]:
+    (res,) = [r for r in comp.outcomes if r.award is not None]
+    return list(res.award.status)
+
+
+def test_selection_exactly_at_the_quota(roster):
+    comp = run(roster, [cand(1, 95), cand(2, 90.5), cand(3, 88), cand(4, 70), cand(5, 60)])
+    assert statuses(comp) == ["selected", "selected", "selected", "not_selected", "not_selected"]
+    assert [(r["name"], r["kind"], r["amount"], r["months"]) for r in detail_records(comp)] == [
+        ("候选1", "award", "12000.00", None), ("候选2", "award", "12000.00", None), ("候选3", "award", "12000.00", None)]
+    assert comp.award_counts() == {"selected": 3, "pending_tie": 0}
+    assert list(comp.status) == [PAID, PAID, PAID, INELIGIBLE, INELIGIBLE]
+    assert ineligible_reasons(comp, "zh")[3] == "优秀人才：排名在 3 个名额之外"
+
+
+def test_a_tie_across_the_last_place_is_pending_and_fewer_are_selected(roster):
+    comp = run(roster, [cand(1, 90), cand(2, 85), cand(3, 80), cand(4, 80), cand(5, 70)])
+    assert statuses(comp) == ["selected", "selected", "pending", "pending", "not_selected"]
+    assert comp.award_counts() == {"selected": 2, "pending_tie": 2}
+    assert list(comp.roster.frame["row"][comp.status == PAID]) == [2, 3]
+    (res,) = comp.outcomes
+    assert list(res.award.rank) == [1, 2, 3, 3, 5]  # competition ranking
+    assert "同分待定" in ineligible_reasons(comp, "zh")[2]
+
+
+def test_equal_scores_typed_differently_are_one_score(roster):
+    comp = run(roster, [cand(1, 90), cand(2, 85), cand(3, 80), cand(4, "80.0"), cand(5, " ８０ ")])
+    assert statuses(comp) == ["selected", "selected", "pending", "pending", "pending"]
+
+
+def test_a_tie_inside_the_quota_is_selected_whole(roster):
+    comp = run(roster, [cand(1, 90), cand(2, 90), cand(3, 80), cand(4, 70)])
+    assert statuses(comp) == ["selected", "selected", "selected", "not_selected"]
+
+
+def test_tie_broken_by_level_then_years(roster):
+    rows = [cand(1, 90), cand(2, 85), cand(3, 80, level="助理社会工作师", years=9),
+            cand(4, 80, level="高级社会工作师", years=1), cand(5, 80, level="助理社会工作师", years=12)]
+    comp = run(roster, rows, "award-tiebreak")
+    assert statuses(comp) == ["selected", "selected", "not_selected", "selected", "not_selected"]
+    rows[4][-2] = 9  # now two assistants tie on level and years as well: still not separated
+    rows[3][-3] = "助理社会工作师"
+    comp = run(roster, rows, "award-tiebreak")
+    assert statuses(comp) == ["selected", "selected", "pending", "not_selected", "pending"]
+
+
+def test_places_below_the_minimum_score_stay_vacant(roster):
+    comp = run(roster, [cand(1, 90), cand(2, 85), cand(3, 79.5), cand(4, 60)], "award-min-score")
+    assert statuses(comp) == ["selected", "selected", "not_selected", "not_selected"]
+    assert comp.award_counts()["selected"] == 2
+    assert ineligible_reasons(comp, "zh")[2] == "优秀人才：得分低于最低分数线 80 分，名额空缺"
+
+
+def test_quota_per_unit(roster):
+    rows = [cand(1, 95, unit="甲"), cand(2, 94, unit="甲"), cand(3, 90, unit="乙"), cand(4, 85, unit="丙"),
+            cand(5, 80, unit="丁")]
+    comp = run(roster, rows, "award-unit-quota")
+    assert statuses(comp) == ["selected", "not_selected", "selected", "selected", "not_selected"]
+    assert ineligible_reasons(comp, "zh")[1] == "优秀人才：本单位 1 个名额已满"
+
+
+def test_tie_inside_one_unit_across_its_quota_is_pending(roster):
+    rows = [cand(1, 95, unit="甲"), cand(2, 95, unit="甲"), cand(3, 90, unit="乙"), cand(4, 85, unit="丙")]
+    comp = run(roster, rows, "award-unit-quota")
+    assert statuses(comp) == ["pending", "pending", "selected", "selected"]
+
+
+def test_repeat_winners_from_the_previous_file(roster, tmp_path):
+    previous = tmp_path / "winners.csv"
+    with previous.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["年度", "姓名", "身份证号"])
+        w.writerow(["2021", "候选1", make_id(1)])  # won last cycle: barred in 2023
+        w.writerow(["2019", "候选2", make_id(2)])  # two cycles ago: may win again
+    rows = [cand(1, 95), cand(2, 90), cand(3, 85), cand(4, 80)]
+    comp = run(roster, rows, "award-no-repeat", previous=previous)
+    assert statuses(comp) == ["ineligible", "selected", "selected", "selected"]
+    assert ineligible_reasons(comp, "zh")[0] == "优秀人才：近 1 届内已获评，本届不再参评"
+    assert statuses(run(roster, rows, "award-no-repeat")) == ["selected", "selected", "selected", "not_selected"]
+
+
+def test_previous_file_without_a_year_column(roster, tmp_path):
+    previous = tmp_path / "winners.csv"
+    previous.write_text("身份证号\n" + make_id(1) + "\n", encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        run(roster, [cand(1, 95)], "award-no-repeat", previous=previous)
+    assert [i.code for i in exc.value.issues] == ["previous.column-missing"]
+
+
+def test_minimum_years_in_social_work(roster):
+    comp = run(roster, [cand(1, 95, years=2), cand(2, 90, years=3), cand(3, 85, years="3.5")], "award-min-years")
+    assert statuses(comp) == ["ineligible", "selected", "selected"]
+    assert ineligible_reasons(comp, "zh")[0] == "优秀人才：从事社会工作年限不足 3 年"
+
+
+def test_fields_outside_the_list_and_aliases(roster):
+    comp = run(roster, [cand(1, 99, field="心理咨询"), cand(2, 90, field="社区服务"), cand(3, 85)])
+    assert statuses(comp) == ["ineligible", "selected", "selected"]
+    assert ineligible_reasons(comp, "zh")[0].startswith("优秀人才：工作领域「心理咨询」须为 社会福利、社会救助、社区管理服务")
+
+
+def test_non_selection_year_selects_nobody_and_says_so(roster):
+    path = roster([cand(1, 95)], headers=HEADERS)
+    result = invoke("compute", path, "--policy", POLICIES / "award-base.yaml", "--period", "2024", "--json")
+    assert result.exit_code == 0
+    got = json.loads(result.stdout)
+    assert (got["selected"], got["pending_tie"], got["total"], got["rows_ineligible"]) == (0, 0, "0.00", 1)
+    assert got["notes"] == ["2024 不是「优秀人才」的评选年度（自 2021 年起每 2 年评选一次），本期无人入选"]
+
+
+def test_a_period_over_two_selection_years_is_a_usage_error(roster):
+    path = roster([cand(1, 95)], headers=HEADERS)
+    result = invoke("compute", path, "--policy", POLICIES / "award-base.yaml", "--period", "2021-01..2023-12")
+    assert result.exit_code == 2 and "多个评选年度" in result.stderr
+
+
+@pytest.mark.parametrize("score,code", [(None, "roster.number-missing"), ("八十", "roster.number-invalid")])
+def test_score_problems_name_the_cell(roster, score, code):
+    comp = run(roster, [cand(1, 95), cand(2, score)])
+    assert [(i.code, i.location.row, i.location.column) for i in comp.roster.issues] == [(code, 3, "评审得分")]
+    assert list(comp.status) == [PAID, ERROR]
+
+
+def test_award_policy_mistakes_are_found(tmp_path):
+    text = JIUJIANG.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("quota: 20", "quota: 0").replace("every_years: 2", "evry_years: 2"), encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(bad)
+    found = sorted((i.code, i.location.path) for i in exc.value.issues)
+    assert found == [("policy.invalid-value", "rules[0].quota"), ("policy.unknown-key", "rules[0].cycle.evry_years")]
+
+
+def test_jiujiang_example_end_to_end(tmp_path):
+    """The shipped example: 20 places, a three-way tie at 86.5 across places 19-21, four candidates
+    outside the listed fields, one score typed as words."""
+    out, detail = tmp_path / "result.xlsx", tmp_path / "detail.csv"
+    result = invoke("compute", JIUJIANG_EXAMPLE, "--policy", JIUJIANG, "--period", "2023", "--out", out,
+                    "--out", detail, "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert (got["rows_in"], got["selected"], got["pending_tie"], got["rows_with_errors"]) == (46, 18, 3, 1)
+    assert got["rows_paid"] + got["rows_ineligible"] + got["rows_with_errors"] == got["rows_in"]
+    assert got["total"] == "180000.00" and got["total_capital"] == "壹拾捌万元整"
+    with detail.open(encoding="utf-8") as fh:
+        lines = list(csv.DictReader(fh))
+    assert len(lines) == 18 and {(r["kind"], r["amount"], r["months"]) for r in lines} == {("award", "10000.00", "")}
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["汇总", "评选结果", "发放明细", "不予发放", "数据问题"]
+    sheet = list(wb["评选结果"].iter_rows(values_only=True))
+    header, body = sheet[0], sheet[1:]
+    assert header[:3] == ("排名", "姓名", "身份证号") and "状态" in header and "原因" in header
+    status = [dict(zip(header, r))["状态"] for r in body]
+    assert status.count("入选") == 18 and status.count("同分待定") == 3
+    assert status.count("不符合条件") == 5  # four fields outside the list, one unreadable score
+    pending = [dict(zip(header, r)) for r in body if dict(zip(header, r))["状态"] == "同分待定"]
+    assert {(p["排名"], p["得分"]) for p in pending} == {(19, 86.5)}
+    assert sum(Decimal(r["amount"]) for r in lines) == Decimal(got["total"])
