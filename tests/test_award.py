@@ -192,3 +192,10 @@ def test_jiujiang_example_end_to_end(tmp_path):
     pending = [dict(zip(header, r)) for r in body if dict(zip(header, r))["状态"] == "同分待定"]
     assert {(p["排名"], p["得分"]) for p in pending} == {(19, 86.5)}
     assert sum(Decimal(r["amount"]) for r in lines) == Decimal(got["total"])
+
+
+def test_the_same_person_twice_is_a_row_problem(roster):
+    rows = [cand(1, 95), cand(2, 90), cand(1, 80, unit="乙单位")]
+    comp = run(roster, rows)
+    assert [(i.code, i.location.row) for i in comp.roster.issues] == [("roster.duplicate", 4)]
+    assert statuses(comp) == ["selected", "selected", "ineligible"]

@@ -126,8 +126,8 @@ CATALOGUE: dict[str, Entry] = {
         "{column} is blank; conditions on it are not met (the row may not be paid for that)",
         "补填后重新计算", "fill it in and compute again"),
     "roster.duplicate": Entry(
-        "error", "与第 {first_row} 行重复（同一身份证号、同一证书等级），本行不予发放",
-        "duplicates row {first_row} (same ID number and level); this row pays nothing",
+        "error", "与第 {first_row} 行重复（{same_zh}），本行不予发放",
+        "duplicates row {first_row} ({same_en}); this row pays nothing",
         "删除重复行；同一人不同等级的证书请分行填写不同等级",
         "delete the duplicate; a person's certificates at other levels go on rows with their own level"),
     "roster.number-as-text-lost": Entry(

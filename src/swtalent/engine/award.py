@@ -58,8 +58,11 @@ def evaluate(rule: AwardRule, policy: Policy, frame: pd.DataFrame, period: Perio
     years = frame["years"].to_numpy()
     too_new = np.zeros(n, dtype=bool) if rule.min_years is None else ~(years >= float(rule.min_years))
     won_before = _recent_winners(rule, frame, previous, year)
-    reason = np.select([~usable, failed >= 0, too_new, won_before],
-                       [o.NOT_EVALUATED, o.CONDITION, o.AWARD_MIN_YEARS, o.AWARD_REPEAT], default=o.PAID).astype(object)
+    # One candidacy per person: where a policy also pays by certificate, a person may have several rows.
+    later_row = (frame["person_id"].duplicated(keep="first") & (frame["person_id"] != "")).to_numpy()
+    reason = np.select([~usable, failed >= 0, too_new, won_before, later_row],
+                       [o.NOT_EVALUATED, o.CONDITION, o.AWARD_MIN_YEARS, o.AWARD_REPEAT, o.AWARD_SAME_PERSON],
+                       default=o.PAID).astype(object)
     eligible = reason == o.PAID
     score = np.nan_to_num(np.round(frame["score"].to_numpy() * SCORE_SCALE), nan=-1).astype(np.int64)
     below = eligible & (False if rule.min_score is None else score < int(rule.min_score * SCORE_SCALE))

@@ -29,6 +29,7 @@ AWARD_BELOW_MIN_SCORE = "award.below_min_score"
 AWARD_QUOTA_FULL = "award.quota_full"
 AWARD_UNIT_FULL = "award.unit_full"
 AWARD_PENDING_TIE = "award.pending_tie"
+AWARD_SAME_PERSON = "award.same_person"
 
 
 @dataclass

@@ -39,6 +39,7 @@ _TEXT = {
         o.AWARD_QUOTA_FULL: "排名在 {quota} 个名额之外",
         o.AWARD_UNIT_FULL: "本单位 {per_max} 个名额已满",
         o.AWARD_PENDING_TIE: "同分待定：与其他候选人排名相同且跨越名额界限，由评审委员会决定",
+        o.AWARD_SAME_PERSON: "同一人在名单中已有一行参评",
         "blank": "{field}为空",
         "first_after": "自取证次月起", "first_same": "自取证当月起",
         "sep": "；", "colon": "：", "list_sep": "、",
@@ -62,6 +63,7 @@ _TEXT = {
         o.AWARD_UNIT_FULL: "the unit's {per_max} places are taken",
         o.AWARD_PENDING_TIE: "pending tie (同分待定): ranked equal with others across the last place; "
                              "the committee decides",
+        o.AWARD_SAME_PERSON: "the same person is a candidate on an earlier row",
         "blank": "{field} is blank",
         "first_after": "from the month after qualifying", "first_same": "from the qualifying month",
         "sep": "; ", "colon": ": ", "list_sep": ", ",

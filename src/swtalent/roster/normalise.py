@@ -57,7 +57,7 @@ def normalise(raw: RawSheet, policy: Policy) -> Roster:
     check.numbers(policy)
     check.bank_account()
     check.error_cells()
-    check.duplicates()
+    check.duplicates(policy)
     check.person_conflicts()
     frame["error"] = check.error
     order = {h: j for j, h in enumerate(check.raw.headers)}
@@ -212,18 +212,22 @@ class _Checker:
                 self.issues.append(Issue.make("roster.cell-error", self.raw.where(excel_row, by_index[j]), value))
                 self.error[i] = True
 
-    def duplicates(self) -> None:
-        """The same ID and level twice: the first row pays, each later one is a problem."""
+    def duplicates(self, policy: Policy) -> None:
+        """The same ID and level twice (for awards, the same ID twice): the first row counts, each
+        later one is a problem."""
         frame = self.frame
-        usable = ~self.error & frame["level"].notna().to_numpy()
-        keyed = frame.loc[usable, ["person_id", "level", "row"]]
-        dup = keyed.duplicated(["person_id", "level"], keep="first").to_numpy()
+        by = ["person_id", "level"] if policy.pays_certificates() else ["person_id"]
+        usable = ~self.error & (frame["level"].notna().to_numpy() if policy.pays_certificates() else True)
+        keyed = frame.loc[usable, [*by, "row"]]
+        dup = keyed.duplicated(by, keep="first").to_numpy()
         if dup.any():
             first_row = np.zeros(self.n, dtype=np.int64)
-            first_row[usable] = keyed.groupby(["person_id", "level"], observed=True)["row"].transform("first")
+            first_row[usable] = keyed.groupby(by, observed=True)["row"].transform("first")
             mask = np.zeros(self.n, dtype=bool)
             mask[np.flatnonzero(usable)[dup]] = True
-            self.report("roster.duplicate", mask, "person_id", self.column("person_id"), first_row=first_row)
+            same = ({"same_zh": "同一身份证号、同一证书等级", "same_en": "same ID number and level"}
+                    if policy.pays_certificates() else {"same_zh": "同一身份证号", "same_en": "same ID number"})
+            self.report("roster.duplicate", mask, "person_id", self.column("person_id"), first_row=first_row, **same)
 
     def person_conflicts(self) -> None:
         """A person's rows (one per certificate) must agree on name, category and dates in post:
