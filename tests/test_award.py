@@ -199,3 +199,130 @@ def test_the_same_person_twice_is_a_row_problem(roster):
     comp = run(roster, rows)
     assert [(i.code, i.location.row) for i in comp.roster.issues] == [("roster.duplicate", 4)]
     assert statuses(comp) == ["selected", "selected", "ineligible"]
+
+
+def test_values_no_rule_depends_on_are_warnings_not_exclusions(roster):
+    """Jiujiang does not use 证书等级 or years: a stray '无' or '5年' must not remove a candidate."""
+    rows = [cand(1, 95, level="无"), cand(2, 90, years="5年"), cand(3, 85)]
+    comp = run(roster, rows, JIUJIANG, "2023")
+    assert [(i.code, i.severity) for i in comp.roster.issues] == [("roster.level-ignored", "warning"),
+                                                                    ("roster.number-ignored", "warning")]
+    assert statuses(comp) == ["selected", "selected", "selected"]
+
+
+@pytest.mark.parametrize("period,selects", [("2023", True), ("2023-01", True), ("2022-07..2023-06", True),
+                                            ("2023-06", False), ("2023-02..2023-12", False),
+                                            ("2023-12..2024-01", False)])
+def test_only_the_run_holding_the_selection_month_selects(roster, period, selects):
+    comp = run(roster, [cand(1, 95)], period=period)
+    assert statuses(comp) == (["selected"] if selects else ["ineligible"])
+    assert (comp.total_fen > 0) == selects
+
+
+def test_an_error_on_a_persons_first_row_does_not_void_a_valid_later_row(roster):
+    rows = [cand(1, None), cand(2, 90), cand(1, 95, unit="乙单位")]
+    comp = run(roster, rows)
+    assert statuses(comp) == ["ineligible", "selected", "selected"]
+    assert [(i.code, i.location.row) for i in comp.roster.issues] == [("roster.number-missing", 2)]
+
+
+def test_zero_amount_selects_but_says_why_nothing_is_paid(roster, tmp_path):
+    policy = tmp_path / "zero.yaml"
+    policy.write_text((POLICIES / "award-base.yaml").read_text(encoding="utf-8").replace("value: 12000", "value: 0"),
+                      encoding="utf-8")
+    comp = run(roster, [cand(1, 95)], policy)
+    assert statuses(comp) == ["selected"] and comp.total_fen == 0
+    assert ineligible_reasons(comp, "zh")[0] == "优秀人才：适用金额为 0"
+
+
+def test_blank_unit_under_a_unit_quota_is_a_row_problem(roster):
+    comp = run(roster, [cand(1, 95, unit=""), cand(2, 90, unit="")], "award-unit-quota")
+    assert [(i.code, i.location.column) for i in comp.roster.issues] == [("roster.value-required", "推荐单位")] * 2
+
+
+def test_district_quota_says_district(roster, tmp_path):
+    policy = tmp_path / "district.yaml"
+    policy.write_text((POLICIES / "award-unit-quota.yaml").read_text(encoding="utf-8").replace(
+        "field: unit, max: 1", "field: district, max: 1"), encoding="utf-8")
+    rows = [cand(1, 95) + ["浔阳区"], cand(2, 90) + ["浔阳区"], cand(3, 85) + ["濂溪区"]]
+    comp = run_compute(roster(rows, headers=HEADERS + ["区县"]), policy, "2023")
+    assert statuses(comp) == ["selected", "not_selected", "selected"]
+    assert ineligible_reasons(comp, "zh")[1] == "优秀人才：本区县 1 个名额已满"
+
+
+def test_blank_tie_break_values_do_not_separate(roster):
+    rows = [cand(1, 90), cand(2, 85), cand(3, 80, level=""), cand(4, 80, level="高级社会工作师"), cand(5, 70)]
+    comp = run(roster, rows, "award-tiebreak")
+    assert statuses(comp) == ["selected", "selected", "pending", "pending", "not_selected"]
+    assert ineligible_reasons(comp, "zh")[2] == "优秀人才：同分待定：2 人排名相同，争 1 个名额，由评审委员会决定"
+
+
+def test_ascending_tie_break(roster, tmp_path):
+    policy = tmp_path / "asc.yaml"
+    policy.write_text((POLICIES / "award-tiebreak.yaml").read_text(encoding="utf-8").replace(
+        "{field: level, order: desc}", "{field: level, order: asc}"), encoding="utf-8")
+    rows = [cand(1, 90), cand(2, 85), cand(3, 80, level="高级社会工作师"), cand(4, 80, level="助理社会工作师")]
+    assert statuses(run(roster, rows, policy)) == ["selected", "selected", "not_selected", "selected"]
+
+
+def test_min_score_compares_exact_decimals(roster, tmp_path):
+    policy = tmp_path / "exact.yaml"
+    policy.write_text((POLICIES / "award-min-score.yaml").read_text(encoding="utf-8").replace(
+        "min_score: 80", "min_score: 80.1235"), encoding="utf-8")
+    comp = run(roster, [cand(1, 80.1235), cand(2, "80.1234"), cand(3, 0)], policy)
+    assert statuses(comp) == ["selected", "not_selected", "not_selected"]
+
+
+def test_previous_file_problems(roster, tmp_path):
+    import xlsxwriter
+
+    numeric = tmp_path / "winners.xlsx"
+    book = xlsxwriter.Workbook(str(numeric))
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["年度", "身份证号"])
+    ws.write_row(1, 0, [2021, float(make_id(1))])
+    book.close()
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    for path, code in ((numeric, "roster.id-number"), (empty, "previous.column-missing")):
+        with pytest.raises(SwtalentError) as exc:
+            run(roster, [cand(1, 95)], "award-no-repeat", previous=path)
+        assert [i.code for i in exc.value.issues] == [code]
+
+
+def test_previous_file_in_gbk_with_a_rule_id_column(roster, tmp_path):
+    previous = tmp_path / "winners.csv"
+    previous.write_bytes(("规则编号,年度,姓名,身份证号\ntalent,2021,候选1," + make_id(1).lower() +
+                          "\nother,2021,候选2," + make_id(2) + "\n").encode("gbk"))
+    comp = run(roster, [cand(1, 95), cand(2, 90)], "award-no-repeat", previous=previous)
+    assert statuses(comp) == ["ineligible", "selected"]  # only the talent row bars
+    from swtalent.reports.summary import notes
+    assert notes(comp, "zh") == ["往届名单中的规则编号「other」不是本政策的规则，这些行未使用"]
+
+
+def test_two_award_rules_get_their_own_sheets(roster, tmp_path):
+    text = (POLICIES / "award-base.yaml").read_text(encoding="utf-8")
+    rule = text[text.index("  - id: talent"):]
+    policy = tmp_path / "two.yaml"
+    policy.write_text(text + rule.replace("id: talent", "id: excellent-social-work-talent-award-two"),
+                      encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    path = roster([cand(1, 95)], headers=HEADERS)
+    result = invoke("compute", path, "--policy", policy, "--period", "2023", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out).sheetnames[:3] == ["汇总", "评选结果1", "评选结果2"]
+
+
+@pytest.mark.parametrize("edit,message", [
+    (("quota: 3", "quota: 0"), "应不小于 1"),
+    (("quota: 3", "quota: 2.5"), "应为整数"),
+    (("quota: 3", "quota: 3\n    min_score: -1"), "应不小于 0"),
+    (("first_year: 2021", "first_year: 2019"), "首次评选（2019-01-01）早于政策施行日期"),
+    (("quota: 3", "quota: 3\n    tie_break: [{field: years}, {field: years}]"), "同分排序键「years」重复"),
+])
+def test_award_policy_messages_say_what_is_wrong(tmp_path, edit, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text((POLICIES / "award-base.yaml").read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(path)
+    assert any(message in i.message() for i in exc.value.issues), [i.render() for i in exc.value.issues]

@@ -69,7 +69,7 @@ def compute(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
     debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
 ) -> None:
-    """计算补贴 / Compute one-off subsidies and monthly allowances for a period."""
+    """计算补贴与评选 / Compute the policy's subsidies, allowances and award selections for a period."""
     lg = lang.value
     try:
         # The workbook is parsed on other threads while pandas, the policy model and the policy load.

@@ -118,6 +118,16 @@ CATALOGUE: dict[str, Entry] = {
     "roster.number-invalid": Entry(
         "error", "「{value}」不是数字", "'{value}' is not a number",
         "只填数字，如 92.5；不要带单位或文字", "write a plain number such as 92.5, with no unit or words"),
+    "roster.number-ignored": Entry(
+        "warning", "「{value}」不是数字，按空白处理（本政策不依赖此项决定是否发放）",
+        "'{value}' is not a number and is read as blank (this policy does not depend on it to pay)",
+        "只填数字，如 12", "write a plain number such as 12"),
+    "roster.level-ignored": Entry(
+        "warning", "证书等级「{value}」不是本政策的等级，按空白处理", "certificate level '{value}' is not one of this "
+        "policy's levels and is read as blank", "应为 {levels} 之一，或留空", "use one of {levels}, or leave it blank"),
+    "roster.value-required": Entry(
+        "error", "{column}为空，本行不予发放", "{column} is blank; this row pays nothing",
+        "填写{column}", "fill in {column}"),
     "roster.leave-before-hire": Entry(
         "error", "离职日期 {left} 早于入职日期 {hired}", "leaving date {left} is before hire date {hired}",
         "核对入职、离职日期", "check the hire and leaving dates"),
@@ -146,6 +156,10 @@ CATALOGUE: dict[str, Entry] = {
         "error", "往届名单缺少「{column}」列", "the previous winners file has no '{column}' column",
         "需要 身份证号（或 person_id）和 年度（或 year）两列，可选 规则编号（rule_id）",
         "it needs 身份证号 (or person_id) and 年度 (or year), optionally 规则编号 (rule_id)"),
+    "previous.id-invalid": Entry(
+        "error", "往届名单中的身份证号「{value}」无效（长度或校验码不对）",
+        "the ID number '{value}' in the previous winners file is not valid (length or checksum)",
+        "核对并改正；否则往届获评者可能再次入选", "check and correct it, or a past winner may be selected again"),
     "previous.year-invalid": Entry(
         "error", "往届名单中的年度「{value}」无法识别", "'{value}' in the previous winners file is not a year",
         "写作 2021 这样的四位年份", "write a four-digit year such as 2021"),
@@ -185,6 +199,13 @@ CATALOGUE: dict[str, Entry] = {
     "policy.before-in-force": Entry(
         "error", "金额生效日期 {date} 早于政策施行日期 {in_force}", "value dated {date} is before the policy is in force ({in_force})",
         "改为不早于 in_force_from 的日期", "use a date on or after in_force_from"),
+    "policy.cycle-before-amount": Entry(
+        "error", "首次评选（{day}）早于政策施行日期 {in_force} 或金额生效日期 {amount_from}",
+        "the first selection ({day}) is before the policy is in force ({in_force}) or the amount applies "
+        "({amount_from})", "调整 cycle.first_year，或让金额的 from 不晚于首次评选",
+        "move cycle.first_year, or date the amount no later than the first selection"),
+    "policy.tie-break-twice": Entry(
+        "error", "同分排序键「{key}」重复", "tie-break key '{key}' is listed twice", "删除重复的一项", "remove the repeat"),
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),

@@ -33,6 +33,7 @@ class Computation:
     outcomes: list[RuleOutcome]
     lines: pd.DataFrame  # LINE_COLUMNS, sorted by rule then sheet row
     status: np.ndarray  # per roster row: paid / ineligible / error
+    previous: pd.DataFrame | None = None  # earlier award winners given for this run
 
     def award_counts(self) -> dict[str, int]:
         """Selected and pending (同分待定) candidates over the award rules; {} without awards."""
@@ -76,7 +77,7 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
         paid_any |= res.paid
     errors = frame["error"].to_numpy()
     status = np.where(errors, ERROR, np.where(paid_any, PAID, INELIGIBLE))
-    return Computation(policy, roster, period, outcomes, lines, status)
+    return Computation(policy, roster, period, outcomes, lines, status, previous)
 
 
 def _evaluate(rule, policy: Policy, frame: pd.DataFrame, period: Period, previous) -> RuleOutcome:

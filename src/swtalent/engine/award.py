@@ -1,11 +1,13 @@
 """Award selection: eligibility, ranking, quota, and ties that are never broken silently.
 
-Candidates are ranked by score, highest first, then by the policy's tie-break keys. Walking
-down the ranking one group of equal candidates at a time, a group that fits in the places
-left is selected; a group that does not fit while places are left is pending (同分待定) as a
-whole, for the committee, and everyone below it is not selected. A per-unit quota works the
-same way inside each unit. The walk is over groups of candidates (tens to a few thousand),
-after the ranking itself is done over whole columns.
+Candidates are ranked by score, highest first, then by the policy's tie-break keys; a key that
+is blank for anyone in a tie does not separate that tie. Walking down the ranking one group of
+equal candidates at a time, a group that fits in the places left is selected; a group that does
+not fit while places are left is pending (同分待定) as a whole, for the committee, and everyone
+below it is not selected. A per-unit quota works the same way inside each unit.
+
+Eligibility is decided over whole columns; the walk is over the groups of eligible candidates
+(tens to a few thousand), compared as exact decimals.
 """
 from __future__ import annotations
 
@@ -15,26 +17,29 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from ..periods import Period
-from ..policy.model import AwardRule, Policy
+from ..periods import Period, month_index
+from ..policy.model import AwardRule
 from . import outcome as o
 
 SELECTED, PENDING, NOT_SELECTED, INELIGIBLE = "selected", "pending", "not_selected", "ineligible"
-SCORE_SCALE = 10_000  # scores compare rounded to 1/10000: 92.5 typed as text or number are one score
 
 
 @dataclass
 class AwardDecision:
-    """Per roster row: the selection year, rank among eligible candidates (0 if not ranked), status."""
+    """Per roster row: rank among eligible candidates (0 if not ranked) and status; for pending
+    candidates, how many are tied and for how many places."""
 
-    year: int | None
+    year: int | None  # the selection year of the run, None when the period holds no selection
     rank: np.ndarray
     status: np.ndarray
+    tied: np.ndarray
+    places: np.ndarray
 
 
 def selection_year(rule: AwardRule, period: Period) -> int | None:
-    """The selection year the period covers, or None when it covers none."""
-    years = [y for y in range(period.first // 12, period.last // 12 + 1) if rule.cycle.selects_in(y)]
+    """The year whose selection month the period holds, or None."""
+    years = [y for y in range(period.first // 12, period.last // 12 + 1)
+             if rule.cycle.selects_in(y) and period.first <= month_index(rule.cycle.selection_day(y)) <= period.last]
     if len(years) > 1:
         raise UsageError(f"期间 {period} 包含多个评选年度（{'、'.join(map(str, years))}），请逐年计算",
                          f"the period {period} covers several selection years ({', '.join(map(str, years))}); "
@@ -42,67 +47,95 @@ def selection_year(rule: AwardRule, period: Period) -> int | None:
     return years[0] if years else None
 
 
-def evaluate(rule: AwardRule, policy: Policy, frame: pd.DataFrame, period: Period,
+def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
              previous: pd.DataFrame | None = None) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
     n = len(frame)
-    year = selection_year(rule, period)
-    rank = np.zeros(n, dtype=np.int64)
-    status = np.full(n, INELIGIBLE, dtype=object)
+    decision = AwardDecision(selection_year(rule, period), np.zeros(n, dtype=np.int64),
+                             np.full(n, INELIGIBLE, dtype=object), np.zeros(n, dtype=np.int64),
+                             np.zeros(n, dtype=np.int64))
+    res.award = decision
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
+    year = decision.year
     if year is None:
         res.reason = np.where(usable, o.AWARD_NOT_SELECTION_YEAR, o.NOT_EVALUATED).astype(object)
-        res.award = AwardDecision(None, rank, status)
         return res
 
-    years = frame["years"].to_numpy()
-    too_new = np.zeros(n, dtype=bool) if rule.min_years is None else ~(years >= float(rule.min_years))
-    won_before = _recent_winners(rule, frame, previous, year)
+    years = frame["years_exact"].to_numpy()
+    too_new = np.zeros(n, dtype=bool) if rule.min_years is None else np.array(
+        [y is None or y < rule.min_years for y in years], dtype=bool)
     # One candidacy per person: where a policy also pays by certificate, a person may have several rows.
-    later_row = (frame["person_id"].duplicated(keep="first") & (frame["person_id"] != "")).to_numpy()
-    reason = np.select([~usable, failed >= 0, too_new, won_before, later_row],
+    ids = frame["person_id"].where(usable, None)
+    later_row = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    reason = np.select([~usable, failed >= 0, too_new, _recent_winners(rule, frame, previous, year), later_row],
                        [o.NOT_EVALUATED, o.CONDITION, o.AWARD_MIN_YEARS, o.AWARD_REPEAT, o.AWARD_SAME_PERSON],
                        default=o.PAID).astype(object)
-    eligible = reason == o.PAID
-    score = np.nan_to_num(np.round(frame["score"].to_numpy() * SCORE_SCALE), nan=-1).astype(np.int64)
-    below = eligible & (False if rule.min_score is None else score < int(rule.min_score * SCORE_SCALE))
 
-    keys = _rank_keys(rule, policy, frame, score)  # larger is better, first key first
-    candidates = np.flatnonzero(eligible)
-    order = candidates[np.lexsort([k[candidates] for k in reversed(keys)])[::-1]]
-    ranked = np.stack([k[order] for k in keys], axis=1)
-    new_group = np.r_[True, (ranked[1:] != ranked[:-1]).any(axis=1)] if len(order) else np.zeros(0, bool)
-    starts = np.flatnonzero(new_group)
-    rank[order] = np.repeat(starts + 1, np.diff(np.r_[starts, len(order)]))  # competition ranking 1224
-
+    scores = frame["score_exact"].to_numpy()
+    groups = _ranked_groups(rule, frame, np.flatnonzero(reason == o.PAID), scores)
     unit = frame[rule.quota_per.field].to_numpy() if rule.quota_per else None
-    taken, unit_taken = 0, {}
-    for begin, end in zip(starts, np.r_[starts[1:], len(order)]):
-        group = order[begin:end]
-        if below[group[0]]:
+    status, taken, unit_taken, position = decision.status, 0, {}, 1
+    for group in groups:
+        decision.rank[group] = position
+        position += len(group)
+        if rule.min_score is not None and scores[group[0]] < rule.min_score:
             status[group], reason[group] = NOT_SELECTED, o.AWARD_BELOW_MIN_SCORE
             continue
         fits, held, unit_full, reserved = _by_unit(group, unit, unit_taken, rule)
         status[unit_full], reason[unit_full] = NOT_SELECTED, o.AWARD_UNIT_FULL
         places = rule.quota - taken
-        need = len(fits) + reserved
+        contenders = np.r_[fits, held].astype(np.int64)
         if places <= 0:
-            status[fits], reason[fits] = NOT_SELECTED, o.AWARD_QUOTA_FULL
-            status[held], reason[held] = NOT_SELECTED, o.AWARD_QUOTA_FULL
-        elif need <= places:
+            status[contenders], reason[contenders] = NOT_SELECTED, o.AWARD_QUOTA_FULL
+        elif len(fits) + reserved <= places:
             status[fits], reason[fits] = SELECTED, o.PAID
-            status[held], reason[held] = PENDING, o.AWARD_PENDING_TIE
-            taken += need
+            _pend(decision, reason, held, reserved)
+            taken += len(fits) + reserved
         else:  # the group straddles the last place: the committee decides
-            status[fits], reason[fits] = PENDING, o.AWARD_PENDING_TIE
-            status[held], reason[held] = PENDING, o.AWARD_PENDING_TIE
+            _pend(decision, reason, contenders, places)
             taken = rule.quota
-    paid = status == SELECTED
-    res.amount_fen = np.where(paid, rule.amount_in(year), 0).astype(np.int64)
-    res.first_month = res.last_month = np.full(n, year * 12, dtype=np.int32)
+
+    amount = rule.amount_in(year)
+    selected = status == SELECTED
+    if amount == 0:
+        reason[selected] = o.ZERO_AMOUNT
+    res.amount_fen = np.where(selected, amount, 0).astype(np.int64)
+    res.first_month = res.last_month = np.full(n, month_index(rule.cycle.selection_day(year)), dtype=np.int32)
     res.reason = reason
-    res.award = AwardDecision(year, rank, status)
     return res
+
+
+def _pend(decision: AwardDecision, reason: np.ndarray, rows: np.ndarray, places: int) -> None:
+    decision.status[rows], reason[rows] = PENDING, o.AWARD_PENDING_TIE
+    decision.tied[rows], decision.places[rows] = len(rows), places
+
+
+def _ranked_groups(rule: AwardRule, frame: pd.DataFrame, candidates: np.ndarray, scores: np.ndarray) -> list:
+    """Candidates in rank order, as groups of equals: by exact score, then each tie-break key for
+    as long as every member of a tie has a value for it."""
+    by_score: dict = {}
+    for i in candidates:
+        by_score.setdefault(scores[i], []).append(i)
+    groups = [np.array(by_score[s], dtype=np.int64) for s in sorted(by_score, reverse=True)]
+    for tb in rule.tie_break:
+        values = _tie_values(frame, tb.field)
+        refined = []
+        for group in groups:
+            keys = [values[i] for i in group]
+            if len(group) == 1 or any(k is None for k in keys):
+                refined.append(group)
+                continue
+            for key in sorted(set(keys), reverse=tb.order == "desc"):
+                refined.append(group[[k == key for k in keys]])
+        groups = refined
+    return groups
+
+
+def _tie_values(frame: pd.DataFrame, field: str) -> list:
+    if field == "level":  # the declared order of levels ranks them; no level is no value
+        codes = frame["level"].cat.codes.to_numpy()
+        return [None if c < 0 else int(c) for c in codes]
+    return list(frame["years_exact"].to_numpy())
 
 
 def _by_unit(group: np.ndarray, unit: np.ndarray | None, unit_taken: dict, rule: AwardRule):
@@ -123,19 +156,8 @@ def _by_unit(group: np.ndarray, unit: np.ndarray | None, unit_taken: dict, rule:
             held.extend(members)
             reserved += left
             unit_taken[u] = rule.quota_per.max
-    as_array = lambda xs: np.array(xs, dtype=np.int64)  # noqa: E731
-    return as_array(fits), as_array(held), as_array(full), reserved
-
-
-def _rank_keys(rule: AwardRule, policy: Policy, frame: pd.DataFrame, score: np.ndarray) -> list[np.ndarray]:
-    keys = [score]
-    for tb in rule.tie_break:
-        if tb.field == "level":
-            key = frame["level"].cat.codes.to_numpy().astype(np.int64)  # -1 (no level) ranks lowest
-        else:
-            key = np.nan_to_num(frame["years"].to_numpy() * SCORE_SCALE, nan=-1).astype(np.int64)
-        keys.append(key if tb.order == "desc" else -key)
-    return keys
+    return (np.array(fits, dtype=np.int64), np.array(held, dtype=np.int64), np.array(full, dtype=np.int64),
+            reserved)
 
 
 def _recent_winners(rule: AwardRule, frame: pd.DataFrame, previous: pd.DataFrame | None, year: int) -> np.ndarray:

@@ -26,8 +26,9 @@ _TYPE_TEXT = {
     "decimal_parsing": ("应为金额数字，如 1000 或 1000.50", "expected an amount such as 1000 or 1000.50"),
     "decimal_type": ("应为金额数字，如 1000 或 1000.50", "expected an amount such as 1000 or 1000.50"),
     "decimal_max_places": ("金额最多两位小数（精确到分）", "amounts have at most two decimals (fen)"),
-    "greater_than_equal": ("金额不能为负数", "amounts cannot be negative"),
-    "less_than_equal": ("金额超过 1 亿元，应是录入错误", "an amount over 100 million yuan must be a typo"),
+    "int_parsing": ("应为整数", "expected a whole number"),
+    "int_from_float": ("应为整数", "expected a whole number"),
+    "int_type": ("应为整数", "expected a whole number"),
     "string_type": ("应为文本", "expected text"),
     "string_pattern_mismatch": ("只能使用小写字母、数字、连字符和下划线，并以字母开头",
                                 "use lower-case letters, digits, - and _, starting with a letter"),
@@ -100,6 +101,18 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
     return None
 
 
+def _bound_text(kind: str, ctx: dict, path: tuple) -> tuple[str, str]:
+    """A number out of range, said for what it is: an amount, or a count, year or score."""
+    if path[-1:] == ("value",):  # a dated amount
+        if kind.startswith("greater"):
+            return "金额不能为负数", "amounts cannot be negative"
+        return "金额超过 1 亿元，应是录入错误", "an amount over 100 million yuan must be a typo"
+    bound = next(iter(ctx.values()), "")
+    if kind.startswith("greater"):
+        return f"应不小于 {bound}", f"must be at least {bound}"
+    return f"应不大于 {bound}", f"must be at most {bound}"
+
+
 def _suggest(path: tuple, data: object) -> str | None:
     """The allowed key closest to a misspelt one at the end of path, if any is close."""
     model = _model_at(path[:-1], data)
@@ -142,6 +155,8 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
             is_key = path[-1:] == ("[key]",)  # a mapping's key, such as a roster field under columns
             where = src.where(path[:-1], key=True) if is_key else src.where(path)
             issues.append(_invalid(where, f"「{got}」应为 {expected} 之一", f"'{got}' should be one of {expected}", got))
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            issues.append(_invalid(src.where(path), *_bound_text(kind, err.get("ctx", {}), path), err.get("input")))
         else:
             zh, en = _TYPE_TEXT.get(kind, (err["msg"], err["msg"]))
             issues.append(_invalid(src.where(path), zh, en, err.get("input")))
@@ -177,8 +192,24 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
             elif dates[0] < policy.in_force_from:
                 issues.append(Issue.make("policy.before-in-force", src.where(where_at + (0, "from")),
                                          date=dates[0], in_force=policy.in_force_from))
+        if isinstance(rule, AwardRule):
+            issues.extend(_check_award(rule, policy, src, base))
         for level in levels if not isinstance(rule, AwardRule) else ():
             if level not in rule.amounts:
                 issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),
                                          level=level))
+    return issues
+
+
+def _check_award(rule: AwardRule, policy: Policy, src: Source, base: tuple) -> list[Issue]:
+    """The first selection must be paid from an amount in force, and tie-break keys used once."""
+    issues = []
+    first = rule.cycle.selection_day(rule.cycle.first_year)
+    if first < policy.in_force_from or first < rule.amount[0].from_:
+        issues.append(Issue.make("policy.cycle-before-amount", src.where(base + ("cycle", "first_year")),
+                                 day=first, amount_from=rule.amount[0].from_, in_force=policy.in_force_from))
+    keys = [t.field for t in rule.tie_break]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            issues.append(Issue.make("policy.tie-break-twice", src.where(base + ("tie_break", i)), key=key))
     return issues

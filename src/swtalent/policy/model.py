@@ -96,11 +96,17 @@ class MonthlyRule(RuleBase):
 
 
 class Cycle(Strict):
-    every_years: int = Field(ge=1)
+    every_years: int = Field(ge=1, le=20)
     first_year: int = Field(ge=1900, le=2200)
+    # The month of a selection year in which the selection is made and paid: a run whose period
+    # holds that month selects; any other run selects nobody, so monthly runs never pay twice.
+    month: int = Field(default=1, ge=1, le=12)
 
     def selects_in(self, year: int) -> bool:
         return year >= self.first_year and (year - self.first_year) % self.every_years == 0
+
+    def selection_day(self, year: int) -> date:
+        return date(year, self.month, 1)
 
 
 class TieBreak(Strict):
@@ -113,6 +119,9 @@ class QuotaPer(Strict):
     max: int = Field(ge=1)
 
 
+Score = Annotated[Decimal, Field(ge=0, le=Decimal(1_000_000), decimal_places=4)]
+
+
 class AwardRule(RuleCommon):
     """Select within a quota by score, every so many years, and pay each selected person once."""
 
@@ -120,19 +129,20 @@ class AwardRule(RuleCommon):
     cycle: Cycle
     quota: int = Field(ge=1)
     amount: tuple[DatedAmount, ...] = Field(min_length=1)
+    # score: the committee's score, highest first (the one ranking implemented).
     rank_by: Literal["score"] = "score"
     # Keys that separate equal scores, in order; none given means ties across the quota are pending.
     tie_break: tuple[TieBreak, ...] = ()
-    min_score: Decimal | None = None  # places below it stay vacant
-    min_years: Decimal | None = None  # years in social work
+    min_score: Score | None = None  # places below it stay vacant
+    min_years: Score | None = None  # years in social work
     quota_per: QuotaPer | None = None  # at most so many from one unit or district
-    no_repeat_cycles: int | None = Field(default=None, ge=1)  # a winner cannot win again within N cycles
+    no_repeat_cycles: int | None = Field(default=None, ge=1, le=20)  # no winning again within N cycles
 
     def amount_in(self, year: int) -> int:
-        """The amount in force on 1 January of the selection year, in fen."""
+        """The amount in force on the selection day of the year, in fen."""
         fen = 0
         for entry in self.amount:
-            if entry.from_ <= date(year, 1, 1):
+            if entry.from_ <= self.cycle.selection_day(year):
                 fen = entry.fen
         return fen
 
@@ -181,11 +191,22 @@ class Policy(Strict):
             needed += ["level", "qualified_on"]
         for rule in self.rules:
             if isinstance(rule, AwardRule):
-                needed.append("score")
-                needed += [t.field for t in rule.tie_break]
-                if rule.min_years is not None:
-                    needed.append("years")
-                if rule.quota_per is not None:
-                    needed.append(rule.quota_per.field)
+                needed += self._award_values(rule)
+                needed += [t.field for t in rule.tie_break]  # the column must exist; blanks do not separate
         needed += sorted(self.fields_used())
         return tuple(dict.fromkeys(needed))
+
+    def required_values(self) -> frozenset[str]:
+        """Fields whose cells must hold a usable value, or the row pays nothing."""
+        needed = set(BASE_REQUIRED)
+        if self.pays_certificates():
+            needed |= {"level", "qualified_on"}
+        for rule in self.rules:
+            if isinstance(rule, AwardRule):
+                needed |= set(self._award_values(rule))
+        return frozenset(needed)
+
+    @staticmethod
+    def _award_values(rule: AwardRule) -> list[str]:
+        return ["score", *(["years"] if rule.min_years is not None else []),
+                *([rule.quota_per.field] if rule.quota_per is not None else [])]

@@ -39,13 +39,14 @@ def check_outputs(outs: list[Path], inputs: list[Path]) -> None:
 
 def detail_records(comp: Computation) -> list[dict]:
     lines = comp.lines
-    months = [int(m) if k == "monthly" else None for m, k in zip(lines["months"].tolist(), lines["kind"].tolist())]
+    kinds = lines["kind"].tolist()
+    months = [int(m) if k == "monthly" else None for m, k in zip(lines["months"].tolist(), kinds)]
+    # An award does not depend on the level: its lines carry none.
+    levels = [lv if k != "award" else "" for lv, k in zip(lines["level"].astype(object).fillna("").tolist(), kinds)]
     return [
         {"person_id": p, "name": n, "rule_id": r, "kind": k, "level": lv, "months": m, "amount": format_yuan(a)}
         for p, n, r, k, lv, m, a in zip(lines["person_id"].tolist(), lines["name"].tolist(),
-                                        lines["rule_id"].tolist(), lines["kind"].tolist(),
-                                        lines["level"].astype(object).fillna("").tolist(), months,
-                                        lines["amount_fen"].tolist())
+                                        lines["rule_id"].tolist(), kinds, levels, months, lines["amount_fen"].tolist())
     ]
 
 

@@ -25,7 +25,7 @@ _TEXT = {
         o.ONE_OFF_BEFORE_FROM: "取证日期 {x} 早于 {since}，该日期前取得的证书不补助",
         o.ONE_OFF_EARLIER_PERIOD: "取证日期 {x} 在本期之前，应在该日期所在期间发放",
         o.ONE_OFF_LATER_PERIOD: "取证日期 {x} 在本期之后",
-        o.ZERO_AMOUNT: "该等级金额为 0",
+        o.ZERO_AMOUNT: "适用金额为 0",
         o.MONTHLY_NOT_IN_FORCE: "政策自 {in_force} 起施行，本期不在施行期内",
         o.MONTHLY_QUALIFIED_LATE: "取证日期 {x}，{first}发放，本期内无应发月份",
         o.MONTHLY_LEFT: "离职日期 {x} 早于本期可发放月份",
@@ -37,8 +37,8 @@ _TEXT = {
         o.AWARD_REPEAT: "近 {cycles} 届内已获评，本届不再参评",
         o.AWARD_BELOW_MIN_SCORE: "得分低于最低分数线 {min_score} 分，名额空缺",
         o.AWARD_QUOTA_FULL: "排名在 {quota} 个名额之外",
-        o.AWARD_UNIT_FULL: "本单位 {per_max} 个名额已满",
-        o.AWARD_PENDING_TIE: "同分待定：与其他候选人排名相同且跨越名额界限，由评审委员会决定",
+        o.AWARD_UNIT_FULL: "本{per_zh} {per_max} 个名额已满",
+        o.AWARD_PENDING_TIE: "同分待定：{tied} 人排名相同，争 {places} 个名额，由评审委员会决定",
         o.AWARD_SAME_PERSON: "同一人在名单中已有一行参评",
         "blank": "{field}为空",
         "first_after": "自取证次月起", "first_same": "自取证当月起",
@@ -48,7 +48,7 @@ _TEXT = {
         o.ONE_OFF_BEFORE_FROM: "qualified on {x}, before {since}; earlier certificates are not paid",
         o.ONE_OFF_EARLIER_PERIOD: "qualified on {x}, before this period; due in the period of that date",
         o.ONE_OFF_LATER_PERIOD: "qualified on {x}, after this period",
-        o.ZERO_AMOUNT: "the amount for this level is 0",
+        o.ZERO_AMOUNT: "the amount that applies is 0",
         o.MONTHLY_NOT_IN_FORCE: "the policy is in force from {in_force}, not in this period",
         o.MONTHLY_QUALIFIED_LATE: "qualified on {x}, paid {first}: no month of this period is due",
         o.MONTHLY_LEFT: "left on {x}, before any payable month of this period",
@@ -57,12 +57,11 @@ _TEXT = {
         o.MONTHLY_SUPERSEDED: "every month is paid on the person's higher-level certificate",
         o.AWARD_NOT_SELECTION_YEAR: "{period} is not a selection year (every {every} years from {first_year})",
         o.AWARD_MIN_YEARS: "fewer than {min_years} years in social work",
-        o.AWARD_REPEAT: "won in the last {cycles} cycles; not a candidate this time",
+        o.AWARD_REPEAT: "won within the last {cycles} cycle(s); not a candidate this time",
         o.AWARD_BELOW_MIN_SCORE: "score below the minimum of {min_score}; the place stays vacant",
         o.AWARD_QUOTA_FULL: "ranked outside the {quota} places",
-        o.AWARD_UNIT_FULL: "the unit's {per_max} places are taken",
-        o.AWARD_PENDING_TIE: "pending tie (同分待定): ranked equal with others across the last place; "
-                             "the committee decides",
+        o.AWARD_UNIT_FULL: "the {per_en}'s places ({per_max}) are taken",
+        o.AWARD_PENDING_TIE: "pending tie (同分待定): {tied} ranked equal for {places} place(s); the committee decides",
         o.AWARD_SAME_PERSON: "the same person is a candidate on an earlier row",
         "blank": "{field} is blank",
         "first_after": "from the month after qualifying", "first_same": "from the qualifying month",
@@ -107,8 +106,12 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray) -> list[pd.Seri
                 continue
             first = t["first_after"] if getattr(rule, "first_month", "") == "after_qualifying" else t["first_same"]
             filled = t[code].format(x="\0", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
-                                    first=first, period=comp.period.label(), **_award_terms(rule))
-            if code in dated:
+                                    first=first, period=comp.period.label(), tied="", places="",
+                                    **_award_terms(rule))
+            if code == o.AWARD_PENDING_TIE:  # how many are tied, for how many places: per group
+                tied, places = res.award.tied[picked][mask], res.award.places[picked][mask]
+                text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
+            elif code in dated:
                 head, tail = filled.split("\0")
                 text[mask] = head + _dates(frame.loc[mask, dated[code]]) + tail
             else:
@@ -127,12 +130,18 @@ def _condition_text(cond, values: pd.Series, lang: str) -> pd.Series:
 
 def _award_terms(rule) -> dict[str, object]:
     """The figures an award's reasons quote (empty strings for other rule kinds)."""
+    def given(value: object) -> object:
+        return "" if value is None else value
     cycle = getattr(rule, "cycle", None)
     per = getattr(rule, "quota_per", None)
     return {"first_year": cycle.first_year if cycle else "", "every": cycle.every_years if cycle else "",
-            "min_years": getattr(rule, "min_years", "") or "", "cycles": getattr(rule, "no_repeat_cycles", "") or "",
-            "min_score": getattr(rule, "min_score", "") or "", "quota": getattr(rule, "quota", ""),
-            "per_max": per.max if per else ""}
+            "min_years": given(getattr(rule, "min_years", None)), "cycles": given(getattr(rule, "no_repeat_cycles", None)),
+            "min_score": given(getattr(rule, "min_score", None)), "quota": getattr(rule, "quota", ""),
+            "per_max": per.max if per else "", "per_zh": _PER[per.field][0] if per else "",
+            "per_en": _PER[per.field][1] if per else ""}
+
+
+_PER = {"unit": ("单位", "unit"), "district": ("区县", "district")}
 
 
 def rule_since(comp: Computation, rule) -> str:

@@ -26,13 +26,28 @@ def by_district(comp: Computation) -> list[dict]:
 def notes(comp: Computation, lang: str) -> list[str]:
     """Facts about the run a reader must not miss, such as a year in which an award selects nobody."""
     out = []
+    held = int(comp.roster.frame["error"].sum())
     for res in comp.outcomes:
+        if res.award is not None and res.award.year is not None and held:
+            out.append(f"{held} 行数据有误、未参与「{res.rule.title}」排名；改正后评选结果可能变化" if lang == "zh" else
+                       f"{held} row(s) with data problems are not ranked for '{res.rule.title}'; "
+                       "the result may change once they are corrected")
         if res.award is not None and res.award.year is None:
             cycle = res.rule.cycle
             out.append(f"{comp.period.label()} 不是「{res.rule.title}」的评选年度（自 {cycle.first_year} 年起每 "
                        f"{cycle.every_years} 年评选一次），本期无人入选" if lang == "zh" else
                        f"{comp.period.label()} is not a selection year for '{res.rule.title}' (every "
                        f"{cycle.every_years} years from {cycle.first_year}); nobody is selected")
+    if comp.previous is not None:
+        barring = {r.id for r in comp.policy.rules if getattr(r, "no_repeat_cycles", None)}
+        named = set(comp.previous["rule_id"]) - {""}
+        if not barring:
+            out.append("本政策没有限制往届获评者再次参评，往届名单未使用" if lang == "zh" else
+                       "no rule of this policy bars earlier winners; the previous winners file is not used")
+        for rule_id in sorted(named - {r.id for r in comp.policy.rules}):
+            out.append(f"往届名单中的规则编号「{rule_id}」不是本政策的规则，这些行未使用" if lang == "zh" else
+                       f"rule id '{rule_id}' in the previous winners file is not a rule of this policy; "
+                       "those rows are not used")
     return out
 
 

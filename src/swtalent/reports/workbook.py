@@ -43,8 +43,8 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file:
     book = FastExcel(str(path))
     sheets = [
         (L["sheet.summary"], _summary_frame(comp, L, policy_file), 1),
-        *[(L["sheet.selection"] + (f"-{res.rule.id}" if len(_awards(comp)) > 1 else ""),
-           _selection_frame(comp, res, i, L, lang), 0) for i, res in _awards(comp)],
+        *[(L["sheet.selection"] + (str(k + 1) if len(_awards(comp)) > 1 else ""),  # Excel names: 31 chars
+           _selection_frame(comp, res, i, L, lang), 0) for k, (i, res) in enumerate(_awards(comp))],
         (L["sheet.lines"], _lines_frame(comp, L, lang), 0),
         (L["sheet.ineligible"], _ineligible_frame(comp, L, lang), 0),
         (L["sheet.problems"], _problems_frame(comp, L, lang), 0),
@@ -103,12 +103,14 @@ def _selection_frame(comp: Computation, res, index: int, L: dict, lang: str) -> 
     table = pd.DataFrame({
         L["rank"]: pd.Series(np.where(decision.rank > 0, decision.rank, None), dtype=object),
         L["name"]: frame["name"], L["person_id"]: frame["person_id"], L["service_field"]: frame["service_field"],
-        comp.roster.headers.get("unit", L["unit"]): frame["unit"], L["score"]: pd.Series(frame["score"].astype(object).where(frame["score"].notna()),
+        L["unit"]: frame["unit"], L["district"]: frame["district"], L["score"]: pd.Series(frame["score"].astype(object).where(frame["score"].notna()),
                                                         dtype=object),
         L["status"]: pd.Series([L[f"status.{s}"] for s in decision.status], dtype=object),
         L["reason"]: pd.Series(np.where(held, L["held"], reasons.to_numpy()), dtype=object),
         L["source_row"]: frame["row"],
     })
+    if "district" not in comp.roster.headers:
+        table = table.drop(columns=[L["district"]])
     order = np.lexsort([frame["row"].to_numpy(), np.where(decision.rank > 0, decision.rank, np.iinfo(np.int64).max)])
     return table.iloc[order].reset_index(drop=True)
 
@@ -123,7 +125,7 @@ def _lines_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:
         L["name"]: lines["name"], L["person_id"]: lines["person_id"], L["district"]: lines["district"],
         L["unit"]: lines["unit"],
         L["rule"]: lines["rule_id"].map({k: r.title for k, r in rules.items()}),
-        L["level"]: lines["level"].map(level_names).astype(object),
+        L["level"]: lines["level"].map(level_names).astype(object).where(lines["kind"] != "award", None),
         L["months"]: pd.Series(np.where(monthly, lines["months"], None), dtype=object),
         L["detail"]: line_details(comp, lang),
         L["amount"]: _yuan(lines["amount_fen"]),

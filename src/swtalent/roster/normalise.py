@@ -58,7 +58,7 @@ def normalise(raw: RawSheet, policy: Policy) -> Roster:
     check.bank_account()
     check.error_cells()
     check.duplicates(policy)
-    check.person_conflicts()
+    check.person_conflicts(policy)
     frame["error"] = check.error
     order = {h: j for j, h in enumerate(check.raw.headers)}
     issues = list(check.raw.issues) + sorted(
@@ -145,17 +145,20 @@ class _Checker:
         return pd.Series(ids, dtype=object)
 
     def levels(self, policy: Policy) -> pd.Categorical:
-        """Level keys. Required where a rule pays by certificate; elsewhere (awards) optional, but a
-        level that is written must be one of the policy's."""
+        """Level keys. Required where a rule pays by certificate; elsewhere (awards) optional, and a
+        level the policy does not know is read as blank with a warning."""
         lookup = policy.level_lookup()
         cells = self.column("level")
         if cells is None:
             return pd.Categorical([None] * self.n, categories=list(policy.level_keys))
         keys = np.array([_level_of(t, lookup) for t in cells.unique_texts()], dtype=object)[cells.codes]
         blank = cells.is_blank()
+        unknown = ~blank & pd.isna(keys)
         if policy.pays_certificates():
             self.report("roster.level-missing", blank, "level", levels=policy.level_names())
-        self.report("roster.level-unknown", ~blank & pd.isna(keys), "level", cells, levels=policy.level_names())
+            self.report("roster.level-unknown", unknown, "level", cells, levels=policy.level_names())
+        else:
+            self.report("roster.level-ignored", unknown, "level", cells, levels=policy.level_names())
         return pd.Categorical(keys, categories=list(policy.level_keys))
 
     def dates(self, policy: Policy) -> None:
@@ -178,21 +181,29 @@ class _Checker:
                     left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
 
     def numbers(self, policy: Policy) -> None:
-        """Scores and years as exact decimals (kept as float for sorting and display: a score has
-        at most a few decimals, and ties compare the value rounded to 1/10000)."""
-        required = policy.required_fields()
+        """Scores and years: `<key>_exact` holds the Decimal (or None) used for ranking and
+        thresholds, `<key>` a float for display. A value a rule depends on must be a number; one it
+        does not is read as blank with a warning."""
+        required = policy.required_values()
         for key in _NUMBERS:
             col = self.column(key)
             if col is None:
-                self.frame[key] = np.full(self.n, np.nan)
+                self.frame[key], self.frame[f"{key}_exact"] = np.full(self.n, np.nan), np.full(self.n, None)
                 continue
             values = col.per_value(_decimal)
             blank = col.is_blank()
             bad = ~blank & pd.isna(values)
-            self.report("roster.number-invalid", bad, key, col)
             if key in required:
+                self.report("roster.number-invalid", bad, key, col)
                 self.report("roster.number-missing", blank, key, column=self.raw.header(key))
+            else:
+                self.report("roster.number-ignored", bad, key, col)
+            self.frame[f"{key}_exact"] = values
             self.frame[key] = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+        for key in ("unit", "district"):
+            if key in required and key in self.raw.columns:
+                self.report("roster.value-required", (self.frame[key] == "").to_numpy(), key,
+                            column=self.raw.header(key))
 
     def bank_account(self) -> None:
         """The account goes on the payment sheet: typed as a number, its last digits are gone."""
@@ -229,7 +240,7 @@ class _Checker:
                     if policy.pays_certificates() else {"same_zh": "同一身份证号", "same_en": "same ID number"})
             self.report("roster.duplicate", mask, "person_id", self.column("person_id"), first_row=first_row, **same)
 
-    def person_conflicts(self) -> None:
+    def person_conflicts(self, policy: Policy) -> None:
         """A person's rows (one per certificate) must agree on name, category and dates in post:
         the allowance is paid per person. A later row that disagrees with the first is held."""
         usable = np.flatnonzero(~self.error)
@@ -241,11 +252,14 @@ class _Checker:
         _, first_at, codes = np.unique(codes, return_index=True, return_inverse=True)
         first = usable[first_at[codes]]  # for each usable row, the position of its person's first row
         rows = self.frame["row"].to_numpy()
-        for key in _PERSON_FACTS:
+        awards = any(r.kind == "award" for r in policy.rules)
+        for key in _PERSON_FACTS + (("score", "service_field") if awards else ()):
             values = self.frame[key].to_numpy()
             a, b = values[usable], values[first]
             if values.dtype.kind == "M":
                 differ = ~((a == b) | (np.isnat(a) & np.isnat(b)))
+            elif values.dtype.kind == "f":
+                differ = ~((a == b) | (np.isnan(a) & np.isnan(b)))
             else:
                 differ = a != b
             for i, j in zip(usable[differ], first[differ]):
@@ -259,17 +273,20 @@ def _fact(value: object) -> str:
     """A date or text as a conflict message shows it; blank as a dash."""
     if isinstance(value, np.datetime64):
         return "—" if np.isnat(value) else str(value.astype("datetime64[D]"))
+    if isinstance(value, float):
+        return "—" if np.isnan(value) else f"{value:g}"
     return str(value) or "—"
 
 
 def _decimal(value: object) -> Decimal | None:
-    """A number typed as a number or as text ('92.5', '９２.５'); None for anything else."""
+    """A number typed as a number or as text ('92.5', '９２.５'); None for anything else, and for
+    magnitudes no score or count reaches (1e9 and beyond: a typo, or an ID in the wrong column)."""
     text = number_text(value) if is_number(value) else cell_text(value) if value is not None else ""
     try:
         number = Decimal(text)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() and abs(number) < 10**9 else None
 
 
 def _level_of(text: str, lookup: dict[str, str]) -> str | None:

@@ -11,10 +11,13 @@ import csv
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Issue, Location, SwtalentError
 from ..fields import FIELDS, header_key
+from .cells import is_number, number_text
+from .ids import check_ids
 from .source import PendingSheet
 
 _COLUMNS = {
@@ -27,10 +30,12 @@ _SHOWN = {"person_id": "身份证号", "year": "年度"}
 
 
 def load_previous(path: str | Path) -> pd.DataFrame:
-    """person_id, rule_id ('' when not given) and year of each earlier winner."""
+    """person_id, rule_id ('' when not given) and year of each earlier winner. An ID that is not a
+    valid resident ID (or was typed as a number, losing digits) stops the run: a barred winner
+    must never slip through on a mistyped number."""
     path = Path(path)
     rows = _rows(path)
-    header, body = rows[0], rows[1:]
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
     where = Location(file=str(path), row=1)
     index = {}
     for key, names in _COLUMNS.items():
@@ -39,18 +44,35 @@ def load_previous(path: str | Path) -> pd.DataFrame:
             index[key] = hit[0]
         elif key != "rule_id":
             raise SwtalentError([Issue.make("previous.column-missing", where, column=_SHOWN[key])])
-    out = []
+    out, problems = [], []
     for r, row in enumerate(body, start=2):
-        cells = [str(c).strip() for c in row] + [""] * len(header)
+        cells = [_text(c) for c in row] + [""] * len(header)
+        raw_id = row[index["person_id"]] if index["person_id"] < len(row) else ""
         pid = "".join(cells[index["person_id"]].split()).upper()
         if not pid:
             continue
+        at = Location(file=str(path), row=r, column=header[index["person_id"]])
+        if is_number(raw_id):
+            problems.append(Issue.make("roster.id-number", at, pid))
+            continue
+        found = check_ids(np.array([pid], dtype=object))
+        if not found.checksum_ok[0]:
+            problems.append(Issue.make("previous.id-invalid", at, pid))
+            continue
         year = re.match(r"(\d{4})", cells[index["year"]])
         if not year:
-            at = Location(file=str(path), row=r, column=header[index["year"]])
-            raise SwtalentError([Issue.make("previous.year-invalid", at, cells[index["year"]])])
+            problems.append(Issue.make("previous.year-invalid", Location(file=str(path), row=r,
+                                                                          column=header[index["year"]]),
+                                       cells[index["year"]]))
+            continue
         out.append((pid, cells[index["rule_id"]] if "rule_id" in index else "", int(year.group(1))))
+    if problems:
+        raise SwtalentError(problems)
     return pd.DataFrame(out, columns=["person_id", "rule_id", "year"])
+
+
+def _text(cell: object) -> str:
+    return number_text(cell) if is_number(cell) else ("" if cell is None else str(cell).strip())
 
 
 def _rows(path: Path) -> list[list]:
@@ -60,9 +82,9 @@ def _rows(path: Path) -> list[list]:
         raw = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                return list(csv.reader(raw.decode(encoding).splitlines()))
+                return [row for row in csv.reader(raw.decode(encoding).splitlines()) if any(c.strip() for c in row)]
             except UnicodeDecodeError:
                 continue
-    sheet = PendingSheet(path).result()
-    return [["" if c is None else (str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)) for c in row]
-            for row in sheet.rows]
+        raise SwtalentError([Issue.make("file.unreadable", Location(file=str(path)),
+                                        detail="不是 UTF-8 或 GBK 编码的 CSV / not a UTF-8 or GBK CSV")])
+    return PendingSheet(path).result().rows
