@@ -141,7 +141,7 @@ def test_non_selection_year_selects_nobody_and_says_so(roster):
     assert result.exit_code == 0
     got = json.loads(result.stdout)
     assert (got["selected"], got["pending_tie"], got["total"], got["rows_ineligible"]) == (0, 0, "0.00", 1)
-    assert got["notes"] == ["2024 不是「优秀人才」的评选年度（自 2021 年起每 2 年评选一次），本期无人入选"]
+    assert got["notes"] == ["2024 不含「优秀人才」的评选月份（自 2021 年起每 2 年评选一次，于当年 1 月评选），本期无人入选"]
 
 
 def test_a_period_over_two_selection_years_is_a_usage_error(roster):

@@ -150,3 +150,15 @@ def test_dated_rate_change_mid_year(roster, tmp_path):
     got = lines_of(comp)
     assert got[(2, "post-allowance", "assistant")] == (12, "2100.00")
     assert got[(3, "post-allowance", "intermediate")] == (12, "4050.00")
+
+
+def test_a_rate_change_is_explained_month_run_by_month_run(roster, tmp_path):
+    from swtalent.reports.reasons import line_details
+
+    text = CHUZHOU.read_text(encoding="utf-8").replace(
+        "- {from: 2022-01-01, value: 200}", "- {from: 2022-01-01, value: 200}\n        - {from: 2023-07-01, value: 300}")
+    policy = tmp_path / "raise.yaml"
+    policy.write_text(text, encoding="utf-8")
+    comp = run_compute(roster([person(qualified=date(2022, 5, 1))]), policy, "2023")
+    assert lines_of(comp) == {(2, "post-allowance", "assistant"): (12, "3000.00")}
+    assert list(line_details(comp, "zh")) == ["200元 × 6个月（2023-01..2023-06）+ 300元 × 6个月（2023-07..2023-12）"]

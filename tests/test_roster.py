@@ -151,7 +151,7 @@ def test_column_map_from_option(roster):
 
 def test_sheet_option_and_unknown_sheet(roster):
     path = roster([person(1)], sheet="琅琊区")
-    assert load_roster(path, POLICY, sheet="琅琊区").rows_in == 1
+    assert len(load_roster(path, POLICY, sheet="琅琊区").frame) == 1
     with pytest.raises(SwtalentError) as exc:
         load_roster(path, POLICY, sheet="南谯区")
     assert exc.value.issues[0].code == "file.sheet-not-found"

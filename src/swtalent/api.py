@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from .engine import Computation, compute
 from .periods import Period
 from .policy import Policy, load_policy
@@ -19,6 +21,9 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     earlier award winners (see roster.previous)."""
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     per = period if isinstance(period, Period) else Period.parse(period)
-    winners = load_previous(previous) if previous is not None else None
+    bars = any(getattr(rule, "no_repeat_cycles", None) for rule in pol.rules)
+    # Read only when a rule bars earlier winners; otherwise the run notes that the file is unused.
+    winners = load_previous(previous) if previous is not None and bars else (
+        pd.DataFrame(columns=["person_id", "rule_id", "year"]) if previous is not None else None)
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map)
     return compute(pol, ros, per, winners)

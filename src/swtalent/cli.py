@@ -76,17 +76,16 @@ def compute(
         pending = PendingSheet(roster, sheet)
         from . import api
         from .periods import Period
-        from .reports.files import check_outputs, write_output
+        from .reports.files import check_outputs, write_outputs
         from .reports.summary import summary
 
         per = Period.parse(period)
         check_outputs(out, [roster, policy, *([previous] if previous else [])])
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous)
-        for path in out:
-            write_output(comp, path, lg, policy_file=str(policy))
+        write_outputs(comp, out, lg, policy_file=str(policy))
         result = summary(comp, lg)
         if as_json:
-            result["outputs"] = [str(p) for p in out]
+            result = {"ok": True, **result, "outputs": [str(p) for p in out]}
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         else:
             _render(_console(), result, lg, out)
@@ -94,6 +93,8 @@ def compute(
         _fail(_console(stderr=True), exc, lg, as_json)
         raise typer.Exit(1)
     except UsageError as exc:
+        if as_json:
+            typer.echo(json.dumps({"ok": False, "usage": exc.text(lg)}, ensure_ascii=False, indent=1))
         _console(stderr=True).print(f"[red]{'用法错误' if lg == 'zh' else 'usage error'}:[/] {exc.text(lg)}",
                                     highlight=False, soft_wrap=True)
         raise typer.Exit(2)
@@ -118,7 +119,7 @@ def _fail(err, exc: SwtalentError, lang: str, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps({"ok": False, "problems": [i.as_dict(lang) for i in exc.issues]},
                               ensure_ascii=False, indent=1))
-    head = "无法使用输入文件：" if lang == "zh" else "the input cannot be used:"
+    head = "无法完成，原因如下：" if lang == "zh" else "cannot go on:"
     err.print(f"[red]{head}[/]", highlight=False)
     for issue in exc.issues:
         err.print("  " + issue.render(lang), highlight=False, markup=False, soft_wrap=True)
@@ -147,7 +148,8 @@ def _render(console, s: dict, lang: str, outs: list[Path]) -> None:
     problems = s["problems"]
     if problems:
         shown = problems[:20]
-        console.print(f"[bold]{L['sheet.problems']}[/] ({s['errors']} {L['error']}, {s['warnings']} {L['warning']})")
+        console.print(f"[bold]{L['sheet.problems']}[/] ({L['problems_errors']} {s['errors']}, "
+                      f"{L['problems_warnings']} {s['warnings']})")
         for p in shown:  # one line each, never truncated: the clerk needs the whole message
             column = (f"「{p['column']}」" if lang == "zh" else f" '{p['column']}'") if p["column"] else ""
             where = f"第 {p['row']} 行{column}" if lang == "zh" else f"row {p['row']}{column}"

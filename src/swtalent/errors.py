@@ -32,7 +32,8 @@ CATALOGUE: dict[str, Entry] = {
         "用 Excel 打开后另存为 .xlsx 再试", "open it in Excel and save it as .xlsx"),
     "file.format": Entry(
         "error", "不支持的文件格式「{suffix}」", "unsupported file format '{suffix}'",
-        "请提供 .xlsx、.xlsm、.xls 或 .ods 文件", "give a .xlsx, .xlsm, .xls or .ods file"),
+        "请提供 .xlsx、.xlsm、.xls 或 .ods 文件（往届名单还可用 .csv）",
+        "give a .xlsx, .xlsm, .xls or .ods file (a previous winners file may also be .csv)"),
     "file.sheet-not-found": Entry(
         "error", "工作表「{sheet}」不存在（现有：{sheets}）", "sheet '{sheet}' does not exist (present: {sheets})",
         "用 --sheet 指定正确的工作表名", "name an existing sheet with --sheet"),
@@ -47,8 +48,8 @@ CATALOGUE: dict[str, Entry] = {
         "核对列名的写法（含空格、全角字符）", "check how the header is written (spaces, full-width characters)"),
     "roster.column-absent": Entry(
         "warning", "没有「{column}」列，全部人员按{meaning_zh}计算", "there is no '{column}' column; everyone is taken as {meaning_en}",
-        "如花名册有该信息，请使用列名「{column}」或 {aliases}，或用 --map 指定",
-        "if the roster has it, name the column '{column}' or one of {aliases}, or map it with --map"),
+        "如花名册有该信息，请使用列名 {aliases} 之一，或用 --map 指定",
+        "if the roster has it, name the column one of {aliases}, or map it with --map"),
     "roster.columns-ignored": Entry(
         "warning", "以下列未使用：{columns}", "these columns are not used: {columns}",
         "如其中有应参与计算的列，请改用标准列名或用 --map 指定",
@@ -65,6 +66,11 @@ CATALOGUE: dict[str, Entry] = {
         "error", "「{first}」和「{second}」两列都对应「{column}」",
         "columns '{first}' and '{second}' both mean '{column}'",
         "删除或改名其中一列", "delete or rename one of them"),
+    "roster.row-skipped": Entry(
+        "warning", "本行没有人员信息（计算用到的列均为空），不计入数据行：{value}",
+        "the row has no person in it (every column used is blank) and is not counted: {value}",
+        "如本行是人员，请补填姓名、身份证号等；如是合计或说明行，可忽略",
+        "if it is a person, fill in the name, ID and so on; if it is a total or a note, ignore this"),
     "roster.no-rows": Entry(
         "error", "表头以下没有数据行", "there are no data rows below the header",
         "确认选择了正确的工作表", "check that the right sheet is chosen"),
@@ -312,8 +318,9 @@ def catalogue_markdown() -> str:
     out = ["# Problem codes", "",
            "Generated from `swtalent/errors.py` by `python -m swtalent.errors > docs/problems.md`; "
            "a test fails when this file and the code disagree.", "",
-           "An **error** on a roster row means the row pays nothing; a **warning** is reported and changes "
-           "nothing. Errors in a policy file or a roster's structure stop the run (exit code 1).", "",
+           "An **error** on a roster row means the row pays nothing; a **warning** is reported and does not "
+           "by itself hold a row back (a blank or ignored value can still leave a condition unmet). Errors in "
+           "a policy file or a roster's structure stop the run (exit code 1).", "",
            "| code | severity | message (中文) | message (English) | hint |", "|---|---|---|---|---|"]
     for code, e in CATALOGUE.items():
         hint = " / ".join(h for h in (e.hint_zh, e.hint_en) if h)

@@ -1,6 +1,7 @@
 """The roster fields swtalent knows, with the header names rosters use for them."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
@@ -61,3 +62,9 @@ def alias_table(extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, st
         for name in names:
             table[header_key(name)] = key
     return table
+
+
+def field_of(table: dict[str, str], header: object) -> str | None:
+    """The field a header names, also when a template adds a note: '*身份证号（18位）' is 身份证号."""
+    key = header_key(header)
+    return table.get(key) or table.get(re.sub(r"\(.*?\)", "", key)) if key else None

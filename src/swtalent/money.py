@@ -36,9 +36,10 @@ _GROUPS = ("", "万", "亿")  # up to 9999亿: far beyond any payment run
 def capital_yuan(fen: int) -> str:
     """大写金额 as printed on payment sheets: 16409.02 -> 壹万陆仟肆佰零玖元零贰分, 1000 -> 壹仟元整.
 
-    Follows the banking convention for 零 and 整 exactly as cn2an's "rmb" mode does (the tests
-    check it against cn2an on thousands of amounts); written here because importing cn2an costs
-    more than half a second of every run.
+    Follows the banking convention for 零 and 整 as cn2an's "rmb" mode does (the tests check it
+    against cn2an on thousands of amounts below 1亿 yuan; above that we keep the 零 of an all-zero
+    万 group, which cn2an drops); written here because importing cn2an costs more than half a
+    second of every run.
     """
     if fen < 0:
         return "负" + capital_yuan(-fen)

@@ -68,6 +68,9 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     low = np.where(won, row_rates, np.iinfo(np.int64).max).min(axis=1)
     res.rate_fen = np.where(any_won & (low == paid_rates.max(axis=1)), low, -1)
 
+    res.segments = {int(i): _runs(won[i], row_rates[i], months)
+                    for i in np.flatnonzero(any_won & ((res.rate_fen < 0) | ~res.contiguous))}
+
     latest_start = np.maximum(in_force, period.first)
     res.reason = np.select(
         [~usable, failed >= 0, any_won, in_force > period.last, start > period.last,
@@ -77,3 +80,14 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         default=o.MONTHLY_SUPERSEDED).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res
+
+
+def _runs(won: np.ndarray, rates: np.ndarray, months: np.ndarray) -> list[tuple[int, int, int]]:
+    """Consecutive paid months at one rate: [(rate_fen, first_month, last_month), ...]."""
+    runs: list[list[int]] = []
+    for k in np.flatnonzero(won):
+        if runs and runs[-1][2] == months[k] - 1 and runs[-1][0] == rates[k]:
+            runs[-1][2] = int(months[k])
+        else:
+            runs.append([int(rates[k]), int(months[k]), int(months[k])])
+    return [tuple(r) for r in runs]

@@ -46,6 +46,9 @@ class RuleOutcome:
     reason: np.ndarray  # object, PAID where paid
     failed_condition: np.ndarray  # int16 index of the first failed condition, -1 if none
     award: object = None  # award.AwardDecision for award rules
+    # Monthly rows paid at more than one rate or in broken runs: pos -> [(rate_fen, first, last)],
+    # so the explanation can show each run of months (few rows: a rate change, an odd upgrade).
+    segments: dict = None
 
     @property
     def paid(self) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The policy model: typed, frozen, and strict (unknown keys are errors, not ignored).
 
-pydantic does the typing and gives the JSON Schema editors need; loader.py turns its errors
-into problems with file:line:column.
+pydantic does the typing (and can give the JSON Schema editors need); loader.py turns its
+errors into problems with file:line:column.
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class RuleCommon(Strict):
 class RuleBase(RuleCommon):
     """A rule paying an amount by certificate level."""
 
-    amounts: dict[str, tuple[DatedAmount, ...]]
+    amounts: dict[str, Annotated[tuple[DatedAmount, ...], Field(min_length=1)]]
 
     def amount_on(self, level: str, day: date) -> int:
         """The amount in force on a day, in fen (0 before the first entry)."""
@@ -92,7 +92,7 @@ class MonthlyRule(RuleBase):
     # in_post: a blank or absent hire date means in post since before the period.
     blank_hire_date: Literal["in_post"]
     # highest_level_held: a person holding several levels is paid the highest held that month.
-    rate: Literal["highest_level_held"] = "highest_level_held"
+    rate: Literal["highest_level_held"]
 
 
 class Cycle(Strict):

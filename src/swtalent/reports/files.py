@@ -22,6 +22,8 @@ def check_outputs(outs: list[Path], inputs: list[Path]) -> None:
     seen: set[Path] = set()
     for out in outs:
         at = out.resolve()
+        if out.is_dir():
+            raise UsageError(f"「{out}」是一个文件夹，请给出文件名", f"'{out}' is a folder; give a file name")
         if out.suffix.lower() not in FORMATS:
             raise UsageError(f"不支持的输出格式「{out.name}」：请用 .xlsx、.csv 或 .json",
                              f"unsupported output format '{out.name}': use .xlsx, .csv or .json")
@@ -30,8 +32,6 @@ def check_outputs(outs: list[Path], inputs: list[Path]) -> None:
                              f"output '{out}' is an input file; refusing to overwrite it")
         if at in seen:
             raise UsageError(f"输出文件「{out}」指定了两次", f"output '{out}' is given twice")
-        if out.is_dir():
-            raise UsageError(f"「{out}」是一个文件夹，请给出文件名", f"'{out}' is a folder; give a file name")
         if not at.parent.is_dir():
             raise UsageError(f"输出文件夹「{out.parent}」不存在", f"the folder '{out.parent}' does not exist")
         seen.add(at)
@@ -64,20 +64,37 @@ def _write_json(comp: Computation, path: Path) -> None:
         fh.write("\n")
 
 
-def write_output(comp: Computation, path: Path, lang: str = "zh", policy_file: str = "") -> None:
-    suffix = path.suffix.lower()
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", policy_file: str = "") -> None:
+    """Every output written to a temporary file first; only when all are written are they renamed
+    into place, so a failure leaves every earlier file as it was."""
+    written: list[tuple[Path, Path]] = []
     try:
-        if suffix == ".xlsx":
-            write_workbook(comp, tmp, lang, policy_file)
-        elif suffix == ".csv":
-            _write_csv(comp, tmp)
-        else:
-            _write_json(comp, tmp)
-        os.replace(tmp, path)
+        for path in paths:
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            written.append((tmp, path))
+            _guarded(path, lambda: _WRITERS[path.suffix.lower()](comp, tmp, lang, policy_file))
+        for tmp, path in written:
+            _guarded(path, lambda: os.replace(tmp, path))
+    finally:
+        for tmp, _ in written:
+            if tmp.exists():
+                tmp.unlink()
+
+
+def write_output(comp: Computation, path: Path, lang: str = "zh", policy_file: str = "") -> None:
+    write_outputs(comp, [path], lang, policy_file)
+
+
+def _guarded(path: Path, step) -> None:
+    try:
+        step()
     except OSError as exc:  # no permission, disk full, the file open in Excel on Windows
         raise SwtalentError([Issue.make("output.write-failed", Location(file=str(path)),
                                         detail=exc.strerror or exc)]) from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
+
+_WRITERS = {
+    ".xlsx": write_workbook,
+    ".csv": lambda comp, tmp, lang, policy_file: _write_csv(comp, tmp),
+    ".json": lambda comp, tmp, lang, policy_file: _write_json(comp, tmp),
+}

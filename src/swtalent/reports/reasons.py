@@ -32,7 +32,7 @@ _TEXT = {
         o.MONTHLY_HIRED_LATE: "入职日期 {x} 晚于本期",
         o.MONTHLY_NO_OVERLAP: "取证后的在岗月份与本期无重叠",
         o.MONTHLY_SUPERSEDED: "本期各月均按本人所持更高等级证书发放",
-        o.AWARD_NOT_SELECTION_YEAR: "{period} 不是评选年度（自 {first_year} 年起每 {every} 年评选一次）",
+        o.AWARD_NOT_SELECTION_YEAR: "{period} 不含评选月份（自 {first_year} 年起每 {every} 年评选一次，于当年 {month} 月评选）",
         o.AWARD_MIN_YEARS: "从事社会工作年限不足 {min_years} 年",
         o.AWARD_REPEAT: "近 {cycles} 届内已获评，本届不再参评",
         o.AWARD_BELOW_MIN_SCORE: "得分低于最低分数线 {min_score} 分，名额空缺",
@@ -55,7 +55,8 @@ _TEXT = {
         o.MONTHLY_HIRED_LATE: "hired on {x}, after this period",
         o.MONTHLY_NO_OVERLAP: "no month in post after qualifying falls in this period",
         o.MONTHLY_SUPERSEDED: "every month is paid on the person's higher-level certificate",
-        o.AWARD_NOT_SELECTION_YEAR: "{period} is not a selection year (every {every} years from {first_year})",
+        o.AWARD_NOT_SELECTION_YEAR: "{period} holds no selection month (every {every} years from {first_year}, "
+                                    "in month {month})",
         o.AWARD_MIN_YEARS: "fewer than {min_years} years in social work",
         o.AWARD_REPEAT: "won within the last {cycles} cycle(s); not a candidate this time",
         o.AWARD_BELOW_MIN_SCORE: "score below the minimum of {min_score}; the place stays vacant",
@@ -73,6 +74,17 @@ _TEXT = {
 def _per_value(col: pd.Series, fn) -> pd.Series:
     """fn over each distinct value only: rosters repeat their dates, months and rates."""
     return pd.Series(Column(col.to_numpy()).per_value(fn), index=col.index, dtype=object)
+
+
+def _segments_text(runs: list, lang: str) -> str:
+    """'100元 × 3个月（2021-01..2021-03）+ 200元 × 9个月（2021-04..2021-12）'."""
+    parts = []
+    for rate, first, last in runs:
+        span = month_label(first) if first == last else f"{month_label(first)}..{month_label(last)}"
+        count = last - first + 1
+        parts.append(f"{plain_yuan(rate)}元 × {count}个月（{span}）" if lang == "zh"
+                     else f"{plain_yuan(rate)} yuan x {count} months ({span})")
+    return ("+ " if lang == "zh" else " + ").join(parts)
 
 
 def _dates(col: pd.Series) -> pd.Series:
@@ -135,6 +147,7 @@ def _award_terms(rule) -> dict[str, object]:
     cycle = getattr(rule, "cycle", None)
     per = getattr(rule, "quota_per", None)
     return {"first_year": cycle.first_year if cycle else "", "every": cycle.every_years if cycle else "",
+            "month": cycle.month if cycle else "",
             "min_years": given(getattr(rule, "min_years", None)), "cycles": given(getattr(rule, "no_repeat_cycles", None)),
             "min_score": given(getattr(rule, "min_score", None)), "quota": getattr(rule, "quota", ""),
             "per_max": per.max if per else "", "per_zh": _PER[per.field][0] if per else "",
@@ -185,6 +198,9 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
         award = "selected in " + (lines["first_month"] // 12).astype(str) + ", award " + amount + " yuan"
     uniform = (lines["rate_fen"] >= 0) & lines["contiguous"].astype(bool)
     out = monthly.where(uniform, mixed)
+    for k in np.flatnonzero(~uniform.to_numpy() & (lines["kind"] == "monthly").to_numpy()):
+        outcome = next(r for r in comp.outcomes if r.rule.id == lines["rule_id"].iat[k])
+        out.iat[k] = _segments_text(outcome.segments.get(int(lines["pos"].iat[k]), []), lang) or out.iat[k]
     out = out.where(lines["kind"] != "one_off", one_off)
     return out.where(lines["kind"] != "award", award.astype(object))
 

@@ -34,10 +34,10 @@ def notes(comp: Computation, lang: str) -> list[str]:
                        "the result may change once they are corrected")
         if res.award is not None and res.award.year is None:
             cycle = res.rule.cycle
-            out.append(f"{comp.period.label()} 不是「{res.rule.title}」的评选年度（自 {cycle.first_year} 年起每 "
-                       f"{cycle.every_years} 年评选一次），本期无人入选" if lang == "zh" else
-                       f"{comp.period.label()} is not a selection year for '{res.rule.title}' (every "
-                       f"{cycle.every_years} years from {cycle.first_year}); nobody is selected")
+            out.append(f"{comp.period.label()} 不含「{res.rule.title}」的评选月份（自 {cycle.first_year} 年起每 "
+                       f"{cycle.every_years} 年评选一次，于当年 {cycle.month} 月评选），本期无人入选" if lang == "zh" else
+                       f"{comp.period.label()} holds no selection month of '{res.rule.title}' (every "
+                       f"{cycle.every_years} years from {cycle.first_year}, in month {cycle.month}); nobody is selected")
     if comp.previous is not None:
         barring = {r.id for r in comp.policy.rules if getattr(r, "no_repeat_cycles", None)}
         named = set(comp.previous["rule_id"]) - {""}

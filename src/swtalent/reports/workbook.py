@@ -109,8 +109,7 @@ def _selection_frame(comp: Computation, res, index: int, L: dict, lang: str) -> 
         L["reason"]: pd.Series(np.where(held, L["held"], reasons.to_numpy()), dtype=object),
         L["source_row"]: frame["row"],
     })
-    if "district" not in comp.roster.headers:
-        table = table.drop(columns=[L["district"]])
+    table = _present(table, comp, L, ("district", "unit"))
     order = np.lexsort([frame["row"].to_numpy(), np.where(decision.rank > 0, decision.rank, np.iinfo(np.int64).max)])
     return table.iloc[order].reset_index(drop=True)
 
@@ -134,6 +133,7 @@ def _lines_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:
         frame[L["bank_account"]] = lines["bank_account"]
     frame[L["clause"]] = lines["rule_id"].map({k: r.clause for k, r in rules.items()})
     frame[L["source_row"]] = lines["row"]
+    frame = _present(frame, comp, L, ("district", "unit"))
     total = {c: None for c in frame.columns}
     total.update({L["seq"]: L["total"], L["amount"]: _yuan(comp.total_fen)})
     return pd.concat([frame.astype(object), pd.DataFrame([total], dtype=object)], ignore_index=True)
@@ -143,12 +143,17 @@ def _ineligible_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:
     mask = comp.status == INELIGIBLE
     part = comp.roster.frame[mask]
     level_names = {k: v.name for k, v in comp.policy.levels.items()}
-    return pd.DataFrame({
+    return _present(pd.DataFrame({
         L["source_row"]: part["row"], L["name"]: part["name"], L["person_id"]: part["person_id"],
         L["district"]: part["district"], L["category"]: part["category"],
         L["level"]: part["level"].map(level_names).astype(object),
         L["reason"]: ineligible_reasons(comp, lang),
-    })
+    }), comp, L, ("district", "category", "level"))
+
+
+def _present(frame: pd.DataFrame, comp: Computation, L: dict, optional: tuple[str, ...]) -> pd.DataFrame:
+    """Drop the optional columns the roster does not have, rather than print them empty."""
+    return frame.drop(columns=[L[k] for k in optional if k not in comp.roster.headers and L[k] in frame.columns])
 
 
 def _problems_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from .cells import Column, cell_text
 
 _PATTERNS = (
     re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
-    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月?"),  # month only: the first of the month
     re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})"),  # 2023-02, 2023/2: likewise
     re.compile(r"(\d{4})(\d{2})(\d{2})"),

@@ -22,13 +22,14 @@ from .reader import RawSheet
 
 _OPTIONAL_TEXT = ("district", "unit", "category", "exam_place", "service_field")
 _NUMBERS = ("score", "years")
-# The fields read here; others the reader recognises (序号, 证书编号) are carried by no output.
+# The fields read here; others the reader recognises (序号, 证书编号) are carried by no output and
+# nothing in them (an error cell, a stray value) decides anything.
 _USED = frozenset({"name", "person_id", "level", "qualified_on", "hired_on", "left_on", "bank_account",
                    *_OPTIONAL_TEXT, *_NUMBERS})
 # Facts about a person rather than a certificate: all of a person's rows must agree on them.
 _PERSON_FACTS = ("name", "category", "hired_on", "left_on")
 # 离职日期 written as "still here": read as blank, which is what it means.
-_STILL_IN_POST = frozenset({"至今", "在职", "无", "-", "—", "/", "－"})
+_STILL_IN_POST = frozenset({"至今", "在职", "无", "否", "未离职", "-", "—", "/", "－"})
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
@@ -41,10 +42,6 @@ class Roster:
     frame: pd.DataFrame
     headers: dict[str, str]  # field key -> header as written, for locations and output
     issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def rows_in(self) -> int:
-        return len(self.frame)
 
 
 def normalise(raw: RawSheet, policy: Policy) -> Roster:
@@ -72,7 +69,8 @@ class _Checker:
 
     def __init__(self, raw: RawSheet):
         self._columns = {key: Column(raw.cells[:, j]) for key, j in raw.columns.items() if key in _USED}
-        keep = ~self._blank_rows(raw)
+        self.issues: list[Issue] = []
+        keep = ~self._not_people(raw)
         if not keep.all():
             raw = raw.subset(keep)
             self._columns = {key: col.subset(keep) for key, col in self._columns.items()}
@@ -80,18 +78,21 @@ class _Checker:
             raise SwtalentError([Issue.make("roster.no-rows", Location(file=raw.file, sheet=raw.sheet))])
         self.raw = raw
         self.n = len(raw.cells)
-        self.issues: list[Issue] = []
         self.error = np.zeros(self.n, dtype=bool)
         self.frame = pd.DataFrame({"row": raw.excel_rows})
 
-    def _blank_rows(self, raw: RawSheet) -> np.ndarray:
-        """Rows of nothing but blanks and spaces (full-width ones too) are not data rows: skipped
-        and not counted. The columns we use say cheaply which rows are left to look at."""
+    def _not_people(self, raw: RawSheet) -> np.ndarray:
+        """Rows with nothing in any column we use are not data rows and are not counted: blank rows,
+        rows of spaces, and template lines such as a lone 序号, 合计 or 填表人：…. Those that hold
+        something are said, as a warning, so that nothing leaves the count unseen."""
         blank = np.ones(len(raw.cells), dtype=bool)
         for col in self._columns.values():
             blank &= col.is_blank()
         for i in np.flatnonzero(blank):
-            blank[i] = all(c is None or (isinstance(c, str) and not c.strip()) for c in raw.cells[i])
+            content = [str(c).strip() for c in raw.cells[i] if c is not None and str(c).strip()]
+            if content:
+                self.issues.append(Issue.make("roster.row-skipped", Location(
+                    file=raw.file, sheet=raw.sheet, row=int(raw.excel_rows[i])), "；".join(content)[:60]))
         return blank
 
     def column(self, key: str) -> Column | None:
@@ -216,7 +217,7 @@ class _Checker:
 
     def error_cells(self) -> None:
         """#N/A, #REF! … in a column we use: the value is unknown, so the row is held."""
-        by_index = {j: key for key, j in self.raw.columns.items()}
+        by_index = {j: key for key, j in self.raw.columns.items() if key in _USED}
         for (excel_row, j), value in sorted(self.raw.error_cells.items()):
             i = np.searchsorted(self.raw.excel_rows, excel_row)
             if j in by_index and i < self.n and self.raw.excel_rows[i] == excel_row:

@@ -18,7 +18,7 @@ from ..errors import Issue, Location, SwtalentError
 from ..fields import FIELDS, header_key
 from .cells import is_number, number_text
 from .ids import check_ids
-from .source import PendingSheet
+from .source import SUFFIXES, PendingSheet
 
 _COLUMNS = {
     "person_id": {header_key(a) for a in ("person_id", *FIELDS["person_id"].aliases)},
@@ -87,4 +87,6 @@ def _rows(path: Path) -> list[list]:
                 continue
         raise SwtalentError([Issue.make("file.unreadable", Location(file=str(path)),
                                         detail="不是 UTF-8 或 GBK 编码的 CSV / not a UTF-8 or GBK CSV")])
+    if path.suffix.lower() not in SUFFIXES:
+        raise SwtalentError([Issue.make("file.format", Location(file=str(path)), suffix=path.suffix or path.name)])
     return PendingSheet(path).result().rows

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import Issue, Location, SwtalentError
-from ..fields import FIELDS, alias_table, header_key
+from ..fields import FIELDS, alias_table, field_of, header_key
 from .source import PendingSheet
 HEADER_SCAN_ROWS = 30
 
@@ -62,7 +62,7 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
     columns: dict[str, int] = {}
     problems, ignored = [], []
     for j, h in enumerate(headers):
-        key = table.get(header_key(h)) if h else None
+        key = field_of(table, h) if h else None
         if key is None:
             if h:
                 ignored.append(h)
@@ -103,7 +103,7 @@ def _find_header(rows: list[list], table: dict[str, str]) -> int | None:
     """The first row among the top ones with the most known column names, including an ID column."""
     best, best_score = None, 1
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        keys = {table.get(header_key(c)) for c in row if isinstance(c, str) and c.strip()}
+        keys = {field_of(table, c) for c in row if isinstance(c, str) and c.strip()}
         keys.discard(None)
         if "person_id" in keys and len(keys) > best_score:
             best, best_score = i, len(keys)
