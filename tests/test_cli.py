@@ -199,3 +199,19 @@ def test_failed_write_exits_1_and_names_the_file(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert f"{out}: 无法写入输出文件：Permission denied" in result.stderr
     assert list(tmp_path.iterdir()) == []  # the temporary file is cleaned up
+
+
+def test_a_failed_output_leaves_the_others_untouched(tmp_path, monkeypatch):
+    import swtalent.reports.files as files
+
+    first = tmp_path / "p.csv"
+    first.write_text("old", encoding="utf-8")
+
+    def broken(comp, tmp, lang, policy_file):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setitem(files._WRITERS, ".json", broken)
+    result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", first,
+                    "--out", tmp_path / "p.json")
+    assert result.exit_code == 1 and "No space left on device" in result.stderr
+    assert first.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]

@@ -310,3 +310,33 @@ def test_first_visible_sheet_is_the_default(tmp_path):
     ws.write_row(1, 0, [v.isoformat() if isinstance(v, date) else v for v in person(1)])
     book.close()
     assert load_roster(path, POLICY).sheet == "花名册"
+
+
+def test_template_lines_are_not_people_but_are_listed(roster):
+    headers = ["序号"] + HEADERS
+    rows = [[1] + person(1), [2] + [None] * 9, ["合计：2 人"] + [None] * 9, [3] + person(3)]
+    ros, found = problems(roster(rows, headers=headers))
+    assert list(ros.frame["row"]) == [2, 5]
+    assert [(c, r, v) for c, _, r, _, v in found] == [("roster.row-skipped", 3, "2"),
+                                                      ("roster.row-skipped", 4, "合计:2 人")]
+
+
+def test_header_with_a_template_note(roster):
+    headers = ["*姓名", "*身份证号\n（18位）", "人员类别", "证书等级", "取得证书日期\n(年-月-日)", "报考地"]
+    ros, found = problems(roster([person(1)[:6]], headers=headers))
+    assert [c for c, *_ in found] == ["roster.column-absent"] * 2  # no 入职/离职 columns: warnings only
+    assert ros.headers["person_id"] == "*身份证号\n（18位）" and ros.frame["person_id"][0] == make_id(1)
+
+
+def test_error_cell_in_a_column_no_rule_uses_changes_nothing(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "unused-error.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("花名册")
+    ws.write_row(0, 0, HEADERS + ["证书编号"])
+    ws.write_row(1, 0, [v.isoformat() if isinstance(v, date) else v for v in person(1)])
+    ws.write_formula(1, len(HEADERS), "=NA()", None, "#N/A")
+    book.close()
+    comp = run_compute(path, CHUZHOU, "2023")
+    assert comp.roster.issues == [] and list(comp.status) == [PAID]

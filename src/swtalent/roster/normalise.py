@@ -89,7 +89,7 @@ class _Checker:
         for col in self._columns.values():
             blank &= col.is_blank()
         for i in np.flatnonzero(blank):
-            content = [str(c).strip() for c in raw.cells[i] if c is not None and str(c).strip()]
+            content = [t for t in (cell_text(c) for c in raw.cells[i]) if t]
             if content:
                 self.issues.append(Issue.make("roster.row-skipped", Location(
                     file=raw.file, sheet=raw.sheet, row=int(raw.excel_rows[i])), "；".join(content)[:60]))
