@@ -24,7 +24,7 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     res, usable, failed = o.begin(rule, frame)
     qualified = frame["qualified_on"]
     q_month = months_of(qualified)
-    since = np.datetime64(rule.qualified_from or policy.in_force_from, "D")
+    since = np.datetime64(rule.since(policy), "D")
     before_from = qualified.to_numpy(dtype="datetime64[D]") < since
     levels = frame["level"].cat.codes.to_numpy()
     amount = amounts_by_date(rule, policy, levels, qualified)

@@ -82,6 +82,10 @@ class OneOffRule(RuleBase):
     # full_amount: an upgrade pays the new level's full amount (no netting of the lower level).
     upgrade: Literal["full_amount"]
 
+    def since(self, policy: Policy) -> date:
+        """The first qualifying date paid: qualified_from, or the policy's in-force date."""
+        return self.qualified_from or policy.in_force_from
+
 
 class MonthlyRule(RuleBase):
     kind: Literal["monthly"]

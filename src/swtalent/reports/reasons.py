@@ -91,8 +91,9 @@ def _dates(col: pd.Series) -> pd.Series:
     return _per_value(col, lambda d: "" if d is None or pd.isna(d) else str(np.datetime64(d, "D")))
 
 
-def rule_reasons(comp: Computation, lang: str, rows: np.ndarray) -> list[pd.Series]:
-    """For each rule, the reason text for each selected row ('' where paid or not evaluated)."""
+def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list | None = None) -> list[pd.Series]:
+    """For each rule (or each of `outcomes`), the reason text for each selected row ('' where paid
+    or not evaluated)."""
     picked = np.flatnonzero(rows)
     frame = comp.roster.frame.iloc[picked]
     t = _TEXT[lang]
@@ -102,8 +103,9 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray) -> list[pd.Seri
         o.MONTHLY_LEFT: "left_on", o.MONTHLY_HIRED_LATE: "hired_on",
     }
     out = []
-    for res in comp.outcomes:
+    for res in comp.outcomes if outcomes is None else outcomes:
         rule = res.rule
+        first = t["first_after"] if getattr(rule, "first_month", "") == "after_qualifying" else t["first_same"]
         text = pd.Series("", index=frame.index, dtype=object)
         reason, failed = res.reason[picked], res.failed_condition[picked]
         for code in pd.unique(reason):
@@ -116,7 +118,6 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray) -> list[pd.Seri
                     if m.any():
                         text[m] = _condition_text(cond, frame.loc[m, cond.field], lang)
                 continue
-            first = t["first_after"] if getattr(rule, "first_month", "") == "after_qualifying" else t["first_same"]
             filled = t[code].format(x="\0", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
                                     first=first, period=comp.period.label(), tied="", places="",
                                     **_award_terms(rule))
@@ -158,7 +159,7 @@ _PER = {"unit": ("单位", "unit"), "district": ("区县", "district")}
 
 
 def rule_since(comp: Computation, rule) -> str:
-    return str(getattr(rule, "qualified_from", None) or comp.policy.in_force_from)
+    return str(rule.since(comp.policy) if hasattr(rule, "since") else comp.policy.in_force_from)
 
 
 def ineligible_reasons(comp: Computation, lang: str) -> pd.Series:

@@ -41,10 +41,11 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file:
     header = Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
     money = Format().set_num_format(MONEY)
     book = FastExcel(str(path))
+    awards = [res for res in comp.outcomes if res.award is not None]
     sheets = [
         (L["sheet.summary"], _summary_frame(comp, L, policy_file), 1),
-        *[(L["sheet.selection"] + (str(k + 1) if len(_awards(comp)) > 1 else ""),  # Excel names: 31 chars
-           _selection_frame(comp, res, i, L, lang), 0) for k, (i, res) in enumerate(_awards(comp))],
+        *[(L["sheet.selection"] + (str(k + 1) if len(awards) > 1 else ""),  # Excel names: 31 chars
+           _selection_frame(comp, res, L, lang), 0) for k, res in enumerate(awards)],
         (L["sheet.lines"], _lines_frame(comp, L, lang), 0),
         (L["sheet.ineligible"], _ineligible_frame(comp, L, lang), 0),
         (L["sheet.problems"], _problems_frame(comp, L, lang), 0),
@@ -90,15 +91,11 @@ def _summary_frame(comp: Computation, L: dict, policy_file: str) -> pd.DataFrame
     return pd.DataFrame([r + [None] * (len(columns) - len(r)) for r in rows], columns=columns, dtype=object)
 
 
-def _awards(comp: Computation) -> list[tuple[int, object]]:
-    return [(i, res) for i, res in enumerate(comp.outcomes) if res.award is not None]
-
-
-def _selection_frame(comp: Computation, res, index: int, L: dict, lang: str) -> pd.DataFrame:
+def _selection_frame(comp: Computation, res, L: dict, lang: str) -> pd.DataFrame:
     """评选结果: every candidate with rank, score, status and reason; ranked ones first, in rank order."""
     frame = comp.roster.frame
     decision = res.award
-    reasons = rule_reasons(comp, lang, np.ones(len(frame), dtype=bool))[index]
+    (reasons,) = rule_reasons(comp, lang, np.ones(len(frame), dtype=bool), [res])
     held = frame["error"].to_numpy()
     table = pd.DataFrame({
         L["rank"]: pd.Series(np.where(decision.rank > 0, decision.rank, None), dtype=object),
