@@ -318,7 +318,7 @@ def test_template_lines_are_not_people_but_are_listed(roster):
     ros, found = problems(roster(rows, headers=headers))
     assert list(ros.frame["row"]) == [2, 5]
     assert [(c, r, v) for c, _, r, _, v in found] == [("roster.row-skipped", 3, "2"),
-                                                      ("roster.row-skipped", 4, "合计:2 人")]
+                                                      ("roster.total-row", 4, "合计:2 人")]
 
 
 def test_header_with_a_template_note(roster):

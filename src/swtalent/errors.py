@@ -32,8 +32,7 @@ CATALOGUE: dict[str, Entry] = {
         "用 Excel 打开后另存为 .xlsx 再试", "open it in Excel and save it as .xlsx"),
     "file.format": Entry(
         "error", "不支持的文件格式「{suffix}」", "unsupported file format '{suffix}'",
-        "请提供 .xlsx、.xlsm、.xls 或 .ods 文件（往届名单还可用 .csv）",
-        "give a .xlsx, .xlsm, .xls or .ods file (a previous winners file may also be .csv)"),
+        "请提供 .xlsx、.xlsm、.xls、.ods 或 .csv 文件", "give a .xlsx, .xlsm, .xls, .ods or .csv file"),
     "file.sheet-not-found": Entry(
         "error", "工作表「{sheet}」不存在（现有：{sheets}）", "sheet '{sheet}' does not exist (present: {sheets})",
         "用 --sheet 指定正确的工作表名", "name an existing sheet with --sheet"),
@@ -71,6 +70,26 @@ CATALOGUE: dict[str, Entry] = {
         "the row has no person in it (every column used is blank) and is not counted: {value}",
         "如本行是人员，请补填姓名、身份证号等；如是合计或说明行，可忽略",
         "if it is a person, fill in the name, ID and so on; if it is a total or a note, ignore this"),
+    "roster.total-row": Entry(
+        "warning", "本行是合计行，不计入数据行：{value}", "this is a totals row and is not counted: {value}",
+        "无需处理；如本行其实是人员，请改掉「合计」字样", "nothing to do; if the row is a person, remove the word 合计"),
+    "roster.row-hidden": Entry(
+        "warning", "本行在表格中被隐藏（或被筛选隐藏），仍按数据行计算", "the row is hidden (or filtered out) in the "
+        "workbook and is still computed", "取消隐藏并核对；不应发放的人员请删除该行，而不是隐藏",
+        "unhide it and check; delete the rows of people who should not be paid rather than hiding them"),
+    "roster.sheet-hidden": Entry(
+        "warning", "隐藏的工作表未读取", "the hidden sheet is not read",
+        "如其中有人员，请取消隐藏，或用 --sheet 指定该表", "if it holds people, unhide it or name it with --sheet"),
+    "roster.sheet-skipped": Entry(
+        "warning", "工作表前 {scanned} 行中没有表头行（需含「身份证号」等列名），未读取",
+        "no header row (with 身份证号 and similar names) in the sheet's first {scanned} rows; it is not read",
+        "如是说明或汇总表可忽略；如有人员，请使用标准列名", "ignore it if it is a note or a summary; if it holds "
+        "people, use the usual column names"),
+    "roster.sheet-shape": Entry(
+        "error", "本表的列与工作表「{first}」不同（多出：{more}；缺少：{fewer}），不能合并计算",
+        "this sheet's columns differ from sheet '{first}' (extra: {more}; missing: {fewer}), so they cannot be "
+        "read together", "使各表的列一致，或用 --sheet 逐表计算",
+        "give every sheet the same columns, or compute one sheet at a time with --sheet"),
     "roster.no-rows": Entry(
         "error", "表头以下没有数据行", "there are no data rows below the header",
         "确认选择了正确的工作表", "check that the right sheet is chosen"),
@@ -79,10 +98,11 @@ CATALOGUE: dict[str, Entry] = {
         "error", "身份证号为空", "the ID number is blank",
         "填写 18 位身份证号", "fill in the 18-character ID number"),
     "roster.id-number": Entry(
-        "error", "身份证号以数字格式保存，Excel 已丢失末尾数位（{value}）",
-        "the ID number is stored as a number; Excel has already lost its last digits ({value})",
-        "将该列设置为文本格式后重新录入身份证号，不要猜测缺失的数位",
-        "format the column as text and type the ID again; never guess the lost digits"),
+        "error", "身份证号被 Excel 当作数字保存，末尾数位已丢失（{value}）",
+        "Excel has stored the ID number as a number and lost its last digits ({value})",
+        "将该列设置为文本格式（或在号码前加英文单引号 '）后重新录入身份证号，不要猜测缺失的数位",
+        "format the column as text (or start the number with an apostrophe ') and type the ID again; "
+        "never guess the lost digits"),
     "roster.id-length": Entry(
         "error", "身份证号应为 18 位，实际 {length} 位", "the ID number has {length} characters, not 18",
         "核对是否漏位、多位或使用了 15 位旧号码", "check for missing or extra characters, or an old 15-digit number"),
@@ -99,6 +119,17 @@ CATALOGUE: dict[str, Entry] = {
         "error", "身份证号中的出生日期「{birth}」不是有效日期",
         "the birth date '{birth}' inside the ID number is not a real date",
         "核对第 7 至 14 位", "check characters 7 to 14"),
+    "roster.id-gender": Entry(
+        "error", "性别「{value}」与身份证号不符（身份证号第 17 位表示{id_zh}），本行暂不发放",
+        "gender '{value}' contradicts the ID number (its 17th digit means {id_en}); this row is held",
+        "核对身份证号是否为本人的，或改正性别", "check that the ID number is this person's, or correct the gender"),
+    "roster.id-birth-mismatch": Entry(
+        "error", "出生日期「{value}」与身份证号中的出生日期 {in_id} 不符，本行暂不发放",
+        "birth date '{value}' contradicts the birth date {in_id} in the ID number; this row is held",
+        "核对身份证号是否为本人的，或改正出生日期", "check that the ID number is this person's, or correct the birth date"),
+    "roster.gender-unknown": Entry(
+        "warning", "无法识别的性别「{value}」", "'{value}' is not a gender",
+        "填写「男」或「女」", "write 男 or 女"),
     "roster.id-region-unknown": Entry(
         "warning", "身份证号前 6 位「{region}」不是已知的行政区划代码（不影响发放）",
         "the first six digits '{region}' are not a known region code (payment is not withheld)",
@@ -142,8 +173,8 @@ CATALOGUE: dict[str, Entry] = {
         "{column} is blank; conditions on it are not met (the row may not be paid for that)",
         "补填后重新计算", "fill it in and compute again"),
     "roster.duplicate": Entry(
-        "error", "与第 {first_row} 行重复（{same_zh}），本行不予发放",
-        "duplicates row {first_row} ({same_en}); this row pays nothing",
+        "error", "与{first_zh}重复（{same_zh}），本行不予发放",
+        "duplicates {first_en} ({same_en}); this row pays nothing",
         "删除重复行；同一人不同等级的证书请分行填写不同等级",
         "delete the duplicate; a person's certificates at other levels go on rows with their own level"),
     "roster.number-as-text-lost": Entry(
@@ -151,8 +182,8 @@ CATALOGUE: dict[str, Entry] = {
         "{column} is stored as a number and its digits past the 15th are lost ({value}); this row is held",
         "将该列设置为文本格式后重新录入", "format the column as text and type it again"),
     "roster.person-conflict": Entry(
-        "error", "与第 {first_row} 行同一身份证号，但{column}不同（「{first}」与「{value}」），本行不予发放",
-        "same ID number as row {first_row} but a different {column} ('{first}' and '{value}'); this row pays nothing",
+        "error", "与{first_zh}同一身份证号，但{column}不同（「{first}」与「{value}」），本行不予发放",
+        "same ID number as {first_en} but a different {column} ('{first}' and '{value}'); this row pays nothing",
         "同一人的各行应填写相同的{column}；核对后改正", "a person's rows must agree on {column}; check and correct"),
     "output.write-failed": Entry(
         "error", "无法写入输出文件：{detail}", "cannot write the output file: {detail}",
@@ -230,6 +261,17 @@ class Location:
     col: int | None = None
     path: str = ""  # policy files: the key path, e.g. rules[1].amounts.senior
 
+    @property
+    def cell(self) -> str:
+        """A roster cell as Excel names it (C7), when the column is known."""
+        if self.line is not None or self.col is None or self.row is None:
+            return ""
+        letters, n = "", self.col
+        while n:
+            n, r = divmod(n - 1, 26)
+            letters = chr(65 + r) + letters
+        return f"{letters}{self.row}"
+
     def render(self, lang: Lang = "zh") -> str:
         if self.line is not None:
             head = f"{self.file}:{self.line}:{self.col}"
@@ -289,7 +331,7 @@ class Issue:
         if loc.line is not None:
             out.update(line=loc.line, column=loc.col, path=loc.path)
         else:
-            out.update(sheet=loc.sheet, row=loc.row, column=loc.column, value=self.value)
+            out.update(sheet=loc.sheet, row=loc.row, column=loc.column, cell=loc.cell, value=self.value)
         out.update(message=self.message(lang), hint=self.hint(lang))
         return out
 

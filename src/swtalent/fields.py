@@ -41,6 +41,8 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
     FieldSpec("years", "从事社会工作年限", "years in social work", "number", ("从事社会工作年限", "工作年限")),
     FieldSpec("bank_account", "银行账号", "bank account", "account", ("银行账号", "银行卡号", "账号")),
     FieldSpec("cert_no", "证书编号", "certificate number", "account", ("证书编号", "证书号")),
+    FieldSpec("gender", "性别", "gender", "text", ("性别",)),
+    FieldSpec("birth_date", "出生日期", "birth date", "date", ("出生日期", "出生年月", "出生年月日")),
 )}
 
 # Always needed; each rule kind and the fields its conditions test add to these (Policy.required_fields).

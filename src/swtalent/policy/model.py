@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..money import to_fen
-from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS, header_key
+from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS
 
 ConditionField = Literal[CONDITION_FIELDS]  # type: ignore[valid-type]
 FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
@@ -170,17 +170,6 @@ class Policy(Strict):
     @property
     def level_keys(self) -> tuple[str, ...]:
         return tuple(self.levels)
-
-    def level_lookup(self) -> dict[str, str]:
-        """Every accepted spelling of a level (its key, name and aliases, normalised) -> level key."""
-        out: dict[str, str] = {}
-        for key, lvl in self.levels.items():
-            for name in (key, lvl.name, *lvl.aliases):
-                out.setdefault(header_key(name), key)
-        return out
-
-    def level_names(self) -> str:
-        return "、".join(lvl.name for lvl in self.levels.values())
 
     def fields_used(self) -> set[str]:
         return {c.field for r in self.rules for c in r.conditions}

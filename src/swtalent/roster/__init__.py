@@ -8,7 +8,8 @@ from __future__ import annotations
 from importlib import import_module
 
 _LAZY = {"load_roster": ".load", "Roster": ".normalise", "normalise": ".normalise",
-         "RawSheet": ".reader", "read_sheet": ".reader", "PendingSheet": ".source"}
+         "RawSheet": ".reader", "read_sheet": ".reader", "PendingSheet": ".source",
+         "RosterNeeds": ".needs"}
 
 
 def __getattr__(name: str):

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from .cells import Column, cell_text
+from .cells import Column, cell_text, is_number
 
 _PATTERNS = (
     re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
@@ -55,3 +55,18 @@ def parse_dates(column: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     parsed = column.per_value(lambda v: np.datetime64(d, "s") if (d := parse_date(v)) else np.datetime64("NaT", "s"),
                               "datetime64[s]")
     return parsed, blank, ~blank & np.isnat(parsed)
+
+
+def birth_text(value: object) -> str:
+    """A 出生日期 / 出生年月 cell as the digits an ID carries: 'YYYYMMDD', or 'YYYYMM' when only the
+    month is written (1985年6月, 1985-06, or 1985.06 typed into a number cell, where Excel keeps
+    1985.1 for October); '' when it is not a date."""
+    if is_number(value) and 1900 <= value < 2100 and not float(value).is_integer():
+        year = int(value)
+        month = round((float(value) - year) * 100)
+        return f"{year}{month:02d}" if 1 <= month <= 12 and abs((float(value) - year) * 100 - month) < 1e-6 else ""
+    day = parse_date(value)
+    if day is None:
+        return ""
+    month_only = isinstance(value, str) and any(p.fullmatch(cell_text(value)) for p in _PATTERNS[2:4])
+    return day.strftime("%Y%m" if month_only else "%Y%m%d")

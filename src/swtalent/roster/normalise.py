@@ -14,10 +14,10 @@ import pandas as pd
 
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
 from ..fields import header_key
-from ..policy import Policy
 from .cells import Column, cell_text, is_number, number_text
-from .dates import parse_dates
+from .dates import birth_text, parse_dates
 from .ids import check_ids
+from .needs import RosterNeeds
 from .reader import RawSheet
 
 _OPTIONAL_TEXT = ("district", "unit", "category", "exam_place", "service_field")
@@ -25,12 +25,19 @@ _NUMBERS = ("score", "years")
 # The fields read here; others the reader recognises (序号, 证书编号) are carried by no output and
 # nothing in them (an error cell, a stray value) decides anything.
 _USED = frozenset({"name", "person_id", "level", "qualified_on", "hired_on", "left_on", "bank_account",
-                   *_OPTIONAL_TEXT, *_NUMBERS})
+                   "gender", "birth_date", *_OPTIONAL_TEXT, *_NUMBERS})
 # Facts about a person rather than a certificate: all of a person's rows must agree on them.
 _PERSON_FACTS = ("name", "category", "hired_on", "left_on")
 # 离职日期 written as "still here": read as blank, which is what it means.
 _STILL_IN_POST = frozenset({"至今", "在职", "无", "否", "未离职", "-", "—", "/", "－"})
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+# A totals line (合计, 南谯区小计, 总计：35人 …): its label, in any cell, after spaces are removed. A row
+# with an ID in it is a person whatever it says, so a name that happens to match is safe.
+_TOTAL = re.compile(r".{0,12}?(合计|小计|总计|共计|累计)([:：（(].*|\d.*)?")
+_TOTAL_LABELLED = ("seq", "name", "person_id", "district", "unit")  # where such a label is written
+# An ID that Excel turned into a number and a CSV export wrote back as text: 3.41102E+17.
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
+_GENDERS = {"男": 1, "男性": 1, "M": 1, "MALE": 1, "女": 0, "女性": 0, "F": 0, "FEMALE": 0}
 
 
 @dataclass
@@ -38,30 +45,37 @@ class Roster:
     """The roster as typed columns, one row per data row of the sheet, in sheet order."""
 
     file: str
-    sheet: str
+    sheets: list[str]  # the sheets read, in order ('' for a CSV file); frame["sheet"] holds each row's
     frame: pd.DataFrame
     headers: dict[str, str]  # field key -> header as written, for locations and output
     issues: list[Issue] = field(default_factory=list)
 
+    @property
+    def sheet(self) -> str:
+        return "、".join(self.sheets)
 
-def normalise(raw: RawSheet, policy: Policy) -> Roster:
+
+def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check = _Checker(raw)
     frame = check.frame
-    check.texts(policy)
+    check.texts(needs)
     frame["person_id"] = check.ids()
-    frame["level"] = check.levels(policy)
-    check.dates(policy)
-    check.numbers(policy)
+    frame["level"] = check.levels(needs)
+    check.dates(needs)
+    check.person_details()
+    check.numbers(needs)
     check.bank_account()
     check.error_cells()
-    check.duplicates(policy)
-    check.person_conflicts(policy)
+    check.hidden_rows()
+    check.duplicates(needs)
+    check.person_conflicts(needs)
     frame["error"] = check.error
-    order = {h: j for j, h in enumerate(check.raw.headers)}
-    issues = list(check.raw.issues) + sorted(
-        check.issues, key=lambda i: (i.location.row or 0, order.get(i.location.column, -1), i.code))
-    headers = {key: check.raw.headers[j] for key, j in check.raw.columns.items()}
-    return Roster(check.raw.file, check.raw.sheet, frame, headers, issues)
+    raw = check.raw
+    sheet_order = {p.name: k for k, p in enumerate(raw.parts)}
+    issues = list(raw.issues) + sorted(check.issues, key=lambda i: (
+        sheet_order.get(i.location.sheet, 0), i.location.row or 0, i.location.col or 0, i.code))
+    headers = {key: raw.header(key) for key in raw.columns}
+    return Roster(raw.file, [p.name for p in raw.parts], frame, headers, issues)
 
 
 class _Checker:
@@ -79,21 +93,35 @@ class _Checker:
         self.raw = raw
         self.n = len(raw.cells)
         self.error = np.zeros(self.n, dtype=bool)
-        self.frame = pd.DataFrame({"row": raw.excel_rows})
+        names = np.array([p.name for p in raw.parts], dtype=object)
+        self.frame = pd.DataFrame({"row": raw.excel_rows, "sheet": names[raw.part]})
 
     def _not_people(self, raw: RawSheet) -> np.ndarray:
-        """Rows with nothing in any column we use are not data rows and are not counted: blank rows,
-        rows of spaces, and template lines such as a lone 序号, 合计 or 填表人：…. Those that hold
-        something are said, as a warning, so that nothing leaves the count unseen."""
+        """Rows that are not people are not data rows and are not counted: totals lines (合计, 小计 …
+        with no ID in them), and rows with nothing in any column we use (blank rows, rows of spaces,
+        template lines such as a lone 序号 or 填表人：…). Those holding something are said, as a
+        warning, so that nothing leaves the count unseen."""
         blank = np.ones(len(raw.cells), dtype=bool)
         for col in self._columns.values():
             blank &= col.is_blank()
-        for i in np.flatnonzero(blank):
-            content = [t for t in (cell_text(c) for c in raw.cells[i]) if t]
+        for i, _key in raw.errors:
+            blank[i] = False  # an error cell is a value we cannot see, not a blank
+        total = np.zeros(len(raw.cells), dtype=bool)
+        for key in _TOTAL_LABELLED:
+            if key in raw.columns:
+                col = self._columns.get(key) or Column(raw.cells[:, raw.columns[key]])
+                labels = np.array([type(u) is str and "计" in u and bool(_TOTAL.fullmatch("".join(cell_text(u).split())))
+                                   for u in col.uniques], dtype=bool)
+                total |= labels[col.codes]
+        ids = self._columns["person_id"]
+        for i in np.flatnonzero(total):  # a row with an ID in it is a person, whatever else it says
+            total[i] = sum(ch.isdigit() for ch in ids.unique_texts()[ids.codes[i]]) < 15
+        for i in np.flatnonzero(blank | total):
+            content = [t for t in (cell_text(c) for c in raw.row_values(i)) if t]
             if content:
-                self.issues.append(Issue.make("roster.row-skipped", Location(
-                    file=raw.file, sheet=raw.sheet, row=int(raw.excel_rows[i])), "；".join(content)[:60]))
-        return blank
+                code = "roster.total-row" if total[i] else "roster.row-skipped"
+                self.issues.append(Issue.make(code, raw.where(i), "；".join(content)[:60]))
+        return blank | total
 
     def column(self, key: str) -> Column | None:
         return self._columns.get(key)
@@ -103,12 +131,11 @@ class _Checker:
         for i in np.flatnonzero(mask):
             per_row = {k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in params.items()}
             value = "" if values is None else _show(values.uniques[values.codes[i]])
-            self.issues.append(Issue.make(code, self.raw.where(int(self.raw.excel_rows[i]), key), value=value,
-                                          **per_row))
+            self.issues.append(Issue.make(code, self.raw.where(i, key), value=value, **per_row))
         if CATALOGUE[code].severity == "error":
             self.error |= mask
 
-    def texts(self, policy: Policy) -> None:
+    def texts(self, needs: RosterNeeds) -> None:
         frame = self.frame
         names = self.column("name")
         texts = names.unique_texts()
@@ -118,7 +145,7 @@ class _Checker:
             col = self.column(key)
             frame[key] = col.text() if col is not None else ""
         self.report("roster.name-missing", (frame["name"] == "").to_numpy(), "name")
-        for key in sorted(policy.fields_used()):
+        for key in sorted(needs.conditions):
             if key in self.raw.columns:
                 self.report("roster.value-missing", (frame[key] == "").to_numpy(), key, column=self.raw.header(key))
 
@@ -128,8 +155,12 @@ class _Checker:
         is_num = cells.is_number()
         ids = np.array([t.upper() if t.isalnum() else "".join(t.split()).upper() for t in cells.unique_texts()],
                        dtype=object)[cells.codes]
+        texts = cells.unique_texts()
+        scientific = np.array([("E" in t or "e" in t) and bool(_SCIENTIFIC.fullmatch(t.upper())) for t in texts])
+        is_num |= scientific[cells.codes]
         ids[is_num] = ""
         found = check_ids(ids)
+        self.id_findings = found
         blank = (found.length == 0) & ~is_num
         report("roster.id-number", is_num, "person_id", cells)
         report("roster.id-missing", blank, "person_id")
@@ -145,24 +176,24 @@ class _Checker:
         report("roster.id-region-unknown", unknown, "person_id", cells, region=found.region)
         return pd.Series(ids, dtype=object)
 
-    def levels(self, policy: Policy) -> pd.Categorical:
+    def levels(self, needs: RosterNeeds) -> pd.Categorical:
         """Level keys. Required where a rule pays by certificate; elsewhere (awards) optional, and a
         level the policy does not know is read as blank with a warning."""
-        lookup = policy.level_lookup()
+        lookup = needs.level_lookup()
         cells = self.column("level")
         if cells is None:
-            return pd.Categorical([None] * self.n, categories=list(policy.level_keys))
+            return pd.Categorical([None] * self.n, categories=list(needs.level_keys))
         keys = np.array([_level_of(t, lookup) for t in cells.unique_texts()], dtype=object)[cells.codes]
         blank = cells.is_blank()
         unknown = ~blank & pd.isna(keys)
-        if policy.pays_certificates():
-            self.report("roster.level-missing", blank, "level", levels=policy.level_names())
-            self.report("roster.level-unknown", unknown, "level", cells, levels=policy.level_names())
+        if needs.certificates:
+            self.report("roster.level-missing", blank, "level", levels=needs.level_names())
+            self.report("roster.level-unknown", unknown, "level", cells, levels=needs.level_names())
         else:
-            self.report("roster.level-ignored", unknown, "level", cells, levels=policy.level_names())
-        return pd.Categorical(keys, categories=list(policy.level_keys))
+            self.report("roster.level-ignored", unknown, "level", cells, levels=needs.level_names())
+        return pd.Categorical(keys, categories=list(needs.level_keys))
 
-    def dates(self, policy: Policy) -> None:
+    def dates(self, needs: RosterNeeds) -> None:
         frame = self.frame
         for key in ("qualified_on", "hired_on", "left_on"):
             col = self.column(key)
@@ -174,18 +205,41 @@ class _Checker:
                 bad &= ~col.per_value(lambda v: v in _STILL_IN_POST, bool)
             frame[key] = parsed
             self.report("roster.date-invalid", bad, key, col)
-            if key == "qualified_on" and policy.pays_certificates():
+            if key == "qualified_on" and needs.certificates:
                 self.report("roster.date-missing", blank, key, column=self.raw.header(key))
         hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
         backwards = ~np.isnat(hired) & ~np.isnat(left) & (left < hired)
         self.report("roster.leave-before-hire", backwards, "left_on", self.column("left_on"),
                     left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
 
-    def numbers(self, policy: Policy) -> None:
+    def person_details(self) -> None:
+        """A 性别 or 出生日期 column that contradicts a valid ID: the ID may be someone else's (a
+        relative's, a neighbour row's), so the row is held until someone looks."""
+        found, rows = self.id_findings, np.flatnonzero(self.id_findings.birth_ok)
+        ids = self.frame["person_id"].to_numpy()
+        gender = self.column("gender")
+        if gender is not None:
+            said = gender.per_value(lambda v: _GENDERS.get(cell_text(v).upper(), -1), np.int64)
+            odd = np.zeros(self.n, dtype=bool)
+            odd[rows] = [int(ids[i][16]) % 2 == 1 for i in rows]
+            self.report("roster.gender-unknown", ~gender.is_blank() & (said < 0), "gender", gender)
+            wrong = found.birth_ok & (said >= 0) & (said != odd)
+            self.report("roster.id-gender", wrong, "gender", gender,
+                        id_zh=np.where(odd, "男", "女"), id_en=np.where(odd, "male", "female"))
+        birth = self.column("birth_date")
+        if birth is not None:
+            said = birth.per_value(birth_text)
+            self.report("roster.date-invalid", ~birth.is_blank() & (said == ""), "birth_date", birth)
+            wrong = np.zeros(self.n, dtype=bool)
+            wrong[rows] = [bool(said[i]) and not ids[i][6:14].startswith(said[i]) for i in rows]
+            in_id = np.array([f"{t[6:10]}-{t[10:12]}-{t[12:14]}" if len(t) == 18 else "" for t in ids], dtype=object)
+            self.report("roster.id-birth-mismatch", wrong, "birth_date", birth, in_id=in_id)
+
+    def numbers(self, needs: RosterNeeds) -> None:
         """Scores and years: `<key>_exact` holds the Decimal (or None) used for ranking and
         thresholds, `<key>` a float for display. A value a rule depends on must be a number; one it
         does not is read as blank with a warning."""
-        required = policy.required_values()
+        required = needs.required_values
         for key in _NUMBERS:
             col = self.column(key)
             if col is None:
@@ -217,31 +271,45 @@ class _Checker:
 
     def error_cells(self) -> None:
         """#N/A, #REF! … in a column we use: the value is unknown, so the row is held."""
-        by_index = {j: key for key, j in self.raw.columns.items() if key in _USED}
-        for (excel_row, j), value in sorted(self.raw.error_cells.items()):
-            i = np.searchsorted(self.raw.excel_rows, excel_row)
-            if j in by_index and i < self.n and self.raw.excel_rows[i] == excel_row:
-                self.issues.append(Issue.make("roster.cell-error", self.raw.where(excel_row, by_index[j]), value))
+        for (i, key), value in sorted(self.raw.errors.items()):
+            if key in _USED:
+                self.issues.append(Issue.make("roster.cell-error", self.raw.where(i, key), value))
                 self.error[i] = True
 
-    def duplicates(self, policy: Policy) -> None:
+    def hidden_rows(self) -> None:
+        """A hidden (or filtered-out) row is still a row of the roster and is computed; it is said,
+        because the clerk never saw it on screen or on paper."""
+        for i in np.flatnonzero(self.raw.hidden):
+            self.issues.append(Issue.make("roster.row-hidden", self.raw.where(i), self.frame["name"].iat[i]))
+
+    def duplicates(self, needs: RosterNeeds) -> None:
         """The same ID and level twice (for awards, the same ID twice): the first row counts, each
         later one is a problem."""
         frame = self.frame
-        by = ["person_id", "level"] if policy.pays_certificates() else ["person_id"]
-        usable = ~self.error & (frame["level"].notna().to_numpy() if policy.pays_certificates() else True)
+        by = ["person_id", "level"] if needs.certificates else ["person_id"]
+        usable = ~self.error & (frame["level"].notna().to_numpy() if needs.certificates else True)
         keyed = frame.loc[usable, [*by, "row"]]
         dup = keyed.duplicated(by, keep="first").to_numpy()
         if dup.any():
-            first_row = np.zeros(self.n, dtype=np.int64)
-            first_row[usable] = keyed.groupby(by, observed=True)["row"].transform("first")
+            first = np.zeros(self.n, dtype=np.int64)
+            keyed["pos"] = np.flatnonzero(usable)
+            first[usable] = keyed.groupby(by, observed=True)["pos"].transform("first")
             mask = np.zeros(self.n, dtype=bool)
             mask[np.flatnonzero(usable)[dup]] = True
             same = ({"same_zh": "同一身份证号、同一证书等级", "same_en": "same ID number and level"}
-                    if policy.pays_certificates() else {"same_zh": "同一身份证号", "same_en": "same ID number"})
-            self.report("roster.duplicate", mask, "person_id", self.column("person_id"), first_row=first_row, **same)
+                    if needs.certificates else {"same_zh": "同一身份证号", "same_en": "same ID number"})
+            self.report("roster.duplicate", mask, "person_id", self.column("person_id"), **self._first(first, mask),
+                        **same)
 
-    def person_conflicts(self, policy: Policy) -> None:
+    def _first(self, first: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
+        """first_zh / first_en: where each flagged row's first row is, with its sheet when there are several."""
+        out = {lang: np.full(self.n, "", dtype=object) for lang in ("zh", "en")}
+        for i in np.flatnonzero(mask):
+            for lang in out:
+                out[lang][i] = self.raw.cite(int(first[i]), lang)
+        return {"first_zh": out["zh"], "first_en": out["en"]}
+
+    def person_conflicts(self, needs: RosterNeeds) -> None:
         """A person's rows (one per certificate) must agree on name, category and dates in post:
         the allowance is paid per person. A later row that disagrees with the first is held."""
         usable = np.flatnonzero(~self.error)
@@ -252,9 +320,7 @@ class _Checker:
         usable, codes = usable[several], codes[several]
         _, first_at, codes = np.unique(codes, return_index=True, return_inverse=True)
         first = usable[first_at[codes]]  # for each usable row, the position of its person's first row
-        rows = self.frame["row"].to_numpy()
-        awards = any(r.kind == "award" for r in policy.rules)
-        for key in _PERSON_FACTS + (("score", "service_field") if awards else ()):
+        for key in _PERSON_FACTS + (("score", "service_field") if needs.awards else ()):
             values = self.frame[key].to_numpy()
             a, b = values[usable], values[first]
             if values.dtype.kind == "M":
@@ -264,9 +330,9 @@ class _Checker:
             else:
                 differ = a != b
             for i, j in zip(usable[differ], first[differ]):
-                self.issues.append(Issue.make("roster.person-conflict", self.raw.where(int(rows[i]), key),
-                                              _fact(values[i]), first_row=rows[j], first=_fact(values[j]),
-                                              column=self.raw.header(key)))
+                self.issues.append(Issue.make("roster.person-conflict", self.raw.where(i, key), _fact(values[i]),
+                                              first_zh=self.raw.cite(j, "zh"), first_en=self.raw.cite(j, "en"),
+                                              first=_fact(values[j]), column=self.raw.header(key)))
                 self.error[i] = True
 
 

@@ -7,7 +7,6 @@ how an award that bars repeat winners learns who won before.
 """
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from ..errors import Issue, Location, SwtalentError
 from ..fields import FIELDS, header_key
 from .cells import is_number, number_text
 from .ids import check_ids
-from .source import SUFFIXES, PendingSheet
+from .source import PendingSheet
 
 _COLUMNS = {
     "person_id": {header_key(a) for a in ("person_id", *FIELDS["person_id"].aliases)},
@@ -76,17 +75,6 @@ def _text(cell: object) -> str:
 
 
 def _rows(path: Path) -> list[list]:
-    if not path.exists():
-        raise SwtalentError([Issue.make("file.not-found", Location(file=str(path)))])
-    if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return [row for row in csv.reader(raw.decode(encoding).splitlines()) if any(c.strip() for c in row)]
-            except UnicodeDecodeError:
-                continue
-        raise SwtalentError([Issue.make("file.unreadable", Location(file=str(path)),
-                                        detail="不是 UTF-8 或 GBK 编码的 CSV / not a UTF-8 or GBK CSV")])
-    if path.suffix.lower() not in SUFFIXES:
-        raise SwtalentError([Issue.make("file.format", Location(file=str(path)), suffix=path.suffix or path.name)])
-    return PendingSheet(path).result().rows
+    """The first sheet's non-blank rows (the whole file for a CSV)."""
+    rows = PendingSheet(path).result().sheets[0].rows
+    return [row for row in rows if any(_text(c) for c in row)]

@@ -1,8 +1,8 @@
-"""Find the header row of a roster sheet and map its columns to the fields swtalent knows.
+"""Find the header row of each roster sheet, map its columns to the fields swtalent knows, and put
+the sheets of one shape together (a workbook with one sheet per district is one roster).
 
-The cells come from roster.source: python-calamine (Rust) reads .xlsx about six times faster
-than openpyxl and gives each cell with its type, which matters here: an ID typed as a number
-must be seen as a number to be reported. It handles .xlsx, .xlsm, .xls and .ods alike.
+The cells come from roster.source, which reads .xlsx/.xlsm/.xls/.ods with python-calamine and
+.csv as text. Every data row remembers its sheet, its Excel row number and its cells as written.
 """
 from __future__ import annotations
 
@@ -13,85 +13,180 @@ import numpy as np
 
 from ..errors import Issue, Location, SwtalentError
 from ..fields import FIELDS, alias_table, field_of, header_key
-from .source import PendingSheet
+from .sheetxml import SheetFacts
+from .source import BookCells, PendingSheet, SheetCells
+
 HEADER_SCAN_ROWS = 30
 
 
 @dataclass
-class RawSheet:
-    file: str
-    sheet: str
+class SheetPart:
+    """One sheet read into the roster, with its own header (column order may differ by sheet)."""
+
+    name: str  # '' for a CSV file
     header_row: int  # as Excel numbers it
     headers: list[str]  # as written
-    cells: np.ndarray  # object array, one row per sheet row below the header (blank ones included)
+    columns: dict[str, int]  # field key -> index in `headers`
+    first_col: int  # the 0-based sheet column of headers[0]
+    cells: np.ndarray  # every cell below the header, as read (for rows that are not people)
+    facts: SheetFacts  # error cells and hidden rows
+
+
+@dataclass
+class RawSheet:
+    """The roster's data rows from every sheet read, mapped columns only, in sheet order."""
+
+    file: str
+    parts: list[SheetPart]
+    columns: dict[str, int]  # field key -> column of `cells`
+    cells: np.ndarray  # object array, one row per data row (blank rows included)
     excel_rows: np.ndarray  # the Excel row number of each data row
-    columns: dict[str, int]  # field key -> column index
-    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel row, column) -> '#N/A'
+    part: np.ndarray  # the index in `parts` of each row's sheet
+    local: np.ndarray  # each row's index in its part's `cells`
+    hidden: np.ndarray  # rows hidden in the workbook
+    errors: dict[tuple[int, str], str] = field(default_factory=dict)  # (row position, field key) -> '#N/A'
     issues: list[Issue] = field(default_factory=list)  # sheet-level warnings
 
-    def header(self, key: str) -> str:
-        return self.headers[self.columns[key]] if key in self.columns else FIELDS[key].zh
+    @property
+    def sheet(self) -> str:
+        return "、".join(p.name for p in self.parts)
 
-    def where(self, excel_row: int | None = None, key: str = "") -> Location:
-        return Location(file=self.file, sheet=self.sheet, row=excel_row,
-                        column=self.header(key) if key else "")
+    def header(self, key: str) -> str:
+        """The column's header as the first sheet writes it (the standard name when absent)."""
+        part = self.parts[0]
+        return part.headers[part.columns[key]] if key in part.columns else FIELDS[key].zh
+
+    def where(self, i: int | None = None, key: str = "") -> Location:
+        """The cell of row position i (a whole row when no key) as the clerk finds it."""
+        part = self.parts[int(self.part[i])] if i is not None else self.parts[0]
+        j = part.columns.get(key)
+        return Location(file=self.file, sheet=part.name, row=None if i is None else int(self.excel_rows[i]),
+                        column=part.headers[j] if j is not None else (FIELDS[key].zh if key else ""),
+                        col=None if j is None else part.first_col + j + 1)
+
+    def cite(self, i: int, lang: str) -> str:
+        """Row position i in a message: its row number, and its sheet when there are several."""
+        row, name = int(self.excel_rows[i]), self.parts[int(self.part[i])].name
+        if len(self.parts) == 1:
+            return f"第 {row} 行" if lang == "zh" else f"row {row}"
+        return f"工作表「{name}」第 {row} 行" if lang == "zh" else f"row {row} of sheet '{name}'"
+
+    def row_values(self, i: int) -> list:
+        """Every cell of row position i as read, mapped or not."""
+        return list(self.parts[int(self.part[i])].cells[int(self.local[i])])
 
     def subset(self, keep: np.ndarray) -> RawSheet:
-        return replace(self, cells=self.cells[keep], excel_rows=self.excel_rows[keep])
+        new_pos = np.cumsum(keep) - 1
+        errors = {(int(new_pos[i]), k): v for (i, k), v in self.errors.items() if keep[i]}
+        return replace(self, cells=self.cells[keep], excel_rows=self.excel_rows[keep], part=self.part[keep],
+                       local=self.local[keep], hidden=self.hidden[keep], errors=errors)
 
 
 def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, required: tuple[str, ...] = (),
                aliases: dict[str, tuple[str, ...]] | None = None, mapped: tuple[str, ...] = (),
                watched: tuple[str, ...] = ()) -> RawSheet:
-    """One sheet (the named one, or the first visible one) with its header found and mapped.
-    `path` may be a sheet already being parsed. `mapped` are headers the user mapped
-    explicitly: each must be in the header row. `watched` are optional fields whose absence
-    changes who is paid (see ABSENT_MEANS): said as a warning."""
+    """The named sheet, or every visible sheet with a roster header, mapped. `path` may be a file
+    already being read. `mapped` are headers the user mapped explicitly: each must be in a header
+    row. `watched` are optional fields whose absence changes who is paid (see ABSENT_MEANS)."""
     pending = path if isinstance(path, PendingSheet) else PendingSheet(path, sheet)
-    got = pending.result()
-    path, name, rows, first_row = got.path, got.name, got.rows, got.first_row
-    where = Location(file=str(path), sheet=name)
+    book = pending.result()
     table = alias_table(aliases)
+    parts, problems, warnings = [], [], []
+    for cells in book.sheets:
+        part = _part(book, cells, table, problems, warnings)
+        if part is not None:
+            parts.append(part)
+    where = Location(file=str(book.path))
+    if not parts and not problems:
+        raise SwtalentError([Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
+                                        sheets="、".join(book.names) or "—")])
+    for part in parts:
+        at_header = Location(file=str(book.path), sheet=part.name, row=part.header_row)
+        found = {header_key(h) for h in part.headers}
+        problems += [Issue.make("roster.map-not-found", at_header, header=h) for h in mapped if header_key(h) not in found]
+        for key in required:
+            if key not in part.columns:
+                spec = FIELDS[key]
+                problems.append(Issue.make("roster.column-missing", at_header, column=spec.zh,
+                                           aliases="、".join(dict.fromkeys((spec.zh, *spec.aliases)))))
+        if part is not parts[0] and set(part.columns) != set(parts[0].columns):
+            more = [part.headers[j] for k, j in part.columns.items() if k not in parts[0].columns]
+            fewer = [parts[0].headers[j] for k, j in parts[0].columns.items() if k not in part.columns]
+            problems.append(Issue.make("roster.sheet-shape", at_header, first=parts[0].name,
+                                       more="、".join(more) or "—", fewer="、".join(fewer) or "—"))
+    if problems:
+        raise SwtalentError(problems)
+    first = parts[0]
+    at_first = Location(file=str(book.path), sheet=first.name, row=first.header_row)
+    warnings += [Issue.make("roster.column-absent", at_first, column=FIELDS[key].zh,
+                            aliases="、".join(FIELDS[key].aliases), meaning_zh=zh, meaning_en=en)
+                 for key, (zh, en) in ABSENT_MEANS.items() if key in watched and key not in first.columns]
+    warnings += [Issue.make("roster.sheet-hidden", Location(file=str(book.path), sheet=name)) for name in book.hidden]
+    return _together(str(book.path), parts, warnings)
+
+
+def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: list, warnings: list) -> SheetPart | None:
+    """One sheet's header and columns, or None for a sheet that is not a roster (said as a warning
+    unless it is empty; an error when the user named it)."""
+    rows = cells.rows
+    where = Location(file=str(book.path), sheet=cells.name)
     header_idx = _find_header(rows, table)
     if header_idx is None:
-        raise SwtalentError([Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
-                                        sheets="、".join(got.names))])
-    header_row = first_row + header_idx
-    at_header = Location(file=str(path), sheet=name, row=header_row)
+        if book.chosen:
+            problems.append(Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
+                                       sheets="、".join(book.names) or "—"))
+        elif any(str(c).strip() for row in rows for c in row if c is not None):
+            warnings.append(Issue.make("roster.sheet-skipped", where, scanned=HEADER_SCAN_ROWS))
+        return None
+    header_row = cells.first_row + header_idx
     headers = ["" if h is None else str(h).strip() for h in rows[header_idx]]
     columns: dict[str, int] = {}
-    problems, ignored = [], []
+    ignored = []
     for j, h in enumerate(headers):
         key = field_of(table, h) if h else None
         if key is None:
             if h:
                 ignored.append(h)
         elif key in columns:
-            problems.append(Issue.make("roster.column-twice", replace(at_header, column=h),
-                                       first=headers[columns[key]], second=h, column=FIELDS[key].zh))
+            at = Location(file=str(book.path), sheet=cells.name, row=header_row, column=h, col=cells.first_col + j + 1)
+            problems.append(Issue.make("roster.column-twice", at, first=headers[columns[key]], second=h,
+                                       column=FIELDS[key].zh))
         else:
             columns[key] = j
-    found = {header_key(h) for h in headers}
-    problems += [Issue.make("roster.map-not-found", at_header, header=h) for h in mapped if header_key(h) not in found]
-    for key in required:
-        if key not in columns:
-            spec = FIELDS[key]
-            problems.append(Issue.make("roster.column-missing", at_header, column=spec.zh,
-                                       aliases="、".join(dict.fromkeys((spec.zh, *spec.aliases)))))
-    if problems:
-        raise SwtalentError(problems)
-    warnings = [Issue.make("roster.column-absent", at_header, column=FIELDS[key].zh,
-                           aliases="、".join(FIELDS[key].aliases), meaning_zh=zh, meaning_en=en)
-                for key, (zh, en) in ABSENT_MEANS.items() if key in watched and key not in columns]
     if ignored:
-        warnings.append(Issue.make("roster.columns-ignored", at_header, columns="、".join(ignored)))
-    body = rows[header_idx + 1:]
-    cells = np.empty((len(body), len(headers)), dtype=object)
+        warnings.append(Issue.make("roster.columns-ignored", replace(where, row=header_row), columns="、".join(ignored)))
+    body, width = rows[header_idx + 1:], len(headers)
+    if any(len(r) != width for r in body):  # a CSV file's rows may be ragged
+        body = [(list(r) + [""] * width)[:width] for r in body]
+    matrix = np.empty((len(body), width), dtype=object)
     if body:
-        cells[:, :] = body
-    excel_rows = np.arange(len(body), dtype=np.int64) + header_row + 1
-    errors = {(r, c - got.first_col): v for (r, c), v in got.errors.items() if r > header_row}
-    return RawSheet(str(path), name, header_row, headers, cells, excel_rows, columns, errors, warnings)
+        matrix[:, :] = body
+    return SheetPart(cells.name, header_row, headers, columns, cells.first_col, matrix, cells.facts)
+
+
+def _together(file: str, parts: list[SheetPart], warnings: list[Issue]) -> RawSheet:
+    keys = sorted(parts[0].columns, key=parts[0].columns.get)
+    columns = {key: j for j, key in enumerate(keys)}
+    blocks, rows, part_of, local, hidden, errors = [], [], [], [], [], {}
+    offset = 0
+    for p, part in enumerate(parts):
+        n = len(part.cells)
+        blocks.append(part.cells[:, [part.columns[k] for k in keys]] if n else np.empty((0, len(keys)), dtype=object))
+        excel = np.arange(n, dtype=np.int64) + part.header_row + 1
+        rows.append(excel)
+        part_of.append(np.full(n, p, dtype=np.int64))
+        local.append(np.arange(n, dtype=np.int64))
+        mask = np.zeros(n, dtype=bool)
+        for lo, hi in part.facts.hidden:
+            mask |= (excel >= lo) & (excel <= hi)
+        hidden.append(mask)
+        by_index = {part.first_col + j: k for k, j in part.columns.items()}
+        for (r, c), value in part.facts.errors.items():
+            if c in by_index and 0 <= r - part.header_row - 1 < n:
+                errors[(offset + r - part.header_row - 1, by_index[c])] = value
+        offset += n
+    return RawSheet(file, parts, columns, np.concatenate(blocks), np.concatenate(rows), np.concatenate(part_of),
+                    np.concatenate(local), np.concatenate(hidden), errors, warnings)
 
 
 # Optional columns whose absence changes who is paid: said as a warning, never silently assumed.

@@ -1,0 +1,104 @@
+"""What python-calamine does not tell: cells holding an Excel error, and hidden rows.
+
+calamine returns an error cell (#N/A, #REF! …) as blank, and a #N/A left by a VLOOKUP in 离职日期
+must not read as "still in post". It also does not say which rows are hidden, and a row hidden
+(or filtered out) by the township is a person the clerk never saw on screen. Both are read from
+the sheet's own XML: .xlsx/.xlsm mark error cells t="e" and hidden rows hidden="1"; .ods marks
+hidden rows table:visibility. We look for each mark first (one byte search) and parse only when
+it is there. .xls files are not scanned (their records are binary; see the README).
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+
+_TAG = {name: re.compile(rb"<" + name + rb"\b[^>]*>") for name in (b"sheet", b"Relationship", b"row")}
+_ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
+_ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>',
+                         re.S)
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)/?>")
+_ODS_TABLE = re.compile(rb'<table:table\b[^>]*\btable:name="([^"]*)"[^>]*>')
+
+
+@dataclass
+class SheetFacts:
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel row, 0-based column) -> '#N/A'
+    hidden: list[tuple[int, int]] = field(default_factory=list)  # hidden Excel rows, as inclusive ranges
+    merged: list = field(default_factory=list)  # .ods only (calamine gives the others): ((r1, c1), (r2, c2)), 0-based
+
+
+def sheet_facts(path: Path, sheet: str) -> SheetFacts:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        with zipfile.ZipFile(path) as z:
+            return _xlsx_facts(z.read(_sheet_part(z, sheet)))
+    if suffix == ".ods":
+        with zipfile.ZipFile(path) as z:
+            return _ods_facts(z.read("content.xml"), sheet)
+    return SheetFacts()
+
+
+def _xlsx_facts(xml: bytes) -> SheetFacts:
+    facts = SheetFacts()
+    if b't="e"' in xml:
+        facts.errors = {(int(row), _column_index(col)): value.decode("utf-8", "replace")
+                        for col, row, value in _ERROR_CELL.findall(xml)}
+    if b'hidden="1"' in xml or b'hidden="true"' in xml:
+        for tag in _TAG[b"row"].finditer(xml):
+            attrs = dict(_ATTR.findall(tag.group()))
+            if attrs.get(b"hidden") in (b"1", b"true") and b"r" in attrs:
+                r = int(attrs[b"r"])
+                facts.hidden.append((r, r))
+    return facts
+
+
+def _ods_facts(xml: bytes, sheet: str) -> SheetFacts:
+    """Hidden rows and cells merged down of the named table; rows and cells are counted tag by tag,
+    with their repeat counts."""
+    facts = SheetFacts()
+    if b"table:visibility" not in xml and b"table:number-rows-spanned" not in xml:
+        return facts
+    start = next((m.end() for m in _ODS_TABLE.finditer(xml) if unescape(m.group(1).decode()) == sheet), None)
+    if start is None:
+        return facts
+    end = xml.find(b"</table:table>", start)
+    row = 0
+    for m in _ODS_ROW.finditer(xml, start, end if end >= 0 else len(xml)):
+        attrs = dict(_ATTR.findall(m.group(1)))
+        repeat = int(attrs.get(b"table:number-rows-repeated", b"1"))
+        if attrs.get(b"table:visibility", b"visible") != b"visible":
+            facts.hidden.append((row + 1, row + repeat))
+        if m.group(2) and b"number-rows-spanned" in m.group(2):
+            col = 0
+            for cell in _ODS_CELL.finditer(m.group(2)):
+                cell_attrs = dict(_ATTR.findall(cell.group(1)))
+                span = int(cell_attrs.get(b"table:number-rows-spanned", b"1"))
+                if span > 1:
+                    facts.merged.append(((row, col), (row + span - 1, col)))
+                col += int(cell_attrs.get(b"table:number-columns-repeated", b"1"))
+        row += repeat
+    return facts
+
+
+def _tags(xml: bytes, name: bytes) -> list[dict[bytes, bytes]]:
+    """The attributes of each <name …> tag, whatever their order."""
+    return [dict(_ATTR.findall(m.group())) for m in _TAG[name].finditer(xml)]
+
+
+def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
+    rid = next(t[b"r:id"] for t in _tags(z.read("xl/workbook.xml"), b"sheet")
+               if unescape(t.get(b"name", b"").decode()) == sheet)
+    target = next(t[b"Target"] for t in _tags(z.read("xl/_rels/workbook.xml.rels"), b"Relationship")
+                  if t.get(b"Id") == rid).decode()
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1

@@ -1,0 +1,195 @@
+"""Rosters as they arrive: every format, several sheets, merged cells, hidden rows, totals rows,
+IDs Excel turned into numbers, and 性别 / 出生日期 columns that contradict the ID."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from swtalent.api import run_compute
+from swtalent.engine import ERROR, PAID
+from swtalent.errors import SwtalentError
+from swtalent.policy import load_policy
+from swtalent.roster import load_roster
+
+from .conftest import CHUZHOU, HEADERS, make_id, person
+from .formats import write_book
+
+POLICY = load_policy(CHUZHOU)
+
+
+def found(ros):
+    return [(i.code, i.location.sheet, i.location.row, i.location.column) for i in ros.issues]
+
+
+def sample_rows():
+    """Three people, one with a checksum mistake, and a 合计 line at the bottom."""
+    bad = make_id(3)[:-1] + ("1" if make_id(3)[-1] != "1" else "2")
+    return [HEADERS,
+            person(1, level="社会工作师", hired=date(2020, 5, 1)),
+            person(2, name="王　芳", qualified=date(2022, 12, 30), left=date(2023, 6, 30)),
+            person(3, pid=bad),
+            ["合计", None, None, None, None, None, None, None, "3 人"]]
+
+
+@pytest.mark.parametrize("suffix,encoding", [(".xlsx", ""), (".xls", ""), (".ods", ""), (".csv", "utf-8"),
+                                             (".csv", "utf-8-sig"), (".csv", "gbk"), (".csv", "gb18030")])
+def test_every_format_reads_the_same(tmp_path, suffix, encoding):
+    path = write_book(tmp_path / f"花名册{suffix}", {"花名册": sample_rows()}, encoding=encoding or "utf-8")
+    ros = load_roster(path, POLICY)
+    frame = ros.frame
+    assert list(frame["row"]) == [2, 3, 4]
+    assert list(frame["name"]) == ["测试1", "王芳", "测试3"]
+    assert list(frame["person_id"])[:2] == [make_id(1), make_id(2)]
+    assert list(frame["level"].astype(object)) == ["intermediate", "assistant", "assistant"]
+    assert list(frame["qualified_on"].dt.date) == [date(2023, 3, 15), date(2022, 12, 30), date(2023, 3, 15)]
+    assert frame["left_on"].iat[1].date() == date(2023, 6, 30)
+    assert list(frame["error"]) == [False, False, True]
+    sheet = "" if suffix == ".csv" else "花名册"
+    assert found(ros) == [("roster.id-checksum", sheet, 4, "身份证号"), ("roster.total-row", sheet, 5, "")]
+    comp = run_compute(path, CHUZHOU, "2023")
+    assert comp.total_fen == run_compute(write_book(tmp_path / "same.xlsx", {"花名册": sample_rows()}),
+                                         CHUZHOU, "2023").total_fen
+
+
+def test_csv_that_is_neither_utf8_nor_gbk(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(",".join(HEADERS).encode("utf-8") + b"\r\n\x81\x20\xff\xfe,1\r\n")
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(path, POLICY)
+    assert [i.code for i in exc.value.issues] == ["file.unreadable"]
+
+
+def test_csv_ids_excel_wrote_in_scientific_notation(tmp_path):
+    rows = [HEADERS, person(1, pid="3.41102E+17"), person(2, pid="341102199001010000")]
+    ros = load_roster(write_book(tmp_path / "r.csv", {"r": rows}), POLICY)
+    assert [(i.code, i.location.row, i.value) for i in ros.issues] == [
+        ("roster.id-number", 2, "3.41102E+17"), ("roster.id-checksum", 3, "341102199001010000")]
+    assert "文本格式" in ros.issues[0].hint()
+
+
+def district(name: str, first: int, order: list[int] | None = None) -> list[list]:
+    """A district's sheet, its columns optionally in another order."""
+    rows = [HEADERS] + [person(first + k, district=name) for k in range(2)]
+    order = order or list(range(len(HEADERS)))
+    return [[row[j] for j in order] for row in rows]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
+def test_every_sheet_of_one_shape_is_one_roster(tmp_path, suffix):
+    shuffled = [1, 0, 8, 2, 3, 4, 5, 6, 7]
+    sheets = {"琅琊区": district("琅琊区", 1), "说明": [["填表说明：每人一行"]], "南谯区": district("南谯区", 11, shuffled)}
+    sheets["南谯区"].append(person(1, district="南谯区"))  # the same person and level as on 琅琊区 row 2
+    sheets["南谯区"][3] = [sheets["南谯区"][3][j] for j in shuffled]
+    ros = load_roster(write_book(tmp_path / f"全市{suffix}", sheets), POLICY)
+    assert ros.sheets == ["琅琊区", "南谯区"]
+    assert list(zip(ros.frame["sheet"], ros.frame["row"], ros.frame["district"])) == [
+        ("琅琊区", 2, "琅琊区"), ("琅琊区", 3, "琅琊区"), ("南谯区", 2, "南谯区"), ("南谯区", 3, "南谯区"),
+        ("南谯区", 4, "南谯区")]
+    assert found(ros) == [("roster.sheet-skipped", "说明", None, ""), ("roster.duplicate", "南谯区", 4, "身份证号")]
+    assert "工作表「琅琊区」第 2 行" in ros.issues[1].message("zh")
+    assert ros.issues[1].location.cell == "A4"  # 身份证号 is the first column on 南谯区
+    one = load_roster(write_book(tmp_path / f"again{suffix}", sheets), POLICY, sheet="南谯区")
+    assert list(one.frame["sheet"].unique()) == ["南谯区"] and len(one.frame) == 3
+
+
+def test_sheets_of_another_shape_stop_the_run(tmp_path):
+    other = [row[:-1] for row in district("南谯区", 11)]  # no 区县 column
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(write_book(tmp_path / "r.xlsx", {"琅琊区": district("琅琊区", 1), "南谯区": other}), POLICY)
+    (issue,) = exc.value.issues
+    assert (issue.code, issue.location.sheet, issue.location.row) == ("roster.sheet-shape", "南谯区", 1)
+    assert "缺少：区县" in issue.message("zh")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
+def test_merged_district_cells_belong_to_every_row(tmp_path, suffix):
+    rows = [HEADERS] + [person(k, district="凤阳县" if k == 1 else None) for k in (1, 2, 3)] + [person(4)]
+    ros = load_roster(write_book(tmp_path / f"r{suffix}", {"花名册": rows}, merged={"花名册": [(1, 3, 8)]}), POLICY)
+    assert list(ros.frame["district"]) == ["凤阳县", "凤阳县", "凤阳县", "琅琊区"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_hidden_rows_are_computed_and_said(tmp_path, suffix):
+    rows = [HEADERS] + [person(k) for k in (1, 2, 3)]
+    path = write_book(tmp_path / f"r{suffix}", {"花名册": rows}, hidden={"花名册": [2]})
+    comp = run_compute(path, CHUZHOU, "2023")
+    assert list(comp.status) == [PAID, PAID, PAID]
+    assert [(i.code, i.location.row, i.value) for i in comp.roster.issues] == [("roster.row-hidden", 3, "测试2")]
+
+
+def test_hidden_sheets_are_said_not_read(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "r.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("花名册")
+    old = book.add_worksheet("去年")
+    for sheet in (ws, old):
+        sheet.write_row(0, 0, HEADERS)
+        sheet.write_row(1, 0, [v.isoformat() if isinstance(v, date) else v for v in person(1)])
+    old.hide()
+    book.close()
+    ros = load_roster(path, POLICY)
+    assert ros.sheets == ["花名册"]
+    assert found(ros) == [("roster.sheet-hidden", "去年", None, "")]
+
+
+def test_totals_lines_anywhere_are_not_people(roster):
+    rows = [person(1, district="琅琊区"), ["小 计", None, None, None, None, None, None, None, "1人"],
+            person(2, district="南谯区"), ["南谯区小计", None] + [None] * 7, [None, "总计：2人"] + [None] * 7]
+    ros = load_roster(roster(rows), POLICY)
+    assert list(ros.frame["row"]) == [2, 4]
+    assert [(i.code, i.location.row) for i in ros.issues] == [
+        ("roster.total-row", 3), ("roster.total-row", 5), ("roster.total-row", 6)]
+
+
+def test_a_person_called_like_a_total_is_still_a_person(roster):
+    ros = load_roster(roster([person(1, name="合计")]), POLICY)
+    assert list(ros.frame["name"]) == ["合计"] and not ros.issues
+
+
+PERSON_HEADERS = HEADERS + ["性别", "出生年月"]
+
+
+@pytest.mark.parametrize("gender,birth,codes", [
+    ("男", date(1990, 1, 1), []),  # make_id's sequence 1 is odd: male, born 1990-01-01
+    ("男", 1990.01, []),  # 出生年月 typed as a number: 1990.01
+    ("男", "1990年1月", []),
+    ("男性", "1990.01.01", []),
+    ("女", date(1990, 1, 1), ["roster.id-gender"]),
+    ("男", 1990.1, ["roster.id-birth-mismatch"]),  # 1990.10 as Excel keeps it: October
+    ("男", "1991-01-01", ["roster.id-birth-mismatch"]),
+    ("未知", "", ["roster.gender-unknown"]),
+    ("", "1990年13月", ["roster.date-invalid"]),
+])
+def test_gender_and_birth_columns_against_the_id(roster, gender, birth, codes):
+    ros = load_roster(roster([person(1) + [gender, birth]], headers=PERSON_HEADERS), POLICY)
+    assert [i.code for i in ros.issues] == codes
+    errors = [i for i in ros.issues if i.severity == "error"]
+    assert bool(ros.frame["error"].iat[0]) == bool(errors)
+    for issue in ros.issues:
+        assert issue.location.column in ("性别", "出生年月") and issue.location.row == 2
+
+
+def test_gender_message_says_what_the_id_means(roster):
+    ros = load_roster(roster([person(2) + ["男", None]], headers=PERSON_HEADERS), POLICY)
+    (issue,) = ros.issues
+    assert issue.code == "roster.id-gender" and "表示女" in issue.message("zh")
+
+
+def test_error_cell_alone_on_a_row_is_not_a_blank_row(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "r.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("花名册")
+    ws.write_row(0, 0, HEADERS)
+    ws.write_row(1, 0, [v.isoformat() if isinstance(v, date) else v for v in person(1)])
+    ws.write_formula(2, 1, "=NA()", None, "#N/A")
+    book.close()
+    comp = run_compute(path, CHUZHOU, "2023")
+    assert list(comp.status) == [PAID, ERROR]
+    assert "roster.cell-error" in [i.code for i in comp.roster.issues if i.location.row == 3]
+    assert np.array_equal(comp.roster.frame["row"], [2, 3])
