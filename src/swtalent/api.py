@@ -9,6 +9,7 @@ from .engine import Computation, compute
 from .periods import Period
 from .policy import Policy, load_policy
 from .roster.load import load_roster
+from .roster.normalise import Roster
 from .roster.previous import load_previous
 from .roster.source import PendingSheet
 
@@ -27,3 +28,11 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
         pd.DataFrame(columns=["person_id", "rule_id", "year"]) if previous is not None else None)
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map)
     return compute(pol, ros, per, winners)
+
+
+def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | None = None, *,
+              sheet: str | None = None, column_map: dict[str, str] | None = None) -> Roster:
+    """Read and check every row as compute would, without computing. Without a policy the roster is
+    held to the national rules (a name and valid ID on every row; the three national levels)."""
+    pol = policy if isinstance(policy, Policy) or policy is None else load_policy(policy)
+    return load_roster(roster, pol, sheet=sheet, column_map=column_map)

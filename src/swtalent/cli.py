@@ -58,11 +58,11 @@ def parse_map(items: list[str]) -> dict[str, str]:
 
 @app.command()
 def compute(
-    roster: Path = typer.Argument(..., help="花名册 roster workbook (.xlsx, .xlsm, .xls, .ods)"),
+    roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
     policy: Path = typer.Option(..., "--policy", "-p", help="政策文件 policy YAML"),
     period: str = typer.Option(..., "--period", help="2023, 2023-05 or 2023-01..2023-06"),
     out: list[Path] = typer.Option([], "--out", "-o", help="output file: .xlsx workbook, .csv or .json detail; repeatable"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: the first visible sheet)"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
     column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
     previous: Optional[Path] = typer.Option(None, "--previous", help="earlier award winners: 身份证号 and 年度 columns"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
@@ -70,8 +70,7 @@ def compute(
     debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
 ) -> None:
     """计算补贴与评选 / Compute the policy's subsidies, allowances and award selections for a period."""
-    lg = lang.value
-    try:
+    def work() -> None:
         # The workbook is parsed on other threads while pandas, the policy model and the policy load.
         pending = PendingSheet(roster, sheet)
         from . import api
@@ -82,13 +81,61 @@ def compute(
         per = Period.parse(period)
         check_outputs(out, [roster, policy, *([previous] if previous else [])])
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous)
-        write_outputs(comp, out, lg, policy_file=str(policy))
-        result = summary(comp, lg)
+        write_outputs(comp, out, lang.value, policy_file=str(policy))
+        result = summary(comp, lang.value)
         if as_json:
             result = {"ok": True, **result, "outputs": [str(p) for p in out]}
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         else:
-            _render(_console(), result, lg, out)
+            _render(_console(), result, lang.value, out)
+
+    _guarded(work, lang.value, as_json, debug)
+
+
+@app.command()
+def check(
+    roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    policy: Optional[Path] = typer.Option(None, "--policy", "-p", help="政策文件; without it, the national rules"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="write a marked-up copy of the roster (.xlsx)"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
+    column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
+    as_json: bool = typer.Option(False, "--json", help="print the problems as JSON"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
+    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+) -> None:
+    """检查花名册 / Everything compute would complain about in a roster, without computing.
+    Exit 1 if any problem is an error."""
+    def work() -> None:
+        pending = PendingSheet(roster, sheet)
+        from . import api
+        from .reports.files import check_outputs, write_atomically
+
+        if annotate is not None:
+            check_outputs([annotate], [roster, *([policy] if policy else [])], formats=(".xlsx",))
+        ros = api.run_check(pending, policy, column_map=parse_map(column_map))
+        if annotate is not None:
+            from .reports.annotate import annotate as write_copy
+
+            write_atomically([(annotate, lambda tmp: write_copy(roster, ros.issues, tmp, lang.value, sheet))])
+        errors = sum(i.severity == "error" for i in ros.issues)
+        result = {"ok": errors == 0, "file": str(roster), "sheets": ros.sheets, "rows_in": len(ros.frame),
+                  "rows_with_errors": int(ros.frame["error"].sum()), "errors": errors,
+                  "warnings": len(ros.issues) - errors, "problems": [i.as_dict(lang.value) for i in ros.issues],
+                  "annotated": str(annotate) if annotate else None}
+        if as_json:
+            typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        else:
+            _render_check(_console(), result, lang.value)
+        if errors:
+            raise typer.Exit(1)
+
+    _guarded(work, lang.value, as_json, debug)
+
+
+def _guarded(work, lg: str, as_json: bool, debug: bool) -> None:
+    """Run a command's work and map what goes wrong to messages and exit codes."""
+    try:
+        work()
     except SwtalentError as exc:
         _fail(_console(stderr=True), exc, lg, as_json)
         raise typer.Exit(1)
@@ -164,6 +211,33 @@ def _render(console, s: dict, lang: str, outs: list[Path]) -> None:
                           else f"… {more} more: all of them are in an --out .xlsx workbook or the --json output")
     for path in outs:
         console.print(("已写入 " if lang == "zh" else "written: ") + str(path), highlight=False)
+
+
+def _render_check(console, r: dict, lang: str) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    L = labels(lang)
+    console.print(f"[bold]{L['check_title'].format(file=r['file'])}[/]", highlight=False)
+    console.print(f"{L['rows_in']} {r['rows_in']}  {L['rows_with_errors']} {r['rows_with_errors']}  "
+                  f"{L['problems_errors']} {r['errors']}  {L['problems_warnings']} {r['warnings']}", highlight=False)
+    if not r["problems"]:
+        console.print("[green]未发现问题[/]" if lang == "zh" else "[green]no problems found[/]")
+    else:
+        table = Table(show_lines=True)
+        table.add_column(L["severity"], no_wrap=True)
+        table.add_column(L["where"], overflow="fold", max_width=24)
+        table.add_column(f"{L['message']} / {L['hint']}", overflow="fold", ratio=1)
+        for p in r["problems"]:
+            colour = "red" if p["severity"] == "error" else "yellow"
+            value = (f"「{p['value']}」" if lang == "zh" else f"'{p['value']}'") if p.get("value") else ""
+            where = "\n".join(filter(None, (" ".join(filter(None, (p.get("sheet"), p.get("cell") or (
+                str(p["row"]) if p.get("row") else "")))), p.get("column"), value)))
+            text = escape(p["message"]) + (f"\n[dim]{escape(p['hint'])}[/]" if p["hint"] else "") + f"\n[dim]{p['code']}[/]"
+            table.add_row(f"[{colour}]{L[p['severity']]}[/]", escape(where), text)
+        console.print(table)
+    if r["annotated"]:
+        console.print(("已写入标注副本 " if lang == "zh" else "marked-up copy written: ") + r["annotated"], highlight=False)
 
 
 def main() -> None:

@@ -249,6 +249,15 @@ CATALOGUE: dict[str, Entry] = {
 }
 
 
+def cell_name(col: int, row: int) -> str:
+    """Excel's name of a cell from its 1-based column and row: (3, 7) -> C7."""
+    letters = ""
+    while col:
+        col, r = divmod(col - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"{letters}{row}"
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a problem is, as the person fixing it would look for it."""
@@ -258,7 +267,7 @@ class Location:
     row: int | None = None  # the row number Excel shows
     column: str = ""  # the header as written in the file
     line: int | None = None  # policy files: 1-based line and column
-    col: int | None = None
+    col: int | None = None  # policy files: 1-based column in the line; rosters: the sheet column, 1-based
     path: str = ""  # policy files: the key path, e.g. rules[1].amounts.senior
 
     @property
@@ -266,11 +275,7 @@ class Location:
         """A roster cell as Excel names it (C7), when the column is known."""
         if self.line is not None or self.col is None or self.row is None:
             return ""
-        letters, n = "", self.col
-        while n:
-            n, r = divmod(n - 1, 26)
-            letters = chr(65 + r) + letters
-        return f"{letters}{self.row}"
+        return cell_name(self.col, self.row)
 
     def render(self, lang: Lang = "zh") -> str:
         if self.line is not None:

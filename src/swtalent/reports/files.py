@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ..engine import Computation
@@ -16,7 +17,7 @@ FORMATS = (".xlsx", ".csv", ".json")
 DETAIL_COLUMNS = ["person_id", "name", "rule_id", "kind", "level", "months", "amount"]
 
 
-def check_outputs(outs: list[Path], inputs: list[Path]) -> None:
+def check_outputs(outs: list[Path], inputs: list[Path], formats: tuple[str, ...] = FORMATS) -> None:
     """Before any work: refuse unknown formats, unwritable places and overwriting an input."""
     inputs_at = {p.resolve() for p in inputs if p.exists()}
     seen: set[Path] = set()
@@ -24,9 +25,9 @@ def check_outputs(outs: list[Path], inputs: list[Path]) -> None:
         at = out.resolve()
         if out.is_dir():
             raise UsageError(f"「{out}」是一个文件夹，请给出文件名", f"'{out}' is a folder; give a file name")
-        if out.suffix.lower() not in FORMATS:
-            raise UsageError(f"不支持的输出格式「{out.name}」：请用 .xlsx、.csv 或 .json",
-                             f"unsupported output format '{out.name}': use .xlsx, .csv or .json")
+        if out.suffix.lower() not in formats:
+            raise UsageError(f"不支持的输出格式「{out.name}」：请用 {'、'.join(formats)}",
+                             f"unsupported output format '{out.name}': use {', '.join(formats)}")
         if at in inputs_at:
             raise UsageError(f"输出文件「{out}」与输入文件相同，不会覆盖输入",
                              f"output '{out}' is an input file; refusing to overwrite it")
@@ -65,24 +66,25 @@ def _write_json(comp: Computation, path: Path) -> None:
 
 
 def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", policy_file: str = "") -> None:
-    """Every output written to a temporary file first; only when all are written are they renamed
-    into place, so a failure leaves every earlier file as it was."""
+    write_atomically([(path, lambda tmp, path=path: _WRITERS[path.suffix.lower()](comp, tmp, lang, policy_file))
+                      for path in paths])
+
+
+def write_atomically(jobs: list[tuple[Path, Callable[[Path], None]]]) -> None:
+    """Each (path, write) job writes a temporary file first; only when all are written are they
+    renamed into place, so a failure leaves every earlier file as it was."""
     written: list[tuple[Path, Path]] = []
     try:
-        for path in paths:
+        for path, write in jobs:
             tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
             written.append((tmp, path))
-            _guarded(path, lambda: _WRITERS[path.suffix.lower()](comp, tmp, lang, policy_file))
+            _guarded(path, lambda: write(tmp))
         for tmp, path in written:
             _guarded(path, lambda: os.replace(tmp, path))
     finally:
         for tmp, _ in written:
             if tmp.exists():
                 tmp.unlink()
-
-
-def write_output(comp: Computation, path: Path, lang: str = "zh", policy_file: str = "") -> None:
-    write_outputs(comp, [path], lang, policy_file)
 
 
 def _guarded(path: Path, step) -> None:

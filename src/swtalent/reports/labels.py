@@ -20,6 +20,7 @@ LABELS = {
         "status.selected": "入选", "status.pending": "同分待定", "status.not_selected": "未入选",
         "status.ineligible": "不符合条件", "held": "数据有误，见数据问题表", "selected": "入选人数",
         "pending_tie": "同分待定人数", "kind.award": "评选",
+        "cell": "单元格", "where": "位置", "sheet.roster": "花名册", "check_title": "花名册检查：{file}",
     },
     "en": {
         "lang": "en", "sheet.summary": "Summary", "sheet.lines": "Payments", "sheet.ineligible": "Not eligible",
@@ -42,7 +43,7 @@ LABELS = {
         "service_field": "Field of work", "status.selected": "selected", "status.pending": "pending tie",
         "status.not_selected": "not selected", "status.ineligible": "not eligible",
         "held": "data problem, see the Problems sheet", "selected": "Selected", "pending_tie": "Pending ties",
-        "kind.award": "award",
+        "kind.award": "award", "cell": "Cell", "where": "Where", "sheet.roster": "Roster", "check_title": "Roster check: {file}",
     },
 }
 

@@ -106,7 +106,7 @@ def _selection_frame(comp: Computation, res, L: dict, lang: str) -> pd.DataFrame
         L["reason"]: pd.Series(np.where(held, L["held"], reasons.to_numpy()), dtype=object),
         L["source_row"]: frame["row"],
     })
-    table = _present(table, comp, L, ("district", "unit"))
+    table = _present(_with_sheet(table, comp, L, np.arange(len(frame))), comp, L, ("district", "unit"))
     order = np.lexsort([frame["row"].to_numpy(), np.where(decision.rank > 0, decision.rank, np.iinfo(np.int64).max)])
     return table.iloc[order].reset_index(drop=True)
 
@@ -130,7 +130,7 @@ def _lines_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:
         frame[L["bank_account"]] = lines["bank_account"]
     frame[L["clause"]] = lines["rule_id"].map({k: r.clause for k, r in rules.items()})
     frame[L["source_row"]] = lines["row"]
-    frame = _present(frame, comp, L, ("district", "unit"))
+    frame = _present(_with_sheet(frame, comp, L, lines["pos"].to_numpy()), comp, L, ("district", "unit"))
     total = {c: None for c in frame.columns}
     total.update({L["seq"]: L["total"], L["amount"]: _yuan(comp.total_fen)})
     return pd.concat([frame.astype(object), pd.DataFrame([total], dtype=object)], ignore_index=True)
@@ -140,12 +140,21 @@ def _ineligible_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:
     mask = comp.status == INELIGIBLE
     part = comp.roster.frame[mask]
     level_names = {k: v.name for k, v in comp.policy.levels.items()}
-    return _present(pd.DataFrame({
+    table = pd.DataFrame({
         L["source_row"]: part["row"], L["name"]: part["name"], L["person_id"]: part["person_id"],
         L["district"]: part["district"], L["category"]: part["category"],
         L["level"]: part["level"].map(level_names).astype(object),
         L["reason"]: ineligible_reasons(comp, lang),
-    }), comp, L, ("district", "category", "level"))
+    })
+    return _present(_with_sheet(table, comp, L, np.flatnonzero(mask)), comp, L, ("district", "category", "level"))
+
+
+def _with_sheet(table: pd.DataFrame, comp: Computation, L: dict, positions: np.ndarray) -> pd.DataFrame:
+    """A roster read from several sheets: each line says its sheet, next to its row number."""
+    if len(comp.roster.sheets) > 1:
+        sheets = comp.roster.frame["sheet"].to_numpy()[positions]
+        table.insert(table.columns.get_loc(L["source_row"]), L["sheet"], pd.Series(sheets, index=table.index))
+    return table
 
 
 def _present(frame: pd.DataFrame, comp: Computation, L: dict, optional: tuple[str, ...]) -> pd.DataFrame:
