@@ -65,8 +65,17 @@ def test_csv_ids_excel_wrote_in_scientific_notation(tmp_path):
     rows = [HEADERS, person(1, pid="3.41102E+17"), person(2, pid="341102199001010000")]
     ros = load_roster(write_book(tmp_path / "r.csv", {"r": rows}), POLICY)
     assert [(i.code, i.location.row, i.value) for i in ros.issues] == [
-        ("roster.id-number", 2, "3.41102E+17"), ("roster.id-checksum", 3, "341102199001010000")]
+        ("roster.id-number", 2, "3.41102E+17"), ("roster.id-number", 3, "341102199001010000")]
     assert "文本格式" in ros.issues[0].hint()
+    assert list(ros.frame["error"]) == [True, True]
+
+
+def test_an_id_ending_in_000_that_is_valid_is_valid(tmp_path):
+    """About one real ID in 1,100 ends in 000 with a right checksum: it is not a lost-digits ID."""
+    real = next(make_id(seq, born=born) for born in ("19900101", "19850505", "19770707") for seq in range(0, 1000, 10)
+                if make_id(seq, born=born).endswith("000"))
+    ros = load_roster(write_book(tmp_path / "r.csv", {"r": [HEADERS, person(1, pid=real)]}), POLICY)
+    assert ros.issues == [] and list(ros.frame["person_id"]) == [real]
 
 
 def district(name: str, first: int, order: list[int] | None = None) -> list[list]:
@@ -110,7 +119,7 @@ def test_merged_district_cells_belong_to_every_row(tmp_path, suffix):
     assert list(ros.frame["district"]) == ["凤阳县", "凤阳县", "凤阳县", "琅琊区"]
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
 def test_hidden_rows_are_computed_and_said(tmp_path, suffix):
     rows = [HEADERS] + [person(k) for k in (1, 2, 3)]
     path = write_book(tmp_path / f"r{suffix}", {"花名册": rows}, hidden={"花名册": [2]})
@@ -193,3 +202,32 @@ def test_error_cell_alone_on_a_row_is_not_a_blank_row(tmp_path):
     assert list(comp.status) == [PAID, ERROR]
     assert "roster.cell-error" in [i.code for i in comp.roster.issues if i.location.row == 3]
     assert np.array_equal(comp.roster.frame["row"], [2, 3])
+
+
+def test_payment_sheet_names_each_lines_sheet_when_there_are_several(tmp_path):
+    import openpyxl
+
+    from swtalent.reports.files import write_outputs
+
+    path = write_book(tmp_path / "全市.xlsx", {"琅琊区": district("琅琊区", 1), "南谯区": district("南谯区", 11)})
+    comp = run_compute(path, CHUZHOU, "2023")
+    write_outputs(comp, [tmp_path / "out.xlsx"])
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["发放明细"]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = list(rows[0])
+    at_sheet, at_row = head.index("工作表"), head.index("来源行")
+    assert at_row == at_sheet + 1
+    sources = {(r[at_sheet], r[at_row]) for r in rows[1:-1]}
+    assert sources == {("琅琊区", 2), ("琅琊区", 3), ("南谯区", 2), ("南谯区", 3)}
+
+
+def test_columns_section_of_the_policy_maps_a_bureaus_own_headers(tmp_path):
+    text = CHUZHOU.read_text(encoding="utf-8").replace(
+        "\nlevels:\n", "\ncolumns:\n  person_id: [证件号]\n  district: [所属县区]\nlevels:\n", 1)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text, encoding="utf-8")
+    headers = [{"身份证号": "证件号", "区县": "所属县区"}.get(h, h) for h in HEADERS]
+    ros = load_roster(write_book(tmp_path / "r.xlsx", {"花名册": [headers, person(1, district="凤阳县")]}),
+                      load_policy(policy))
+    assert list(ros.frame["person_id"]) == [make_id(1)] and list(ros.frame["district"]) == ["凤阳县"]
+    assert ros.headers["person_id"] == "证件号" and not ros.issues

@@ -152,14 +152,18 @@ class _Checker:
     def ids(self) -> pd.Series:
         """Normalised IDs; every problem reported on its cell."""
         cells, report = self.column("person_id"), self.report
-        is_num = cells.is_number()
-        ids = np.array([t.upper() if t.isalnum() else "".join(t.split()).upper() for t in cells.unique_texts()],
-                       dtype=object)[cells.codes]
         texts = cells.unique_texts()
+        ids = np.array([t.upper() if t.isalnum() else "".join(t.split()).upper() for t in texts], dtype=object)[cells.codes]
+        # Typed as a number, or a number written out as text by a CSV export: 3.41102E+17, or all
+        # 18 digits with the last three zeros and a failing checksum (341102197507271000).
         scientific = np.array([("E" in t or "e" in t) and bool(_SCIENTIFIC.fullmatch(t.upper())) for t in texts])
-        is_num |= scientific[cells.codes]
+        is_num = cells.is_number() | scientific[cells.codes]
         ids[is_num] = ""
         found = check_ids(ids)
+        lost = found.shaped & ~found.checksum_ok & np.array([s.endswith("000") for s in ids], dtype=bool)
+        is_num |= lost
+        ids[lost] = ""
+        found.shaped &= ~lost
         self.id_findings = found
         blank = (found.length == 0) & ~is_num
         report("roster.id-number", is_num, "person_id", cells)
@@ -215,7 +219,9 @@ class _Checker:
     def person_details(self) -> None:
         """A 性别 or 出生日期 column that contradicts a valid ID: the ID may be someone else's (a
         relative's, a neighbour row's), so the row is held until someone looks."""
-        found, rows = self.id_findings, np.flatnonzero(self.id_findings.birth_ok)
+        found = self.id_findings
+        valid = found.checksum_ok & found.birth_ok
+        rows = np.flatnonzero(valid)
         ids = self.frame["person_id"].to_numpy()
         gender = self.column("gender")
         if gender is not None:
@@ -223,7 +229,7 @@ class _Checker:
             odd = np.zeros(self.n, dtype=bool)
             odd[rows] = [int(ids[i][16]) % 2 == 1 for i in rows]
             self.report("roster.gender-unknown", ~gender.is_blank() & (said < 0), "gender", gender)
-            wrong = found.birth_ok & (said >= 0) & (said != odd)
+            wrong = valid & (said >= 0) & (said != odd)
             self.report("roster.id-gender", wrong, "gender", gender,
                         id_zh=np.where(odd, "男", "女"), id_en=np.where(odd, "male", "female"))
         birth = self.column("birth_date")

@@ -5,7 +5,8 @@ must not read as "still in post". It also does not say which rows are hidden, an
 (or filtered out) by the township is a person the clerk never saw on screen. Both are read from
 the sheet's own XML: .xlsx/.xlsm mark error cells t="e" and hidden rows hidden="1"; .ods marks
 hidden rows table:visibility. We look for each mark first (one byte search) and parse only when
-it is there. .xls files are not scanned (their records are binary; see the README).
+it is there. An .xls file's records are binary: xlrd reads its row flags (its errors calamine
+reports itself).
 """
 from __future__ import annotations
 
@@ -39,7 +40,27 @@ def sheet_facts(path: Path, sheet: str) -> SheetFacts:
     if suffix == ".ods":
         with zipfile.ZipFile(path) as z:
             return _ods_facts(z.read("content.xml"), sheet)
+    if suffix == ".xls":
+        return _xls_facts(path, sheet)
     return SheetFacts()
+
+
+def _xls_facts(path: Path, sheet: str) -> SheetFacts:
+    import xlrd  # only for .xls: row flags are among the formatting records
+
+    book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=_Quiet())
+    try:
+        rows = book.sheet_by_name(sheet).rowinfo_map
+        return SheetFacts(hidden=[(r + 1, r + 1) for r, info in sorted(rows.items()) if info.hidden])
+    finally:
+        book.release_resources()
+
+
+class _Quiet:
+    """xlrd writes warnings about odd records to a log; the roster's problems are reported elsewhere."""
+
+    def write(self, _text: str) -> None:
+        pass
 
 
 def _xlsx_facts(xml: bytes) -> SheetFacts:
