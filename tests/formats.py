@@ -103,4 +103,4 @@ def _csv_cell(v) -> str:
     if v is None:
         return ""
     s = v.isoformat() if isinstance(v, date) else str(v)
-    return f'"{s}"' if any(ch in s for ch in ',"\n') else s
+    return '"' + s.replace('"', '""') + '"' if any(ch in s for ch in ',"\n') else s

@@ -53,6 +53,23 @@ def test_every_format_reads_the_same(tmp_path, suffix, encoding):
                                          CHUZHOU, "2023").total_fen
 
 
+def test_ids_kept_as_text_by_an_apostrophe_or_a_formula_are_read(tmp_path):
+    rows = [HEADERS, person(1, pid="'" + make_id(1)), person(2, pid='="' + make_id(2) + '"')]
+    ros = load_roster(write_book(tmp_path / "r.csv", {"r": rows}), POLICY)
+    assert list(ros.frame["person_id"]) == [make_id(1), make_id(2)] and ros.issues == []
+
+
+def test_a_csv_row_wider_than_its_header_is_held_and_only_that_is_said(tmp_path):
+    path = tmp_path / "r.csv"
+    shifted = ["测试2", make_id(2), "社区工作者", "专职", "助理社会工作师", "2023-03-15", "滁州市", "", "", "琅琊区"]
+    path.write_text("\n".join(",".join(r) for r in [HEADERS, [str(v or "") for v in person(1)], shifted]) + "\n",
+                    encoding="utf-8")
+    comp = run_compute(path, CHUZHOU, "2023")
+    assert list(comp.status) == [PAID, ERROR]
+    assert [(i.code, i.location.row) for i in comp.roster.issues] == [("roster.row-width", 3)]
+    assert "10 个单元格，多于表头的 9 列" in comp.roster.issues[0].message()
+
+
 def test_csv_that_is_neither_utf8_nor_gbk(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_bytes(",".join(HEADERS).encode("utf-8") + b"\r\n\x81\x20\xff\xfe,1\r\n")
@@ -168,10 +185,14 @@ PERSON_HEADERS = HEADERS + ["性别", "出生年月"]
     ("男", "1990年1月", []),
     ("男性", "1990.01.01", []),
     ("女", date(1990, 1, 1), ["roster.id-gender"]),
-    ("男", 1990.1, ["roster.id-birth-mismatch"]),  # 1990.10 as Excel keeps it: October
+    ("男", 1990.11, ["roster.id-birth-mismatch"]),  # November
     ("男", "1991-01-01", ["roster.id-birth-mismatch"]),
+    ("男", "1990.1", []),  # January typed, or October whose zero Excel dropped: either is accepted
+    ("男", 199001, []),
+    ("男", "1990年", []),
     ("未知", "", ["roster.gender-unknown"]),
-    ("", "1990年13月", ["roster.date-invalid"]),
+    ("", "1990年13月", ["roster.birth-date-invalid"]),
+    ("", "90.01", ["roster.birth-date-invalid"]),
 ])
 def test_gender_and_birth_columns_against_the_id(roster, gender, birth, codes):
     ros = load_roster(roster([person(1) + [gender, birth]], headers=PERSON_HEADERS), POLICY)
@@ -231,3 +252,59 @@ def test_columns_section_of_the_policy_maps_a_bureaus_own_headers(tmp_path):
                       load_policy(policy))
     assert list(ros.frame["person_id"]) == [make_id(1)] and list(ros.frame["district"]) == ["凤阳县"]
     assert ros.headers["person_id"] == "证件号" and not ros.issues
+
+
+def test_error_cells_in_an_xls_file_hold_the_row(tmp_path):
+    import xlwt
+
+    path = tmp_path / "r.xls"
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("花名册")
+    for j, h in enumerate(HEADERS):
+        ws.write(0, j, h)
+    for i in (1, 2):
+        for j, v in enumerate(person(i)):
+            if v is not None:
+                ws.write(i, j, v.isoformat() if isinstance(v, date) else v)
+    ws.row(2).set_cell_error(7, 42)  # #N/A in 离职日期: not "still in post"
+    wb.save(str(path))
+    comp = run_compute(path, CHUZHOU, "2023")
+    assert list(comp.status) == [PAID, ERROR]
+    assert [(i.code, i.location.row, i.location.column, i.value) for i in comp.roster.issues] == [
+        ("roster.cell-error", 3, "离职日期", "#N/A")]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
+def test_a_blank_row_inside_a_merged_range_stays_blank(tmp_path, suffix):
+    rows = [HEADERS, person(1, district="凤阳县"), [None] * 9, person(3, district=None)]
+    ros = load_roster(write_book(tmp_path / f"r{suffix}", {"花名册": rows}, merged={"花名册": [(1, 3, 8)]}), POLICY)
+    assert list(ros.frame["row"]) == [2, 4] and list(ros.frame["district"]) == ["凤阳县", "凤阳县"]
+    assert ros.issues == []
+
+
+def test_hidden_rows_inside_an_ods_row_group(tmp_path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow, TableRowGroup
+    from odf.text import P
+
+    def row(values, **kw):
+        tr = TableRow(**kw)
+        for v in values:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(v or "")))
+            tr.addElement(cell)
+        return tr
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="花名册")
+    table.addElement(row(HEADERS))
+    table.addElement(row([v.isoformat() if isinstance(v, date) else v for v in person(1)]))
+    group = TableRowGroup()
+    for k in (2, 3):
+        group.addElement(row([v.isoformat() if isinstance(v, date) else v for v in person(k)], visibility="collapse"))
+    table.addElement(group)
+    table.addElement(row([v.isoformat() if isinstance(v, date) else v for v in person(4)]))
+    doc.spreadsheet.addElement(table)
+    doc.save(str(tmp_path / "r.ods"))
+    ros = load_roster(tmp_path / "r.ods", POLICY)
+    assert [(i.code, i.location.row) for i in ros.issues] == [("roster.row-hidden", 3), ("roster.row-hidden", 4)]

@@ -90,6 +90,12 @@ CATALOGUE: dict[str, Entry] = {
         "this sheet's columns differ from sheet '{first}' (extra: {more}; missing: {fewer}), so they cannot be "
         "read together", "使各表的列一致，或用 --sheet 逐表计算",
         "give every sheet the same columns, or compute one sheet at a time with --sheet"),
+    "roster.row-width": Entry(
+        "error", "本行有 {cells} 个单元格，多于表头的 {width} 列（多为某个值中含有未加引号的逗号），各值可能错列，本行暂不发放",
+        "the row has {cells} cells, more than the {width} columns of the header (usually an unquoted comma inside "
+        "a value), so its values may be under the wrong headers; the row is held",
+        "在原表中去掉值里的逗号，或导出 CSV 时让含逗号的值带引号", "remove the comma from the value, or export the "
+        "CSV with such values in quotes"),
     "roster.no-rows": Entry(
         "error", "表头以下没有数据行", "there are no data rows below the header",
         "确认选择了正确的工作表", "check that the right sheet is chosen"),
@@ -98,8 +104,8 @@ CATALOGUE: dict[str, Entry] = {
         "error", "身份证号为空", "the ID number is blank",
         "填写 18 位身份证号", "fill in the 18-character ID number"),
     "roster.id-number": Entry(
-        "error", "身份证号被 Excel 当作数字保存，末尾数位已丢失（{value}）",
-        "Excel has stored the ID number as a number and lost its last digits ({value})",
+        "error", "身份证号曾被 Excel 当作数字保存，末尾数位已丢失（{value}）",
+        "Excel has once stored the ID number as a number and lost its last digits ({value})",
         "将该列设置为文本格式（或在号码前加英文单引号 '）后重新录入身份证号，不要猜测缺失的数位",
         "format the column as text (or start the number with an apostrophe ') and type the ID again; "
         "never guess the lost digits"),
@@ -127,6 +133,9 @@ CATALOGUE: dict[str, Entry] = {
         "error", "出生日期「{value}」与身份证号中的出生日期 {in_id} 不符，本行暂不发放",
         "birth date '{value}' contradicts the birth date {in_id} in the ID number; this row is held",
         "核对身份证号是否为本人的，或改正出生日期", "check that the ID number is this person's, or correct the birth date"),
+    "roster.birth-date-invalid": Entry(
+        "warning", "无法识别的出生日期「{value}」，未与身份证号核对", "'{value}' is not a birth date and is not "
+        "checked against the ID number", "写作 1985-06-15、1985年6月 或 1985.06", "write 1985-06-15, 1985年6月 or 1985.06"),
     "roster.gender-unknown": Entry(
         "warning", "无法识别的性别「{value}」", "'{value}' is not a gender",
         "填写「男」或「女」", "write 男 or 女"),

@@ -7,6 +7,7 @@ copied by value into a new workbook: the cells as read, dates as dates.
 """
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import date, datetime, time
 from pathlib import Path
@@ -16,54 +17,68 @@ from ..reports.labels import labels
 from ..roster.source import PendingSheet
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own "bad" and "neutral" colours
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel does not allow in a sheet name
 
 
 def annotate(roster_path: Path, issues: list[Issue], out: Path, lang: str = "zh", sheet: str | None = None) -> None:
     """Write the copy to `out` (the caller makes that atomic)."""
     from openpyxl import load_workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     L = labels(lang)
+
+    def clean(text: object) -> object:  # control characters pasted from Word or the web are not allowed in a file
+        return ILLEGAL_CHARACTERS_RE.sub("", text) if isinstance(text, str) else text
+
     if roster_path.suffix.lower() in (".xlsx", ".xlsm"):
         with warnings.catch_warnings():  # "extension is not supported": parts openpyxl drops, said in the README
             warnings.simplefilter("ignore")
             book = load_workbook(roster_path)
         names = {name: name for name in book.sheetnames}
     else:
-        book, names = _copy_by_value(roster_path, sheet, L)
-    notes: dict[tuple[str, int, int], list[Issue]] = {}
-    for issue in issues:
+        book, names = _copy_by_value(roster_path, sheet, L, clean)
+    def place(issue: Issue) -> tuple[str, int, int] | None:
+        """The cell a problem is written on: its own, a row's first filled cell, a merged range's first."""
         loc = issue.location
-        if loc.row is not None and loc.sheet in names:
-            notes.setdefault((names[loc.sheet], loc.row, loc.col or _first_col(book[names[loc.sheet]], loc.row)),
-                             []).append(issue)
+        name = names.get(loc.sheet)
+        if name is None or loc.row is None:
+            return None
+        return (name, *_top_left(book[name], loc.row, loc.col or _first_col(book[name], loc.row)))
+
+    places = [place(issue) for issue in issues]
+    notes: dict[tuple[str, int, int], list[Issue]] = {}
+    for issue, at in zip(issues, places):
+        if at is not None:
+            notes.setdefault(at, []).append(issue)
     for (name, row, col), found in notes.items():
-        cell = book[name].cell(row=row, column=col)
+        cell = book[name].cell(row, col)
         worst = "error" if any(i.severity == "error" for i in found) else "warning"
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         text = "\n".join(f"【{L[i.severity]}】{i.message(lang)}" + (f" — {i.hint(lang)}" if i.hint(lang) else "")
                          for i in found)
-        cell.comment = Comment(text, "swtalent", width=360, height=min(60 + 60 * len(found), 400))
+        cell.comment = Comment(clean(text), "swtalent", width=360, height=min(60 + 60 * len(found), 400))
 
     title = _free_name(L["sheet.problems"], book.sheetnames)
     ws = book.create_sheet(title, 0)
     book.active = 0
+    for sheet in book.worksheets:  # one selected tab, or Excel opens the sheets grouped and edits both
+        sheet.sheet_view.tabSelected = sheet is ws
     heads = [L["severity"], L["code"], L["sheet"], L["cell"], L["row"], L["column"], L["value"], L["message"], L["hint"]]
     ws.append(heads)
     for c in ws[1]:
         c.font = Font(bold=True)
-    for issue in issues:
+    for issue, at in zip(issues, places):
         loc = issue.location
-        target = names.get(loc.sheet)
-        col = loc.col or (_first_col(book[target], loc.row) if target and loc.row else None)
-        ref = cell_name(col, loc.row) if target and loc.row and col else ""
-        ws.append([L[issue.severity], issue.code, target or loc.sheet, ref, loc.row, loc.column, issue.value,
-                   issue.message(lang), issue.hint(lang)])
-        if ref:
+        ref = cell_name(at[2], at[1]) if at else ""
+        ws.append([clean(v) for v in (L[issue.severity], issue.code, at[0] if at else names.get(loc.sheet, loc.sheet),
+                                      ref, loc.row, loc.column, issue.value, issue.message(lang), issue.hint(lang))])
+        if at:
             link = ws.cell(row=ws.max_row, column=4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{target}'!{ref}")
+            quoted = at[0].replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{ref}")
             link.font = Font(color="0563C1", underline="single")
             link.fill = PatternFill("solid", fgColor=FILLS[issue.severity])
     for letter, width in zip("ABCDEFGHI", (8, 26, 14, 10, 8, 16, 24, 60, 50)):
@@ -73,7 +88,7 @@ def annotate(roster_path: Path, issues: list[Issue], out: Path, lang: str = "zh"
     book.save(out)
 
 
-def _copy_by_value(path: Path, sheet: str | None, L: dict):
+def _copy_by_value(path: Path, sheet: str | None, L: dict, clean):
     from openpyxl import Workbook
 
     cells = PendingSheet(path, sheet).result()
@@ -81,17 +96,25 @@ def _copy_by_value(path: Path, sheet: str | None, L: dict):
     book.remove(book.active)
     names = {}
     for part in cells.sheets:
-        name = part.name or path.stem[:31] or L["sheet.roster"]
+        name = part.name or _SHEET_NAME_BAD.sub("", path.stem)[:31] or L["sheet.roster"]
         names[part.name] = name
         ws = book.create_sheet(name)
         for i, row in enumerate(part.rows):
             for j, value in enumerate(row):
                 if value is None or value == "":
                     continue
-                cell = ws.cell(row=part.first_row + i, column=part.first_col + j + 1, value=value)
+                cell = ws.cell(row=part.first_row + i, column=part.first_col + j + 1, value=clean(value))
                 if isinstance(value, (date, datetime)) and not isinstance(value, time):
                     cell.number_format = "yyyy-mm-dd"
     return book, names
+
+
+def _top_left(ws, row: int, col: int) -> tuple[int, int]:
+    """A cell inside a merged range is written on the range's first cell, the one Excel shows."""
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return rng.min_row, rng.min_col
+    return row, col
 
 
 def _first_col(ws, row: int) -> int:

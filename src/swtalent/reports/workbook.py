@@ -107,7 +107,8 @@ def _selection_frame(comp: Computation, res, L: dict, lang: str) -> pd.DataFrame
         L["source_row"]: frame["row"],
     })
     table = _present(_with_sheet(table, comp, L, np.arange(len(frame))), comp, L, ("district", "unit"))
-    order = np.lexsort([frame["row"].to_numpy(), np.where(decision.rank > 0, decision.rank, np.iinfo(np.int64).max)])
+    # Ranked first, in rank order; the others in roster order (sheet by sheet, then by row).
+    order = np.lexsort([np.arange(len(frame)), np.where(decision.rank > 0, decision.rank, np.iinfo(np.int64).max)])
     return table.iloc[order].reset_index(drop=True)
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from .cells import Column, cell_text, is_number
+from .cells import Column, cell_text, is_number, number_text
 
 _PATTERNS = (
     re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
@@ -57,16 +57,28 @@ def parse_dates(column: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return parsed, blank, ~blank & np.isnat(parsed)
 
 
-def birth_text(value: object) -> str:
-    """A 出生日期 / 出生年月 cell as the digits an ID carries: 'YYYYMMDD', or 'YYYYMM' when only the
-    month is written (1985年6月, 1985-06, or 1985.06 typed into a number cell, where Excel keeps
-    1985.1 for October); '' when it is not a date."""
-    if is_number(value) and 1900 <= value < 2100 and not float(value).is_integer():
-        year = int(value)
-        month = round((float(value) - year) * 100)
-        return f"{year}{month:02d}" if 1 <= month <= 12 and abs((float(value) - year) * 100 - month) < 1e-6 else ""
+def birth_prefixes(value: object) -> tuple[str, ...]:
+    """What a 出生日期 / 出生年月 cell says of the birth date, as the digits an ID would start them
+    with: ('19850615',), a month ('198506',) or a year ('1985',); () when it is not a date. Written
+    1985.06, 1985-6, 1985年6月, 198506 or 1985年 as well as full dates. '1985.1' is ambiguous (January
+    typed as such, or October whose trailing zero Excel dropped from the number 1985.10): both."""
+    if isinstance(value, (date, datetime)):
+        return (value.strftime("%Y%m%d"),)
+    text = number_text(value) if is_number(value) else cell_text(value)
+    if _YEAR.fullmatch(text):
+        return (text[:4],) if 1900 <= int(text[:4]) < 2100 else ()
+    m = _YEAR_MONTH.fullmatch(text) or _COMPACT_MONTH.fullmatch(text)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2))
+        if not (1900 <= year < 2100 and 1 <= month <= 12):
+            return ()
+        if m.group(2) == "1" and "." in text:
+            return (f"{year}01", f"{year}10")
+        return (f"{year}{month:02d}",)
     day = parse_date(value)
-    if day is None:
-        return ""
-    month_only = isinstance(value, str) and any(p.fullmatch(cell_text(value)) for p in _PATTERNS[2:4])
-    return day.strftime("%Y%m" if month_only else "%Y%m%d")
+    return (day.strftime("%Y%m%d"),) if day else ()
+
+
+_YEAR = re.compile(r"\d{4}年?")
+_YEAR_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
+_COMPACT_MONTH = re.compile(r"(\d{4})(\d{2})")

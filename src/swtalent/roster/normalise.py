@@ -15,7 +15,7 @@ import pandas as pd
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
 from ..fields import header_key
 from .cells import Column, cell_text, is_number, number_text
-from .dates import birth_text, parse_dates
+from .dates import birth_prefixes, parse_dates
 from .ids import check_ids
 from .needs import RosterNeeds
 from .reader import RawSheet
@@ -58,6 +58,7 @@ class Roster:
 def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check = _Checker(raw)
     frame = check.frame
+    check.row_width()
     check.texts(needs)
     frame["person_id"] = check.ids()
     frame["level"] = check.levels(needs)
@@ -72,7 +73,11 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     frame["error"] = check.error
     raw = check.raw
     sheet_order = {p.name: k for k, p in enumerate(raw.parts)}
-    issues = list(raw.issues) + sorted(check.issues, key=lambda i: (
+    # A row wider than its header has its values under the wrong headers: only that is said of it.
+    shifted = {(raw.parts[raw.part[i]].name, int(raw.excel_rows[i])) for i in np.flatnonzero(raw.overflow)}
+    found = [i for i in check.issues if i.code == "roster.row-width"
+             or (i.location.sheet, i.location.row) not in shifted]
+    issues = list(raw.issues) + sorted(found, key=lambda i: (
         sheet_order.get(i.location.sheet, 0), i.location.row or 0, i.location.col or 0, i.code))
     headers = {key: raw.header(key) for key in raw.columns}
     return Roster(raw.file, [p.name for p in raw.parts], frame, headers, issues)
@@ -123,6 +128,12 @@ class _Checker:
                 self.issues.append(Issue.make(code, raw.where(i), "；".join(content)[:60]))
         return blank | total
 
+    def row_width(self) -> None:
+        """A CSV row with more cells than its header (an unquoted comma inside a value) is held."""
+        wide = self.raw.overflow > 0
+        width = np.array([len(p.headers) for p in self.raw.parts])[self.raw.part]
+        self.report("roster.row-width", wide, "", cells=self.raw.overflow, width=width)
+
     def column(self, key: str) -> Column | None:
         return self._columns.get(key)
 
@@ -153,7 +164,7 @@ class _Checker:
         """Normalised IDs; every problem reported on its cell."""
         cells, report = self.column("person_id"), self.report
         texts = cells.unique_texts()
-        ids = np.array([t.upper() if t.isalnum() else "".join(t.split()).upper() for t in texts], dtype=object)[cells.codes]
+        ids = np.array([_id_text(t) for t in texts], dtype=object)[cells.codes]
         # Typed as a number, or a number written out as text by a CSV export: 3.41102E+17, or all
         # 18 digits with the last three zeros and a failing checksum (341102197507271000).
         scientific = np.array([("E" in t or "e" in t) and bool(_SCIENTIFIC.fullmatch(t.upper())) for t in texts])
@@ -234,10 +245,10 @@ class _Checker:
                         id_zh=np.where(odd, "男", "女"), id_en=np.where(odd, "male", "female"))
         birth = self.column("birth_date")
         if birth is not None:
-            said = birth.per_value(birth_text)
-            self.report("roster.date-invalid", ~birth.is_blank() & (said == ""), "birth_date", birth)
+            said = birth.per_value(lambda v: "|".join(birth_prefixes(v)))  # the dates it may mean
+            self.report("roster.birth-date-invalid", ~birth.is_blank() & (said == ""), "birth_date", birth)
             wrong = np.zeros(self.n, dtype=bool)
-            wrong[rows] = [bool(said[i]) and not ids[i][6:14].startswith(said[i]) for i in rows]
+            wrong[rows] = [bool(said[i]) and not ids[i][6:14].startswith(tuple(said[i].split("|"))) for i in rows]
             in_id = np.array([f"{t[6:10]}-{t[10:12]}-{t[12:14]}" if len(t) == 18 else "" for t in ids], dtype=object)
             self.report("roster.id-birth-mismatch", wrong, "birth_date", birth, in_id=in_id)
 
@@ -340,6 +351,16 @@ class _Checker:
                                               first_zh=self.raw.cite(j, "zh"), first_en=self.raw.cite(j, "en"),
                                               first=_fact(values[j]), column=self.raw.header(key)))
                 self.error[i] = True
+
+
+def _id_text(text: str) -> str:
+    """An ID as compared: upper case, no blanks, and without the marks that keep it text in a
+    spreadsheet ('341…, or ="341…" as some systems export it to CSV)."""
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1]
+    elif text[:1] in ("'", "’", "‘"):
+        text = text[1:]
+    return text.upper() if text.isalnum() else "".join(text.split()).upper()
 
 
 def _fact(value: object) -> str:

@@ -76,5 +76,5 @@ def _text(cell: object) -> str:
 
 def _rows(path: Path) -> list[list]:
     """The first sheet's non-blank rows (the whole file for a CSV)."""
-    rows = PendingSheet(path).result().sheets[0].rows
+    rows = PendingSheet(path, first_only=True).result().sheets[0].rows
     return [row for row in rows if any(_text(c) for c in row)]

@@ -30,6 +30,7 @@ class SheetPart:
     first_col: int  # the 0-based sheet column of headers[0]
     cells: np.ndarray  # every cell below the header, as read (for rows that are not people)
     facts: SheetFacts  # error cells and hidden rows
+    overflow: dict[int, int] = field(default_factory=dict)  # CSV rows wider than the header: index -> cells
 
 
 @dataclass
@@ -44,6 +45,7 @@ class RawSheet:
     part: np.ndarray  # the index in `parts` of each row's sheet
     local: np.ndarray  # each row's index in its part's `cells`
     hidden: np.ndarray  # rows hidden in the workbook
+    overflow: np.ndarray  # cells in a row wider than its header (a CSV row), else 0
     errors: dict[tuple[int, str], str] = field(default_factory=dict)  # (row position, field key) -> '#N/A'
     issues: list[Issue] = field(default_factory=list)  # sheet-level warnings
 
@@ -79,7 +81,7 @@ class RawSheet:
         new_pos = np.cumsum(keep) - 1
         errors = {(int(new_pos[i]), k): v for (i, k), v in self.errors.items() if keep[i]}
         return replace(self, cells=self.cells[keep], excel_rows=self.excel_rows[keep], part=self.part[keep],
-                       local=self.local[keep], hidden=self.hidden[keep], errors=errors)
+                       local=self.local[keep], hidden=self.hidden[keep], overflow=self.overflow[keep], errors=errors)
 
 
 def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, required: tuple[str, ...] = (),
@@ -156,18 +158,20 @@ def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: l
     if ignored:
         warnings.append(Issue.make("roster.columns-ignored", replace(where, row=header_row), columns="、".join(ignored)))
     body, width = rows[header_idx + 1:], len(headers)
+    overflow = {}
     if any(len(r) != width for r in body):  # a CSV file's rows may be ragged
+        overflow = {i: len(r) for i, r in enumerate(body) if any(str(c).strip() for c in r[width:])}
         body = [(list(r) + [""] * width)[:width] for r in body]
     matrix = np.empty((len(body), width), dtype=object)
     if body:
         matrix[:, :] = body
-    return SheetPart(cells.name, header_row, headers, columns, cells.first_col, matrix, cells.facts)
+    return SheetPart(cells.name, header_row, headers, columns, cells.first_col, matrix, cells.facts, overflow)
 
 
 def _together(file: str, parts: list[SheetPart], warnings: list[Issue]) -> RawSheet:
     keys = sorted(parts[0].columns, key=parts[0].columns.get)
     columns = {key: j for j, key in enumerate(keys)}
-    blocks, rows, part_of, local, hidden, errors = [], [], [], [], [], {}
+    blocks, rows, part_of, local, hidden, overflow, errors = [], [], [], [], [], [], {}
     offset = 0
     for p, part in enumerate(parts):
         n = len(part.cells)
@@ -180,13 +184,16 @@ def _together(file: str, parts: list[SheetPart], warnings: list[Issue]) -> RawSh
         for lo, hi in part.facts.hidden:
             mask |= (excel >= lo) & (excel <= hi)
         hidden.append(mask)
+        wide = np.zeros(n, dtype=np.int64)
+        wide[list(part.overflow)] = list(part.overflow.values())
+        overflow.append(wide)
         by_index = {part.first_col + j: k for k, j in part.columns.items()}
         for (r, c), value in part.facts.errors.items():
             if c in by_index and 0 <= r - part.header_row - 1 < n:
                 errors[(offset + r - part.header_row - 1, by_index[c])] = value
         offset += n
     return RawSheet(file, parts, columns, np.concatenate(blocks), np.concatenate(rows), np.concatenate(part_of),
-                    np.concatenate(local), np.concatenate(hidden), errors, warnings)
+                    np.concatenate(local), np.concatenate(hidden), np.concatenate(overflow), errors, warnings)
 
 
 # Optional columns whose absence changes who is paid: said as a warning, never silently assumed.

@@ -5,8 +5,7 @@ must not read as "still in post". It also does not say which rows are hidden, an
 (or filtered out) by the township is a person the clerk never saw on screen. Both are read from
 the sheet's own XML: .xlsx/.xlsm mark error cells t="e" and hidden rows hidden="1"; .ods marks
 hidden rows table:visibility. We look for each mark first (one byte search) and parse only when
-it is there. An .xls file's records are binary: xlrd reads its row flags (its errors calamine
-reports itself).
+it is there. An .xls file's records are binary: xlrd reads its row flags and error cells.
 """
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ _TAG = {name: re.compile(rb"<" + name + rb"\b[^>]*>") for name in (b"sheet", b"R
 _ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
 _ERROR_CELL = re.compile(rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>',
                          re.S)
-_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
+_ODS_ROW = re.compile(rb"<table:table-row(?=[\s/>])([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
 _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)/?>")
 _ODS_TABLE = re.compile(rb'<table:table\b[^>]*\btable:name="([^"]*)"[^>]*>')
 
@@ -50,8 +49,11 @@ def _xls_facts(path: Path, sheet: str) -> SheetFacts:
 
     book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=_Quiet())
     try:
-        rows = book.sheet_by_name(sheet).rowinfo_map
-        return SheetFacts(hidden=[(r + 1, r + 1) for r, info in sorted(rows.items()) if info.hidden])
+        ws = book.sheet_by_name(sheet)
+        errors = {(r + 1, c): xlrd.error_text_from_code.get(ws.cell_value(r, c), "#ERROR")
+                  for r in range(ws.nrows) for c, kind in enumerate(ws.row_types(r)) if kind == xlrd.XL_CELL_ERROR}
+        hidden = [(r + 1, r + 1) for r, info in sorted(ws.rowinfo_map.items()) if info.hidden]
+        return SheetFacts(errors=errors, hidden=hidden)
     finally:
         book.release_resources()
 

@@ -48,10 +48,11 @@ class BookCells:
 
 
 class PendingSheet:
-    """A file being read on other threads; `result()` waits for it or raises its problem."""
+    """A file being read on other threads; `result()` waits for it or raises its problem.
+    `first_only`: without a sheet name, read only the first visible sheet."""
 
-    def __init__(self, path: str | Path, sheet: str | None = None):
-        self.path, self.sheet = Path(path), sheet
+    def __init__(self, path: str | Path, sheet: str | None = None, first_only: bool = False):
+        self.path, self.sheet, self.first_only = Path(path), sheet, first_only
         self._done = threading.Event()
         self._outcome: BookCells | BaseException | None = None
         # A daemon thread: a usage error found meanwhile exits at once instead of waiting for it.
@@ -59,7 +60,7 @@ class PendingSheet:
 
     def _run(self) -> None:
         try:
-            self._outcome = _load(self.path, self.sheet)
+            self._outcome = _load(self.path, self.sheet, self.first_only)
         except BaseException as exc:  # handed to the caller by result()
             self._outcome = exc
         self._done.set()
@@ -71,7 +72,7 @@ class PendingSheet:
         return self._outcome
 
 
-def _load(path: Path, sheet: str | None) -> BookCells:
+def _load(path: Path, sheet: str | None, first_only: bool = False) -> BookCells:
     where = Location(file=str(path))
     if not path.exists():
         raise SwtalentError([Issue.make("file.not-found", where)])
@@ -86,13 +87,13 @@ def _load(path: Path, sheet: str | None) -> BookCells:
         if sheet is not None and sheet not in names:
             raise SwtalentError([Issue.make("file.sheet-not-found", where, sheet=sheet, sheets="、".join(names))])
         visible = [m.name for m in book.sheets_metadata if m.visible == calamine.SheetVisibleEnum.Visible]
-        chosen = [sheet] if sheet is not None else (visible or names[:1])
+        chosen = [sheet] if sheet is not None else (visible or names)[:1 if first_only else None]
         sheets = [_sheet(book, path, name) for name in chosen]
     except SwtalentError:
         raise
     except Exception as exc:  # calamine raises its own errors for damaged or encrypted files
         raise SwtalentError([Issue.make("file.unreadable", where, detail=exc)]) from exc
-    hidden = [] if sheet is not None else [n for n in names if n not in chosen]
+    hidden = [] if sheet is not None or first_only else [n for n in names if n not in visible and n not in chosen]
     return BookCells(path, names, sheets, chosen=sheet is not None, hidden=hidden)
 
 
@@ -115,15 +116,17 @@ def _sheet(book, path: Path, name: str) -> SheetCells:
 def _fill_merged(rows: list[list], ranges, first_row: int, first_col: int) -> None:
     """A cell merged down over several rows (a 区县 or 单位 shared by the people below it) shows its
     value on each of them, so each row gets it; calamine gives it to the top row only. Only the
-    range's first column is filled: a merge across columns is one value, not one per column."""
+    range's first column is filled (a merge across columns is one value, not one per column), and
+    only rows holding something else (a blank row inside the range stays blank)."""
     for (r1, c1), (r2, _c2) in ranges:
         i1, j = r1 - first_row, c1 - first_col
         if r2 == r1 or not (0 <= i1 < len(rows)) or j < 0:
             continue
         value = rows[i1][j] if j < len(rows[i1]) else ""
         for i in range(i1 + 1, min(r2 - first_row + 1, len(rows))):
-            if j < len(rows[i]):
-                rows[i][j] = value
+            row = rows[i]
+            if j < len(row) and any(c not in (None, "") for k, c in enumerate(row) if k != j):
+                row[j] = value
 
 
 def _scan(path: Path, name: str) -> SheetFacts | BaseException:
