@@ -169,6 +169,25 @@ def test_vectorised_checksum_agrees_with_python_stdnum():
     assert list(found.birth_ok) == [True, False, False, True, False]  # 1880 is before 1900; 1949 not a leap year
 
 
+def test_byte_matrix_birth_dates_agree_with_python_stdnum():
+    """stdnum's get_birth_date is the reference; ours also refuses years before 1900."""
+    from stdnum.exceptions import ValidationError
+
+    rng = random.Random(7)
+    bodies = [f"341102{rng.randint(1900, 2030)}{rng.randint(0, 13):02d}{rng.randint(0, 32):02d}{rng.randint(0, 999):03d}"
+              for _ in range(5000)]
+    ids = [b + ric.calc_check_digit(b + "0") for b in bodies]
+    found = check_ids(np.array(ids, dtype=object))
+
+    def stdnum_ok(number):
+        try:
+            ric.get_birth_date(number)
+            return True
+        except ValidationError:
+            return False
+    assert list(found.birth_ok) == [stdnum_ok(i) for i in ids]
+
+
 def test_region_table_agrees_with_python_stdnum():
     from stdnum import numdb
 
