@@ -182,7 +182,7 @@ def test_jiujiang_example_end_to_end(tmp_path):
         lines = list(csv.DictReader(fh))
     assert len(lines) == 18 and {(r["kind"], r["amount"], r["months"]) for r in lines} == {("award", "10000.00", "")}
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["汇总", "评选结果", "发放明细", "不予发放", "数据问题"]
+    assert wb.sheetnames == ["汇总", "评选结果", "发放花名册（评选）", "不予发放", "数据问题", "计算依据"]
     sheet = list(wb["评选结果"].iter_rows(values_only=True))
     header, body = sheet[0], sheet[1:]
     assert header[:3] == ("排名", "姓名", "身份证号") and "状态" in header and "原因" in header

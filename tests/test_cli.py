@@ -64,22 +64,21 @@ def test_csv_detail_columns_and_amounts(example_run):
 def test_workbook_read_back_by_value_and_format(example_run):
     got, paths = example_run
     wb = openpyxl.load_workbook(paths[".xlsx"])
-    assert wb.sheetnames == ["汇总", "发放明细", "不予发放", "数据问题"]
-    lines = wb["发放明细"]
-    assert lines.freeze_panes == "A2"
-    header = [c.value for c in lines[1]]
-    amount_col = header.index("金额（元）") + 1
-    body = list(lines.iter_rows(min_row=2, values_only=True))
-    *data, total_row = body
-    assert total_row[0] == "合计"
-    amounts = [Decimal(str(r[amount_col - 1])) for r in data]
-    assert sum(amounts) == Decimal(str(total_row[amount_col - 1])) == Decimal(got["total"])
-    assert lines.cell(row=2, column=amount_col).number_format == "#,##0.00"
-    first = dict(zip(header, data[0]))
-    assert (first["姓名"], first["等级"], first["计算说明"], first["来源行"]) == (
-        "陈晓梅", "助理社会工作师", "取证日期 2023-03-15，一次性 1000元", 5)
-    rows = [dict(zip(header, r)) for r in data]
-    monthly = next(r for r in rows if r["姓名"] == "陈晓梅" and r["项目"] == "岗位补贴")
+    assert wb.sheetnames == ["汇总", "发放花名册（一次性）", "发放花名册（按月）", "区县汇总", "不予发放", "数据问题",
+                             "计算依据"]
+    rows = []
+    for name in ("发放花名册（一次性）", "发放花名册（按月）"):
+        sheet = wb[name]
+        assert sheet.freeze_panes == "A4"
+        header = [c.value for c in sheet[3]]
+        amount_col = header.index("金额（元）") + 1
+        assert sheet.cell(row=4, column=amount_col).number_format == "#,##0.00"
+        rows += [dict(zip(header, r)) for r in sheet.iter_rows(min_row=4, values_only=True) if isinstance(r[0], (int, float))]
+    assert sum(Decimal(str(r["金额（元）"])) for r in rows) == Decimal(got["total"])
+    first = next(r for r in rows if r["姓名"] == "陈晓梅" and "月数" not in r)
+    assert (first["等级"], first["计算说明"], first["来源行"]) == (
+        "助理社会工作师", "取证日期 2023-03-15，一次性 1000元", 5)
+    monthly = next(r for r in rows if r["姓名"] == "陈晓梅" and "月数" in r)
     assert (monthly["月数"], monthly["计算说明"], monthly["金额（元）"]) == (9, "200元 × 9个月（2023-04..2023-12）", 1800)
     summary_sheet = {r[0]: r[1] for r in wb["汇总"].iter_rows(values_only=True) if r and r[0]}
     assert summary_sheet["读入数据行"] == 72
@@ -102,7 +101,8 @@ def test_terminal_summary_and_english(tmp_path):
                 "--out", tmp_path / "p.xlsx")
     assert en.exit_code == 0
     assert "Data rows read" in en.stdout
-    assert openpyxl.load_workbook(tmp_path / "p.xlsx").sheetnames == ["Summary", "Payments", "Not eligible", "Problems"]
+    assert openpyxl.load_workbook(tmp_path / "p.xlsx").sheetnames == [
+        "Summary", "Payroll (one-off)", "Payroll (monthly)", "By district", "Not eligible", "Problems", "Basis"]
 
 
 def test_bad_policy_exits_1_with_position_and_no_traceback(tmp_path):
@@ -207,9 +207,9 @@ def test_a_failed_output_leaves_the_others_untouched(tmp_path, monkeypatch):
     first = tmp_path / "p.csv"
     first.write_text("old", encoding="utf-8")
 
-    def broken(comp, tmp, lang, policy_file):
+    def broken(comp, tmp):
         raise OSError(28, "No space left on device")
-    monkeypatch.setitem(files._WRITERS, ".json", broken)
+    monkeypatch.setattr(files, "_write_json", broken)
     result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", first,
                     "--out", tmp_path / "p.json")
     assert result.exit_code == 1 and "No space left on device" in result.stderr

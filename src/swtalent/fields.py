@@ -40,6 +40,7 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
     FieldSpec("score", "评审得分", "score", "number", ("评审得分", "综合得分", "得分")),
     FieldSpec("years", "从事社会工作年限", "years in social work", "number", ("从事社会工作年限", "工作年限")),
     FieldSpec("bank_account", "银行账号", "bank account", "account", ("银行账号", "银行卡号", "账号")),
+    FieldSpec("bank_branch", "开户行", "bank branch", "text", ("开户行", "开户银行", "开户网点", "开户行名称")),
     FieldSpec("cert_no", "证书编号", "certificate number", "account", ("证书编号", "证书号")),
     FieldSpec("gender", "性别", "gender", "text", ("性别",)),
     FieldSpec("birth_date", "出生日期", "birth date", "date", ("出生日期", "出生年月", "出生年月日")),

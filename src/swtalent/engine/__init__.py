@@ -21,7 +21,7 @@ PAID, INELIGIBLE, ERROR = "paid", "ineligible", "error"
 
 # Payment line columns, in output order. One line per person, rule and level: a person paid at
 # two levels in one period (an upgrade) gets two lines, each months x rate.
-LINE_COLUMNS = ["pos", "row", "person_id", "name", "district", "unit", "bank_account", "rule_id", "kind",
+LINE_COLUMNS = ["pos", "row", "person_id", "name", "district", "unit", "bank_account", "bank_branch", "rule_id", "kind",
                 "level", "months", "first_month", "last_month", "contiguous", "rate_fen", "amount_fen"]
 
 
@@ -60,7 +60,8 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
     parts = []
     for res in outcomes:
         pos = np.flatnonzero(res.paid)
-        part = frame.iloc[pos][["row", "person_id", "name", "district", "unit", "bank_account", "level"]].copy()
+        part = frame.iloc[pos][["row", "person_id", "name", "district", "unit", "bank_account", "bank_branch",
+                                "level"]].copy()
         part.insert(0, "pos", pos)
         part["rule_id"] = res.rule.id
         part["kind"] = res.rule.kind

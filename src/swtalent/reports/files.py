@@ -65,9 +65,16 @@ def _write_json(comp: Computation, path: Path) -> None:
         fh.write("\n")
 
 
-def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", policy_file: str = "") -> None:
-    write_atomically([(path, lambda tmp, path=path: _WRITERS[path.suffix.lower()](comp, tmp, lang, policy_file))
-                      for path in paths])
+def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", policy_file: str = "",
+                  batch: str = "") -> None:
+    """`policy_file` and `batch` are named on the workbook's 计算依据 sheet and payroll titles."""
+    def write(path: Path, tmp: Path) -> None:
+        kind = path.suffix.lower()
+        if kind == ".xlsx":
+            write_workbook(comp, tmp, lang, policy_file, batch)
+        else:
+            (_write_csv if kind == ".csv" else _write_json)(comp, tmp)
+    write_atomically([(path, lambda tmp, path=path: write(path, tmp)) for path in paths])
 
 
 def write_atomically(jobs: list[tuple[Path, Callable[[Path], None]]]) -> None:
@@ -93,10 +100,3 @@ def _guarded(path: Path, step) -> None:
     except OSError as exc:  # no permission, disk full, the file open in Excel on Windows
         raise SwtalentError([Issue.make("output.write-failed", Location(file=str(path)),
                                         detail=exc.strerror or exc)]) from exc
-
-
-_WRITERS = {
-    ".xlsx": write_workbook,
-    ".csv": lambda comp, tmp, lang, policy_file: _write_csv(comp, tmp),
-    ".json": lambda comp, tmp, lang, policy_file: _write_json(comp, tmp),
-}

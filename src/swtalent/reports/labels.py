@@ -3,7 +3,7 @@ from __future__ import annotations
 
 LABELS = {
     "zh": {
-        "lang": "zh", "sheet.summary": "汇总", "sheet.lines": "发放明细", "sheet.ineligible": "不予发放", "sheet.problems": "数据问题",
+        "lang": "zh", "sheet.summary": "汇总", "sheet.ineligible": "不予发放", "sheet.problems": "数据问题",
         "seq": "序号", "name": "姓名", "person_id": "身份证号", "district": "区县", "unit": "工作单位",
         "bank_account": "银行账号", "rule": "项目", "rule_id": "规则编号", "kind": "类别", "level": "等级",
         "months": "月数", "detail": "计算说明", "amount": "金额（元）", "clause": "依据条款", "source_row": "来源行",
@@ -20,10 +20,22 @@ LABELS = {
         "status.selected": "入选", "status.pending": "同分待定", "status.not_selected": "未入选",
         "status.ineligible": "不符合条件", "held": "数据有误，见数据问题表", "selected": "入选人数",
         "pending_tie": "同分待定人数", "kind.award": "评选",
-        "cell": "单元格", "where": "位置", "sheet.roster": "花名册", "check_title": "花名册检查：{file}",
+        "cell": "单元格", "where": "位置",
+        "sheet.payroll.one_off": "发放花名册（一次性）", "sheet.payroll.monthly": "发放花名册（按月）",
+        "sheet.payroll.award": "发放花名册（评选）", "signature": "签字", "bank_branch": "开户行",
+        "subtotal": "小计（{n} 笔）", "in_words": "人民币（大写）：{}", "unknown_unit": "（未填单位）",
+        "signatures": "制表人：____________　　审核人：____________　　负责人：____________　　日期：____________",
+        "payroll_title": "{city}{items}发放花名册", "payroll_subtitle": "政策：{policy}　　期间：{period}　　批次：{batch}",
+        "page_footer": "&C第 &P 页 共 &N 页",
+        "sheet.basis": "计算依据", "rule_word": "规则", "sheet.districts": "区县汇总", "chart_title": "各区县发放金额（元）",
+        "by_level": "按等级", "sha256": "SHA-256", "city": "城市", "source": "来源", "in_force": "施行日期",
+        "roster_file": "花名册文件", "batch": "批次", "command": "复算命令", "assumption": "假设",
+        "condition": "条件", "amount_rule": "金额", "cycle": "评选周期",
+        "cycle_text": "自 {first} 年起每 {every} 年评选一次，于当年 {month} 月评选，名额 {quota} 名",
+        "dated_amount": "{day} 起 {amount} 元", "sep": "；", "colon": "：", "item": "项目", "content": "内容", "sheet.roster": "花名册", "check_title": "花名册检查：{file}",
     },
     "en": {
-        "lang": "en", "sheet.summary": "Summary", "sheet.lines": "Payments", "sheet.ineligible": "Not eligible",
+        "lang": "en", "sheet.summary": "Summary", "sheet.ineligible": "Not eligible",
         "sheet.problems": "Problems",
         "seq": "No.", "name": "Name", "person_id": "ID number", "district": "District", "unit": "Unit",
         "bank_account": "Bank account", "rule": "Item", "rule_id": "Rule id", "kind": "Kind", "level": "Level",
@@ -43,7 +55,21 @@ LABELS = {
         "service_field": "Field of work", "status.selected": "selected", "status.pending": "pending tie",
         "status.not_selected": "not selected", "status.ineligible": "not eligible",
         "held": "data problem, see the Problems sheet", "selected": "Selected", "pending_tie": "Pending ties",
-        "kind.award": "award", "cell": "Cell", "where": "Where", "sheet.roster": "Roster", "check_title": "Roster check: {file}",
+        "kind.award": "award", "cell": "Cell", "where": "Where",
+        "sheet.payroll.one_off": "Payroll (one-off)", "sheet.payroll.monthly": "Payroll (monthly)",
+        "sheet.payroll.award": "Payroll (award)", "signature": "Signature", "bank_branch": "Bank branch",
+        "subtotal": "Subtotal ({n} lines)", "in_words": "In words: {}", "unknown_unit": "(no unit)",
+        "signatures": "Prepared by: ____________    Checked by: ____________    Approved by: ____________    "
+                      "Date: ____________",
+        "payroll_title": "{city} {items}: payroll", "payroll_subtitle": "Policy: {policy}    Period: {period}    "
+                                                                      "Batch: {batch}",
+        "page_footer": "&CPage &P of &N",
+        "sheet.basis": "Basis", "rule_word": "Rule", "sheet.districts": "By district", "chart_title": "Amount by district (yuan)",
+        "by_level": "By level", "sha256": "SHA-256", "city": "City", "source": "Source", "in_force": "In force from",
+        "roster_file": "Roster file", "batch": "Batch", "command": "To reproduce", "assumption": "Assumption",
+        "condition": "Condition", "amount_rule": "Amount", "cycle": "Cycle",
+        "cycle_text": "every {every} years from {first}, selected in month {month}, {quota} places",
+        "dated_amount": "from {day}: {amount} yuan", "sep": "; ", "colon": ": ", "item": "Item", "content": "Content", "sheet.roster": "Roster", "check_title": "Roster check: {file}",
     },
 }
 

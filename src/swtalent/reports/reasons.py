@@ -133,6 +133,11 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
     return out
 
 
+def condition_rule(cond, lang: str) -> str:
+    """A condition as the policy states it: '人员类别 须为 社区工作人员、社工机构从业人员'."""
+    return f"{FIELDS[cond.field].label(lang)} " + _OPS[lang][cond.op].format(v=_TEXT[lang]["list_sep"].join(cond.values))
+
+
 def _condition_text(cond, values: pd.Series, lang: str) -> pd.Series:
     t = _TEXT[lang]
     label = FIELDS[cond.field].label(lang)

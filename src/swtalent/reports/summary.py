@@ -16,11 +16,26 @@ def by_rule(comp: Computation) -> list[dict]:
 
 
 def by_district(comp: Computation) -> list[dict]:
-    """Totals by 区县 when the roster has that column ('' collects rows left blank)."""
+    """Totals by 区县 when the roster has that column ('' collects rows left blank, listed last)."""
     if "district" not in comp.roster.headers:
         return []
-    grouped = comp.lines.groupby("district", sort=True)["amount_fen"].agg(["size", "sum"])
-    return [{"district": d, "lines": int(r["size"]), "amount_fen": int(r["sum"])} for d, r in grouped.iterrows()]
+    grouped = comp.lines.groupby("district", sort=True).agg(
+        lines=("amount_fen", "size"), amount_fen=("amount_fen", "sum"), persons=("person_id", "nunique"))
+    out = [{"district": d, "persons": int(r["persons"]), "lines": int(r["lines"]), "amount_fen": int(r["amount_fen"])}
+           for d, r in grouped.iterrows()]
+    return sorted(out, key=lambda d: d["district"] == "")
+
+
+def by_level(comp: Computation) -> list[dict]:
+    """Totals by certificate level, lowest first (award lines carry no level and are not here)."""
+    lines = comp.lines[comp.lines["kind"] != "award"]
+    out = []
+    for key, level in comp.policy.levels.items():
+        part = lines[lines["level"] == key]
+        if len(part):
+            out.append({"level": key, "name": level.name, "persons": int(part["person_id"].nunique()),
+                        "lines": len(part), "amount_fen": int(part["amount_fen"].sum())})
+    return out
 
 
 def notes(comp: Computation, lang: str) -> list[str]:
@@ -67,8 +82,10 @@ def summary(comp: Computation, lang: str = "zh") -> dict:
         "sheet": comp.roster.sheet,
         "by_rule": [{**{k: v for k, v in r.items() if k != "amount_fen"}, "amount": format_yuan(r["amount_fen"])}
                     for r in by_rule(comp)],
-        "by_district": [{"district": d["district"], "lines": d["lines"], "amount": format_yuan(d["amount_fen"])}
-                        for d in by_district(comp)],
+        "by_level": [{"level": lv["level"], "persons": lv["persons"], "lines": lv["lines"],
+                      "amount": format_yuan(lv["amount_fen"])} for lv in by_level(comp)],
+        "by_district": [{"district": d["district"], "persons": d["persons"], "lines": d["lines"],
+                         "amount": format_yuan(d["amount_fen"])} for d in by_district(comp)],
         "notes": notes(comp, lang),
         "errors": sum(1 for i in issues if i.severity == "error"),
         "warnings": sum(1 for i in issues if i.severity == "warning"),

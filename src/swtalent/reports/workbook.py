@@ -18,7 +18,9 @@ from ..engine import INELIGIBLE, Computation
 from ..money import FEN_PER_YUAN, capital_yuan
 from .labels import labels
 from .reasons import ineligible_reasons, line_details, rule_reasons
-from .summary import by_district, by_rule, notes
+from .basis import basis_frame
+from .payroll import Sheet, payroll_sheets
+from .summary import by_district, by_level, by_rule, notes
 
 MONEY = "#,##0.00"
 
@@ -36,32 +38,54 @@ def _yuan(fen: pd.Series | np.ndarray | int):
     return fen / FEN_PER_YUAN
 
 
-def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file: str = "") -> None:
+def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file: str = "", batch: str = "") -> None:
     L = labels(lang)
+    batch = batch or comp.period.label()
     header = Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
     money = Format().set_num_format(MONEY)
+    bold = Format().set_bold()
     book = FastExcel(str(path))
     awards = [res for res in comp.outcomes if res.award is not None]
+    title = L["title"].format(city=comp.policy.city, period=comp.period.label())
     sheets = [
-        (L["sheet.summary"], _summary_frame(comp, L, policy_file), 1),
-        *[(L["sheet.selection"] + (str(k + 1) if len(awards) > 1 else ""),  # Excel names: 31 chars
-           _selection_frame(comp, res, L, lang), 0) for k, res in enumerate(awards)],
-        (L["sheet.lines"], _lines_frame(comp, L, lang), 0),
-        (L["sheet.ineligible"], _ineligible_frame(comp, L, lang), 0),
-        (L["sheet.problems"], _problems_frame(comp, L, lang), 0),
+        Sheet(L["sheet.summary"], _summary_frame(comp, L, policy_file), header_row=1, title=[title]),
+        *[Sheet(L["sheet.selection"] + (str(k + 1) if len(awards) > 1 else ""),  # Excel names: 31 chars
+                _selection_frame(comp, res, L, lang), autofilter=True) for k, res in enumerate(awards)],
+        *payroll_sheets(comp, L, line_details(comp, lang), batch),
+        *_district_sheet(comp, L),
+        Sheet(L["sheet.ineligible"], _ineligible_frame(comp, L, lang), autofilter=True),
+        Sheet(L["sheet.problems"], _problems_frame(comp, L, lang), autofilter=True),
+        Sheet(L["sheet.basis"], basis_frame(comp, L, policy_file, batch)),
     ]
-    for name, frame, header_row in sheets:
-        book.freeze(row=header_row + 1, sheet=name)
-        extra = {}
-        if header_row:
-            title = L["title"].format(city=comp.policy.city, period=comp.period.label())
-            extra["merge_ranges"] = [(0, 0, 0, len(frame.columns) - 1, title, Format().set_bold().set_font_size(14))]
-        # Filters only where every row below the header is data: the payment sheet ends in 合计.
-        book.sheet(name, frame, header_row=header_row, header_format=header,
-                   autofilter=name in (L["sheet.ineligible"], L["sheet.problems"]) or name.startswith(L["sheet.selection"]),
+    for sh in sheets:
+        frame, extra = sh.frame, dict(sh.options)
+        book.freeze(row=sh.header_row + 1, sheet=sh.name)
+        if sh.title:
+            last = (sh.title_cols or len(frame.columns)) - 1
+            big = Format().set_bold().set_font_size(14).set_align("center")
+            extra["merge_ranges"] = [(k, 0, k, last, line, big if k == 0 else Format().set_align("center"))
+                                     for k, line in enumerate(sh.title)]
+        if sh.bold_rows:
+            extra["row_formats"] = {r: bold for r in sh.bold_rows}
+        book.sheet(sh.name, frame, header_row=sh.header_row, header_format=header, autofilter=sh.autofilter,
                    column_widths=[_width(frame[c], c) for c in frame.columns],
                    column_formats={L["amount"]: money} if L["amount"] in frame.columns else None, **extra)
     book.save()
+
+
+def _district_sheet(comp: Computation, L: dict) -> list[Sheet]:
+    """按区县 totals with a column chart, when the roster has a 区县 column."""
+    districts = by_district(comp)
+    if not districts:
+        return []
+    frame = pd.DataFrame({
+        L["district"]: [d["district"] or L["unknown_district"] for d in districts],
+        L["persons"]: [d["persons"] for d in districts], L["lines"]: [d["lines"] for d in districts],
+        L["amount"]: [_yuan(d["amount_fen"]) for d in districts],
+    })
+    chart = {"type": "column", "series": [L["amount"]], "categories": L["district"], "title": L["chart_title"],
+             "legend": False, "width": 720, "height": 360}
+    return [Sheet(L["sheet.districts"], frame, options={"charts": [chart]})]
 
 
 def _summary_frame(comp: Computation, L: dict, policy_file: str) -> pd.DataFrame:
@@ -81,11 +105,15 @@ def _summary_frame(comp: Computation, L: dict, policy_file: str) -> pd.DataFrame
     rows.append([L["total"], None, None, len(comp.lines), _yuan(comp.total_fen)])
     rows += [[L[k], v] for k, v in comp.award_counts().items()]
     rows.append([L["total_capital"], capital_yuan(comp.total_fen)])
+    levels = by_level(comp)
+    if levels:
+        rows += [[], [L["by_level"], None, L["persons"], L["lines"], L["amount"]]]
+        rows += [[lv["name"], None, lv["persons"], lv["lines"], _yuan(lv["amount_fen"])] for lv in levels]
     rows += [[note] for note in notes(comp, L["lang"])]
     districts = by_district(comp)
     if districts:
-        rows += [[], [L["by_district"], None, None, L["lines"], L["amount"]]]
-        rows += [[d["district"] or L["unknown_district"], None, None, d["lines"], _yuan(d["amount_fen"])]
+        rows += [[], [L["by_district"], None, L["persons"], L["lines"], L["amount"]]]
+        rows += [[d["district"] or L["unknown_district"], None, d["persons"], d["lines"], _yuan(d["amount_fen"])]
                  for d in districts]
     columns = [L["rule"], L["value"], L["persons"], L["lines"], L["amount"]]
     return pd.DataFrame([r + [None] * (len(columns) - len(r)) for r in rows], columns=columns, dtype=object)
@@ -110,31 +138,6 @@ def _selection_frame(comp: Computation, res, L: dict, lang: str) -> pd.DataFrame
     # Ranked first, in rank order; the others in roster order (sheet by sheet, then by row).
     order = np.lexsort([np.arange(len(frame)), np.where(decision.rank > 0, decision.rank, np.iinfo(np.int64).max)])
     return table.iloc[order].reset_index(drop=True)
-
-
-def _lines_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:
-    lines = comp.lines
-    rules = {r.id: r for r in comp.policy.rules}
-    level_names = {k: v.name for k, v in comp.policy.levels.items()}
-    monthly = (lines["kind"] == "monthly").to_numpy()
-    frame = pd.DataFrame({
-        L["seq"]: np.arange(1, len(lines) + 1),
-        L["name"]: lines["name"], L["person_id"]: lines["person_id"], L["district"]: lines["district"],
-        L["unit"]: lines["unit"],
-        L["rule"]: lines["rule_id"].map({k: r.title for k, r in rules.items()}),
-        L["level"]: lines["level"].map(level_names).astype(object).where(lines["kind"] != "award", None),
-        L["months"]: pd.Series(np.where(monthly, lines["months"], None), dtype=object),
-        L["detail"]: line_details(comp, lang),
-        L["amount"]: _yuan(lines["amount_fen"]),
-    })
-    if "bank_account" in comp.roster.headers:
-        frame[L["bank_account"]] = lines["bank_account"]
-    frame[L["clause"]] = lines["rule_id"].map({k: r.clause for k, r in rules.items()})
-    frame[L["source_row"]] = lines["row"]
-    frame = _present(_with_sheet(frame, comp, L, lines["pos"].to_numpy()), comp, L, ("district", "unit"))
-    total = {c: None for c in frame.columns}
-    total.update({L["seq"]: L["total"], L["amount"]: _yuan(comp.total_fen)})
-    return pd.concat([frame.astype(object), pd.DataFrame([total], dtype=object)], ignore_index=True)
 
 
 def _ineligible_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:

@@ -1,0 +1,59 @@
+"""计算依据: what an auditor needs to reproduce the run — the policy file and its SHA-256, the
+roster and its SHA-256, the period, the swtalent version, the command, the assumptions, and for
+each rule its clause, conditions and the amounts in force."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..engine import Computation
+from ..money import plain_yuan
+from .reasons import condition_rule
+
+
+def sha256(path: str) -> str:
+    """The file's SHA-256, read in blocks; '' when there is no such file."""
+    p = Path(path)
+    if not path or not p.is_file():
+        return ""
+    digest = hashlib.sha256()
+    with p.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def basis_frame(comp: Computation, L: dict, policy_file: str, batch: str) -> pd.DataFrame:
+    policy, roster = comp.policy, comp.roster
+    rows: list[tuple[str, str]] = [
+        (L["policy_file"], policy_file), (L["sha256"], sha256(policy_file)),
+        (L["policy"], f"{policy.title}（{policy.id}）" if L["lang"] == "zh" else f"{policy.title} ({policy.id})"),
+        (L["city"], policy.city), (L["source"], policy.source), (L["in_force"], policy.in_force_from.isoformat()),
+        (L["roster_file"], roster.file), (L["sha256"], sha256(roster.file)), (L["sheet"], roster.sheet),
+        (L["period"], comp.period.label()), (L["batch"], batch), (L["version"], f"swtalent {__version__}"),
+        (L["command"], f"swtalent compute {roster.file} --policy {policy_file} --period {comp.period.label()}"),
+    ]
+    rows += [(L["assumption"], a) for a in policy.assumptions]
+    for rule in policy.rules:
+        rows.append(("", ""))
+        rows.append((L["rule_word"], f"{rule.title}（{rule.id}，{L['kind.' + rule.kind]}）" if L["lang"] == "zh"
+                     else f"{rule.title} ({rule.id}, {L['kind.' + rule.kind]})"))
+        rows.append((L["clause"], rule.clause))
+        for cond in rule.conditions:
+            rows.append((L["condition"], condition_rule(cond, L["lang"])))
+        if rule.kind == "award":
+            rows.append((L["amount_rule"], _dated(rule.amount, L)))
+            rows.append((L["cycle"], L["cycle_text"].format(first=rule.cycle.first_year, every=rule.cycle.every_years,
+                                                            month=rule.cycle.month, quota=rule.quota)))
+            continue
+        for key, entries in rule.amounts.items():
+            name = policy.levels[key].name if key in policy.levels else key
+            rows.append((L["amount_rule"], f"{name}{L['colon']}{_dated(entries, L)}"))
+    return pd.DataFrame(rows, columns=[L["item"], L["content"]], dtype=object)
+
+
+def _dated(entries, L: dict) -> str:
+    return L["sep"].join(L["dated_amount"].format(day=e.from_.isoformat(), amount=plain_yuan(e.fen)) for e in entries)

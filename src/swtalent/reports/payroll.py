@@ -1,0 +1,128 @@
+"""发放花名册: the sheets finance pays from and people sign, one per kind of payment.
+
+Lines are grouped by 区县 (or by 单位 when the roster has no 区县) with a subtotal under each
+group, then a grand total with the amount in capital numerals, and lines for 制表人 / 审核人 /
+负责人. The columns to the right of 签字 (how each amount was reached, the clause, the source
+row) are for the auditor on screen and are outside the print area. Every subtotal and total is
+summed here in integer fen; a test reads them back and adds them up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..engine import Computation
+from ..money import FEN_PER_YUAN, capital_yuan
+
+A4 = 9  # Excel's paper size code
+
+
+@dataclass
+class Sheet:
+    """A sheet for the workbook writer: a frame and how to lay it out."""
+
+    name: str
+    frame: pd.DataFrame
+    header_row: int = 0
+    title: list[str] = field(default_factory=list)  # lines merged across the top, above the header
+    title_cols: int | None = None  # how many columns the title lines span (default: all)
+    options: dict = field(default_factory=dict)  # further rustpy-xlsxwriter sheet options
+    bold_rows: list[int] = field(default_factory=list)  # 0-based sheet rows (subtotals, totals)
+    autofilter: bool = False
+
+
+def payroll_sheets(comp: Computation, L: dict, details: pd.Series, batch: str) -> list[Sheet]:
+    """One sheet per kind of payment made in the run, in the order one-off, monthly, award."""
+    lines = comp.lines
+    sheets = []
+    for kind in ("one_off", "monthly", "award"):
+        mask = (lines["kind"] == kind).to_numpy()
+        if mask.any():
+            sheets.append(_payroll(comp, L, kind, lines[mask], details[mask], batch))
+    return sheets
+
+
+def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details: pd.Series, batch: str) -> Sheet:
+    rules = [r for r in comp.policy.rules if r.kind == kind]
+    by = "district" if "district" in comp.roster.headers else "unit" if "unit" in comp.roster.headers else None
+    level_names = {k: v.name for k, v in comp.policy.levels.items()}
+    roster = comp.roster
+
+    cols: dict[str, object] = {L["seq"]: np.arange(1, len(lines) + 1), L["name"]: lines["name"].to_numpy(),
+                               L["person_id"]: lines["person_id"].to_numpy()}
+    for key in ("district", "unit"):
+        if key in roster.headers:
+            cols[L[key]] = lines[key].to_numpy()
+    if len(rules) > 1:
+        cols[L["rule"]] = lines["rule_id"].map({r.id: r.title for r in rules}).to_numpy()
+    if kind != "award":
+        cols[L["level"]] = lines["level"].map(level_names).astype(object).to_numpy()
+    if kind == "monthly":
+        cols[L["months"]] = lines["months"].to_numpy()
+    cols[L["amount"]] = lines["amount_fen"].to_numpy()  # fen until the end
+    for key in ("bank_account", "bank_branch"):
+        if key in roster.headers:
+            cols[L[key]] = lines[key].to_numpy()
+    cols[L["signature"]] = np.full(len(lines), None, dtype=object)
+    printed = len(cols)
+    cols[L["detail"]] = details.to_numpy()
+    cols[L["clause"]] = lines["rule_id"].map({r.id: r.clause for r in rules}).to_numpy()
+    if len(roster.sheets) > 1:
+        cols[L["sheet"]] = roster.frame["sheet"].to_numpy()[lines["pos"].to_numpy()]
+    cols[L["source_row"]] = lines["row"].to_numpy()
+    frame = pd.DataFrame(cols).astype(object)
+    amount = L["amount"]
+    fen = lines["amount_fen"].to_numpy()
+
+    # Groups in sorted order (a blank group last), lines in roster order within each group.
+    if by is not None:
+        keys = lines[by].to_numpy().astype(str)
+        groups = sorted(set(keys), key=lambda g: (g == "", g))
+        rank = {g: k for k, g in enumerate(groups)}
+        group_of = np.array([rank[g] for g in keys], dtype=np.int64)
+        order = np.lexsort([np.arange(len(lines)), group_of])
+        frame = frame.iloc[order].reset_index(drop=True)
+        frame[L["seq"]] = np.arange(1, len(frame) + 1)
+        counts = np.bincount(group_of, minlength=len(groups))
+        totals = np.zeros(len(groups), dtype=np.int64)
+        np.add.at(totals, group_of, fen)  # integer fen, never a float sum
+        blocks, bold = [], []
+        start = 0
+        for k, g in enumerate(groups):
+            n = int(counts[k])
+            blocks.append(frame.iloc[start:start + n])
+            label = g or L["unknown_district" if by == "district" else "unknown_unit"]
+            blocks.append(_row(frame.columns, {L[by]: label, L["name"]: L["subtotal"].format(n=n),
+                                               amount: int(totals[k])}))
+            start += n
+            bold.append(start + k)  # position of this subtotal among the body rows
+        body = pd.concat(blocks, ignore_index=True)
+    else:
+        body, bold = frame, []
+    total_fen = int(fen.sum())
+    tail = pd.concat([
+        _row(frame.columns, {L["seq"]: L["total"], L["name"]: L["in_words"].format(capital_yuan(total_fen)),
+                             amount: total_fen}),
+        _row(frame.columns, {}),
+        _row(frame.columns, {L["seq"]: L["signatures"]}),
+    ], ignore_index=True)
+    bold.append(len(body))
+    out = pd.concat([body, tail], ignore_index=True)
+    out[amount] = [None if v is None else v / FEN_PER_YUAN for v in out[amount]]
+
+    header_row = 2
+    title = L["payroll_title"].format(city=comp.policy.city, items="、".join(r.title for r in rules))
+    subtitle = L["payroll_subtitle"].format(policy=comp.policy.title, period=comp.period.label(), batch=batch)
+    last_row = header_row + len(out)
+    setup = {"landscape": True, "paper_size": A4, "fit_to_pages": (1, 0), "repeat_rows": (header_row, header_row),
+             "footer": L["page_footer"], "print_area": (0, 0, last_row, printed - 1), "print_gridlines": True,
+             "center_horizontally": True,
+             "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}}
+    return Sheet(L[f"sheet.payroll.{kind}"], out, header_row=header_row, title=[title, subtitle], title_cols=printed,
+                 options={"page_setup": setup}, bold_rows=[header_row + 1 + b for b in bold])
+
+
+def _row(columns, values: dict) -> pd.DataFrame:
+    return pd.DataFrame([[values.get(c) for c in columns]], columns=columns, dtype=object)
