@@ -162,14 +162,14 @@ def profile(roster: Path, rows: int) -> None:
     """The CLI's work for `compute --out X.xlsx --json`, once, in this process, under cProfile."""
     from swtalent.api import run_compute
     from swtalent.periods import Period
-    from swtalent.reports.files import write_output
+    from swtalent.reports.files import write_outputs
     from swtalent.reports.summary import summary
 
     out = DATA / f"payments-{rows}-profile.xlsx"
     profiler = cProfile.Profile()
     profiler.enable()
     comp = run_compute(roster, POLICY, Period.parse(PERIOD))
-    write_output(comp, out, "zh", policy_file=str(POLICY))
+    write_outputs(comp, [out], "zh", policy_file=str(POLICY))
     json.dumps(summary(comp, "zh"), ensure_ascii=False, indent=1)
     profiler.disable()
     stats = pstats.Stats(profiler).sort_stats("cumulative")

@@ -30,7 +30,7 @@ def payroll(sheet):
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[2])
     body = rows[3:]
-    at_total = next(k for k, r in enumerate(body) if r[0] == "合计")
+    at_total = next(k for k, r in enumerate(body) if r[1] == "合计")
     lines = [dict(zip(header, r)) for r in body[:at_total] if isinstance(r[0], (int, float))]
     subtotals = [dict(zip(header, r)) for r in body[:at_total] if r[0] is None]
     return header, lines, subtotals, dict(zip(header, body[at_total])), body[at_total + 1:]
@@ -58,8 +58,8 @@ def test_payroll_subtotals_and_total_add_up_to_the_computation(example_book, nam
         assert sub["姓名"] == f"小计（{len(group)} 笔）"
     assert sum(yuan(s["金额（元）"]) for s in subtotals) == yuan(total["金额（元）"])
     fen = int(expected["amount_fen"].sum())
-    assert total["姓名"] == "人民币（大写）：" + cn2an.an2cn(f"{fen / 100:.2f}", "rmb")
-    assert "制表人" in after[-1][0] and "审核人" in after[-1][0] and "负责人" in after[-1][0]
+    assert total["身份证号"] == "人民币（大写）：" + cn2an.an2cn(f"{fen / 100:.2f}", "rmb")
+    assert "制表人" in after[-1][1] and "审核人" in after[-1][1] and "负责人" in after[-1][1]
     assert all(r["签字"] is None for r in lines)
 
 

@@ -65,6 +65,7 @@ def compute(
     sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
     column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
     previous: Optional[Path] = typer.Option(None, "--previous", help="earlier award winners: 身份证号 and 年度 columns"),
+    notice: Optional[Path] = typer.Option(None, "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts"),
     batch: Optional[str] = typer.Option(None, "--batch", help="批次 on the payroll titles, e.g. 2023年第1批 (default: the period)"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
@@ -80,15 +81,18 @@ def compute(
         from .reports.summary import summary
 
         per = Period.parse(period)
-        check_outputs(out, [roster, policy, *([previous] if previous else [])])
+        inputs = [roster, policy, *([previous] if previous else [])]
+        check_outputs(out + ([notice] if notice else []), inputs)
+        if notice is not None:
+            check_outputs([notice], inputs, formats=(".xlsx", ".csv"))
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous)
-        write_outputs(comp, out, lang.value, policy_file=str(policy), batch=batch or "")
+        write_outputs(comp, out, lang.value, policy_file=str(policy), batch=batch or "", notice=notice)
         result = summary(comp, lang.value)
         if as_json:
-            result = {"ok": True, **result, "outputs": [str(p) for p in out]}
+            result = {"ok": True, **result, "outputs": [str(p) for p in out + ([notice] if notice else [])]}
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         else:
-            _render(_console(), result, lang.value, out)
+            _render(_console(), result, lang.value, out + ([notice] if notice else []))
 
     _guarded(work, lang.value, as_json, debug)
 

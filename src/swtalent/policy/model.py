@@ -154,6 +154,15 @@ class AwardRule(RuleCommon):
 Rule = Annotated[Union[OneOffRule, MonthlyRule, AwardRule], Field(discriminator="kind")]
 
 
+class Notice(Strict):
+    """公示名单: the ID numbers show only their first and last characters. The eight birth-date digits
+    (7th to 14th) are always hidden, so at most 6 leading and 4 trailing characters may show."""
+
+    keep_first: int = Field(default=4, ge=0, le=6)
+    keep_last: int = Field(default=4, ge=0, le=4)
+    mask: str = Field(default="*", min_length=1, max_length=1)
+
+
 class Policy(Strict):
     id: Ident
     city: str
@@ -165,6 +174,7 @@ class Policy(Strict):
     levels: dict[Ident, LevelDef] = Field(min_length=1)
     # Extra header names for roster fields, e.g. {person_id: [证件号]}.
     columns: dict[FieldName, tuple[str, ...]] = {}
+    notice: Notice = Notice()
     rules: tuple[Rule, ...] = Field(min_length=1)
 
     @property

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..engine import Computation
 from ..errors import Issue, Location, SwtalentError, UsageError
 from ..money import format_yuan
+from .notice import write_notice
 from .workbook import write_workbook
 
 FORMATS = (".xlsx", ".csv", ".json")
@@ -66,15 +67,19 @@ def _write_json(comp: Computation, path: Path) -> None:
 
 
 def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", policy_file: str = "",
-                  batch: str = "") -> None:
-    """`policy_file` and `batch` are named on the workbook's 计算依据 sheet and payroll titles."""
+                  batch: str = "", notice: Path | None = None) -> None:
+    """`policy_file` and `batch` are named on the workbook's 计算依据 sheet and payroll titles;
+    `notice` is the public list (公示名单), .xlsx or .csv."""
     def write(path: Path, tmp: Path) -> None:
         kind = path.suffix.lower()
         if kind == ".xlsx":
             write_workbook(comp, tmp, lang, policy_file, batch)
         else:
             (_write_csv if kind == ".csv" else _write_json)(comp, tmp)
-    write_atomically([(path, lambda tmp, path=path: write(path, tmp)) for path in paths])
+    jobs = [(path, lambda tmp, path=path: write(path, tmp)) for path in paths]
+    if notice is not None:
+        jobs.append((notice, lambda tmp: write_notice(comp, tmp, lang, as_csv=notice.suffix.lower() == ".csv")))
+    write_atomically(jobs)
 
 
 def write_atomically(jobs: list[tuple[Path, Callable[[Path], None]]]) -> None:

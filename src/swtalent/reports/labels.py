@@ -27,7 +27,7 @@ LABELS = {
         "signatures": "制表人：____________　　审核人：____________　　负责人：____________　　日期：____________",
         "payroll_title": "{city}{items}发放花名册", "payroll_subtitle": "政策：{policy}　　期间：{period}　　批次：{batch}",
         "page_footer": "&C第 &P 页 共 &N 页",
-        "sheet.basis": "计算依据", "rule_word": "规则", "sheet.districts": "区县汇总", "chart_title": "各区县发放金额（元）",
+        "sheet.basis": "计算依据", "sheet.notice": "公示名单", "notice_title": "{city}社会工作人才补贴公示名单（{period}）", "rule_word": "规则", "sheet.districts": "区县汇总", "chart_title": "各区县发放金额（元）",
         "by_level": "按等级", "sha256": "SHA-256", "city": "城市", "source": "来源", "in_force": "施行日期",
         "roster_file": "花名册文件", "batch": "批次", "command": "复算命令", "assumption": "假设",
         "condition": "条件", "amount_rule": "金额", "cycle": "评选周期",
@@ -64,7 +64,7 @@ LABELS = {
         "payroll_title": "{city} {items}: payroll", "payroll_subtitle": "Policy: {policy}    Period: {period}    "
                                                                       "Batch: {batch}",
         "page_footer": "&CPage &P of &N",
-        "sheet.basis": "Basis", "rule_word": "Rule", "sheet.districts": "By district", "chart_title": "Amount by district (yuan)",
+        "sheet.basis": "Basis", "sheet.notice": "Public notice", "notice_title": "{city} social-work talent payments: public notice ({period})", "rule_word": "Rule", "sheet.districts": "By district", "chart_title": "Amount by district (yuan)",
         "by_level": "By level", "sha256": "SHA-256", "city": "City", "source": "Source", "in_force": "In force from",
         "roster_file": "Roster file", "batch": "Batch", "command": "To reproduce", "assumption": "Assumption",
         "condition": "Condition", "amount_rule": "Amount", "cycle": "Cycle",

@@ -8,29 +8,14 @@ summed here in integer fen; a test reads them back and adds them up.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, capital_yuan
+from .sheets import Sheet
 
 A4 = 9  # Excel's paper size code
-
-
-@dataclass
-class Sheet:
-    """A sheet for the workbook writer: a frame and how to lay it out."""
-
-    name: str
-    frame: pd.DataFrame
-    header_row: int = 0
-    title: list[str] = field(default_factory=list)  # lines merged across the top, above the header
-    title_cols: int | None = None  # how many columns the title lines span (default: all)
-    options: dict = field(default_factory=dict)  # further rustpy-xlsxwriter sheet options
-    bold_rows: list[int] = field(default_factory=list)  # 0-based sheet rows (subtotals, totals)
-    autofilter: bool = False
 
 
 def payroll_sheets(comp: Computation, L: dict, details: pd.Series, batch: str) -> list[Sheet]:
@@ -61,7 +46,7 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
         cols[L["level"]] = lines["level"].map(level_names).astype(object).to_numpy()
     if kind == "monthly":
         cols[L["months"]] = lines["months"].to_numpy()
-    cols[L["amount"]] = lines["amount_fen"].to_numpy()  # fen until the end
+    cols[L["amount"]] = lines["amount_fen"].to_numpy() / FEN_PER_YUAN  # a yuan number for the cell; sums are in fen
     for key in ("bank_account", "bank_branch"):
         if key in roster.headers:
             cols[L[key]] = lines[key].to_numpy()
@@ -72,7 +57,10 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     if len(roster.sheets) > 1:
         cols[L["sheet"]] = roster.frame["sheet"].to_numpy()[lines["pos"].to_numpy()]
     cols[L["source_row"]] = lines["row"].to_numpy()
-    frame = pd.DataFrame(cols).astype(object)
+    # Numbers stay numeric columns (NaN where a subtotal or total row has none): an object column
+    # costs the writer a type check per cell.
+    frame = pd.DataFrame(cols)
+    frame = frame.astype({c: float for c in frame.select_dtypes("number").columns})
     amount = L["amount"]
     fen = lines["amount_fen"].to_numpy()
 
@@ -84,7 +72,7 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
         group_of = np.array([rank[g] for g in keys], dtype=np.int64)
         order = np.lexsort([np.arange(len(lines)), group_of])
         frame = frame.iloc[order].reset_index(drop=True)
-        frame[L["seq"]] = np.arange(1, len(frame) + 1)
+        frame[L["seq"]] = np.arange(1, len(frame) + 1, dtype=float)
         counts = np.bincount(group_of, minlength=len(groups))
         totals = np.zeros(len(groups), dtype=np.int64)
         np.add.at(totals, group_of, fen)  # integer fen, never a float sum
@@ -94,8 +82,8 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
             n = int(counts[k])
             blocks.append(frame.iloc[start:start + n])
             label = g or L["unknown_district" if by == "district" else "unknown_unit"]
-            blocks.append(_row(frame.columns, {L[by]: label, L["name"]: L["subtotal"].format(n=n),
-                                               amount: int(totals[k])}))
+            blocks.append(_row(frame, {L[by]: label, L["name"]: L["subtotal"].format(n=n),
+                                               amount: int(totals[k]) / FEN_PER_YUAN}))
             start += n
             bold.append(start + k)  # position of this subtotal among the body rows
         body = pd.concat(blocks, ignore_index=True)
@@ -103,14 +91,13 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
         body, bold = frame, []
     total_fen = int(fen.sum())
     tail = pd.concat([
-        _row(frame.columns, {L["seq"]: L["total"], L["name"]: L["in_words"].format(capital_yuan(total_fen)),
-                             amount: total_fen}),
-        _row(frame.columns, {}),
-        _row(frame.columns, {L["seq"]: L["signatures"]}),
+        _row(frame, {L["name"]: L["total"], L["person_id"]: L["in_words"].format(capital_yuan(total_fen)),
+                             amount: total_fen / FEN_PER_YUAN}),
+        _row(frame, {}),
+        _row(frame, {L["name"]: L["signatures"]}),
     ], ignore_index=True)
     bold.append(len(body))
     out = pd.concat([body, tail], ignore_index=True)
-    out[amount] = [None if v is None else v / FEN_PER_YUAN for v in out[amount]]
 
     header_row = 2
     title = L["payroll_title"].format(city=comp.policy.city, items="、".join(r.title for r in rules))
@@ -124,5 +111,7 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
                  options={"page_setup": setup}, bold_rows=[header_row + 1 + b for b in bold])
 
 
-def _row(columns, values: dict) -> pd.DataFrame:
-    return pd.DataFrame([[values.get(c) for c in columns]], columns=columns, dtype=object)
+def _row(frame: pd.DataFrame, values: dict) -> pd.DataFrame:
+    """One extra row (a subtotal, a total) in the frame's own column types: NaN, not None, in numbers."""
+    row = pd.DataFrame([[values.get(c) for c in frame.columns]], columns=frame.columns)
+    return row.astype({c: float for c, t in frame.dtypes.items() if t.kind == "f"})

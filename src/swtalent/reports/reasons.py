@@ -180,33 +180,37 @@ def ineligible_reasons(comp: Computation, lang: str) -> pd.Series:
 
 
 def line_details(comp: Computation, lang: str) -> pd.Series:
-    """How each payment line's amount was reached: '200元 × 12个月（2023-01..2023-12）'."""
+    """How each payment line's amount was reached: '200元 × 12个月（2023-01..2023-12）'. Written once
+    per distinct (kind, rate, months, span, qualifying date, amount): lines repeat them."""
     lines = comp.lines
-    frame = comp.roster.frame
     if lines.empty:
         return pd.Series(dtype=object)
-    first = _per_value(lines["first_month"], month_label)
-    last = _per_value(lines["last_month"], month_label)
-    span = first.where(first == last, first + ".." + last)
-    yuan = _per_value(lines["rate_fen"], plain_yuan)
-    months = _per_value(lines["months"], str)
-    q = _dates(frame["qualified_on"]).to_numpy()[lines["pos"].to_numpy()]
-    amount = _per_value(lines["amount_fen"], plain_yuan)
-    if lang == "zh":
-        monthly = yuan + "元 × " + months + "个月（" + span + "）"
-        mixed = months + "个月（" + span + " 间，按各月所持等级和标准）"
-        one_off = "取证日期 " + pd.Series(q, index=lines.index) + "，一次性 " + amount + "元"
-        award = (lines["first_month"] // 12).astype(str) + " 年度评选入选，奖励 " + amount + "元"
-    else:
-        monthly = yuan + " yuan x " + months + " months (" + span + ")"
-        mixed = months + " months (within " + span + ", at each month's level and rate)"
-        one_off = "qualified on " + pd.Series(q, index=lines.index) + ", one-off " + amount + " yuan"
-        award = "selected in " + (lines["first_month"] // 12).astype(str) + ", award " + amount + " yuan"
-    uniform = (lines["rate_fen"] >= 0) & lines["contiguous"].astype(bool)
-    out = monthly.where(uniform, mixed)
-    for k in np.flatnonzero(~uniform.to_numpy() & (lines["kind"] == "monthly").to_numpy()):
+    q = comp.roster.frame["qualified_on"].to_numpy().astype("datetime64[D]")[lines["pos"].to_numpy()]
+    key = pd.MultiIndex.from_arrays([
+        lines["kind"].astype(str).to_numpy(), lines["rate_fen"].to_numpy(), lines["months"].to_numpy(),
+        lines["first_month"].to_numpy(), lines["last_month"].to_numpy(), lines["contiguous"].to_numpy(dtype=bool),
+        q.astype(np.int64), lines["amount_fen"].to_numpy()])
+    codes, distinct = key.factorize()
+    texts = np.array([_detail(*combo, lang) for combo in distinct], dtype=object)
+    out = pd.Series(texts[codes], index=lines.index, dtype=object)
+    mixed = (lines["kind"] == "monthly").to_numpy() & ~((lines["rate_fen"] >= 0) & lines["contiguous"].astype(bool)).to_numpy()
+    for k in np.flatnonzero(mixed):
         outcome = next(r for r in comp.outcomes if r.rule.id == lines["rule_id"].iat[k])
         out.iat[k] = _segments_text(outcome.segments.get(int(lines["pos"].iat[k]), []), lang) or out.iat[k]
-    out = out.where(lines["kind"] != "one_off", one_off)
-    return out.where(lines["kind"] != "award", award.astype(object))
+    return out
 
+
+def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous: bool, qualified: int,
+            amount: int, lang: str) -> str:
+    zh = lang == "zh"
+    if kind == "one_off":
+        day = str(np.datetime64(qualified, "D")) if qualified != np.iinfo(np.int64).min else ""
+        return f"取证日期 {day}，一次性 {plain_yuan(amount)}元" if zh else f"qualified on {day}, one-off {plain_yuan(amount)} yuan"
+    if kind == "award":
+        year = first // 12
+        return f"{year} 年度评选入选，奖励 {plain_yuan(amount)}元" if zh else f"selected in {year}, award {plain_yuan(amount)} yuan"
+    span = month_label(first) if first == last else f"{month_label(first)}..{month_label(last)}"
+    if rate >= 0 and contiguous:
+        return f"{plain_yuan(rate)}元 × {months}个月（{span}）" if zh else f"{plain_yuan(rate)} yuan x {months} months ({span})"
+    return (f"{months}个月（{span} 间，按各月所持等级和标准）" if zh
+            else f"{months} months (within {span}, at each month's level and rate)")

@@ -19,7 +19,8 @@ from ..money import FEN_PER_YUAN, capital_yuan
 from .labels import labels
 from .reasons import ineligible_reasons, line_details, rule_reasons
 from .basis import basis_frame
-from .payroll import Sheet, payroll_sheets
+from .payroll import payroll_sheets
+from .sheets import Sheet
 from .summary import by_district, by_level, by_rule, notes
 
 MONEY = "#,##0.00"
@@ -41,10 +42,6 @@ def _yuan(fen: pd.Series | np.ndarray | int):
 def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file: str = "", batch: str = "") -> None:
     L = labels(lang)
     batch = batch or comp.period.label()
-    header = Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
-    money = Format().set_num_format(MONEY)
-    bold = Format().set_bold()
-    book = FastExcel(str(path))
     awards = [res for res in comp.outcomes if res.award is not None]
     title = L["title"].format(city=comp.policy.city, period=comp.period.label())
     sheets = [
@@ -57,6 +54,15 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file:
         Sheet(L["sheet.problems"], _problems_frame(comp, L, lang), autofilter=True),
         Sheet(L["sheet.basis"], basis_frame(comp, L, policy_file, batch)),
     ]
+    write_sheets(path, sheets, L)
+
+
+def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
+    """Every sheet with a bold header, frozen below it, widths fitted, amounts as #,##0.00."""
+    header = Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
+    money = Format().set_num_format(MONEY)
+    bold = Format().set_bold()
+    book = FastExcel(str(path))
     for sh in sheets:
         frame, extra = sh.frame, dict(sh.options)
         book.freeze(row=sh.header_row + 1, sheet=sh.name)

@@ -164,7 +164,7 @@ class _Checker:
         """Normalised IDs; every problem reported on its cell."""
         cells, report = self.column("person_id"), self.report
         texts = cells.unique_texts()
-        ids = np.array([_id_text(t) for t in texts], dtype=object)[cells.codes]
+        ids = np.array([t.upper() if t.isalnum() else _id_text(t) for t in texts], dtype=object)[cells.codes]
         # Typed as a number, or a number written out as text by a CSV export: 3.41102E+17, or all
         # 18 digits with the last three zeros and a failing checksum (341102197507271000).
         scientific = np.array([("E" in t or "e" in t) and bool(_SCIENTIFIC.fullmatch(t.upper())) for t in texts])
@@ -355,7 +355,8 @@ class _Checker:
 
 def _id_text(text: str) -> str:
     """An ID as compared: upper case, no blanks, and without the marks that keep it text in a
-    spreadsheet ('341…, or ="341…" as some systems export it to CSV)."""
+    spreadsheet ('341…, or ="341…" as some systems export it to CSV). The common case, letters and
+    digits only, is done inline by the caller."""
     if text.startswith('="') and text.endswith('"'):
         text = text[2:-1]
     elif text[:1] in ("'", "’", "‘"):

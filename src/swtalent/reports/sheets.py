@@ -1,0 +1,20 @@
+"""A sheet as the workbook writer takes it: a frame and how to lay it out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Sheet:
+    """A sheet for the workbook writer: a frame and how to lay it out."""
+
+    name: str
+    frame: pd.DataFrame
+    header_row: int = 0
+    title: list[str] = field(default_factory=list)  # lines merged across the top, above the header
+    title_cols: int | None = None  # how many columns the title lines span (default: all)
+    options: dict = field(default_factory=dict)  # further rustpy-xlsxwriter sheet options
+    bold_rows: list[int] = field(default_factory=list)  # 0-based sheet rows (subtotals, totals)
+    autofilter: bool = False
