@@ -66,10 +66,10 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
 
     # Groups in sorted order (a blank group last), lines in roster order within each group.
     if by is not None:
-        keys = lines[by].to_numpy().astype(str)
-        groups = sorted(set(keys), key=lambda g: (g == "", g))
-        rank = {g: k for k, g in enumerate(groups)}
-        group_of = np.array([rank[g] for g in keys], dtype=np.int64)
+        codes, found = pd.factorize(lines[by].to_numpy())
+        groups = sorted(found, key=lambda g: (g == "", g))
+        rank = np.array([groups.index(g) for g in found], dtype=np.int64)
+        group_of = rank[codes]
         order = np.lexsort([np.arange(len(lines)), group_of])
         frame = frame.iloc[order].reset_index(drop=True)
         frame[L["seq"]] = np.arange(1, len(frame) + 1, dtype=float)

@@ -185,15 +185,20 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     lines = comp.lines
     if lines.empty:
         return pd.Series(dtype=object)
-    q = comp.roster.frame["qualified_on"].to_numpy().astype("datetime64[D]")[lines["pos"].to_numpy()]
-    key = pd.MultiIndex.from_arrays([
-        lines["kind"].astype(str).to_numpy(), lines["rate_fen"].to_numpy(), lines["months"].to_numpy(),
-        lines["first_month"].to_numpy(), lines["last_month"].to_numpy(), lines["contiguous"].to_numpy(dtype=bool),
-        q.astype(np.int64), lines["amount_fen"].to_numpy()])
-    codes, distinct = key.factorize()
-    texts = np.array([_detail(*combo, lang) for combo in distinct], dtype=object)
+    q = comp.roster.frame["qualified_on"].to_numpy().astype("datetime64[D]")[lines["pos"].to_numpy()].astype(np.int64)
+    monthly = (lines["kind"] == "monthly").to_numpy()
+    q[monthly] = 0  # a monthly line's text does not quote the date, nor its amount (rate x months)
+    columns = [lines["kind"].astype(str).to_numpy(), lines["rate_fen"].to_numpy(), lines["months"].to_numpy(),
+               lines["first_month"].to_numpy(), lines["last_month"].to_numpy(),
+               lines["contiguous"].to_numpy(dtype=bool), q, np.where(monthly, 0, lines["amount_fen"].to_numpy())]
+    codes = np.zeros(len(lines), dtype=np.int64)
+    for col in columns:  # one dense code per distinct combination, built a column at a time
+        c, uniques = pd.factorize(col)
+        codes = pd.factorize(codes * len(uniques) + c)[0]
+    first = np.unique(codes, return_index=True)[1]
+    texts = np.array([_detail(*(col[i] for col in columns), lang) for i in first], dtype=object)
     out = pd.Series(texts[codes], index=lines.index, dtype=object)
-    mixed = (lines["kind"] == "monthly").to_numpy() & ~((lines["rate_fen"] >= 0) & lines["contiguous"].astype(bool)).to_numpy()
+    mixed = monthly & ~((lines["rate_fen"] >= 0) & lines["contiguous"].astype(bool)).to_numpy()
     for k in np.flatnonzero(mixed):
         outcome = next(r for r in comp.outcomes if r.rule.id == lines["rule_id"].iat[k])
         out.iat[k] = _segments_text(outcome.segments.get(int(lines["pos"].iat[k]), []), lang) or out.iat[k]
@@ -204,7 +209,7 @@ def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous
             amount: int, lang: str) -> str:
     zh = lang == "zh"
     if kind == "one_off":
-        day = str(np.datetime64(qualified, "D")) if qualified != np.iinfo(np.int64).min else ""
+        day = str(np.datetime64(int(qualified), "D")) if qualified != np.iinfo(np.int64).min else ""
         return f"取证日期 {day}，一次性 {plain_yuan(amount)}元" if zh else f"qualified on {day}, one-off {plain_yuan(amount)} yuan"
     if kind == "award":
         year = first // 12
