@@ -36,3 +36,11 @@ def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | N
     held to the national rules (a name and valid ID on every row; the three national levels)."""
     pol = policy if isinstance(policy, Policy) or policy is None else load_policy(policy)
     return load_roster(roster, pol, sheet=sheet, column_map=column_map)
+
+
+def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Policy], period: Period | str, *,
+             sheet: str | None = None, column_map: dict[str, str] | None = None) -> tuple[Computation, Computation]:
+    """The same roster and period computed under two policies (the file is read once)."""
+    pending = roster if isinstance(roster, PendingSheet) else PendingSheet(roster, sheet)
+    a, b = (run_compute(pending, p, period, column_map=column_map) for p in policies)
+    return a, b

@@ -137,6 +137,45 @@ def check(
     _guarded(work, lang.value, as_json, debug)
 
 
+@app.command()
+def diff(
+    roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    policies: list[Path] = typer.Option(..., "--policy", "-p", help="the current policy, then the proposed one"),
+    period: str = typer.Option(..., "--period", help="2024, 2024-05 or 2024-01..2024-06"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write the comparison as a workbook (.xlsx)"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
+    column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
+    as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
+    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+) -> None:
+    """政策测算 / What a proposed policy would cost: totals, differences by rule, level and 区县, and who gains or loses."""
+    def work() -> None:
+        if len(policies) != 2:
+            raise UsageError("请给出两个 --policy：现行政策在前，拟议政策在后",
+                             "give two --policy options: the current policy first, the proposed one second")
+        pending = PendingSheet(roster, sheet)
+        from . import api
+        from .periods import Period
+        from .reports.diff import diff_json, policy_diff, write_diff_workbook
+        from .reports.files import check_outputs, write_atomically
+
+        per = Period.parse(period)
+        if out is not None:
+            check_outputs([out], [roster, *policies], formats=(".xlsx",))
+        a, b = api.run_diff(pending, list(policies), per, column_map=parse_map(column_map))
+        result = policy_diff(a, b, [str(p) for p in policies])
+        if out is not None:
+            write_atomically([(out, lambda tmp: write_diff_workbook(result, tmp, lang.value))])
+        if as_json:
+            typer.echo(json.dumps({"ok": True, **diff_json(result), "outputs": [str(out)] if out else []},
+                                  ensure_ascii=False, indent=1))
+        else:
+            _render_diff(_console(), result, lang.value, out)
+
+    _guarded(work, lang.value, as_json, debug)
+
+
 def _guarded(work, lg: str, as_json: bool, debug: bool) -> None:
     """Run a command's work and map what goes wrong to messages and exit codes."""
     try:
@@ -243,6 +282,47 @@ def _render_check(console, r: dict, lang: str) -> None:
         console.print(table)
     if r["annotated"]:
         console.print(("已写入标注副本 " if lang == "zh" else "marked-up copy written: ") + r["annotated"], highlight=False)
+
+
+def _render_diff(console, d: dict, lang: str, out: Optional[Path]) -> None:
+    from rich.table import Table
+
+    from .money import format_yuan
+
+    L = labels(lang)
+    console.print(f"[bold]{L['diff_title'].format(a=d['titles'][0], b=d['titles'][1], period=d['period'])}[/]",
+                  highlight=False)
+    table = Table()
+    for h in (L["diff_item"], L["diff_a"], L["diff_b"], L["diff_change"]):
+        table.add_column(h, justify="left" if h == L["diff_item"] else "right")
+    table.add_row(f"[bold]{L['total']}[/]", format_yuan(d["a_fen"]), format_yuan(d["b_fen"]),
+                  f"[bold]{format_yuan(d['diff_fen'])}[/]")
+    for part in ("by_rule", "by_level", "by_district"):
+        if d[part]:
+            table.add_section()
+            table.add_row(f"[dim]{L[part]}[/]", "", "", "")
+            for r in d[part]:
+                table.add_row(r["name"] or L["unknown_district"], format_yuan(r["a_fen"]), format_yuan(r["b_fen"]),
+                              format_yuan(r["diff_fen"]))
+    console.print(table)
+    console.print(f"{L['diff_gain']} {d['gain']}  {L['diff_lose']} {d['lose']}  {L['diff_unchanged']} {d['unchanged']}",
+                  highlight=False)
+    people = d["people"]
+    if len(people):
+        shown = people.head(20)
+        changed = Table(title=L["sheet.diff_people"])
+        for h in (L["name"], L["person_id"], L["district"], L["diff_a"], L["diff_b"], L["diff_change"]):
+            changed.add_column(h, justify="right" if h in (L["diff_a"], L["diff_b"], L["diff_change"]) else "left")
+        for r in shown.itertuples(index=False):
+            changed.add_row(r.name, r.person_id, r.district, format_yuan(r.a_fen), format_yuan(r.b_fen),
+                            format_yuan(r.diff_fen))
+        console.print(changed)
+        if len(people) > len(shown):
+            more = len(people) - len(shown)
+            console.print(f"… 另有 {more} 人：全部见 --out 的工作簿或 --json 输出" if lang == "zh"
+                          else f"… {more} more: all of them are in the --out workbook or the --json output")
+    if out is not None:
+        console.print(("已写入 " if lang == "zh" else "written: ") + str(out), highlight=False)
 
 
 def main() -> None:

@@ -18,3 +18,4 @@ class Sheet:
     options: dict = field(default_factory=dict)  # further rustpy-xlsxwriter sheet options
     bold_rows: list[int] = field(default_factory=list)  # 0-based sheet rows (subtotals, totals)
     autofilter: bool = False
+    money: list[str] | None = None  # columns shown as #,##0.00 (default: the amount column)

@@ -75,7 +75,8 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
             extra["row_formats"] = {r: bold for r in sh.bold_rows}
         book.sheet(sh.name, frame, header_row=sh.header_row, header_format=header, autofilter=sh.autofilter,
                    column_widths=[_width(frame[c], c) for c in frame.columns],
-                   column_formats={L["amount"]: money} if L["amount"] in frame.columns else None, **extra)
+                   column_formats={c: money for c in (sh.money or [L["amount"]]) if c in frame.columns} or None,
+                   **extra)
     book.save()
 
 

@@ -1,0 +1,65 @@
+"""政策测算: the same roster under two policies."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import openpyxl
+
+from .conftest import CHUZHOU, EXAMPLE
+from .test_cli import invoke
+
+
+def raised(tmp_path):
+    """Chuzhou with the intermediate allowance raised 400 -> 500 from 2024."""
+    text = CHUZHOU.read_text(encoding="utf-8").replace(
+        "        - {from: 2022-01-01, value: 400}\n",
+        "        - {from: 2022-01-01, value: 400}\n        - {from: 2024-01-01, value: 500}\n", 1)
+    path = tmp_path / "raised.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def diff_json(*args):
+    result = invoke("diff", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_a_policy_against_itself_changes_nothing():
+    d = diff_json(EXAMPLE, "--policy", CHUZHOU, "--policy", CHUZHOU, "--period", "2023")
+    assert d["a"] == d["b"] == "175200.00" and d["diff"] == "0.00"
+    assert all(r["diff"] == "0.00" for part in ("by_rule", "by_level", "by_district") for r in d[part])
+    assert d["gain"] == d["lose"] == 0 and d["people"] == [] and d["unchanged"] > 0
+
+
+def test_raising_the_intermediate_allowance(tmp_path):
+    d = diff_json(EXAMPLE, "--policy", CHUZHOU, "--policy", raised(tmp_path), "--period", "2024")
+    levels = {r["key"]: r for r in d["by_level"]}
+    assert levels["assistant"]["diff"] == levels["senior"]["diff"] == "0.00"
+    gain = Decimal(levels["intermediate"]["diff"])
+    assert gain > 0 and Decimal(d["diff"]) == gain
+    for part in ("by_rule", "by_district"):  # every breakdown adds up to the total difference
+        assert sum(Decimal(r["diff"]) for r in d[part]) == Decimal(d["diff"])
+    assert sum(Decimal(p["diff"]) for p in d["people"]) == Decimal(d["diff"])
+    assert d["lose"] == 0 and d["gain"] == len(d["people"])
+    # 100 yuan more for each month paid at the intermediate rate
+    assert all(Decimal(p["diff"]) % 100 == 0 and Decimal(p["diff"]) > 0 for p in d["people"])
+    assert Decimal(d["b"]) - Decimal(d["a"]) == Decimal(d["diff"])
+
+
+def test_diff_workbook_and_terminal(tmp_path):
+    out = tmp_path / "what-if.xlsx"
+    result = invoke("diff", EXAMPLE, "--policy", CHUZHOU, "--policy", raised(tmp_path), "--period", "2024", "--out", out)
+    assert result.exit_code == 0 and "增加人数" in result.stdout
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["政策测算", "变动人员"]
+    summary = list(book["政策测算"].iter_rows(min_row=3, values_only=True))
+    total = summary[0]
+    assert total[0] == "合计" and Decimal(str(total[3])) == Decimal(str(total[2])) - Decimal(str(total[1]))
+    people = list(book["变动人员"].iter_rows(min_row=2, values_only=True))
+    assert sum(Decimal(str(p[5])) for p in people) == Decimal(str(total[3]))
+
+
+def test_diff_needs_exactly_two_policies():
+    assert invoke("diff", EXAMPLE, "--policy", CHUZHOU, "--period", "2024").exit_code == 2
