@@ -51,7 +51,7 @@ def _people(a: Computation, b: Computation) -> pd.DataFrame:
         return comp.lines.groupby("person_id", sort=False).agg(
             name=("name", "first"), district=("district", "first"), fen=("amount_fen", "sum"))
     left, right = per_person(a), per_person(b)
-    both = left.join(right, how="outer", lsuffix="_a", rsuffix="_b")
+    both = left.add_suffix("_a").join(right.add_suffix("_b"), how="outer")
     out = pd.DataFrame({
         "person_id": both.index, "name": both["name_a"].fillna(both["name_b"]).to_numpy(),
         "district": both["district_a"].fillna(both["district_b"]).to_numpy(),
