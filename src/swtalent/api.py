@@ -44,3 +44,13 @@ def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Poli
     pending = roster if isinstance(roster, PendingSheet) else PendingSheet(roster, sheet)
     a, b = (run_compute(pending, p, period, column_map=column_map) for p in policies)
     return a, b
+
+
+def run_explain(roster: str | Path | PendingSheet, policy: str | Path | Policy, period: Period | str, person: str, *,
+                sheet: str | None = None, column_map: dict[str, str] | None = None,
+                previous: str | Path | None = None, lang: str = "zh") -> dict:
+    """Compute the whole roster (an award ranks everyone), then explain one person's rows."""
+    from .reports.explain import explain, find_person
+
+    comp = run_compute(roster, policy, period, sheet=sheet, column_map=column_map, previous=previous)
+    return explain(comp, find_person(comp, person, lang), lang)

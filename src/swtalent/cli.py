@@ -138,6 +138,34 @@ def check(
 
 
 @app.command()
+def explain(
+    roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    policy: Path = typer.Option(..., "--policy", "-p", help="政策文件 policy YAML"),
+    period: str = typer.Option(..., "--period", help="2023, 2023-05 or 2023-01..2023-06"),
+    person: str = typer.Option(..., "--person", help="身份证号, a masked one (3411**********1234), or a unique name"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
+    column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier award winners: 身份证号 and 年度 columns"),
+    as_json: bool = typer.Option(False, "--json", help="print the explanation as JSON"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
+    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+) -> None:
+    """解释计算 / For one person: every rule, each condition and the value seen, the months counted, the rate, the amount and the clause."""
+    def work() -> None:
+        pending = PendingSheet(roster, sheet)
+        from . import api
+
+        result = api.run_explain(pending, policy, period, person, column_map=parse_map(column_map),
+                                 previous=previous, lang=lang.value)
+        if as_json:
+            typer.echo(json.dumps({"ok": True, **result}, ensure_ascii=False, indent=1))
+        else:
+            _render_explain(_console(), result, lang.value)
+
+    _guarded(work, lang.value, as_json, debug)
+
+
+@app.command()
 def diff(
     roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
     policies: list[Path] = typer.Option(..., "--policy", "-p", help="the current policy, then the proposed one"),
@@ -282,6 +310,40 @@ def _render_check(console, r: dict, lang: str) -> None:
         console.print(table)
     if r["annotated"]:
         console.print(("已写入标注副本 " if lang == "zh" else "marked-up copy written: ") + r["annotated"], highlight=False)
+
+
+def _render_explain(console, r: dict, lang: str) -> None:
+    from rich.markup import escape
+
+    L = labels(lang)
+    zh = lang == "zh"
+    status = {"paid": L["status_paid"], "not_paid": L["status_not_paid"], "held": L["status_held"]}
+    console.print(f"[bold]{escape(r['name'])}  {r['person_id']}[/]  {L['period']} {r['period']}  "
+                  f"{L['total']} [bold]{r['total']}[/]", highlight=False)
+    for row in r["rows"]:
+        at = (f"{row['sheet']} " if row["sheet"] else "") + (f"第 {row['row']} 行" if zh else f"row {row['row']}")
+        console.print(f"  {at}: {status[row['status']]}", highlight=False)
+    for p in r["problems"]:
+        console.print(f"  [red]{escape(p['message'])}[/] — {escape(p['hint'])}", highlight=False)
+    for rule in r["rules"]:
+        console.print(f"\n[bold]{escape(rule['title'])}[/] ({rule['rule_id']}): {rule['amount']}", highlight=False)
+        console.print(f"  [dim]{escape(rule['clause'])}[/]", highlight=False)
+        for e in rule["rows"]:
+            at = f"第 {e['row']} 行" if zh else f"row {e['row']}"
+            console.print(f"  {at} {escape(e['level'])}: {status[e['status']]}", highlight=False)
+            for c in e["conditions"]:
+                mark = "[green]✓[/]" if c["holds"] else "[red]✗[/]"
+                console.print(f"    {mark} {escape(c['label'])}「{escape(c['value'])}」 — {escape(c['rule'])}", highlight=False)
+            for m in e.get("months", []):
+                span = m["first"] if m["first"] == m["last"] else f"{m['first']}..{m['last']}"
+                console.print(f"    {span} ({m['count']}): {escape(m['why'])}", highlight=False)
+            for line in e["lines"]:
+                console.print(f"    = {escape(line['detail'])} → {line['amount']}", highlight=False)
+            if e.get("award_status"):
+                console.print(f"    {escape(e['award_status'])}" + (f" #{e['rank']}" if e.get("rank") else ""),
+                              highlight=False)
+            if e["reason"]:
+                console.print(f"    {escape(e['reason'])}", highlight=False)
 
 
 def _render_diff(console, d: dict, lang: str, out: Optional[Path]) -> None:

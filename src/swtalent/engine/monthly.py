@@ -27,17 +27,22 @@ def rate_grid(rule: MonthlyRule, policy: Policy, period: Period) -> np.ndarray:
     return grid
 
 
-def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Period) -> o.RuleOutcome:
-    res, usable, failed = o.begin(rule, frame)
-    levels = frame["level"].cat.codes.to_numpy().astype(np.int16)
-
+def month_bounds(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Per row: the first month the certificate counts, the first month in post and the last month
+    paid for being in post; and the policy's first month. `swtalent explain` reads the same bounds."""
     q_month = months_of(frame["qualified_on"])
     start = q_month + 1 if rule.first_month == "after_qualifying" else q_month
     hire = months_of(frame["hired_on"])
     hire = np.where(hire == NO_MONTH, _FAR_PAST, hire)  # blank_hire_date: in_post
     left = months_of(frame["left_on"])
     left = np.where(left == NO_MONTH, _FAR_FUTURE, left if rule.leaving_month == "paid" else left - 1)
-    in_force = month_index(policy.in_force_from)
+    return start, hire, left, month_index(policy.in_force_from)
+
+
+def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Period) -> o.RuleOutcome:
+    res, usable, failed = o.begin(rule, frame)
+    levels = frame["level"].cat.codes.to_numpy().astype(np.int16)
+    start, hire, left, in_force = month_bounds(rule, policy, frame)
     lo = np.maximum.reduce([start, hire, np.full(len(frame), max(in_force, period.first), dtype=np.int32)])
     hi = np.minimum(left, period.last)
 

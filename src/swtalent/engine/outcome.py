@@ -63,12 +63,13 @@ def evaluate_conditions(conditions: tuple[Condition, ...], frame: pd.DataFrame) 
     failed = np.full(len(frame), -1, dtype=np.int16)
     for i, cond in enumerate(conditions):
         codes, distinct = pd.factorize(frame[cond.field])
-        ok = np.array([_holds(cond, str(v)) for v in distinct] + [False], dtype=bool)[codes]
+        ok = np.array([holds(cond, str(v)) for v in distinct] + [False], dtype=bool)[codes]
         failed = np.where((failed < 0) & ~ok, i, failed).astype(np.int16)
     return failed
 
 
-def _holds(cond: Condition, value: str) -> bool:
+def holds(cond: Condition, value: str) -> bool:
+    """Whether a (normalised) cell value meets a condition; a blank never does."""
     if cond.op == "in":
         return value in cond.accepted()
     if cond.op == "not_in":

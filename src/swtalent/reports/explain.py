@@ -1,0 +1,143 @@
+"""swtalent explain: for one person, every rule — each condition with the value seen and whether
+it holds, the months counted and why the others were not, the rate, the amount and the clause.
+
+The reason and the "how computed" texts are the ones the workbook prints (reasons.rule_reasons,
+reasons.line_details), taken for this person's rows, so the two can never disagree.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..engine import ERROR, INELIGIBLE, PAID, Computation
+from ..engine.monthly import month_bounds
+from ..engine.outcome import holds
+from ..errors import UsageError
+from ..fields import FIELDS
+from ..money import format_yuan, plain_yuan
+from ..periods import month_label, month_start
+from .labels import labels
+from .reasons import condition_rule, line_details, rule_reasons
+
+_MONTH_WHY = {
+    "zh": {"paid": "按 {rate} 元发放", "not_in_force": "政策尚未施行", "not_held": "证书尚未计入（取证日期 {q}）",
+           "not_hired": "尚未入职（入职日期 {h}）", "left": "已离职（离职日期 {l}）", "zero": "该月标准为 0",
+           "superseded": "按本人更高等级证书发放"},
+    "en": {"paid": "paid at {rate} yuan", "not_in_force": "the policy is not yet in force",
+           "not_held": "the certificate does not count yet (qualified on {q})", "not_hired": "not yet in post (hired on {h})",
+           "left": "left (on {l})", "zero": "the rate is 0 that month", "superseded": "paid on the person's higher-level certificate"},
+}
+
+
+def find_person(comp: Computation, query: str, lang: str = "zh") -> np.ndarray:
+    """Positions of the rows of the person asked for: a full ID, a masked one (3411**********1234),
+    or a name that only one person has."""
+    frame = comp.roster.frame
+    ids = frame["person_id"].to_numpy().astype(str)
+    q = "".join(query.split()).upper()
+    if len(q) == 18 and "*" not in q:
+        hits = np.flatnonzero(ids == q)
+    elif "*" in q:
+        head, tail = q.split("*", 1)[0], q.rsplit("*", 1)[-1]
+        hits = np.flatnonzero([len(i) == len(q) and i.startswith(head) and i.endswith(tail) for i in ids])
+    else:
+        hits = np.flatnonzero(frame["name"].to_numpy() == query.strip())
+    people = sorted(set(ids[hits]))
+    if not people:
+        raise UsageError(f"花名册中没有「{query}」：请用身份证号、打码的身份证号或姓名",
+                         f"nobody in the roster matches '{query}': give an ID number, a masked one or a name")
+    if len(people) > 1:
+        listed = "、".join(f"{frame['name'].iat[int(np.flatnonzero(ids == p)[0])]} {p[:4]}…{p[-4:]}" for p in people)
+        raise UsageError(f"「{query}」对应 {len(people)} 人（{listed}）：请用身份证号",
+                         f"'{query}' matches {len(people)} people ({listed}): give the ID number")
+    return np.flatnonzero(ids == people[0])
+
+
+def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
+    """The explanation as plain data (amounts as decimal strings)."""
+    L = labels(lang)
+    frame, lines = comp.roster.frame, comp.lines
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[rows] = True
+    reasons = rule_reasons(comp, lang, mask)  # per rule, for these rows: the workbook's own words
+    details = line_details(comp, lang)
+    level_names = {k: v.name for k, v in comp.policy.levels.items()}
+    out_rules = []
+    for res, why in zip(comp.outcomes, reasons):
+        rule = res.rule
+        entries = []
+        for k, i in enumerate(rows):
+            mine = (lines["pos"] == i).to_numpy() & (lines["rule_id"] == rule.id).to_numpy()
+            entry = {
+                "sheet": frame["sheet"].iat[i], "row": int(frame["row"].iat[i]),
+                "level": "" if pd.isna(frame["level"].iat[i]) else level_names[frame["level"].iat[i]],
+                "status": "held" if frame["error"].iat[i] else ("paid" if res.paid[i] else "not_paid"),
+                "conditions": [{"field": c.field, "label": FIELDS[c.field].label(lang), "value": str(frame[c.field].iat[i]),
+                                "rule": condition_rule(c, lang), "holds": holds(c, str(frame[c.field].iat[i]))}
+                               for c in rule.conditions],
+                "reason": why.iat[k] if not frame["error"].iat[i] else L["held"],
+                "lines": [{"level": level_names.get(str(lines["level"].iat[j]), ""), "detail": details.iat[j],
+                           "months": int(lines["months"].iat[j]) if lines["kind"].iat[j] == "monthly" else None,
+                           "amount": format_yuan(int(lines["amount_fen"].iat[j]))} for j in np.flatnonzero(mine)],
+                "amount": format_yuan(int(res.amount_fen[i])),
+            }
+            if rule.kind == "monthly" and not frame["error"].iat[i] and res.failed_condition[i] < 0:
+                entry["months"] = _months(comp, res, i, lang)
+            if res.award is not None:
+                entry["rank"] = int(res.award.rank[i]) or None
+                entry["award_status"] = L[f"status.{res.award.status[i]}"]
+            entries.append(entry)
+        out_rules.append({"rule_id": rule.id, "title": rule.title, "kind": rule.kind, "clause": rule.clause,
+                          "rows": entries, "amount": format_yuan(int(res.amount_fen[rows].sum()))})
+    first = rows[0]
+    status = {PAID: "paid", INELIGIBLE: "not_paid", ERROR: "held"}
+    cells = {(frame["sheet"].iat[r], int(frame["row"].iat[r])) for r in rows}
+    problems = [i.as_dict(lang) for i in comp.roster.issues if (i.location.sheet, i.location.row) in cells]
+    return {"person_id": frame["person_id"].iat[first], "name": frame["name"].iat[first],
+            "period": comp.period.label(), "policy": comp.policy.id,
+            "rows": [{"sheet": frame["sheet"].iat[i], "row": int(frame["row"].iat[i]), "status": status[comp.status[i]]}
+                     for i in rows],
+            "rules": out_rules, "problems": problems,
+            "total": format_yuan(int(sum(res.amount_fen[rows].sum() for res in comp.outcomes)))}
+
+
+def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
+    """Each run of months of the period with the same outcome: paid at a rate, or why not."""
+    frame, rule = comp.roster.frame, res.rule
+    start, hire, left, in_force = month_bounds(rule, comp.policy, frame.iloc[[i]])
+    start, hire, left = int(start[0]), int(hire[0]), int(left[0])
+    paid: dict[int, int] = {}
+    if res.paid[i]:
+        runs = (res.segments or {}).get(int(i)) or [(int(res.rate_fen[i]), int(res.first_month[i]), int(res.last_month[i]))]
+        for rate, a, b in runs:
+            paid.update({m: rate for m in range(a, b + 1)})
+    level = frame["level"].iat[i]
+    t = _MONTH_WHY[lang]
+    facts = {"q": _day(frame["qualified_on"].iat[i]), "h": _day(frame["hired_on"].iat[i]), "l": _day(frame["left_on"].iat[i])}
+    out: list[dict] = []
+    for m in comp.period.months:
+        m = int(m)
+        if m in paid:
+            text = t["paid"].format(rate=plain_yuan(paid[m]))
+        elif m < in_force:
+            text = t["not_in_force"]
+        elif m < start:
+            text = t["not_held"].format(**facts)
+        elif m < hire:
+            text = t["not_hired"].format(**facts)
+        elif m > left:
+            text = t["left"].format(**facts)
+        elif rule.amount_on(level, month_start(m)) == 0:
+            text = t["zero"]
+        else:
+            text = t["superseded"]
+        if out and out[-1]["why"] == text and out[-1]["last"] == month_label(m - 1):
+            out[-1]["last"] = month_label(m)
+            out[-1]["count"] += 1
+        else:
+            out.append({"first": month_label(m), "last": month_label(m), "count": 1, "why": text, "paid": m in paid})
+    return out
+
+
+def _day(value) -> str:
+    return "" if value is None or value != value else str(np.datetime64(value, "D"))
