@@ -1,6 +1,7 @@
 """The library's front door: one call per command, so the CLI only parses and renders."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ from .roster.source import PendingSheet
 
 def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, period: Period | str, *,
                 sheet: str | None = None, column_map: dict[str, str] | None = None,
-                previous: str | Path | None = None) -> Computation:
+                previous: str | Path | None = None, stage: Callable[[str], None] = lambda name: None) -> Computation:
     """Load the policy and roster, check every row, and compute every rule for the period.
     `roster` may be a sheet already being parsed (see roster.source); `previous` is a file of
     earlier award winners (see roster.previous)."""
@@ -26,7 +27,9 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     # Read only when a rule bars earlier winners; otherwise the run notes that the file is unused.
     winners = load_previous(previous) if previous is not None and bars else (
         pd.DataFrame(columns=["person_id", "rule_id", "year"]) if previous is not None else None)
+    stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map)
+    stage("compute")
     return compute(pol, ros, per, winners)
 
 
@@ -39,10 +42,11 @@ def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | N
 
 
 def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Policy], period: Period | str, *,
-             sheet: str | None = None, column_map: dict[str, str] | None = None) -> tuple[Computation, Computation]:
+             sheet: str | None = None, column_map: dict[str, str] | None = None,
+             stage: Callable[[str], None] = lambda name: None) -> tuple[Computation, Computation]:
     """The same roster and period computed under two policies (the file is read once)."""
     pending = roster if isinstance(roster, PendingSheet) else PendingSheet(roster, sheet)
-    a, b = (run_compute(pending, p, period, column_map=column_map) for p in policies)
+    a, b = (run_compute(pending, p, period, column_map=column_map, stage=stage) for p in policies)
     return a, b
 
 

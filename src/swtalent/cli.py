@@ -18,6 +18,7 @@ from . import __version__
 from .errors import SwtalentError, UsageError
 from .fields import FIELDS, alias_table, header_key
 from .reports.labels import labels
+from .progress import Stages
 from .roster.source import PendingSheet
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -68,6 +69,7 @@ def compute(
     notice: Optional[Path] = typer.Option(None, "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts"),
     batch: Optional[str] = typer.Option(None, "--batch", help="批次 on the payroll titles, e.g. 2023年第1批 (default: the period)"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary; problems and exit code only"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
     debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
 ) -> None:
@@ -75,6 +77,13 @@ def compute(
     def work() -> None:
         # The workbook is parsed on other threads while pandas, the policy model and the policy load.
         pending = PendingSheet(roster, sheet)
+        bar = Stages(("read", "compute", "write"), lang.value, enabled=not (quiet or as_json))
+        try:
+            run(pending, bar)
+        finally:
+            bar.close()
+
+    def run(pending: PendingSheet, bar: Stages) -> None:
         from . import api
         from .periods import Period
         from .reports.files import check_outputs, write_outputs
@@ -85,12 +94,19 @@ def compute(
         check_outputs(out + ([notice] if notice else []), inputs)
         if notice is not None:
             check_outputs([notice], inputs, formats=(".xlsx", ".csv"))
-        comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous)
+        comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous,
+                               stage=bar.stage)
+        bar.stage("write")
         write_outputs(comp, out, lang.value, policy_file=str(policy), batch=batch or "", notice=notice)
+        bar.close()
         result = summary(comp, lang.value)
         if as_json:
             result = {"ok": True, **result, "outputs": [str(p) for p in out + ([notice] if notice else [])]}
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        elif quiet:
+            for issue in comp.roster.issues:  # the problems still reach the clerk, one line each
+                if issue.severity == "error":
+                    typer.echo(issue.render(lang.value), err=True)
         else:
             _render(_console(), result, lang.value, out + ([notice] if notice else []))
 
@@ -191,7 +207,11 @@ def diff(
         per = Period.parse(period)
         if out is not None:
             check_outputs([out], [roster, *policies], formats=(".xlsx",))
-        a, b = api.run_diff(pending, list(policies), per, column_map=parse_map(column_map))
+        bar = Stages(("read", "compute"), lang.value, enabled=not as_json)
+        try:
+            a, b = api.run_diff(pending, list(policies), per, column_map=parse_map(column_map), stage=bar.stage)
+        finally:
+            bar.close()
         result = policy_diff(a, b, [str(p) for p in policies])
         if out is not None:
             write_atomically([(out, lambda tmp: write_diff_workbook(result, tmp, lang.value))])
