@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, capital_yuan
-from .sheets import Sheet
+from .sheets import Sheet, width
 
 A4 = 9  # Excel's paper size code
 
@@ -107,8 +107,10 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
              "footer": L["page_footer"], "print_area": (0, 0, last_row, printed - 1), "print_gridlines": True,
              "center_horizontally": True,
              "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}}
+    # The total's words and the signature line run across empty cells: they must not widen their columns.
+    widths = {L["name"]: width(frame[L["name"]], L["name"]), L["person_id"]: 20, L["signature"]: 16}
     return Sheet(L[f"sheet.payroll.{kind}"], out, header_row=header_row, title=[title, subtitle], title_cols=printed,
-                 options={"page_setup": setup}, bold_rows=[header_row + 1 + b for b in bold])
+                 options={"page_setup": setup}, bold_rows=[header_row + 1 + b for b in bold], widths=widths)
 
 
 def _row(frame: pd.DataFrame, values: dict) -> pd.DataFrame:

@@ -19,3 +19,13 @@ class Sheet:
     bold_rows: list[int] = field(default_factory=list)  # 0-based sheet rows (subtotals, totals)
     autofilter: bool = False
     money: list[str] | None = None  # columns shown as #,##0.00 (default: the amount column)
+    widths: dict[str, float] = field(default_factory=dict)  # set widths, where the content would mislead
+
+
+def width(values: pd.Series, header: str, cap: int = 60) -> float:
+    """A readable width: CJK characters count double; sampled, since rows repeat their shape."""
+    def w(s: object) -> int:
+        text = "" if s is None else str(s)
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return min(cap, max([w(header)] + [w(v) for v in values.iloc[:200]]) + 2)
+

@@ -20,18 +20,10 @@ from .labels import labels
 from .reasons import ineligible_reasons, line_details, rule_reasons
 from .basis import basis_frame
 from .payroll import payroll_sheets
-from .sheets import Sheet
+from .sheets import Sheet, width
 from .summary import by_district, by_level, by_rule, notes
 
 MONEY = "#,##0.00"
-
-
-def _width(values: pd.Series, header: str, cap: int = 60) -> float:
-    """A readable width: CJK characters count double; sampled, since rows repeat their shape."""
-    def w(s: object) -> int:
-        text = "" if s is None else str(s)
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return min(cap, max([w(header)] + [w(v) for v in values.iloc[:200]]) + 2)
 
 
 def _yuan(fen: pd.Series | np.ndarray | int):
@@ -74,7 +66,7 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
         if sh.bold_rows:
             extra["row_formats"] = {r: bold for r in sh.bold_rows}
         book.sheet(sh.name, frame, header_row=sh.header_row, header_format=header, autofilter=sh.autofilter,
-                   column_widths=[_width(frame[c], c) for c in frame.columns],
+                   column_widths=[sh.widths.get(c) or width(frame[c], c) for c in frame.columns],
                    column_formats={c: money for c in (sh.money or [L["amount"]]) if c in frame.columns} or None,
                    **extra)
     book.save()
