@@ -17,7 +17,6 @@ import typer
 from . import __version__
 from .errors import SwtalentError, UsageError
 from .fields import FIELDS, alias_table, header_key
-from .reports.labels import labels
 from .progress import Stages
 from .roster.source import PendingSheet
 
@@ -108,7 +107,7 @@ def compute(
                 if issue.severity == "error":
                     typer.echo(issue.render(lang.value), err=True)
         else:
-            _render(_console(), result, lang.value, out + ([notice] if notice else []))
+            _terminal().render_compute(_console(), result, lang.value, out + ([notice] if notice else []))
 
     _guarded(work, lang.value, as_json, debug)
 
@@ -146,7 +145,7 @@ def check(
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         else:
-            _render_check(_console(), result, lang.value)
+            _terminal().render_check(_console(), result, lang.value)
         if errors:
             raise typer.Exit(1)
 
@@ -176,7 +175,7 @@ def explain(
         if as_json:
             typer.echo(json.dumps({"ok": True, **result}, ensure_ascii=False, indent=1))
         else:
-            _render_explain(_console(), result, lang.value)
+            _terminal().render_explain(_console(), result, lang.value)
 
     _guarded(work, lang.value, as_json, debug)
 
@@ -219,7 +218,7 @@ def diff(
             typer.echo(json.dumps({"ok": True, **diff_json(result), "outputs": [str(out)] if out else []},
                                   ensure_ascii=False, indent=1))
         else:
-            _render_diff(_console(), result, lang.value, out)
+            _terminal().render_diff(_console(), result, lang.value, out)
 
     _guarded(work, lang.value, as_json, debug)
 
@@ -248,6 +247,12 @@ def _guarded(work, lg: str, as_json: bool, debug: bool) -> None:
         raise typer.Exit(3)
 
 
+def _terminal():
+    from . import terminal  # rich tables, imported only when printing to a terminal
+
+    return terminal
+
+
 def _console(stderr: bool = False):
     from rich.console import Console  # imported on use: a --json run never needs it
 
@@ -262,149 +267,6 @@ def _fail(err, exc: SwtalentError, lang: str, as_json: bool) -> None:
     err.print(f"[red]{head}[/]", highlight=False)
     for issue in exc.issues:
         err.print("  " + issue.render(lang), highlight=False, markup=False, soft_wrap=True)
-
-
-def _render(console, s: dict, lang: str, outs: list[Path]) -> None:
-    from rich.table import Table
-
-    L = labels(lang)
-    console.print(f"[bold]{L['title'].format(city=s['city'], period=s['period'])}[/]", highlight=False)
-    counts = Table(show_header=False, box=None)
-    for key in ("rows_in", "rows_paid", "rows_ineligible", "rows_with_errors", "selected", "pending_tie"):
-        if key in s:
-            counts.add_row(L[key], str(s[key]))
-    console.print(counts)
-    for note in s["notes"]:
-        console.print(f"[bold yellow]{note}[/]", highlight=False, soft_wrap=True)
-    table = Table(title=L["by_rule"])
-    for h in (L["rule"], L["kind"], L["persons"], L["lines"], L["amount"]):
-        table.add_column(h, justify="right" if h != L["rule"] else "left")
-    for r in s["by_rule"]:
-        table.add_row(r["title"], L[f"kind.{r['kind']}"], str(r["persons"]), str(r["lines"]), r["amount"])
-    table.add_row(f"[bold]{L['total']}[/]", "", "", str(s["lines"]), f"[bold]{s['total']}[/]")
-    console.print(table)
-    console.print(f"{L['total_capital']}: {s['total_capital']}", highlight=False)
-    problems = s["problems"]
-    if problems:
-        shown = problems[:20]
-        console.print(f"[bold]{L['sheet.problems']}[/] ({L['problems_errors']} {s['errors']}, "
-                      f"{L['problems_warnings']} {s['warnings']})")
-        for p in shown:  # one line each, never truncated: the clerk needs the whole message
-            column = (f"「{p['column']}」" if lang == "zh" else f" '{p['column']}'") if p["column"] else ""
-            where = f"第 {p['row']} 行{column}" if lang == "zh" else f"row {p['row']}{column}"
-            quoted = p["value"] and p["value"] not in p["message"]
-            value = (f"「{p['value']}」" if lang == "zh" else f" '{p['value']}'") if quoted else ""
-            colour = "red" if p["severity"] == "error" else "yellow"
-            console.print(f"  [{colour}]{L[p['severity']]}[/] {where}{value}: {p['message']}",
-                          highlight=False, soft_wrap=True)
-        if len(problems) > len(shown):
-            more = len(problems) - len(shown)
-            console.print(f"… 另有 {more} 条：全部问题见 --out 的 .xlsx 工作簿或 --json 输出" if lang == "zh"
-                          else f"… {more} more: all of them are in an --out .xlsx workbook or the --json output")
-    for path in outs:
-        console.print(("已写入 " if lang == "zh" else "written: ") + str(path), highlight=False)
-
-
-def _render_check(console, r: dict, lang: str) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    L = labels(lang)
-    console.print(f"[bold]{L['check_title'].format(file=r['file'])}[/]", highlight=False)
-    console.print(f"{L['rows_in']} {r['rows_in']}  {L['rows_with_errors']} {r['rows_with_errors']}  "
-                  f"{L['problems_errors']} {r['errors']}  {L['problems_warnings']} {r['warnings']}", highlight=False)
-    if not r["problems"]:
-        console.print("[green]未发现问题[/]" if lang == "zh" else "[green]no problems found[/]")
-    else:
-        table = Table(show_lines=True)
-        table.add_column(L["severity"], no_wrap=True)
-        table.add_column(L["where"], overflow="fold", max_width=24)
-        table.add_column(f"{L['message']} / {L['hint']}", overflow="fold", ratio=1)
-        for p in r["problems"]:
-            colour = "red" if p["severity"] == "error" else "yellow"
-            value = (f"「{p['value']}」" if lang == "zh" else f"'{p['value']}'") if p.get("value") else ""
-            where = "\n".join(filter(None, (" ".join(filter(None, (p.get("sheet"), p.get("cell") or (
-                str(p["row"]) if p.get("row") else "")))), p.get("column"), value)))
-            text = escape(p["message"]) + (f"\n[dim]{escape(p['hint'])}[/]" if p["hint"] else "") + f"\n[dim]{p['code']}[/]"
-            table.add_row(f"[{colour}]{L[p['severity']]}[/]", escape(where), text)
-        console.print(table)
-    if r["annotated"]:
-        console.print(("已写入标注副本 " if lang == "zh" else "marked-up copy written: ") + r["annotated"], highlight=False)
-
-
-def _render_explain(console, r: dict, lang: str) -> None:
-    from rich.markup import escape
-
-    L = labels(lang)
-    zh = lang == "zh"
-    status = {"paid": L["status_paid"], "not_paid": L["status_not_paid"], "held": L["status_held"]}
-    console.print(f"[bold]{escape(r['name'])}  {r['person_id']}[/]  {L['period']} {r['period']}  "
-                  f"{L['total']} [bold]{r['total']}[/]", highlight=False)
-    for row in r["rows"]:
-        at = (f"{row['sheet']} " if row["sheet"] else "") + (f"第 {row['row']} 行" if zh else f"row {row['row']}")
-        console.print(f"  {at}: {status[row['status']]}", highlight=False)
-    for p in r["problems"]:
-        console.print(f"  [red]{escape(p['message'])}[/] — {escape(p['hint'])}", highlight=False)
-    for rule in r["rules"]:
-        console.print(f"\n[bold]{escape(rule['title'])}[/] ({rule['rule_id']}): {rule['amount']}", highlight=False)
-        console.print(f"  [dim]{escape(rule['clause'])}[/]", highlight=False)
-        for e in rule["rows"]:
-            at = f"第 {e['row']} 行" if zh else f"row {e['row']}"
-            console.print(f"  {at} {escape(e['level'])}: {status[e['status']]}", highlight=False)
-            for c in e["conditions"]:
-                mark = "[green]✓[/]" if c["holds"] else "[red]✗[/]"
-                console.print(f"    {mark} {escape(c['label'])}「{escape(c['value'])}」 — {escape(c['rule'])}", highlight=False)
-            for m in e.get("months", []):
-                span = m["first"] if m["first"] == m["last"] else f"{m['first']}..{m['last']}"
-                console.print(f"    {span} ({m['count']}): {escape(m['why'])}", highlight=False)
-            for line in e["lines"]:
-                console.print(f"    = {escape(line['detail'])} → {line['amount']}", highlight=False)
-            if e.get("award_status"):
-                console.print(f"    {escape(e['award_status'])}" + (f" #{e['rank']}" if e.get("rank") else ""),
-                              highlight=False)
-            if e["reason"]:
-                console.print(f"    {escape(e['reason'])}", highlight=False)
-
-
-def _render_diff(console, d: dict, lang: str, out: Optional[Path]) -> None:
-    from rich.table import Table
-
-    from .money import format_yuan
-
-    L = labels(lang)
-    console.print(f"[bold]{L['diff_title'].format(a=d['titles'][0], b=d['titles'][1], period=d['period'])}[/]",
-                  highlight=False)
-    table = Table()
-    for h in (L["diff_item"], L["diff_a"], L["diff_b"], L["diff_change"]):
-        table.add_column(h, justify="left" if h == L["diff_item"] else "right")
-    table.add_row(f"[bold]{L['total']}[/]", format_yuan(d["a_fen"]), format_yuan(d["b_fen"]),
-                  f"[bold]{format_yuan(d['diff_fen'])}[/]")
-    for part in ("by_rule", "by_level", "by_district"):
-        if d[part]:
-            table.add_section()
-            table.add_row(f"[dim]{L[part]}[/]", "", "", "")
-            for r in d[part]:
-                table.add_row(r["name"] or L["unknown_district"], format_yuan(r["a_fen"]), format_yuan(r["b_fen"]),
-                              format_yuan(r["diff_fen"]))
-    console.print(table)
-    console.print(f"{L['diff_gain']} {d['gain']}  {L['diff_lose']} {d['lose']}  {L['diff_unchanged']} {d['unchanged']}",
-                  highlight=False)
-    people = d["people"]
-    if len(people):
-        shown = people.head(20)
-        changed = Table(title=L["sheet.diff_people"])
-        for h in (L["name"], L["person_id"], L["district"], L["diff_a"], L["diff_b"], L["diff_change"]):
-            changed.add_column(h, justify="right" if h in (L["diff_a"], L["diff_b"], L["diff_change"]) else "left")
-        for r in shown.itertuples(index=False):
-            changed.add_row(r.name, r.person_id, r.district, format_yuan(r.a_fen), format_yuan(r.b_fen),
-                            format_yuan(r.diff_fen))
-        console.print(changed)
-        if len(people) > len(shown):
-            more = len(people) - len(shown)
-            console.print(f"… 另有 {more} 人：全部见 --out 的工作簿或 --json 输出" if lang == "zh"
-                          else f"… {more} more: all of them are in the --out workbook or the --json output")
-    if out is not None:
-        console.print(("已写入 " if lang == "zh" else "written: ") + str(out), highlight=False)
 
 
 def main() -> None:
