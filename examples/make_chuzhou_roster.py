@@ -97,7 +97,8 @@ def main(out: Path) -> None:
                      f"{rng.randint(10**11, 10**12 - 1)}", qualified, place, hired, left,
                      f"6217{rng.randint(10**14, 10**15 - 1)}"])
     by_name = {r[2]: r for r in rows}
-    rows[4][3] = rows[3][3]  # 孙志强's second certificate: same person
+    rows[4][3] = rows[3][3]  # 孙志强's second certificate: same person, unit and bank account
+    rows[4][1], rows[4][-1] = rows[3][1], rows[3][-1]
     rows[14][3] = rows[0][3]  # the duplicate of 陈晓梅
     bad = by_name["何涛"][3]
     by_name["何涛"][3] = bad[:-1] + ("0" if bad[-1] != "0" else "1")

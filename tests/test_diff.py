@@ -63,3 +63,31 @@ def test_diff_workbook_and_terminal(tmp_path):
 
 def test_diff_needs_exactly_two_policies():
     assert invoke("diff", EXAMPLE, "--policy", CHUZHOU, "--period", "2024").exit_code == 2
+
+
+def test_every_breakdown_adds_up_with_awards_and_a_renamed_rule(tmp_path):
+    from .conftest import ROOT
+
+    jiujiang = ROOT / "policies" / "jiujiang.yaml"
+    text = jiujiang.read_text(encoding="utf-8")
+    richer = tmp_path / "richer.yaml"
+    richer.write_text(text.replace("value: 10000", "value: 12000", 1), encoding="utf-8")
+    d = diff_json(ROOT / "examples" / "jiujiang-candidates.xlsx", "--policy", jiujiang, "--policy", richer,
+                  "--period", "2023")
+    assert d["diff"] == "36000.00"  # 18 selected, 2000 more each
+    for part in ("by_rule", "by_level"):
+        assert sum(Decimal(r["diff"]) for r in d[part]) == Decimal(d["diff"]), part
+    assert [r["level"] if "level" in r else r["key"] for r in d["by_level"]] == [""]  # awards carry no level
+
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(CHUZHOU.read_text(encoding="utf-8").replace("id: post-allowance", "id: post-allowance-2024"),
+                       encoding="utf-8")
+    d = diff_json(EXAMPLE, "--policy", CHUZHOU, "--policy", renamed, "--period", "2023")
+    assert [(r["key"], r["only"]) for r in d["by_rule"]] == [
+        ("certificate-subsidy", ""), ("post-allowance", "a"), ("post-allowance-2024", "b")]
+    assert d["diff"] == "0.00" and sum(Decimal(r["diff"]) for r in d["by_rule"]) == 0
+    out = tmp_path / "d.xlsx"
+    assert invoke("diff", EXAMPLE, "--policy", CHUZHOU, "--policy", renamed, "--period", "2023", "--out", out).exit_code == 0
+    items = [r[0] for r in openpyxl.load_workbook(out)["政策测算"].iter_rows(min_row=3, values_only=True) if r[0]]
+    assert "岗位补贴（仅原政策）" in items and "岗位补贴（仅新政策）" in items
+    assert any(i.startswith("不变人数：") for i in items)  # head counts as words, not in a money column

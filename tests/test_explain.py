@@ -91,3 +91,20 @@ def test_a_name_two_people_share_must_be_an_id(roster):
     with pytest.raises(UsageError) as exc:
         find_person(comp, "张伟")
     assert "2 人" in exc.value.text("zh")
+
+
+def test_rows_without_a_usable_id_are_never_grouped_together(roster):
+    comp = run_compute(roster([person(1, name="甲", pid=""), person(2, name="乙", pid="")]), CHUZHOU, "2023")
+    e = explain(comp, find_person(comp, "甲"), "zh")
+    assert [r["row"] for r in e["rows"]] == [2] and e["name"] == "甲"
+    assert [(p["row"], p["code"]) for p in e["problems"]] == [(2, "roster.id-missing")]
+    assert e["rules"][0]["rows"][0]["status"] == "held"
+
+
+def test_masked_id_with_the_policys_mask_character(tmp_path):
+    text = CHUZHOU.read_text(encoding="utf-8").replace("\nlevels:\n", "\nnotice:\n  mask: \"#\"\nlevels:\n", 1)
+    policy = tmp_path / "p.yaml"
+    policy.write_text(text, encoding="utf-8")
+    comp = run_compute(EXAMPLE, policy, "2023")
+    assert explain(comp, find_person(comp, "3411##########1032"), "zh")["name"] == "孙志强"
+    assert explain(comp, find_person(comp, "341122####1032"), "zh")["name"] == "孙志强"

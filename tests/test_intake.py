@@ -308,3 +308,13 @@ def test_hidden_rows_inside_an_ods_row_group(tmp_path):
     doc.save(str(tmp_path / "r.ods"))
     ros = load_roster(tmp_path / "r.ods", POLICY)
     assert [(i.code, i.location.row) for i in ros.issues] == [("roster.row-hidden", 3), ("roster.row-hidden", 4)]
+
+
+def test_one_person_two_bank_accounts_is_held_a_blank_one_is_not(roster):
+    headers = HEADERS + ["银行账号"]
+    rows = [person(1) + ["6217000011112222333"], person(1, level="社会工作师") + ["6217000099998888777"],
+            person(2) + ["6217000011110000111"], person(2, level="社会工作师") + [None]]
+    ros = load_roster(roster(rows, headers=headers), POLICY)
+    assert [(i.code, i.location.row, i.location.column) for i in ros.issues] == [
+        ("roster.person-conflict", 3, "银行账号")]
+    assert list(ros.frame["error"]) == [False, True, False, False]

@@ -27,15 +27,25 @@ def test_bar_shows_the_stage_on_a_terminal(monkeypatch):
     assert "计算" in screen.getvalue()
 
 
-def test_no_bar_when_not_a_terminal_or_quick(monkeypatch):
+def test_no_bar_when_not_a_terminal(monkeypatch):
     screen = io.StringIO()
     monkeypatch.setattr("sys.stderr", screen)
+    monkeypatch.setattr(progress, "DELAY", 0.0)
     bar = progress.Stages(("read",), "zh")
-    assert not bar.enabled
+    time.sleep(0.2)
     bar.close()
-    quick = progress.Stages(("read",), "zh", enabled=False)
-    quick.close()
-    assert screen.getvalue() == ""
+    assert not bar.enabled and screen.getvalue() == ""
+
+
+def test_no_bar_for_a_quick_run_on_a_terminal(monkeypatch):
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    monkeypatch.setattr(progress, "DELAY", 0.5)
+    bar = progress.Stages(("read", "compute"), "zh")
+    bar.stage("compute")
+    bar.close()  # done before the delay: nothing was ever drawn
+    time.sleep(0.7)
+    assert bar.enabled and screen.getvalue() == ""
 
 
 def test_quiet_prints_only_the_errors():

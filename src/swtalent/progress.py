@@ -48,7 +48,8 @@ class Stages:
 
     def stage(self, name: str) -> None:
         with self._lock:
-            self._current = self.steps.index(name) if name in self.steps else self._current
+            if name in self.steps:  # never backwards: a diff reads and computes twice
+                self._current = max(self._current, self.steps.index(name))
             if self._bar is not None:
                 self._bar.update(self._task, completed=self._current, description=self._label())
 

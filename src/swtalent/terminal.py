@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from .reports.diff import diff_label
 from .reports.labels import labels
 
 
@@ -115,7 +116,7 @@ def render_diff(console, d: dict, lang: str, out: Optional[Path]) -> None:
     from .money import format_yuan
 
     L = labels(lang)
-    console.print(f"[bold]{L['diff_title'].format(a=d['titles'][0], b=d['titles'][1], period=d['period'])}[/]",
+    console.print(f"[bold]{L['diff_title'].format(a=d['files'][0], b=d['files'][1], period=d['period'])}[/]",
                   highlight=False)
     table = Table()
     for h in (L["diff_item"], L["diff_a"], L["diff_b"], L["diff_change"]):
@@ -127,7 +128,7 @@ def render_diff(console, d: dict, lang: str, out: Optional[Path]) -> None:
             table.add_section()
             table.add_row(f"[dim]{L[part]}[/]", "", "", "")
             for r in d[part]:
-                table.add_row(r["name"] or L["unknown_district"], format_yuan(r["a_fen"]), format_yuan(r["b_fen"]),
+                table.add_row(diff_label(r, L), format_yuan(r["a_fen"]), format_yuan(r["b_fen"]),
                               format_yuan(r["diff_fen"]))
     console.print(table)
     console.print(f"{L['diff_gain']} {d['gain']}  {L['diff_lose']} {d['lose']}  {L['diff_unchanged']} {d['unchanged']}",
@@ -136,10 +137,12 @@ def render_diff(console, d: dict, lang: str, out: Optional[Path]) -> None:
     if len(people):
         shown = people.head(20)
         changed = Table(title=L["sheet.diff_people"])
-        for h in (L["name"], L["person_id"], L["district"], L["diff_a"], L["diff_b"], L["diff_change"]):
-            changed.add_column(h, justify="right" if h in (L["diff_a"], L["diff_b"], L["diff_change"]) else "left")
+        where = "district" if d["by_district"] else "unit"
+        for h in (L["name"], L["person_id"], L[where], L["diff_a"], L["diff_b"], L["diff_change"]):
+            changed.add_column(h, justify="right" if h in (L["diff_a"], L["diff_b"], L["diff_change"]) else "left",
+                               no_wrap=h == L["person_id"])
         for r in shown.itertuples(index=False):
-            changed.add_row(r.name, r.person_id, r.district, format_yuan(r.a_fen), format_yuan(r.b_fen),
+            changed.add_row(r.name, r.person_id, getattr(r, where), format_yuan(r.a_fen), format_yuan(r.b_fen),
                             format_yuan(r.diff_fen))
         console.print(changed)
         if len(people) > len(shown):

@@ -11,35 +11,34 @@ import pandas as pd
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, format_yuan
 from .labels import labels
+from .summary import by_district, by_level, by_rule
 from .sheets import Sheet
 
 
-def policy_diff(a: Computation, b: Computation, names: list[str] | None = None) -> dict:
+def policy_diff(a: Computation, b: Computation, files: list[str] | None = None) -> dict:
     """Totals, differences by rule, level and district (fen), and each person whose amount changes.
-    `names` say which policy is which (their files); by default their titles."""
-    def by(comp: Computation, key: str) -> pd.Series:
-        lines = comp.lines
-        if key == "level":
-            lines = lines[lines["kind"] != "award"]
-        return lines.groupby(lines[key].astype(str), sort=False)["amount_fen"].sum().astype(np.int64)
+    `files` say which policy is which; by default their ids."""
+    def table(of, key: str) -> list[dict]:
+        left = {r[key]: r for r in of(a)}
+        right = {r[key]: r for r in of(b)}
+        rows = []
+        for k in dict.fromkeys([*left, *right]):  # the current policy's order, then what only the proposed has
+            name = (left.get(k) or right.get(k))["name" if of is not by_rule else "title"]
+            rows.append({"key": k, "name": name, "only": "" if k in left and k in right else "a" if k in left else "b",
+                         "a_fen": left[k]["amount_fen"] if k in left else 0,
+                         "b_fen": right[k]["amount_fen"] if k in right else 0})
+            rows[-1]["diff_fen"] = rows[-1]["b_fen"] - rows[-1]["a_fen"]
+        return rows
 
-    def table(key: str, names: dict[str, str]) -> list[dict]:
-        left, right = by(a, key), by(b, key)
-        found = set(left.index) | set(right.index)
-        # Rules and levels in the policies' order, districts sorted with a blank one last.
-        keys = [k for k in names if k in found] + sorted(found - set(names), key=lambda k: (k == "", k))
-        return [{"key": k, "name": names.get(k, k), "a_fen": int(left.get(k, 0)), "b_fen": int(right.get(k, 0)),
-                 "diff_fen": int(right.get(k, 0)) - int(left.get(k, 0))} for k in keys]
-
-    rule_names = {r.id: r.title for comp in (a, b) for r in comp.policy.rules}
-    level_names = {k: v.name for comp in (a, b) for k, v in comp.policy.levels.items()}
     people = _people(a, b)
     changed = people[people["diff_fen"] != 0]
+    by_districts = (lambda comp: [{**d, "name": d["district"]} for d in by_district(comp)])
     return {
-        "policies": [a.policy.id, b.policy.id], "titles": names or [a.policy.title, b.policy.title],
-        "period": a.period.label(), "a_fen": a.total_fen, "b_fen": b.total_fen, "diff_fen": b.total_fen - a.total_fen,
-        "by_rule": table("rule_id", rule_names), "by_level": table("level", level_names),
-        "by_district": table("district", {}) if "district" in a.roster.headers else [],
+        "policies": [a.policy.id, b.policy.id], "files": files or [a.policy.id, b.policy.id],
+        "titles": [a.policy.title, b.policy.title], "period": a.period.label(),
+        "a_fen": a.total_fen, "b_fen": b.total_fen, "diff_fen": b.total_fen - a.total_fen,
+        "by_rule": table(by_rule, "rule_id"), "by_level": table(by_level, "level"),
+        "by_district": table(by_districts, "district") if "district" in a.roster.headers else [],
         "gain": int((people["diff_fen"] > 0).sum()), "lose": int((people["diff_fen"] < 0).sum()),
         "unchanged": int((people["diff_fen"] == 0).sum()), "people": changed,
     }
@@ -49,17 +48,23 @@ def _people(a: Computation, b: Computation) -> pd.DataFrame:
     """Everyone paid under either policy: person_id, name, district, a_fen, b_fen, diff_fen."""
     def per_person(comp: Computation) -> pd.DataFrame:
         return comp.lines.groupby("person_id", sort=False).agg(
-            name=("name", "first"), district=("district", "first"), fen=("amount_fen", "sum"))
+            name=("name", "first"), district=("district", "first"), unit=("unit", "first"), fen=("amount_fen", "sum"))
     left, right = per_person(a), per_person(b)
     both = left.add_suffix("_a").join(right.add_suffix("_b"), how="outer")
     out = pd.DataFrame({
         "person_id": both.index, "name": both["name_a"].fillna(both["name_b"]).to_numpy(),
         "district": both["district_a"].fillna(both["district_b"]).to_numpy(),
+        "unit": both["unit_a"].fillna(both["unit_b"]).to_numpy(),
         "a_fen": both["fen_a"].fillna(0).astype(np.int64).to_numpy(),
         "b_fen": both["fen_b"].fillna(0).astype(np.int64).to_numpy(),
     })
     out["diff_fen"] = out["b_fen"] - out["a_fen"]
     return out.sort_values(["diff_fen", "person_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def diff_label(row: dict, L: dict) -> str:
+    """A breakdown row's name, saying when only one of the policies has it."""
+    return (row["name"] or L["unknown_district"]) + (L["diff_only_" + row["only"]] if row["only"] else "")
 
 
 def diff_json(d: dict) -> dict:
@@ -84,16 +89,18 @@ def write_diff_workbook(d: dict, path: Path, lang: str = "zh") -> None:
     for part in ("by_rule", "by_level", "by_district"):
         if d[part]:
             rows += [[None] * 4, [L[part], None, None, None]]
-            rows += [yuan(r["name"] or L["unknown_district"], r) for r in d[part]]
-    rows += [[None] * 4, *[[L[f"diff_{k}"], d[k], None, None] for k in ("gain", "lose", "unchanged")]]
+            rows += [yuan(diff_label(r, L), r) for r in d[part]]
+    # Head counts as words in the item column: the other columns are money.
+    rows += [[None] * 4, *[[f"{L['diff_' + k]}{L['colon']}{d[k]}", None, None, None] for k in ("gain", "lose", "unchanged")]]
     summary = pd.DataFrame(rows, columns=heads, dtype=object)
     people = d["people"]
+    where = "district" if d["by_district"] else "unit"
     changed = pd.DataFrame({
-        L["name"]: people["name"], L["person_id"]: people["person_id"], L["district"]: people["district"],
+        L["name"]: people["name"], L["person_id"]: people["person_id"], L[where]: people[where],
         L["diff_a"]: people["a_fen"] / FEN_PER_YUAN, L["diff_b"]: people["b_fen"] / FEN_PER_YUAN,
         L["diff_change"]: people["diff_fen"] / FEN_PER_YUAN,
     })
-    title = L["diff_title"].format(a=d["titles"][0], b=d["titles"][1], period=d["period"])
+    title = L["diff_title"].format(a=d["files"][0], b=d["files"][1], period=d["period"])
     write_sheets(path, [Sheet(L["sheet.diff"], summary, header_row=1, title=[title], money=heads[1:]),
                         Sheet(L["sheet.diff_people"], changed, autofilter=True,
                               money=[L["diff_a"], L["diff_b"], L["diff_change"]])], L)

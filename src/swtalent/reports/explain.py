@@ -35,22 +35,35 @@ def find_person(comp: Computation, query: str, lang: str = "zh") -> np.ndarray:
     frame = comp.roster.frame
     ids = frame["person_id"].to_numpy().astype(str)
     q = "".join(query.split()).upper()
-    if len(q) == 18 and "*" not in q:
+    masks = {"*", comp.policy.notice.mask}
+    if len(q) == 18 and not masks & set(q):
         hits = np.flatnonzero(ids == q)
-    elif "*" in q:
-        head, tail = q.split("*", 1)[0], q.rsplit("*", 1)[-1]
-        hits = np.flatnonzero([len(i) == len(q) and i.startswith(head) and i.endswith(tail) for i in ids])
+    elif masks & set(q):  # as on the notice list: the characters kept at each end must match
+        cut = [k for k, ch in enumerate(q) if ch in masks]
+        head, tail = q[:cut[0]], q[cut[-1] + 1:]
+        hits = np.flatnonzero([len(i) == 18 and i.startswith(head) and i.endswith(tail) for i in ids])
     else:
         hits = np.flatnonzero(frame["name"].to_numpy() == query.strip())
-    people = sorted(set(ids[hits]))
+    people = sorted({ids[h] or f"#{h}" for h in hits})  # rows without an ID are each their own
     if not people:
-        raise UsageError(f"花名册中没有「{query}」：请用身份证号、打码的身份证号或姓名",
-                         f"nobody in the roster matches '{query}': give an ID number, a masked one or a name")
+        raw = np.flatnonzero(comp.roster.frame["person_id"].to_numpy() == "")
+        hint_zh = "；身份证号有误的行在花名册中没有可用的号码，可按姓名查询" if len(raw) else ""
+        hint_en = "; rows whose ID is unusable can be found by name" if len(raw) else ""
+        raise UsageError(f"花名册中没有「{query}」：请用身份证号、打码的身份证号或姓名{hint_zh}",
+                         f"nobody in the roster matches '{query}': give an ID number, a masked one or a name{hint_en}")
     if len(people) > 1:
-        listed = "、".join(f"{frame['name'].iat[int(np.flatnonzero(ids == p)[0])]} {p[:4]}…{p[-4:]}" for p in people)
+        listed = "、".join(f"{frame['name'].iat[_first(ids, p)]} {_shown(ids, p)}" for p in people)
         raise UsageError(f"「{query}」对应 {len(people)} 人（{listed}）：请用身份证号",
                          f"'{query}' matches {len(people)} people ({listed}): give the ID number")
-    return np.flatnonzero(ids == people[0])
+    return hits if people[0].startswith("#") else np.flatnonzero(ids == people[0])
+
+
+def _first(ids: np.ndarray, person: str) -> int:
+    return int(person[1:]) if person.startswith("#") else int(np.flatnonzero(ids == person)[0])
+
+
+def _shown(ids: np.ndarray, person: str) -> str:
+    return "（无身份证号）" if person.startswith("#") else f"{person[:4]}…{person[-4:]}"
 
 
 def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
@@ -83,8 +96,8 @@ def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
             }
             if rule.kind == "monthly" and not frame["error"].iat[i] and res.failed_condition[i] < 0:
                 entry["months"] = _months(comp, res, i, lang)
-            if res.award is not None:
-                entry["rank"] = int(res.award.rank[i]) or None
+            if res.award is not None and res.award.year is not None and not frame["error"].iat[i]:
+                entry["rank"] = int(res.award.rank[i]) or None  # only a selection that took place ranks
                 entry["award_status"] = L[f"status.{res.award.status[i]}"]
             entries.append(entry)
         out_rules.append({"rule_id": rule.id, "title": rule.title, "kind": rule.kind, "clause": rule.clause,

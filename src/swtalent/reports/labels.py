@@ -27,7 +27,7 @@ LABELS = {
         "signatures": "制表人：____________　　审核人：____________　　负责人：____________　　日期：____________",
         "payroll_title": "{city}{items}发放花名册", "payroll_subtitle": "政策：{policy}　　期间：{period}　　批次：{batch}",
         "page_footer": "&C第 &P 页 共 &N 页",
-        "sheet.basis": "计算依据", "status_paid": "发放", "status_not_paid": "不予发放", "status_held": "数据有误，暂不发放", "sheet.diff": "政策测算", "sheet.diff_people": "变动人员",
+        "sheet.basis": "计算依据", "diff_only_a": "（仅原政策）", "diff_only_b": "（仅新政策）", "status_paid": "发放", "status_not_paid": "不予发放", "status_held": "数据有误，暂不发放", "sheet.diff": "政策测算", "sheet.diff_people": "变动人员",
         "diff_title": "政策测算：{a} → {b}（{period}）", "diff_item": "项目", "diff_a": "原政策（元）", "diff_b": "新政策（元）",
         "diff_change": "增减（元）", "diff_gain": "增加人数", "diff_lose": "减少人数", "diff_unchanged": "不变人数", "sheet.notice": "公示名单", "notice_title": "{city}社会工作人才补贴公示名单（{period}）", "rule_word": "规则", "sheet.districts": "区县汇总", "chart_title": "各区县发放金额（元）",
         "by_level": "按等级", "sha256": "SHA-256", "city": "城市", "source": "来源", "in_force": "施行日期",
@@ -66,7 +66,7 @@ LABELS = {
         "payroll_title": "{city} {items}: payroll", "payroll_subtitle": "Policy: {policy}    Period: {period}    "
                                                                       "Batch: {batch}",
         "page_footer": "&CPage &P of &N",
-        "sheet.basis": "Basis", "status_paid": "paid", "status_not_paid": "not paid", "status_held": "held for a data problem", "sheet.diff": "What-if", "sheet.diff_people": "Changed people",
+        "sheet.basis": "Basis", "diff_only_a": " (current only)", "diff_only_b": " (proposed only)", "status_paid": "paid", "status_not_paid": "not paid", "status_held": "held for a data problem", "sheet.diff": "What-if", "sheet.diff_people": "Changed people",
         "diff_title": "What-if: {a} -> {b} ({period})", "diff_item": "Item", "diff_a": "Current (yuan)",
         "diff_b": "Proposed (yuan)", "diff_change": "Change (yuan)", "diff_gain": "People who gain",
         "diff_lose": "People who lose", "diff_unchanged": "People unchanged", "sheet.notice": "Public notice", "notice_title": "{city} social-work talent payments: public notice ({period})", "rule_word": "Rule", "sheet.districts": "By district", "chart_title": "Amount by district (yuan)",

@@ -27,13 +27,16 @@ def by_district(comp: Computation) -> list[dict]:
 
 
 def by_level(comp: Computation) -> list[dict]:
-    """Totals by certificate level, lowest first (award lines carry no level and are not here)."""
-    lines = comp.lines[comp.lines["kind"] != "award"]
-    out = []
-    for key, level in comp.policy.levels.items():
-        part = lines[lines["level"] == key]
+    """Totals by certificate level, lowest first; award lines, which do not depend on a level, last
+    under level '' and the awards' titles, so that the rows add up to the total."""
+    lines, out = comp.lines, []
+    award = (lines["kind"] == "award").to_numpy()
+    groups = [(key, level.name, ~award & (lines["level"] == key).to_numpy()) for key, level in comp.policy.levels.items()]
+    groups.append(("", "、".join(r.title for r in comp.policy.rules if r.kind == "award"), award))
+    for key, name, mask in groups:
+        part = lines[mask]
         if len(part):
-            out.append({"level": key, "name": level.name, "persons": int(part["person_id"].nunique()),
+            out.append({"level": key, "name": name, "persons": int(part["person_id"].nunique()),
                         "lines": len(part), "amount_fen": int(part["amount_fen"].sum())})
     return out
 

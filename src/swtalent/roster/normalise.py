@@ -26,8 +26,9 @@ _NUMBERS = ("score", "years")
 # nothing in them (an error cell, a stray value) decides anything.
 _USED = frozenset({"name", "person_id", "level", "qualified_on", "hired_on", "left_on", "bank_account",
                    "gender", "birth_date", *_OPTIONAL_TEXT, *_NUMBERS})
-# Facts about a person rather than a certificate: all of a person's rows must agree on them.
-_PERSON_FACTS = ("name", "category", "hired_on", "left_on")
+# Facts about a person rather than a certificate: all of a person's rows must agree on them. A bank
+# account may be left blank on a person's later rows, but two different accounts cannot both be paid.
+_PERSON_FACTS = ("name", "category", "hired_on", "left_on", "bank_account")
 # 离职日期 written as "still here": read as blank, which is what it means.
 _STILL_IN_POST = frozenset({"至今", "在职", "无", "否", "未离职", "-", "—", "/", "－"})
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
@@ -346,6 +347,8 @@ class _Checker:
                 differ = ~((a == b) | (np.isnan(a) & np.isnan(b)))
             else:
                 differ = a != b
+            if key == "bank_account":
+                differ &= (a != "") & (b != "")
             for i, j in zip(usable[differ], first[differ]):
                 self.issues.append(Issue.make("roster.person-conflict", self.raw.where(i, key), _fact(values[i]),
                                               first_zh=self.raw.cite(j, "zh"), first_en=self.raw.cite(j, "en"),
