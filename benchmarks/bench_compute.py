@@ -163,13 +163,14 @@ def profile(roster: Path, rows: int) -> None:
     from swtalent.api import run_compute
     from swtalent.periods import Period
     from swtalent.reports.files import write_outputs
+    from swtalent.reports.sheets import RunInfo
     from swtalent.reports.summary import summary
 
     out = DATA / f"payments-{rows}-profile.xlsx"
     profiler = cProfile.Profile()
     profiler.enable()
     comp = run_compute(roster, POLICY, Period.parse(PERIOD))
-    write_outputs(comp, [out], "zh", policy_file=str(POLICY))
+    write_outputs(comp, [out], "zh", RunInfo(policy_file=str(POLICY)))
     json.dumps(summary(comp, "zh"), ensure_ascii=False, indent=1)
     profiler.disable()
     stats = pstats.Stats(profiler).sort_stats("cumulative")

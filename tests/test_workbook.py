@@ -13,6 +13,7 @@ import pytest
 
 from swtalent.api import run_compute
 from swtalent.reports.files import write_outputs
+from swtalent.reports.sheets import RunInfo
 
 from .conftest import CHUZHOU, EXAMPLE, HEADERS, person
 
@@ -21,7 +22,7 @@ from .conftest import CHUZHOU, EXAMPLE, HEADERS, person
 def example_book(tmp_path_factory):
     out = tmp_path_factory.mktemp("book") / "payments.xlsx"
     comp = run_compute(EXAMPLE, CHUZHOU, "2023")
-    write_outputs(comp, [out], policy_file=str(CHUZHOU), batch="2023年第1批")
+    write_outputs(comp, [out], run=RunInfo(policy_file=str(CHUZHOU), batch="2023年第1批"))
     return comp, out, openpyxl.load_workbook(out)
 
 
@@ -122,3 +123,22 @@ def test_payroll_without_district_column_groups_by_unit_and_shows_bank_branch(tm
     assert [(s["工作单位"], s["姓名"]) for s in subtotals] == [("乙社区", "小计（2 笔）"), ("甲社区", "小计（1 笔）")]
     assert {r["开户行"] for r in lines} == {"中国农业银行滁州琅琊支行"}
     assert yuan(total["金额（元）"]) == Decimal("3000.00")  # three assistants' one-off subsidy
+
+
+def test_basis_command_reproduces_the_run_with_every_option(tmp_path):
+    import shlex
+
+    from .conftest import ROOT
+    from .test_cli import invoke
+
+    jiujiang, roster = ROOT / "policies" / "jiujiang.yaml", ROOT / "examples" / "jiujiang-candidates.xlsx"
+    previous = tmp_path / "往届 名单.csv"
+    previous.write_text("身份证号,年度\n", encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    args = [roster, "--policy", jiujiang, "--period", "2023", "--previous", previous, "--batch", "第1批"]
+    assert invoke("compute", *args, "--out", out).exit_code == 0
+    facts = [r for r in openpyxl.load_workbook(out)["计算依据"].iter_rows(values_only=True)]
+    command = next(v for k, v in facts if k == "复算命令")
+    assert shlex.split(command) == ["swtalent", "compute", *map(str, args)]
+    assert ("往届名单", str(previous)) in facts
+    assert ("SHA-256", hashlib.sha256(previous.read_bytes()).hexdigest()) in facts

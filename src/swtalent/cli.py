@@ -6,6 +6,7 @@ be used, 2 usage, 3 internal error. A traceback is shown only with --debug.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import traceback
 from enum import Enum
@@ -86,6 +87,7 @@ def compute(
         from . import api
         from .periods import Period
         from .reports.files import check_outputs, write_outputs
+        from .reports.sheets import RunInfo
         from .reports.summary import summary
 
         per = Period.parse(period)
@@ -96,7 +98,12 @@ def compute(
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous,
                                stage=bar.stage)
         bar.stage("write")
-        write_outputs(comp, out, lang.value, policy_file=str(policy), batch=batch or "", notice=notice)
+        command = ["swtalent", "compute", str(roster), "--policy", str(policy), "--period", period,
+                   *(["--sheet", sheet] if sheet else []), *[a for m in column_map for a in ("--map", m)],
+                   *(["--previous", str(previous)] if previous else []), *(["--batch", batch] if batch else [])]
+        run = RunInfo(policy_file=str(policy), batch=batch or "", command=shlex.join(command),
+                      previous_file=str(previous) if previous else "")
+        write_outputs(comp, out, lang.value, run, notice=notice)
         bar.close()
         result = summary(comp, lang.value)
         if as_json:

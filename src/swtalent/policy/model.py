@@ -181,6 +181,11 @@ class Policy(Strict):
     def level_keys(self) -> tuple[str, ...]:
         return tuple(self.levels)
 
+    @property
+    def level_titles(self) -> dict[str, str]:
+        """Level key -> the name printed on sheets (助理社会工作师 …)."""
+        return {key: level.name for key, level in self.levels.items()}
+
     def fields_used(self) -> set[str]:
         return {c.field for r in self.rules for c in r.conditions}
 

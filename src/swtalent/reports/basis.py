@@ -4,6 +4,7 @@ each rule its clause, conditions and the amounts in force."""
 from __future__ import annotations
 
 import hashlib
+import shlex
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from .. import __version__
 from ..engine import Computation
 from ..money import plain_yuan
 from .reasons import condition_rule
+from .sheets import RunInfo
 
 
 def sha256(path: str) -> str:
@@ -26,16 +28,21 @@ def sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def basis_frame(comp: Computation, L: dict, policy_file: str, batch: str) -> pd.DataFrame:
+def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.DataFrame:
     policy, roster = comp.policy, comp.roster
+    policy_file = run.policy_file
+    command = run.command or shlex.join(["swtalent", "compute", roster.file, "--policy", policy_file,
+                                         "--period", comp.period.label()])
     rows: list[tuple[str, str]] = [
         (L["policy_file"], policy_file), (L["sha256"], sha256(policy_file)),
         (L["policy"], f"{policy.title}（{policy.id}）" if L["lang"] == "zh" else f"{policy.title} ({policy.id})"),
         (L["city"], policy.city), (L["source"], policy.source), (L["in_force"], policy.in_force_from.isoformat()),
         (L["roster_file"], roster.file), (L["sha256"], sha256(roster.file)), (L["sheet"], roster.sheet),
-        (L["period"], comp.period.label()), (L["batch"], batch), (L["version"], f"swtalent {__version__}"),
-        (L["command"], f"swtalent compute {roster.file} --policy {policy_file} --period {comp.period.label()}"),
     ]
+    if run.previous_file:  # earlier winners change who is selected
+        rows += [(L["previous_file"], run.previous_file), (L["sha256"], sha256(run.previous_file))]
+    rows += [(L["period"], comp.period.label()), (L["batch"], batch), (L["version"], f"swtalent {__version__}"),
+             (L["command"], command)]
     rows += [(L["assumption"], a) for a in policy.assumptions]
     for rule in policy.rules:
         rows.append(("", ""))

@@ -74,7 +74,7 @@ def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
     mask[rows] = True
     reasons = rule_reasons(comp, lang, mask)  # per rule, for these rows: the workbook's own words
     details = line_details(comp, lang)
-    level_names = {k: v.name for k, v in comp.policy.levels.items()}
+    level_names = comp.policy.level_titles
     out_rules = []
     for res, why in zip(comp.outcomes, reasons):
         rule = res.rule

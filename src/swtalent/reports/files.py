@@ -12,6 +12,7 @@ from ..engine import Computation
 from ..errors import Issue, Location, SwtalentError, UsageError
 from ..money import format_yuan
 from .notice import write_notice
+from .sheets import RunInfo
 from .workbook import write_workbook
 
 FORMATS = (".xlsx", ".csv", ".json")
@@ -66,14 +67,14 @@ def _write_json(comp: Computation, path: Path) -> None:
         fh.write("\n")
 
 
-def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", policy_file: str = "",
-                  batch: str = "", notice: Path | None = None) -> None:
-    """`policy_file` and `batch` are named on the workbook's 计算依据 sheet and payroll titles;
-    `notice` is the public list (公示名单), .xlsx or .csv."""
+def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: RunInfo = RunInfo(),
+                  notice: Path | None = None) -> None:
+    """`run` is what the workbook's 计算依据 sheet and payroll titles say of the run; `notice` is
+    the public list (公示名单), .xlsx or .csv."""
     def write(path: Path, tmp: Path) -> None:
         kind = path.suffix.lower()
         if kind == ".xlsx":
-            write_workbook(comp, tmp, lang, policy_file, batch)
+            write_workbook(comp, tmp, lang, run)
         else:
             (_write_csv if kind == ".csv" else _write_json)(comp, tmp)
     jobs = [(path, lambda tmp, path=path: write(path, tmp)) for path in paths]

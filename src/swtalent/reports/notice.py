@@ -27,7 +27,7 @@ def mask_ids(ids: np.ndarray, keep_first: int, keep_last: int, mask: str = "*") 
 def notice_frame(comp: Computation, lang: str) -> pd.DataFrame:
     L = labels(lang)
     lines, spec, roster = comp.lines, comp.policy.notice, comp.roster
-    level_names = {k: v.name for k, v in comp.policy.levels.items()}
+    level_names = comp.policy.level_titles
     cols: dict[str, object] = {
         L["seq"]: np.arange(1, len(lines) + 1), L["name"]: lines["name"].to_numpy(),
         L["person_id"]: mask_ids(lines["person_id"].to_numpy(), spec.keep_first, spec.keep_last, spec.mask),

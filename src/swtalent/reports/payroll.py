@@ -32,7 +32,7 @@ def payroll_sheets(comp: Computation, L: dict, details: pd.Series, batch: str) -
 def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details: pd.Series, batch: str) -> Sheet:
     rules = [r for r in comp.policy.rules if r.kind == kind]
     by = "district" if "district" in comp.roster.headers else "unit" if "unit" in comp.roster.headers else None
-    level_names = {k: v.name for k, v in comp.policy.levels.items()}
+    level_names = comp.policy.level_titles
     roster = comp.roster
 
     cols: dict[str, object] = {L["seq"]: np.arange(1, len(lines) + 1), L["name"]: lines["name"].to_numpy(),

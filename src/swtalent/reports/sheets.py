@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 
+@dataclass(frozen=True)
+class RunInfo:
+    """What the workbook says about how it was made (计算依据, payroll titles)."""
+
+    policy_file: str = ""
+    batch: str = ""  # 批次; the period when not given
+    command: str = ""  # the command line that reproduces the run
+    previous_file: str = ""  # earlier award winners, when used
+
+
 @dataclass
 class Sheet:
     """A sheet for the workbook writer: a frame and how to lay it out."""

@@ -19,8 +19,8 @@ from ..money import FEN_PER_YUAN, capital_yuan
 from .labels import labels
 from .reasons import ineligible_reasons, line_details, rule_reasons
 from .basis import basis_frame
-from .payroll import payroll_sheets
-from .sheets import Sheet, width
+from .payroll import A4, payroll_sheets
+from .sheets import RunInfo, Sheet, width
 from .summary import by_district, by_level, by_rule, notes
 
 MONEY = "#,##0.00"
@@ -31,20 +31,21 @@ def _yuan(fen: pd.Series | np.ndarray | int):
     return fen / FEN_PER_YUAN
 
 
-def write_workbook(comp: Computation, path: Path, lang: str = "zh", policy_file: str = "", batch: str = "") -> None:
+def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo = RunInfo()) -> None:
     L = labels(lang)
-    batch = batch or comp.period.label()
+    batch = run.batch or comp.period.label()
     awards = [res for res in comp.outcomes if res.award is not None]
     title = L["title"].format(city=comp.policy.city, period=comp.period.label())
     sheets = [
-        Sheet(L["sheet.summary"], _summary_frame(comp, L, policy_file), header_row=1, title=[title]),
+        Sheet(L["sheet.summary"], _summary_frame(comp, L, run.policy_file), header_row=1, title=[title],
+              options={"page_setup": {"paper_size": A4, "fit_to_pages": (1, 0)}}),
         *[Sheet(L["sheet.selection"] + (str(k + 1) if len(awards) > 1 else ""),  # Excel names: 31 chars
                 _selection_frame(comp, res, L, lang), autofilter=True) for k, res in enumerate(awards)],
         *payroll_sheets(comp, L, line_details(comp, lang), batch),
         *_district_sheet(comp, L),
         Sheet(L["sheet.ineligible"], _ineligible_frame(comp, L, lang), autofilter=True),
         Sheet(L["sheet.problems"], _problems_frame(comp, L, lang), autofilter=True),
-        Sheet(L["sheet.basis"], basis_frame(comp, L, policy_file, batch)),
+        Sheet(L["sheet.basis"], basis_frame(comp, L, run, batch)),
     ]
     write_sheets(path, sheets, L)
 
@@ -142,7 +143,7 @@ def _selection_frame(comp: Computation, res, L: dict, lang: str) -> pd.DataFrame
 def _ineligible_frame(comp: Computation, L: dict, lang: str) -> pd.DataFrame:
     mask = comp.status == INELIGIBLE
     part = comp.roster.frame[mask]
-    level_names = {k: v.name for k, v in comp.policy.levels.items()}
+    level_names = comp.policy.level_titles
     table = pd.DataFrame({
         L["source_row"]: part["row"], L["name"]: part["name"], L["person_id"]: part["person_id"],
         L["district"]: part["district"], L["category"]: part["category"],
