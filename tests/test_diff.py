@@ -91,3 +91,15 @@ def test_every_breakdown_adds_up_with_awards_and_a_renamed_rule(tmp_path):
     items = [r[0] for r in openpyxl.load_workbook(out)["政策测算"].iter_rows(min_row=3, values_only=True) if r[0]]
     assert "岗位补贴（仅原政策）" in items and "岗位补贴（仅新政策）" in items
     assert any(i.startswith("不变人数：") for i in items)  # head counts as words, not in a money column
+
+
+def test_one_policy_as_it_stood_on_two_dates(tmp_path):
+    """The raise dated 2024-01-01 inside one file: its cost is the same as comparing two files."""
+    policy = raised(tmp_path)
+    by_date = diff_json(EXAMPLE, "--policy", policy, "--as-of", "2023-12-31", "--as-of", "2024-01-01", "--period", "2024")
+    by_file = diff_json(EXAMPLE, "--policy", CHUZHOU, "--policy", policy, "--period", "2024")
+    assert by_date["diff"] == by_file["diff"] != "0.00"
+    assert by_date["files"] == [f"{policy} @ 2023-12-31", f"{policy} @ 2024-01-01"]
+    assert [p["diff"] for p in by_date["people"]] == [p["diff"] for p in by_file["people"]]
+    assert invoke("diff", EXAMPLE, "--policy", policy, "--as-of", "2023-12-31", "--period", "2024").exit_code == 2
+    assert invoke("diff", EXAMPLE, "--policy", policy, "--as-of", "x", "--as-of", "y", "--period", "2024").exit_code == 2

@@ -192,6 +192,7 @@ def diff(
     roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
     policies: list[Path] = typer.Option(..., "--policy", "-p", help="the current policy, then the proposed one"),
     period: str = typer.Option(..., "--period", help="2024, 2024-05 or 2024-01..2024-06"),
+    as_of: list[str] = typer.Option([], "--as-of", help="with one --policy: two dates, to compare its amounts as they stood on each"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write the comparison as a workbook (.xlsx)"),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
     column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
@@ -201,11 +202,12 @@ def diff(
 ) -> None:
     """政策测算 / What a proposed policy would cost: totals, differences by rule, level and 区县, and who gains or loses."""
     def work() -> None:
-        if len(policies) != 2:
-            raise UsageError("请给出两个 --policy：现行政策在前，拟议政策在后",
-                             "give two --policy options: the current policy first, the proposed one second")
+        if not (len(policies) == 2 and not as_of or len(policies) == 1 and len(as_of) == 2):
+            raise UsageError("请给出两个 --policy（现行政策在前，拟议政策在后），或一个 --policy 和两个 --as-of 日期",
+                             "give two --policy options (the current policy first), or one --policy and two --as-of dates")
         pending = PendingSheet(roster, sheet)
         from . import api
+        from .policy import load_policy
         from .periods import Period
         from .reports.diff import diff_json, policy_diff, write_diff_workbook
         from .reports.files import check_outputs, write_atomically
@@ -213,12 +215,17 @@ def diff(
         per = Period.parse(period)
         if out is not None:
             check_outputs([out], [roster, *policies], formats=(".xlsx",))
+        versions, names = list(policies), [str(p) for p in policies]
+        if as_of:  # one policy file, its amounts as they stood on two dates
+            days = [_date(d) for d in as_of]
+            versions = [load_policy(policies[0]).as_of(d) for d in days]
+            names = [f"{policies[0]} @ {d.isoformat()}" for d in days]
         bar = Stages(("read", "compute"), lang.value, enabled=not as_json)
         try:
-            a, b = api.run_diff(pending, list(policies), per, column_map=parse_map(column_map), stage=bar.stage)
+            a, b = api.run_diff(pending, versions, per, column_map=parse_map(column_map), stage=bar.stage)
         finally:
             bar.close()
-        result = policy_diff(a, b, [str(p) for p in policies])
+        result = policy_diff(a, b, names)
         if out is not None:
             write_atomically([(out, lambda tmp: write_diff_workbook(result, tmp, lang.value))])
         if as_json:
@@ -228,6 +235,15 @@ def diff(
             _terminal().render_diff(_console(), result, lang.value, out)
 
     _guarded(work, lang.value, as_json, debug)
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"无法理解日期「{text}」：写作 2024-01-01", f"cannot read the date '{text}': write 2024-01-01") from None
 
 
 def _guarded(work, lg: str, as_json: bool, debug: bool) -> None:

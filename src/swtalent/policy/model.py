@@ -181,6 +181,17 @@ class Policy(Strict):
     def level_keys(self) -> tuple[str, ...]:
         return tuple(self.levels)
 
+    def as_of(self, day: date) -> Policy:
+        """The policy as it stood on a day: every dated amount frozen at the value in force then
+        (0 where none was yet), for every month. `swtalent diff --as-of` compares two such versions."""
+        def frozen(entries: tuple[DatedAmount, ...]) -> tuple[DatedAmount, ...]:
+            value = next((e.value for e in reversed(entries) if e.from_ <= day), Decimal(0))
+            return (entries[0].model_copy(update={"value": value}),)
+        rules = tuple(r.model_copy(update={"amount": frozen(r.amount)}) if isinstance(r, AwardRule) else
+                      r.model_copy(update={"amounts": {k: frozen(v) for k, v in r.amounts.items()}})
+                      for r in self.rules)
+        return self.model_copy(update={"rules": rules})
+
     @property
     def level_titles(self) -> dict[str, str]:
         """Level key -> the name printed on sheets (助理社会工作师 …)."""
