@@ -237,6 +237,92 @@ def diff(
     _guarded(work, lang.value, as_json, debug)
 
 
+@app.command()
+def validate(
+    files: list[Path] = typer.Argument(..., help="policy YAML files"),
+    as_json: bool = typer.Option(False, "--json", help="print the problems as JSON"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
+    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+) -> None:
+    """检查政策文件 / Check policy files: every problem at once, as file:line:column key-path: problem — fix. Exit 1 on any error."""
+    def work() -> None:
+        from .policy import validate_policy
+
+        results = []
+        for path in files:
+            _, issues = validate_policy(path)
+            results.append({"file": str(path), "ok": not any(i.severity == "error" for i in issues),
+                            "problems": [i.as_dict(lang.value) for i in issues], "issues": issues})
+        ok = all(r["ok"] for r in results)
+        if as_json:
+            typer.echo(json.dumps({"ok": ok, "files": [{k: v for k, v in r.items() if k != "issues"} for r in results]},
+                                  ensure_ascii=False, indent=1))
+        else:
+            _terminal().render_validate(_console(), results, lang.value)
+        if not ok:
+            raise typer.Exit(1)
+
+    _guarded(work, lang.value, as_json, debug)
+
+
+@app.command()
+def schema(out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing")) -> None:
+    """政策文件的 JSON Schema / The policy JSON Schema, for editors (VS Code YAML) to check files as they are typed."""
+    from .policy.schema import schema_text
+
+    if out is None:
+        typer.echo(schema_text(), nl=False)
+    else:
+        out.write_text(schema_text(), encoding="utf-8")
+
+
+@app.command("new-policy")
+def new_policy(
+    city: str = typer.Argument(..., help="城市名，如 芜湖市"),
+    policy_id: str = typer.Option("new-city", "--id", help="the policy id: lower-case letters, digits and -"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing"),
+    schema_path: str = typer.Option("../schema/policy.schema.json", "--schema",
+                                    help="where the file's first line points editors for the schema"),
+) -> None:
+    """生成政策文件模板 / A commented policy file to fill in; it validates as written."""
+    from .policy.template import template_text
+
+    text = template_text(city, policy_id, schema_path)
+    if out is None:
+        typer.echo(text, nl=False)
+    elif out.exists():
+        _console(stderr=True).print(f"「{out}」已存在，不会覆盖 / '{out}' exists; not overwritten", highlight=False)
+        raise typer.Exit(2)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+@app.command("test")
+def test_policies(
+    files: list[Path] = typer.Argument(..., help="scenario YAML files (policies/tests/*.yaml)"),
+    as_json: bool = typer.Option(False, "--json", help="print the results as JSON"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
+    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+) -> None:
+    """运行政策场景测试 / Run policy scenario tests: a few people, a period, the expected amount per rule. Exit 1 on any failure."""
+    def work() -> None:
+        from .scenarios import run_file
+
+        outcomes = [o for path in files for o in run_file(path)]
+        if as_json:
+            typer.echo(json.dumps({"ok": all(o.passed for o in outcomes), "scenarios": [
+                {"file": o.file, "name": o.name, "line": o.line, "passed": o.passed,
+                 "failures": [dict(zip(("person", "rule", "expected", "got"), f)) for f in o.failures],
+                 "problems": [i.as_dict(lang.value) for i in o.problems]} for o in outcomes]},
+                ensure_ascii=False, indent=1))
+        else:
+            _terminal().render_scenarios(_console(), outcomes, lang.value)
+        if not all(o.passed for o in outcomes):
+            raise typer.Exit(1)
+
+    _guarded(work, lang.value, as_json, debug)
+
+
 def _date(text: str):
     from datetime import date
 

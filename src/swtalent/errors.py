@@ -252,6 +252,13 @@ CATALOGUE: dict[str, Entry] = {
         "move cycle.first_year, or date the amount no later than the first selection"),
     "policy.tie-break-twice": Entry(
         "error", "同分排序键「{key}」重复", "tie-break key '{key}' is listed twice", "删除重复的一项", "remove the repeat"),
+    "policy.source-missing": Entry(
+        "warning", "没有注明政策出处（source）", "the policy does not say where it was published (source)",
+        "在 source 中写明文件名称、文号或报道出处，便于审核", "name the document, its number or the report in source, for the auditor"),
+    "policy.clause-missing": Entry(
+        "warning", "规则「{rule}」没有引用政策条款（clause）", "rule '{rule}' quotes no clause of the policy (clause)",
+        "在 clause 中摘录该规则依据的原文，发放表和计算依据会引用它",
+        "quote the policy text the rule rests on under clause; the payroll and the basis sheet print it"),
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),

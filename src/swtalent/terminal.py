@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from rich.markup import escape
+
 from .reports.diff import diff_label
 from .reports.labels import labels
 
@@ -151,3 +153,32 @@ def render_diff(console, d: dict, lang: str, out: Optional[Path]) -> None:
                           else f"… {more} more: all of them are in the --out workbook or the --json output")
     if out is not None:
         console.print(("已写入 " if lang == "zh" else "written: ") + str(out), highlight=False)
+
+
+def render_validate(console, results: list[dict], lang: str) -> None:
+    for r in results:
+        issues = r["issues"]
+        errors = sum(i.severity == "error" for i in issues)
+        if not issues:
+            console.print(f"[green]✓[/] {r['file']}" + ("：未发现问题" if lang == "zh" else ": no problems"), highlight=False)
+            continue
+        for issue in issues:
+            colour = "red" if issue.severity == "error" else "yellow"
+            console.print(f"[{colour}]{escape(issue.render(lang))}[/]", highlight=False, soft_wrap=True)
+        count = (f"{errors} 个错误，{len(issues) - errors} 个警告" if lang == "zh"
+                 else f"{errors} error(s), {len(issues) - errors} warning(s)")
+        console.print(f"{'[red]✗[/]' if errors else '[yellow]![/]'} {r['file']}: {count}", highlight=False)
+
+
+def render_scenarios(console, outcomes: list, lang: str) -> None:
+    for o in outcomes:
+        mark = "[green]✓[/]" if o.passed else "[red]✗[/]"
+        console.print(f"{mark} {o.file}:{o.line} {o.name}", highlight=False)
+        for person, rule, want, got in o.failures:
+            console.print(f"    {escape(person)} {rule}: " + (f"应为 {want}，实为 {got}" if lang == "zh"
+                                                             else f"expected {want}, got {got}"), highlight=False)
+        for issue in o.problems:
+            console.print(f"    [red]{escape(issue.render(lang))}[/]", highlight=False)
+    failed = sum(not o.passed for o in outcomes)
+    console.print((f"{len(outcomes)} 个场景，{failed} 个未通过" if lang == "zh"
+                   else f"{len(outcomes)} scenario(s), {failed} failed"), highlight=False)

@@ -74,7 +74,7 @@ def holds(cond: Condition, value: str) -> bool:
         return value in cond.accepted()
     if cond.op == "not_in":
         return value != "" and value not in cond.accepted()
-    return any(needle in value for needle in cond.values)  # contains_any
+    return any(needle in value for needle in cond.needles())  # contains_any
 
 
 def begin(rule: RuleCommon, frame: pd.DataFrame) -> tuple[RuleOutcome, np.ndarray, np.ndarray]:

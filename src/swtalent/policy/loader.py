@@ -42,10 +42,19 @@ _TYPE_TEXT = {
 
 
 def load_policy(path: str | Path) -> Policy:
-    """The policy in a file, or SwtalentError listing every problem in it."""
+    """The policy in a file, or SwtalentError listing every error in it (warnings do not stop it)."""
+    policy, issues = validate_policy(path)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise SwtalentError(errors)
+    return policy
+
+
+def validate_policy(path: str | Path) -> tuple[Policy | None, list[Issue]]:
+    """The policy (None when it has errors) and every problem found in it, errors and warnings."""
     src = load_source(Path(path))
     if src.issues and src.data is None:
-        raise SwtalentError(src.issues)
+        return None, list(src.issues)
     issues = list(src.issues)
     policy = None
     if not isinstance(src.data, dict):
@@ -57,9 +66,8 @@ def load_policy(path: str | Path) -> Policy:
             issues.extend(_translate(exc, src))
     if policy is not None:
         issues.extend(check_meaning(policy, src))
-    if issues:
-        raise SwtalentError(issues)
-    return policy
+    has_errors = any(i.severity == "error" for i in issues)
+    return (None if has_errors else policy), issues
 
 
 def _invalid(where, zh: str, en: str, value: object = "") -> Issue:
@@ -174,9 +182,13 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
                 issues.append(Issue.make("policy.alias-twice", src.where(("levels", key), key=True),
                                          alias=name, first=seen_alias[name], second=key))
             seen_alias.setdefault(name, key)
+    if not policy.source.strip():
+        issues.append(Issue.make("policy.source-missing", src.where(("id",), key=True)))
     seen_ids: set[str] = set()
     for i, rule in enumerate(policy.rules):
         base = ("rules", i)
+        if not rule.clause.strip():
+            issues.append(Issue.make("policy.clause-missing", src.where(base + ("id",)), rule=rule.id))
         if rule.id in seen_ids:
             issues.append(Issue.make("policy.duplicate-rule", src.where(base + ("id",)), rule=rule.id))
         seen_ids.add(rule.id)

@@ -5,6 +5,8 @@ errors into problems with file:line:column.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Union
@@ -50,8 +52,14 @@ class Condition(Strict):
     aliases: dict[str, tuple[str, ...]] = {}
 
     def accepted(self) -> frozenset[str]:
-        """Every spelling that counts as one of the values (for in / not_in)."""
-        return frozenset(self.values) | {a for v in self.values for a in self.aliases.get(v, ())}
+        """Every spelling that counts as one of the values (for in / not_in), normalised as roster
+        cells are (NFKC: a full-width （ in the policy matches a half-width ( in the roster)."""
+        spellings = set(self.values) | {a for v in self.values for a in self.aliases.get(v, ())}
+        return frozenset(unicodedata.normalize("NFKC", s).strip() for s in spellings)
+
+    def needles(self) -> tuple[str, ...]:
+        """The values as contains_any looks for them, normalised the same way."""
+        return tuple(unicodedata.normalize("NFKC", v).strip() for v in self.values)
 
 
 class RuleCommon(Strict):

@@ -1,0 +1,111 @@
+"""Tools for people who write policy files: validate, schema, new-policy and scenario tests."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from swtalent.policy import validate_policy
+from swtalent.policy.schema import schema_text
+from swtalent.scenarios import run_file
+
+from .conftest import CHUZHOU, ROOT
+from .test_cli import invoke
+
+POLICIES = sorted((ROOT / "policies").glob("*.yaml"))
+SCENARIOS = sorted((ROOT / "policies" / "tests").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_shipped_scenarios_pass(path):
+    outcomes = run_file(path)
+    assert outcomes and all(o.passed for o in outcomes), [(o.name, o.failures, o.problems) for o in outcomes]
+
+
+def test_every_shipped_policy_has_scenarios_and_validates_clean():
+    tested = {(p.parent / run_policy(p)).resolve() for p in SCENARIOS}
+    for policy in POLICIES:
+        assert policy.resolve() in tested, f"{policy.name} has no scenario file in policies/tests"
+        _, issues = validate_policy(policy)
+        assert issues == [], [i.render() for i in issues]
+    result = invoke("validate", *POLICIES)
+    assert result.exit_code == 0 and result.stdout.count("未发现问题") == len(POLICIES)
+
+
+def run_policy(scenario: Path) -> str:
+    return next(line.split(":", 1)[1].strip() for line in scenario.read_text(encoding="utf-8").splitlines()
+                if line.startswith("policy:"))
+
+
+def test_a_failing_scenario_says_what_was_expected_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"""policy: {CHUZHOU}
+scenarios:
+  - name: wrong on purpose
+    period: 2023
+    people:
+      - {{name: 甲, category: 社区工作人员, level: 助理社会工作师, qualified_on: 2023-03-15, exam_place: 滁州市}}
+    expect:
+      甲: {{certificate-subsidy: 999, post-allowance: 1800}}
+""", encoding="utf-8")
+    (outcome,) = run_file(bad)
+    assert not outcome.passed and outcome.failures == [("甲", "certificate-subsidy", "999.00", "1000.00")]
+    result = invoke("test", bad, "--json")
+    assert result.exit_code == 1
+    got = json.loads(result.stdout)
+    assert got["ok"] is False and got["scenarios"][0]["failures"][0]["expected"] == "999.00"
+    assert got["scenarios"][0]["line"] == 3
+
+
+def test_validate_reports_every_file_with_positions_and_exit_codes(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    text = CHUZHOU.read_text(encoding="utf-8")
+    broken.write_text(text.replace("first_month:", "frist_month:").replace("value: 400}", "value: -1}"),
+                      encoding="utf-8")
+    result = invoke("validate", CHUZHOU, broken, "--json")
+    assert result.exit_code == 1
+    files = json.loads(result.stdout)["files"]
+    assert [f["ok"] for f in files] == [True, False]
+    assert sorted(p["code"] for p in files[1]["problems"]) == ["policy.invalid-value", "policy.unknown-key"]
+    assert all(p["line"] and p["column"] and p["path"] for p in files[1]["problems"])
+    text_result = invoke("validate", broken, "--lang", "en")
+    assert f"{broken}:" in text_result.stdout and "rules[1].frist_month" in text_result.stdout
+    assert "did you mean 'first_month'" in text_result.stdout
+
+
+def test_missing_clause_and_source_are_warnings_not_errors(tmp_path):
+    path = tmp_path / "no-clause.yaml"
+    text = CHUZHOU.read_text(encoding="utf-8")
+    text = text.replace("source: 《滁州日报》2023 年报道\n", "")
+    text = "\n".join(line for line in text.splitlines() if "clause:" not in line or "rules[" in line) + "\n"
+    path.write_text(text, encoding="utf-8")
+    policy, issues = validate_policy(path)
+    assert policy is not None
+    assert sorted(i.code for i in issues) == ["policy.clause-missing", "policy.clause-missing", "policy.source-missing"]
+    assert all(i.severity == "warning" for i in issues)
+    result = invoke("validate", path)
+    assert result.exit_code == 0 and "clause" in result.stdout
+
+
+def test_schema_is_shipped_current_and_strict():
+    shipped = (ROOT / "schema" / "policy.schema.json").read_text(encoding="utf-8")
+    assert shipped == schema_text(), "run: swtalent schema --out schema/policy.schema.json"
+    schema = json.loads(shipped)
+    assert schema["additionalProperties"] is False  # unknown keys are flagged in the editor too
+    assert set(schema["required"]) >= {"id", "city", "title", "in_force_from", "levels", "rules"}
+    assert schema["$defs"]["DatedAmount"]["required"] == ["from", "value"]
+    assert invoke("schema").stdout == shipped
+    for policy in POLICIES:  # each shipped policy tells editors where the schema is
+        assert policy.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schema/policy.schema.json")
+
+
+def test_new_policy_validates_as_written(tmp_path):
+    out = tmp_path / "wuhu.yaml"
+    assert invoke("new-policy", "芜湖市", "--id", "wuhu", "--out", out).exit_code == 0
+    policy, issues = validate_policy(out)
+    assert issues == [] and policy.city == "芜湖市" and policy.id == "wuhu"
+    assert [r.kind for r in policy.rules] == ["one_off", "monthly"]
+    assert invoke("new-policy", "芜湖市", "--out", out).exit_code == 2  # never overwrites
+    printed = invoke("new-policy", "芜湖市").stdout
+    assert printed.startswith("# yaml-language-server: $schema=") and "芜湖市" in printed
