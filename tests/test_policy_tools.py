@@ -109,3 +109,17 @@ def test_new_policy_validates_as_written(tmp_path):
     assert invoke("new-policy", "芜湖市", "--out", out).exit_code == 2  # never overwrites
     printed = invoke("new-policy", "芜湖市").stdout
     assert printed.startswith("# yaml-language-server: $schema=") and "芜湖市" in printed
+
+
+def test_policy_guide_documents_every_message_and_every_key():
+    from swtalent.errors import CATALOGUE, with_policy_messages
+    from swtalent.policy import model
+
+    guide = (ROOT / "docs" / "policy-guide.md").read_text(encoding="utf-8")
+    assert guide == with_policy_messages(guide), "regenerate the guide's message list (see its last section)"
+    for code in (c for c in CATALOGUE if c.startswith("policy.")):
+        assert f"`{code}`" in guide
+    for cls in (model.Policy, model.LevelDef, model.Notice, model.Condition, model.OneOffRule, model.MonthlyRule,
+                model.AwardRule, model.Cycle, model.TieBreak, model.QuotaPer, model.DatedAmount):
+        for name, info in cls.model_fields.items():
+            assert f"`{info.alias or name}`" in guide, f"{cls.__name__}.{name} is not in docs/policy-guide.md"

@@ -391,5 +391,30 @@ def catalogue_markdown() -> str:
     return "\n".join(out) + "\n"
 
 
+GUIDE_START, GUIDE_END = "<!-- generated: policy messages -->", "<!-- end generated -->"
+
+
+def policy_messages_markdown() -> str:
+    """The policy file's messages, for docs/policy-guide.md (between its generated markers)."""
+    out = ["| code | severity | message (中文) | message (English) | hint |", "|---|---|---|---|---|"]
+    for code, e in CATALOGUE.items():
+        if code.startswith("policy."):
+            hint = " / ".join(h for h in (e.hint_zh, e.hint_en) if h)
+            out.append(f"| `{code}` | {e.severity} | {e.zh} | {e.en} | {hint} |")
+    return "\n".join(out) + "\n"
+
+
+def with_policy_messages(guide: str) -> str:
+    """The guide's text with its generated section replaced by the current messages."""
+    head, rest = guide.split(GUIDE_START, 1)
+    _, tail = rest.split(GUIDE_END, 1)
+    return f"{head}{GUIDE_START}\n{policy_messages_markdown()}{GUIDE_END}{tail}"
+
+
 if __name__ == "__main__":
-    print(catalogue_markdown(), end="")
+    import sys
+
+    if sys.argv[1:] == ["--policy-guide"]:  # python -m swtalent.errors --policy-guide < guide > guide
+        print(with_policy_messages(sys.stdin.read()), end="")
+    else:
+        print(catalogue_markdown(), end="")
