@@ -11,7 +11,7 @@ from .periods import Period
 from .policy import Policy, load_policy
 from .roster.load import load_roster
 from .roster.normalise import Roster
-from .roster.previous import load_previous
+from .roster.previous import COLUMNS as PREVIOUS_COLUMNS, load_previous
 from .roster.source import PendingSheet
 
 
@@ -20,17 +20,16 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
                 previous: str | Path | None = None, stage: Callable[[str], None] = lambda name: None) -> Computation:
     """Load the policy and roster, check every row, and compute every rule for the period.
     `roster` may be a sheet already being parsed (see roster.source); `previous` is a file of
-    earlier award winners (see roster.previous)."""
+    earlier payments and award winners (see roster.previous)."""
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     per = period if isinstance(period, Period) else Period.parse(period)
-    bars = any(getattr(rule, "no_repeat_cycles", None) for rule in pol.rules)
-    # Read only when a rule bars earlier winners; otherwise the run notes that the file is unused.
-    winners = load_previous(previous) if previous is not None and bars else (
-        pd.DataFrame(columns=["person_id", "rule_id", "year"]) if previous is not None else None)
+    # Read only when a rule depends on earlier payments; otherwise the run notes that the file is unused.
+    history = load_previous(previous, need_year=pol.needs_history_years()) if previous is not None and \
+        pol.uses_history() else (pd.DataFrame(columns=PREVIOUS_COLUMNS) if previous is not None else None)
     stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map)
     stage("compute")
-    return compute(pol, ros, per, winners)
+    return compute(pol, ros, per, history)
 
 
 def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | None = None, *,

@@ -209,6 +209,9 @@ CATALOGUE: dict[str, Entry] = {
     "previous.year-invalid": Entry(
         "error", "往届名单中的年度「{value}」无法识别", "'{value}' in the previous winners file is not a year",
         "写作 2021 这样的四位年份", "write a four-digit year such as 2021"),
+    "previous.number-invalid": Entry(
+        "error", "往届名单中的「{value}」不是数字", "'{value}' in the previous payments file is not a number",
+        "月数写整数，金额写如 1000.00 的数字", "write months as a whole number and amounts like 1000.00"),
     # --- policy file ---------------------------------------------------------
     "policy.not-found": Entry(
         "error", "找不到政策文件", "policy file not found", "检查 --policy 路径", "check the --policy path"),

@@ -10,6 +10,8 @@
         expect:
           张三: {certificate-subsidy: 0, post-allowance: 2100}
         selected: {}                  # award rules: rule id -> the names selected
+        previous:                     # earlier payments (the --previous file), by name
+          - {name: 张三, rule_id: post-allowance, months: 12, amount: 2400, year: 2020}
 
 Within a scenario, rows with the same name are one person (one row per certificate).
 
@@ -74,7 +76,8 @@ def run_file(path: str | Path) -> list[Outcome]:
             where = src.where(("scenarios", k))
             roster = Path(tmp) / f"scenario-{k}.csv"
             names = _write_roster(roster, sc.get("people") or [])
-            comp = run_compute(roster, policy, str(sc["period"]))
+            previous = _write_previous(Path(tmp) / f"previous-{k}.csv", sc.get("previous"), names)
+            comp = run_compute(roster, policy, str(sc["period"]), previous=previous)
             got: dict[tuple[str, str], int] = {}
             for pid, rule, fen in zip(comp.lines["person_id"], comp.lines["rule_id"].astype(str), comp.lines["amount_fen"]):
                 got[(names[pid], rule)] = got.get((names[pid], rule), 0) + int(fen)
@@ -95,6 +98,20 @@ def run_file(path: str | Path) -> list[Outcome]:
                                              "、".join(sorted(map(str, expected))), "、".join(chosen) or "—"))
             outcomes.append(outcome)
     return outcomes
+
+
+def _write_previous(path: Path, rows: list[dict] | None, names: dict[str, str]) -> Path | None:
+    """Earlier payments, by name, as a --previous file (the CSV detail columns and the year)."""
+    if not rows:
+        return None
+    ids = {name: pid for pid, name in names.items()}
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["person_id", "rule_id", "level", "months", "amount", "年度"])
+        for row in rows:
+            writer.writerow([ids.get(str(row.get("name")), row.get("person_id", "")), row.get("rule_id", ""),
+                             row.get("level", ""), row.get("months", ""), row.get("amount", ""), row.get("year", "")])
+    return path
 
 
 def _write_roster(path: Path, people: list[dict]) -> dict[str, str]:

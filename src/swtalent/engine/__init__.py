@@ -22,7 +22,7 @@ PAID, INELIGIBLE, ERROR = "paid", "ineligible", "error"
 # Payment line columns, in output order. One line per person, rule and level: a person paid at
 # two levels in one period (an upgrade) gets two lines, each months x rate.
 LINE_COLUMNS = ["pos", "row", "person_id", "name", "district", "unit", "bank_account", "bank_branch", "rule_id", "kind",
-                "level", "months", "first_month", "last_month", "contiguous", "rate_fen", "amount_fen"]
+                "level", "months", "first_month", "last_month", "contiguous", "rate_fen", "earlier_fen", "amount_fen"]
 
 
 @dataclass
@@ -67,6 +67,7 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
         part["kind"] = res.rule.kind
         for name in ("months", "first_month", "last_month", "contiguous", "rate_fen", "amount_fen"):
             part[name] = getattr(res, name)[pos]
+        part["earlier_fen"] = res.earlier_fen[pos] if res.earlier_fen is not None else 0
         parts.append(part)
     lines = pd.concat(parts, ignore_index=True)[LINE_COLUMNS] if parts else pd.DataFrame(columns=LINE_COLUMNS)
     lines["level"] = pd.Categorical(lines["level"], categories=list(policy.level_keys))
@@ -82,6 +83,5 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
 
 
 def _evaluate(rule, policy: Policy, frame: pd.DataFrame, period: Period, previous) -> RuleOutcome:
-    if rule.kind == "award":
-        return award.evaluate(rule, policy, frame, period, previous)
-    return (one_off.evaluate if rule.kind == "one_off" else monthly.evaluate)(rule, policy, frame, period)
+    evaluate = {"award": award.evaluate, "one_off": one_off.evaluate, "monthly": monthly.evaluate}[rule.kind]
+    return evaluate(rule, policy, frame, period, previous)

@@ -39,7 +39,8 @@ def month_bounds(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame) -> tupl
     return start, hire, left, month_index(policy.in_force_from)
 
 
-def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Period) -> o.RuleOutcome:
+def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Period,
+             previous: pd.DataFrame | None = None) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
     levels = frame["level"].cat.codes.to_numpy().astype(np.int16)
     start, hire, left, in_force = month_bounds(rule, policy, frame)
@@ -58,6 +59,10 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     person = pd.factorize(frame["person_id"])[0]
     best = pd.DataFrame(rank).groupby(person).transform("max").to_numpy()
     won = held & (rank == best)
+    res.earlier_months = np.zeros(len(frame), dtype=np.int64)
+    capped = np.zeros(len(frame), dtype=bool)
+    if rule.max_months is not None:
+        won, capped = _within_max_months(rule, frame, previous, person, won, res)
 
     count = won.sum(axis=1).astype(np.int32)
     res.amount_fen = (won * row_rates).sum(axis=1).astype(np.int64)
@@ -79,12 +84,34 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     latest_start = np.maximum(in_force, period.first)
     res.reason = np.select(
         [~usable, failed >= 0, any_won, in_force > period.last, start > period.last,
-         left < latest_start, hire > period.last, ~held.any(axis=1)],
+         left < latest_start, hire > period.last, ~held.any(axis=1), capped],
         [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.MONTHLY_NOT_IN_FORCE, o.MONTHLY_QUALIFIED_LATE,
-         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_NO_OVERLAP],
+         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_NO_OVERLAP, o.MONTHLY_MAX_MONTHS],
         default=o.MONTHLY_SUPERSEDED).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res
+
+
+def _within_max_months(rule: MonthlyRule, frame: pd.DataFrame, previous: pd.DataFrame | None, person: np.ndarray,
+                       won: np.ndarray, res: o.RuleOutcome) -> tuple[np.ndarray, np.ndarray]:
+    """A person is paid at most `max_months` months by this rule over all time: the months paid
+    before (--previous) count first, then this period's months in order. Returns the months
+    still paid and the rows that lost every month to the limit."""
+    ids = frame["person_id"].to_numpy()
+    before = np.zeros(len(frame), dtype=np.int64)
+    if previous is not None and not previous.empty:
+        mine = previous[previous["rule_id"].isin(["", rule.id])].groupby("person_id")["months"].sum()
+        before = pd.Series(ids).map(mine).fillna(0).to_numpy(dtype=np.int64)
+    res.earlier_months = before
+    # Per person and month, whether one of their rows is paid; counted in month order.
+    n_people = int(person.max()) + 1 if len(person) else 0
+    paid_month = np.zeros((n_people, won.shape[1]), dtype=np.int64)
+    np.maximum.at(paid_month, person, won.astype(np.int64))
+    left_to_pay = np.full(n_people, rule.max_months, dtype=np.int64)
+    np.minimum.at(left_to_pay, person, rule.max_months - before)
+    allowed = paid_month.cumsum(axis=1) <= np.maximum(left_to_pay, 0)[:, None]
+    kept = won & allowed[person]
+    return kept, won.any(axis=1) & ~kept.any(axis=1)
 
 
 def _runs(won: np.ndarray, rates: np.ndarray, months: np.ndarray) -> list[tuple[int, int, int]]:

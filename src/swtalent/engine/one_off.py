@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..money import to_fen
 from ..periods import Period, months_of
 from ..policy.model import OneOffRule, Policy
 from . import outcome as o
@@ -20,7 +21,8 @@ def amounts_by_date(rule: OneOffRule, policy: Policy, levels: np.ndarray, days: 
     return out
 
 
-def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Period) -> o.RuleOutcome:
+def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Period,
+             previous: pd.DataFrame | None = None) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
     qualified = frame["qualified_on"]
     q_month = months_of(qualified)
@@ -36,7 +38,40 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
         default=o.PAID).astype(object)
     paid = reason == o.PAID
     res.amount_fen = np.where(paid, amount, 0)
+    res.rate_fen = np.where(paid, amount, -1)
+    res.earlier_fen = np.zeros(len(frame), dtype=np.int64)
+    if rule.upgrade == "difference" or rule.lifetime_cap is not None:
+        _net_of_earlier(rule, frame, previous, paid, levels, res, reason)
     res.first_month = res.last_month = q_month
     res.reason = reason
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res
+
+
+def _net_of_earlier(rule: OneOffRule, frame: pd.DataFrame, previous: pd.DataFrame | None, paid: np.ndarray,
+                    levels: np.ndarray, res: o.RuleOutcome, reason: np.ndarray) -> None:
+    """What this rule paid the person before (earlier runs, from --previous, and this run's lower
+    levels) comes off: `difference` pays the new level's amount less it, `lifetime_cap` stops the
+    total at the cap. Only rows of people with history or several payments are looked at."""
+    earlier = {}
+    if previous is not None and not previous.empty:
+        mine = previous[previous["rule_id"].isin(["", rule.id])]
+        earlier = mine.groupby("person_id")["amount_fen"].sum().to_dict()
+    ids = frame["person_id"].to_numpy()
+    rows = np.flatnonzero(paid)
+    per_person = pd.Series(ids[rows]).value_counts()
+    cap = None if rule.lifetime_cap is None else to_fen(rule.lifetime_cap)
+    look = [i for i in rows if ids[i] in earlier or per_person.get(ids[i], 0) > 1
+            or cap is not None and res.amount_fen[i] > cap]
+    for i in sorted(look, key=lambda i: (ids[i], levels[i])):  # lower levels first, as they were obtained
+        before = int(earlier.get(ids[i], 0))
+        due = int(res.amount_fen[i])
+        if rule.upgrade == "difference":
+            due = max(due - before, 0)
+        if cap is not None:
+            due = max(min(due, cap - before), 0)
+        res.earlier_fen[i] = before
+        res.amount_fen[i] = due
+        earlier[ids[i]] = before + due
+        if due == 0:
+            reason[i] = o.ONE_OFF_ALREADY_PAID

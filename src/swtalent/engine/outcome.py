@@ -16,6 +16,8 @@ ONE_OFF_BEFORE_FROM = "one_off.before_from"
 ONE_OFF_EARLIER_PERIOD = "one_off.earlier_period"
 ONE_OFF_LATER_PERIOD = "one_off.later_period"
 ZERO_AMOUNT = "zero_amount"
+ONE_OFF_ALREADY_PAID = "one_off.already_paid"  # the difference or the lifetime cap leaves nothing
+MONTHLY_MAX_MONTHS = "monthly.max_months"  # the months allowed per person are used up
 MONTHLY_NOT_IN_FORCE = "monthly.not_in_force"
 MONTHLY_QUALIFIED_LATE = "monthly.qualified_late"
 MONTHLY_LEFT = "monthly.left"
@@ -41,7 +43,8 @@ class RuleOutcome:
     months: np.ndarray  # int32 months paid; 0 for one-off rules
     first_month: np.ndarray  # int32 month index of the first month paid (one-off: the qualifying month)
     last_month: np.ndarray
-    rate_fen: np.ndarray  # int64 monthly rate when one rate applied to every month paid, else -1
+    rate_fen: np.ndarray  # int64 monthly rate when one rate applied to every month paid, else -1;
+    # one-off: the level's full amount, which a difference or a cap may have reduced
     contiguous: np.ndarray  # bool, months paid form one run
     reason: np.ndarray  # object, PAID where paid
     failed_condition: np.ndarray  # int16 index of the first failed condition, -1 if none
@@ -49,6 +52,8 @@ class RuleOutcome:
     # Monthly rows paid at more than one rate or in broken runs: pos -> [(rate_fen, first, last)],
     # so the explanation can show each run of months (few rows: a rate change, an odd upgrade).
     segments: dict = None
+    earlier_fen: np.ndarray = None  # one-off: paid to the person by this rule before this row (history, lower rows)
+    earlier_months: np.ndarray = None  # monthly: months paid to the person by this rule before this period
 
     @property
     def paid(self) -> np.ndarray:

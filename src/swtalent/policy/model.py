@@ -87,8 +87,11 @@ class OneOffRule(RuleBase):
     kind: Literal["one_off"]
     # Certificates qualifying before this date are not paid (default: the policy's in-force date).
     qualified_from: date | None = None
-    # full_amount: an upgrade pays the new level's full amount (no netting of the lower level).
-    upgrade: Literal["full_amount"]
+    # full_amount: an upgrade pays the new level's full amount (no netting of the lower level);
+    # difference: it pays the new amount less what this rule paid the person before (威海).
+    upgrade: Literal["full_amount", "difference"]
+    # The most this rule pays one person over all time, earlier payments (--previous) included.
+    lifetime_cap: Annotated[Decimal, Field(ge=0, le=Decimal(MAX_YUAN), decimal_places=2)] | None = None
 
     def since(self, policy: Policy) -> date:
         """The first qualifying date paid: qualified_from, or the policy's in-force date."""
@@ -105,6 +108,9 @@ class MonthlyRule(RuleBase):
     blank_hire_date: Literal["in_post"]
     # highest_level_held: a person holding several levels is paid the highest held that month.
     rate: Literal["highest_level_held"]
+    # The most months this rule pays one person over all time, earlier payments (--previous)
+    # included (屏南: 3 years in a row, 36).
+    max_months: int | None = Field(default=None, ge=1, le=1200)
 
 
 class Cycle(Strict):
@@ -204,6 +210,15 @@ class Policy(Strict):
     def level_titles(self) -> dict[str, str]:
         """Level key -> the name printed on sheets (助理社会工作师 …)."""
         return {key: level.name for key, level in self.levels.items()}
+
+    def uses_history(self) -> bool:
+        """Whether a rule depends on what was paid before (a --previous file)."""
+        return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "lifetime_cap", None) is not None
+                   or getattr(r, "upgrade", "") == "difference" or getattr(r, "max_months", None) for r in self.rules)
+
+    def needs_history_years(self) -> bool:
+        """Whether the history must say the year of each row (an award barring recent winners)."""
+        return any(getattr(r, "no_repeat_cycles", None) for r in self.rules)
 
     def fields_used(self) -> set[str]:
         return {c.field for r in self.rules for c in r.conditions}

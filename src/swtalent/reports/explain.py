@@ -22,10 +22,11 @@ from .reasons import condition_rule, line_details, rule_reasons
 _MONTH_WHY = {
     "zh": {"paid": "按 {rate} 元发放", "not_in_force": "政策尚未施行", "not_held": "证书尚未计入（取证日期 {q}）",
            "not_hired": "尚未入职（入职日期 {h}）", "left": "已离职（离职日期 {l}）", "zero": "该月标准为 0",
-           "superseded": "按本人更高等级证书发放"},
+           "superseded": "按本人更高等级证书发放", "max_months": "已发满每人最多 {max} 个月"},
     "en": {"paid": "paid at {rate} yuan", "not_in_force": "the policy is not yet in force",
            "not_held": "the certificate does not count yet (qualified on {q})", "not_hired": "not yet in post (hired on {h})",
-           "left": "left (on {l})", "zero": "the rate is 0 that month", "superseded": "paid on the person's higher-level certificate"},
+           "left": "left (on {l})", "zero": "the rate is 0 that month", "superseded": "paid on the person's higher-level certificate",
+           "max_months": "the {max} months allowed per person are used up"},
 }
 
 
@@ -126,6 +127,9 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
             paid.update({m: rate for m in range(a, b + 1)})
     level = frame["level"].iat[i]
     t = _MONTH_WHY[lang]
+    same = (frame["person_id"] == frame["person_id"].iat[i]).to_numpy()
+    used_up = rule.max_months is not None and (
+        int(res.earlier_months[i]) + int(res.months[same].sum()) >= rule.max_months)
     facts = {"q": _day(frame["qualified_on"].iat[i]), "h": _day(frame["hired_on"].iat[i]), "l": _day(frame["left_on"].iat[i])}
     out: list[dict] = []
     for m in comp.period.months:
@@ -142,6 +146,8 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
             text = t["left"].format(**facts)
         elif rule.amount_on(level, month_start(m)) == 0:
             text = t["zero"]
+        elif used_up:
+            text = t["max_months"].format(max=rule.max_months)
         else:
             text = t["superseded"]
         if out and out[-1]["why"] == text and out[-1]["last"] == month_label(m - 1):

@@ -26,6 +26,8 @@ _TEXT = {
         o.ONE_OFF_EARLIER_PERIOD: "取证日期 {x} 在本期之前，应在该日期所在期间发放",
         o.ONE_OFF_LATER_PERIOD: "取证日期 {x} 在本期之后",
         o.ZERO_AMOUNT: "适用金额为 0",
+        o.ONE_OFF_ALREADY_PAID: "此前已领取的补助已达本等级标准或终身上限",
+        o.MONTHLY_MAX_MONTHS: "已发满每人最多 {max_months} 个月",
         o.MONTHLY_NOT_IN_FORCE: "政策自 {in_force} 起施行，本期不在施行期内",
         o.MONTHLY_QUALIFIED_LATE: "取证日期 {x}，{first}发放，本期内无应发月份",
         o.MONTHLY_LEFT: "离职日期 {x} 早于本期可发放月份",
@@ -49,6 +51,8 @@ _TEXT = {
         o.ONE_OFF_EARLIER_PERIOD: "qualified on {x}, before this period; due in the period of that date",
         o.ONE_OFF_LATER_PERIOD: "qualified on {x}, after this period",
         o.ZERO_AMOUNT: "the amount that applies is 0",
+        o.ONE_OFF_ALREADY_PAID: "what was paid before already reaches this level's amount or the lifetime cap",
+        o.MONTHLY_MAX_MONTHS: "the {max_months} months allowed per person are used up",
         o.MONTHLY_NOT_IN_FORCE: "the policy is in force from {in_force}, not in this period",
         o.MONTHLY_QUALIFIED_LATE: "qualified on {x}, paid {first}: no month of this period is due",
         o.MONTHLY_LEFT: "left on {x}, before any payable month of this period",
@@ -120,7 +124,7 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                 continue
             filled = t[code].format(x="\0", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
                                     first=first, period=comp.period.label(), tied="", places="",
-                                    **_award_terms(rule))
+                                    max_months=getattr(rule, "max_months", "") or "", **_award_terms(rule))
             if code == o.AWARD_PENDING_TIE:  # how many are tied, for how many places: per group
                 tied, places = res.award.tied[picked][mask], res.award.places[picked][mask]
                 text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
@@ -190,7 +194,8 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     q[monthly] = 0  # a monthly line's text does not quote the date, nor its amount (rate x months)
     columns = [lines["kind"].astype(str).to_numpy(), lines["rate_fen"].to_numpy(), lines["months"].to_numpy(),
                lines["first_month"].to_numpy(), lines["last_month"].to_numpy(),
-               lines["contiguous"].to_numpy(dtype=bool), q, np.where(monthly, 0, lines["amount_fen"].to_numpy())]
+               lines["contiguous"].to_numpy(dtype=bool), q, np.where(monthly, 0, lines["amount_fen"].to_numpy()),
+               lines["earlier_fen"].to_numpy()]
     codes = np.zeros(len(lines), dtype=np.int64)
     for col in columns:  # one dense code per distinct combination, built a column at a time
         c, uniques = pd.factorize(col)
@@ -206,10 +211,14 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
 
 
 def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous: bool, qualified: int,
-            amount: int, lang: str) -> str:
+            amount: int, earlier: int, lang: str) -> str:
     zh = lang == "zh"
     if kind == "one_off":
         day = str(np.datetime64(int(qualified), "D")) if qualified != np.iinfo(np.int64).min else ""
+        if amount < rate:  # a difference on upgrade, or a lifetime cap, took off what was paid before
+            return (f"取证日期 {day}，标准 {plain_yuan(rate)}元，此前已发 {plain_yuan(earlier)}元，本次 {plain_yuan(amount)}元"
+                    if zh else f"qualified on {day}, standard {plain_yuan(rate)} yuan, {plain_yuan(earlier)} yuan "
+                    f"paid before, {plain_yuan(amount)} yuan now")
         return f"取证日期 {day}，一次性 {plain_yuan(amount)}元" if zh else f"qualified on {day}, one-off {plain_yuan(amount)} yuan"
     if kind == "award":
         year = first // 12

@@ -57,11 +57,10 @@ def notes(comp: Computation, lang: str) -> list[str]:
                        f"{comp.period.label()} holds no selection month of '{res.rule.title}' (every "
                        f"{cycle.every_years} years from {cycle.first_year}, in month {cycle.month}); nobody is selected")
     if comp.previous is not None:
-        barring = {r.id for r in comp.policy.rules if getattr(r, "no_repeat_cycles", None)}
         named = set(comp.previous["rule_id"]) - {""}
-        if not barring:
-            out.append("本政策没有限制往届获评者再次参评，往届名单未使用" if lang == "zh" else
-                       "no rule of this policy bars earlier winners; the previous winners file is not used")
+        if not comp.policy.uses_history():
+            out.append("本政策没有依据往期发放或往届获评情况的规则，往期名单未使用" if lang == "zh" else
+                       "no rule of this policy depends on earlier payments or winners; the previous file is not used")
         for rule_id in sorted(named - {r.id for r in comp.policy.rules}):
             out.append(f"往届名单中的规则编号「{rule_id}」不是本政策的规则，这些行未使用" if lang == "zh" else
                        f"rule id '{rule_id}' in the previous winners file is not a rule of this policy; "

@@ -1,13 +1,16 @@
-"""Earlier winners of an award, from a file the bureau keeps (--previous FILE).
+"""Earlier payments and award winners, from a file the bureau keeps (--previous FILE).
 
-A CSV (UTF-8, or GBK as Excel saves it in China) or a workbook with a 身份证号 / person_id column,
-a year column (年度, 评选年度, year or period) and, optionally, rule_id / 规则编号 to say which
-award; without it a row counts for every award rule. Until a payment ledger exists this file is
-how an award that bars repeat winners learns who won before.
+A CSV (UTF-8, or GBK as Excel saves it in China) or a workbook with a 身份证号 / person_id column
+and, as the rules need them: a year column (年度, 评选年度, year or period: an award that bars
+repeat winners), rule_id / 规则编号 (without it a row counts for every rule), level, months and
+amount — the columns of swtalent's own CSV detail output, so earlier runs' outputs, with the
+year added, are the history. Until a payment ledger exists this file is how a rule learns what
+was paid before: a lifetime cap, the difference on upgrade, months already paid.
 """
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
@@ -15,23 +18,29 @@ import pandas as pd
 
 from ..errors import Issue, Location, SwtalentError
 from ..fields import FIELDS, header_key
+from ..money import to_fen
 from .cells import is_number, number_text
 from .ids import check_ids
 from .source import PendingSheet
 
 _COLUMNS = {
     "person_id": {header_key(a) for a in ("person_id", *FIELDS["person_id"].aliases)},
-    "year": {header_key(a) for a in ("year", "period", "年度", "评选年度", "年份")},
+    "year": {header_key(a) for a in ("year", "period", "年度", "评选年度", "年份", "期间")},
     "rule_id": {header_key(a) for a in ("rule_id", "规则编号")},
+    "level": {header_key(a) for a in ("level", "等级", "证书等级")},
+    "months": {header_key(a) for a in ("months", "月数")},
+    "amount": {header_key(a) for a in ("amount", "金额", "金额（元）", "发放金额")},
 }
 
 _SHOWN = {"person_id": "身份证号", "year": "年度"}
+COLUMNS = ["person_id", "rule_id", "year", "level", "months", "amount_fen"]
 
 
-def load_previous(path: str | Path) -> pd.DataFrame:
-    """person_id, rule_id ('' when not given) and year of each earlier winner. An ID that is not a
-    valid resident ID (or was typed as a number, losing digits) stops the run: a barred winner
-    must never slip through on a mistyped number."""
+def load_previous(path: str | Path, need_year: bool = True) -> pd.DataFrame:
+    """person_id, rule_id ('' when not given), year (0 when not given and not needed), level, months
+    and amount in fen of each earlier payment or winner. An ID that is not a valid resident ID (or
+    was typed as a number, losing digits) stops the run: a barred winner or a capped payment must
+    never slip through on a mistyped number."""
     path = Path(path)
     rows = _rows(path)
     header, body = (rows[0], rows[1:]) if rows else ([], [])
@@ -41,7 +50,7 @@ def load_previous(path: str | Path) -> pd.DataFrame:
         hit = [j for j, h in enumerate(header) if header_key(h) in names]
         if hit:
             index[key] = hit[0]
-        elif key != "rule_id":
+        elif key == "person_id" or key == "year" and need_year:
             raise SwtalentError([Issue.make("previous.column-missing", where, column=_SHOWN[key])])
     out, problems = [], []
     for r, row in enumerate(body, start=2):
@@ -58,16 +67,33 @@ def load_previous(path: str | Path) -> pd.DataFrame:
         if not found.checksum_ok[0]:
             problems.append(Issue.make("previous.id-invalid", at, pid))
             continue
-        year = re.match(r"(\d{4})", cells[index["year"]])
-        if not year:
+        year = re.match(r"(\d{4})", cells[index["year"]]) if "year" in index else None
+        if "year" in index and not year:
             problems.append(Issue.make("previous.year-invalid", Location(file=str(path), row=r,
                                                                           column=header[index["year"]]),
                                        cells[index["year"]]))
             continue
-        out.append((pid, cells[index["rule_id"]] if "rule_id" in index else "", int(year.group(1))))
+        months, amount = cells[index["months"]] if "months" in index else "", cells[index["amount"]] if "amount" in index else ""
+        try:
+            fen = to_fen(Decimal(amount)) if amount else 0
+            count = int(Decimal(months)) if months else 0
+        except (InvalidOperation, ValueError):
+            column = header[index["amount" if amount and not _is_decimal(amount) else "months"]]
+            problems.append(Issue.make("previous.number-invalid", Location(file=str(path), row=r, column=column),
+                                       amount if amount and not _is_decimal(amount) else months))
+            continue
+        out.append((pid, cells[index["rule_id"]] if "rule_id" in index else "", int(year.group(1)) if year else 0,
+                    cells[index["level"]] if "level" in index else "", count, fen))
     if problems:
         raise SwtalentError(problems)
-    return pd.DataFrame(out, columns=["person_id", "rule_id", "year"])
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _is_decimal(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
 
 
 def _text(cell: object) -> str:
