@@ -47,7 +47,7 @@ BROKEN = [
     ("fractions of a fen", ("value: 400}", "value: 400.005}", 1), "policy.invalid-value", "400.005", 1),
     ("not a date", ("in_force_from: 2022-01-01", "in_force_from: 2022年1月", 1), "policy.invalid-value",
      "2022年1月", 1),
-    ("unknown kind", ("kind: monthly", "kind: yearly", 1), "policy.invalid-value", "yearly", 1),
+    ("unknown kind", ("kind: monthly", "kind: weekly", 1), "policy.invalid-value", "weekly", 1),
     ("bad option value", ("leaving_month: paid", "leaving_month: half", 1), "policy.invalid-value", "half", 1),
     ("unknown condition field", ("field: exam_place", "field: hometown", 1), "policy.invalid-value", "hometown", 1),
     ("missing key", ("    upgrade: full_amount\n", "", 1), "policy.missing-key", "- id: certificate-subsidy", 1),

@@ -42,6 +42,7 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
     FieldSpec("bank_account", "银行账号", "bank account", "account", ("银行账号", "银行卡号", "账号")),
     FieldSpec("bank_branch", "开户行", "bank branch", "text", ("开户行", "开户银行", "开户网点", "开户行名称")),
     FieldSpec("cert_no", "证书编号", "certificate number", "account", ("证书编号", "证书号")),
+    FieldSpec("review", "年度考核", "annual review", "text", ("年度考核", "年度考核结果", "考核结果", "考核等次")),
     FieldSpec("gender", "性别", "gender", "text", ("性别",)),
     FieldSpec("birth_date", "出生日期", "birth date", "date", ("出生日期", "出生年月", "出生年月日")),
 )}
@@ -49,7 +50,7 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
 # Always needed; each rule kind and the fields its conditions test add to these (Policy.required_fields).
 BASE_REQUIRED = ("name", "person_id")
 # Fields a policy condition may test (text columns with a fixed meaning).
-CONDITION_FIELDS = ("category", "exam_place", "district", "unit", "service_field")
+CONDITION_FIELDS = ("category", "exam_place", "district", "unit", "service_field", "review")
 
 
 def header_key(text: object) -> str:

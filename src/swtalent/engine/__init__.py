@@ -12,10 +12,10 @@ import pandas as pd
 from ..periods import Period
 from ..policy import Policy
 from ..roster import Roster
-from . import award, monthly, one_off
+from . import award, monthly, one_off, yearly
 from .outcome import RuleOutcome
 
-KINDS = ("award", "monthly", "one_off")
+KINDS = ("award", "monthly", "one_off", "yearly")
 
 PAID, INELIGIBLE, ERROR = "paid", "ineligible", "error"
 
@@ -83,5 +83,6 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
 
 
 def _evaluate(rule, policy: Policy, frame: pd.DataFrame, period: Period, previous) -> RuleOutcome:
-    evaluate = {"award": award.evaluate, "one_off": one_off.evaluate, "monthly": monthly.evaluate}[rule.kind]
+    evaluate = {"award": award.evaluate, "one_off": one_off.evaluate, "monthly": monthly.evaluate,
+                "yearly": yearly.evaluate}[rule.kind]
     return evaluate(rule, policy, frame, period, previous)

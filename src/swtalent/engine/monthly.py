@@ -39,9 +39,27 @@ def month_bounds(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame) -> tupl
     return start, hire, left, month_index(policy.in_force_from)
 
 
+def paid_span(rule: MonthlyRule, period: Period) -> Period | None:
+    """The months a run pays for: the period itself, or, for a rule paid once a year, every month
+    of each year whose payment month the period holds (None when it holds none)."""
+    if rule.pay_month is None:
+        return period
+    years = [y for y in range(period.first // 12, period.last // 12 + 1)
+             if period.first <= y * 12 + rule.pay_month - 1 <= period.last]
+    return Period(years[0] * 12, years[-1] * 12 + 11) if years else None
+
+
 def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Period,
              previous: pd.DataFrame | None = None) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
+    span = paid_span(rule, period)
+    if span is None:  # paid once a year, and not in this run
+        res.reason = np.where(~usable, o.NOT_EVALUATED, np.where(failed >= 0, o.CONDITION, o.MONTHLY_NOT_PAY_MONTH))
+        res.reason = res.reason.astype(object)
+        res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
+        res.earlier_months = np.zeros(len(frame), dtype=np.int64)
+        return res
+    period = span
     levels = frame["level"].cat.codes.to_numpy().astype(np.int16)
     start, hire, left, in_force = month_bounds(rule, policy, frame)
     lo = np.maximum.reduce([start, hire, np.full(len(frame), max(in_force, period.first), dtype=np.int32)])
@@ -60,7 +78,10 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     best = pd.DataFrame(rank).groupby(person).transform("max").to_numpy()
     won = held & (rank == best)
     res.earlier_months = np.zeros(len(frame), dtype=np.int64)
-    capped = np.zeros(len(frame), dtype=bool)
+    short = capped = np.zeros(len(frame), dtype=bool)
+    if rule.min_consecutive_months is not None:
+        kept = won & (_longest_run(person, won) >= rule.min_consecutive_months)[person][:, None]
+        short, won = won.any(axis=1) & ~kept.any(axis=1), kept
     if rule.max_months is not None:
         won, capped = _within_max_months(rule, frame, previous, person, won, res)
 
@@ -84,12 +105,31 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     latest_start = np.maximum(in_force, period.first)
     res.reason = np.select(
         [~usable, failed >= 0, any_won, in_force > period.last, start > period.last,
-         left < latest_start, hire > period.last, ~held.any(axis=1), capped],
+         left < latest_start, hire > period.last, ~held.any(axis=1), short, capped],
         [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.MONTHLY_NOT_IN_FORCE, o.MONTHLY_QUALIFIED_LATE,
-         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_NO_OVERLAP, o.MONTHLY_MAX_MONTHS],
+         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_NO_OVERLAP, o.MONTHLY_TOO_SHORT, o.MONTHLY_MAX_MONTHS],
         default=o.MONTHLY_SUPERSEDED).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res
+
+
+def _person_months(person: np.ndarray, won: np.ndarray) -> np.ndarray:
+    """people x months: whether one of the person's rows is paid that month."""
+    n_people = int(person.max()) + 1 if len(person) else 0
+    paid_month = np.zeros((n_people, won.shape[1]), dtype=np.int64)
+    np.maximum.at(paid_month, person, won.astype(np.int64))
+    return paid_month
+
+
+def _longest_run(person: np.ndarray, won: np.ndarray) -> np.ndarray:
+    """Per person, the longest run of consecutive months paid (across their certificate rows)."""
+    paid_month = _person_months(person, won)
+    run = np.zeros(len(paid_month), dtype=np.int64)
+    best = np.zeros(len(paid_month), dtype=np.int64)
+    for k in range(paid_month.shape[1]):  # months: at most a few dozen
+        run = (run + 1) * paid_month[:, k]
+        best = np.maximum(best, run)
+    return best
 
 
 def _within_max_months(rule: MonthlyRule, frame: pd.DataFrame, previous: pd.DataFrame | None, person: np.ndarray,
@@ -104,9 +144,8 @@ def _within_max_months(rule: MonthlyRule, frame: pd.DataFrame, previous: pd.Data
         before = pd.Series(ids).map(mine).fillna(0).to_numpy(dtype=np.int64)
     res.earlier_months = before
     # Per person and month, whether one of their rows is paid; counted in month order.
-    n_people = int(person.max()) + 1 if len(person) else 0
-    paid_month = np.zeros((n_people, won.shape[1]), dtype=np.int64)
-    np.maximum.at(paid_month, person, won.astype(np.int64))
+    paid_month = _person_months(person, won)
+    n_people = len(paid_month)
     left_to_pay = np.full(n_people, rule.max_months, dtype=np.int64)
     np.minimum.at(left_to_pay, person, rule.max_months - before)
     allowed = paid_month.cumsum(axis=1) <= np.maximum(left_to_pay, 0)[:, None]

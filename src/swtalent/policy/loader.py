@@ -12,10 +12,10 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Issue, SwtalentError
 from ..fields import header_key
 from .model import (AwardRule, Condition, Cycle, DatedAmount, LevelDef, MonthlyRule, OneOffRule, Policy, QuotaPer,
-                    RuleBase, TieBreak)
+                    RuleBase, TieBreak, YearlyRule)
 from .yamlsource import Source, load_source
 
-_RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule, "award": AwardRule}
+_RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule, "yearly": YearlyRule, "award": AwardRule}
 
 # pydantic error types in the words of a person writing a policy (zh, en).
 _TYPE_TEXT = {
@@ -156,8 +156,8 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
             issues.append(Issue.make("policy.missing-key", src.where(path), key=path[-1]))
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
             issues.append(_invalid(src.where(path + ("kind",)),
-                                   "kind 应为 one_off（一次性补助）、monthly（按月补贴）或 award（评选奖励）",
-                                   "kind must be one_off, monthly or award", err.get("ctx", {}).get("tag", "")))
+                                   "kind 应为 one_off（一次性补助）、monthly（按月补贴）、yearly（按年补贴）或 award（评选奖励）",
+                                   "kind must be one_off, monthly, yearly or award", err.get("ctx", {}).get("tag", "")))
         elif kind == "literal_error":
             expected, got = err.get("ctx", {}).get("expected", ""), err.get("input")
             is_key = path[-1:] == ("[key]",)  # a mapping's key, such as a roster field under columns

@@ -111,6 +111,21 @@ class MonthlyRule(RuleBase):
     # The most months this rule pays one person over all time, earlier payments (--previous)
     # included (屏南: 3 years in a row, 36).
     max_months: int | None = Field(default=None, ge=1, le=1200)
+    # Paid once a year (上杭): each year's months are paid together in the run whose period holds
+    # this month of that year; other runs pay nothing for the rule.
+    pay_month: int | None = Field(default=None, ge=1, le=12)
+    # A person is paid only after this many consecutive months in post within the months paid.
+    min_consecutive_months: int | None = Field(default=None, ge=1, le=12)
+
+
+class YearlyRule(RuleBase):
+    """A yearly amount by level (深圳龙华), paid in the run whose period holds `pay_month` of a year,
+    to those holding the certificate and in post on that month's first day."""
+
+    kind: Literal["yearly"]
+    pay_month: int = Field(default=12, ge=1, le=12)
+    # The most years one person is paid, earlier years (--previous, with 年度) included.
+    max_years: int | None = Field(default=None, ge=1, le=100)
 
 
 class Cycle(Strict):
@@ -165,7 +180,7 @@ class AwardRule(RuleCommon):
         return fen
 
 
-Rule = Annotated[Union[OneOffRule, MonthlyRule, AwardRule], Field(discriminator="kind")]
+Rule = Annotated[Union[OneOffRule, MonthlyRule, YearlyRule, AwardRule], Field(discriminator="kind")]
 
 
 class Notice(Strict):
@@ -214,18 +229,20 @@ class Policy(Strict):
     def uses_history(self) -> bool:
         """Whether a rule depends on what was paid before (a --previous file)."""
         return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "lifetime_cap", None) is not None
-                   or getattr(r, "upgrade", "") == "difference" or getattr(r, "max_months", None) for r in self.rules)
+                   or getattr(r, "upgrade", "") == "difference" or getattr(r, "max_months", None)
+                   or getattr(r, "max_years", None) for r in self.rules)
 
     def needs_history_years(self) -> bool:
-        """Whether the history must say the year of each row (an award barring recent winners)."""
-        return any(getattr(r, "no_repeat_cycles", None) for r in self.rules)
+        """Whether the history must say the year of each row (an award barring recent winners, a
+        yearly amount paid for at most so many years)."""
+        return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "max_years", None) for r in self.rules)
 
     def fields_used(self) -> set[str]:
         return {c.field for r in self.rules for c in r.conditions}
 
     def pays_certificates(self) -> bool:
         """Whether a rule pays by certificate (so level and qualifying date are required)."""
-        return any(r.kind in ("one_off", "monthly") for r in self.rules)
+        return any(r.kind in ("one_off", "monthly", "yearly") for r in self.rules)
 
     def required_fields(self) -> tuple[str, ...]:
         needed = list(BASE_REQUIRED)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import ERROR, INELIGIBLE, PAID, Computation
-from ..engine.monthly import month_bounds
+from ..engine.monthly import month_bounds, paid_span
 from ..engine.outcome import holds
 from ..errors import UsageError
 from ..fields import FIELDS
@@ -132,7 +132,8 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
         int(res.earlier_months[i]) + int(res.months[same].sum()) >= rule.max_months)
     facts = {"q": _day(frame["qualified_on"].iat[i]), "h": _day(frame["hired_on"].iat[i]), "l": _day(frame["left_on"].iat[i])}
     out: list[dict] = []
-    for m in comp.period.months:
+    span = paid_span(rule, comp.period)  # a rule paid once a year pays the whole year in one run
+    for m in span.months if span is not None else ():
         m = int(m)
         if m in paid:
             text = t["paid"].format(rate=plain_yuan(paid[m]))

@@ -22,7 +22,7 @@ def payroll_sheets(comp: Computation, L: dict, details: pd.Series, batch: str) -
     """One sheet per kind of payment made in the run, in the order one-off, monthly, award."""
     lines = comp.lines
     sheets = []
-    for kind in ("one_off", "monthly", "award"):
+    for kind in ("one_off", "monthly", "yearly", "award"):
         mask = (lines["kind"] == kind).to_numpy()
         if mask.any():
             sheets.append(_payroll(comp, L, kind, lines[mask], details[mask], batch))

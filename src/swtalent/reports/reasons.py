@@ -28,6 +28,13 @@ _TEXT = {
         o.ZERO_AMOUNT: "适用金额为 0",
         o.ONE_OFF_ALREADY_PAID: "此前已领取的补助已达本等级标准或终身上限",
         o.MONTHLY_MAX_MONTHS: "已发满每人最多 {max_months} 个月",
+        o.MONTHLY_NOT_PAY_MONTH: "按年发放，于每年 {pay_month} 月发放，{period} 不含该月",
+        o.MONTHLY_TOO_SHORT: "连续在岗不足 {min_consecutive} 个月",
+        o.YEARLY_NOT_PAY_MONTH: "按年发放，于每年 {pay_month} 月发放，{period} 不含该月",
+        o.YEARLY_NOT_HELD: "发放月 1 日尚未取得证书（取证日期 {x}）",
+        o.YEARLY_NOT_IN_POST: "发放月 1 日不在岗",
+        o.YEARLY_SUPERSEDED: "按本人更高等级证书发放",
+        o.YEARLY_MAX_YEARS: "已发满每人最多 {max_years} 年",
         o.MONTHLY_NOT_IN_FORCE: "政策自 {in_force} 起施行，本期不在施行期内",
         o.MONTHLY_QUALIFIED_LATE: "取证日期 {x}，{first}发放，本期内无应发月份",
         o.MONTHLY_LEFT: "离职日期 {x} 早于本期可发放月份",
@@ -53,6 +60,13 @@ _TEXT = {
         o.ZERO_AMOUNT: "the amount that applies is 0",
         o.ONE_OFF_ALREADY_PAID: "what was paid before already reaches this level's amount or the lifetime cap",
         o.MONTHLY_MAX_MONTHS: "the {max_months} months allowed per person are used up",
+        o.MONTHLY_NOT_PAY_MONTH: "paid once a year in month {pay_month}, which {period} does not hold",
+        o.MONTHLY_TOO_SHORT: "fewer than {min_consecutive} consecutive months in post",
+        o.YEARLY_NOT_PAY_MONTH: "paid once a year in month {pay_month}, which {period} does not hold",
+        o.YEARLY_NOT_HELD: "no certificate on the first day of the payment month (qualified on {x})",
+        o.YEARLY_NOT_IN_POST: "not in post on the first day of the payment month",
+        o.YEARLY_SUPERSEDED: "paid on the person's higher-level certificate",
+        o.YEARLY_MAX_YEARS: "the {max_years} years allowed per person are used up",
         o.MONTHLY_NOT_IN_FORCE: "the policy is in force from {in_force}, not in this period",
         o.MONTHLY_QUALIFIED_LATE: "qualified on {x}, paid {first}: no month of this period is due",
         o.MONTHLY_LEFT: "left on {x}, before any payable month of this period",
@@ -104,7 +118,7 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
     dated = {  # the row value each reason quotes
         o.ONE_OFF_BEFORE_FROM: "qualified_on", o.ONE_OFF_EARLIER_PERIOD: "qualified_on",
         o.ONE_OFF_LATER_PERIOD: "qualified_on", o.MONTHLY_QUALIFIED_LATE: "qualified_on",
-        o.MONTHLY_LEFT: "left_on", o.MONTHLY_HIRED_LATE: "hired_on",
+        o.MONTHLY_LEFT: "left_on", o.MONTHLY_HIRED_LATE: "hired_on", o.YEARLY_NOT_HELD: "qualified_on",
     }
     out = []
     for res in comp.outcomes if outcomes is None else outcomes:
@@ -124,7 +138,11 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                 continue
             filled = t[code].format(x="\0", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
                                     first=first, period=comp.period.label(), tied="", places="",
-                                    max_months=getattr(rule, "max_months", "") or "", **_award_terms(rule))
+                                    max_months=getattr(rule, "max_months", "") or "",
+                                    pay_month=getattr(rule, "pay_month", "") or "",
+                                    min_consecutive=getattr(rule, "min_consecutive_months", "") or "",
+                                    max_years=getattr(rule, "max_years", "") or "",
+                                    **_award_terms(rule))
             if code == o.AWARD_PENDING_TIE:  # how many are tied, for how many places: per group
                 tied, places = res.award.tied[picked][mask], res.award.places[picked][mask]
                 text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
@@ -220,6 +238,11 @@ def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous
                     if zh else f"qualified on {day}, standard {plain_yuan(rate)} yuan, {plain_yuan(earlier)} yuan "
                     f"paid before, {plain_yuan(amount)} yuan now")
         return f"取证日期 {day}，一次性 {plain_yuan(amount)}元" if zh else f"qualified on {day}, one-off {plain_yuan(amount)} yuan"
+    if kind == "yearly":
+        return (f"{first // 12} 年度 {plain_yuan(amount)}元" if first == last else
+                f"{first // 12}—{last // 12} 年度合计 {plain_yuan(amount)}元") if zh else (
+                f"year {first // 12}: {plain_yuan(amount)} yuan" if first == last else
+                f"years {first // 12}-{last // 12}: {plain_yuan(amount)} yuan")
     if kind == "award":
         year = first // 12
         return f"{year} 年度评选入选，奖励 {plain_yuan(amount)}元" if zh else f"selected in {year}, award {plain_yuan(amount)} yuan"

@@ -20,7 +20,7 @@ from .ids import check_ids
 from .needs import RosterNeeds
 from .reader import RawSheet
 
-_OPTIONAL_TEXT = ("district", "unit", "category", "exam_place", "service_field", "bank_branch")
+_OPTIONAL_TEXT = ("district", "unit", "category", "exam_place", "service_field", "bank_branch", "review")
 _NUMBERS = ("score", "years")
 # The fields read here; others the reader recognises (序号, 证书编号) are carried by no output and
 # nothing in them (an error cell, a stray value) decides anything.

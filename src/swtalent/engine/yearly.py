@@ -1,0 +1,71 @@
+"""Yearly amounts (深圳龙华): paid once for each year whose payment month the period holds, to those
+holding the certificate and in post on that month's first day, at the highest level the person
+holds then, for at most `max_years` years per person (earlier years from --previous)."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ..periods import Period, month_index
+from ..policy.model import Policy, YearlyRule
+from . import outcome as o
+
+
+def pay_years(rule: YearlyRule, period: Period) -> list[int]:
+    return [y for y in range(period.first // 12, period.last // 12 + 1)
+            if period.first <= y * 12 + rule.pay_month - 1 <= period.last]
+
+
+def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Period,
+             previous: pd.DataFrame | None = None) -> o.RuleOutcome:
+    res, usable, failed = o.begin(rule, frame)
+    n = len(frame)
+    limit = rule.max_years if rule.max_years is not None else np.iinfo(np.int64).max
+    candidate = usable & (failed < 0)
+    levels = frame["level"].cat.codes.to_numpy()
+    ids = frame["person_id"].to_numpy()
+    person = pd.factorize(ids)[0]
+    years_before = _years_paid(rule, previous, ids)
+    qualified = frame["qualified_on"].to_numpy(dtype="datetime64[D]")
+    hired = frame["hired_on"].to_numpy(dtype="datetime64[D]")
+    left = frame["left_on"].to_numpy(dtype="datetime64[D]")
+    reason = np.full(n, o.YEARLY_NOT_PAY_MONTH, dtype=object)
+    res.amount_fen = np.zeros(n, dtype=np.int64)
+    res.earlier_months = np.zeros(n, dtype=np.int64)  # unused here; kept for a uniform outcome
+    paid_years = np.zeros(n, dtype=np.int64)
+    for year in pay_years(rule, period):
+        day = date(year, rule.pay_month, 1)
+        d = np.datetime64(day, "D")
+        amount = np.array([rule.amount_on(key, day) for key in policy.level_keys] + [0], dtype=np.int64)[levels]
+        held = ~np.isnat(qualified) & (qualified <= d)
+        in_post = (np.isnat(hired) | (hired <= d)) & (np.isnat(left) | (left >= d))
+        eligible = candidate & held & in_post & (amount > 0)
+        # One payment per person: the row of the highest level they hold that day.
+        rank = np.where(eligible, levels, -1)
+        best = pd.Series(rank).groupby(person).transform("max").to_numpy()
+        top = eligible & (rank == best)
+        first_best = top & ~pd.Series(np.where(top, person, -1)).duplicated().to_numpy()  # one row if two tie
+        pays = first_best & (years_before + paid_years < limit)
+        res.amount_fen += np.where(pays, amount, 0)
+        paid_years += pd.Series(pays).groupby(person).transform("max").to_numpy(dtype=np.int64)
+        res.first_month = np.where(pays & (res.first_month == 0), month_index(day), res.first_month).astype(np.int32)
+        res.last_month = np.where(pays, month_index(day), res.last_month).astype(np.int32)
+        why = np.select([pays, eligible & ~first_best, eligible, ~held, ~in_post, amount == 0],
+                        [o.PAID, o.YEARLY_SUPERSEDED, o.YEARLY_MAX_YEARS, o.YEARLY_NOT_HELD, o.YEARLY_NOT_IN_POST,
+                         o.ZERO_AMOUNT], default=o.ZERO_AMOUNT)
+        reason = np.where(reason == o.PAID, o.PAID, why)  # paid in any year is paid
+    res.rate_fen = np.where(res.amount_fen > 0, res.amount_fen, -1)
+    res.reason = np.where(~usable, o.NOT_EVALUATED, np.where(failed >= 0, o.CONDITION, reason)).astype(object)
+    res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
+    return res
+
+
+def _years_paid(rule: YearlyRule, previous: pd.DataFrame | None, ids: np.ndarray) -> np.ndarray:
+    """Per row, how many distinct earlier years this rule paid the person (from --previous)."""
+    if previous is None or previous.empty or rule.max_years is None:
+        return np.zeros(len(ids), dtype=np.int64)
+    mine = previous[previous["rule_id"].isin(["", rule.id]) & (previous["amount_fen"] > 0)]
+    years = mine.groupby("person_id")["year"].nunique()
+    return pd.Series(ids).map(years).fillna(0).to_numpy(dtype=np.int64)
