@@ -27,7 +27,7 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     history = load_previous(previous, need_year=pol.needs_history_years()) if previous is not None and \
         pol.uses_history() else (pd.DataFrame(columns=PREVIOUS_COLUMNS) if previous is not None else None)
     stage("read")
-    ros = load_roster(roster, pol, sheet=sheet, column_map=column_map)
+    ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per)
     stage("compute")
     return compute(pol, ros, per, history)
 

@@ -262,6 +262,10 @@ CATALOGUE: dict[str, Entry] = {
         "warning", "规则「{rule}」没有引用政策条款（clause）", "rule '{rule}' quotes no clause of the policy (clause)",
         "在 clause 中摘录该规则依据的原文，发放表和计算依据会引用它",
         "quote the policy text the rule rests on under clause; the payroll and the basis sheet print it"),
+    "policy.unknown-award": Entry(
+        "error", "award「{award}」不是本政策中排在此规则之前的评选规则（现有：{awards}）",
+        "award '{award}' is not an award rule listed before this rule (present: {awards})",
+        "写上称号所属评选规则的 id，并把该评选规则排在前面", "name the id of the award rule the title comes from, listed first"),
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),

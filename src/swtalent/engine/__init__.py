@@ -12,10 +12,10 @@ import pandas as pd
 from ..periods import Period
 from ..policy import Policy
 from ..roster import Roster
-from . import award, monthly, one_off, yearly
+from . import award, monthly, one_off, title, yearly
 from .outcome import RuleOutcome
 
-KINDS = ("award", "monthly", "one_off", "yearly")
+KINDS = ("award", "monthly", "one_off", "yearly", "title_allowance")
 
 PAID, INELIGIBLE, ERROR = "paid", "ineligible", "error"
 
@@ -56,7 +56,12 @@ class Computation:
 def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None = None) -> Computation:
     """`previous`: earlier winners (person_id, rule_id, year), for awards that bar repeat winners."""
     frame = roster.frame
-    outcomes = [_evaluate(rule, policy, frame, period, previous) for rule in policy.rules]
+    outcomes: list[RuleOutcome] = []
+    for rule in policy.rules:  # in order: a title allowance reads the award rule listed before it
+        if rule.kind == "title_allowance":
+            outcomes.append(title.evaluate(rule, policy, frame, period, previous, outcomes))
+        else:
+            outcomes.append(_evaluate(rule, policy, frame, period, previous))
     parts = []
     for res in outcomes:
         pos = np.flatnonzero(res.paid)

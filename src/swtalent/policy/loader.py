@@ -12,10 +12,11 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Issue, SwtalentError
 from ..fields import header_key
 from .model import (AwardRule, Condition, Cycle, DatedAmount, LevelDef, MonthlyRule, OneOffRule, Policy, QuotaPer,
-                    RuleBase, TieBreak, YearlyRule)
+                    RuleBase, TieBreak, TitleAllowanceRule, YearlyRule)
 from .yamlsource import Source, load_source
 
-_RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule, "yearly": YearlyRule, "award": AwardRule}
+_RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule, "yearly": YearlyRule, "award": AwardRule,
+               "title_allowance": TitleAllowanceRule}
 
 # pydantic error types in the words of a person writing a policy (zh, en).
 _TYPE_TEXT = {
@@ -156,8 +157,9 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
             issues.append(Issue.make("policy.missing-key", src.where(path), key=path[-1]))
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
             issues.append(_invalid(src.where(path + ("kind",)),
-                                   "kind 应为 one_off（一次性补助）、monthly（按月补贴）、yearly（按年补贴）或 award（评选奖励）",
-                                   "kind must be one_off, monthly, yearly or award", err.get("ctx", {}).get("tag", "")))
+                                   "kind 应为 one_off（一次性补助）、monthly（按月补贴）、yearly（按年补贴）、award（评选奖励）"
+                                   "或 title_allowance（称号期内津贴）",
+                                   "kind must be one_off, monthly, yearly, award or title_allowance", err.get("ctx", {}).get("tag", "")))
         elif kind == "literal_error":
             expected, got = err.get("ctx", {}).get("expected", ""), err.get("input")
             is_key = path[-1:] == ("[key]",)  # a mapping's key, such as a roster field under columns
@@ -192,10 +194,17 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
         if rule.id in seen_ids:
             issues.append(Issue.make("policy.duplicate-rule", src.where(base + ("id",)), rule=rule.id))
         seen_ids.add(rule.id)
-        dated = {"amount": rule.amount} if isinstance(rule, AwardRule) else rule.amounts
+        if isinstance(rule, TitleAllowanceRule):
+            awards = [r.id for r in policy.rules[:i] if isinstance(r, AwardRule)]
+            if rule.award not in awards:
+                issues.append(Issue.make("policy.unknown-award", src.where(base + ("award",)), award=rule.award,
+                                         awards="、".join(awards) or "—"))
+        by_level = not isinstance(rule, (AwardRule, TitleAllowanceRule))
+        dated = rule.amounts if by_level else {("amount" if isinstance(rule, AwardRule) else "amounts"):
+                                                   rule.amount if isinstance(rule, AwardRule) else rule.amounts}
         for level, entries in dated.items():
-            where_at = base + ((level,) if isinstance(rule, AwardRule) else ("amounts", level))
-            if not isinstance(rule, AwardRule) and level not in levels:
+            where_at = base + (("amounts", level) if by_level else (level,))
+            if by_level and level not in levels:
                 issues.append(Issue.make("policy.unknown-level", src.where(where_at, key=True), level=level,
                                          levels=", ".join(levels)))
             dates = [e.from_ for e in entries]
@@ -206,7 +215,7 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
                                          date=dates[0], in_force=policy.in_force_from))
         if isinstance(rule, AwardRule):
             issues.extend(_check_award(rule, policy, src, base))
-        for level in levels if not isinstance(rule, AwardRule) else ():
+        for level in levels if by_level else ():
             if level not in rule.amounts:
                 issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),
                                          level=level))

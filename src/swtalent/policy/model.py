@@ -138,6 +138,9 @@ class Cycle(Strict):
     def selects_in(self, year: int) -> bool:
         return year >= self.first_year and (year - self.first_year) % self.every_years == 0
 
+    def selection_month(self, year: int) -> int:
+        return year * 12 + self.month - 1
+
     def selection_day(self, year: int) -> date:
         return date(year, self.month, 1)
 
@@ -171,6 +174,11 @@ class AwardRule(RuleCommon):
     quota_per: QuotaPer | None = None  # at most so many from one unit or district
     no_repeat_cycles: int | None = Field(default=None, ge=1, le=20)  # no winning again within N cycles
 
+    def selects_between(self, first: int, last: int) -> bool:
+        """Whether a selection month falls between two month indices (inclusive)."""
+        return any(self.cycle.selects_in(y) and first <= self.cycle.selection_month(y) <= last
+                   for y in range(first // 12, last // 12 + 1))
+
     def amount_in(self, year: int) -> int:
         """The amount in force on the selection day of the year, in fen."""
         fen = 0
@@ -180,7 +188,26 @@ class AwardRule(RuleCommon):
         return fen
 
 
-Rule = Annotated[Union[OneOffRule, MonthlyRule, YearlyRule, AwardRule], Field(discriminator="kind")]
+class TitleAllowanceRule(RuleCommon):
+    """A monthly amount to the holders of an award's title during its term, paid in one lump each
+    year (济南 "海右"): winners of the award rule `award` selected in this run or, from --previous,
+    in earlier ones."""
+
+    kind: Literal["title_allowance"]
+    award: Ident  # the id of an award rule of this policy
+    term_years: int = Field(ge=1, le=20)  # the term starts in the selection month
+    pay_month: int = Field(default=12, ge=1, le=12)  # each year's months are paid in this month
+    amounts: tuple[DatedAmount, ...] = Field(min_length=1)  # monthly, dated
+
+    def monthly_on(self, day: date) -> int:
+        fen = 0
+        for entry in self.amounts:
+            if entry.from_ <= day:
+                fen = entry.fen
+        return fen
+
+
+Rule = Annotated[Union[OneOffRule, MonthlyRule, YearlyRule, AwardRule, TitleAllowanceRule], Field(discriminator="kind")]
 
 
 class Notice(Strict):
@@ -230,12 +257,13 @@ class Policy(Strict):
         """Whether a rule depends on what was paid before (a --previous file)."""
         return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "lifetime_cap", None) is not None
                    or getattr(r, "upgrade", "") == "difference" or getattr(r, "max_months", None)
-                   or getattr(r, "max_years", None) for r in self.rules)
+                   or getattr(r, "max_years", None) or r.kind == "title_allowance" for r in self.rules)
 
     def needs_history_years(self) -> bool:
         """Whether the history must say the year of each row (an award barring recent winners, a
         yearly amount paid for at most so many years)."""
-        return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "max_years", None) for r in self.rules)
+        return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "max_years", None)
+                   or r.kind == "title_allowance" for r in self.rules)
 
     def fields_used(self) -> set[str]:
         return {c.field for r in self.rules for c in r.conditions}
@@ -244,25 +272,30 @@ class Policy(Strict):
         """Whether a rule pays by certificate (so level and qualifying date are required)."""
         return any(r.kind in ("one_off", "monthly", "yearly") for r in self.rules)
 
-    def required_fields(self) -> tuple[str, ...]:
+    def _selecting(self, period) -> list[AwardRule]:
+        """The award rules that select in the period (all of them when no period is given: a check)."""
+        return [r for r in self.rules if isinstance(r, AwardRule)
+                and (period is None or r.selects_between(period.first, period.last))]
+
+    def required_fields(self, period=None) -> tuple[str, ...]:
+        """The roster columns a run needs; an award's score and the like only in a run that selects
+        (a 济南 payment run in a year without a selection lists the title holders, not scores)."""
         needed = list(BASE_REQUIRED)
         if self.pays_certificates():
             needed += ["level", "qualified_on"]
-        for rule in self.rules:
-            if isinstance(rule, AwardRule):
-                needed += self._award_values(rule)
-                needed += [t.field for t in rule.tie_break]  # the column must exist; blanks do not separate
+        for rule in self._selecting(period):
+            needed += self._award_values(rule)
+            needed += [t.field for t in rule.tie_break]  # the column must exist; blanks do not separate
         needed += sorted(self.fields_used())
         return tuple(dict.fromkeys(needed))
 
-    def required_values(self) -> frozenset[str]:
+    def required_values(self, period=None) -> frozenset[str]:
         """Fields whose cells must hold a usable value, or the row pays nothing."""
         needed = set(BASE_REQUIRED)
         if self.pays_certificates():
             needed |= {"level", "qualified_on"}
-        for rule in self.rules:
-            if isinstance(rule, AwardRule):
-                needed |= set(self._award_values(rule))
+        for rule in self._selecting(period):
+            needed |= set(self._award_values(rule))
         return frozenset(needed)
 
     @staticmethod

@@ -51,6 +51,10 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
         rows.append((L["clause"], rule.clause))
         for cond in rule.conditions:
             rows.append((L["condition"], condition_rule(cond, L["lang"])))
+        if rule.kind == "title_allowance":
+            rows.append((L["amount_rule"], _dated(rule.amounts, L)))
+            rows.append((L["cycle"], L["term_text"].format(award=rule.award, years=rule.term_years, month=rule.pay_month)))
+            continue
         if rule.kind == "award":
             rows.append((L["amount_rule"], _dated(rule.amount, L)))
             rows.append((L["cycle"], L["cycle_text"].format(first=rule.cycle.first_year, every=rule.cycle.every_years,

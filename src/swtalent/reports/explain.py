@@ -91,7 +91,8 @@ def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
                                for c in rule.conditions],
                 "reason": why.iat[k] if not frame["error"].iat[i] else L["held"],
                 "lines": [{"level": level_names.get(str(lines["level"].iat[j]), ""), "detail": details.iat[j],
-                           "months": int(lines["months"].iat[j]) if lines["kind"].iat[j] == "monthly" else None,
+                           "months": int(lines["months"].iat[j]) if lines["kind"].iat[j] in ("monthly", "title_allowance")
+                           else None,
                            "amount": format_yuan(int(lines["amount_fen"].iat[j]))} for j in np.flatnonzero(mine)],
                 "amount": format_yuan(int(res.amount_fen[i])),
             }

@@ -43,9 +43,10 @@ def check_outputs(outs: list[Path], inputs: list[Path], formats: tuple[str, ...]
 def detail_records(comp: Computation) -> list[dict]:
     lines = comp.lines
     kinds = lines["kind"].tolist()
-    months = [int(m) if k == "monthly" else None for m, k in zip(lines["months"].tolist(), kinds)]
-    # An award does not depend on the level: its lines carry none.
-    levels = [lv if k != "award" else "" for lv, k in zip(lines["level"].astype(object).fillna("").tolist(), kinds)]
+    months = [int(m) if k in ("monthly", "title_allowance") else None for m, k in zip(lines["months"].tolist(), kinds)]
+    # An award, and a title allowance, does not depend on the level: its lines carry none.
+    levels = [lv if k not in ("award", "title_allowance") else ""
+              for lv, k in zip(lines["level"].astype(object).fillna("").tolist(), kinds)]
     return [
         {"person_id": p, "name": n, "rule_id": r, "kind": k, "level": lv, "months": m, "amount": format_yuan(a)}
         for p, n, r, k, lv, m, a in zip(lines["person_id"].tolist(), lines["name"].tolist(),

@@ -36,7 +36,7 @@ def notice_frame(comp: Computation, lang: str) -> pd.DataFrame:
         if key in roster.headers:
             cols[L[key]] = lines[key].to_numpy()
     cols[L["rule"]] = lines["rule_id"].map({r.id: r.title for r in comp.policy.rules}).astype(object).to_numpy()
-    cols[L["level"]] = np.where(lines["kind"] == "award", None,
+    cols[L["level"]] = np.where(lines["kind"].isin(["award", "title_allowance"]), None,
                                 lines["level"].map(level_names).astype(object).to_numpy())
     cols[L["amount"]] = lines["amount_fen"].to_numpy()
     return pd.DataFrame(cols)

@@ -22,7 +22,7 @@ def payroll_sheets(comp: Computation, L: dict, details: pd.Series, batch: str) -
     """One sheet per kind of payment made in the run, in the order one-off, monthly, award."""
     lines = comp.lines
     sheets = []
-    for kind in ("one_off", "monthly", "yearly", "award"):
+    for kind in ("one_off", "monthly", "yearly", "award", "title_allowance"):
         mask = (lines["kind"] == kind).to_numpy()
         if mask.any():
             sheets.append(_payroll(comp, L, kind, lines[mask], details[mask], batch))
@@ -42,9 +42,9 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
             cols[L[key]] = lines[key].to_numpy()
     if len(rules) > 1:
         cols[L["rule"]] = lines["rule_id"].map({r.id: r.title for r in rules}).to_numpy()
-    if kind != "award":
+    if kind not in ("award", "title_allowance"):
         cols[L["level"]] = lines["level"].map(level_names).astype(object).to_numpy()
-    if kind == "monthly":
+    if kind in ("monthly", "title_allowance"):
         cols[L["months"]] = lines["months"].to_numpy()
     cols[L["amount"]] = lines["amount_fen"].to_numpy() / FEN_PER_YUAN  # a yuan number for the cell; sums are in fen
     for key in ("bank_account", "bank_branch"):

@@ -35,6 +35,9 @@ _TEXT = {
         o.YEARLY_NOT_IN_POST: "发放月 1 日不在岗",
         o.YEARLY_SUPERSEDED: "按本人更高等级证书发放",
         o.YEARLY_MAX_YEARS: "已发满每人最多 {max_years} 年",
+        o.TITLE_NOT_HOLDER: "未获得该称号（本期未入选，往期名单中也没有）",
+        o.TITLE_NOT_PAY_MONTH: "按年发放，于每年 {pay_month} 月发放，{period} 不含该月",
+        o.TITLE_OUT_OF_TERM: "本期发放年度不在称号期内",
         o.MONTHLY_NOT_IN_FORCE: "政策自 {in_force} 起施行，本期不在施行期内",
         o.MONTHLY_QUALIFIED_LATE: "取证日期 {x}，{first}发放，本期内无应发月份",
         o.MONTHLY_LEFT: "离职日期 {x} 早于本期可发放月份",
@@ -67,6 +70,9 @@ _TEXT = {
         o.YEARLY_NOT_IN_POST: "not in post on the first day of the payment month",
         o.YEARLY_SUPERSEDED: "paid on the person's higher-level certificate",
         o.YEARLY_MAX_YEARS: "the {max_years} years allowed per person are used up",
+        o.TITLE_NOT_HOLDER: "does not hold the title (not selected in this run nor in the previous file)",
+        o.TITLE_NOT_PAY_MONTH: "paid once a year in month {pay_month}, which {period} does not hold",
+        o.TITLE_OUT_OF_TERM: "the year paid is outside the title's term",
         o.MONTHLY_NOT_IN_FORCE: "the policy is in force from {in_force}, not in this period",
         o.MONTHLY_QUALIFIED_LATE: "qualified on {x}, paid {first}: no month of this period is due",
         o.MONTHLY_LEFT: "left on {x}, before any payable month of this period",
@@ -208,7 +214,7 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     if lines.empty:
         return pd.Series(dtype=object)
     q = comp.roster.frame["qualified_on"].to_numpy().astype("datetime64[D]")[lines["pos"].to_numpy()].astype(np.int64)
-    monthly = (lines["kind"] == "monthly").to_numpy()
+    monthly = lines["kind"].isin(["monthly", "title_allowance"]).to_numpy()
     q[monthly] = 0  # a monthly line's text does not quote the date, nor its amount (rate x months)
     columns = [lines["kind"].astype(str).to_numpy(), lines["rate_fen"].to_numpy(), lines["months"].to_numpy(),
                lines["first_month"].to_numpy(), lines["last_month"].to_numpy(),
@@ -224,7 +230,7 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     mixed = monthly & ~((lines["rate_fen"] >= 0) & lines["contiguous"].astype(bool)).to_numpy()
     for k in np.flatnonzero(mixed):
         outcome = next(r for r in comp.outcomes if r.rule.id == lines["rule_id"].iat[k])
-        out.iat[k] = _segments_text(outcome.segments.get(int(lines["pos"].iat[k]), []), lang) or out.iat[k]
+        out.iat[k] = _segments_text((outcome.segments or {}).get(int(lines["pos"].iat[k]), []), lang) or out.iat[k]
     return out
 
 
@@ -247,7 +253,7 @@ def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous
         year = first // 12
         return f"{year} 年度评选入选，奖励 {plain_yuan(amount)}元" if zh else f"selected in {year}, award {plain_yuan(amount)} yuan"
     span = month_label(first) if first == last else f"{month_label(first)}..{month_label(last)}"
-    if rate >= 0 and contiguous:
+    if rate >= 0 and contiguous:  # monthly lines and title allowances read the same
         return f"{plain_yuan(rate)}元 × {months}个月（{span}）" if zh else f"{plain_yuan(rate)} yuan x {months} months ({span})"
     return (f"{months}个月（{span} 间，按各月所持等级和标准）" if zh
             else f"{months} months (within {span}, at each month's level and rate)")

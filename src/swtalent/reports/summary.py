@@ -27,12 +27,12 @@ def by_district(comp: Computation) -> list[dict]:
 
 
 def by_level(comp: Computation) -> list[dict]:
-    """Totals by certificate level, lowest first; award lines, which do not depend on a level, last
-    under level '' and the awards' titles, so that the rows add up to the total."""
+    """Totals by certificate level, lowest first; award and title lines, which do not depend on a
+    level, last under level '' and the rules' titles, so that the rows add up to the total."""
     lines, out = comp.lines, []
-    award = (lines["kind"] == "award").to_numpy()
+    award = lines["kind"].isin(["award", "title_allowance"]).to_numpy()  # paid whatever the level
     groups = [(key, level.name, ~award & (lines["level"] == key).to_numpy()) for key, level in comp.policy.levels.items()]
-    groups.append(("", "、".join(r.title for r in comp.policy.rules if r.kind == "award"), award))
+    groups.append(("", "、".join(r.title for r in comp.policy.rules if r.kind in ("award", "title_allowance")), award))
     for key, name, mask in groups:
         part = lines[mask]
         if len(part):

@@ -11,12 +11,12 @@ from .source import PendingSheet
 
 
 def load_roster(path: str | Path | PendingSheet, needs=None, *, sheet: str | None = None,
-                column_map: dict[str, str] | None = None) -> Roster:
-    """`needs` is a Policy, RosterNeeds, or None for the national rules (a roster of certificates
-    when it has a 证书等级 column); `path` may be a file already being read; `column_map` maps a
-    header in the file to a field key."""
+                column_map: dict[str, str] | None = None, period=None) -> Roster:
+    """`needs` is a Policy (with the run's `period`), RosterNeeds, or None for the national rules (a
+    roster of certificates when it has a 证书等级 column); `path` may be a file already being read;
+    `column_map` maps a header in the file to a field key."""
     if needs is not None and not isinstance(needs, RosterNeeds):
-        needs = RosterNeeds.of(needs)
+        needs = RosterNeeds.of(needs, period)
     aliases = dict(needs.aliases) if needs is not None else {}
     for header, key in (column_map or {}).items():
         aliases[key] = aliases.get(key, ()) + (header,)

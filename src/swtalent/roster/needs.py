@@ -29,8 +29,10 @@ class RosterNeeds:
     watched: tuple[str, ...] = ()  # optional columns whose absence changes who is paid
 
     @classmethod
-    def of(cls, policy) -> RosterNeeds:
-        return cls(required=policy.required_fields(), required_values=policy.required_values(),
+    def of(cls, policy, period=None) -> RosterNeeds:
+        """What the policy asks of a roster; for a run's period when given (an award's score is
+        needed only in a run that selects)."""
+        return cls(required=policy.required_fields(period), required_values=policy.required_values(period),
                    conditions=frozenset(policy.fields_used()),
                    levels={k: (lvl.name, tuple(lvl.aliases)) for k, lvl in policy.levels.items()},
                    certificates=policy.pays_certificates(), awards=any(r.kind == "award" for r in policy.rules),

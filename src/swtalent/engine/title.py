@@ -1,0 +1,64 @@
+"""Title allowances (济南 "海右"): a monthly amount to the holders of an award's title during its
+term, paid in one lump each year, in the run whose period holds the rule's payment month.
+
+Holders are the award rule's winners: those this run selects, and, from --previous, those
+selected in earlier years (rows of the award rule with their 年度). The term starts in the
+selection month and lasts `term_years` years.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..periods import Period, month_start
+from ..policy.model import Policy, TitleAllowanceRule
+from . import outcome as o
+from .award import SELECTED
+
+
+def evaluate(rule: TitleAllowanceRule, policy: Policy, frame: pd.DataFrame, period: Period,
+             previous: pd.DataFrame | None, outcomes: list[o.RuleOutcome]) -> o.RuleOutcome:
+    res, usable, failed = o.begin(rule, frame)
+    n = len(frame)
+    award_rule = next(r for r in policy.rules if r.id == rule.award)
+    award_res = next(r for r in outcomes if r.rule.id == rule.award)
+    ids = frame["person_id"].to_numpy()
+    # The selection year of each person's latest title (0: none): this run's, else the history's.
+    since = pd.Series(0, index=range(n), dtype=np.int64)
+    if previous is not None and not previous.empty:
+        won = previous[previous["rule_id"] == rule.award].groupby("person_id")["year"].max()
+        since = pd.Series(ids).map(won).fillna(0).astype(np.int64)
+    if award_res.award is not None and award_res.award.year is not None:
+        chosen = set(ids[award_res.award.status == SELECTED])
+        since = since.where(~pd.Series(ids).isin(chosen), award_res.award.year)
+    since = since.to_numpy()
+
+    years = [y for y in range(period.first // 12, period.last // 12 + 1)
+             if period.first <= y * 12 + rule.pay_month - 1 <= period.last]
+    start = np.where(since > 0, since * 12 + award_rule.cycle.month - 1, 0)
+    end = np.where(since > 0, start + 12 * rule.term_years - 1, -1)
+    candidate = usable & (failed < 0) & (since > 0)
+    first_row = ~pd.Series(np.where(candidate, ids, None)).duplicated(keep="first").to_numpy() | ~candidate
+    candidate &= first_row  # one payment per person
+    months = np.array([m for y in years for m in range(y * 12, y * 12 + 12)], dtype=np.int64)
+    rate = np.array([rule.monthly_on(month_start(int(m))) for m in months], dtype=np.int64)
+    inside = candidate[:, None] & (months[None, :] >= start[:, None]) & (months[None, :] <= end[:, None]) & (rate > 0)
+    res.months = inside.sum(axis=1).astype(np.int32)
+    res.amount_fen = (inside * rate[None, :]).sum(axis=1).astype(np.int64)
+    paid = res.amount_fen > 0
+    idx = np.arange(len(months))
+    first = np.where(inside, idx, len(months)).min(axis=1) if len(months) else np.zeros(n, dtype=np.int64)
+    last = np.where(inside, idx, -1).max(axis=1) if len(months) else np.zeros(n, dtype=np.int64)
+    res.first_month = np.where(paid, months[np.minimum(first, len(months) - 1)] if len(months) else 0, 0).astype(np.int32)
+    res.last_month = np.where(paid, months[np.maximum(last, 0)] if len(months) else 0, 0).astype(np.int32)
+    res.contiguous = ~paid | (last - first + 1 == res.months)
+    low = np.where(inside, rate[None, :], np.iinfo(np.int64).max).min(axis=1) if len(months) else np.zeros(n)
+    high = np.where(inside, rate[None, :], -1).max(axis=1) if len(months) else np.zeros(n)
+    res.rate_fen = np.where(paid & (low == high), low, -1).astype(np.int64)
+    res.reason = np.select(
+        [~usable, failed >= 0, paid, since == 0, ~first_row, not years],
+        [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.TITLE_NOT_HOLDER, o.AWARD_SAME_PERSON, o.TITLE_NOT_PAY_MONTH],
+        default=o.TITLE_OUT_OF_TERM).astype(object)
+    res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
+    res.earlier_months = np.zeros(n, dtype=np.int64)
+    return res
