@@ -139,3 +139,37 @@ def test_policy_that_is_not_utf8_text(tmp_path):
         load_policy(path)
     assert [i.code for i in exc.value.issues] == ["policy.unreadable"]
     assert "UTF-8" in exc.value.issues[0].hint()
+
+
+JIUJIANG = CHUZHOU.parent / "jiujiang.yaml"
+JINAN = CHUZHOU.parent / "jinan.yaml"
+# The mistakes only other shapes of policy can make: (base file, edit, code, needle).
+OTHER_BROKEN = [
+    ("first selection before the policy", JIUJIANG, ("first_year: 2023", "first_year: 2021", 1),
+     "policy.cycle-before-amount", "2021, month"),
+    ("tie-break key twice", JIUJIANG, ("tie_break: []", "tie_break: [{field: level}, {field: level}]", 1),
+     "policy.tie-break-twice", "{field: level}]"),
+    ("title of no award", JINAN, ("award: haiyou", "award: nothing", 1), "policy.unknown-award", "nothing\n"),
+]
+
+
+@pytest.mark.parametrize("name,base,edit,code,needle", OTHER_BROKEN, ids=[b[0] for b in OTHER_BROKEN])
+def test_other_shapes_broken_report_code_and_position(tmp_path, name, base, edit, code, needle):
+    text = base.read_text(encoding="utf-8")
+    assert edit[0] in text, f"fixture edit for {name!r} no longer applies"
+    text = text.replace(*edit)
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(path)
+    (issue,) = exc.value.issues
+    line, col = line_of(text, needle)
+    assert (issue.code, issue.location.line, issue.location.col) == (code, line, col)
+
+
+def test_every_policy_error_code_has_a_broken_fixture():
+    from swtalent.errors import CATALOGUE
+
+    covered = {b[2] for b in BROKEN} | {b[3] for b in OTHER_BROKEN} | {"policy.not-found", "policy.unreadable"}
+    errors = {c for c, e in CATALOGUE.items() if c.startswith("policy.") and e.severity == "error"}
+    assert errors <= covered, errors - covered
