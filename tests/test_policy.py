@@ -149,6 +149,11 @@ OTHER_BROKEN = [
      "policy.cycle-before-amount", "2021, month"),
     ("tie-break key twice", JIUJIANG, ("tie_break: []", "tie_break: [{field: level}, {field: level}]", 1),
      "policy.tie-break-twice", "{field: level}]"),
+    ("min_consecutive_months without pay_month", CHUZHOU.parent / "shanghang.yaml",
+     ("    pay_month: 12\n", "", 1), "policy.needs-pay-month", "min_consecutive_months: 6"),
+    ("alias of no value", CHUZHOU, ("aliases: {社区工作人员: [社区工作者]}\n      - field: exam_place",
+                                    "aliases: {社区工作员: [社区工作者]}\n      - field: exam_place", 1),
+     "policy.alias-not-a-value", "社区工作员"),
     ("title of no award", JINAN, ("award: haiyou", "award: nothing", 1), "policy.unknown-award", "nothing\n"),
 ]
 

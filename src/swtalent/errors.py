@@ -266,6 +266,15 @@ CATALOGUE: dict[str, Entry] = {
         "error", "award「{award}」不是本政策中排在此规则之前的评选规则（现有：{awards}）",
         "award '{award}' is not an award rule listed before this rule (present: {awards})",
         "写上称号所属评选规则的 id，并把该评选规则排在前面", "name the id of the award rule the title comes from, listed first"),
+    "policy.needs-pay-month": Entry(
+        "error", "min_consecutive_months 只能用于按年发放的规则（需同时设置 pay_month）",
+        "min_consecutive_months works only for a rule paid once a year (set pay_month too)",
+        "加上 pay_month（如 12），或删除 min_consecutive_months；按月计算时每期月数太少，连续月数无从判断",
+        "add pay_month (such as 12) or remove min_consecutive_months: a monthly run holds too few months to count a run"),
+    "policy.alias-not-a-value": Entry(
+        "error", "aliases 中的「{value}」不是该条件 values 中的值（现有：{values}）",
+        "'{value}' under aliases is not one of the condition's values ({values})",
+        "aliases 的键须与 values 中的某个值完全相同", "each key under aliases must be exactly one of the values"),
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),

@@ -70,6 +70,10 @@ class Period:
             raise UsageError(f"期间「{text}」的结束月早于开始月", f"the period '{text}' ends before it starts")
         return cls(first, last)
 
+    def years_holding(self, month: int) -> list[int]:
+        """The years whose given month (1-12) lies in the period: a yearly payment's years."""
+        return [y for y in range(self.first // 12, self.last // 12 + 1) if self.first <= y * 12 + month - 1 <= self.last]
+
     @property
     def months(self) -> np.ndarray:
         return np.arange(self.first, self.last + 1, dtype=np.int32)

@@ -38,8 +38,7 @@ class AwardDecision:
 
 def selection_year(rule: AwardRule, period: Period) -> int | None:
     """The year whose selection month the period holds, or None."""
-    years = [y for y in range(period.first // 12, period.last // 12 + 1)
-             if rule.cycle.selects_in(y) and period.first <= month_index(rule.cycle.selection_day(y)) <= period.last]
+    years = [y for y in period.years_holding(rule.cycle.month) if rule.cycle.selects_in(y)]
     if len(years) > 1:
         raise UsageError(f"期间 {period} 包含多个评选年度（{'、'.join(map(str, years))}），请逐年计算",
                          f"the period {period} covers several selection years ({', '.join(map(str, years))}); "

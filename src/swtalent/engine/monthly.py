@@ -44,8 +44,7 @@ def paid_span(rule: MonthlyRule, period: Period) -> Period | None:
     of each year whose payment month the period holds (None when it holds none)."""
     if rule.pay_month is None:
         return period
-    years = [y for y in range(period.first // 12, period.last // 12 + 1)
-             if period.first <= y * 12 + rule.pay_month - 1 <= period.last]
+    years = period.years_holding(rule.pay_month)
     return Period(years[0] * 12, years[-1] * 12 + 11) if years else None
 
 
@@ -79,8 +78,12 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     won = held & (rank == best)
     res.earlier_months = np.zeros(len(frame), dtype=np.int64)
     short = capped = np.zeros(len(frame), dtype=bool)
-    if rule.min_consecutive_months is not None:
-        kept = won & (_longest_run(person, won) >= rule.min_consecutive_months)[person][:, None]
+    if rule.min_consecutive_months is not None:  # counted within each year paid, not across years
+        kept = np.zeros_like(won)
+        for year in np.unique(months // 12):
+            cols = months // 12 == year
+            enough = _longest_run(person, won[:, cols]) >= rule.min_consecutive_months
+            kept[:, cols] = won[:, cols] & enough[person][:, None]
         short, won = won.any(axis=1) & ~kept.any(axis=1), kept
     if rule.max_months is not None:
         won, capped = _within_max_months(rule, frame, previous, person, won, res)

@@ -33,8 +33,7 @@ def evaluate(rule: TitleAllowanceRule, policy: Policy, frame: pd.DataFrame, peri
         since = since.where(~pd.Series(ids).isin(chosen), award_res.award.year)
     since = since.to_numpy()
 
-    years = [y for y in range(period.first // 12, period.last // 12 + 1)
-             if period.first <= y * 12 + rule.pay_month - 1 <= period.last]
+    years = period.years_holding(rule.pay_month)
     start = np.where(since > 0, since * 12 + award_rule.cycle.month - 1, 0)
     end = np.where(since > 0, start + 12 * rule.term_years - 1, -1)
     candidate = usable & (failed < 0) & (since > 0)

@@ -13,11 +13,6 @@ from ..policy.model import Policy, YearlyRule
 from . import outcome as o
 
 
-def pay_years(rule: YearlyRule, period: Period) -> list[int]:
-    return [y for y in range(period.first // 12, period.last // 12 + 1)
-            if period.first <= y * 12 + rule.pay_month - 1 <= period.last]
-
-
 def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Period,
              previous: pd.DataFrame | None = None) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
@@ -35,7 +30,7 @@ def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Peri
     res.amount_fen = np.zeros(n, dtype=np.int64)
     res.earlier_months = np.zeros(n, dtype=np.int64)  # unused here; kept for a uniform outcome
     paid_years = np.zeros(n, dtype=np.int64)
-    for year in pay_years(rule, period):
+    for year in period.years_holding(rule.pay_month):
         day = date(year, rule.pay_month, 1)
         d = np.datetime64(day, "D")
         amount = np.array([rule.amount_on(key, day) for key in policy.level_keys] + [0], dtype=np.int64)[levels]

@@ -68,6 +68,7 @@ def validate_policy(path: str | Path) -> tuple[Policy | None, list[Issue]]:
     if policy is not None:
         issues.extend(check_meaning(policy, src))
     has_errors = any(i.severity == "error" for i in issues)
+    issues.sort(key=lambda i: (i.location.line or 0, i.location.col or 0))  # in file order
     return (None if has_errors else policy), issues
 
 
@@ -215,6 +216,14 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
                                          date=dates[0], in_force=policy.in_force_from))
         if isinstance(rule, AwardRule):
             issues.extend(_check_award(rule, policy, src, base))
+        if isinstance(rule, MonthlyRule) and rule.min_consecutive_months is not None and rule.pay_month is None:
+            issues.append(Issue.make("policy.needs-pay-month", src.where(base + ("min_consecutive_months",), key=True)))
+        for c, cond in enumerate(rule.conditions):
+            for value in cond.aliases:
+                if value not in cond.values:
+                    issues.append(Issue.make("policy.alias-not-a-value", src.where(
+                        base + ("conditions", c, "aliases", value), key=True), value=value,
+                        values="、".join(cond.values)))
         for level in levels if by_level else ():
             if level not in rule.amounts:
                 issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),

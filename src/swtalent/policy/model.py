@@ -37,6 +37,21 @@ class DatedAmount(Strict):
         return to_fen(self.value)
 
 
+def in_force(entries: tuple[DatedAmount, ...], day: date) -> DatedAmount | None:
+    """The entry of a dated list in force on a day (None before the first)."""
+    found = None
+    for entry in entries:
+        if entry.from_ <= day:
+            found = entry
+    return found
+
+
+def fen_on(entries: tuple[DatedAmount, ...], day: date) -> int:
+    """The amount in force on a day, in fen (0 before the first entry)."""
+    entry = in_force(entries, day)
+    return entry.fen if entry is not None else 0
+
+
 class LevelDef(Strict):
     name: str
     aliases: tuple[str, ...] = ()
@@ -76,11 +91,7 @@ class RuleBase(RuleCommon):
 
     def amount_on(self, level: str, day: date) -> int:
         """The amount in force on a day, in fen (0 before the first entry)."""
-        fen = 0
-        for entry in self.amounts.get(level, ()):
-            if entry.from_ <= day:
-                fen = entry.fen
-        return fen
+        return fen_on(self.amounts.get(level, ()), day)
 
 
 class OneOffRule(RuleBase):
@@ -138,9 +149,6 @@ class Cycle(Strict):
     def selects_in(self, year: int) -> bool:
         return year >= self.first_year and (year - self.first_year) % self.every_years == 0
 
-    def selection_month(self, year: int) -> int:
-        return year * 12 + self.month - 1
-
     def selection_day(self, year: int) -> date:
         return date(year, self.month, 1)
 
@@ -176,16 +184,12 @@ class AwardRule(RuleCommon):
 
     def selects_between(self, first: int, last: int) -> bool:
         """Whether a selection month falls between two month indices (inclusive)."""
-        return any(self.cycle.selects_in(y) and first <= self.cycle.selection_month(y) <= last
+        return any(self.cycle.selects_in(y) and first <= y * 12 + self.cycle.month - 1 <= last
                    for y in range(first // 12, last // 12 + 1))
 
     def amount_in(self, year: int) -> int:
         """The amount in force on the selection day of the year, in fen."""
-        fen = 0
-        for entry in self.amount:
-            if entry.from_ <= self.cycle.selection_day(year):
-                fen = entry.fen
-        return fen
+        return fen_on(self.amount, self.cycle.selection_day(year))
 
 
 class TitleAllowanceRule(RuleCommon):
@@ -200,11 +204,7 @@ class TitleAllowanceRule(RuleCommon):
     amounts: tuple[DatedAmount, ...] = Field(min_length=1)  # monthly, dated
 
     def monthly_on(self, day: date) -> int:
-        fen = 0
-        for entry in self.amounts:
-            if entry.from_ <= day:
-                fen = entry.fen
-        return fen
+        return fen_on(self.amounts, day)
 
 
 Rule = Annotated[Union[OneOffRule, MonthlyRule, YearlyRule, AwardRule, TitleAllowanceRule], Field(discriminator="kind")]
@@ -241,11 +241,16 @@ class Policy(Strict):
         """The policy as it stood on a day: every dated amount frozen at the value in force then
         (0 where none was yet), for every month. `swtalent diff --as-of` compares two such versions."""
         def frozen(entries: tuple[DatedAmount, ...]) -> tuple[DatedAmount, ...]:
-            value = next((e.value for e in reversed(entries) if e.from_ <= day), Decimal(0))
-            return (entries[0].model_copy(update={"value": value}),)
-        rules = tuple(r.model_copy(update={"amount": frozen(r.amount)}) if isinstance(r, AwardRule) else
-                      r.model_copy(update={"amounts": {k: frozen(v) for k, v in r.amounts.items()}})
-                      for r in self.rules)
+            entry = in_force(entries, day)
+            return (entries[0].model_copy(update={"value": entry.value if entry is not None else Decimal(0)}),)
+
+        def version(rule):
+            if isinstance(rule, AwardRule):
+                return rule.model_copy(update={"amount": frozen(rule.amount)})
+            if isinstance(rule, TitleAllowanceRule):
+                return rule.model_copy(update={"amounts": frozen(rule.amounts)})
+            return rule.model_copy(update={"amounts": {k: frozen(v) for k, v in rule.amounts.items()}})
+        rules = tuple(version(r) for r in self.rules)
         return self.model_copy(update={"rules": rules})
 
     @property
