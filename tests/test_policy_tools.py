@@ -123,3 +123,51 @@ def test_policy_guide_documents_every_message_and_every_key():
                 model.AwardRule, model.Cycle, model.TieBreak, model.QuotaPer, model.DatedAmount):
         for name, info in cls.model_fields.items():
             assert f"`{info.alias or name}`" in guide, f"{cls.__name__}.{name} is not in docs/policy-guide.md"
+
+
+GOOD_SCENARIO = f"""policy: {CHUZHOU}
+scenarios:
+  - name: one
+    period: 2023
+    people:
+      - {{name: 甲, category: 社区工作人员, level: 助理社会工作师, qualified_on: 2023-03-15, exam_place: 滁州市}}
+    expect:
+      甲: {{certificate-subsidy: 1000, post-allowance: 1800}}
+"""
+
+
+@pytest.mark.parametrize("old,new,needle", [
+    ("certificate-subsidy: 1000", "certificate-subsidie: 1000", "certificate-subsidie"),  # a typo in a rule id
+    ("      甲: {", "      乙: {", "乙: {"),  # a name not among the people
+    ("    expect:", "    expct:", "expct"),  # an unknown key: the scenario would check nothing
+    ("    period: 2023\n", "", "- name: one"),  # no period
+    ("1000, post", "999.999, post", "999.999"),  # not exact to the fen
+    ("    expect:\n      甲: {certificate-subsidy: 1000, post-allowance: 1800}\n",
+     "    selected: {post-allowance: []}\n", "post-allowance: []"),  # selected on a rule that is not an award
+    ("    expect:\n      甲: {certificate-subsidy: 1000, post-allowance: 1800}\n", "", "- name: one"),  # checks nothing
+    ("    expect:", "    previous:\n      - {name: 丙, rule_id: post-allowance, months: 3}\n    expect:", "- {name: 丙"),
+])
+def test_a_scenario_file_that_would_check_nothing_is_refused_at_its_line(tmp_path, old, new, needle):
+    from swtalent.errors import SwtalentError
+
+    assert old in GOOD_SCENARIO
+    text = GOOD_SCENARIO.replace(old, new, 1)
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        run_file(path)
+    lines = {i.location.line for i in exc.value.issues}
+    assert {i.code for i in exc.value.issues} == {"scenario.invalid"}
+    assert text[:text.index(needle)].count("\n") + 1 in lines
+    result = invoke("test", path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_a_scenario_persons_data_problem_is_reported_at_the_person(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD_SCENARIO.replace("level: 助理社会工作师", "level: 心理咨询师"), encoding="utf-8")
+    (outcome,) = run_file(path)
+    assert not outcome.passed
+    (issue,) = outcome.problems
+    assert issue.code == "roster.level-unknown" and issue.location.file == str(path)
+    assert issue.location.line == 6 and issue.location.path == "scenarios[0].people[0]"

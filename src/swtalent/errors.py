@@ -212,6 +212,9 @@ CATALOGUE: dict[str, Entry] = {
     "previous.number-invalid": Entry(
         "error", "往届名单中的「{value}」不是数字", "'{value}' in the previous payments file is not a number",
         "月数写整数，金额写如 1000.00 的数字", "write months as a whole number and amounts like 1000.00"),
+    "scenario.invalid": Entry(
+        "error", "场景文件有误：{detail_zh}", "scenario file problem: {detail_en}",
+        "格式见 docs/policy-guide.md 的「Scenario tests」一节", "see 'Scenario tests' in docs/policy-guide.md"),
     # --- policy file ---------------------------------------------------------
     "policy.not-found": Entry(
         "error", "找不到政策文件", "policy file not found", "检查 --policy 路径", "check the --policy path"),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -59,17 +59,23 @@ def made_up_id(seq: int) -> str:
 
 
 def run_file(path: str | Path) -> list[Outcome]:
+    """Every scenario of a file; a file that is not well formed stops with its problems at file:line,
+    so that a typo (a rule id, a name, a key) can never make a scenario pass by checking nothing."""
     from .api import run_compute
+    from .policy import load_policy
 
     path = Path(path)
     src = load_source(path)
     if src.data is None:
         raise SwtalentError(src.issues or [Issue.make("policy.not-found", Location(file=str(path)))])
     data = src.data
-    if not isinstance(data, dict) or "policy" not in data or not isinstance(data.get("scenarios"), list):
-        raise SwtalentError([Issue.make("policy.invalid-value", src.where(()), detail_zh="场景文件需要 policy 和 scenarios 两项",
-                                        detail_en="a scenario file needs policy and scenarios")])
-    policy = (path.parent / str(data["policy"])).resolve()
+    problems = _shape(data, src)
+    if problems:
+        raise SwtalentError(problems)
+    policy = load_policy((path.parent / str(data["policy"])).resolve())
+    problems = [p for k, sc in enumerate(data["scenarios"]) for p in _against_policy(sc, k, policy, src)]
+    if problems:
+        raise SwtalentError(problems)
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="swtalent-scenario-") as tmp:
         for k, sc in enumerate(data["scenarios"]):
@@ -81,23 +87,91 @@ def run_file(path: str | Path) -> list[Outcome]:
             got: dict[tuple[str, str], int] = {}
             for pid, rule, fen in zip(comp.lines["person_id"], comp.lines["rule_id"].astype(str), comp.lines["amount_fen"]):
                 got[(names[pid], rule)] = got.get((names[pid], rule), 0) + int(fen)
-            outcome = Outcome(str(path), str(sc.get("name", f"#{k + 1}")), where.line or 0,
-                              problems=[i for i in comp.roster.issues if i.severity == "error"])
+            # A data problem in the people is reported at the scenario's person, not the temporary file.
+            held = [replace(i, location=src.where(("scenarios", k, "people", (i.location.row or 2) - 2)))
+                    for i in comp.roster.issues if i.severity == "error"]
+            outcome = Outcome(str(path), str(sc.get("name", f"#{k + 1}")), where.line or 0, problems=held)
             for person, rules in (sc.get("expect") or {}).items():
                 for rule, amount in rules.items():
-                    want = int((Decimal(str(amount)) * 100).to_integral_value())
+                    want = int(Decimal(amount) * 100)
                     have = got.get((str(person), str(rule)), 0)
                     if want != have:
                         outcome.failures.append((str(person), str(rule), format_yuan(want), format_yuan(have)))
             for rule_id, expected in (sc.get("selected") or {}).items():
-                res = next((r for r in comp.outcomes if r.rule.id == rule_id and r.award is not None), None)
+                res = next(r for r in comp.outcomes if r.rule.id == rule_id)
                 chosen = sorted({names[p] for p, st in zip(comp.roster.frame["person_id"], res.award.status)
-                                 if st == "selected"}) if res is not None else []
+                                 if st == "selected"})
                 if chosen != sorted(map(str, expected)):
                     outcome.failures.append(("、".join(map(str, expected)) or "—", f"{rule_id} selected",
                                              "、".join(sorted(map(str, expected))), "、".join(chosen) or "—"))
             outcomes.append(outcome)
     return outcomes
+
+
+_FILE_KEYS = {"policy", "scenarios"}
+_SCENARIO_KEYS = {"name", "period", "people", "expect", "selected", "previous"}
+
+
+def _bad(src, path: tuple, zh: str, en: str, key: bool = False) -> Issue:
+    return Issue.make("scenario.invalid", src.where(path, key=key), detail_zh=zh, detail_en=en)
+
+
+def _shape(data: object, src) -> list[Issue]:
+    """The file's structure: keys, types, and amounts that are exact to the fen."""
+    if not isinstance(data, dict) or not isinstance(data.get("policy"), str) or not data.get("scenarios") \
+            or not isinstance(data["scenarios"], list):
+        return [_bad(src, (), "场景文件需要 policy（政策文件路径）和至少一个 scenarios",
+                     "a scenario file needs policy (the policy file) and at least one scenario")]
+    out = [_bad(src, (key,), f"未知的键「{key}」", f"unknown key '{key}'", key=True) for key in data if key not in _FILE_KEYS]
+    for k, sc in enumerate(data["scenarios"]):
+        at = ("scenarios", k)
+        if not isinstance(sc, dict):
+            out.append(_bad(src, at, "每个场景应为映射（name、period、people、expect……）",
+                            "each scenario must be a mapping (name, period, people, expect …)"))
+            continue
+        out += [_bad(src, at + (key,), f"未知的键「{key}」（可用：{'、'.join(sorted(_SCENARIO_KEYS))}）",
+                     f"unknown key '{key}' (allowed: {', '.join(sorted(_SCENARIO_KEYS))})", key=True)
+                for key in sc if key not in _SCENARIO_KEYS]
+        if "period" not in sc:
+            out.append(_bad(src, at, "缺少 period（如 2023）", "period is missing (such as 2023)"))
+        people = sc.get("people")
+        if not isinstance(people, list) or not people or not all(isinstance(p, dict) for p in people):
+            out.append(_bad(src, at + ("people",), "people 应为人员列表，每人一个映射", "people must be a list of mappings, one per row"))
+        if not sc.get("expect") and not sc.get("selected"):
+            out.append(_bad(src, at, "场景没有 expect 或 selected：什么也不检查", "the scenario has no expect or selected: it checks nothing"))
+        expect = sc.get("expect") or {}
+        if not isinstance(expect, dict) or not all(isinstance(v, dict) for v in expect.values()):
+            out.append(_bad(src, at + ("expect",), "expect 应为 姓名: {规则编号: 金额}", "expect must be name: {rule id: amount}"))
+            continue
+        for person, rules in expect.items():
+            for rule, amount in rules.items():
+                if not isinstance(amount, Decimal) or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+                    out.append(_bad(src, at + ("expect", person, rule), f"金额「{amount}」应为不小于 0、最多两位小数的数字",
+                                    f"amount '{amount}' must be a number of at least 0 with at most two decimals"))
+    return out
+
+
+def _against_policy(sc: dict, k: int, policy, src) -> list[Issue]:
+    """Every rule id is the policy's, every name is one of the scenario's people."""
+    rules = {r.id: r for r in policy.rules}
+    names = {str(p.get("name")) for p in sc["people"]}
+    at = ("scenarios", k)
+    out = []
+    for person, expected in (sc.get("expect") or {}).items():
+        if str(person) not in names:
+            out.append(_bad(src, at + ("expect", person), f"「{person}」不在本场景的 people 中", f"'{person}' is not among the scenario's people"))
+        out += [_bad(src, at + ("expect", person, rule), f"规则「{rule}」不在政策中（现有：{'、'.join(rules)}）",
+                     f"rule '{rule}' is not in the policy ({', '.join(rules)})", key=True) for rule in expected if rule not in rules]
+    for rule, chosen in (sc.get("selected") or {}).items():
+        if rules.get(rule) is None or rules[rule].kind != "award":
+            out.append(_bad(src, at + ("selected", rule), f"「{rule}」不是本政策的评选规则", f"'{rule}' is not an award rule of the policy"))
+        out += [_bad(src, at + ("selected", rule), f"「{n}」不在本场景的 people 中", f"'{n}' is not among the scenario's people")
+                for n in chosen or [] if str(n) not in names]
+    for j, row in enumerate(sc.get("previous") or []):
+        if not isinstance(row, dict) or (str(row.get("name")) not in names and not row.get("person_id")):
+            out.append(_bad(src, at + ("previous", j), "往期记录须写 people 中的姓名（或 person_id）",
+                            "an earlier payment must name one of the people (or give person_id)"))
+    return out
 
 
 def _write_previous(path: Path, rows: list[dict] | None, names: dict[str, str]) -> Path | None:
