@@ -103,3 +103,20 @@ def test_one_policy_as_it_stood_on_two_dates(tmp_path):
     assert [p["diff"] for p in by_date["people"]] == [p["diff"] for p in by_file["people"]]
     assert invoke("diff", EXAMPLE, "--policy", policy, "--as-of", "2023-12-31", "--period", "2024").exit_code == 2
     assert invoke("diff", EXAMPLE, "--policy", policy, "--as-of", "x", "--as-of", "y", "--period", "2024").exit_code == 2
+
+
+def test_every_shipped_policy_has_versions_by_date():
+    from datetime import date
+
+    from swtalent.policy import load_policy
+
+    from .conftest import ROOT
+
+    for path in sorted((ROOT / "policies").glob("*.yaml")):
+        policy = load_policy(path)
+        early, late = policy.as_of(date(2000, 1, 1)), policy.as_of(date(2100, 1, 1))
+        assert [r.kind for r in early.rules] == [r.kind for r in late.rules] == [r.kind for r in policy.rules]
+        for rule in early.rules:  # before anything was in force, every amount is 0
+            entries = rule.amount if rule.kind == "award" else rule.amounts if rule.kind == "title_allowance" else \
+                [e for v in rule.amounts.values() for e in v]
+            assert all(e.value == 0 for e in entries), (path.name, rule.id)

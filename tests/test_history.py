@@ -72,3 +72,39 @@ def test_history_file_with_a_bad_amount_stops_the_run(tmp_path, roster):
         run_compute(path, PINGNAN, "2024", previous=history)
     assert [(i.code, i.location.row, i.location.column) for i in exc.value.issues] == [
         ("previous.number-invalid", 2, "months")]
+
+
+def test_history_rows_that_count_for_no_one_or_pay_back_stop_the_run(tmp_path, roster):
+    import pytest
+
+    from swtalent.errors import SwtalentError
+
+    path = roster([person(1, category="执业社会工作者", level="社会工作师", qualified=date(2023, 6, 1))])
+    for row, code, column in [(["", "", "qualification-subsidy", "one_off", "assistant", "", "1000.00", "2022"],
+                               "previous.id-missing", "person_id"),
+                              ([make_id(1), "", "qualification-subsidy", "one_off", "assistant", "", "-1000", "2022"],
+                               "previous.number-invalid", "amount"),
+                              ([make_id(1), "", "qualification-subsidy", "one_off", "assistant", "1.5", "", "2022"],
+                               "previous.number-invalid", "months")]:
+        history = previous_file(tmp_path, [row])
+        with pytest.raises(SwtalentError) as exc:
+            run_compute(path, WEIHAI, "2023", previous=history)
+        assert [(i.code, i.location.row, i.location.column) for i in exc.value.issues] == [(code, 2, column)]
+
+
+def test_a_policy_that_needs_history_says_when_none_was_given(tmp_path, roster):
+    from swtalent.reports.summary import notes
+
+    comp = run_compute(roster([person(1, category="执业社会工作者", level="社会工作师", qualified=date(2023, 6, 1))]),
+                       WEIHAI, "2023")
+    assert any("未提供 --previous" in n and "职业资格补贴" in n for n in notes(comp, "zh"))
+
+
+def test_title_holders_from_a_plain_winners_list(tmp_path):
+    from .formats import write_book
+
+    roster = write_book(tmp_path / "r.xlsx", {"名单": [["姓名", "身份证号"], ["甲", make_id(1)]]})
+    winners = tmp_path / "winners.csv"
+    winners.write_text(f"身份证号,年度\n{make_id(1)},2023\n", encoding="utf-8")  # no rule id: a winners list
+    comp = run_compute(roster, ROOT / "policies" / "jinan.yaml", "2024", previous=winners)
+    assert comp.total_fen == 1200000

@@ -140,5 +140,5 @@ def test_basis_command_reproduces_the_run_with_every_option(tmp_path):
     facts = [r for r in openpyxl.load_workbook(out)["计算依据"].iter_rows(values_only=True)]
     command = next(v for k, v in facts if k == "复算命令")
     assert shlex.split(command) == ["swtalent", "compute", *map(str, args)]
-    assert ("往届名单", str(previous)) in facts
+    assert ("往期名单", str(previous)) in facts
     assert ("SHA-256", hashlib.sha256(previous.read_bytes()).hexdigest()) in facts

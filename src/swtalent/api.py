@@ -41,11 +41,11 @@ def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | N
 
 
 def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Policy], period: Period | str, *,
-             sheet: str | None = None, column_map: dict[str, str] | None = None,
+             sheet: str | None = None, column_map: dict[str, str] | None = None, previous: str | Path | None = None,
              stage: Callable[[str], None] = lambda name: None) -> tuple[Computation, Computation]:
-    """The same roster and period computed under two policies (the file is read once)."""
+    """The same roster, period and earlier payments computed under two policies (the file is read once)."""
     pending = roster if isinstance(roster, PendingSheet) else PendingSheet(roster, sheet)
-    a, b = (run_compute(pending, p, period, column_map=column_map, stage=stage) for p in policies)
+    a, b = (run_compute(pending, p, period, column_map=column_map, previous=previous, stage=stage) for p in policies)
     return a, b
 
 

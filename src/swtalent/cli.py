@@ -65,7 +65,7 @@ def compute(
     out: list[Path] = typer.Option([], "--out", "-o", help="output file: .xlsx workbook, .csv or .json detail; repeatable"),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
     column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier award winners: 身份证号 and 年度 columns"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier payments and award winners (CSV detail columns and 年度)"),
     notice: Optional[Path] = typer.Option(None, "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts"),
     batch: Optional[str] = typer.Option(None, "--batch", help="批次 on the payroll titles, e.g. 2023年第1批 (default: the period)"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
@@ -167,7 +167,7 @@ def explain(
     person: str = typer.Option(..., "--person", help="身份证号, a masked one (3411**********1234), or a unique name"),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
     column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier award winners: 身份证号 and 年度 columns"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier payments and award winners (CSV detail columns and 年度)"),
     as_json: bool = typer.Option(False, "--json", help="print the explanation as JSON"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
     debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
@@ -193,6 +193,7 @@ def diff(
     policies: list[Path] = typer.Option(..., "--policy", "-p", help="the current policy, then the proposed one"),
     period: str = typer.Option(..., "--period", help="2024, 2024-05 or 2024-01..2024-06"),
     as_of: list[str] = typer.Option([], "--as-of", help="with one --policy: two dates, to compare its amounts as they stood on each"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier payments and award winners (CSV detail columns and 年度)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write the comparison as a workbook (.xlsx)"),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
     column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
@@ -222,7 +223,8 @@ def diff(
             names = [f"{policies[0]} @ {d.isoformat()}" for d in days]
         bar = Stages(("read", "compute"), lang.value, enabled=not as_json)
         try:
-            a, b = api.run_diff(pending, versions, per, column_map=parse_map(column_map), stage=bar.stage)
+            a, b = api.run_diff(pending, versions, per, column_map=parse_map(column_map), previous=previous,
+                                stage=bar.stage)
         finally:
             bar.close()
         result = policy_diff(a, b, names)
@@ -285,8 +287,15 @@ def new_policy(
                                     help="where the file's first line points editors for the schema"),
 ) -> None:
     """生成政策文件模板 / A commented policy file to fill in; it validates as written."""
+    import re
+
     from .policy.template import template_text
 
+    if not re.fullmatch(r"[a-z][a-z0-9_-]*", policy_id):
+        _console(stderr=True).print(f"[red]--id「{policy_id}」只能使用小写字母、数字、- 和 _，并以字母开头 / "
+                                    f"--id '{policy_id}': lower-case letters, digits, - and _, starting with a letter[/]",
+                                    highlight=False)
+        raise typer.Exit(2)
     text = template_text(city, policy_id, schema_path)
     if out is None:
         typer.echo(text, nl=False)

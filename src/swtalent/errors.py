@@ -210,14 +210,18 @@ CATALOGUE: dict[str, Entry] = {
         "error", "往届名单中的年度「{value}」无法识别", "'{value}' in the previous winners file is not a year",
         "写作 2021 这样的四位年份", "write a four-digit year such as 2021"),
     "previous.number-invalid": Entry(
-        "error", "往届名单中的「{value}」不是数字", "'{value}' in the previous payments file is not a number",
+        "error", "往期名单中的「{value}」不是有效的数（金额应不小于 0，月数应为非负整数）",
+        "'{value}' in the previous file is not a valid number (amounts 0 or more, months a whole number 0 or more)",
         "月数写整数，金额写如 1000.00 的数字", "write months as a whole number and amounts like 1000.00"),
+    "previous.id-missing": Entry(
+        "error", "往期名单本行有内容但没有身份证号，无法计入任何人", "the row holds a payment but no ID number, so it counts for no one",
+        "补上身份证号，或删除该行", "fill in the ID number, or delete the row"),
     "scenario.invalid": Entry(
         "error", "场景文件有误：{detail_zh}", "scenario file problem: {detail_en}",
         "格式见 docs/policy-guide.md 的「Scenario tests」一节", "see 'Scenario tests' in docs/policy-guide.md"),
     # --- policy file ---------------------------------------------------------
     "policy.not-found": Entry(
-        "error", "找不到政策文件", "policy file not found", "检查 --policy 路径", "check the --policy path"),
+        "error", "找不到政策文件", "policy file not found", "检查政策文件的路径", "check the policy file's path"),
     "policy.unreadable": Entry(
         "error", "无法读取政策文件：{detail}", "cannot read the policy file: {detail}",
         "确认这是一个以 UTF-8 编码保存的 .yaml 文本文件", "check that it is a .yaml text file saved as UTF-8"),

@@ -26,7 +26,8 @@ def evaluate(rule: TitleAllowanceRule, policy: Policy, frame: pd.DataFrame, peri
     # The selection year of each person's latest title (0: none): this run's, else the history's.
     since = pd.Series(0, index=range(n), dtype=np.int64)
     if previous is not None and not previous.empty:
-        won = previous[previous["rule_id"] == rule.award].groupby("person_id")["year"].max()
+        # Winners: rows of the award rule (or with no rule id, as a winners list may be kept).
+        won = previous[previous["rule_id"].isin(["", rule.award]) & (previous["year"] > 0)].groupby("person_id")["year"].max()
         since = pd.Series(ids).map(won).fillna(0).astype(np.int64)
     if award_res.award is not None and award_res.award.year is not None:
         chosen = set(ids[award_res.award.status == SELECTED])

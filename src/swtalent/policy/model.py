@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from ..money import to_fen
 from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS
@@ -26,11 +26,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+# An amount in yuan: read as an exact decimal; to an editor, a number of at least 0 (the YAML file
+# holds numbers, so the string form pydantic also accepts is not offered).
+Yuan = Annotated[Decimal, Field(ge=0, le=Decimal(MAX_YUAN), decimal_places=2),
+                 WithJsonSchema({"type": "number", "minimum": 0, "maximum": int(MAX_YUAN), "multipleOf": 0.01})]
+
+
 class DatedAmount(Strict):
     """An amount in force from a date on, until the next entry's date."""
 
     from_: date = Field(alias="from")
-    value: Decimal = Field(ge=0, le=Decimal(MAX_YUAN), decimal_places=2)
+    value: Yuan
 
     @property
     def fen(self) -> int:
@@ -102,7 +108,7 @@ class OneOffRule(RuleBase):
     # difference: it pays the new amount less what this rule paid the person before (威海).
     upgrade: Literal["full_amount", "difference"]
     # The most this rule pays one person over all time, earlier payments (--previous) included.
-    lifetime_cap: Annotated[Decimal, Field(ge=0, le=Decimal(MAX_YUAN), decimal_places=2)] | None = None
+    lifetime_cap: Yuan | None = None
 
     def since(self, policy: Policy) -> date:
         """The first qualifying date paid: qualified_from, or the policy's in-force date."""
@@ -227,7 +233,7 @@ class Policy(Strict):
     in_force_from: date
     assumptions: tuple[str, ...] = ()
     # Declared lowest first: the order is the rank used by highest_level_held.
-    levels: dict[Ident, LevelDef] = Field(min_length=1)
+    levels: dict[Ident, LevelDef] = Field(min_length=1, json_schema_extra={"additionalProperties": False})
     # Extra header names for roster fields, e.g. {person_id: [证件号]}.
     columns: dict[FieldName, tuple[str, ...]] = {}
     notice: Notice = Notice()
@@ -258,11 +264,14 @@ class Policy(Strict):
         """Level key -> the name printed on sheets (助理社会工作师 …)."""
         return {key: level.name for key, level in self.levels.items()}
 
+    def history_rules(self) -> list:
+        """The rules that depend on what was paid before, or who won before (a --previous file)."""
+        return [r for r in self.rules if getattr(r, "no_repeat_cycles", None) or getattr(r, "lifetime_cap", None) is not None
+                or getattr(r, "upgrade", "") == "difference" or getattr(r, "max_months", None)
+                or getattr(r, "max_years", None) or r.kind == "title_allowance"]
+
     def uses_history(self) -> bool:
-        """Whether a rule depends on what was paid before (a --previous file)."""
-        return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "lifetime_cap", None) is not None
-                   or getattr(r, "upgrade", "") == "difference" or getattr(r, "max_months", None)
-                   or getattr(r, "max_years", None) or r.kind == "title_allowance" for r in self.rules)
+        return bool(self.history_rules())
 
     def needs_history_years(self) -> bool:
         """Whether the history must say the year of each row (an award barring recent winners, a

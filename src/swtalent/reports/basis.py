@@ -39,8 +39,10 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
         (L["city"], policy.city), (L["source"], policy.source), (L["in_force"], policy.in_force_from.isoformat()),
         (L["roster_file"], roster.file), (L["sha256"], sha256(roster.file)), (L["sheet"], roster.sheet),
     ]
-    if run.previous_file:  # earlier winners change who is selected
+    if run.previous_file:  # earlier payments and winners change who is paid what
         rows += [(L["previous_file"], run.previous_file), (L["sha256"], sha256(run.previous_file))]
+    elif policy.uses_history():
+        rows.append((L["previous_file"], L["not_given"]))
     rows += [(L["period"], comp.period.label()), (L["batch"], batch), (L["version"], f"swtalent {__version__}"),
              (L["command"], command)]
     rows += [(L["assumption"], a) for a in policy.assumptions]

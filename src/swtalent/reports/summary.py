@@ -56,6 +56,10 @@ def notes(comp: Computation, lang: str) -> list[str]:
                        f"{cycle.every_years} 年评选一次，于当年 {cycle.month} 月评选），本期无人入选" if lang == "zh" else
                        f"{comp.period.label()} holds no selection month of '{res.rule.title}' (every "
                        f"{cycle.every_years} years from {cycle.first_year}, in month {cycle.month}); nobody is selected")
+    if comp.previous is None and comp.policy.uses_history():
+        rules = "、".join(r.title for r in comp.policy.history_rules())
+        out.append(f"「{rules}」依据往期发放或往届入选情况，本次未提供 --previous，按此前从未发放、从未入选计算" if lang == "zh"
+                   else f"'{rules}' depend(s) on earlier payments or winners; no --previous file was given, so none are counted")
     if comp.previous is not None:
         named = set(comp.previous["rule_id"]) - {""}
         if not comp.policy.uses_history():

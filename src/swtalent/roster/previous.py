@@ -57,9 +57,11 @@ def load_previous(path: str | Path, need_year: bool = True) -> pd.DataFrame:
         cells = [_text(c) for c in row] + [""] * len(header)
         raw_id = row[index["person_id"]] if index["person_id"] < len(row) else ""
         pid = "".join(cells[index["person_id"]].split()).upper()
-        if not pid:
-            continue
         at = Location(file=str(path), row=r, column=header[index["person_id"]])
+        if not pid:
+            if any(cells[j] for j in index.values()):  # a payment with no one to count it against
+                problems.append(Issue.make("previous.id-missing", at))
+            continue
         if is_number(raw_id):
             problems.append(Issue.make("roster.id-number", at, pid))
             continue
@@ -74,14 +76,15 @@ def load_previous(path: str | Path, need_year: bool = True) -> pd.DataFrame:
                                        cells[index["year"]]))
             continue
         months, amount = cells[index["months"]] if "months" in index else "", cells[index["amount"]] if "amount" in index else ""
-        try:
-            fen = to_fen(Decimal(amount)) if amount else 0
-            count = int(Decimal(months)) if months else 0
-        except (InvalidOperation, ValueError):
-            column = header[index["amount" if amount and not _is_decimal(amount) else "months"]]
+        bad_amount = amount and not (_is_decimal(amount) and Decimal(amount) >= 0)
+        bad_months = months and not (_is_decimal(months) and Decimal(months) >= 0 and Decimal(months) % 1 == 0)
+        if bad_amount or bad_months:
+            column = header[index["amount" if bad_amount else "months"]]
             problems.append(Issue.make("previous.number-invalid", Location(file=str(path), row=r, column=column),
-                                       amount if amount and not _is_decimal(amount) else months))
+                                       amount if bad_amount else months))
             continue
+        fen = to_fen(Decimal(amount)) if amount else 0
+        count = int(Decimal(months)) if months else 0
         out.append((pid, cells[index["rule_id"]] if "rule_id" in index else "", int(year.group(1)) if year else 0,
                     cells[index["level"]] if "level" in index else "", count, fen))
     if problems:
