@@ -37,5 +37,5 @@ def width(values: pd.Series, header: str, cap: int = 60) -> float:
     def w(s: object) -> int:
         text = "" if s is None else str(s)
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return min(cap, max([w(header)] + [w(v) for v in values.iloc[:200]]) + 2)
+    return min(cap, max([w(header)] + [w(v) for v in values.iloc[:80]]) + 2)
 

@@ -116,6 +116,9 @@ class _Checker:
         for key in _TOTAL_LABELLED:
             if key in raw.columns:
                 col = self._columns.get(key) or Column(raw.cells[:, raw.columns[key]])
+                texts = [u for u in col.uniques if type(u) is str]
+                if "计" not in "".join(texts):  # one search over the column: most hold no such label
+                    continue
                 labels = np.array([type(u) is str and "计" in u and bool(_TOTAL.fullmatch("".join(cell_text(u).split())))
                                    for u in col.uniques], dtype=bool)
                 total |= labels[col.codes]
@@ -165,14 +168,19 @@ class _Checker:
         """Normalised IDs; every problem reported on its cell."""
         cells, report = self.column("person_id"), self.report
         texts = cells.unique_texts()
-        ids = np.array([t.upper() if t.isalnum() else _id_text(t) for t in texts], dtype=object)[cells.codes]
+        ids = np.array([t if t.isdecimal() else t.upper() if t.isalnum() else _id_text(t) for t in texts],
+                       dtype=object)[cells.codes]
         # Typed as a number, or a number written out as text by a CSV export: 3.41102E+17, or all
         # 18 digits with the last three zeros and a failing checksum (341102197507271000).
-        scientific = np.array([("E" in t or "e" in t) and bool(_SCIENTIFIC.fullmatch(t.upper())) for t in texts])
-        is_num = cells.is_number() | scientific[cells.codes]
+        is_num = cells.is_number()
+        joined = "".join(texts)
+        if "E" in joined or "e" in joined:  # a search over the column first: most have no exponent
+            scientific = np.array([("E" in t or "e" in t) and bool(_SCIENTIFIC.fullmatch(t.upper())) for t in texts])
+            is_num |= scientific[cells.codes]
         ids[is_num] = ""
         found = check_ids(ids)
-        lost = found.shaped & ~found.checksum_ok & np.array([s.endswith("000") for s in ids], dtype=bool)
+        lost = found.shaped & ~found.checksum_ok
+        lost[lost] = [s.endswith("000") for s in ids[lost]]
         is_num |= lost
         ids[lost] = ""
         found.shaped &= ~lost
