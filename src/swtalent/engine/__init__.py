@@ -4,7 +4,7 @@ No file, clock or database in here: the CLI and reports sit at the edges.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,8 @@ class Computation:
     outcomes: list[RuleOutcome]
     lines: pd.DataFrame  # LINE_COLUMNS, sorted by rule then sheet row
     status: np.ndarray  # per roster row: paid / ineligible / error
-    previous: pd.DataFrame | None = None  # earlier award winners given for this run
+    previous: pd.DataFrame | None = None  # earlier payments and winners given for this run
+    memo: dict = field(default_factory=dict, repr=False)  # totals the reports share (reports.summary)
 
     def award_counts(self) -> dict[str, int]:
         """Selected and pending (同分待定) candidates over the award rules; {} without awards."""

@@ -1,44 +1,60 @@
 """The run's summary as plain data: what --json prints and what the summary sheet shows."""
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from .. import __version__
 from ..engine import Computation
 from ..money import capital_yuan, format_yuan
 
 
+def _totals(comp: Computation, keys) -> dict:
+    """key -> (lines, persons, amount in fen): one pass over the payment lines, kept on the
+    computation, since the summary sheet and --json both ask (fen summed as integers)."""
+    memo = comp.memo.setdefault("totals", {})
+    name = keys if isinstance(keys, str) else "level"
+    if name not in memo:
+        lines = comp.lines
+        key = lines[keys].astype(object).to_numpy() if isinstance(keys, str) else keys(lines)
+        codes, found = pd.factorize(key)
+        if "people" not in comp.memo:
+            comp.memo["people"] = pd.factorize(lines["person_id"].to_numpy())[0]
+        people = comp.memo["people"]
+        fen = np.zeros(len(found), dtype=np.int64)
+        np.add.at(fen, codes, lines["amount_fen"].to_numpy(dtype=np.int64))
+        count = np.bincount(codes, minlength=len(found))
+        persons = pd.DataFrame({"k": codes, "p": people}).drop_duplicates()["k"].value_counts()
+        memo[name] = {k: (int(count[i]), int(persons.get(i, 0)), int(fen[i])) for i, k in enumerate(found)}
+    return memo[name]
+
+
 def by_rule(comp: Computation) -> list[dict]:
-    out = []
-    for rule in comp.policy.rules:
-        part = comp.lines[comp.lines["rule_id"] == rule.id]
-        out.append({"rule_id": rule.id, "title": rule.title, "kind": rule.kind, "lines": len(part),
-                    "persons": int(part["person_id"].nunique()), "amount_fen": int(part["amount_fen"].sum())})
-    return out
+    got = _totals(comp, "rule_id")
+    return [{"rule_id": r.id, "title": r.title, "kind": r.kind, "lines": got.get(r.id, (0, 0, 0))[0],
+             "persons": got.get(r.id, (0, 0, 0))[1], "amount_fen": got.get(r.id, (0, 0, 0))[2]} for r in comp.policy.rules]
 
 
 def by_district(comp: Computation) -> list[dict]:
     """Totals by 区县 when the roster has that column ('' collects rows left blank, listed last)."""
     if "district" not in comp.roster.headers:
         return []
-    grouped = comp.lines.groupby("district", sort=True).agg(
-        lines=("amount_fen", "size"), amount_fen=("amount_fen", "sum"), persons=("person_id", "nunique"))
-    out = [{"district": d, "persons": int(r["persons"]), "lines": int(r["lines"]), "amount_fen": int(r["amount_fen"])}
-           for d, r in grouped.iterrows()]
-    return sorted(out, key=lambda d: d["district"] == "")
+    got = _totals(comp, "district")
+    return [{"district": d, "persons": got[d][1], "lines": got[d][0], "amount_fen": got[d][2]}
+            for d in sorted(got, key=lambda d: (d == "", d))]
 
 
 def by_level(comp: Computation) -> list[dict]:
     """Totals by certificate level, lowest first; award and title lines, which do not depend on a
     level, last under level '' and the rules' titles, so that the rows add up to the total."""
-    lines, out = comp.lines, []
-    award = lines["kind"].isin(["award", "title_allowance"]).to_numpy()  # paid whatever the level
-    groups = [(key, level.name, ~award & (lines["level"] == key).to_numpy()) for key, level in comp.policy.levels.items()]
-    groups.append(("", "、".join(r.title for r in comp.policy.rules if r.kind in ("award", "title_allowance")), award))
-    for key, name, mask in groups:
-        part = lines[mask]
-        if len(part):
-            out.append({"level": key, "name": name, "persons": int(part["person_id"].nunique()),
-                        "lines": len(part), "amount_fen": int(part["amount_fen"].sum())})
-    return out
+    def level_of(lines: pd.DataFrame) -> np.ndarray:  # award and title lines are paid whatever the level
+        return np.where(lines["kind"].isin(["award", "title_allowance"]).to_numpy(), "",
+                        lines["level"].astype(object).fillna("").to_numpy()).astype(object)
+    got = _totals(comp, level_of)
+    titles = "、".join(r.title for r in comp.policy.rules if r.kind in ("award", "title_allowance"))
+    groups = [(key, level.name) for key, level in comp.policy.levels.items()] + [("", titles)]
+    return [{"level": key, "name": name, "persons": got[key][1], "lines": got[key][0], "amount_fen": got[key][2]}
+            for key, name in groups if key in got]
 
 
 def notes(comp: Computation, lang: str) -> list[str]:
