@@ -178,3 +178,18 @@ def test_every_policy_error_code_has_a_broken_fixture():
     covered = {b[2] for b in BROKEN} | {b[3] for b in OTHER_BROKEN} | {"policy.not-found", "policy.unreadable"}
     errors = {c for c, e in CATALOGUE.items() if c.startswith("policy.") and e.severity == "error"}
     assert errors <= covered, errors - covered
+
+
+def test_meaning_is_checked_even_where_another_part_has_a_type_error(tmp_path):
+    """A typo in one rule must not hide an undeclared level in another: all problems at once."""
+    text = GOOD.replace("first_month:", "frist_month:").replace(
+        "      senior:\n        - {from: 2022-01-01, value: 3000}",
+        "      senior:\n        - {from: 2022-01-01, value: 3000}\n      expert:\n        - {from: 2022-01-01, value: 1}", 1)
+    path = tmp_path / "two.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(path)
+    found = [(i.code, i.location.line) for i in exc.value.issues]
+    assert ("policy.unknown-key", line_of(text, "frist_month")[0]) in found
+    assert ("policy.unknown-level", line_of(text, "expert:")[0]) in found
+    assert [i.location.line for i in exc.value.issues] == sorted(i.location.line for i in exc.value.issues)

@@ -7,14 +7,17 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from datetime import date
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
 from ..fields import header_key
 from .model import (AwardRule, Condition, Cycle, DatedAmount, LevelDef, MonthlyRule, OneOffRule, Policy, QuotaPer,
-                    RuleBase, TieBreak, TitleAllowanceRule, YearlyRule)
+                    Rule, RuleBase, TieBreak, TitleAllowanceRule, YearlyRule)
 from .yamlsource import Source, load_source
 
+_RULE = TypeAdapter(Rule)
 _RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule, "yearly": YearlyRule, "award": AwardRule,
                "title_allowance": TitleAllowanceRule}
 
@@ -65,6 +68,9 @@ def validate_policy(path: str | Path) -> tuple[Policy | None, list[Issue]]:
             policy = Policy.model_validate(src.data)
         except ValidationError as exc:
             issues.extend(_translate(exc, src))
+            # All problems at once: the checks of meaning still run on every part that is well typed.
+            partial, positions = _partial(src.data)
+            issues.extend(i for i in check_meaning(partial, src, positions) if i.severity == "error")
     if policy is not None:
         issues.extend(check_meaning(policy, src))
     has_errors = any(i.severity == "error" for i in issues)
@@ -174,9 +180,37 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
     return issues
 
 
-def check_meaning(policy: Policy, src: Source) -> list[Issue]:
-    """What the types cannot say: levels that exist, amounts for each, dates in order, unique ids."""
+def _partial(data: dict) -> tuple[Policy, list[int]]:
+    """The well-typed parts of a policy that failed as a whole: its levels, its in-force date (None
+    if unreadable) and the rules that validate on their own, with their positions in the file."""
+    levels = {}
+    raw_levels = data.get("levels")
+    for key, raw in (raw_levels.items() if isinstance(raw_levels, dict) else ()):
+        try:
+            levels[key] = LevelDef.model_validate(raw)
+        except ValidationError:
+            levels[key] = LevelDef.model_construct(name=str(key), aliases=())
+    try:
+        in_force = TypeAdapter(date).validate_python(data.get("in_force_from"))
+    except ValidationError:
+        in_force = None
+    rules, positions = [], []
+    raw_rules = data.get("rules")
+    for i, raw in enumerate(raw_rules if isinstance(raw_rules, list) else ()):
+        try:
+            rules.append(_RULE.validate_python(raw))
+            positions.append(i)
+        except ValidationError:
+            continue
+    return Policy.model_construct(levels=levels, rules=tuple(rules), in_force_from=in_force,
+                                  source=str(data.get("source") or "")), positions
+
+
+def check_meaning(policy: Policy, src: Source, positions: list[int] | None = None) -> list[Issue]:
+    """What the types cannot say: levels that exist, amounts for each, dates in order, unique ids.
+    `positions`: where each rule stands in the file, when only some rules are checked."""
     issues: list[Issue] = []
+    positions = list(range(len(policy.rules))) if positions is None else positions
     levels = policy.level_keys
     seen_alias: dict[str, str] = {}
     for key, lvl in policy.levels.items():
@@ -188,7 +222,7 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
     if not policy.source.strip():
         issues.append(Issue.make("policy.source-missing", src.where(("id",), key=True)))
     seen_ids: set[str] = set()
-    for i, rule in enumerate(policy.rules):
+    for i, rule in zip(positions, policy.rules):
         base = ("rules", i)
         if not rule.clause.strip():
             issues.append(Issue.make("policy.clause-missing", src.where(base + ("id",)), rule=rule.id))
@@ -196,7 +230,7 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
             issues.append(Issue.make("policy.duplicate-rule", src.where(base + ("id",)), rule=rule.id))
         seen_ids.add(rule.id)
         if isinstance(rule, TitleAllowanceRule):
-            awards = [r.id for r in policy.rules[:i] if isinstance(r, AwardRule)]
+            awards = [r.id for j, r in zip(positions, policy.rules) if j < i and isinstance(r, AwardRule)]
             if rule.award not in awards:
                 issues.append(Issue.make("policy.unknown-award", src.where(base + ("award",)), award=rule.award,
                                          awards="、".join(awards) or "—"))
@@ -211,7 +245,7 @@ def check_meaning(policy: Policy, src: Source) -> list[Issue]:
             dates = [e.from_ for e in entries]
             if not entries or any(b <= a for a, b in zip(dates, dates[1:])):
                 issues.append(Issue.make("policy.dates-out-of-order", src.where(where_at)))
-            elif dates[0] < policy.in_force_from:
+            elif policy.in_force_from is not None and dates[0] < policy.in_force_from:
                 issues.append(Issue.make("policy.before-in-force", src.where(where_at + (0, "from")),
                                          date=dates[0], in_force=policy.in_force_from))
         if isinstance(rule, AwardRule):
@@ -235,7 +269,7 @@ def _check_award(rule: AwardRule, policy: Policy, src: Source, base: tuple) -> l
     """The first selection must be paid from an amount in force, and tie-break keys used once."""
     issues = []
     first = rule.cycle.selection_day(rule.cycle.first_year)
-    if first < policy.in_force_from or first < rule.amount[0].from_:
+    if (policy.in_force_from is not None and first < policy.in_force_from) or first < rule.amount[0].from_:
         issues.append(Issue.make("policy.cycle-before-amount", src.where(base + ("cycle", "first_year")),
                                  day=first, amount_from=rule.amount[0].from_, in_force=policy.in_force_from))
     keys = [t.field for t in rule.tie_break]
