@@ -297,7 +297,7 @@ def test_previous_file_in_gbk_with_a_rule_id_column(roster, tmp_path):
     comp = run(roster, [cand(1, 95), cand(2, 90)], "award-no-repeat", previous=previous)
     assert statuses(comp) == ["ineligible", "selected"]  # only the talent row bars
     from swtalent.reports.summary import notes
-    assert notes(comp, "zh") == ["往届名单中的规则编号「other」不是本政策的规则，这些行未使用"]
+    assert notes(comp, "zh") == ["往期名单中的规则编号「other」不是本政策的规则，这些行未使用"]
 
 
 def test_two_award_rules_get_their_own_sheets(roster, tmp_path):

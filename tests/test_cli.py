@@ -215,3 +215,9 @@ def test_a_failed_output_leaves_the_others_untouched(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "No space left on device" in result.stderr
     assert first.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]
+
+
+def test_cell_text_that_looks_like_terminal_markup_is_printed_as_is(roster):
+    path = roster([person(1, level="中级[/b]")])
+    result = invoke("compute", path, "--policy", CHUZHOU, "--period", "2023")
+    assert result.exit_code == 0 and "中级[/b]" in result.stdout

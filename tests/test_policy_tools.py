@@ -171,3 +171,25 @@ def test_a_scenario_persons_data_problem_is_reported_at_the_person(tmp_path):
     (issue,) = outcome.problems
     assert issue.code == "roster.level-unknown" and issue.location.file == str(path)
     assert issue.location.line == 6 and issue.location.path == "scenarios[0].people[0]"
+
+
+@pytest.mark.parametrize("old,new,needle", [
+    ("    expect:", "    selected: [甲]\n    expect:", "selected: [甲]"),  # selected must map rule ids to names
+    ("exam_place: 滁州市}", "exam_place: 滁州市, levl: 初级}", "levl"),  # not a roster field
+    ("    period: 2023", "    period: 2023-13", "2023-13"),  # not a period
+])
+def test_scenario_shapes_that_used_to_slip_through(tmp_path, old, new, needle):
+    from swtalent.errors import SwtalentError
+
+    text = GOOD_SCENARIO.replace(old, new, 1)
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        run_file(path)
+    assert text[:text.index(needle)].count("\n") + 1 in {i.location.line for i in exc.value.issues}
+    assert all(i.location.file == str(path) for i in exc.value.issues)
+
+
+def test_outputs_into_a_missing_folder_are_usage_errors(tmp_path):
+    assert invoke("schema", "--out", tmp_path / "no" / "s.json").exit_code == 2
+    assert invoke("new-policy", "芜湖市", "--out", tmp_path / "no" / "w.yaml").exit_code == 2

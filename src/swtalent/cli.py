@@ -270,12 +270,24 @@ def validate(
 @app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing")) -> None:
     """政策文件的 JSON Schema / The policy JSON Schema, for editors (VS Code YAML) to check files as they are typed."""
-    from .policy.schema import schema_text
+    def work() -> None:
+        from .policy.schema import schema_text
 
-    if out is None:
-        typer.echo(schema_text(), nl=False)
-    else:
-        out.write_text(schema_text(), encoding="utf-8")
+        if out is None:
+            typer.echo(schema_text(), nl=False)
+        else:
+            _write_text(out, schema_text())
+
+    _guarded(work, "zh", False, False)
+
+
+def _write_text(out: Path, text: str) -> None:
+    """A small text output (a schema, a policy template), refused where it cannot go."""
+    if not out.parent.is_dir():
+        raise UsageError(f"输出文件夹「{out.parent}」不存在", f"the folder '{out.parent}' does not exist")
+    from .reports.files import write_atomically
+
+    write_atomically([(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))])
 
 
 @app.command("new-policy")
@@ -303,7 +315,7 @@ def new_policy(
         _console(stderr=True).print(f"「{out}」已存在，不会覆盖 / '{out}' exists; not overwritten", highlight=False)
         raise typer.Exit(2)
     else:
-        out.write_text(text, encoding="utf-8")
+        _guarded(lambda: _write_text(out, text), "zh", False, False)
 
 
 @app.command("test")

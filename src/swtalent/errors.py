@@ -199,15 +199,16 @@ CATALOGUE: dict[str, Entry] = {
         "关闭在 Excel 中打开的同名文件，或换一个有写入权限的文件夹",
         "close the file if it is open in Excel, or choose a folder you can write to"),
     "previous.column-missing": Entry(
-        "error", "往届名单缺少「{column}」列", "the previous winners file has no '{column}' column",
-        "需要 身份证号（或 person_id）和 年度（或 year）两列，可选 规则编号（rule_id）",
-        "it needs 身份证号 (or person_id) and 年度 (or year), optionally 规则编号 (rule_id)"),
+        "error", "往期名单缺少「{column}」列", "the previous file has no '{column}' column",
+        "需要 身份证号（或 person_id）；按年度计算的规则还需要 年度（或 year）；可选 规则编号（rule_id）、等级、月数、金额",
+        "it needs 身份证号 (or person_id); rules that count years also need 年度 (or year); optionally "
+        "规则编号 (rule_id), level, months, amount"),
     "previous.id-invalid": Entry(
-        "error", "往届名单中的身份证号「{value}」无效（长度或校验码不对）",
-        "the ID number '{value}' in the previous winners file is not valid (length or checksum)",
-        "核对并改正；否则往届获评者可能再次入选", "check and correct it, or a past winner may be selected again"),
+        "error", "往期名单中的身份证号「{value}」无效（长度或校验码不对）",
+        "the ID number '{value}' in the previous file is not valid (length or checksum)",
+        "核对并改正；否则往期的发放或入选不会计入", "check and correct it, or the earlier payment or win is not counted"),
     "previous.year-invalid": Entry(
-        "error", "往届名单中的年度「{value}」无法识别", "'{value}' in the previous winners file is not a year",
+        "error", "往期名单中的年度「{value}」无法识别", "'{value}' in the previous file is not a year",
         "写作 2021 这样的四位年份", "write a four-digit year such as 2021"),
     "previous.number-invalid": Entry(
         "error", "往期名单中的「{value}」不是有效的数（金额应不小于 0，月数应为非负整数）",

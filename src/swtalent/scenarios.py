@@ -29,9 +29,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import Issue, Location, SwtalentError
+from .errors import Issue, Location, SwtalentError, UsageError
 from .fields import FIELDS
 from .money import format_yuan
+from .periods import Period
 from .policy.yamlsource import load_source
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -134,9 +135,25 @@ def _shape(data: object, src) -> list[Issue]:
                 for key in sc if key not in _SCENARIO_KEYS]
         if "period" not in sc:
             out.append(_bad(src, at, "缺少 period（如 2023）", "period is missing (such as 2023)"))
+        else:
+            try:
+                Period.parse(str(sc["period"]))
+            except UsageError as exc:
+                out.append(_bad(src, at + ("period",), exc.text("zh"), exc.text("en")))
         people = sc.get("people")
         if not isinstance(people, list) or not people or not all(isinstance(p, dict) for p in people):
             out.append(_bad(src, at + ("people",), "people 应为人员列表，每人一个映射", "people must be a list of mappings, one per row"))
+        else:
+            out += [_bad(src, at + ("people", j, key), f"「{key}」不是花名册字段（可用：{', '.join(FIELDS)}）",
+                         f"'{key}' is not a roster field ({', '.join(FIELDS)})", key=True)
+                    for j, person in enumerate(people) for key in person if key not in FIELDS]
+        selected = sc.get("selected") or {}
+        if not isinstance(selected, dict) or not all(isinstance(v, list) for v in selected.values()):
+            out.append(_bad(src, at + ("selected",), "selected 应为 规则编号: [姓名, …]", "selected must be rule id: [name, …]"))
+        previous = sc.get("previous") or []
+        if not isinstance(previous, list) or not all(isinstance(v, dict) for v in previous):
+            out.append(_bad(src, at + ("previous",), "previous 应为往期记录的列表，每条一个映射",
+                            "previous must be a list of earlier payments, one mapping each"))
         if not sc.get("expect") and not sc.get("selected"):
             out.append(_bad(src, at, "场景没有 expect 或 selected：什么也不检查", "the scenario has no expect or selected: it checks nothing"))
         expect = sc.get("expect") or {}

@@ -21,12 +21,12 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
             counts.add_row(L[key], str(s[key]))
     console.print(counts)
     for note in s["notes"]:
-        console.print(f"[bold yellow]{note}[/]", highlight=False, soft_wrap=True)
+        console.print(f"[bold yellow]{escape(note)}[/]", highlight=False, soft_wrap=True)
     table = Table(title=L["by_rule"])
     for h in (L["rule"], L["kind"], L["persons"], L["lines"], L["amount"]):
         table.add_column(h, justify="right" if h != L["rule"] else "left")
     for r in s["by_rule"]:
-        table.add_row(r["title"], L[f"kind.{r['kind']}"], str(r["persons"]), str(r["lines"]), r["amount"])
+        table.add_row(escape(r["title"]), L[f"kind.{r['kind']}"], str(r["persons"]), str(r["lines"]), r["amount"])
     table.add_row(f"[bold]{L['total']}[/]", "", "", str(s["lines"]), f"[bold]{s['total']}[/]")
     console.print(table)
     console.print(f"{L['total_capital']}: {s['total_capital']}", highlight=False)
@@ -37,11 +37,13 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
                       f"{L['problems_warnings']} {s['warnings']})")
         for p in shown:  # one line each, never truncated: the clerk needs the whole message
             column = (f"「{p['column']}」" if lang == "zh" else f" '{p['column']}'") if p["column"] else ""
-            where = f"第 {p['row']} 行{column}" if lang == "zh" else f"row {p['row']}{column}"
+            sheet = (f"工作表「{p['sheet']}」" if lang == "zh" else f"sheet '{p['sheet']}' ") if p.get("sheet") else ""
+            row = "" if p["row"] is None else (f"第 {p['row']} 行" if lang == "zh" else f"row {p['row']}")
             quoted = p["value"] and p["value"] not in p["message"]
             value = (f"「{p['value']}」" if lang == "zh" else f" '{p['value']}'") if quoted else ""
             colour = "red" if p["severity"] == "error" else "yellow"
-            console.print(f"  [{colour}]{L[p['severity']]}[/] {where}{value}: {p['message']}",
+            where = escape(f"{sheet if p['row'] is None else ''}{row}{column}{value}")  # cells may hold [tags]
+            console.print(f"  [{colour}]{L[p['severity']]}[/] {where}: {escape(p['message'])}",
                           highlight=False, soft_wrap=True)
         if len(problems) > len(shown):
             more = len(problems) - len(shown)
@@ -96,7 +98,8 @@ def render_explain(console, r: dict, lang: str) -> None:
         console.print(f"  [dim]{escape(rule['clause'])}[/]", highlight=False)
         for e in rule["rows"]:
             at = f"第 {e['row']} 行" if zh else f"row {e['row']}"
-            console.print(f"  {at} {escape(e['level'])}: {status[e['status']]}", highlight=False)
+            level = f" {escape(e['level'])}" if e["level"] else ""
+            console.print(f"  {at}{level}: {status[e['status']]}", highlight=False)
             for c in e["conditions"]:
                 mark = "[green]✓[/]" if c["holds"] else "[red]✗[/]"
                 console.print(f"    {mark} {escape(c['label'])}「{escape(c['value'])}」 — {escape(c['rule'])}", highlight=False)

@@ -55,7 +55,8 @@ class Computation:
 
 
 def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None = None) -> Computation:
-    """`previous`: earlier winners (person_id, rule_id, year), for awards that bar repeat winners."""
+    """`previous`: earlier payments and winners (roster.previous.COLUMNS: person, rule, year, level,
+    months, amount), for the rules that depend on them; the ledger's table when there is one."""
     frame = roster.frame
     outcomes: list[RuleOutcome] = []
     for rule in policy.rules:  # in order: a title allowance reads the award rule listed before it

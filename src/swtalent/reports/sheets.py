@@ -13,7 +13,7 @@ class RunInfo:
     policy_file: str = ""
     batch: str = ""  # 批次; the period when not given
     command: str = ""  # the command line that reproduces the run
-    previous_file: str = ""  # earlier award winners, when used
+    previous_file: str = ""  # earlier payments and winners (--previous), when given
 
 
 @dataclass

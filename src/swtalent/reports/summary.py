@@ -82,8 +82,8 @@ def notes(comp: Computation, lang: str) -> list[str]:
             out.append("本政策没有依据往期发放或往届获评情况的规则，往期名单未使用" if lang == "zh" else
                        "no rule of this policy depends on earlier payments or winners; the previous file is not used")
         for rule_id in sorted(named - {r.id for r in comp.policy.rules}):
-            out.append(f"往届名单中的规则编号「{rule_id}」不是本政策的规则，这些行未使用" if lang == "zh" else
-                       f"rule id '{rule_id}' in the previous winners file is not a rule of this policy; "
+            out.append(f"往期名单中的规则编号「{rule_id}」不是本政策的规则，这些行未使用" if lang == "zh" else
+                       f"rule id '{rule_id}' in the previous file is not a rule of this policy; "
                        "those rows are not used")
     return out
 
