@@ -60,5 +60,4 @@ def evaluate(rule: TitleAllowanceRule, policy: Policy, frame: pd.DataFrame, peri
         [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.TITLE_NOT_HOLDER, o.AWARD_SAME_PERSON, o.TITLE_NOT_PAY_MONTH],
         default=o.TITLE_OUT_OF_TERM).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
-    res.earlier_months = np.zeros(n, dtype=np.int64)
     return res

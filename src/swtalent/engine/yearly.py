@@ -28,7 +28,6 @@ def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Peri
     left = frame["left_on"].to_numpy(dtype="datetime64[D]")
     reason = np.full(n, o.YEARLY_NOT_PAY_MONTH, dtype=object)
     res.amount_fen = np.zeros(n, dtype=np.int64)
-    res.earlier_months = np.zeros(n, dtype=np.int64)  # unused here; kept for a uniform outcome
     paid_years = np.zeros(n, dtype=np.int64)
     for year in period.years_holding(rule.pay_month):
         day = date(year, rule.pay_month, 1)
