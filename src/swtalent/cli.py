@@ -11,7 +11,7 @@ import sys
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -28,6 +28,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 class Lang(str, Enum):
     zh = "zh"
     en = "en"
+
+
+# The options several commands share, declared once.
+RosterArg = Annotated[Path, typer.Argument(help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)")]
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="工作表名 (default: every visible sheet of one shape)")]
+MapOpt = Annotated[list[str], typer.Option("--map", help="map a header to a field: 证件号=身份证号; repeatable")]
+PreviousOpt = Annotated[Optional[Path], typer.Option(
+    "--previous", help="earlier payments and award winners (CSV detail columns and 年度)")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="zh (default) or en")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="show a traceback on internal errors")]
 
 
 def _version(value: bool) -> None:
@@ -59,19 +69,19 @@ def parse_map(items: list[str]) -> dict[str, str]:
 
 @app.command()
 def compute(
-    roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    roster: RosterArg,
     policy: Path = typer.Option(..., "--policy", "-p", help="政策文件 policy YAML"),
     period: str = typer.Option(..., "--period", help="2023, 2023-05 or 2023-01..2023-06"),
     out: list[Path] = typer.Option([], "--out", "-o", help="output file: .xlsx workbook, .csv or .json detail; repeatable"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
-    column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier payments and award winners (CSV detail columns and 年度)"),
+    sheet: SheetOpt = None,
+    column_map: MapOpt = [],
+    previous: PreviousOpt = None,
     notice: Optional[Path] = typer.Option(None, "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts"),
     batch: Optional[str] = typer.Option(None, "--batch", help="批次 on the payroll titles, e.g. 2023年第1批 (default: the period)"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary; problems and exit code only"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
-    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
 ) -> None:
     """计算补贴与评选 / Compute the policy's subsidies, allowances and award selections for a period."""
     def work() -> None:
@@ -121,14 +131,14 @@ def compute(
 
 @app.command()
 def check(
-    roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    roster: RosterArg,
     policy: Optional[Path] = typer.Option(None, "--policy", "-p", help="政策文件; without it, the national rules"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="write a marked-up copy of the roster (.xlsx)"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
-    column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
+    sheet: SheetOpt = None,
+    column_map: MapOpt = [],
     as_json: bool = typer.Option(False, "--json", help="print the problems as JSON"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
-    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
 ) -> None:
     """检查花名册 / Everything compute would complain about in a roster, without computing.
     Exit 1 if any problem is an error."""
@@ -161,16 +171,16 @@ def check(
 
 @app.command()
 def explain(
-    roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    roster: RosterArg,
     policy: Path = typer.Option(..., "--policy", "-p", help="政策文件 policy YAML"),
     period: str = typer.Option(..., "--period", help="2023, 2023-05 or 2023-01..2023-06"),
     person: str = typer.Option(..., "--person", help="身份证号, a masked one (3411**********1234), or a unique name"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
-    column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier payments and award winners (CSV detail columns and 年度)"),
+    sheet: SheetOpt = None,
+    column_map: MapOpt = [],
+    previous: PreviousOpt = None,
     as_json: bool = typer.Option(False, "--json", help="print the explanation as JSON"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
-    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
 ) -> None:
     """解释计算 / For one person: every rule, each condition and the value seen, the months counted, the rate, the amount and the clause."""
     def work() -> None:
@@ -189,17 +199,17 @@ def explain(
 
 @app.command()
 def diff(
-    roster: Path = typer.Argument(..., help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)"),
+    roster: RosterArg,
     policies: list[Path] = typer.Option(..., "--policy", "-p", help="the current policy, then the proposed one"),
     period: str = typer.Option(..., "--period", help="2024, 2024-05 or 2024-01..2024-06"),
     as_of: list[str] = typer.Option([], "--as-of", help="with one --policy: two dates, to compare its amounts as they stood on each"),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="earlier payments and award winners (CSV detail columns and 年度)"),
+    previous: PreviousOpt = None,
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write the comparison as a workbook (.xlsx)"),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="工作表名 (default: every visible sheet of one shape)"),
-    column_map: list[str] = typer.Option([], "--map", help="map a header to a field: 证件号=身份证号; repeatable"),
+    sheet: SheetOpt = None,
+    column_map: MapOpt = [],
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
-    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
 ) -> None:
     """政策测算 / What a proposed policy would cost: totals, differences by rule, level and 区县, and who gains or loses."""
     def work() -> None:
@@ -243,8 +253,8 @@ def diff(
 def validate(
     files: list[Path] = typer.Argument(..., help="policy YAML files"),
     as_json: bool = typer.Option(False, "--json", help="print the problems as JSON"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
-    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
 ) -> None:
     """检查政策文件 / Check policy files: every problem at once, as file:line:column key-path: problem — fix. Exit 1 on any error."""
     def work() -> None:
@@ -299,31 +309,32 @@ def new_policy(
                                     help="where the file's first line points editors for the schema"),
 ) -> None:
     """生成政策文件模板 / A commented policy file to fill in; it validates as written."""
-    import re
+    def work() -> None:
+        import re
 
-    from .policy.template import template_text
+        from .policy.model import IDENT_PATTERN
+        from .policy.template import template_text
 
-    if not re.fullmatch(r"[a-z][a-z0-9_-]*", policy_id):
-        _console(stderr=True).print(f"[red]--id「{policy_id}」只能使用小写字母、数字、- 和 _，并以字母开头 / "
-                                    f"--id '{policy_id}': lower-case letters, digits, - and _, starting with a letter[/]",
-                                    highlight=False)
-        raise typer.Exit(2)
-    text = template_text(city, policy_id, schema_path)
-    if out is None:
-        typer.echo(text, nl=False)
-    elif out.exists():
-        _console(stderr=True).print(f"「{out}」已存在，不会覆盖 / '{out}' exists; not overwritten", highlight=False)
-        raise typer.Exit(2)
-    else:
-        _guarded(lambda: _write_text(out, text), "zh", False, False)
+        if not re.fullmatch(IDENT_PATTERN, policy_id):
+            raise UsageError(f"--id「{policy_id}」只能使用小写字母、数字、- 和 _，并以字母开头",
+                             f"--id '{policy_id}': lower-case letters, digits, - and _, starting with a letter")
+        text = template_text(city, policy_id, schema_path)
+        if out is None:
+            typer.echo(text, nl=False)
+        elif out.exists():
+            raise UsageError(f"「{out}」已存在，不会覆盖", f"'{out}' exists; not overwritten")
+        else:
+            _write_text(out, text)
+
+    _guarded(work, "zh", False, False)
 
 
 @app.command("test")
 def test_policies(
     files: list[Path] = typer.Argument(..., help="scenario YAML files (policies/tests/*.yaml)"),
     as_json: bool = typer.Option(False, "--json", help="print the results as JSON"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh (default) or en"),
-    debug: bool = typer.Option(False, "--debug", help="show a traceback on internal errors"),
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
 ) -> None:
     """运行政策场景测试 / Run policy scenario tests: a few people, a period, the expected amount per rule. Exit 1 on any failure."""
     def work() -> None:

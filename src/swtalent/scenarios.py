@@ -29,13 +29,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from stdnum.cn.ric import calc_check_digit
+
 from .errors import Issue, Location, SwtalentError, UsageError
 from .fields import FIELDS
 from .money import format_yuan
 from .periods import Period
 from .policy.yamlsource import load_source
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Outcome:
 def made_up_id(seq: int) -> str:
     """A valid ID (checksum included) for a scenario person given none; one per name."""
     body = f"11010119800101{seq:03d}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _WEIGHTS)) % 11]
+    return body + calc_check_digit(body + "0")
 
 
 def run_file(path: str | Path) -> list[Outcome]:

@@ -19,7 +19,8 @@ from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS
 ConditionField = Literal[CONDITION_FIELDS]  # type: ignore[valid-type]
 FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
 MAX_YUAN = "100000000"  # no single amount in a policy reaches 1亿 yuan; beyond it is a typo
-Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+IDENT_PATTERN = r"^[a-z][a-z0-9_-]*$"  # ids of policies, levels and rules
+Ident = Annotated[str, Field(pattern=IDENT_PATTERN)]
 
 
 class Strict(BaseModel):
