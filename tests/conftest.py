@@ -20,10 +20,15 @@ def make_id(seq: int, born: str = "19900101", region: str = "341102") -> str:
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
 
 
+def cn(seq: int) -> str:
+    """A number written in Chinese digits, for test names: a name holding digits is a row problem."""
+    return str(seq).translate(str.maketrans("0123456789", "〇一二三四五六七八九"))
+
+
 def person(seq: int = 1, *, name: str | None = None, category: str = "社区工作人员", level: str = "助理社会工作师",
            qualified: object = date(2023, 3, 15), place: str = "滁州市", hired: object = None, left: object = None,
            district: str = "琅琊区", pid: object = None) -> list:
-    return [f"测试{seq}" if name is None else name, make_id(seq) if pid is None else pid, category, level, qualified, place, hired,
+    return [f"测试{cn(seq)}" if name is None else name, make_id(seq) if pid is None else pid, category, level, qualified, place, hired,
             left, district]
 
 

@@ -15,7 +15,7 @@ from swtalent.policy import load_policy
 from swtalent.reports.files import detail_records
 from swtalent.reports.reasons import ineligible_reasons
 
-from .conftest import ROOT, make_id
+from .conftest import ROOT, cn, make_id
 from .test_cli import invoke
 
 POLICIES = ROOT / "tests" / "policies"
@@ -26,7 +26,7 @@ HEADERS = ["姓名", "身份证号", "工作领域", "推荐单位", "证书等�
 
 def cand(seq: int, score: object, *, field: str = "社会福利", unit: str = "甲单位", level: str = "社会工作师",
          years: object = 5) -> list:
-    return [f"候选{seq}", make_id(seq), field, unit, level, years, score]
+    return [f"候选{cn(seq)}", make_id(seq), field, unit, level, years, score]
 
 
 def run(roster, rows, policy="award-base", period="2023", **kw):
@@ -43,7 +43,7 @@ def test_selection_exactly_at_the_quota(roster):
     comp = run(roster, [cand(1, 95), cand(2, 90.5), cand(3, 88), cand(4, 70), cand(5, 60)])
     assert statuses(comp) == ["selected", "selected", "selected", "not_selected", "not_selected"]
     assert [(r["name"], r["kind"], r["amount"], r["months"]) for r in detail_records(comp)] == [
-        ("候选1", "award", "12000.00", None), ("候选2", "award", "12000.00", None), ("候选3", "award", "12000.00", None)]
+        ("候选一", "award", "12000.00", None), ("候选二", "award", "12000.00", None), ("候选三", "award", "12000.00", None)]
     assert comp.award_counts() == {"selected": 3, "pending_tie": 0}
     assert list(comp.status) == [PAID, PAID, PAID, INELIGIBLE, INELIGIBLE]
     assert ineligible_reasons(comp, "zh")[3] == "优秀人才：排名在 3 个名额之外"
@@ -106,8 +106,8 @@ def test_repeat_winners_from_the_previous_file(roster, tmp_path):
     with previous.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["年度", "姓名", "身份证号"])
-        w.writerow(["2021", "候选1", make_id(1)])  # won last cycle: barred in 2023
-        w.writerow(["2019", "候选2", make_id(2)])  # two cycles ago: may win again
+        w.writerow(["2021", "候选一", make_id(1)])  # won last cycle: barred in 2023
+        w.writerow(["2019", "候选二", make_id(2)])  # two cycles ago: may win again
     rows = [cand(1, 95), cand(2, 90), cand(3, 85), cand(4, 80)]
     comp = run(roster, rows, "award-no-repeat", previous=previous)
     assert statuses(comp) == ["ineligible", "selected", "selected", "selected"]
@@ -292,8 +292,8 @@ def test_previous_file_problems(roster, tmp_path):
 
 def test_previous_file_in_gbk_with_a_rule_id_column(roster, tmp_path):
     previous = tmp_path / "winners.csv"
-    previous.write_bytes(("规则编号,年度,姓名,身份证号\ntalent,2021,候选1," + make_id(1).lower() +
-                          "\nother,2021,候选2," + make_id(2) + "\n").encode("gbk"))
+    previous.write_bytes(("规则编号,年度,姓名,身份证号\ntalent,2021,候选一," + make_id(1).lower() +
+                          "\nother,2021,候选二," + make_id(2) + "\n").encode("gbk"))
     comp = run(roster, [cand(1, 95), cand(2, 90)], "award-no-repeat", previous=previous)
     assert statuses(comp) == ["ineligible", "selected"]  # only the talent row bars
     from swtalent.reports.summary import notes

@@ -13,7 +13,7 @@ import xlsxwriter
 from swtalent.api import run_check
 from swtalent.errors import CATALOGUE, SwtalentError
 
-from .conftest import CHUZHOU, EXAMPLE, HEADERS, ROOT, make_id, person
+from .conftest import CHUZHOU, EXAMPLE, HEADERS, ROOT, cn, make_id, person
 from .formats import write_book
 from .test_cli import invoke
 
@@ -24,7 +24,7 @@ PERSON_HEADERS = HEADERS + ["性别", "出生年月"]
 
 
 def cand(seq: int, score: object = 90, *, unit: str = "甲单位", level: str = "社会工作师", years: object = 5) -> list:
-    return [f"候选{seq}", make_id(seq), "社会福利", unit, level, years, score]
+    return [f"候选{cn(seq)}", make_id(seq), "社会福利", unit, level, years, score]
 
 
 def book(tmp: Path, rows: list[list], headers: list[str] = HEADERS, suffix: str = ".xlsx", **kw) -> Path:
@@ -55,6 +55,35 @@ def _hidden_sheet(wb):
     wb.worksheets()[1].hide()
 
 
+def by_script(tmp: Path, row: list, **cells) -> Path:
+    """A roster written by a program (openpyxl), which checks neither a cell's length nor stores a
+    formula's result, as Excel would: cells={'H2': '=DATE(2023,3,31)'}."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = R
+    ws.append(HEADERS)
+    ws.append([v.isoformat() if isinstance(v, date) else v for v in row])
+    for name, value in cells.items():
+        ws[name] = value
+    wb.save(tmp / "roster.xlsx")
+    return tmp / "roster.xlsx"
+
+
+def _bomb(tmp: Path) -> Path:
+    """A workbook with a part that inflates a thousand times: refused before anything is inflated."""
+    import zipfile
+
+    path = book(tmp, [person(1)])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/media/padding.bin", b"\0" * (17 * 2**20))
+    return path
+
+
+def _folder(tmp: Path) -> Path:
+    (tmp / "r.xlsx").mkdir()
+    return tmp / "r.xlsx"
+
+
 def text_file(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
@@ -73,6 +102,12 @@ CASES = {
     "file.not-found": (lambda t: t / "nothing.xlsx", CHUZHOU, {}, ("", None, "")),
     "file.unreadable": (lambda t: text_file(t / "r.xlsx", "not a workbook"), CHUZHOU, {}, ("", None, "")),
     "file.format": (lambda t: text_file(t / "r.txt", "x"), CHUZHOU, {}, ("", None, "")),
+    "file.not-a-file": (_folder, CHUZHOU, {}, ("", None, "")),
+    "file.too-large": (lambda t: text_file(t / "r.csv", ",".join(HEADERS) + "\n" + "x" * 5000), CHUZHOU,
+                       {"max_rows": 4}, ("", None, "")),
+    "file.too-many-rows": (lambda t: book(t, [person(1), person(2), person(3)], suffix=".csv"), CHUZHOU,
+                           {"max_rows": 3}, ("", None, "")),
+    "file.inflates": (_bomb, CHUZHOU, {}, ("", None, "")),
     "file.sheet-not-found": (lambda t: book(t, [person(1)]), CHUZHOU, {"sheet": "无此表"}, ("", None, "")),
     "roster.header-not-found": (lambda t: book(t, [["张三", "x"]], ["姓名", "备注"]), CHUZHOU, {}, ("", None, "")),
     "roster.map-not-found": (lambda t: book(t, [person(1)]), CHUZHOU, {"column_map": {"证件号": "person_id"}},
@@ -109,7 +144,7 @@ CASES = {
     "roster.gender-unknown": (lambda t: book(t, [person(1) + ["?", None]], PERSON_HEADERS), CHUZHOU, {}, (R, 2, "性别")),
     "roster.birth-date-invalid": (lambda t: book(t, [person(1) + ["男", "90.01"]], PERSON_HEADERS), CHUZHOU, {},
                                   (R, 2, "出生年月")),
-    "roster.row-width": (lambda t: text_file(t / "r.csv", ",".join(HEADERS) + "\n测试1," + make_id(1)
+    "roster.row-width": (lambda t: text_file(t / "r.csv", ",".join(HEADERS) + "\n测试一," + make_id(1)
                                              + ",社区工作者,专职,助理社会工作师,2023-03-15,滁州市,,,琅琊区\n"),
                          CHUZHOU, {}, ("", 2, "")),
     "roster.id-region-unknown": (lambda t: book(t, [person(1, pid=make_id(1, region="999901"))]), CHUZHOU, {},
@@ -119,6 +154,13 @@ CASES = {
     "roster.level-unknown": (lambda t: book(t, [person(1, level="心理咨询师")]), CHUZHOU, {}, (R, 2, "证书等级")),
     "roster.date-missing": (lambda t: book(t, [person(1, qualified=None)]), CHUZHOU, {}, (R, 2, "取得证书日期")),
     "roster.date-invalid": (lambda t: book(t, [person(1, qualified="2023年13月")]), CHUZHOU, {}, (R, 2, "取得证书日期")),
+    "roster.date-ambiguous": (lambda t: book(t, [person(1, hired="2023.1")]), CHUZHOU, {}, (R, 2, "入职日期")),
+    "roster.formula-no-value": (lambda t: by_script(t, person(1), H2="=DATE(2023,3,31)"), CHUZHOU, {}, (R, 2, "离职日期")),
+    "roster.name-invalid": (lambda t: book(t, [person(1, name='=HYPERLINK("http://x","点我")')]), CHUZHOU, {},
+                            (R, 2, "姓名")),
+    "roster.cell-too-long": (lambda t: by_script(t, person(1, place="滁州" * 20000)), CHUZHOU, {}, (R, 2, "报考地")),
+    "roster.personal-number": (lambda t: book(t, [person(1) + ["幸福社区 6217000011112222"]], HEADERS + ["工作单位"]),
+                               CHUZHOU, {}, (R, 2, "工作单位")),
     "roster.number-missing": (lambda t: book(t, [cand(1, None)], AWARD_HEADERS), AWARD, {}, (R, 2, "评审得分")),
     "roster.number-invalid": (lambda t: book(t, [cand(1, "优秀")], AWARD_HEADERS), AWARD, {}, (R, 2, "评审得分")),
     "roster.number-ignored": (lambda t: book(t, [cand(1, years="五年")], AWARD_HEADERS), AWARD, {},
@@ -272,12 +314,14 @@ def test_annotating_merged_cells_odd_sheet_names_and_control_characters(tmp_path
     assert invoke("check", src, "--policy", CHUZHOU, "--annotate", out).exit_code == 1
     back = openpyxl.load_workbook(out)
     listed = list(back["数据问题"].iter_rows(min_row=2, values_only=True))
-    assert [(r[1], r[3]) for r in listed] == [("roster.id-checksum", "B2"), ("roster.id-checksum", "B2")]
-    assert back["数据问题"]["D2"].hyperlink.location == "'Tom''s'!B2"
+    # A control character makes the name no name: the row is held for it too.
+    assert [(r[1], r[3]) for r in listed] == [("roster.name-invalid", "A2"), ("roster.id-checksum", "B2"),
+                                              ("roster.id-checksum", "B2")]
+    assert back["数据问题"]["D3"].hyperlink.location == "'Tom''s'!B2"
     assert back["Tom's"]["B2"].comment.text.count("校验码") == 2  # both rows' problems on the cell shown
     assert [s.sheet_view.tabSelected for s in back.worksheets] == [True, False]
 
     csv = write_book(tmp_path / "花名册[南谯].csv", {"r": [HEADERS, person(1, name="李\x0b四", pid=BAD_SUM)]})
-    assert invoke("check", csv, "--policy", CHUZHOU, "--annotate", out).exit_code == 1
+    assert invoke("check", csv, "--policy", CHUZHOU, "--annotate", out, "--force").exit_code == 1
     back = openpyxl.load_workbook(out)
     assert back.sheetnames == ["数据问题", "花名册南谯"] and back["花名册南谯"]["A2"].value == "李四"

@@ -189,11 +189,11 @@ def test_output_that_is_a_folder_is_refused_before_any_work(tmp_path):
 
 
 def test_failed_write_exits_1_and_names_the_file(tmp_path, monkeypatch):
-    import swtalent.reports.files as files
+    import swtalent.reports.outputset as outputset
 
     def locked(src, dst):
         raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(files.os, "replace", locked)
+    monkeypatch.setattr(outputset.os, "replace", locked)
     out = tmp_path / "p.xlsx"
     result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", out)
     assert result.exit_code == 1
@@ -211,7 +211,7 @@ def test_a_failed_output_leaves_the_others_untouched(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(files, "_write_json", broken)
     result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", first,
-                    "--out", tmp_path / "p.json")
+                    "--out", tmp_path / "p.json", "--force")
     assert result.exit_code == 1 and "No space left on device" in result.stderr
     assert first.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]

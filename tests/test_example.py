@@ -6,8 +6,8 @@ import sys
 from collections import defaultdict
 from decimal import Decimal
 
-import python_calamine as calamine
 import pytest
+import python_calamine as calamine
 
 from swtalent.api import run_compute
 from swtalent.reports.files import detail_records

@@ -70,7 +70,7 @@ def test_months_counted_and_why_the_others_were_not(example):
 
 def test_a_condition_not_met_shows_the_value_seen(roster):
     comp = run_compute(roster([person(1, category="志愿者")]), CHUZHOU, "2023")
-    e = explain(comp, find_person(comp, "测试1"), "zh")
+    e = explain(comp, find_person(comp, "测试一"), "zh")
     conds = e["rules"][1]["rows"][0]["conditions"]
     assert [(c["value"], c["holds"]) for c in conds] == [("志愿者", False)]
     assert e["rules"][1]["rows"][0]["reason"] == "人员类别「志愿者」须为 社区工作人员"

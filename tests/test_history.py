@@ -27,7 +27,7 @@ def previous_file(tmp_path, rows):
 
 def test_difference_on_upgrade_says_what_was_paid_before(tmp_path, roster):
     path = roster([person(1, category="执业社会工作者", level="社会工作师", qualified=date(2023, 6, 1))])
-    history = previous_file(tmp_path, [[make_id(1), "测试1", "qualification-subsidy", "one_off", "assistant", "",
+    history = previous_file(tmp_path, [[make_id(1), "测试一", "qualification-subsidy", "one_off", "assistant", "",
                                         "1000.00", "2022"]])
     comp = run_compute(path, WEIHAI, "2023", previous=history)
     assert comp.total_fen == 100000
@@ -36,7 +36,7 @@ def test_difference_on_upgrade_says_what_was_paid_before(tmp_path, roster):
 
 def test_lifetime_cap_reached_is_a_reason_not_a_silent_zero(tmp_path, roster):
     path = roster([person(1, category="执业社会工作者", level="社会工作师", qualified=date(2023, 6, 1))])
-    history = previous_file(tmp_path, [[make_id(1), "测试1", "qualification-subsidy", "one_off", "intermediate", "",
+    history = previous_file(tmp_path, [[make_id(1), "测试一", "qualification-subsidy", "one_off", "intermediate", "",
                                         "2000.00", "2021"]])
     comp = run_compute(path, WEIHAI, "2023", previous=history)
     assert list(comp.status) == [INELIGIBLE]
@@ -48,7 +48,7 @@ def test_lifetime_cap_reached_is_a_reason_not_a_silent_zero(tmp_path, roster):
 def test_max_months_counts_earlier_months_first(tmp_path, roster):
     headers = HEADERS
     path = roster([person(1, level="社会工作师", qualified=date(2021, 1, 10))], headers=headers)
-    history = previous_file(tmp_path, [[make_id(1), "测试1", "living-allowance", "monthly", "intermediate", "30",
+    history = previous_file(tmp_path, [[make_id(1), "测试一", "living-allowance", "monthly", "intermediate", "30",
                                         "4500.00", "2023"]])
     comp = run_compute(path, PINGNAN, "2024", previous=history)
     monthly = next(r for r in comp.outcomes if r.rule.id == "living-allowance")
@@ -66,7 +66,7 @@ def test_history_file_with_a_bad_amount_stops_the_run(tmp_path, roster):
     from swtalent.errors import SwtalentError
 
     path = roster([person(1, level="社会工作师", qualified=date(2021, 1, 10))])
-    history = previous_file(tmp_path, [[make_id(1), "测试1", "living-allowance", "monthly", "intermediate", "十二",
+    history = previous_file(tmp_path, [[make_id(1), "测试一", "living-allowance", "monthly", "intermediate", "十二",
                                         "1800.00", "2023"]])
     with pytest.raises(SwtalentError) as exc:
         run_compute(path, PINGNAN, "2024", previous=history)

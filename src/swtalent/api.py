@@ -11,18 +11,24 @@ from .periods import Period
 from .policy import Policy, load_policy
 from .roster.load import load_roster
 from .roster.normalise import Roster
-from .roster.previous import COLUMNS as PREVIOUS_COLUMNS, load_previous
-from .roster.source import PendingSheet
+from .roster.previous import COLUMNS as PREVIOUS_COLUMNS
+from .roster.previous import load_previous
+from .roster.source import DEFAULT_MAX_ROWS, PendingSheet, regular_file
 
 
 def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, period: Period | str, *,
                 sheet: str | None = None, column_map: dict[str, str] | None = None,
-                previous: str | Path | None = None, stage: Callable[[str], None] = lambda name: None) -> Computation:
+                previous: str | Path | None = None, stage: Callable[[str], None] = lambda name: None,
+                max_rows: int = DEFAULT_MAX_ROWS) -> Computation:
     """Load the policy and roster, check every row, and compute every rule for the period.
     `roster` may be a sheet already being parsed (see roster.source); `previous` is a file of
-    earlier payments and award winners (see roster.previous)."""
+    earlier payments and award winners (see roster.previous); a roster over `max_rows` rows, or
+    one whose file would inflate past what that many rows take, is refused."""
+    roster = _pending(roster, sheet, max_rows)
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     per = period if isinstance(period, Period) else Period.parse(period)
+    if previous is not None:  # named, so it must be there, even when no rule reads it
+        regular_file(Path(previous))
     # Read only when a rule depends on earlier payments; otherwise the run notes that the file is unused.
     history = load_previous(previous, need_year=pol.needs_history_years()) if previous is not None and \
         pol.uses_history() else (pd.DataFrame(columns=PREVIOUS_COLUMNS) if previous is not None else None)
@@ -33,27 +39,36 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
 
 
 def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | None = None, *,
-              sheet: str | None = None, column_map: dict[str, str] | None = None) -> Roster:
+              sheet: str | None = None, column_map: dict[str, str] | None = None,
+              max_rows: int = DEFAULT_MAX_ROWS) -> Roster:
     """Read and check every row as compute would, without computing. Without a policy the roster is
     held to the national rules (a name and valid ID on every row; the three national levels)."""
+    roster = _pending(roster, sheet, max_rows)
     pol = policy if isinstance(policy, Policy) or policy is None else load_policy(policy)
     return load_roster(roster, pol, sheet=sheet, column_map=column_map)
 
 
 def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Policy], period: Period | str, *,
              sheet: str | None = None, column_map: dict[str, str] | None = None, previous: str | Path | None = None,
-             stage: Callable[[str], None] = lambda name: None) -> tuple[Computation, Computation]:
+             stage: Callable[[str], None] = lambda name: None,
+             max_rows: int = DEFAULT_MAX_ROWS) -> tuple[Computation, Computation]:
     """The same roster, period and earlier payments computed under two policies (the file is read once)."""
-    pending = roster if isinstance(roster, PendingSheet) else PendingSheet(roster, sheet)
+    pending = _pending(roster, sheet, max_rows)
     a, b = (run_compute(pending, p, period, column_map=column_map, previous=previous, stage=stage) for p in policies)
     return a, b
 
 
 def run_explain(roster: str | Path | PendingSheet, policy: str | Path | Policy, period: Period | str, person: str, *,
                 sheet: str | None = None, column_map: dict[str, str] | None = None,
-                previous: str | Path | None = None, lang: str = "zh") -> dict:
+                previous: str | Path | None = None, lang: str = "zh", max_rows: int = DEFAULT_MAX_ROWS) -> dict:
     """Compute the whole roster (an award ranks everyone), then explain one person's rows."""
     from .reports.explain import explain, find_person
 
-    comp = run_compute(roster, policy, period, sheet=sheet, column_map=column_map, previous=previous)
+    comp = run_compute(roster, policy, period, sheet=sheet, column_map=column_map, previous=previous,
+                       max_rows=max_rows)
     return explain(comp, find_person(comp, person, lang), lang)
+
+
+def _pending(roster: str | Path | PendingSheet, sheet: str | None, max_rows: int) -> PendingSheet:
+    """A roster file to read, or the one already being read (which carries its own sheet and limit)."""
+    return roster if isinstance(roster, PendingSheet) else PendingSheet(roster, sheet, max_rows=max_rows)

@@ -19,7 +19,7 @@ from . import __version__
 from .errors import SwtalentError, UsageError
 from .fields import FIELDS, alias_table, header_key
 from .progress import Stages
-from .roster.source import PendingSheet
+from .roster.source import DEFAULT_MAX_ROWS, PendingSheet
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
@@ -38,6 +38,9 @@ PreviousOpt = Annotated[Optional[Path], typer.Option(
     "--previous", help="earlier payments and award winners (CSV detail columns and 年度)")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="zh (default) or en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show a traceback on internal errors")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="replace output files that already exist")]
+MaxRowsOpt = Annotated[int, typer.Option("--max-rows", min=1, help="refuse a roster of more rows, or a file that would "
+                                         f"inflate past 1 KiB a row (default {DEFAULT_MAX_ROWS:,})")]
 
 
 def _version(value: bool) -> None:
@@ -80,13 +83,15 @@ def compute(
     batch: Optional[str] = typer.Option(None, "--batch", help="批次 on the payroll titles, e.g. 2023年第1批 (default: the period)"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary; problems and exit code only"),
+    force: ForceOpt = False,
+    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
     """计算补贴与评选 / Compute the policy's subsidies, allowances and award selections for a period."""
     def work() -> None:
         # The workbook is parsed on other threads while pandas, the policy model and the policy load.
-        pending = PendingSheet(roster, sheet)
+        pending = PendingSheet(roster, sheet, max_rows=max_rows)
         bar = Stages(("read", "compute", "write"), lang.value, enabled=not (quiet or as_json))
         try:
             run(pending, bar)
@@ -102,9 +107,9 @@ def compute(
 
         per = Period.parse(period)
         inputs = [roster, policy, *([previous] if previous else [])]
-        check_outputs(out + ([notice] if notice else []), inputs)
+        check_outputs(out + ([notice] if notice else []), inputs, force=force)
         if notice is not None:
-            check_outputs([notice], inputs, formats=(".xlsx", ".csv"))
+            check_outputs([notice], inputs, formats=(".xlsx", ".csv"), force=force)
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous,
                                stage=bar.stage)
         bar.stage("write")
@@ -113,7 +118,7 @@ def compute(
                    *(["--previous", str(previous)] if previous else []), *(["--batch", batch] if batch else [])]
         run = RunInfo(policy_file=str(policy), batch=batch or "", command=shlex.join(command),
                       previous_file=str(previous) if previous else "")
-        write_outputs(comp, out, lang.value, run, notice=notice)
+        write_outputs(comp, out, lang.value, run, notice=notice, force=force)
         bar.close()
         result = summary(comp, lang.value)
         if as_json:
@@ -137,23 +142,26 @@ def check(
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     as_json: bool = typer.Option(False, "--json", help="print the problems as JSON"),
+    force: ForceOpt = False,
+    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
     """检查花名册 / Everything compute would complain about in a roster, without computing.
     Exit 1 if any problem is an error."""
     def work() -> None:
-        pending = PendingSheet(roster, sheet)
+        pending = PendingSheet(roster, sheet, max_rows=max_rows)
         from . import api
         from .reports.files import check_outputs, write_atomically
 
         if annotate is not None:
-            check_outputs([annotate], [roster, *([policy] if policy else [])], formats=(".xlsx",))
+            check_outputs([annotate], [roster, *([policy] if policy else [])], formats=(".xlsx",), force=force)
         ros = api.run_check(pending, policy, column_map=parse_map(column_map))
         if annotate is not None:
             from .reports.annotate import annotate as write_copy
 
-            write_atomically([(annotate, lambda tmp: write_copy(roster, ros.issues, tmp, lang.value, sheet))])
+            write_atomically([(annotate, lambda tmp: write_copy(roster, ros.issues, tmp, lang.value, sheet))],
+                             force=force, command=shlex.join(sys.argv))
         errors = sum(i.severity == "error" for i in ros.issues)
         result = {"ok": errors == 0, "file": str(roster), "sheets": ros.sheets, "rows_in": len(ros.frame),
                   "rows_with_errors": int(ros.frame["error"].sum()), "errors": errors,
@@ -179,12 +187,13 @@ def explain(
     column_map: MapOpt = [],
     previous: PreviousOpt = None,
     as_json: bool = typer.Option(False, "--json", help="print the explanation as JSON"),
+    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
     """解释计算 / For one person: every rule, each condition and the value seen, the months counted, the rate, the amount and the clause."""
     def work() -> None:
-        pending = PendingSheet(roster, sheet)
+        pending = PendingSheet(roster, sheet, max_rows=max_rows)
         from . import api
 
         result = api.run_explain(pending, policy, period, person, column_map=parse_map(column_map),
@@ -208,6 +217,8 @@ def diff(
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
+    force: ForceOpt = False,
+    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -216,16 +227,16 @@ def diff(
         if not (len(policies) == 2 and not as_of or len(policies) == 1 and len(as_of) == 2):
             raise UsageError("请给出两个 --policy（现行政策在前，拟议政策在后），或一个 --policy 和两个 --as-of 日期",
                              "give two --policy options (the current policy first), or one --policy and two --as-of dates")
-        pending = PendingSheet(roster, sheet)
+        pending = PendingSheet(roster, sheet, max_rows=max_rows)
         from . import api
-        from .policy import load_policy
         from .periods import Period
+        from .policy import load_policy
         from .reports.diff import diff_json, policy_diff, write_diff_workbook
         from .reports.files import check_outputs, write_atomically
 
         per = Period.parse(period)
         if out is not None:
-            check_outputs([out], [roster, *policies], formats=(".xlsx",))
+            check_outputs([out], [roster, *policies], formats=(".xlsx",), force=force)
         versions, names = list(policies), [str(p) for p in policies]
         if as_of:  # one policy file, its amounts as they stood on two dates
             days = [_date(d) for d in as_of]
@@ -239,7 +250,8 @@ def diff(
             bar.close()
         result = policy_diff(a, b, names)
         if out is not None:
-            write_atomically([(out, lambda tmp: write_diff_workbook(result, tmp, lang.value))])
+            write_atomically([(out, lambda tmp: write_diff_workbook(result, tmp, lang.value))], force=force,
+                             command=shlex.join(sys.argv))
         if as_json:
             typer.echo(json.dumps({"ok": True, **diff_json(result), "outputs": [str(out)] if out else []},
                                   ensure_ascii=False, indent=1))
@@ -379,6 +391,9 @@ def _guarded(work, lg: str, as_json: bool, debug: bool) -> None:
         raise typer.Exit(2)
     except (typer.Exit, typer.Abort):
         raise
+    except KeyboardInterrupt:
+        _interrupted(lg)
+        raise typer.Exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence, mapped to exit 3
         if debug:
             traceback.print_exc()
@@ -415,6 +430,18 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def _interrupted(lg: str) -> None:
+    """Ctrl-C: say what was left. Outputs are replaced together or not at all (reports.outputset)."""
+    from .reports.outputset import replaced
+
+    if replaced:
+        names = ", ".join(map(str, replaced))
+        text = f"已中断；输出文件已全部写入：{names}" if lg == "zh" else f"interrupted; every output had been written: {names}"
+    else:
+        text = "已中断，没有写入或替换任何输出文件" if lg == "zh" else "interrupted; no output file was written or replaced"
+    print(text, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,27 @@ CATALOGUE: dict[str, Entry] = {
     "file.unreadable": Entry(
         "error", "无法读取文件：{detail}", "cannot read the file: {detail}",
         "用 Excel 打开后另存为 .xlsx 再试", "open it in Excel and save it as .xlsx"),
+    "file.not-a-file": Entry(
+        "error", "不是普通文件（是文件夹、设备或管道），未读取", "not a regular file (a folder, a device or a pipe); not read",
+        "给出 Excel 或 CSV 文件本身的路径", "give the path of the Excel or CSV file itself"),
+    "file.too-large": Entry(
+        "error", "文件展开后约 {size}，超过上限 {limit}（按 --max-rows {max_rows} 行、每行 1 KiB 计），未读取",
+        "the file would inflate to about {size}, past the limit of {limit} ({max_rows} rows of --max-rows at "
+        "1 KiB a row); not read",
+        "如确是这么大的花名册，用 --max-rows 提高上限（如 --max-rows {suggested}）；否则文件可能已损坏",
+        "if the roster really is that large, raise the limit with --max-rows (such as --max-rows {suggested}); "
+        "otherwise the file may be damaged"),
+    "file.too-many-rows": Entry(
+        "error", "有 {rows} 行，超过上限 {max_rows} 行，未计算", "it has {rows} rows, more than the limit of "
+        "{max_rows}; nothing is computed",
+        "如确是这么大的花名册，用 --max-rows 提高上限（如 --max-rows {suggested}）",
+        "if the roster really is that large, raise the limit with --max-rows (such as --max-rows {suggested})"),
+    "file.inflates": Entry(
+        "error", "文件中的「{part}」压缩比为 {ratio}:1，真实的表格不超过 {max_ratio}:1（疑似压缩炸弹），未读取",
+        "the part '{part}' of the file claims a compression of {ratio}:1, where real spreadsheets stay under "
+        "{max_ratio}:1 (a likely zip bomb); not read",
+        "用 Excel 或 WPS 打开后另存为 .xlsx 再试；来源不明的文件不要打开",
+        "open it in Excel or WPS and save it as .xlsx again; do not open files of unknown origin"),
     "file.format": Entry(
         "error", "不支持的文件格式「{suffix}」", "unsupported file format '{suffix}'",
         "请提供 .xlsx、.xlsm、.xls、.ods 或 .csv 文件", "give a .xlsx, .xlsm, .xls, .ods or .csv file"),
@@ -56,6 +77,12 @@ CATALOGUE: dict[str, Entry] = {
     "roster.cell-error": Entry(
         "error", "单元格是 Excel 错误值 {value}，本行不予发放", "the cell holds the Excel error {value}; this row pays nothing",
         "修正产生错误的公式，或填入实际值", "fix the formula that produced it, or type the real value"),
+    "roster.formula-no-value": Entry(
+        "error", "单元格是公式 {value}，但文件中没有它的计算结果（多为程序导出的文件），本行暂不发放",
+        "the cell holds the formula {value} but the file has no result for it (usually a file written by a "
+        "program, not by Excel); this row is held",
+        "用 Excel 或 WPS 打开文件并保存一次（会算出结果），或把公式换成实际值",
+        "open the file in Excel or WPS and save it once (which computes the results), or type the real value"),
     "roster.column-missing": Entry(
         "error", "缺少必需的列「{column}」（可用列名：{aliases}）",
         "required column '{column}' is missing (accepted names: {aliases})",
@@ -96,6 +123,10 @@ CATALOGUE: dict[str, Entry] = {
         "a value), so its values may be under the wrong headers; the row is held",
         "在原表中去掉值里的逗号，或导出 CSV 时让含逗号的值带引号", "remove the comma from the value, or export the "
         "CSV with such values in quotes"),
+    "roster.cell-too-long": Entry(
+        "error", "单元格有 {length} 个字符，达到或超过 Excel 单元格的上限 32767，本行暂不发放",
+        "the cell holds {length} characters, as many as an Excel cell can hold (32,767) or more; this row is held",
+        "检查是否误粘贴了大段内容，只保留该列应有的值", "check for text pasted by mistake and keep only the column's value"),
     "roster.no-rows": Entry(
         "error", "表头以下没有数据行", "there are no data rows below the header",
         "确认选择了正确的工作表", "check that the right sheet is chosen"),
@@ -145,6 +176,12 @@ CATALOGUE: dict[str, Entry] = {
         "核对前 6 位；如确认无误可忽略", "check the first six digits; ignore if they are right"),
     "roster.name-missing": Entry(
         "error", "姓名为空", "the name is blank", "填写姓名", "fill in the name"),
+    "roster.name-invalid": Entry(
+        "error", "姓名「{value}」不像人名（含数字、公式符号、括号、控制字符或其他符号），本行不予发放",
+        "the name '{value}' is not a person's name (it holds digits, a formula sign, brackets, control "
+        "characters or other symbols); this row pays nothing",
+        "只填写本人姓名（少数民族姓名可用 · 分隔），备注等写到其他列",
+        "write only the person's name (a minority name may use ·); put notes in another column"),
     "roster.level-missing": Entry(
         "error", "证书等级为空", "the certificate level is blank",
         "填写 {levels} 之一", "fill in one of {levels}"),
@@ -159,6 +196,12 @@ CATALOGUE: dict[str, Entry] = {
         "error", "无法识别的日期「{value}」", "'{value}' is not a date",
         "写作 2023-02-08、2023/2/8、2023.02.08、2023年2月8日 或 2023年2月",
         "write 2023-02-08, 2023/2/8, 2023.02.08, 2023年2月8日 or 2023年2月"),
+    "roster.date-ambiguous": Entry(
+        "error", "日期「{value}」可能是 1 月，也可能是 10 月（Excel 把 2023.10 存成数字 2023.1，末尾的 0 已丢失），本行暂不发放",
+        "the date '{value}' may be January or October (Excel stores a typed 2023.10 as the number 2023.1 and drops "
+        "its trailing zero); this row is held",
+        "改写为 2023-10 或 2023-01（或 2023年10月），并把该列设置为文本或日期格式",
+        "write it as 2023-10 or 2023-01 (or 2023年10月), and format the column as text or dates"),
     "roster.number-missing": Entry(
         "error", "{column}为空", "{column} is blank", "填写数字", "fill in a number"),
     "roster.number-invalid": Entry(
@@ -194,10 +237,21 @@ CATALOGUE: dict[str, Entry] = {
         "error", "与{first_zh}同一身份证号，但{column}不同（「{first}」与「{value}」），本行不予发放",
         "same ID number as {first_en} but a different {column} ('{first}' and '{value}'); this row pays nothing",
         "同一人的各行应填写相同的{column}；核对后改正", "a person's rows must agree on {column}; check and correct"),
+    "roster.personal-number": Entry(
+        "warning", "「{column}」中有疑似身份证号或银行账号的数字，公示名单中已遮盖",
+        "'{column}' holds digits that look like an ID number or a bank account; they are masked in the public notice",
+        "身份证号、银行账号请填在各自的列中，不要写进「{column}」", "put ID numbers and bank accounts in their own "
+        "columns, not in '{column}'"),
     "output.write-failed": Entry(
-        "error", "无法写入输出文件：{detail}", "cannot write the output file: {detail}",
+        "error", "无法写入输出文件：{detail}；本次的输出文件均未替换", "cannot write the output file: {detail}; none "
+        "of this run's outputs was replaced",
         "关闭在 Excel 中打开的同名文件，或换一个有写入权限的文件夹",
         "close the file if it is open in Excel, or choose a folder you can write to"),
+    "output.busy": Entry(
+        "error", "另一次运行正在写入此文件（进程 {pid}，计算机 {host}，开始于 {since}：{command}）",
+        "another run is writing this file (process {pid} on {host}, since {since}: {command})",
+        "等那次运行结束后再试；进程结束时锁会自动解除，无需手工删除任何文件",
+        "try again when that run has finished; a lock ends with its process, so nothing needs deleting by hand"),
     "previous.column-missing": Entry(
         "error", "往期名单缺少「{column}」列", "the previous file has no '{column}' column",
         "需要 身份证号（或 person_id）；按年度计算的规则还需要 年度（或 year）；可选 规则编号（rule_id）、等级、月数、金额",
@@ -229,6 +283,32 @@ CATALOGUE: dict[str, Entry] = {
     "policy.yaml-syntax": Entry(
         "error", "YAML 语法错误：{detail}", "YAML syntax error: {detail}",
         "检查缩进、冒号和引号", "check indentation, colons and quotes"),
+    # The limits of policy/yamlsource.py (MAX_BYTES and the rest); fixed, so no hint offers to raise them.
+    "policy.not-a-file": Entry(
+        "error", "这不是普通文件（是{kind_zh}），不予读取", "this is not a regular file (it is {kind_en}) and is not read",
+        "给出 .yaml 政策文件本身的路径；文件夹、管道和设备文件一律不读",
+        "give the path of the .yaml file itself; folders, pipes and devices are never read"),
+    "policy.too-large": Entry(
+        "error", "文件有 {size} 字节，超过上限 {limit} 字节", "the file has {size} bytes, more than the limit of {limit} bytes",
+        "政策文件通常只有几 KB，此上限固定不变；确认选对了文件",
+        "policy files are a few KB and this limit is fixed; check that this is the right file"),
+    "policy.too-deep": Entry(
+        "error", "嵌套超过 {limit} 层", "nested more than {limit} levels deep",
+        "政策文件的嵌套不超过 7 层，此上限固定不变；检查缩进和括号是否成对",
+        "policy files nest at most 7 levels and this limit is fixed; check the indentation and that brackets pair up"),
+    "policy.too-many-aliases": Entry(
+        "error", "别名（*名称）超过 {limit} 个", "more than {limit} aliases (*name)",
+        "此上限固定不变；把重复的内容直接写出，或少用别名", "this limit is fixed; write the repeated parts out, or use fewer aliases"),
+    "policy.alias-loop": Entry(
+        "error", "别名 *{alias} 引用了包含它自身的内容，展开后没有尽头",
+        "alias *{alias} refers to what contains it, so it never ends",
+        "别名只能引用在它之前已经写完的锚点 &{alias}", "an alias may refer only to an anchor &{alias} whose value ends before it"),
+    "policy.too-many-nodes": Entry(
+        "error", "键和值超过 {limit} 个（别名按展开后的内容计）",
+        "more than {limit} keys and values (an alias counting as all it stands for)",
+        "政策文件通常只有几百个键和值，此上限固定不变；多见于层层引用的别名（「别名炸弹」），请删除这些别名",
+        "policy files hold a few hundred keys and values and this limit is fixed; this usually comes from aliases of "
+        "aliases (an alias bomb): remove them"),
     "policy.duplicate-key": Entry(
         "error", "键「{key}」重复出现（首次在第 {first_line} 行）",
         "key '{key}' appears twice (first on line {first_line})",
@@ -286,6 +366,11 @@ CATALOGUE: dict[str, Entry] = {
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),
+    "policy.amount-implausible": Entry(
+        "warning", "金额 {value} 元超过{kind_zh}的合理上限 {limit} 元",
+        "the amount of {value} yuan is more than the plausible maximum of {limit} yuan for {kind_en}",
+        "核对是否多写了 0；如金额无误，在文件顶层的 plausible_max 下用 {kind} 键放宽上限",
+        "check for an extra 0; if the amount is right, raise the bound with {kind} under the top-level plausible_max"),
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 import threading
 
+from .testpoints import pause_for_tests
+
 DELAY = 1.0  # seconds before a bar is worth showing
 
 _STAGES = {"zh": {"read": "读取花名册", "compute": "计算", "write": "写出结果"},
@@ -32,7 +34,13 @@ class Stages:
 
     def _show(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         with self._lock:
             if self._closed:
@@ -52,6 +60,7 @@ class Stages:
                 self._current = max(self._current, self.steps.index(name))
             if self._bar is not None:
                 self._bar.update(self._task, completed=self._current, description=self._label())
+        pause_for_tests(name)
 
     def close(self) -> None:
         with self._lock:

@@ -38,7 +38,6 @@ from .periods import Period
 from .policy.yamlsource import load_source
 
 
-
 @dataclass
 class Outcome:
     """One scenario's result: every (person, rule) whose amount differs from the expected one."""

@@ -5,16 +5,31 @@ All problems are collected and raised together, each with file:line:column and k
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
-
 from datetime import date
+from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
 from ..fields import header_key
-from .model import (AwardRule, Condition, Cycle, DatedAmount, LevelDef, MonthlyRule, OneOffRule, Policy, QuotaPer,
-                    Rule, RuleBase, TieBreak, TitleAllowanceRule, YearlyRule)
+from .model import (
+    AwardRule,
+    Condition,
+    Cycle,
+    DatedAmount,
+    LevelDef,
+    MonthlyRule,
+    Notice,
+    OneOffRule,
+    PlausibleMax,
+    Policy,
+    QuotaPer,
+    Rule,
+    RuleBase,
+    TieBreak,
+    TitleAllowanceRule,
+    YearlyRule,
+)
 from .yamlsource import Source, load_source
 
 _RULE = TypeAdapter(Rule)
@@ -33,6 +48,7 @@ _TYPE_TEXT = {
     "int_parsing": ("应为整数", "expected a whole number"),
     "int_from_float": ("应为整数", "expected a whole number"),
     "int_type": ("应为整数", "expected a whole number"),
+    "int_parsing_size": ("数字过大", "the number is too large"),
     "string_type": ("应为文本", "expected text"),
     "string_pattern_mismatch": ("只能使用小写字母、数字、连字符和下划线，并以字母开头",
                                 "use lower-case letters, digits, - and _, starting with a letter"),
@@ -103,6 +119,8 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
         return Policy
     if shape[:1] == ("levels",) and len(shape) == 2:
         return LevelDef
+    if shape in (("notice",), ("plausible_max",)):
+        return Notice if shape == ("notice",) else PlausibleMax
     if shape[:1] == ("rules",):
         if len(shape) == 2:
             rule = data["rules"][path[1]] if isinstance(data, dict) else {}
@@ -248,6 +266,7 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
             elif policy.in_force_from is not None and dates[0] < policy.in_force_from:
                 issues.append(Issue.make("policy.before-in-force", src.where(where_at + (0, "from")),
                                          date=dates[0], in_force=policy.in_force_from))
+        issues.extend(_check_plausible(rule, policy, src, base))
         if isinstance(rule, AwardRule):
             issues.extend(_check_award(rule, policy, src, base))
         if isinstance(rule, MonthlyRule) and rule.min_consecutive_months is not None and rule.pay_month is None:
@@ -263,6 +282,30 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
                 issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),
                                          level=level))
     return issues
+
+
+# A kind of rule as the amount warning names it (zh, en).
+_KIND_TEXT = {"one_off": ("一次性补助", "a one-off subsidy"), "monthly": ("按月补贴", "a monthly allowance"),
+              "yearly": ("按年补贴", "a yearly amount"), "award": ("评选奖励", "an award"),
+              "title_allowance": ("称号津贴（每月）", "a title allowance (per month)")}
+
+
+def _check_plausible(rule, policy: Policy, src: Source, base: tuple) -> list[Issue]:
+    """A warning at each amount above the policy's plausible_max for the rule's kind: most likely a typo."""
+    bound = getattr(policy.plausible_max, rule.kind)
+    if isinstance(rule, AwardRule):
+        dated = {("amount",): rule.amount}
+    elif isinstance(rule, TitleAllowanceRule):
+        dated = {("amounts",): rule.amounts}
+    else:
+        dated = {("amounts", level): entries for level, entries in rule.amounts.items()}
+    found = [(at + (i, "value"), e.value) for at, entries in dated.items() for i, e in enumerate(entries)]
+    if getattr(rule, "lifetime_cap", None) is not None:
+        found.append((("lifetime_cap",), rule.lifetime_cap))
+    zh, en = _KIND_TEXT[rule.kind]
+    return [Issue.make("policy.amount-implausible", src.where(base + at), value=f"{value:,}", limit=f"{bound:,}",
+                       kind=rule.kind, kind_zh=zh, kind_en=en)
+            for at, value in found if value > bound]
 
 
 def _check_award(rule: AwardRule, policy: Policy, src: Source, base: tuple) -> list[Issue]:

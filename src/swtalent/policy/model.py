@@ -6,15 +6,14 @@ errors into problems with file:line:column.
 from __future__ import annotations
 
 import unicodedata
-
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from ..money import to_fen
 from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS
+from ..money import to_fen
 
 ConditionField = Literal[CONDITION_FIELDS]  # type: ignore[valid-type]
 FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
@@ -226,6 +225,27 @@ class Notice(Strict):
     mask: str = Field(default="*", min_length=1, max_length=1)
 
 
+# The largest amount of each kind of rule that `validate` takes without a warning: beyond it an amount
+# is most likely a typo (an extra 0). Ten times the largest shipped amount (one-off 5000, monthly 1000,
+# award 10000), five times for yearly (龙华 20000); a policy paying more raises it under plausible_max.
+PLAUSIBLE_MAX = {"one_off": 50_000, "monthly": 10_000, "yearly": 100_000, "award": 100_000, "title_allowance": 10_000}
+
+
+def _plausible(kind: str):
+    return Field(default=Decimal(PLAUSIBLE_MAX[kind]), json_schema_extra={"default": PLAUSIBLE_MAX[kind]})
+
+
+class PlausibleMax(Strict):
+    """Per kind of rule, the largest amount that validates without a warning (title_allowance: per month).
+    A one_off rule's lifetime_cap is held to the one_off bound."""
+
+    one_off: Yuan = _plausible("one_off")
+    monthly: Yuan = _plausible("monthly")
+    yearly: Yuan = _plausible("yearly")
+    award: Yuan = _plausible("award")
+    title_allowance: Yuan = _plausible("title_allowance")
+
+
 class Policy(Strict):
     id: Ident
     city: str
@@ -238,6 +258,8 @@ class Policy(Strict):
     # Extra header names for roster fields, e.g. {person_id: [证件号]}.
     columns: dict[FieldName, tuple[str, ...]] = {}
     notice: Notice = Notice()
+    # Raises (or lowers) the bound above which an amount is warned of as implausible, per kind of rule.
+    plausible_max: PlausibleMax = Field(default_factory=PlausibleMax)  # a factory, so the schema shows no '50000'
     rules: tuple[Rule, ...] = Field(min_length=1)
 
     @property

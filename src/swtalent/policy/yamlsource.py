@@ -3,9 +3,12 @@
 PyYAML's own constructor silently keeps the last of two duplicate keys and turns 0.1 into
 a float. We compose the node tree ourselves instead: duplicate keys become problems, numbers
 become Decimal from their source text, and each path gets its line:column for messages.
+Before any of that, the file must be within the limits below (size, depth, aliases, nodes).
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,6 +18,15 @@ import yaml
 from ..errors import Issue, Location
 
 PathKey = tuple  # ('rules', 1, 'amounts', 'senior')
+
+# What a policy (or scenario) file may be. Real ones are a few KB, under 200 keys and values, nested
+# at most 7 deep, with no aliases: these bounds are far above that and far below what costs seconds
+# or memory. They are fixed, not options: a hostile or broken file must not be able to widen them.
+MAX_BYTES = 1 << 20  # 1 MiB
+MAX_DEPTH = 64  # nested mappings and lists; PyYAML's composer recurses once per level
+MAX_ALIASES = 100  # *name references
+MAX_NODES = 20_000  # keys and values, each alias counted as all it stands for (a "billion laughs" is 10**9)
+MAX_DIGITS = 30  # a number beyond 30 digits either side of the point stays text: no 10**N int is ever built
 
 
 def render_path(path: PathKey) -> str:
@@ -58,9 +70,12 @@ def _scalar(node: yaml.ScalarNode) -> object:
     tag = node.tag.rsplit(":", 1)[-1]
     if tag in ("int", "float"):
         try:
-            return Decimal(node.value.replace("_", ""))
+            number = Decimal(node.value.replace("_", ""))
         except InvalidOperation:
             return node.value
+        # As text, an absurd number is refused by the model at its line instead of becoming an int of
+        # a billion digits (quota: 1.0e+999999999 would take minutes and gigabytes).
+        return node.value if number.is_finite() and abs(number.adjusted()) > MAX_DIGITS else number
     if tag == "bool":
         return node.value.lower() in ("true", "yes", "on", "y")
     if tag == "null":
@@ -75,16 +90,15 @@ def _scalar(node: yaml.ScalarNode) -> object:
 
 def load_source(path: Path) -> Source:
     src = Source(file=str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        src.issues.append(Issue.make("policy.not-found", Location(file=str(path))))
-        return src
-    except (OSError, UnicodeDecodeError) as exc:
-        src.issues.append(Issue.make("policy.unreadable", Location(file=str(path)), detail=exc))
+    text = _read(path, src)
+    if text is None:
         return src
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LimitedLoader)
+    except _Refused as exc:
+        line, col = _mark(exc)
+        src.issues.append(Issue.make(exc.code, Location(file=str(path), line=line, col=col), **exc.params))
+        return src
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -93,6 +107,96 @@ def load_source(path: Path) -> Source:
         return src
     src.data = {} if root is None else _build(root, (), src)
     return src
+
+
+_KIND = [(stat.S_ISDIR, "文件夹", "a folder"), (stat.S_ISFIFO, "管道（FIFO）", "a pipe (FIFO)"),
+         (stat.S_ISCHR, "设备文件", "a device"), (stat.S_ISBLK, "设备文件", "a device"),
+         (stat.S_ISSOCK, "套接字", "a socket")]
+
+
+def _read(path: Path, src: Source) -> str | None:
+    """The file's text, or None with the problem added to src. Only a regular file of at most
+    MAX_BYTES is read: opening a FIFO waits for a writer, and /dev/zero never ends."""
+    here = Location(file=str(path))
+    try:
+        info = os.stat(path)
+        data = None
+        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
+            # O_NONBLOCK: should the path become a FIFO after the stat, opening it still returns at once.
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+            with os.fdopen(fd, "rb") as f:
+                info = os.fstat(f.fileno())
+                if stat.S_ISREG(info.st_mode):
+                    data = f.read(MAX_BYTES + 1)  # + 1: a file that grew since the stat is still caught
+    except FileNotFoundError:
+        src.issues.append(Issue.make("policy.not-found", here))
+        return None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        src.issues.append(Issue.make("policy.unreadable", here, detail=exc))
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        zh, en = next(((zh, en) for test, zh, en in _KIND if test(info.st_mode)), ("特殊文件", "a special file"))
+        src.issues.append(Issue.make("policy.not-a-file", here, kind_zh=zh, kind_en=en))
+        return None
+    size = max(info.st_size, len(data or b""))
+    if data is None or size > MAX_BYTES:
+        src.issues.append(Issue.make("policy.too-large", here, size=f"{size:,}", limit=f"{MAX_BYTES:,}"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        src.issues.append(Issue.make("policy.unreadable", here, detail=exc))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # line ends as text mode reads them
+
+
+class _Refused(Exception):
+    """A limit passed while reading the YAML events: the catalogue code, where, and its params."""
+
+    def __init__(self, code: str, event: yaml.Event, **params: object):
+        super().__init__(code)
+        self.code, self.start_mark, self.params = code, event.start_mark, params
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """SafeLoader whose composer takes each event only after it is checked against the limits.
+
+    The parser makes events without recursion; the composer recurses once per level of nesting, so
+    it is stopped at MAX_DEPTH before Python's recursion limit. An alias is counted as every node it
+    stands for, from sizes recorded as each anchored node ends, so a bomb is refused by arithmetic
+    before anything is expanded (_build walks shared nodes once per alias)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._nodes = 0  # the document's nodes so far, aliases expanded
+        self._aliases = 0
+        self._open: list[tuple[str | None, int]] = []  # per open mapping or list: its anchor, nodes before it
+        self._sizes: dict[str, int] = {}  # anchor -> the nodes it stands for
+
+    def get_event(self):
+        event = super().get_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _Refused("policy.too-many-aliases", event, limit=MAX_ALIASES)
+            if any(anchor == event.anchor for anchor, _ in self._open):
+                raise _Refused("policy.alias-loop", event, alias=event.anchor)
+            self._nodes += self._sizes.get(event.anchor, 1)  # unknown: the composer reports it next
+        elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            self._nodes += 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                self._open.append((event.anchor, self._nodes - 1))
+                if len(self._open) > MAX_DEPTH:
+                    raise _Refused("policy.too-deep", event, limit=MAX_DEPTH)
+            elif event.anchor is not None:
+                self._sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, before = self._open.pop()
+            if anchor is not None:
+                self._sizes[anchor] = self._nodes - before
+        if self._nodes > MAX_NODES:
+            raise _Refused("policy.too-many-nodes", event, limit=f"{MAX_NODES:,}")
+        return event
 
 
 def _build(node: yaml.Node, path: PathKey, src: Source) -> object:

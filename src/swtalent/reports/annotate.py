@@ -3,7 +3,10 @@ and a problems sheet whose cell references link to them.
 
 openpyxl (not the fast writer) because the copy must keep the clerk's own workbook: its formats,
 widths, formulas and other sheets. An .xls, .ods or .csv roster, which openpyxl cannot open, is
-copied by value into a new workbook: the cells as read, dates as dates.
+copied by value into a new workbook: the cells as read, dates as dates. Text we write (the copied
+cells, the comments, the problems sheet) never becomes a formula: openpyxl makes one of any text
+that starts with '=', so such text gets a leading ' (swtalent.safety); the clerk's own formulas in
+their own .xlsx stay as they are.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 from ..errors import Issue, cell_name
 from ..reports.labels import labels
 from ..roster.source import PendingSheet
+from ..safety import excel_text
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own "bad" and "neutral" colours
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel does not allow in a sheet name
@@ -30,8 +34,10 @@ def annotate(roster_path: Path, issues: list[Issue], out: Path, lang: str = "zh"
 
     L = labels(lang)
 
-    def clean(text: object) -> object:  # control characters pasted from Word or the web are not allowed in a file
-        return ILLEGAL_CHARACTERS_RE.sub("", text) if isinstance(text, str) else text
+    def clean(text: object) -> object:
+        """Text as it may go in a cell or comment: without the control characters pasted from Word
+        or the web (not allowed in a file), inert, and within Excel's limit."""
+        return excel_text(ILLEGAL_CHARACTERS_RE.sub("", text), lang) if isinstance(text, str) else text
 
     if roster_path.suffix.lower() in (".xlsx", ".xlsm"):
         with warnings.catch_warnings():  # "extension is not supported": parts openpyxl drops, said in the README

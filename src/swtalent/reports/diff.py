@@ -11,8 +11,8 @@ import pandas as pd
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, format_yuan
 from .labels import labels
-from .summary import by_district, by_level, by_rule
 from .sheets import Sheet
+from .summary import by_district, by_level, by_rule
 
 
 def policy_diff(a: Computation, b: Computation, files: list[str] | None = None) -> dict:

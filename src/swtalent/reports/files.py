@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from ..engine import Computation
-from ..errors import Issue, Location, SwtalentError, UsageError
+from ..errors import UsageError
 from ..money import format_yuan
+from ..safety import defused
 from .notice import write_notice
+from .outputset import recover, refuse_existing, replace_together
 from .sheets import RunInfo
 from .workbook import write_workbook
 
@@ -19,8 +23,10 @@ FORMATS = (".xlsx", ".csv", ".json")
 DETAIL_COLUMNS = ["person_id", "name", "rule_id", "kind", "level", "months", "amount"]
 
 
-def check_outputs(outs: list[Path], inputs: list[Path], formats: tuple[str, ...] = FORMATS) -> None:
-    """Before any work: refuse unknown formats, unwritable places and overwriting an input."""
+def check_outputs(outs: list[Path], inputs: list[Path], formats: tuple[str, ...] = FORMATS,
+                  force: bool = True) -> None:
+    """Before any work: refuse unknown formats, unwritable places, overwriting an input, and
+    (without `force`) replacing an existing file. The last is checked again when writing."""
     inputs_at = {p.resolve() for p in inputs if p.exists()}
     seen: set[Path] = set()
     for out in outs:
@@ -38,28 +44,41 @@ def check_outputs(outs: list[Path], inputs: list[Path], formats: tuple[str, ...]
         if not at.parent.is_dir():
             raise UsageError(f"输出文件夹「{out.parent}」不存在", f"the folder '{out.parent}' does not exist")
         seen.add(at)
+    recover(outs)
+    if not force:
+        refuse_existing(outs)
 
 
-def detail_records(comp: Computation) -> list[dict]:
+def _detail_columns(comp: Computation) -> dict[str, list]:
+    """The detail's columns, in DETAIL_COLUMNS order, as plain Python values (JSON takes no numpy)."""
     lines = comp.lines
     kinds = lines["kind"].tolist()
     months = [int(m) if k in ("monthly", "title_allowance") else None for m, k in zip(lines["months"].tolist(), kinds)]
     # An award, and a title allowance, does not depend on the level: its lines carry none.
     levels = [lv if k not in ("award", "title_allowance") else ""
               for lv, k in zip(lines["level"].astype(object).fillna("").tolist(), kinds)]
-    return [
-        {"person_id": p, "name": n, "rule_id": r, "kind": k, "level": lv, "months": m, "amount": format_yuan(a)}
-        for p, n, r, k, lv, m, a in zip(lines["person_id"].tolist(), lines["name"].tolist(),
-                                        lines["rule_id"].tolist(), kinds, levels, months, lines["amount_fen"].tolist())
-    ]
+    codes, fen = pd.factorize(lines["amount_fen"].to_numpy())  # a few distinct amounts over many lines
+    amounts = np.array([format_yuan(int(f)) for f in fen], dtype=object)[codes].tolist()
+    return {"person_id": lines["person_id"].tolist(), "name": lines["name"].tolist(),
+            "rule_id": lines["rule_id"].tolist(), "kind": kinds, "level": levels, "months": months, "amount": amounts}
+
+
+def detail_records(comp: Computation) -> list[dict]:
+    """One record per payment line, the values exactly as computed (for JSON)."""
+    columns = _detail_columns(comp)
+    return [dict(zip(DETAIL_COLUMNS, row)) for row in zip(*columns.values())]
 
 
 def _write_csv(comp: Computation, path: Path) -> None:
+    """The detail as CSV. A person may open it in Excel, so no text in it may read as a formula."""
+    columns = _detail_columns(comp)
+    columns["months"] = ["" if m is None else m for m in columns["months"]]
+    for key in ("person_id", "name", "rule_id", "level"):
+        columns[key] = defused(columns[key])
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=DETAIL_COLUMNS)
-        writer.writeheader()
-        for rec in detail_records(comp):
-            writer.writerow({**rec, "months": "" if rec["months"] is None else rec["months"]})
+        writer = csv.writer(fh)
+        writer.writerow(DETAIL_COLUMNS)
+        writer.writerows(zip(*(columns[c] for c in DETAIL_COLUMNS)))
 
 
 def _write_json(comp: Computation, path: Path) -> None:
@@ -69,9 +88,9 @@ def _write_json(comp: Computation, path: Path) -> None:
 
 
 def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: RunInfo = RunInfo(),
-                  notice: Path | None = None) -> None:
+                  notice: Path | None = None, force: bool = True) -> None:
     """`run` is what the workbook's 计算依据 sheet and payroll titles say of the run; `notice` is
-    the public list (公示名单), .xlsx or .csv."""
+    the public list (公示名单), .xlsx or .csv. Without `force` an existing file is not replaced."""
     def write(path: Path, tmp: Path) -> None:
         kind = path.suffix.lower()
         if kind == ".xlsx":
@@ -81,29 +100,11 @@ def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: R
     jobs = [(path, lambda tmp, path=path: write(path, tmp)) for path in paths]
     if notice is not None:
         jobs.append((notice, lambda tmp: write_notice(comp, tmp, lang, as_csv=notice.suffix.lower() == ".csv")))
-    write_atomically(jobs)
+    write_atomically(jobs, force=force, command=run.command)
 
 
-def write_atomically(jobs: list[tuple[Path, Callable[[Path], None]]]) -> None:
+def write_atomically(jobs: list[tuple[Path, Callable[[Path], None]]], *, force: bool = True,
+                     command: str = "") -> None:
     """Each (path, write) job writes a temporary file first; only when all are written are they
-    renamed into place, so a failure leaves every earlier file as it was."""
-    written: list[tuple[Path, Path]] = []
-    try:
-        for path, write in jobs:
-            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            written.append((tmp, path))
-            _guarded(path, lambda: write(tmp))
-        for tmp, path in written:
-            _guarded(path, lambda: os.replace(tmp, path))
-    finally:
-        for tmp, _ in written:
-            if tmp.exists():
-                tmp.unlink()
-
-
-def _guarded(path: Path, step) -> None:
-    try:
-        step()
-    except OSError as exc:  # no permission, disk full, the file open in Excel on Windows
-        raise SwtalentError([Issue.make("output.write-failed", Location(file=str(path)),
-                                        detail=exc.strerror or exc)]) from exc
+    renamed into place together, so a failure leaves every earlier file as it was (outputset)."""
+    replace_together(jobs, force=force, command=command)

@@ -10,9 +10,9 @@ import pandas as pd
 
 from ..engine import INELIGIBLE, Computation
 from ..engine import outcome as o
+from ..fields import FIELDS
 from ..money import plain_yuan
 from ..periods import month_label
-from ..fields import FIELDS
 from ..roster.cells import Column
 
 _OPS = {

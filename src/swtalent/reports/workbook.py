@@ -16,10 +16,11 @@ from rustpy_xlsxwriter import FastExcel, Format
 from .. import __version__
 from ..engine import INELIGIBLE, Computation
 from ..money import FEN_PER_YUAN, capital_yuan
-from .labels import labels
-from .reasons import ineligible_reasons, line_details, rule_reasons
+from ..safety import excel_frame, excel_text
 from .basis import basis_frame
+from .labels import labels
 from .payroll import A4, payroll_sheets
+from .reasons import ineligible_reasons, line_details, rule_reasons
 from .sheets import RunInfo, Sheet, width
 from .summary import by_district, by_level, by_rule, notes
 
@@ -51,18 +52,22 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo
 
 
 def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
-    """Every sheet with a bold header, frozen below it, widths fitted, amounts as #,##0.00."""
+    """Every sheet with a bold header, frozen below it, widths fitted, amounts as #,##0.00. Every
+    text, roster text above all, is written so that Excel never reads it as a formula (a leading ')
+    and within Excel's 32,767 characters a cell (cut, with a note)."""
     header = Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
     money = Format().set_num_format(MONEY)
     bold = Format().set_bold()
+    lang = L.get("lang", "zh")
     book = FastExcel(str(path))
     for sh in sheets:
-        frame, extra = sh.frame, dict(sh.options)
+        frame, extra = excel_frame(sh.frame, lang), dict(sh.options)
         book.freeze(row=sh.header_row + 1, sheet=sh.name)
         if sh.title:
             last = (sh.title_cols or len(frame.columns)) - 1
             big = Format().set_bold().set_font_size(14).set_align("center")
-            extra["merge_ranges"] = [(k, 0, k, last, line, big if k == 0 else Format().set_align("center"))
+            extra["merge_ranges"] = [(k, 0, k, last, excel_text(line, lang),
+                                      big if k == 0 else Format().set_align("center"))
                                      for k, line in enumerate(sh.title)]
         if sh.bold_rows:
             extra["row_formats"] = {r: bold for r in sh.bold_rows}

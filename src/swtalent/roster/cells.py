@@ -7,8 +7,8 @@ costs a fraction of a per-row loop and keeps each cell's own type (text or numbe
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd

@@ -1,5 +1,9 @@
 """Dates as clerks type them: Excel dates, 2023-02-08, 2023/2/8, 2023.02.08, 2023年2月8日, and the
-month-only 2023年2月, 2023-02, 2023/2 (read as the first of the month)."""
+month-only 2023年2月, 2023-02, 2023/2, 2023.05 (read as the first of the month).
+
+One spelling is never read: a year and month written 2023.1. Excel keeps a typed 2023.10 as the
+number 2023.1, and a CSV export writes that number as the text 2023.1, so it may be January or
+October; reading it as January pays nine months too many. It is reported, in every format."""
 from __future__ import annotations
 
 import re
@@ -35,8 +39,13 @@ def parse_date(value: object) -> date | None:
             return parse_date(str(int(value)))
         if _SERIAL_MIN <= value <= _SERIAL_MAX:
             return _EXCEL_EPOCH + timedelta(days=int(value))
-        return None
+        if 1900 <= value < 2100:  # 2023.05 typed as a number: a year and a month, as the text would be
+            value = number_text(value)
+        else:
+            return None
     text = cell_text(value)
+    if _AMBIGUOUS_MONTH.fullmatch(text):
+        return None
     for pattern in _PATTERNS:
         m = pattern.fullmatch(text)
         if m:
@@ -49,12 +58,23 @@ def parse_date(value: object) -> date | None:
     return None
 
 
-def parse_dates(column: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(datetime64[s] with NaT for blank or bad, mask of blank cells, mask of bad non-blank cells)."""
+def is_ambiguous_month(value: object) -> bool:
+    """2023.1, as a number or as text: January, or October with its trailing zero lost."""
+    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+        return False
+    text = number_text(value) if is_number(value) else cell_text(value)
+    return bool(_AMBIGUOUS_MONTH.fullmatch(text))
+
+
+def parse_dates(column: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(datetime64[s] with NaT for blank or bad, mask of blank cells, mask of bad non-blank cells,
+    mask of the bad ones that are an ambiguous year.month such as 2023.1)."""
     blank = column.is_blank()
     parsed = column.per_value(lambda v: np.datetime64(d, "s") if (d := parse_date(v)) else np.datetime64("NaT", "s"),
                               "datetime64[s]")
-    return parsed, blank, ~blank & np.isnat(parsed)
+    bad = ~blank & np.isnat(parsed)
+    ambiguous = column.per_value(is_ambiguous_month, bool) & bad if bad.any() else bad
+    return parsed, blank, bad, ambiguous
 
 
 def birth_prefixes(value: object) -> tuple[str, ...]:
@@ -79,6 +99,7 @@ def birth_prefixes(value: object) -> tuple[str, ...]:
     return (day.strftime("%Y%m%d"),) if day else ()
 
 
+_AMBIGUOUS_MONTH = re.compile(r"(\d{4})\s*\.\s*1")
 _YEAR = re.compile(r"\d{4}年?")
 _YEAR_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 _COMPACT_MONTH = re.compile(r"(\d{4})(\d{2})")

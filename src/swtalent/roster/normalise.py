@@ -6,6 +6,7 @@ A row with an error-severity problem pays nothing. A warning does not by itself 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -14,6 +15,10 @@ import pandas as pd
 
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
 from ..fields import header_key
+from ..safety import (  # the pattern the notice masks with
+    PUBLISHED_TEXT,
+    has_personal_number,
+)
 from .cells import Column, cell_text, is_number, number_text
 from .dates import birth_prefixes, parse_dates
 from .ids import check_ids
@@ -38,6 +43,7 @@ _TOTAL = re.compile(r".{0,12}?(合计|小计|总计|共计|累计)([:：（(].*|
 _TOTAL_LABELLED = ("seq", "name", "person_id", "district", "unit")  # where such a label is written
 # An ID that Excel turned into a number and a CSV export wrote back as text: 3.41102E+17.
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
+EXCEL_CELL_CHARS = 32767  # the most an Excel cell holds
 _GENDERS = {"男": 1, "男性": 1, "M": 1, "MALE": 1, "女": 0, "女性": 0, "F": 0, "FEMALE": 0}
 
 
@@ -60,6 +66,7 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check = _Checker(raw)
     frame = check.frame
     check.row_width()
+    check.long_cells()
     check.texts(needs)
     frame["person_id"] = check.ids()
     frame["level"] = check.levels(needs)
@@ -67,6 +74,7 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check.person_details()
     check.numbers(needs)
     check.bank_account()
+    check.personal_numbers()
     check.error_cells()
     check.hidden_rows()
     check.duplicates(needs)
@@ -138,6 +146,17 @@ class _Checker:
         width = np.array([len(p.headers) for p in self.raw.parts])[self.raw.part]
         self.report("roster.row-width", wide, "", cells=self.raw.overflow, width=width)
 
+    def long_cells(self) -> None:
+        """A cell as long as an Excel cell can hold (32,767 characters; python-calamine cuts a longer
+        one written by a program to that) is no name, date or unit: pasted by mistake, or written
+        to break the run. The row is held; outputs show it cut."""
+        for key, col in self._columns.items():
+            strings = [u for u in col.uniques if type(u) is str]
+            if strings and max(map(len, strings)) >= EXCEL_CELL_CHARS:
+                long = col.per_value(lambda v: type(v) is str and len(v) >= EXCEL_CELL_CHARS, bool)
+                self.report("roster.cell-too-long", long, key, col,
+                            length=col.per_value(lambda v: len(v) if type(v) is str else 0, np.int64))
+
     def column(self, key: str) -> Column | None:
         return self._columns.get(key)
 
@@ -160,6 +179,7 @@ class _Checker:
             col = self.column(key)
             frame[key] = col.text() if col is not None else ""
         self.report("roster.name-missing", (frame["name"] == "").to_numpy(), "name")
+        self.report("roster.name-invalid", ~_plausible_names(frame["name"].to_numpy()), "name", names)
         for key in sorted(needs.conditions):
             if key in self.raw.columns:
                 self.report("roster.value-missing", (frame[key] == "").to_numpy(), key, column=self.raw.header(key))
@@ -224,11 +244,12 @@ class _Checker:
             if col is None:
                 frame[key] = np.full(self.n, np.datetime64("NaT", "s"))
                 continue
-            parsed, blank, bad = parse_dates(col)
+            parsed, blank, bad, ambiguous = parse_dates(col)
             if key == "left_on":
                 bad &= ~col.per_value(lambda v: v in _STILL_IN_POST, bool)
             frame[key] = parsed
-            self.report("roster.date-invalid", bad, key, col)
+            self.report("roster.date-ambiguous", ambiguous, key, col)
+            self.report("roster.date-invalid", bad & ~ambiguous, key, col)
             if key == "qualified_on" and needs.certificates:
                 self.report("roster.date-missing", blank, key, column=self.raw.header(key))
         hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
@@ -296,10 +317,12 @@ class _Checker:
                         column=self.raw.header("bank_account"))
 
     def error_cells(self) -> None:
-        """#N/A, #REF! … in a column we use: the value is unknown, so the row is held."""
+        """#N/A, #REF! … or a formula never computed, in a column we use: the value is unknown, so
+        the row is held."""
         for (i, key), value in sorted(self.raw.errors.items()):
             if key in _USED:
-                self.issues.append(Issue.make("roster.cell-error", self.raw.where(i, key), value))
+                code = "roster.formula-no-value" if value.startswith("=") else "roster.cell-error"
+                self.issues.append(Issue.make(code, self.raw.where(i, key), _clip(value)))
                 self.error[i] = True
 
     def hidden_rows(self) -> None:
@@ -363,6 +386,15 @@ class _Checker:
                                               first=_fact(values[j]), column=self.raw.header(key)))
                 self.error[i] = True
 
+    def personal_numbers(self) -> None:
+        """An ID number or a bank account typed into a column the 公示名单 prints (区县, 工作单位) is
+        masked there; said here, on its cell, so the clerk moves it to its own column."""
+        for key in PUBLISHED_TEXT:
+            col = self.column(key)
+            if col is not None:
+                found = has_personal_number(col.unique_texts())  # per distinct value
+                self.report("roster.personal-number", found[col.codes], key, col, column=self.raw.header(key))
+
 
 def _id_text(text: str) -> str:
     """An ID as compared: upper case, no blanks, and without the marks that keep it text in a
@@ -402,5 +434,28 @@ def _level_of(text: str, lookup: dict[str, str]) -> str | None:
 
 
 def _show(value: object) -> str:
-    """A cell's value for a message, as Excel shows it."""
-    return number_text(value) if is_number(value) else ("" if value is None else str(value))
+    """A cell's value for a message, as Excel shows it (a long text cut, see _clip)."""
+    return number_text(value) if is_number(value) else ("" if value is None else _clip(str(value)))
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    """A value quoted in a message: a 40,000-character cell is not repeated in full."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 字 / {len(text)} characters）"
+
+
+# What may stand in a name besides letters: the separators of minority and foreign names.
+_NAME_MARKS = frozenset(" ·・•.'-〇")
+
+
+def _plausible_names(names: np.ndarray) -> np.ndarray:
+    """Names made of letters (any script), with · . ' - or spaces between them; a blank name is
+    reported on its own. A formula (=HYPERLINK(…)), digits, control characters, brackets or emoji
+    make the cell something other than a payee's name. Most names are letters only, tested in C."""
+    codes, distinct = pd.factorize(names)
+    ok = np.array([t.isalpha() or t == "" or _name_ok(t) for t in distinct], dtype=bool)
+    return ok[codes] if len(names) else np.ones(0, dtype=bool)
+
+
+def _name_ok(text: str) -> bool:
+    return text[0].isalpha() and all(ch.isalpha() or ch in _NAME_MARKS or unicodedata.category(ch)[0] == "M"
+                                     for ch in text)

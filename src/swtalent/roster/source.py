@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,15 @@ from ..errors import Issue, Location, SwtalentError
 from .sheetxml import SheetFacts, sheet_facts
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+# Limits that keep a broken or hostile file from taking the machine (docs/security.md). A roster
+# row takes about 610 bytes of sheet XML and shared strings (15 columns, measured on the benchmark's
+# roster), so a file may inflate to 1 KiB a row of --max-rows; two full Excel sheets pass by default.
+DEFAULT_MAX_ROWS = 2_100_000
+BYTES_PER_ROW = 1024
+# Sheet XML compresses about 4-12 to 1 (7.5 measured; rows of formatted empty cells 12); a part
+# that claims 100 to 1 or more is built to explode (a "zip bomb"), however few rows it claims.
+MAX_RATIO, RATIO_FROM_BYTES = 100, 16 * 2**20
 
 
 @dataclass
@@ -51,8 +61,9 @@ class PendingSheet:
     """A file being read on other threads; `result()` waits for it or raises its problem.
     `first_only`: without a sheet name, read only the first visible sheet."""
 
-    def __init__(self, path: str | Path, sheet: str | None = None, first_only: bool = False):
-        self.path, self.sheet, self.first_only = Path(path), sheet, first_only
+    def __init__(self, path: str | Path, sheet: str | None = None, first_only: bool = False,
+                 max_rows: int = DEFAULT_MAX_ROWS):
+        self.path, self.sheet, self.first_only, self.max_rows = Path(path), sheet, first_only, max_rows
         self._done = threading.Event()
         self._outcome: BookCells | BaseException | None = None
         # A daemon thread: a usage error found meanwhile exits at once instead of waiting for it.
@@ -60,7 +71,7 @@ class PendingSheet:
 
     def _run(self) -> None:
         try:
-            self._outcome = _load(self.path, self.sheet, self.first_only)
+            self._outcome = _load(self.path, self.sheet, self.first_only, self.max_rows)
         except BaseException as exc:  # handed to the caller by result()
             self._outcome = exc
         self._done.set()
@@ -72,15 +83,26 @@ class PendingSheet:
         return self._outcome
 
 
-def _load(path: Path, sheet: str | None, first_only: bool = False) -> BookCells:
+def regular_file(path: Path) -> None:
+    """An input must be a file: a folder, a device (/dev/zero) or a pipe would hang or fail the read."""
     where = Location(file=str(path))
     if not path.exists():
         raise SwtalentError([Issue.make("file.not-found", where)])
+    if not path.is_file():
+        raise SwtalentError([Issue.make("file.not-a-file", where)])
+
+
+def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int = DEFAULT_MAX_ROWS) -> BookCells:
+    where = Location(file=str(path))
+    regular_file(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise SwtalentError([Issue.make("file.format", where, suffix=path.suffix or path.name)])
+    _check_size(path, max_rows)
     if suffix == ".csv":
-        return BookCells(path, [], [SheetCells("", csv_rows(path), 1, 0)], chosen=True)
+        rows = csv_rows(path)
+        _check_rows(path, "", len(rows), max_rows)
+        return BookCells(path, [], [SheetCells("", rows, 1, 0)], chosen=True)
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
         names = book.sheet_names
@@ -89,12 +111,48 @@ def _load(path: Path, sheet: str | None, first_only: bool = False) -> BookCells:
         visible = [m.name for m in book.sheets_metadata if m.visible == calamine.SheetVisibleEnum.Visible]
         chosen = [sheet] if sheet is not None else (visible or names)[:1 if first_only else None]
         sheets = [_sheet(book, path, name) for name in chosen]
+        for one in sheets:
+            _check_rows(path, one.name, len(one.rows), max_rows)
     except SwtalentError:
         raise
     except Exception as exc:  # calamine raises its own errors for damaged or encrypted files
         raise SwtalentError([Issue.make("file.unreadable", where, detail=exc)]) from exc
     hidden = [] if sheet is not None or first_only else [n for n in names if n not in visible and n not in chosen]
     return BookCells(path, names, sheets, chosen=sheet is not None, hidden=hidden)
+
+
+def _check_size(path: Path, max_rows: int) -> None:
+    """Refuse, before anything is inflated, a file that would grow past what --max-rows rows take,
+    or a zipped part that claims a compression no spreadsheet has. Sizes are the ones the zip
+    declares (what that leaves open: docs/security.md)."""
+    limit = max_rows * BYTES_PER_ROW
+    where = Location(file=str(path))
+    size, ratio_part = path.stat().st_size, None
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as z:
+                parts = z.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise SwtalentError([Issue.make("file.unreadable", where, detail=exc)]) from exc
+        size = sum(p.file_size for p in parts)
+        ratio_part = next((p for p in parts if p.file_size >= RATIO_FROM_BYTES
+                           and p.file_size > MAX_RATIO * max(p.compress_size, 1)), None)
+    if ratio_part is not None:
+        raise SwtalentError([Issue.make("file.inflates", where, part=ratio_part.filename, max_ratio=MAX_RATIO,
+                                        ratio=ratio_part.file_size // max(ratio_part.compress_size, 1))])
+    if size > limit:
+        raise SwtalentError([Issue.make("file.too-large", where, size=_mib(size), limit=_mib(limit),
+                                        max_rows=max_rows, suggested=max_rows * 2)])
+
+
+def _check_rows(path: Path, sheet: str, rows: int, max_rows: int) -> None:
+    if rows > max_rows:
+        raise SwtalentError([Issue.make("file.too-many-rows", Location(file=str(path), sheet=sheet), rows=rows,
+                                        max_rows=max_rows, suggested=max_rows * 2)])
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
 
 
 def _sheet(book, path: Path, name: str) -> SheetCells:
@@ -151,4 +209,7 @@ def csv_rows(path: Path) -> list[list[str]]:
                                         detail="不是 UTF-8 或 GBK 编码的 CSV / not a UTF-8 or GBK CSV")])
     first = text.split("\n", 1)[0]
     dialect = "excel-tab" if "\t" in first and "," not in first else "excel"
+    # A field may be as long as the file (bounded by _check_size): one too long for a cell is a
+    # located row problem (roster.cell-too-long), not a reader that stops.
+    csv.field_size_limit(max(len(text), 131072))
     return list(csv.reader(io.StringIO(text, newline=""), dialect))

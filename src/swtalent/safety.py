@@ -1,0 +1,167 @@
+"""Text made safe for the files a person opens in Excel or publishes.
+
+- Formula injection: roster text such as =HYPERLINK(…), @SUM(…) or +cmd|' /C calc'!A0 would be
+  run by Excel when it opens a CSV (and when someone edits such a cell of a workbook). Text that
+  begins with = + - @, a tab or a carriage return gets a leading ' (OWASP's CSV-injection advice);
+  a plain number such as -12.50 or +5 cannot call anything and is left as it is.
+- Excel's cell limit: a text longer than 32,767 characters is cut to fit, with a note saying so,
+  rather than making the writer fail.
+- Personal numbers in published text: an ID number or a bank account typed into 区县 or 工作单位
+  is found here (for the roster warning) and masked here (for the 公示名单), by one pattern.
+
+Each works per distinct value (rosters repeat themselves) and leaves a column untouched, without
+a copy, when nothing in it needs changing, which is the usual case.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+# The roster's free-text columns the 公示名单 prints, in its order: searched for personal numbers.
+PUBLISHED_TEXT = ("district", "unit")
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What may begin with + or - and still be no formula: a plain number (-12.50, +5), a lone sign.
+# Anything else so begun (-1e5, -3%, -1,000 too: harmless, but a quote costs nothing) is quoted.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?|[+-]")
+
+EXCEL_LIMIT = 32_767  # characters in one cell
+_CUT_NOTE = {"zh": "…（已截断，原文 {n} 字）", "en": "… (cut, {n} characters)"}
+
+# A run of digits that looks like an ID number or a bank account, not part of a longer number:
+# four-digit groups split by spaces or hyphens (6217 0000 1111 2222 333), an ID split as region,
+# birth date and sequence, 17 digits and an X, or 12 digits or more in a row (a 15- or 18-digit ID,
+# an account). Phone numbers (11 digits) and dates are shorter than any of these.
+PERSONAL_NUMBER = re.compile(
+    r"(?<!\d)(?:\d{4}(?:[ -]\d{4}){2,}(?:[ -]\d{1,4})?"
+    r"|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]"
+    r"|\d{17}[Xx]"
+    r"|\d{12,})(?!\d)")
+# What every such run contains, without the look-behind that makes the search above slow over a
+# whole column: a quick test that rules out most texts.
+_PERSONAL_HINT = re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{4}|\d{6}[ -]\d{8}")
+
+
+def _is_live(text: str) -> bool:
+    """Would Excel read this text as a formula (or a DDE call)?"""
+    return text[:1] in FORMULA_START and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def defuse(text: str) -> str:
+    """One text as it may be written to a CSV or a cell: a leading ' when Excel would read a formula."""
+    return "'" + text if _is_live(text) else text
+
+
+def cut_to_fit(text: str, lang: str = "zh") -> str:
+    """A text within Excel's limit: cut, with a note of the original length at the end. Counted in
+    UTF-16 units, as Excel counts, so characters beyond the BMP cannot push it over."""
+    if len(text) <= EXCEL_LIMIT // 2 or _excel_len(text) <= EXCEL_LIMIT:
+        return text
+    note = _CUT_NOTE.get(lang, _CUT_NOTE["en"]).format(n=len(text))
+    keep = EXCEL_LIMIT - len(note)
+    while _excel_len(text[:keep]) > keep:  # each astral character takes two units
+        keep -= _excel_len(text[:keep]) - keep
+    return text[:keep] + note
+
+
+def _excel_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def excel_text(value: object, lang: str = "zh") -> object:
+    """One value for an Excel cell: text defused and cut to fit; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    return cut_to_fit(defuse(value), lang)
+
+
+_LIVE_START = re.compile(r"\x00[=+\-@\t\r]")  # a text that begins so, in the column joined after NULs
+
+
+def _may_change(texts: np.ndarray, search: re.Pattern, longest: int | None = None) -> bool:
+    """One C-level look at a column's distinct values: False when surely none needs changing (the
+    usual case); True sends them to be looked at one by one."""
+    try:
+        joined = "\x00" + "\x00".join(texts)  # every text after a NUL, which no pattern here matches
+    except TypeError:  # numbers among the texts
+        return True
+    if search.search(joined):
+        return True
+    return longest is not None and len(joined) > longest and max(map(len, texts)) > longest
+
+
+def _changed(values, wanted: Callable[[str], bool], fn: Callable[[str], str], search: re.Pattern,
+             longest: int | None = None) -> np.ndarray | None:
+    """fn applied to each distinct text for which wanted() holds, spread back over the rows; None
+    when no value is wanted, so the caller keeps its column as it is. `search` (a text's start
+    after a NUL, or anywhere in it) and `longest` rule out most columns before any per-value work."""
+    if not isinstance(values, (pd.Series, pd.Index, np.ndarray)):
+        values = np.asarray(values, dtype=object)  # factorize takes arrays, not lists
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    uniq = np.asarray(uniques, dtype=object)
+    if not _may_change(uniq, search, longest):
+        return None
+    hit = np.fromiter((isinstance(u, str) and wanted(u) for u in uniq), dtype=bool, count=len(uniq))
+    if not hit.any():
+        return None
+    new = uniq.copy()
+    new[hit] = [fn(u) for u in uniq[hit]]
+    rows = np.append(hit, False)[codes]  # code -1 (a missing value) reads the trailing False
+    out = np.array(values, dtype=object)  # a copy; only the rows whose text changes are replaced
+    out[rows] = new[codes[rows]]
+    return out
+
+
+def defused(values) -> np.ndarray:
+    """defuse() over a column, per distinct value: for CSV files."""
+    out = _changed(values, _is_live, defuse, _LIVE_START)
+    return np.array(values, dtype=object) if out is None else out
+
+
+def excel_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Every text column of a sheet defused and cut to fit; the frame itself when none needs it."""
+    def wanted(text: str) -> bool:
+        return _is_live(text) or len(text) > EXCEL_LIMIT // 2
+
+    def fn(text: str) -> str:
+        return cut_to_fit(defuse(text), lang)
+
+    out = None
+    for k, dtype in enumerate(frame.dtypes):
+        if dtype.kind in "biufcmM":  # numbers and dates hold no text
+            continue
+        new = _changed(frame.iloc[:, k], wanted, fn, _LIVE_START, EXCEL_LIMIT // 2)
+        if new is not None:
+            if out is None:
+                out = frame.copy(deep=False)
+            out.isetitem(k, pd.Series(new, index=frame.index, dtype=object))
+    return frame if out is None else out
+
+
+def mask_text(text: str, keep_first: int, keep_last: int, mask: str = "*") -> str:
+    """All but the first `keep_first` and last `keep_last` characters masked: how the 公示名单 shows an ID."""
+    hidden = max(len(text) - keep_first - keep_last, 0)
+    return text[:keep_first] + mask * hidden + (text[len(text) - keep_last:] if keep_last else "")
+
+
+def has_personal_number(values) -> np.ndarray:
+    """Per value: does it hold a run of digits like an ID number or a bank account?"""
+    texts = [v if isinstance(v, str) else "" for v in values]
+    if not _PERSONAL_HINT.search("\x00".join(texts)):  # one search over the column: most hold none
+        return np.zeros(len(texts), dtype=bool)
+    return np.array([_personal(t) for t in texts], dtype=bool)
+
+
+def _personal(text: str) -> bool:
+    return _PERSONAL_HINT.search(text) is not None and PERSONAL_NUMBER.search(text) is not None
+
+
+def mask_personal_numbers(values, keep_first: int, keep_last: int, mask: str = "*") -> np.ndarray | None:
+    """Each ID- or account-like run of digits in a text column masked like the ID column (policy
+    `notice`); None when the column holds none."""
+    def masked(text: str) -> str:
+        return PERSONAL_NUMBER.sub(lambda m: mask_text(m.group(), keep_first, keep_last, mask), text)
+    return _changed(values, _personal, masked, _PERSONAL_HINT)

@@ -1,0 +1,158 @@
+"""A run's outputs are one set: a user finds the old set or the new one, never a mix of two runs,
+whatever stops the run (a kill at each stage and between the renames, Ctrl-C, a failed rename, a
+second run at the same time); an existing output is replaced only with --force."""
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import swtalent.reports.outputset as outputset
+
+from .conftest import CHUZHOU, EXAMPLE
+from .test_cli import invoke
+
+
+def compute_args(out: Path, period: str = "2023") -> list[str]:
+    return ["compute", str(EXAMPLE), "--policy", str(CHUZHOU), "--period", period,
+            "--out", str(out / "p.xlsx"), "--out", str(out / "p.csv")]
+
+
+def start(args: list[str], pause: str = "", seconds: float = 60) -> subprocess.Popen:
+    env = {**os.environ, "SWTALENT_TEST_PAUSE": pause, "SWTALENT_TEST_PAUSE_SECONDS": str(seconds)}
+    return subprocess.Popen([sys.executable, "-m", "swtalent.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def wait_for_pause(proc: subprocess.Popen, point: str) -> None:
+    line = proc.stderr.readline()
+    assert line.strip() == f"paused at {point}", line + proc.stderr.read()
+
+
+def set_of(out: Path) -> tuple[str, str] | None:
+    """(period of the workbook, period implied by the CSV) — equal when the files are one run's."""
+    if not (out / "p.xlsx").exists():
+        return None
+    summary = openpyxl.load_workbook(out / "p.xlsx", read_only=True)["汇总"]
+    label = next(str(r[1]) for r in summary.iter_rows(values_only=True) if r[0] == "期间")
+    with (out / "p.csv").open(encoding="utf-8") as fh:
+        total = sum(Decimal(r["amount"]) for r in csv.DictReader(fh))
+    return LABELS[label], TOTALS[total]
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+
+
+TOTALS: dict[Decimal, str] = {}  # the CSV's total -> the period of the run that wrote it
+LABELS: dict[str, str] = {}  # the workbook's period label -> the period
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory):
+    """The example's outputs for two periods, as two known sets."""
+    out = {}
+    for period in ("2023", "2023-06"):
+        folder = tmp_path_factory.mktemp(period)
+        assert invoke(*compute_args(folder, period)).exit_code == 0
+        with (folder / "p.csv").open(encoding="utf-8") as fh:
+            TOTALS[sum(Decimal(r["amount"]) for r in csv.DictReader(fh))] = period
+        summary = openpyxl.load_workbook(folder / "p.xlsx", read_only=True)["汇总"]
+        LABELS[next(str(r[1]) for r in summary.iter_rows(values_only=True) if r[0] == "期间")] = period
+        out[period] = folder
+    return out
+
+
+def test_an_existing_output_is_replaced_only_with_force(tmp_path, sets):
+    first = invoke(*compute_args(tmp_path, "2023-06"))
+    assert first.exit_code == 0
+    signed = (tmp_path / "p.xlsx").read_bytes()
+    again = invoke(*compute_args(tmp_path, "2023"))
+    assert again.exit_code == 2 and "--force" in again.stderr and "p.xlsx" in again.stderr
+    assert (tmp_path / "p.xlsx").read_bytes() == signed
+    assert invoke(*compute_args(tmp_path, "2023"), "--force").exit_code == 0
+    assert set_of(tmp_path) == ("2023", "2023") and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("stage", ["read", "compute", "write", "written"])
+def test_a_kill_at_any_stage_leaves_the_old_set_and_the_next_run_clears_its_files(tmp_path, sets, stage):
+    assert invoke(*compute_args(tmp_path, "2023-06")).exit_code == 0
+    proc = start(compute_args(tmp_path, "2023") + ["--force"], pause=stage)
+    wait_for_pause(proc, stage)
+    proc.kill()
+    proc.wait()
+    assert set_of(tmp_path) == ("2023-06", "2023-06")
+    assert invoke(*compute_args(tmp_path, "2023"), "--force").exit_code == 0
+    assert set_of(tmp_path) == ("2023", "2023") and leftovers(tmp_path) == []
+
+
+def test_a_kill_between_the_renames_is_finished_by_the_next_run(tmp_path, sets):
+    assert invoke(*compute_args(tmp_path, "2023-06")).exit_code == 0
+    proc = start(compute_args(tmp_path, "2023") + ["--force"], pause="between-renames")
+    wait_for_pause(proc, "between-renames")
+    proc.kill()  # SIGKILL cannot be held back: one file is new, the other old, and a journal says so
+    proc.wait()
+    assert any(name.startswith(outputset.JOURNAL_PREFIX) for name in leftovers(tmp_path))
+    # Any later run naming these files (even one refused for want of --force) finishes the set first.
+    assert invoke(*compute_args(tmp_path, "2023-06")).exit_code == 2
+    assert set_of(tmp_path) == ("2023", "2023") and leftovers(tmp_path) == []
+
+
+def test_ctrl_c_or_kill_during_the_renames_waits_until_the_set_is_whole(tmp_path, sets):
+    assert invoke(*compute_args(tmp_path, "2023-06")).exit_code == 0
+    proc = start(compute_args(tmp_path, "2023") + ["--force"], pause="between-renames", seconds=1)
+    wait_for_pause(proc, "between-renames")
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGTERM  # it still ends as killed, once the set is in place
+    assert set_of(tmp_path) == ("2023", "2023") and leftovers(tmp_path) == []
+
+
+def test_ctrl_c_says_nothing_was_written(tmp_path, sets):
+    assert invoke(*compute_args(tmp_path, "2023-06")).exit_code == 0
+    proc = start(compute_args(tmp_path, "2023") + ["--force"], pause="compute")
+    wait_for_pause(proc, "compute")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "没有写入或替换任何输出文件" in err and "Traceback" not in err
+    assert set_of(tmp_path) == ("2023-06", "2023-06") and leftovers(tmp_path) == []
+
+
+def test_a_failed_rename_puts_back_what_was_replaced(tmp_path, sets, monkeypatch):
+    assert invoke(*compute_args(tmp_path, "2023-06")).exit_code == 0
+    real = os.replace
+
+    def busy(src, dst):  # the CSV is open in Excel on Windows: it cannot be replaced
+        if Path(dst).name == "p.csv" and ".swtalent-tmp-" in Path(src).name:
+            raise PermissionError(13, "Permission denied")
+        return real(src, dst)
+    monkeypatch.setattr(outputset.os, "replace", busy)
+    result = invoke(*compute_args(tmp_path, "2023"), "--force")
+    monkeypatch.undo()
+    assert result.exit_code == 1 and "Permission denied" in result.stderr and "均未替换" in result.stderr
+    assert set_of(tmp_path) == ("2023-06", "2023-06") and leftovers(tmp_path) == []
+
+
+def test_a_second_run_on_the_same_outputs_waits_then_says_who_holds_them(tmp_path, sets, monkeypatch):
+    monkeypatch.setattr(outputset, "LOCK_WAIT_SECONDS", 0.3)
+    holder = start(compute_args(tmp_path, "2023"), pause="written")
+    wait_for_pause(holder, "written")  # it holds the locks while its files are written
+    result = invoke(*compute_args(tmp_path, "2023-06"), "--force", "--json")
+    assert result.exit_code == 1 and "output.busy" in result.stdout and str(holder.pid) in result.stdout
+    holder.kill()
+    holder.wait()
+
+
+def test_two_runs_at_once_leave_one_whole_set(tmp_path, sets):
+    runs = [start(compute_args(tmp_path, period) + ["--force"]) for period in ("2023", "2023-06")]
+    codes = [p.wait(timeout=120) for p in runs]
+    assert 0 in codes and set(codes) <= {0, 1}
+    period = set_of(tmp_path)
+    assert period in {("2023", "2023"), ("2023-06", "2023-06")} and leftovers(tmp_path) == []
