@@ -18,7 +18,7 @@ processes, each the median of --repeat runs, the two kinds taking turns:
   rustpy-xlsxwriter (Rust's rust_xlsxwriter, which swtalent writes with) given the whole
   frame, the default, or Python's xlsxwriter in constant_memory mode, cell by cell;
 - `python -m swtalent compute ROSTER --policy policies/chuzhou.yaml --period 2023
-  --out OUT.xlsx --json`.
+  --out OUT.xlsx --force --json`.
 
 The target is compute <= 2.0 x floor. The peak RSS of each child comes from os.wait4, which
 returns that one child's rusage (RUSAGE_CHILDREN only gives the largest child so far, so it
@@ -129,7 +129,7 @@ def bench(roster: Path, rows: int, repeat: int, reader: str, writer: str) -> Non
     floor_cmd = [sys.executable, str(Path(__file__).resolve()), "--reader", reader, "--writer", writer,
                  "--floor", str(roster), str(floor_out)]
     compute_cmd = [sys.executable, "-m", "swtalent", "compute", str(roster), "--policy", str(POLICY),
-                   "--period", PERIOD, "--out", str(compute_out), "--json"]
+                   "--period", PERIOD, "--out", str(compute_out), "--force", "--json"]
     floors, computes = [], []
     for i in range(repeat):  # take turns, so that a slow spell of the machine hits both alike
         floors.append(run(floor_cmd, floor_log))

@@ -188,6 +188,19 @@ def test_a_sheet_that_inflates_a_thousand_times_is_refused_before_it_is_inflated
     assert "file.inflates" in done.stdout and seconds < 20
 
 
+def test_a_part_that_lies_about_its_size_is_stopped_at_the_size_it_declares(tmp_path):
+    import struct
+
+    path = _bomb(tmp_path / "forged.xlsx", "xl/worksheets/sheet1.xml", 100 * 2**20)
+    with zipfile.ZipFile(path) as z:
+        real = z.getinfo("xl/worksheets/sheet1.xml").file_size
+    data = path.read_bytes().replace(struct.pack("<I", real), struct.pack("<I", 5000))  # both headers
+    path.write_bytes(data)
+    done, seconds = _limited(["check", str(path), "--json"])
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "file.unreadable" in done.stdout and seconds < 20
+
+
 def test_a_workbook_past_the_row_budget_is_refused_and_max_rows_raises_it(tmp_path):
     path = write_book(tmp_path / "r.xlsx", {"花名册": [HEADERS] + [person(k) for k in range(1, 4)]})
     with pytest.raises(SwtalentError) as refused:

@@ -124,7 +124,8 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
 def _check_size(path: Path, max_rows: int) -> None:
     """Refuse, before anything is inflated, a file that would grow past what --max-rows rows take,
     or a zipped part that claims a compression no spreadsheet has. Sizes are the ones the zip
-    declares (what that leaves open: docs/security.md)."""
+    declares; a part that inflates past its declared size is stopped there by the readers
+    (python-calamine and zipfile both), as file.unreadable."""
     limit = max_rows * BYTES_PER_ROW
     where = Location(file=str(path))
     size, ratio_part = path.stat().st_size, None
