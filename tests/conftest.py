@@ -65,3 +65,13 @@ def roster(tmp_path):
     def make(rows, **kw):
         return write_roster(tmp_path / f"roster{next(counter)}.xlsx", rows, **kw)
     return make
+
+
+from .pgserver import ledger_url, postgres_url  # noqa: F401  (ledger databases: SQLite and a real PostgreSQL)
+
+
+@pytest.fixture(autouse=True)
+def _own_ledger(tmp_path, monkeypatch):
+    """No test reads or writes the developer's own ledger (the per-user default): each test's runs
+    without --ledger use a file of its own, made only if a test commits."""
+    monkeypatch.setenv("SWTALENT_LEDGER", str(tmp_path / "default-ledger.db"))

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .engine import Computation, compute
+from .engine.claims import NONE
 from .periods import Period
 from .policy import Policy, load_policy
 from .roster.load import load_roster
@@ -15,15 +17,19 @@ from .roster.previous import COLUMNS as PREVIOUS_COLUMNS
 from .roster.previous import load_previous
 from .roster.source import DEFAULT_MAX_ROWS, PendingSheet, regular_file
 
+if TYPE_CHECKING:  # the ledger, and SQLAlchemy with it, is imported only by runs that use one
+    from .ledger import Ledger
+
 
 def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, period: Period | str, *,
                 sheet: str | None = None, column_map: dict[str, str] | None = None,
                 previous: str | Path | None = None, stage: Callable[[str], None] = lambda name: None,
-                max_rows: int = DEFAULT_MAX_ROWS) -> Computation:
+                max_rows: int = DEFAULT_MAX_ROWS, ledger: Ledger | None = None) -> Computation:
     """Load the policy and roster, check every row, and compute every rule for the period.
     `roster` may be a sheet already being parsed (see roster.source); `previous` is a file of
     earlier payments and award winners (see roster.previous); a roster over `max_rows` rows, or
-    one whose file would inflate past what that many rows take, is refused."""
+    one whose file would inflate past what that many rows take, is refused. With a `ledger`, what it
+    has paid is not paid again, and the rules that depend on history read it (with `previous`)."""
     roster = _pending(roster, sheet, max_rows)
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     per = period if isinstance(period, Period) else Period.parse(period)
@@ -32,10 +38,16 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     # Read only when a rule depends on earlier payments; otherwise the run notes that the file is unused.
     history = load_previous(previous, need_year=pol.needs_history_years()) if previous is not None and \
         pol.uses_history() else (pd.DataFrame(columns=PREVIOUS_COLUMNS) if previous is not None else None)
+    paid_before = NONE
+    if ledger is not None:
+        paid_before = ledger.paid_claims(pol.id)
+        if pol.uses_history():
+            paid = ledger.history(pol.id)
+            history = paid if history is None or history.empty else pd.concat([history, paid], ignore_index=True)
     stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per)
     stage("compute")
-    return compute(pol, ros, per, history)
+    return compute(pol, ros, per, history, paid_before)
 
 
 def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | None = None, *,
@@ -51,21 +63,23 @@ def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | N
 def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Policy], period: Period | str, *,
              sheet: str | None = None, column_map: dict[str, str] | None = None, previous: str | Path | None = None,
              stage: Callable[[str], None] = lambda name: None,
-             max_rows: int = DEFAULT_MAX_ROWS) -> tuple[Computation, Computation]:
+             max_rows: int = DEFAULT_MAX_ROWS, ledger: Ledger | None = None) -> tuple[Computation, Computation]:
     """The same roster, period and earlier payments computed under two policies (the file is read once)."""
     pending = _pending(roster, sheet, max_rows)
-    a, b = (run_compute(pending, p, period, column_map=column_map, previous=previous, stage=stage) for p in policies)
+    a, b = (run_compute(pending, p, period, column_map=column_map, previous=previous, stage=stage, ledger=ledger)
+            for p in policies)
     return a, b
 
 
 def run_explain(roster: str | Path | PendingSheet, policy: str | Path | Policy, period: Period | str, person: str, *,
                 sheet: str | None = None, column_map: dict[str, str] | None = None,
-                previous: str | Path | None = None, lang: str = "zh", max_rows: int = DEFAULT_MAX_ROWS) -> dict:
+                previous: str | Path | None = None, lang: str = "zh", max_rows: int = DEFAULT_MAX_ROWS,
+                ledger: Ledger | None = None) -> dict:
     """Compute the whole roster (an award ranks everyone), then explain one person's rows."""
     from .reports.explain import explain, find_person
 
     comp = run_compute(roster, policy, period, sheet=sheet, column_map=column_map, previous=previous,
-                       max_rows=max_rows)
+                       max_rows=max_rows, ledger=ledger)
     return explain(comp, find_person(comp, person, lang), lang)
 
 

@@ -16,13 +16,24 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import SwtalentError, UsageError
+from .errors import Issue, Location, SwtalentError, UsageError
 from .fields import FIELDS, alias_table, header_key
+from .ledger_cli import (
+    LedgerOpt,
+    OperatorOpt,
+    ledger_app,
+    open_or_fail,
+    operator_name,
+    refused,
+    shown_url,
+    taken_error,
+)
 from .progress import Stages
 from .roster.source import DEFAULT_MAX_ROWS, PendingSheet
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
+app.add_typer(ledger_app, name="ledger")
 
 
 class Lang(str, Enum):
@@ -85,6 +96,9 @@ def compute(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary; problems and exit code only"),
     force: ForceOpt = False,
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
+    ledger: LedgerOpt = None,
+    commit: bool = typer.Option(False, "--commit", help="record what this run pays in the ledger, once every output is written"),
+    operator: OperatorOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -100,6 +114,7 @@ def compute(
 
     def run(pending: PendingSheet, bar: Stages) -> None:
         from . import api
+        from .ledger import new_batch_id
         from .periods import Period
         from .reports.files import check_outputs, write_outputs
         from .reports.sheets import RunInfo
@@ -110,17 +125,26 @@ def compute(
         check_outputs(out + ([notice] if notice else []), inputs, force=force)
         if notice is not None:
             check_outputs([notice], inputs, formats=(".xlsx", ".csv"), force=force)
+        book = open_or_fail(ledger, create=commit)
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous,
-                               stage=bar.stage)
+                               stage=bar.stage, ledger=book)
         bar.stage("write")
         command = ["swtalent", "compute", str(roster), "--policy", str(policy), "--period", period,
                    *(["--sheet", sheet] if sheet else []), *[a for m in column_map for a in ("--map", m)],
-                   *(["--previous", str(previous)] if previous else []), *(["--batch", batch] if batch else [])]
+                   *(["--previous", str(previous)] if previous else []), *(["--batch", batch] if batch else []),
+                   *(["--ledger", ledger] if ledger else [])]
+        batch_id = new_batch_id() if commit and not comp.lines.empty else ""
         run = RunInfo(policy_file=str(policy), batch=batch or "", command=shlex.join(command),
-                      previous_file=str(previous) if previous else "")
-        write_outputs(comp, out, lang.value, run, notice=notice, force=force)
+                      previous_file=str(previous) if previous else "",
+                      ledger=shown_url(book.url) if book is not None else "", ledger_batch=batch_id)
+        committed = commit_when_written(comp, book, batch_id, run, per.label(), str(roster), operator)
+        try:
+            write_outputs(comp, out, lang.value, run, notice=notice, force=force, before_rename=committed.record)
+        except SwtalentError as exc:
+            committed.undo(exc)
+            raise
         bar.close()
-        result = summary(comp, lang.value)
+        result = {**summary(comp, lang.value), **({"batch": committed.batch} if commit else {})}
         if as_json:
             result = {"ok": True, **result, "outputs": [str(p) for p in out + ([notice] if notice else [])]}
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
@@ -130,8 +154,55 @@ def compute(
                     typer.echo(issue.render(lang.value), err=True)
         else:
             _terminal().render_compute(_console(), result, lang.value, out + ([notice] if notice else []))
+            if commit:
+                _console().print(committed.said(lang.value), highlight=False)
 
     _guarded(work, lang.value, as_json, debug)
+
+
+class commit_when_written:
+    """--commit: the ledger records the batch once every output is written and before any replaces
+    the old one, so a payroll on disk always matches what the ledger says was paid; should the
+    outputs then fail to go in place, the batch is voided at once."""
+
+    def __init__(self, comp, book, batch_id: str, run, period: str, roster: str, operator: str | None):
+        self.comp, self.book, self.batch_id, self.run = comp, book, batch_id, run
+        self.period, self.roster, self.operator = period, roster, operator_name(operator)
+        self.batch: str | None = None
+
+    def record(self) -> None:
+        if not self.batch_id:
+            return
+        from . import __version__
+        from .ledger import BatchInfo, LedgerConflict
+        from .ledger.store import LedgerError
+        from .reports.basis import sha256
+
+        info = BatchInfo(id=self.batch_id, period=self.period, policy_id=self.comp.policy.id,
+                         policy_file=self.run.policy_file, policy_sha256=sha256(self.run.policy_file),
+                         roster_file=self.roster, roster_sha256=sha256(self.roster), swtalent_version=__version__,
+                         operator=self.operator, command=self.run.command)
+        try:
+            self.batch = self.book.commit(self.comp, info)
+        except LedgerConflict as exc:
+            raise taken_error(exc, self.book.url) from exc
+        except LedgerError as exc:
+            raise refused(exc) from exc
+
+    def undo(self, exc: SwtalentError) -> None:
+        """The batch is recorded but its outputs are not in place: void it, and say so first."""
+        if self.batch is None:
+            return
+        detail = "; ".join(i.message("zh") for i in exc.issues)[:200]
+        self.book.void(self.batch, f"输出文件未能写入，自动作废：{detail}", self.operator)
+        exc.issues.insert(0, Issue.make("ledger.voided-for-outputs", Location(), batch=self.batch, detail=detail))
+        self.batch = None
+
+    def said(self, lang: str) -> str:
+        if self.batch:
+            return f"已记入账本：批次 {self.batch}" if lang == "zh" else f"recorded in the ledger as batch {self.batch}"
+        return ("没有新的应发项目，账本未记入新批次" if lang == "zh"
+                else "nothing new to pay: no batch recorded in the ledger")
 
 
 @app.command()
@@ -188,6 +259,7 @@ def explain(
     previous: PreviousOpt = None,
     as_json: bool = typer.Option(False, "--json", help="print the explanation as JSON"),
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
+    ledger: LedgerOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -197,7 +269,7 @@ def explain(
         from . import api
 
         result = api.run_explain(pending, policy, period, person, column_map=parse_map(column_map),
-                                 previous=previous, lang=lang.value)
+                                 previous=previous, lang=lang.value, ledger=open_or_fail(ledger))
         if as_json:
             typer.echo(json.dumps({"ok": True, **result}, ensure_ascii=False, indent=1))
         else:
@@ -219,6 +291,7 @@ def diff(
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
     force: ForceOpt = False,
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
+    ledger: LedgerOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -245,7 +318,7 @@ def diff(
         bar = Stages(("read", "compute"), lang.value, enabled=not as_json)
         try:
             a, b = api.run_diff(pending, versions, per, column_map=parse_map(column_map), previous=previous,
-                                stage=bar.stage)
+                                stage=bar.stage, ledger=open_or_fail(ledger))
         finally:
             bar.close()
         result = policy_diff(a, b, names)

@@ -252,6 +252,45 @@ CATALOGUE: dict[str, Entry] = {
         "another run is writing this file (process {pid} on {host}, since {since}: {command})",
         "等那次运行结束后再试；进程结束时锁会自动解除，无需手工删除任何文件",
         "try again when that run has finished; a lock ends with its process, so nothing needs deleting by hand"),
+    # --- ledger ---------------------------------------------------------------
+    "ledger.unreachable": Entry(
+        "error", "无法打开发放账本：{detail}", "cannot open the payment ledger: {detail}",
+        "检查 --ledger 或环境变量 SWTALENT_LEDGER 的地址、数据库服务是否在运行、用户名和权限",
+        "check the address in --ledger or SWTALENT_LEDGER, that the database server is running, the user and its rights"),
+    "ledger.too-new": Entry(
+        "error", "发放账本由更新版本的 swtalent 写入（结构版本 {version}），本版本不能读取",
+        "the ledger was written by a newer swtalent (schema version {version}) and this version cannot read it",
+        "升级 swtalent 后再试", "upgrade swtalent and try again"),
+    "ledger.taken": Entry(
+        "error", "{name}（{value}）的「{rule}」{claim} 已由批次 {batch} 发放（另一次提交抢先记入），本批次未记入账本，输出文件未替换",
+        "{rule} {claim} for {name} ({value}) is paid by batch {batch} (another commit came first); this batch is "
+        "not recorded and no output was replaced",
+        "重新运行 compute --commit：已发放的部分会自动扣除", "run compute --commit again: what is paid is left out"),
+    "ledger.no-batch": Entry(
+        "error", "账本中没有批次「{batch}」", "there is no batch '{batch}' in the ledger",
+        "用 swtalent ledger list 查看批次编号", "see the batch ids with swtalent ledger list"),
+    "ledger.no-reason": Entry(
+        "error", "作废或退票必须写明原因", "a void or a return needs a reason",
+        "加上 --reason \"原因\"", "add --reason \"why\""),
+    "ledger.already-void": Entry(
+        "error", "批次「{batch}」的各行均已冲销，无可作废", "every line of batch '{batch}' is reversed already; nothing to void",
+        "用 swtalent ledger show {batch} 查看", "see swtalent ledger show {batch}"),
+    "ledger.nothing-to-return": Entry(
+        "error", "批次「{batch}」中没有身份证号 {person} 未冲销的发放行", "batch '{batch}' has no line of {person} that is not "
+        "reversed already", "核对批次编号和身份证号（ledger show {batch}）", "check the batch id and the ID number (ledger show {batch})"),
+    "ledger.failed": Entry(
+        "error", "记入账本失败：{detail}；本批次未记入，输出文件未替换", "the ledger refused the batch: {detail}; nothing is "
+        "recorded and no output was replaced", "重新运行；如反复出现，请把这条信息报告给维护者",
+        "run again; if it happens again, report this message"),
+    "ledger.voided-for-outputs": Entry(
+        "error", "批次 {batch} 已记入账本，但输出文件未能替换，已自动作废该批次（原因：{detail}）",
+        "batch {batch} was recorded but its output files could not be put in place, so it was voided at once ({detail})",
+        "关闭在 Excel 中打开的输出文件后重新运行 compute --commit", "close the output files if open in Excel and run compute --commit again"),
+    "ledger.import-row": Entry(
+        "error", "往期发放记录无法记入账本：{detail_zh}", "the earlier payment cannot be recorded: {detail_en}",
+        "按 往期名单 的列填写：身份证号、规则编号、等级、年度、月数、金额；按月发放的行还需 期间（如 2023-01..2023-06）",
+        "use the previous-file columns: person_id, rule_id, level, year, months, amount; monthly rows also need a "
+        "period such as 2023-01..2023-06"),
     "previous.column-missing": Entry(
         "error", "往期名单缺少「{column}」列", "the previous file has no '{column}' column",
         "需要 身份证号（或 person_id）；按年度计算的规则还需要 年度（或 year）；可选 规则编号（rule_id）、等级、月数、金额",

@@ -13,11 +13,13 @@ from ..periods import Period
 from ..policy import Policy
 from ..roster import Roster
 from . import award, monthly, one_off, title, yearly
+from .claims import NONE, PaidClaims
 from .outcome import RuleOutcome
 
 KINDS = ("award", "monthly", "one_off", "yearly", "title_allowance")
 
 PAID, INELIGIBLE, ERROR = "paid", "ineligible", "error"
+CLAIM_COLUMNS = ["line", "person_id", "rule_id", "claim"]
 
 # Payment line columns, in output order. One line per person, rule and level: a person paid at
 # two levels in one period (an upgrade) gets two lines, each months x rate.
@@ -34,6 +36,9 @@ class Computation:
     lines: pd.DataFrame  # LINE_COLUMNS, sorted by rule then sheet row
     status: np.ndarray  # per roster row: paid / ineligible / error
     previous: pd.DataFrame | None = None  # earlier payments and winners given for this run
+    # What this run's lines claim (engine.claims): line (index into lines), person_id, rule_id, claim
+    claims: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
+    paid_before: PaidClaims = NONE  # what the ledger had paid, left out of this run
     memo: dict = field(default_factory=dict, repr=False)  # totals the reports share (reports.summary)
 
     def award_counts(self) -> dict[str, int]:
@@ -54,19 +59,27 @@ class Computation:
                 "rows_ineligible": got.get(INELIGIBLE, 0), "rows_with_errors": got.get(ERROR, 0)}
 
 
-def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None = None) -> Computation:
+def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None = None,
+            paid_before: PaidClaims = NONE) -> Computation:
     """`previous`: earlier payments and winners (roster.previous.COLUMNS: person, rule, year, level,
-    months, amount), for the rules that depend on them; the ledger's table when there is one."""
+    months, amount), for the rules that depend on them; the ledger's table when there is one.
+    `paid_before`: what the ledger has paid, which no line of this run pays again."""
     frame = roster.frame
     outcomes: list[RuleOutcome] = []
     for rule in policy.rules:  # in order: a title allowance reads the award rule listed before it
         if rule.kind == "title_allowance":
-            outcomes.append(title.evaluate(rule, policy, frame, period, previous, outcomes))
+            outcomes.append(title.evaluate(rule, policy, frame, period, previous, outcomes, paid_before))
         else:
-            outcomes.append(_evaluate(rule, policy, frame, period, previous))
-    parts = []
+            outcomes.append(_evaluate(rule, policy, frame, period, previous, paid_before))
+    parts, claims, offset = [], [], 0
     for res in outcomes:
         pos = np.flatnonzero(res.paid)
+        if res.claim_pos is not None and len(pos):
+            mine = np.isin(res.claim_pos, pos)
+            at = np.searchsorted(pos, res.claim_pos[mine])
+            claims.append(pd.DataFrame({"line": offset + at, "person_id": frame["person_id"].to_numpy()[pos][at],
+                                        "rule_id": res.rule.id, "claim": res.claim_key[mine]}))
+        offset += len(pos)
         part = frame.iloc[pos][["row", "person_id", "name", "district", "unit", "bank_account", "bank_branch",
                                 "level"]].copy()
         part.insert(0, "pos", pos)
@@ -86,10 +99,12 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
         paid_any |= res.paid
     errors = frame["error"].to_numpy()
     status = np.where(errors, ERROR, np.where(paid_any, PAID, INELIGIBLE))
-    return Computation(policy, roster, period, outcomes, lines, status, previous)
+    claimed = (pd.concat(claims, ignore_index=True) if claims else pd.DataFrame(columns=CLAIM_COLUMNS))
+    return Computation(policy, roster, period, outcomes, lines, status, previous, claims=claimed,
+                       paid_before=paid_before)
 
 
-def _evaluate(rule, policy: Policy, frame: pd.DataFrame, period: Period, previous) -> RuleOutcome:
+def _evaluate(rule, policy: Policy, frame: pd.DataFrame, period: Period, previous, paid_before) -> RuleOutcome:
     evaluate = {"award": award.evaluate, "one_off": one_off.evaluate, "monthly": monthly.evaluate,
                 "yearly": yearly.evaluate}[rule.kind]
-    return evaluate(rule, policy, frame, period, previous)
+    return evaluate(rule, policy, frame, period, previous, paid_before)

@@ -20,6 +20,7 @@ from ..errors import UsageError
 from ..periods import Period, month_index
 from ..policy.model import AwardRule
 from . import outcome as o
+from .claims import NONE, PaidClaims, cycle_claim
 
 SELECTED, PENDING, NOT_SELECTED, INELIGIBLE = "selected", "pending", "not_selected", "ineligible"
 
@@ -47,7 +48,7 @@ def selection_year(rule: AwardRule, period: Period) -> int | None:
 
 
 def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
-             previous: pd.DataFrame | None = None) -> o.RuleOutcome:
+             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
     n = len(frame)
     decision = AwardDecision(selection_year(rule, period), np.zeros(n, dtype=np.int64),
@@ -98,6 +99,17 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     selected = status == SELECTED
     if amount == 0:
         reason[selected] = o.ZERO_AMOUNT
+    # A cycle the ledger has paid is not paid again: its winners are paid already, and while any of
+    # them stands, nobody else is paid for it (a new ranking must not add winners past the quota),
+    # except a winner whose payment came back from the bank.
+    ids, claim = frame["person_id"].to_numpy(), cycle_claim(year)
+    held = selected & paid_before.held(rule.id, ids, claim)
+    closed = selected & ~held & paid_before.any_for(rule.id, claim) & ~paid_before.released_for(rule.id, ids, claim)
+    reason[held], reason[closed] = o.LEDGER_PAID, o.AWARD_CYCLE_PAID
+    if held.any():
+        res.paid_by = np.where(held, paid_before.paid_by(rule.id, ids), "")
+    selected &= ~held & ~closed
+    res.set_claims(np.flatnonzero(selected & (amount > 0)), np.full(int((selected & (amount > 0)).sum()), claim))
     res.amount_fen = np.where(selected, amount, 0).astype(np.int64)
     res.first_month = res.last_month = np.full(n, month_index(rule.cycle.selection_day(year)), dtype=np.int32)
     res.reason = reason

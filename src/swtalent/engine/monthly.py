@@ -13,6 +13,7 @@ import pandas as pd
 from ..periods import NO_MONTH, Period, month_index, month_start, months_of
 from ..policy.model import MonthlyRule, Policy
 from . import outcome as o
+from .claims import NONE, PaidClaims, month_claim
 
 _FAR_PAST, _FAR_FUTURE = np.int32(-(2**30)), np.int32(2**30)
 
@@ -49,7 +50,7 @@ def paid_span(rule: MonthlyRule, period: Period) -> Period | None:
 
 
 def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Period,
-             previous: pd.DataFrame | None = None) -> o.RuleOutcome:
+             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
     span = paid_span(rule, period)
     if span is None:  # paid once a year, and not in this run
@@ -85,6 +86,11 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
             enough = _longest_run(person, won[:, cols]) >= rule.min_consecutive_months
             kept[:, cols] = won[:, cols] & enough[person][:, None]
         short, won = won.any(axis=1) & ~kept.any(axis=1), kept
+    # Months the ledger has paid already are left out: after the run of months in post is counted
+    # (they were months in post), before the months allowed are (history counts them already).
+    claimed = paid_before.month_grid(rule.id, frame["person_id"].to_numpy(), months)
+    all_paid = won.any(axis=1) & ~(won & ~claimed).any(axis=1)
+    won &= ~claimed
     if rule.max_months is not None:
         won, capped = _within_max_months(rule, frame, previous, person, won, res)
 
@@ -104,13 +110,19 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
 
     res.segments = {int(i): _runs(won[i], row_rates[i], months)
                     for i in np.flatnonzero(any_won & ((res.rate_fen < 0) | ~res.contiguous))}
+    rows, cols = np.nonzero(won)
+    labels = np.array([month_claim(int(m)) for m in months], dtype=object)
+    res.set_claims(rows, labels[cols])
+    if all_paid.any():
+        res.paid_by = np.where(all_paid, paid_before.paid_by(rule.id, frame["person_id"].to_numpy()), "")
 
     latest_start = np.maximum(in_force, period.first)
     res.reason = np.select(
         [~usable, failed >= 0, any_won, in_force > period.last, start > period.last,
-         left < latest_start, hire > period.last, ~held.any(axis=1), short, capped],
+         left < latest_start, hire > period.last, ~held.any(axis=1), short, all_paid, capped],
         [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.MONTHLY_NOT_IN_FORCE, o.MONTHLY_QUALIFIED_LATE,
-         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_NO_OVERLAP, o.MONTHLY_TOO_SHORT, o.MONTHLY_MAX_MONTHS],
+         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_NO_OVERLAP, o.MONTHLY_TOO_SHORT, o.LEDGER_PAID,
+         o.MONTHLY_MAX_MONTHS],
         default=o.MONTHLY_SUPERSEDED).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res

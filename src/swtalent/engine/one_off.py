@@ -8,6 +8,7 @@ from ..money import to_fen
 from ..periods import Period, months_of
 from ..policy.model import OneOffRule, Policy
 from . import outcome as o
+from .claims import NONE, PaidClaims, once_claim
 
 
 def amounts_by_date(rule: OneOffRule, policy: Policy, levels: np.ndarray, days: pd.Series) -> np.ndarray:
@@ -22,7 +23,7 @@ def amounts_by_date(rule: OneOffRule, policy: Policy, levels: np.ndarray, days: 
 
 
 def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Period,
-             previous: pd.DataFrame | None = None) -> o.RuleOutcome:
+             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
     qualified = frame["qualified_on"]
     q_month = months_of(qualified)
@@ -36,6 +37,11 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
         [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM, o.ONE_OFF_EARLIER_PERIOD,
          o.ONE_OFF_LATER_PERIOD, o.ZERO_AMOUNT],
         default=o.PAID).astype(object)
+    keys = np.array([once_claim(k) for k in policy.level_keys] + [""], dtype=object)[levels]
+    ids = frame["person_id"].to_numpy()
+    held = (reason == o.PAID) & paid_before.held(rule.id, ids, keys)  # once per person and level, ever
+    reason[held] = o.LEDGER_PAID
+    res.paid_by = np.where(held, paid_before.paid_by(rule.id, ids), "") if held.any() else None
     paid = reason == o.PAID
     res.amount_fen = np.where(paid, amount, 0)
     res.rate_fen = np.where(paid, amount, -1)
@@ -43,6 +49,8 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     if rule.upgrade == "difference" or rule.lifetime_cap is not None:
         _net_of_earlier(rule, frame, previous, paid, levels, res, reason)
     res.first_month = res.last_month = q_month
+    now = np.flatnonzero(res.amount_fen > 0)
+    res.set_claims(now, keys[now])
     res.reason = reason
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res

@@ -42,6 +42,8 @@ AWARD_QUOTA_FULL = "award.quota_full"
 AWARD_UNIT_FULL = "award.unit_full"
 AWARD_PENDING_TIE = "award.pending_tie"
 AWARD_SAME_PERSON = "award.same_person"
+LEDGER_PAID = "ledger.paid"  # paid already by a batch in the ledger; see RuleOutcome.paid_by
+AWARD_CYCLE_PAID = "award.cycle_paid"  # this cycle's winners were paid by an earlier batch
 
 
 @dataclass
@@ -64,6 +66,13 @@ class RuleOutcome:
     segments: dict = None
     earlier_fen: np.ndarray = None  # one-off: paid to the person by this rule before this row (history, lower rows)
     earlier_months: np.ndarray = None  # monthly: months paid to the person by this rule before this period
+    paid_by: np.ndarray = None  # LEDGER_PAID rows: "batch|date" of the batch that paid them
+    # What the rows paid now claim (engine.claims): row positions and claim keys, one pair a claim.
+    claim_pos: np.ndarray = None
+    claim_key: np.ndarray = None
+
+    def set_claims(self, pos: np.ndarray, keys: np.ndarray) -> None:
+        self.claim_pos, self.claim_key = np.asarray(pos, dtype=np.int64), np.asarray(keys, dtype=object)
 
     @property
     def paid(self) -> np.ndarray:

@@ -14,10 +14,12 @@ from ..periods import Period, month_start
 from ..policy.model import Policy, TitleAllowanceRule
 from . import outcome as o
 from .award import SELECTED
+from .claims import NONE, PaidClaims, year_claim
 
 
 def evaluate(rule: TitleAllowanceRule, policy: Policy, frame: pd.DataFrame, period: Period,
-             previous: pd.DataFrame | None, outcomes: list[o.RuleOutcome]) -> o.RuleOutcome:
+             previous: pd.DataFrame | None, outcomes: list[o.RuleOutcome],
+             paid_before: PaidClaims = NONE) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
     n = len(frame)
     award_rule = next(r for r in policy.rules if r.id == rule.award)
@@ -43,6 +45,17 @@ def evaluate(rule: TitleAllowanceRule, policy: Policy, frame: pd.DataFrame, peri
     months = np.array([m for y in years for m in range(y * 12, y * 12 + 12)], dtype=np.int64)
     rate = np.array([rule.monthly_on(month_start(int(m))) for m in months], dtype=np.int64)
     inside = candidate[:, None] & (months[None, :] >= start[:, None]) & (months[None, :] <= end[:, None]) & (rate > 0)
+    # A year of the title paid by a batch in the ledger is not paid again.
+    held = np.zeros(n, dtype=bool)
+    for year in years:
+        cols = months // 12 == year
+        claimed = inside[:, cols].any(axis=1) & paid_before.held(rule.id, ids, year_claim(year))
+        inside[claimed[:, None] & cols[None, :]] = False
+        held |= claimed
+    claim_pos = [np.flatnonzero(inside[:, months // 12 == year].any(axis=1)) for year in years]
+    res.set_claims(np.concatenate(claim_pos) if years else [],
+                   np.concatenate([np.full(len(p), year_claim(y), dtype=object) for p, y in zip(claim_pos, years)])
+                   if years else [])
     res.months = inside.sum(axis=1).astype(np.int32)
     res.amount_fen = (inside * rate[None, :]).sum(axis=1).astype(np.int64)
     paid = res.amount_fen > 0
@@ -55,9 +68,12 @@ def evaluate(rule: TitleAllowanceRule, policy: Policy, frame: pd.DataFrame, peri
     low = np.where(inside, rate[None, :], np.iinfo(np.int64).max).min(axis=1) if len(months) else np.zeros(n)
     high = np.where(inside, rate[None, :], -1).max(axis=1) if len(months) else np.zeros(n)
     res.rate_fen = np.where(paid & (low == high), low, -1).astype(np.int64)
+    all_held = held & ~paid
+    if all_held.any():
+        res.paid_by = np.where(all_held, paid_before.paid_by(rule.id, ids), "")
     res.reason = np.select(
-        [~usable, failed >= 0, paid, since == 0, ~first_row, not years],
-        [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.TITLE_NOT_HOLDER, o.AWARD_SAME_PERSON, o.TITLE_NOT_PAY_MONTH],
-        default=o.TITLE_OUT_OF_TERM).astype(object)
+        [~usable, failed >= 0, paid, since == 0, ~first_row, not years, all_held],
+        [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.TITLE_NOT_HOLDER, o.AWARD_SAME_PERSON, o.TITLE_NOT_PAY_MONTH,
+         o.LEDGER_PAID], default=o.TITLE_OUT_OF_TERM).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res

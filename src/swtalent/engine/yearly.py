@@ -11,10 +11,11 @@ import pandas as pd
 from ..periods import Period, month_index
 from ..policy.model import Policy, YearlyRule
 from . import outcome as o
+from .claims import NONE, PaidClaims, year_claim
 
 
 def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Period,
-             previous: pd.DataFrame | None = None) -> o.RuleOutcome:
+             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE) -> o.RuleOutcome:
     res, usable, failed = o.begin(rule, frame)
     n = len(frame)
     limit = rule.max_years if rule.max_years is not None else np.iinfo(np.int64).max
@@ -29,27 +30,36 @@ def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Peri
     reason = np.full(n, o.YEARLY_NOT_PAY_MONTH, dtype=object)
     res.amount_fen = np.zeros(n, dtype=np.int64)
     paid_years = np.zeros(n, dtype=np.int64)
+    claim_pos, claim_key, held = [], [], np.zeros(n, dtype=bool)
     for year in period.years_holding(rule.pay_month):
         day = date(year, rule.pay_month, 1)
         d = np.datetime64(day, "D")
         amount = np.array([rule.amount_on(key, day) for key in policy.level_keys] + [0], dtype=np.int64)[levels]
-        held = ~np.isnat(qualified) & (qualified <= d)
+        held_cert = ~np.isnat(qualified) & (qualified <= d)
         in_post = (np.isnat(hired) | (hired <= d)) & (np.isnat(left) | (left >= d))
-        eligible = candidate & held & in_post & (amount > 0)
+        eligible = candidate & held_cert & in_post & (amount > 0)
         # One payment per person: the row of the highest level they hold that day.
         rank = np.where(eligible, levels, -1)
         best = pd.Series(rank).groupby(person).transform("max").to_numpy()
         top = eligible & (rank == best)
         first_best = top & ~pd.Series(np.where(top, person, -1)).duplicated().to_numpy()  # one row if two tie
         pays = first_best & (years_before + paid_years < limit)
+        claimed = pays & paid_before.held(rule.id, ids, year_claim(year))  # the year was paid by a batch
+        held |= claimed
+        pays &= ~claimed
+        claim_pos.append(np.flatnonzero(pays))
+        claim_key.append(np.full(int(pays.sum()), year_claim(year), dtype=object))
         res.amount_fen += np.where(pays, amount, 0)
         paid_years += pd.Series(pays).groupby(person).transform("max").to_numpy(dtype=np.int64)
         res.first_month = np.where(pays & (res.first_month == 0), month_index(day), res.first_month).astype(np.int32)
         res.last_month = np.where(pays, month_index(day), res.last_month).astype(np.int32)
-        why = np.select([pays, eligible & ~first_best, eligible, ~held, ~in_post, amount == 0],
-                        [o.PAID, o.YEARLY_SUPERSEDED, o.YEARLY_MAX_YEARS, o.YEARLY_NOT_HELD, o.YEARLY_NOT_IN_POST,
-                         o.ZERO_AMOUNT], default=o.ZERO_AMOUNT)
+        why = np.select([pays, claimed, eligible & ~first_best, eligible, ~held_cert, ~in_post, amount == 0],
+                        [o.PAID, o.LEDGER_PAID, o.YEARLY_SUPERSEDED, o.YEARLY_MAX_YEARS, o.YEARLY_NOT_HELD,
+                         o.YEARLY_NOT_IN_POST, o.ZERO_AMOUNT], default=o.ZERO_AMOUNT)
         reason = np.where(reason == o.PAID, o.PAID, why)  # paid in any year is paid
+    res.set_claims(np.concatenate(claim_pos) if claim_pos else [], np.concatenate(claim_key) if claim_key else [])
+    if held.any():
+        res.paid_by = np.where(held, paid_before.paid_by(rule.id, ids), "")
     res.rate_fen = np.where(res.amount_fen > 0, res.amount_fen, -1)
     res.reason = np.where(~usable, o.NOT_EVALUATED, np.where(failed >= 0, o.CONDITION, reason)).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)

@@ -43,8 +43,12 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
         rows += [(L["previous_file"], run.previous_file), (L["sha256"], sha256(run.previous_file))]
     elif policy.uses_history():
         rows.append((L["previous_file"], L["not_given"]))
-    rows += [(L["period"], comp.period.label()), (L["batch"], batch), (L["version"], f"swtalent {__version__}"),
-             (L["command"], command)]
+    rows += [(L["period"], comp.period.label()), (L["batch"], batch)]
+    if run.ledger:
+        rows.append((L["ledger"], run.ledger))
+    if run.ledger_batch:
+        rows.append((L["ledger_batch"], run.ledger_batch))
+    rows += [(L["version"], f"swtalent {__version__}"), (L["command"], command)]
     rows += [(L["assumption"], a) for a in policy.assumptions]
     for rule in policy.rules:
         rows.append(("", ""))

@@ -88,7 +88,7 @@ def _write_json(comp: Computation, path: Path) -> None:
 
 
 def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: RunInfo = RunInfo(),
-                  notice: Path | None = None, force: bool = True) -> None:
+                  notice: Path | None = None, force: bool = True, before_rename: Callable[[], None] = lambda: None) -> None:
     """`run` is what the workbook's 计算依据 sheet and payroll titles say of the run; `notice` is
     the public list (公示名单), .xlsx or .csv. Without `force` an existing file is not replaced."""
     def write(path: Path, tmp: Path) -> None:
@@ -100,7 +100,7 @@ def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: R
     jobs = [(path, lambda tmp, path=path: write(path, tmp)) for path in paths]
     if notice is not None:
         jobs.append((notice, lambda tmp: write_notice(comp, tmp, lang, as_csv=notice.suffix.lower() == ".csv")))
-    write_atomically(jobs, force=force, command=run.command)
+    replace_together(jobs, force=force, command=run.command, before_rename=before_rename)
 
 
 def write_atomically(jobs: list[tuple[Path, Callable[[Path], None]]], *, force: bool = True,

@@ -43,23 +43,27 @@ def tmp_path(path: Path) -> Path:
 
 
 def replace_together(jobs: list[tuple[Path, Callable[[Path], None]]], *, force: bool = True,
-                     command: str = "", wait: float | None = None) -> None:
+                     command: str = "", wait: float | None = None,
+                     before_rename: Callable[[], None] = lambda: None) -> None:
     """Each (path, write) job writes its file through write(tmp); the files replace the old ones
-    together or not at all. Without `force` an existing file is not replaced (exit 2)."""
+    together or not at all. Without `force` an existing file is not replaced (exit 2).
+    `before_rename` runs once every file is written, before any is renamed (a ledger commit): if
+    it fails, nothing is replaced."""
     targets = [path for path, _ in jobs]
     if not jobs:
+        before_rename()
         return
     arrived: list[int] = []  # Ctrl-C or kill while renaming: acted on once the locks are released
     try:
         with _locked(targets, command, LOCK_WAIT_SECONDS if wait is None else wait):
-            _write_and_rename(jobs, targets, force, arrived)
+            _write_and_rename(jobs, targets, force, arrived, before_rename)
     finally:
         for sig in dict.fromkeys(arrived):
             signal.raise_signal(sig)
 
 
 def _write_and_rename(jobs: list[tuple[Path, Callable[[Path], None]]], targets: list[Path], force: bool,
-                      arrived: list[int]) -> None:
+                      arrived: list[int], before_rename: Callable[[], None]) -> None:
     _recover({p.parent for p in targets}, set(targets))
     if not force:
         refuse_existing(targets)
@@ -70,6 +74,7 @@ def _write_and_rename(jobs: list[tuple[Path, Callable[[Path], None]]], targets: 
             written.append((tmp, path))
             _guarded(path, lambda: (write(tmp), _fsync(tmp)))
         pause_for_tests("written")
+        before_rename()
         _rename_all(written, arrived)
     finally:
         for tmp, _ in written:

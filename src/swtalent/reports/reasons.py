@@ -52,6 +52,8 @@ _TEXT = {
         o.AWARD_UNIT_FULL: "本{per_zh} {per_max} 个名额已满",
         o.AWARD_PENDING_TIE: "同分待定：{tied} 人排名相同，争 {places} 个名额，由评审委员会决定",
         o.AWARD_SAME_PERSON: "同一人在名单中已有一行参评",
+        o.LEDGER_PAID: "已发放（批次 {batch}，{date}）",
+        o.AWARD_CYCLE_PAID: "本届评选已由此前批次发放，不再增补；如需重评，先作废该批次",
         "blank": "{field}为空",
         "first_after": "自取证次月起", "first_same": "自取证当月起",
         "sep": "；", "colon": "：", "list_sep": "、",
@@ -88,6 +90,8 @@ _TEXT = {
         o.AWARD_UNIT_FULL: "the {per_en}'s places ({per_max}) are taken",
         o.AWARD_PENDING_TIE: "pending tie (同分待定): {tied} ranked equal for {places} place(s); the committee decides",
         o.AWARD_SAME_PERSON: "the same person is a candidate on an earlier row",
+        o.LEDGER_PAID: "paid already (batch {batch}, {date})",
+        o.AWARD_CYCLE_PAID: "this cycle's winners were paid by an earlier batch; none is added (void that batch to select again)",
         "blank": "{field} is blank",
         "first_after": "from the month after qualifying", "first_same": "from the qualifying month",
         "sep": "; ", "colon": ": ", "list_sep": ", ",
@@ -142,14 +146,17 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                     if m.any():
                         text[m] = _condition_text(cond, frame.loc[m, cond.field], lang)
                 continue
-            filled = t[code].format(x="\0", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
+            filled = t[code].format(x="\0", batch="", date="", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
                                     first=first, period=comp.period.label(), tied="", places="",
                                     max_months=getattr(rule, "max_months", "") or "",
                                     pay_month=getattr(rule, "pay_month", "") or "",
                                     min_consecutive=getattr(rule, "min_consecutive_months", "") or "",
                                     max_years=getattr(rule, "max_years", "") or "",
                                     **_award_terms(rule))
-            if code == o.AWARD_PENDING_TIE:  # how many are tied, for how many places: per group
+            if code == o.LEDGER_PAID:  # which batch paid it, and when: per row
+                paid_by = res.paid_by[picked][mask]
+                text[mask] = [t[code].format(batch=b.split("|")[0], date=b.split("|")[-1]) for b in paid_by]
+            elif code == o.AWARD_PENDING_TIE:  # how many are tied, for how many places: per group
                 tied, places = res.award.tied[picked][mask], res.award.places[picked][mask]
                 text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
             elif code in dated:

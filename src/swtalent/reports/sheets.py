@@ -14,6 +14,8 @@ class RunInfo:
     batch: str = ""  # 批次; the period when not given
     command: str = ""  # the command line that reproduces the run
     previous_file: str = ""  # earlier payments and winners (--previous), when given
+    ledger: str = ""  # the ledger read (its URL, without a password), when there is one
+    ledger_batch: str = ""  # the batch id this run is committed as (--commit), printed for finance
 
 
 @dataclass

@@ -35,6 +35,8 @@ def _yuan(fen: pd.Series | np.ndarray | int):
 def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo = RunInfo()) -> None:
     L = labels(lang)
     batch = run.batch or comp.period.label()
+    if run.ledger_batch:  # the id finance quotes when a line is queried or returned
+        batch = f"{batch}（{run.ledger_batch}）" if lang == "zh" else f"{batch} ({run.ledger_batch})"
     awards = [res for res in comp.outcomes if res.award is not None]
     title = L["title"].format(city=comp.policy.city, period=comp.period.label())
     sheets = [

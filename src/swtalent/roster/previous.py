@@ -36,7 +36,7 @@ _SHOWN = {"person_id": "身份证号", "year": "年度"}
 COLUMNS = ["person_id", "rule_id", "year", "level", "months", "amount_fen"]
 
 
-def load_previous(path: str | Path, need_year: bool = True) -> pd.DataFrame:
+def load_previous(path: str | Path, need_year: bool = True, as_written: bool = False) -> pd.DataFrame:
     """person_id, rule_id ('' when not given), year (0 when not given and not needed), level, months
     and amount in fen of each earlier payment or winner. An ID that is not a valid resident ID (or
     was typed as a number, losing digits) stops the run: a barred winner or a capped payment must
@@ -86,10 +86,14 @@ def load_previous(path: str | Path, need_year: bool = True) -> pd.DataFrame:
         fen = to_fen(Decimal(amount)) if amount else 0
         count = int(Decimal(months)) if months else 0
         out.append((pid, cells[index["rule_id"]] if "rule_id" in index else "", int(year.group(1)) if year else 0,
-                    cells[index["level"]] if "level" in index else "", count, fen))
+                    cells[index["level"]] if "level" in index else "", count, fen,
+                    cells[index["year"]] if "year" in index else "", r, bool(months)))
     if problems:
         raise SwtalentError(problems)
-    return pd.DataFrame(out, columns=COLUMNS)
+    # as_written: also the year or period cell as typed (2023-01..2023-06), the row number, and
+    # whether months were given, for `ledger import`, which records each month a payment covered.
+    frame = pd.DataFrame(out, columns=COLUMNS + ["period", "row", "months_given"])
+    return frame if as_written else frame[COLUMNS]
 
 
 def _is_decimal(text: str) -> bool:

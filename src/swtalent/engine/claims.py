@@ -1,0 +1,93 @@
+"""What has been paid already, as the rules see it: claims.
+
+A claim is the unit that may be paid once: a month of a monthly allowance or of a title
+allowance, a one-off at one level, a year of a yearly amount, a selection cycle of an award.
+The ledger keeps them (ledger/), the engine leaves out what is claimed and says by which batch,
+and every line this run pays lists the claims it makes, so a commit can record them. Pure data:
+no database here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..periods import month_label
+
+CLAIM_COLUMNS = ["person_id", "rule_id", "claim", "batch_id", "committed_at"]
+
+
+def month_claim(month: int) -> str:
+    return month_label(month)  # 2023-04
+
+
+def once_claim(level: str) -> str:
+    return f"once:{level}"
+
+
+def year_claim(year: int) -> str:
+    return f"year:{year}"
+
+
+def cycle_claim(year: int) -> str:
+    return f"cycle:{year}"
+
+
+@dataclass(frozen=True)
+class PaidClaims:
+    """Claims paid and not reversed (`active`: CLAIM_COLUMNS), and those whose payment was reversed
+    (`released`: person_id, rule_id, claim), which may be paid again."""
+
+    active: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
+    released: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS[:3]))
+
+    def _of(self, rule_id: str) -> pd.DataFrame:
+        return self.active[self.active["rule_id"] == rule_id]
+
+    def held(self, rule_id: str, ids: np.ndarray, claims: np.ndarray | str) -> np.ndarray:
+        """Per row: is (its person, this rule, its claim) paid already?"""
+        mine = self._of(rule_id)
+        if mine.empty:
+            return np.zeros(len(ids), dtype=bool)
+        keys = pd.MultiIndex.from_arrays([ids, np.broadcast_to(np.asarray(claims, dtype=object), len(ids))])
+        return keys.isin(pd.MultiIndex.from_frame(mine[["person_id", "claim"]]))
+
+    def month_grid(self, rule_id: str, ids: np.ndarray, months: np.ndarray) -> np.ndarray:
+        """rows x months: which of the months are paid already to each row's person."""
+        grid = np.zeros((len(ids), len(months)), dtype=bool)
+        mine = self._of(rule_id)
+        if mine.empty:
+            return grid
+        labels = {month_claim(int(m)): k for k, m in enumerate(months)}
+        mine = mine[mine["claim"].isin(labels)]
+        if mine.empty:
+            return grid
+        person_codes, people = pd.factorize(ids)
+        at = pd.Index(people).get_indexer(mine["person_id"])
+        keep = at >= 0
+        per_person = np.zeros((len(people), len(months)), dtype=bool)
+        per_person[at[keep], mine["claim"].map(labels).to_numpy()[keep]] = True
+        return per_person[person_codes]
+
+    def paid_by(self, rule_id: str, ids: np.ndarray) -> np.ndarray:
+        """Per row: "batch|date" of the batch that paid the person by this rule last ('' when none)."""
+        mine = self._of(rule_id)
+        out = np.full(len(ids), "", dtype=object)
+        if mine.empty:
+            return out
+        latest = mine.sort_values("committed_at").groupby("person_id").last()
+        found = pd.Series(ids).map(latest["batch_id"] + "|" + latest["committed_at"].astype(str).str[:10])
+        return found.fillna("").to_numpy(dtype=object)
+
+    def released_for(self, rule_id: str, ids: np.ndarray, claim: str) -> np.ndarray:
+        """Per row: was (its person, this rule, claim) paid once and the payment reversed?"""
+        mine = self.released[(self.released["rule_id"] == rule_id) & (self.released["claim"] == claim)]
+        return np.isin(ids, mine["person_id"].to_numpy()) if not mine.empty else np.zeros(len(ids), dtype=bool)
+
+    def any_for(self, rule_id: str, claim: str) -> bool:
+        mine = self._of(rule_id)
+        return bool((mine["claim"] == claim).any()) if not mine.empty else False
+
+
+NONE = PaidClaims()

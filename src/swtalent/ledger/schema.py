@@ -1,0 +1,109 @@
+"""The ledger's tables, and the migrations that bring an older ledger up to date.
+
+Append-only: a batch and its lines are written once; a void or a bank return (退票) is a new
+reversal row pointing at the line it reverses. "Paid once" is the unique index on claims, not a
+check-then-insert: a claim (a month, a one-off level, a year, a cycle) of one person under one
+policy's rule is inserted with `round` = the number of its earlier claims that were reversed, so
+two runs racing to pay it insert the same round and the database lets only one of them in, and a
+reversal frees the claim for the next round without changing any row.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    text,
+)
+from sqlalchemy.engine import Connection
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+schema_version = Table("swtalent_schema", metadata, Column("version", Integer, nullable=False))
+
+batches = Table(
+    "batches", metadata,
+    Column("id", String(40), primary_key=True),  # chosen by the client, printed on the payroll
+    Column("kind", String(10), nullable=False),  # compute | import
+    Column("period", String(40), nullable=False),  # as --period takes it: 2023, 2023-05, 2023-01..2023-06
+    Column("policy_id", String(100), nullable=False),
+    Column("policy_file", Text), Column("policy_sha256", String(64)),
+    Column("roster_file", Text), Column("roster_sha256", String(64)),
+    Column("swtalent_version", String(20)), Column("operator", String(100)),
+    Column("committed_at", String(32), nullable=False),  # ISO 8601 with the clerk's UTC offset
+    Column("lines", Integer, nullable=False), Column("total_fen", BigInteger, nullable=False),
+    Column("command", Text),
+)
+
+lines = Table(
+    "lines", metadata,
+    Column("batch_id", String(40), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("person_id", String(18), nullable=False), Column("name", Text),
+    Column("rule_id", String(100), nullable=False), Column("kind", String(20), nullable=False),
+    Column("level", String(40)), Column("months", Integer),
+    Column("first_month", String(7)), Column("last_month", String(7)),  # 2023-04; the qualifying month of a one-off
+    Column("year", Integer, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    ForeignKeyConstraint(["batch_id"], ["batches.id"]),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("batch_id", String(40), nullable=False), Column("line_no", Integer, nullable=False),
+    Column("policy_id", String(100), nullable=False), Column("person_id", String(18), nullable=False),
+    Column("rule_id", String(100), nullable=False), Column("claim", String(20), nullable=False),
+    Column("round", Integer, nullable=False),
+    UniqueConstraint("policy_id", "person_id", "rule_id", "claim", "round", name="claims_paid_once"),
+    ForeignKeyConstraint(["batch_id", "line_no"], ["lines.batch_id", "lines.line_no"]),
+)
+
+reversals = Table(
+    "reversals", metadata,
+    Column("batch_id", String(40), primary_key=True),  # a line is reversed at most once
+    Column("line_no", Integer, primary_key=True),
+    Column("reversal_id", String(40), nullable=False),  # one void or return: all its rows
+    Column("kind", String(10), nullable=False),  # void | return
+    Column("reason", Text, nullable=False), Column("operator", String(100)),
+    Column("reversed_at", String(32), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),  # the line's amount, negated
+    ForeignKeyConstraint(["batch_id", "line_no"], ["lines.batch_id", "lines.line_no"]),
+)
+
+# version -> the statements that bring a ledger of version - 1 to it. Version 1 is the first
+# schema, created whole; later versions append here, and tests/fixtures/ledger-v1.db must open.
+MIGRATIONS: dict[int, list[str]] = {}
+
+
+def prepare(conn: Connection) -> int:
+    """Create a new ledger, or upgrade an older one in place; the schema version it is now at."""
+    names = set(inspect(conn).get_table_names())
+    if "swtalent_schema" not in names:
+        metadata.create_all(conn)
+        conn.execute(schema_version.insert(), {"version": SCHEMA_VERSION})
+        return SCHEMA_VERSION
+    version = conn.execute(text("SELECT MAX(version) FROM swtalent_schema")).scalar_one()
+    if version > SCHEMA_VERSION:
+        raise LedgerTooNew(version)
+    for step in range(version + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS[step]:
+            conn.execute(text(statement))
+        conn.execute(schema_version.insert(), {"version": step})
+    return SCHEMA_VERSION
+
+
+class LedgerTooNew(Exception):
+    """A ledger written by a newer swtalent: opening it could misread what was paid."""
+
+    def __init__(self, version: int):
+        super().__init__(f"ledger schema {version} is newer than this swtalent's {SCHEMA_VERSION}")
+        self.version = version

@@ -1,0 +1,254 @@
+"""The ledger: every batch committed, every line paid, every reversal, in SQLite or PostgreSQL.
+
+The engine never opens it: `paid_claims` and `history` hand it tables, and `commit` records what a
+computation paid. Every write is one transaction: a commit that dies half-way leaves nothing.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, event, func, insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from ..engine import Computation
+from ..engine.claims import CLAIM_COLUMNS, PaidClaims
+from ..periods import month_label
+from ..testpoints import pause_for_tests
+from .records import (
+    BatchInfo,
+    LedgerConflict,
+    LedgerError,
+    Taken,
+    new_batch_id,
+    now_text,
+)
+from .schema import batches, claims, lines, prepare, reversals
+
+HISTORY_COLUMNS = ["person_id", "rule_id", "year", "level", "months", "amount_fen"]
+
+
+class Ledger:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = _engine(url)
+        with self.engine.begin() as conn:
+            prepare(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- what the engine reads ---------------------------------------------------------------
+
+    def paid_claims(self, policy_id: str) -> PaidClaims:
+        with self.engine.connect() as conn:
+            return _paid_claims(conn, policy_id)
+
+    def history(self, policy_id: str) -> pd.DataFrame:
+        """Lines paid and not reversed, as the history-dependent rules read them (--previous's table)."""
+        q = (select(lines.c.person_id, lines.c.rule_id, lines.c.year, lines.c.level, lines.c.months,
+                    lines.c.amount_fen)
+             .join(batches, batches.c.id == lines.c.batch_id)
+             .outerjoin(reversals, (reversals.c.batch_id == lines.c.batch_id) & (reversals.c.line_no == lines.c.line_no))
+             .where(batches.c.policy_id == policy_id, reversals.c.batch_id.is_(None)))
+        with self.engine.connect() as conn:
+            frame = pd.DataFrame(conn.execute(q).all(), columns=HISTORY_COLUMNS)
+        frame["level"] = frame["level"].fillna("")
+        frame["months"] = frame["months"].fillna(0).astype(np.int64)
+        return frame.astype({"year": np.int64, "amount_fen": np.int64})
+
+    # --- commit --------------------------------------------------------------------------------
+
+    def commit(self, comp: Computation, info: BatchInfo) -> str | None:
+        """Record the computation's lines and claims as one batch; None when it pays nothing (a
+        batch committed again pays nothing new). LedgerConflict when another batch holds a claim."""
+        if comp.lines.empty:
+            return None
+        return self.commit_rows(*_rows(comp, info), info)
+
+    def commit_rows(self, line_rows: list[dict], claim_rows: list[dict], info: BatchInfo) -> str:
+        """One batch from its lines (batch_id, line_no from 1, person_id, name, rule_id, kind, level,
+        months, first_month, last_month, year, amount_fen) and their claims, in one transaction."""
+        try:
+            with self.engine.begin() as conn:
+                mine = pd.DataFrame(claim_rows)
+                taken = _taken(conn, info.policy_id, mine, line_rows)
+                if taken:
+                    raise LedgerConflict(taken)
+                rounds = _reversed_counts(conn, info.policy_id)
+                keyed = mine.merge(rounds, on=["person_id", "rule_id", "claim"], how="left")
+                mine["round"] = keyed["round"].fillna(0).astype(int).to_numpy()
+                conn.execute(insert(batches), [{
+                    "id": info.id, "kind": info.kind, "period": info.period, "policy_id": info.policy_id,
+                    "policy_file": info.policy_file, "policy_sha256": info.policy_sha256,
+                    "roster_file": info.roster_file, "roster_sha256": info.roster_sha256,
+                    "swtalent_version": info.swtalent_version, "operator": info.operator, "committed_at": now_text(),
+                    "lines": len(line_rows), "total_fen": int(sum(r["amount_fen"] for r in line_rows)),
+                    "command": info.command}])
+                conn.execute(insert(lines), line_rows)
+                conn.execute(insert(claims), mine.to_dict("records"))
+                pause_for_tests("ledger-inserted")  # the kill test stops here, before the transaction ends
+        except IntegrityError as exc:  # another batch took a claim between our look and our insert
+            with self.engine.connect() as conn:
+                taken = _taken(conn, info.policy_id, pd.DataFrame(claim_rows), line_rows)
+            if not taken:
+                raise LedgerError("ledger.failed", detail=unreachable(exc)) from exc
+            raise LedgerConflict(taken) from None
+        return info.id
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def batches(self) -> list[dict]:
+        """Every batch with its totals after reversals and its status: committed, void, or returned
+        (some lines sent back by the bank)."""
+        rev = (select(reversals.c.batch_id, func.count().label("reversed"), func.sum(reversals.c.amount_fen).label("back"),
+                      func.max(reversals.c.kind).label("how"))
+               .group_by(reversals.c.batch_id).subquery())
+        q = (select(batches, rev.c.reversed, rev.c.back, rev.c.how).outerjoin(rev, rev.c.batch_id == batches.c.id)
+             .order_by(batches.c.committed_at, batches.c.id))
+        with self.engine.connect() as conn:
+            return [_batch_dict(r._mapping) for r in conn.execute(q)]
+
+    def batch(self, batch_id: str) -> tuple[dict, pd.DataFrame]:
+        found = [b for b in self.batches() if b["id"] == batch_id]
+        if not found:
+            raise LedgerError("ledger.no-batch", batch=batch_id)
+        q = (select(lines, reversals.c.kind.label("reversed"), reversals.c.reason, reversals.c.reversed_at)
+             .outerjoin(reversals, (reversals.c.batch_id == lines.c.batch_id) & (reversals.c.line_no == lines.c.line_no))
+             .where(lines.c.batch_id == batch_id).order_by(lines.c.line_no))
+        with self.engine.connect() as conn:
+            frame = pd.DataFrame([dict(r._mapping) for r in conn.execute(q)])
+        return found[0], frame
+
+    def export(self, period: str | None = None) -> pd.DataFrame:
+        """Every line paid and not reversed (of the batches whose period is `period`, when given)."""
+        q = (select(lines, batches.c.period, batches.c.committed_at, batches.c.policy_id)
+             .join(batches, batches.c.id == lines.c.batch_id)
+             .outerjoin(reversals, (reversals.c.batch_id == lines.c.batch_id) & (reversals.c.line_no == lines.c.line_no))
+             .where(reversals.c.batch_id.is_(None)).order_by(batches.c.committed_at, lines.c.batch_id, lines.c.line_no))
+        if period is not None:
+            q = q.where(batches.c.period == period)
+        with self.engine.connect() as conn:
+            return pd.DataFrame([dict(r._mapping) for r in conn.execute(q)])
+
+    # --- reversals --------------------------------------------------------------------------------
+
+    def void(self, batch_id: str, reason: str, operator: str) -> int:
+        """Reverse every line of the batch not reversed yet: they become payable again."""
+        return self._reverse(batch_id, None, "void", reason, operator)
+
+    def return_payment(self, batch_id: str, person_id: str, reason: str, operator: str) -> int:
+        """The bank sent the person's payment back (退票): their lines of the batch are reversed."""
+        return self._reverse(batch_id, person_id, "return", reason, operator)
+
+    def _reverse(self, batch_id: str, person_id: str | None, kind: str, reason: str, operator: str) -> int:
+        if not reason.strip():
+            raise LedgerError("ledger.no-reason")
+        with self.engine.begin() as conn:
+            if conn.execute(select(batches.c.id).where(batches.c.id == batch_id)).first() is None:
+                raise LedgerError("ledger.no-batch", batch=batch_id)
+            q = (select(lines.c.line_no, lines.c.amount_fen)
+                 .outerjoin(reversals, (reversals.c.batch_id == lines.c.batch_id) & (reversals.c.line_no == lines.c.line_no))
+                 .where(lines.c.batch_id == batch_id, reversals.c.batch_id.is_(None)))
+            if person_id is not None:
+                q = q.where(lines.c.person_id == person_id)
+            open_lines = conn.execute(q).all()
+            if not open_lines:
+                code = "ledger.nothing-to-return" if person_id is not None else "ledger.already-void"
+                raise LedgerError(code, batch=batch_id, person=person_id or "")
+            rid, at = f"{kind[0].upper()}{new_batch_id()}", now_text()
+            conn.execute(insert(reversals), [
+                {"batch_id": batch_id, "line_no": no, "reversal_id": rid, "kind": kind, "reason": reason,
+                 "operator": operator, "reversed_at": at, "amount_fen": -amount} for no, amount in open_lines])
+        return len(open_lines)
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi, _record):  # we say when a transaction begins (below), not the driver
+            dbapi.isolation_level = None
+            dbapi.execute("PRAGMA foreign_keys = ON")
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # take the write lock at once: two commits queue instead of failing half-way
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _rows(comp: Computation, info: BatchInfo) -> tuple[list[dict], list[dict]]:
+    """The batch's lines (numbered from 1, as on the payroll) and each line's claims."""
+    ls = comp.lines
+    kinds = ls["kind"].astype(str).to_numpy()
+    per_month = np.isin(kinds, ["monthly", "title_allowance"])
+    first, last = ls["first_month"].to_numpy(), ls["last_month"].to_numpy()
+    labels = {m: month_label(int(m)) for m in np.unique(np.r_[first, last])}
+    line_rows = [{"batch_id": info.id, "line_no": k + 1, "person_id": p, "name": n, "rule_id": r, "kind": kd,
+                  "level": None if kd in ("award", "title_allowance") or lv != lv else lv,
+                  "months": int(m) if pm else None, "first_month": labels[f], "last_month": labels[la],
+                  "year": int(f) // 12, "amount_fen": int(a)}
+                 for k, (p, n, r, kd, lv, m, pm, f, la, a) in enumerate(zip(
+                     ls["person_id"], ls["name"], ls["rule_id"].astype(str), kinds, ls["level"].astype(object),
+                     ls["months"], per_month, first, last, ls["amount_fen"]))]
+    cl = comp.claims
+    claim_rows = pd.DataFrame({"batch_id": info.id, "line_no": cl["line"].to_numpy(dtype=np.int64) + 1,
+                               "policy_id": info.policy_id, "person_id": cl["person_id"].to_numpy(),
+                               "rule_id": cl["rule_id"].astype(str).to_numpy(), "claim": cl["claim"].to_numpy()})
+    return line_rows, claim_rows.to_dict("records")
+
+
+def _paid_claims(conn: Connection, policy_id: str) -> PaidClaims:
+    on_line = (reversals.c.batch_id == claims.c.batch_id) & (reversals.c.line_no == claims.c.line_no)
+    active = (select(claims.c.person_id, claims.c.rule_id, claims.c.claim, claims.c.batch_id, batches.c.committed_at)
+              .join(batches, batches.c.id == claims.c.batch_id).outerjoin(reversals, on_line)
+              .where(claims.c.policy_id == policy_id, reversals.c.batch_id.is_(None)))
+    released = (select(claims.c.person_id, claims.c.rule_id, claims.c.claim).join(reversals, on_line)
+                .where(claims.c.policy_id == policy_id))
+    return PaidClaims(pd.DataFrame(conn.execute(active).all(), columns=CLAIM_COLUMNS),
+                      pd.DataFrame(conn.execute(released).all(), columns=CLAIM_COLUMNS[:3]))
+
+
+def _reversed_counts(conn: Connection, policy_id: str) -> pd.DataFrame:
+    """Per claim key, how many of its claims were reversed: the round a new claim takes."""
+    q = (select(claims.c.person_id, claims.c.rule_id, claims.c.claim, func.count().label("round"))
+         .join(reversals, (reversals.c.batch_id == claims.c.batch_id) & (reversals.c.line_no == claims.c.line_no))
+         .where(claims.c.policy_id == policy_id)
+         .group_by(claims.c.person_id, claims.c.rule_id, claims.c.claim))
+    return pd.DataFrame(conn.execute(q).all(), columns=["person_id", "rule_id", "claim", "round"])
+
+
+def _taken(conn: Connection, policy_id: str, mine: pd.DataFrame, line_rows: list[dict]) -> list[Taken]:
+    paid = _paid_claims(conn, policy_id).active
+    if paid.empty or mine.empty:
+        return []
+    hit = mine.merge(paid, on=["person_id", "rule_id", "claim"], suffixes=("", "_paid"))
+    names = {r["line_no"]: r["name"] for r in line_rows}
+    return [Taken(r.person_id, names.get(r.line_no, ""), r.rule_id, r.claim, r.batch_id_paid)
+            for r in hit.itertuples(index=False)]
+
+
+def _batch_dict(m) -> dict:
+    """A batch as `ledger list` shows it: void once voided, returned when the bank sent lines back."""
+    reversed_lines = int(m["reversed"] or 0)
+    status = "void" if m["how"] == "void" else "returned" if reversed_lines else "committed"
+    return {"id": m["id"], "kind": m["kind"], "period": m["period"], "policy": m["policy_id"],
+            "policy_file": m["policy_file"], "roster_file": m["roster_file"], "lines": m["lines"],
+            "total_fen": int(m["total_fen"]) + int(m["back"] or 0), "committed_fen": int(m["total_fen"]),
+            "committed_at": _to_seconds(m["committed_at"]), "operator": m["operator"], "status": status,
+            "reversed_lines": reversed_lines}
+
+
+def _to_seconds(stamp: str) -> str:
+    """2026-12-01T09:30:15.123456+08:00 as 2026-12-01T09:30:15+08:00."""
+    head, dot, tail = stamp.partition(".")
+    return head + tail[6:] if dot else stamp
+
+
+def unreachable(exc: SQLAlchemyError) -> str:
+    """A database error as one line for a message (no traceback, no password)."""
+    return str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0][:300]
+
+

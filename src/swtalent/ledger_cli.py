@@ -1,0 +1,307 @@
+"""`swtalent ledger …`: the batches on record, one batch's lines, void, bank returns, import and
+export. Each command is one call on the ledger plus rendering, like the rest of the CLI."""
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import Issue, Location, SwtalentError, UsageError
+
+ledger_app = typer.Typer(no_args_is_help=True, help="发放账本 / the payment ledger: batches, lines, void, returns, import, export.")
+
+LedgerOpt = Annotated[Optional[str], typer.Option(
+    "--ledger", help="ledger: sqlite:///path/ledger.db, postgresql://user@host/db, or a file path "
+                     "(default: $SWTALENT_LEDGER, else the per-user file)")]
+OperatorOpt = Annotated[Optional[str], typer.Option("--operator", help="who does it (default: the login name)")]
+
+
+def operator_name(given: str | None) -> str:
+    if given:
+        return given
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (a service account): say so rather than fail
+        return os.environ.get("USERNAME", "?")
+
+
+def shown_url(url: str) -> str:
+    """The ledger's address for a message or a sheet, without a password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: shown as given
+        return url
+
+
+def open_or_fail(given: str | None, create: bool = False):
+    """The ledger (None when a SQLite file not made yet and not `create`), its problems as Issues."""
+    from .ledger import ledger_url, open_ledger
+
+    url = ledger_url(given)
+    try:
+        return open_ledger(given, create=create)
+    except Exception as exc:  # SQLAlchemy is imported only here, once something went wrong with it
+        from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+        from .ledger.schema import LedgerTooNew
+        from .ledger.store import unreachable
+
+        where = Location(file=shown_url(url))
+        if isinstance(exc, LedgerTooNew):
+            raise SwtalentError([Issue.make("ledger.too-new", where, version=exc.version)]) from exc
+        if isinstance(exc, ModuleNotFoundError):  # the PostgreSQL driver is an extra
+            detail = f"{exc}（PostgreSQL: pip install 'swtalent[postgresql]'）"
+        elif isinstance(exc, (SQLAlchemyError, ArgumentError)):
+            detail = unreachable(exc)
+        elif isinstance(exc, (OSError, ValueError)):  # a folder we cannot make
+            detail = str(exc)
+        else:
+            raise
+        raise SwtalentError([Issue.make("ledger.unreachable", where, detail=detail)]) from exc
+
+
+def refused(exc) -> SwtalentError:
+    """A LedgerError as the located problem the CLI prints."""
+    return SwtalentError([Issue.make(exc.code, Location(), **exc.params)])
+
+
+def yuan(fen: int) -> str:
+    from .money import format_yuan
+
+    return format_yuan(fen)
+
+
+def batch_json(b: dict) -> dict:
+    return {**{k: v for k, v in b.items() if not k.endswith("_fen")}, "total": yuan(b["total_fen"]),
+            "committed": yuan(b["committed_fen"])}
+
+
+def _guard():
+    from .cli import _guarded  # the same exit codes and messages as every command
+
+    return _guarded
+
+
+@ledger_app.command("list")
+def list_batches(ledger: LedgerOpt = None, as_json: bool = typer.Option(False, "--json"),
+                 lang: str = typer.Option("zh", "--lang")) -> None:
+    """批次列表 / Every batch: id, period, policy, lines, total after reversals, committed at and by, status."""
+    def work() -> None:
+        book = open_or_fail(ledger)
+        found = book.batches() if book is not None else []
+        if as_json:
+            typer.echo(json.dumps({"batches": [batch_json(b) for b in found]}, ensure_ascii=False, indent=1))
+            return
+        from rich.table import Table
+
+        from .cli import _console
+
+        heads = (("批次", "期间", "政策", "行数", "金额", "记入时间", "经办人", "状态") if lang == "zh" else
+                 ("batch", "period", "policy", "lines", "total", "committed at", "by", "status"))
+        status = {"committed": "已发放", "void": "已作废", "returned": "部分退票"} if lang == "zh" else {}
+        table = Table(*heads)
+        for b in found:
+            table.add_row(b["id"], b["period"], b["policy"], str(b["lines"]), yuan(b["total_fen"]), b["committed_at"],
+                          b["operator"] or "", status.get(b["status"], b["status"]))
+        _console().print(table)
+
+    _guard()(work, lang, as_json, False)
+
+
+@ledger_app.command("show")
+def show(batch: str = typer.Argument(..., help="批次编号 batch id"), ledger: LedgerOpt = None,
+         as_json: bool = typer.Option(False, "--json"), out: Optional[Path] = typer.Option(None, "--out", help="write the lines to .xlsx or .csv"),
+         force: bool = typer.Option(False, "--force", help="replace the output if it exists"),
+         lang: str = typer.Option("zh", "--lang")) -> None:
+    """一个批次 / One batch: what it records and every line, with its reversal if any."""
+    def work() -> None:
+        from .ledger.store import LedgerError
+
+        book = open_or_fail(ledger)
+        if book is None:
+            raise refused(LedgerError("ledger.no-batch", batch=batch))
+        try:
+            info, rows = book.batch(batch)
+        except LedgerError as exc:
+            raise refused(exc) from exc
+        if out is not None:
+            _write_table(rows, out, lang, force)
+        if as_json:
+            typer.echo(json.dumps({"batch": batch_json(info), "lines": _lines_json(rows)}, ensure_ascii=False, indent=1))
+            return
+        from rich.table import Table
+
+        from .cli import _console
+
+        _console().print(json.dumps(batch_json(info), ensure_ascii=False, indent=1), highlight=False, markup=False)
+        table = Table("#", "身份证号" if lang == "zh" else "ID", "规则" if lang == "zh" else "rule",
+                      "月份" if lang == "zh" else "months", "金额" if lang == "zh" else "amount",
+                      "冲销" if lang == "zh" else "reversed")
+        for r in _lines_json(rows):
+            table.add_row(str(r["line_no"]), r["person_id"], r["rule_id"], f"{r['first_month']}..{r['last_month']}",
+                          r["amount"], r["reversed"] or "")
+        _console().print(table)
+
+    _guard()(work, lang, as_json, False)
+
+
+@ledger_app.command("void")
+def void(batch: str = typer.Argument(..., help="批次编号 batch id"),
+         reason: str = typer.Option(..., "--reason", help="why (recorded with the reversal)"),
+         ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang")) -> None:
+    """作废批次 / Void a batch: a reversal of every line not reversed yet; they become payable again."""
+    _reverse(batch, None, reason, ledger, operator, lang)
+
+
+@ledger_app.command("return")
+def return_payment(batch: str = typer.Argument(..., help="批次编号 batch id"),
+                   person: str = typer.Option(..., "--person", help="身份证号 of the payee"),
+                   reason: str = typer.Option(..., "--reason", help="why, e.g. 账户错误"),
+                   ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang")) -> None:
+    """退票 / The bank sent a payment back: the person's lines of the batch are reversed and payable again."""
+    _reverse(batch, person, reason, ledger, operator, lang)
+
+
+def _reverse(batch: str, person: str | None, reason: str, ledger: str | None, operator: str | None, lang: str) -> None:
+    def work() -> None:
+        from .ledger.store import LedgerError
+
+        book = open_or_fail(ledger)
+        try:
+            if book is None:
+                raise LedgerError("ledger.no-batch", batch=batch)
+            who = operator_name(operator)
+            count = (book.void(batch, reason, who) if person is None
+                     else book.return_payment(batch, person.strip().upper(), reason, who))
+        except LedgerError as exc:
+            raise refused(exc) from exc
+        word = ("已冲销 {n} 行：可再次发放" if lang == "zh" else "{n} lines reversed: payable again").format(n=count)
+        typer.echo(word)
+
+    _guard()(work, lang, False, False)
+
+
+@ledger_app.command("import")
+def import_payments(file: Path = typer.Argument(..., help="earlier payments (the --previous format; monthly rows need 期间)"),
+                    policy: Path = typer.Option(..., "--policy", "-p", help="the policy they were paid under"),
+                    ledger: LedgerOpt = None, operator: OperatorOpt = None,
+                    lang: str = typer.Option("zh", "--lang"), as_json: bool = typer.Option(False, "--json")) -> None:
+    """导入往期发放 / Record payments made before swtalent, so that they are never paid again."""
+    def work() -> None:
+        from . import __version__
+        from .ledger import BatchInfo, LedgerConflict, new_batch_id
+        from .ledger.importing import import_rows
+        from .policy import load_policy
+        from .reports.basis import sha256
+        from .roster.previous import load_previous
+
+        pol = load_policy(policy)
+        frame = load_previous(file, need_year=False, as_written=True)
+        book = open_or_fail(ledger, create=True)
+        info = BatchInfo(id=new_batch_id(), period="", policy_id=pol.id, policy_file=str(policy),
+                         policy_sha256=sha256(str(policy)), roster_file=str(file), roster_sha256=sha256(str(file)),
+                         swtalent_version=__version__, operator=operator_name(operator), kind="import")
+        lines, claims, period = import_rows(frame, pol, file, info)
+        from dataclasses import replace
+
+        try:
+            batch = book.commit_rows(lines, claims, replace(info, period=period))
+        except LedgerConflict as exc:
+            raise taken_error(exc, book.url) from exc
+        total = sum(r["amount_fen"] for r in lines)
+        if as_json:
+            typer.echo(json.dumps({"ok": True, "batch": batch, "lines": len(lines), "total": yuan(total)},
+                                  ensure_ascii=False, indent=1))
+        else:
+            typer.echo((f"已记入账本：批次 {batch}，{len(lines)} 行，{yuan(total)} 元" if lang == "zh"
+                        else f"recorded as batch {batch}: {len(lines)} lines, {yuan(total)} yuan"))
+
+    _guard()(work, lang, as_json, False)
+
+
+@ledger_app.command("export")
+def export(out: Path = typer.Option(..., "--out", "-o", help=".xlsx or .csv"),
+           period: Optional[str] = typer.Option(None, "--period", help="only lines paying months in 2023, 2023-05 or 2023-01..2023-06"),
+           ledger: LedgerOpt = None, force: bool = typer.Option(False, "--force", help="replace the output if it exists"),
+           lang: str = typer.Option("zh", "--lang")) -> None:
+    """导出已发放 / Every line paid and not reversed, in the --previous format with its batch and date."""
+    def work() -> None:
+        from .periods import Period
+
+        span = Period.parse(period) if period else None
+        book = open_or_fail(ledger)
+        rows = book.export() if book is not None else None
+        if rows is not None and not rows.empty and span is not None:
+            first, last = rows["first_month"].map(_month), rows["last_month"].map(_month)
+            rows = rows[(first <= span.last) & (last >= span.first)]
+        _write_table(rows, out, lang, force)
+        typer.echo(str(out))
+
+    _guard()(work, lang, False, False)
+
+
+def taken_error(exc, url: str) -> SwtalentError:
+    """LedgerConflict: which claims another batch took, one problem each (the first 50)."""
+    where = Location(file=shown_url(url))
+    issues = [Issue.make("ledger.taken", where, t.person_id, name=t.name or t.person_id, rule=t.rule_id,
+                         claim=t.claim, batch=t.batch_id) for t in exc.taken[:50]]
+    return SwtalentError(issues or [Issue.make("ledger.failed", where, detail="conflict")])
+
+
+def _month(label: str) -> int:
+    year, month = label.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+EXPORT_COLUMNS = ["person_id", "name", "rule_id", "kind", "level", "year", "months", "first_month", "last_month",
+                  "amount", "batch_id", "line_no", "committed_at"]
+
+
+def _lines_json(rows) -> list[dict]:
+    if rows is None or rows.empty:
+        return []
+    out = []
+    for r in rows.to_dict("records"):
+        r = {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        r["amount"] = yuan(int(r.pop("amount_fen")))
+        out.append(r)
+    return out
+
+
+def _write_table(rows, out: Path, lang: str, force: bool) -> None:
+    """Ledger lines to .csv (UTF-8 with a byte-order mark, for Excel) or .xlsx, replaced only with --force."""
+    import csv
+
+    import pandas as pd
+
+    from .reports.files import check_outputs, write_atomically
+    from .safety import defused
+
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"不支持的输出格式「{out.name}」：请用 .xlsx 或 .csv", f"unsupported output format '{out.name}': use .xlsx or .csv")
+    check_outputs([out], [], formats=(".csv", ".xlsx"), force=force)
+    records = _lines_json(rows)
+    frame = pd.DataFrame(records, columns=[c for c in EXPORT_COLUMNS if not records or c in records[0]]
+                         + [c for c in (records[0] if records else {}) if c not in EXPORT_COLUMNS])
+
+    def write(tmp: Path) -> None:
+        if out.suffix.lower() == ".csv":
+            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(frame.columns)
+                for row in frame.itertuples(index=False):
+                    w.writerow(["" if v is None else defused([str(v)])[0] for v in row])
+        else:
+            from .reports.labels import labels
+            from .reports.sheets import Sheet
+            from .reports.workbook import write_sheets
+
+            write_sheets(tmp, [Sheet("账本" if lang == "zh" else "ledger", frame, autofilter=True, money=[])], labels(lang))
+
+    write_atomically([(out, write)], force=force)

@@ -1,0 +1,270 @@
+"""The payment ledger, on SQLite and on a real PostgreSQL server (tests/pgserver.py): a batch on
+record, nothing paid twice, corrections by reversal, earlier payments imported, a commit that is
+killed or raced leaving the ledger whole."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from .conftest import CHUZHOU, EXAMPLE, ROOT, make_id, write_roster
+from .test_cli import invoke
+
+WEIHAI = ROOT / "policies" / "weihai.yaml"
+JIUJIANG = ROOT / "policies" / "jiujiang.yaml"
+CANDIDATES = ROOT / "examples" / "jiujiang-candidates.xlsx"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def compute(url: str, period: str, *extra, roster=EXAMPLE, policy=CHUZHOU, code: int = 0) -> dict:
+    result = invoke("compute", roster, "--policy", policy, "--period", period, "--ledger", url, "--json", *extra)
+    assert result.exit_code == code, result.output
+    return json.loads(result.stdout)
+
+
+def batches(url: str) -> list[dict]:
+    result = invoke("ledger", "list", "--ledger", url, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["batches"]
+
+
+def total(summary: dict) -> Decimal:
+    return Decimal(summary["total"])
+
+
+def test_h1_then_the_year_pays_only_what_h1_did_not(ledger_url):
+    whole_year = compute(ledger_url, "2023")  # nothing committed yet: what the year pays
+    h1 = compute(ledger_url, "2023-01..2023-06", "--commit")
+    rest = compute(ledger_url, "2023", "--commit")
+    assert h1["batch"] and rest["batch"] and h1["batch"] != rest["batch"]
+    assert total(h1) + total(rest) == total(whole_year) and total(rest) < total(whole_year)
+    listed = batches(ledger_url)
+    assert [(b["id"], b["period"], b["total"], b["status"]) for b in listed] == [
+        (h1["batch"], "2023-01..2023-06", h1["total"], "committed"), (rest["batch"], "2023", rest["total"], "committed")]
+    # The same roster, policy and period again: nothing new, no batch.
+    again = compute(ledger_url, "2023", "--commit")
+    assert again["batch"] is None and total(again) == 0 and len(batches(ledger_url)) == 2
+
+
+def test_what_is_left_out_says_which_batch_paid_it(ledger_url, tmp_path):
+    first = compute(ledger_url, "2023", "--commit")
+    out = tmp_path / "again.xlsx"
+    compute(ledger_url, "2023", "--out", out)
+    import openpyxl
+
+    unpaid = openpyxl.load_workbook(out, read_only=True)["不予发放"]
+    reasons = [r[-1] for r in unpaid.iter_rows(min_row=2, values_only=True)]
+    assert any(f"已发放（批次 {first['batch']}，" in (r or "") for r in reasons)
+    explained = invoke("explain", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--ledger", ledger_url,
+                       "--person", "341122199411281032", "--json")
+    assert explained.exit_code == 0 and f"已发放（批次 {first['batch']}" in explained.stdout
+
+
+def test_the_payroll_and_basis_carry_the_batch_id(ledger_url, tmp_path):
+    out = tmp_path / "h1.xlsx"
+    h1 = compute(ledger_url, "2023-01..2023-06", "--commit", "--out", out)
+    import openpyxl
+
+    book = openpyxl.load_workbook(out, read_only=True)
+    basis = {r[0]: r[1] for r in book["计算依据"].iter_rows(values_only=True)}
+    assert basis["账本批次编号"] == h1["batch"]
+    payroll = next(ws for ws in book.worksheets if ws.title.startswith("发放花名册"))
+    assert any(h1["batch"] in str(c) for row in payroll.iter_rows(max_row=3, values_only=True) for c in row if c)
+
+
+def _weihai(tmp_path: Path, rows: list[tuple[str, str]], name: str) -> Path:
+    headers = ["姓名", "身份证号", "人员类别", "证书等级", "取得证书日期"]
+    return write_roster(tmp_path / name, [["王芳", make_id(7), "执业社会工作者", level, day] for level, day in rows],
+                        headers=headers)
+
+
+def test_a_one_off_is_never_paid_twice_and_an_upgrade_pays_the_difference(ledger_url, tmp_path):
+    y2023 = _weihai(tmp_path, [("助理社会工作师", date(2023, 3, 1))], "2023.xlsx")
+    assert total(compute(ledger_url, "2023", "--commit", roster=y2023, policy=WEIHAI)) == 1000
+    assert total(compute(ledger_url, "2023", "--commit", roster=y2023, policy=WEIHAI)) == 0  # never twice
+    # 2024: the same person passes 社会工作师; the ledger is the history (no --previous): 2000 - 1000.
+    y2024 = _weihai(tmp_path, [("助理社会工作师", date(2023, 3, 1)), ("社会工作师", date(2024, 5, 1))], "2024.xlsx")
+    upgraded = compute(ledger_url, "2024", "--commit", roster=y2024, policy=WEIHAI)
+    assert total(upgraded) == 1000
+    # Re-running 2023 on the 2024 roster pays nothing more: the assistant level is claimed.
+    assert total(compute(ledger_url, "2023", roster=y2024, policy=WEIHAI)) == 0
+
+
+def test_void_makes_a_batch_payable_again(ledger_url):
+    first = compute(ledger_url, "2023-01..2023-03", "--commit")
+    voided = invoke("ledger", "void", first["batch"], "--ledger", ledger_url, "--reason", "名单有误，重做")
+    assert voided.exit_code == 0, voided.output
+    assert [b["status"] for b in batches(ledger_url)] == ["void"] and batches(ledger_url)[0]["total"] == "0.00"
+    again = compute(ledger_url, "2023-01..2023-03", "--commit")
+    assert total(again) == total(first) and again["batch"] != first["batch"]
+    twice = invoke("ledger", "void", first["batch"], "--ledger", ledger_url, "--reason", "再次")
+    assert twice.exit_code == 1 and "均已冲销" in twice.stderr
+
+
+def test_a_bank_return_makes_that_persons_lines_payable_again(ledger_url):
+    first = compute(ledger_url, "2023-01..2023-06", "--commit")
+    shown = json.loads(invoke("ledger", "show", first["batch"], "--ledger", ledger_url, "--json").stdout)
+    person = shown["lines"][0]["person_id"]
+    theirs = sum(Decimal(r["amount"]) for r in shown["lines"] if r["person_id"] == person)
+    back = invoke("ledger", "return", first["batch"], "--person", person, "--reason", "账户错误", "--ledger", ledger_url)
+    assert back.exit_code == 0, back.output
+    listed = batches(ledger_url)[0]
+    assert listed["status"] == "returned" and Decimal(listed["total"]) == total(first) - theirs
+    repaid = compute(ledger_url, "2023-01..2023-06", "--commit")
+    assert total(repaid) == theirs
+    lines = json.loads(invoke("ledger", "show", repaid["batch"], "--ledger", ledger_url, "--json").stdout)["lines"]
+    assert {r["person_id"] for r in lines} == {person}
+    nobody = invoke("ledger", "return", first["batch"], "--person", make_id(99), "--reason", "x", "--ledger", ledger_url)
+    assert nobody.exit_code == 1
+
+
+def test_import_then_compute_leaves_out_what_was_paid_before(ledger_url, tmp_path):
+    person = "341122199411281032"  # 孙志强 in the example: a community worker with two certificates
+    old = tmp_path / "old.csv"
+    with old.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["身份证号", "规则编号", "等级", "期间", "月数", "金额"])
+        w.writerow([person, "post-allowance", "intermediate", "2023-01..2023-03", "3", "1200.00"])
+    q1 = tmp_path / "q1.csv"  # what this run pays the person for those months, left out once imported
+    compute(_fresh(tmp_path), "2023-01..2023-03", "--out", q1)
+    with q1.open(encoding="utf-8") as fh:
+        due = sum(Decimal(r["amount"]) for r in csv.DictReader(fh)
+                  if r["person_id"] == person and r["rule_id"] == "post-allowance")
+    before = compute(ledger_url, "2023")
+    imported = invoke("ledger", "import", old, "--policy", CHUZHOU, "--ledger", ledger_url, "--json")
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["total"] == "1200.00"
+    after = compute(ledger_url, "2023")
+    assert due > 0 and total(before) - total(after) == due
+    again = invoke("ledger", "import", old, "--policy", CHUZHOU, "--ledger", ledger_url)
+    assert again.exit_code == 1 and "已由批次" in again.stderr  # imported once only
+    vague = tmp_path / "vague.csv"
+    vague.write_text(f"身份证号,规则编号,年度,月数,金额\n{person},post-allowance,2023,3,1200\n", encoding="utf-8")
+    refused = invoke("ledger", "import", vague, "--policy", CHUZHOU, "--ledger", ledger_url)
+    assert refused.exit_code == 1 and "期间" in refused.stderr and "第 2 行" in refused.stderr
+
+
+def test_export_lists_what_is_paid_in_the_previous_format(ledger_url, tmp_path):
+    h1 = compute(ledger_url, "2023-01..2023-06", "--commit")
+    out = tmp_path / "paid.csv"
+    assert invoke("ledger", "export", "--ledger", ledger_url, "--out", out).exit_code == 0
+    with out.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sum(Decimal(r["amount"]) for r in rows) == total(h1) and {r["batch_id"] for r in rows} == {h1["batch"]}
+    assert invoke("ledger", "export", "--ledger", ledger_url, "--out", out).exit_code == 2  # exists: --force
+    assert invoke("ledger", "export", "--ledger", ledger_url, "--out", out, "--period", "2024", "--force").exit_code == 0
+    with out.open(encoding="utf-8-sig") as fh:
+        assert list(csv.DictReader(fh)) == []
+
+
+def test_an_award_cycle_is_paid_once_however_the_scores_change(ledger_url, tmp_path):
+    first = compute(ledger_url, "2023", "--commit", roster=CANDIDATES, policy=JIUJIANG)
+    assert first["batch"] and total(first) > 0
+    assert total(compute(ledger_url, "2023", "--commit", roster=CANDIDATES, policy=JIUJIANG)) == 0
+
+
+def _ledger_rows(url: str) -> tuple[int, int]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = sa.inspect(conn).get_table_names()
+            if "batches" not in tables:
+                return 0, 0
+            return (conn.execute(sa.text("SELECT COUNT(*) FROM batches")).scalar_one(),
+                    conn.execute(sa.text("SELECT COUNT(*) FROM claims")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _start(url: str, period: str, out: Path, pause: str = "", seconds: float = 60) -> subprocess.Popen:
+    env = {**os.environ, "SWTALENT_TEST_PAUSE": pause, "SWTALENT_TEST_PAUSE_SECONDS": str(seconds)}
+    return subprocess.Popen([sys.executable, "-m", "swtalent.cli", "compute", str(EXAMPLE), "--policy", str(CHUZHOU),
+                             "--period", period, "--ledger", url, "--commit", "--json", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_a_commit_killed_mid_transaction_leaves_the_ledger_as_before(ledger_url, tmp_path):
+    compute(ledger_url, "2023-01..2023-03", "--commit")
+    before = _ledger_rows(ledger_url)
+    proc = _start(ledger_url, "2023", tmp_path / "y.xlsx", pause="ledger-inserted")
+    line = proc.stderr.readline()
+    assert line.strip() == "paused at ledger-inserted", line + proc.stderr.read()
+    proc.kill()
+    proc.wait()
+    assert _ledger_rows(ledger_url) == before
+    assert not (tmp_path / "y.xlsx").exists()  # the outputs go in place only after the commit
+    after = compute(ledger_url, "2023", "--commit")  # the ledger is usable, and the year is still due
+    assert after["batch"] and total(after) > 0
+
+
+def test_two_commits_at_once_pay_each_line_once(ledger_url, tmp_path):
+    whole = total(compute(_fresh(tmp_path), "2023"))
+    first = _start(ledger_url, "2023-01..2023-06", tmp_path / "a.xlsx", pause="ledger-inserted", seconds=4)
+    assert first.stderr.readline().strip() == "paused at ledger-inserted"
+    second = _start(ledger_url, "2023", tmp_path / "b.xlsx")  # overlaps January to June
+    out_a, err_a = first.communicate(timeout=120)
+    out_b, err_b = second.communicate(timeout=120)
+    assert first.returncode == 0, err_a
+    a = json.loads(out_a)
+    if second.returncode == 0:  # it waited for the first (SQLite's write lock) and left H1 out
+        b = json.loads(out_b)
+        assert total(b) == whole - total(a) and [x["id"] for x in batches(ledger_url)] == [a["batch"], b["batch"]]
+    else:  # it raced (PostgreSQL): the unique claim let one in, the other is told which and by whom
+        assert second.returncode == 1 and f"已由批次 {a['batch']} 发放" in err_b, err_b
+        assert not (tmp_path / "b.xlsx").exists()  # the loser's outputs were not put in place
+        assert [x["id"] for x in batches(ledger_url)] == [a["batch"]]
+        rest = compute(ledger_url, "2023", "--commit")  # run again: H1 is left out
+        assert total(rest) + total(a) == whole
+    assert _paid_twice(ledger_url) == 0
+
+
+def _paid_twice(url: str) -> int:
+    """Claims held by more than one line that is not reversed: must always be none."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(
+                "SELECT COUNT(*) FROM (SELECT c.person_id, c.rule_id, c.claim FROM claims c LEFT JOIN reversals r "
+                "ON r.batch_id = c.batch_id AND r.line_no = c.line_no WHERE r.batch_id IS NULL "
+                "GROUP BY c.policy_id, c.person_id, c.rule_id, c.claim HAVING COUNT(*) > 1) twice")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _fresh(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+def test_a_ledger_made_by_the_first_schema_opens_and_is_honoured(tmp_path):
+    copy = tmp_path / "ledger-v1.db"
+    shutil.copy(FIXTURES / "ledger-v1.db", copy)
+    url = f"sqlite:///{copy}"
+    listed = batches(url)
+    assert [b["period"] for b in listed] == ["2023-01..2023-06"] and listed[0]["total"] == "78400.00"
+    rest = compute(url, "2023")
+    whole = compute(_fresh(tmp_path), "2023")
+    assert total(rest) == total(whole) - Decimal("78400.00")
+
+
+def test_an_unreachable_ledger_is_a_clear_error(tmp_path):
+    result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--commit",
+                    "--ledger", "postgresql+psycopg://nobody:secret@127.0.0.1:9/none", "--json")
+    assert result.exit_code == 1 and "ledger.unreachable" in result.stdout
+    assert "secret" not in result.stdout + result.stderr and "Traceback" not in result.output
+
+
+def test_without_commit_nothing_is_written_and_no_ledger_file_is_made(tmp_path):
+    url = tmp_path / "never.db"
+    compute(str(url), "2023")
+    assert not url.exists()
+    assert batches(str(url)) == []
