@@ -268,3 +268,41 @@ def test_without_commit_nothing_is_written_and_no_ledger_file_is_made(tmp_path):
     compute(str(url), "2023")
     assert not url.exists()
     assert batches(str(url)) == []
+
+
+def _chuzhou(tmp_path: Path, seqs: list[int], name: str) -> Path:
+    from .conftest import person
+
+    return write_roster(tmp_path / name, [person(k) for k in seqs])  # 助理, qualified 2023-03-15, in post
+
+
+def test_a_late_roster_row_is_arrears_listed_then_paid_only_when_asked(ledger_url, tmp_path):
+    import openpyxl
+
+    first = compute(ledger_url, "2023-01..2023-06", "--commit", roster=_chuzhou(tmp_path, [1], "h1.xlsx"))
+    assert total(first) == 1600  # one-off 1000 (March) + 200 x April..June
+    both = _chuzhou(tmp_path, [1, 2], "h2.xlsx")  # person 2 was missing from the H1 roster
+    out = tmp_path / "h2-check.xlsx"
+    listed = compute(ledger_url, "2023-07..2023-12", "--out", out, roster=both)
+    assert total(listed) == 2400 and any("应补发 2 行，合计 1600.00 元" in n for n in listed["notes"])
+    due = list(openpyxl.load_workbook(out, read_only=True)["应补发（未发放）"].iter_rows(min_row=2, values_only=True))
+    assert sorted(r[6] for r in due) == [600, 1000] and {r[1] for r in due} == {"测试二"}
+    out = tmp_path / "h2-payroll.xlsx"
+    paid = compute(ledger_url, "2023-07..2023-12", "--include-arrears", "--commit", "--out", out, roster=both)
+    assert total(paid) == 4000 and any("含补发 2 行" in n for n in paid["notes"])
+    sheets = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert "发放花名册（一次性）补发" in sheets and "发放花名册（按月）补发" in sheets
+    assert total(compute(ledger_url, "2023-07..2023-12", "--include-arrears", "--commit", roster=both)) == 0
+    assert total(compute(ledger_url, "2023", roster=both)) == 0  # the whole year is paid, once
+
+
+def test_a_returned_payment_becomes_arrears(ledger_url, tmp_path):
+    both = _chuzhou(tmp_path, [1, 2], "r.xlsx")
+    first = compute(ledger_url, "2023-01..2023-06", "--commit", roster=both)
+    back = invoke("ledger", "return", first["batch"], "--person", make_id(2), "--reason", "账户错误",
+                  "--ledger", ledger_url)
+    assert back.exit_code == 0, back.output
+    h2 = compute(ledger_url, "2023-07..2023-12", "--include-arrears", "--commit", roster=both)
+    assert total(h2) == 2400 + 1600
+    shown = json.loads(invoke("ledger", "show", h2["batch"], "--ledger", ledger_url, "--json").stdout)["lines"]
+    assert sum(Decimal(r["amount"]) for r in shown if r["person_id"] == make_id(2)) == 1200 + 1600

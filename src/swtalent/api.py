@@ -24,12 +24,14 @@ if TYPE_CHECKING:  # the ledger, and SQLAlchemy with it, is imported only by run
 def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, period: Period | str, *,
                 sheet: str | None = None, column_map: dict[str, str] | None = None,
                 previous: str | Path | None = None, stage: Callable[[str], None] = lambda name: None,
-                max_rows: int = DEFAULT_MAX_ROWS, ledger: Ledger | None = None) -> Computation:
+                max_rows: int = DEFAULT_MAX_ROWS, ledger: Ledger | None = None,
+                include_arrears: bool = False) -> Computation:
     """Load the policy and roster, check every row, and compute every rule for the period.
     `roster` may be a sheet already being parsed (see roster.source); `previous` is a file of
     earlier payments and award winners (see roster.previous); a roster over `max_rows` rows, or
     one whose file would inflate past what that many rows take, is refused. With a `ledger`, what it
-    has paid is not paid again, and the rules that depend on history read it (with `previous`)."""
+    has paid is not paid again, the rules that depend on history read it (with `previous`), and what
+    fell due in months it covered and was never paid is arrears, paid with `include_arrears`."""
     roster = _pending(roster, sheet, max_rows)
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     per = period if isinstance(period, Period) else Period.parse(period)
@@ -38,16 +40,16 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     # Read only when a rule depends on earlier payments; otherwise the run notes that the file is unused.
     history = load_previous(previous, need_year=pol.needs_history_years()) if previous is not None and \
         pol.uses_history() else (pd.DataFrame(columns=PREVIOUS_COLUMNS) if previous is not None else None)
-    paid_before = NONE
+    paid_before, arrears_from = NONE, None
     if ledger is not None:
-        paid_before = ledger.paid_claims(pol.id)
+        paid_before, arrears_from = ledger.paid_claims(pol.id), ledger.covered_from(pol.id)
         if pol.uses_history():
             paid = ledger.history(pol.id)
             history = paid if history is None or history.empty else pd.concat([history, paid], ignore_index=True)
     stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per)
     stage("compute")
-    return compute(pol, ros, per, history, paid_before)
+    return compute(pol, ros, per, history, paid_before, arrears_from, include_arrears)
 
 
 def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | None = None, *,

@@ -98,6 +98,7 @@ def compute(
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     ledger: LedgerOpt = None,
     commit: bool = typer.Option(False, "--commit", help="record what this run pays in the ledger, once every output is written"),
+    include_arrears: bool = typer.Option(False, "--include-arrears", help="also pay arrears (补发): what fell due in earlier periods the ledger covers and was never paid"),
     operator: OperatorOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
@@ -127,12 +128,12 @@ def compute(
             check_outputs([notice], inputs, formats=(".xlsx", ".csv"), force=force)
         book = open_or_fail(ledger, create=commit)
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous,
-                               stage=bar.stage, ledger=book)
+                               stage=bar.stage, ledger=book, include_arrears=include_arrears)
         bar.stage("write")
         command = ["swtalent", "compute", str(roster), "--policy", str(policy), "--period", period,
                    *(["--sheet", sheet] if sheet else []), *[a for m in column_map for a in ("--map", m)],
                    *(["--previous", str(previous)] if previous else []), *(["--batch", batch] if batch else []),
-                   *(["--ledger", ledger] if ledger else [])]
+                   *(["--ledger", ledger] if ledger else []), *(["--include-arrears"] if include_arrears else [])]
         batch_id = new_batch_id() if commit and not comp.lines.empty else ""
         run = RunInfo(policy_file=str(policy), batch=batch or "", command=shlex.join(command),
                       previous_file=str(previous) if previous else "",

@@ -24,7 +24,8 @@ CLAIM_COLUMNS = ["line", "person_id", "rule_id", "claim"]
 # Payment line columns, in output order. One line per person, rule and level: a person paid at
 # two levels in one period (an upgrade) gets two lines, each months x rate.
 LINE_COLUMNS = ["pos", "row", "person_id", "name", "district", "unit", "bank_account", "bank_branch", "rule_id", "kind",
-                "level", "months", "first_month", "last_month", "contiguous", "rate_fen", "earlier_fen", "amount_fen"]
+                "level", "months", "first_month", "last_month", "contiguous", "rate_fen", "earlier_fen", "amount_fen",
+                "arrears"]
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Computation:
     # What this run's lines claim (engine.claims): line (index into lines), person_id, rule_id, claim
     claims: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
     paid_before: PaidClaims = NONE  # what the ledger had paid, left out of this run
+    # 补发 due and not paid by this run (without --include-arrears): LINE_COLUMNS, for the clerk to see
+    arrears: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINE_COLUMNS))
     memo: dict = field(default_factory=dict, repr=False)  # totals the reports share (reports.summary)
 
     def award_counts(self) -> dict[str, int]:
@@ -60,19 +63,40 @@ class Computation:
 
 
 def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None = None,
-            paid_before: PaidClaims = NONE) -> Computation:
+            paid_before: PaidClaims = NONE, arrears_from: int | None = None,
+            include_arrears: bool = False) -> Computation:
     """`previous`: earlier payments and winners (roster.previous.COLUMNS: person, rule, year, level,
     months, amount), for the rules that depend on them; the ledger's table when there is one.
-    `paid_before`: what the ledger has paid, which no line of this run pays again."""
+    `paid_before`: what the ledger has paid, which no line of this run pays again. `arrears_from`:
+    the first month the ledger covers; what fell due from then to the period's start and was never
+    paid is arrears (补发), listed, and paid only with `include_arrears`."""
     frame = roster.frame
     outcomes: list[RuleOutcome] = []
     for rule in policy.rules:  # in order: a title allowance reads the award rule listed before it
         if rule.kind == "title_allowance":
             outcomes.append(title.evaluate(rule, policy, frame, period, previous, outcomes, paid_before))
+        elif rule.kind in ("one_off", "monthly"):
+            evaluate = one_off.evaluate if rule.kind == "one_off" else monthly.evaluate
+            outcomes.append(evaluate(rule, policy, frame, period, previous, paid_before, arrears_from))
         else:
             outcomes.append(_evaluate(rule, policy, frame, period, previous, paid_before))
+    owed = [res.arrears for res in outcomes if res.arrears is not None and res.arrears.paid.any()]
+    lines, claims = _lines(policy, frame, outcomes + (owed if include_arrears else []), len(outcomes))
+    arrears = _lines(policy, frame, owed, 0)[0] if owed and not include_arrears else _lines(policy, frame, [], 0)[0]
+    paid_any = np.zeros(len(frame), dtype=bool)
+    for res in outcomes + (owed if include_arrears else []):
+        paid_any |= res.paid
+    errors = frame["error"].to_numpy()
+    status = np.where(errors, ERROR, np.where(paid_any, PAID, INELIGIBLE))
+    return Computation(policy, roster, period, outcomes, lines, status, previous, claims=claims,
+                       paid_before=paid_before, arrears=arrears)
+
+
+def _lines(policy: Policy, frame: pd.DataFrame, outcomes: list[RuleOutcome], current: int
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Payment lines (LINE_COLUMNS; the outcomes from `current` on are arrears) and their claims."""
     parts, claims, offset = [], [], 0
-    for res in outcomes:
+    for k, res in enumerate(outcomes):
         pos = np.flatnonzero(res.paid)
         if res.claim_pos is not None and len(pos):
             mine = np.isin(res.claim_pos, pos)
@@ -88,23 +112,16 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
         for name in ("months", "first_month", "last_month", "contiguous", "rate_fen", "amount_fen"):
             part[name] = getattr(res, name)[pos]
         part["earlier_fen"] = res.earlier_fen[pos] if res.earlier_fen is not None else 0
+        part["arrears"] = k >= current
         parts.append(part)
     lines = pd.concat(parts, ignore_index=True)[LINE_COLUMNS] if parts else pd.DataFrame(columns=LINE_COLUMNS)
     lines["level"] = pd.Categorical(lines["level"], categories=list(policy.level_keys))
     lines["rule_id"] = pd.Categorical(lines["rule_id"], categories=[r.id for r in policy.rules])
     lines["kind"] = pd.Categorical(lines["kind"], categories=KINDS)
-
-    paid_any = np.zeros(len(frame), dtype=bool)
-    for res in outcomes:
-        paid_any |= res.paid
-    errors = frame["error"].to_numpy()
-    status = np.where(errors, ERROR, np.where(paid_any, PAID, INELIGIBLE))
-    claimed = (pd.concat(claims, ignore_index=True) if claims else pd.DataFrame(columns=CLAIM_COLUMNS))
-    return Computation(policy, roster, period, outcomes, lines, status, previous, claims=claimed,
-                       paid_before=paid_before)
+    lines["arrears"] = lines["arrears"].astype(bool)
+    return lines, (pd.concat(claims, ignore_index=True) if claims else pd.DataFrame(columns=CLAIM_COLUMNS))
 
 
 def _evaluate(rule, policy: Policy, frame: pd.DataFrame, period: Period, previous, paid_before) -> RuleOutcome:
-    evaluate = {"award": award.evaluate, "one_off": one_off.evaluate, "monthly": monthly.evaluate,
-                "yearly": yearly.evaluate}[rule.kind]
+    evaluate = {"award": award.evaluate, "yearly": yearly.evaluate}[rule.kind]
     return evaluate(rule, policy, frame, period, previous, paid_before)

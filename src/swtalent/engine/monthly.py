@@ -50,7 +50,10 @@ def paid_span(rule: MonthlyRule, period: Period) -> Period | None:
 
 
 def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Period,
-             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE) -> o.RuleOutcome:
+             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE,
+             arrears_from: int | None = None) -> o.RuleOutcome:
+    """`arrears_from`: the first month the ledger has covered; months from it to the period's start
+    that are due and unpaid come back as `res.arrears` (a rule paid once a year has none)."""
     res, usable, failed = o.begin(rule, frame)
     span = paid_span(rule, period)
     if span is None:  # paid once a year, and not in this run
@@ -60,15 +63,20 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         res.earlier_months = np.zeros(len(frame), dtype=np.int64)
         return res
     period = span
+    # With arrears, one grid from their first month: the months allowed and the runs in post are
+    # counted over both, then the grid is cut in two.
+    early = arrears_from if arrears_from is not None and arrears_from < period.first and rule.pay_month is None \
+        else period.first
+    grid = Period(early, period.last)
     levels = frame["level"].cat.codes.to_numpy().astype(np.int16)
     start, hire, left, in_force = month_bounds(rule, policy, frame)
-    lo = np.maximum.reduce([start, hire, np.full(len(frame), max(in_force, period.first), dtype=np.int32)])
+    lo = np.maximum.reduce([start, hire, np.full(len(frame), max(in_force, grid.first), dtype=np.int32)])
     hi = np.minimum(left, period.last)
 
     candidate = usable & (failed < 0) & (levels >= 0)
-    months = period.months
+    months = grid.months
     held = candidate[:, None] & (months[None, :] >= lo[:, None]) & (months[None, :] <= hi[:, None])
-    rates = rate_grid(rule, policy, period)
+    rates = rate_grid(rule, policy, grid)
     row_rates = rates[np.maximum(levels, 0)]  # rows x months
     held &= row_rates > 0
 
@@ -89,30 +97,20 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     # Months the ledger has paid already are left out: after the run of months in post is counted
     # (they were months in post), before the months allowed are (history counts them already).
     claimed = paid_before.month_grid(rule.id, frame["person_id"].to_numpy(), months)
-    all_paid = won.any(axis=1) & ~(won & ~claimed).any(axis=1)
+    now = months >= period.first
+    all_paid = (won & now).any(axis=1) & ~(won & now & ~claimed).any(axis=1)
     won &= ~claimed
     if rule.max_months is not None:
         won, capped = _within_max_months(rule, frame, previous, person, won, res)
 
-    count = won.sum(axis=1).astype(np.int32)
-    res.amount_fen = (won * row_rates).sum(axis=1).astype(np.int64)
-    res.months = count
-    any_won = count > 0
-    idx = np.arange(len(months))
-    first = np.where(won, idx[None, :], len(months)).min(axis=1)
-    last = np.where(won, idx[None, :], -1).max(axis=1)
-    res.first_month = np.where(any_won, months[np.minimum(first, len(months) - 1)], 0).astype(np.int32)
-    res.last_month = np.where(any_won, months[np.maximum(last, 0)], 0).astype(np.int32)
-    res.contiguous = ~any_won | (last - first + 1 == count)
-    paid_rates = np.where(won, row_rates, -1)
-    low = np.where(won, row_rates, np.iinfo(np.int64).max).min(axis=1)
-    res.rate_fen = np.where(any_won & (low == paid_rates.max(axis=1)), low, -1)
-
-    res.segments = {int(i): _runs(won[i], row_rates[i], months)
-                    for i in np.flatnonzero(any_won & ((res.rate_fen < 0) | ~res.contiguous))}
-    rows, cols = np.nonzero(won)
     labels = np.array([month_claim(int(m)) for m in months], dtype=object)
-    res.set_claims(rows, labels[cols])
+    _paid_months(res, won[:, now], row_rates[:, now], months[now], labels[now])
+    any_won = res.months > 0
+    if not now.all():
+        res.arrears = o.empty_outcome(rule, len(frame))
+        _paid_months(res.arrears, won[:, ~now], row_rates[:, ~now], months[~now], labels[~now])
+        res.arrears.reason = np.where(res.arrears.months > 0, o.PAID, o.NOT_EVALUATED).astype(object)
+    held = held[:, now]
     if all_paid.any():
         res.paid_by = np.where(all_paid, paid_before.paid_by(rule.id, frame["person_id"].to_numpy()), "")
 
@@ -126,6 +124,28 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         default=o.MONTHLY_SUPERSEDED).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res
+
+
+def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, months: np.ndarray,
+                 labels: np.ndarray) -> None:
+    """Amounts, month counts and spans, rates, runs and claims of the months `won` (rows x months)."""
+    count = won.sum(axis=1).astype(np.int32)
+    res.amount_fen = (won * row_rates).sum(axis=1).astype(np.int64)
+    res.months = count
+    any_won = count > 0
+    idx = np.arange(len(months))
+    first = np.where(won, idx[None, :], len(months)).min(axis=1)
+    last = np.where(won, idx[None, :], -1).max(axis=1)
+    res.first_month = np.where(any_won, months[np.minimum(first, len(months) - 1)], 0).astype(np.int32)
+    res.last_month = np.where(any_won, months[np.maximum(last, 0)], 0).astype(np.int32)
+    res.contiguous = ~any_won | (last - first + 1 == count)
+    paid_rates = np.where(won, row_rates, -1)
+    low = np.where(won, row_rates, np.iinfo(np.int64).max).min(axis=1)
+    res.rate_fen = np.where(any_won & (low == paid_rates.max(axis=1)), low, -1)
+    res.segments = {int(i): _runs(won[i], row_rates[i], months)
+                    for i in np.flatnonzero(any_won & ((res.rate_fen < 0) | ~res.contiguous))}
+    rows, cols = np.nonzero(won)
+    res.set_claims(rows, labels[cols])
 
 
 def _person_months(person: np.ndarray, won: np.ndarray) -> np.ndarray:

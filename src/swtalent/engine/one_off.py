@@ -23,8 +23,12 @@ def amounts_by_date(rule: OneOffRule, policy: Policy, levels: np.ndarray, days: 
 
 
 def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Period,
-             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE) -> o.RuleOutcome:
+             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE,
+             arrears_from: int | None = None) -> o.RuleOutcome:
+    """`arrears_from`: the first month the ledger has covered; a certificate qualifying from then to
+    the period's start and never paid comes back as `res.arrears`."""
     res, usable, failed = o.begin(rule, frame)
+    early = min(arrears_from, period.first) if arrears_from is not None else period.first
     qualified = frame["qualified_on"]
     q_month = months_of(qualified)
     since = np.datetime64(rule.since(policy), "D")
@@ -33,7 +37,7 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     amount = amounts_by_date(rule, policy, levels, qualified)
 
     reason = np.select(
-        [~usable, failed >= 0, before_from, q_month < period.first, q_month > period.last, amount == 0],
+        [~usable, failed >= 0, before_from, q_month < early, q_month > period.last, amount == 0],
         [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM, o.ONE_OFF_EARLIER_PERIOD,
          o.ONE_OFF_LATER_PERIOD, o.ZERO_AMOUNT],
         default=o.PAID).astype(object)
@@ -49,6 +53,17 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     if rule.upgrade == "difference" or rule.lifetime_cap is not None:
         _net_of_earlier(rule, frame, previous, paid, levels, res, reason)
     res.first_month = res.last_month = q_month
+    late = q_month < period.first  # due in an earlier period the ledger covered, and never paid
+    if late.any():
+        res.arrears = o.empty_outcome(rule, len(frame))
+        for name in ("amount_fen", "rate_fen", "earlier_fen"):
+            setattr(res.arrears, name, np.where(late, getattr(res, name), 0 if name != "rate_fen" else -1))
+            setattr(res, name, np.where(late, 0 if name != "rate_fen" else -1, getattr(res, name)))
+        res.arrears.first_month = res.arrears.last_month = q_month
+        owed = np.flatnonzero(res.arrears.amount_fen > 0)
+        res.arrears.set_claims(owed, keys[owed])
+        res.arrears.reason = np.where(res.arrears.amount_fen > 0, o.PAID, o.NOT_EVALUATED).astype(object)
+        reason[late & ~np.isin(reason, [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM])] = o.ONE_OFF_EARLIER_PERIOD
     now = np.flatnonzero(res.amount_fen > 0)
     res.set_claims(now, keys[now])
     res.reason = reason

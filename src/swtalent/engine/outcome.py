@@ -70,6 +70,9 @@ class RuleOutcome:
     # What the rows paid now claim (engine.claims): row positions and claim keys, one pair a claim.
     claim_pos: np.ndarray = None
     claim_key: np.ndarray = None
+    # 补发: what fell due before this period, in months the ledger has covered, and was never paid
+    # (a late roster, a bank return); paid only when the clerk asks (--include-arrears).
+    arrears: RuleOutcome | None = None
 
     def set_claims(self, pos: np.ndarray, keys: np.ndarray) -> None:
         self.claim_pos, self.claim_key = np.asarray(pos, dtype=np.int64), np.asarray(keys, dtype=object)

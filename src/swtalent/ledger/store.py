@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..engine import Computation
 from ..engine.claims import CLAIM_COLUMNS, PaidClaims
-from ..periods import month_label
+from ..periods import Period, month_label
 from ..testpoints import pause_for_tests
 from .records import (
     BatchInfo,
@@ -43,6 +43,14 @@ class Ledger:
     def paid_claims(self, policy_id: str) -> PaidClaims:
         with self.engine.connect() as conn:
             return _paid_claims(conn, policy_id)
+
+    def covered_from(self, policy_id: str) -> int | None:
+        """The first month of the earliest computed batch of the policy (voided or not): from then on,
+        what fell due and is unpaid is arrears. None before any."""
+        q = select(batches.c.period).where(batches.c.policy_id == policy_id, batches.c.kind == "compute")
+        with self.engine.connect() as conn:
+            periods = [Period.parse(p).first for (p,) in conn.execute(q)]
+        return min(periods) if periods else None
 
     def history(self, policy_id: str) -> pd.DataFrame:
         """Lines paid and not reversed, as the history-dependent rules read them (--previous's table)."""

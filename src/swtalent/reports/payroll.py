@@ -19,17 +19,21 @@ A4 = 9  # Excel's paper size code
 
 
 def payroll_sheets(comp: Computation, L: dict, details: pd.Series, batch: str) -> list[Sheet]:
-    """One sheet per kind of payment made in the run, in the order one-off, monthly, award."""
+    """One sheet per kind of payment made in the run, in the order one-off, monthly, award; arrears
+    (补发) paid with --include-arrears on sheets of their own after them, signed for separately."""
     lines = comp.lines
+    late = lines["arrears"].to_numpy(dtype=bool)
     sheets = []
-    for kind in ("one_off", "monthly", "yearly", "award", "title_allowance"):
-        mask = (lines["kind"] == kind).to_numpy()
-        if mask.any():
-            sheets.append(_payroll(comp, L, kind, lines[mask], details[mask], batch))
+    for arrears in (False, True):
+        for kind in ("one_off", "monthly", "yearly", "award", "title_allowance"):
+            mask = (lines["kind"] == kind).to_numpy() & (late == arrears)
+            if mask.any():
+                sheets.append(_payroll(comp, L, kind, lines[mask], details[mask], batch, arrears))
     return sheets
 
 
-def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details: pd.Series, batch: str) -> Sheet:
+def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details: pd.Series, batch: str,
+             arrears: bool = False) -> Sheet:
     rules = [r for r in comp.policy.rules if r.kind == kind]
     by = "district" if "district" in comp.roster.headers else "unit" if "unit" in comp.roster.headers else None
     level_names = comp.policy.level_titles
@@ -100,7 +104,8 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     out = pd.concat([body, tail], ignore_index=True)
 
     header_row = 2
-    title = L["payroll_title"].format(city=comp.policy.city, items="、".join(r.title for r in rules))
+    title = L["payroll_title"].format(city=comp.policy.city, items="、".join(r.title for r in rules)
+                                      + (L["arrears_word"] if arrears else ""))
     subtitle = L["payroll_subtitle"].format(policy=comp.policy.title, period=comp.period.label(), batch=batch)
     last_row = header_row + len(out)
     setup = {"landscape": True, "paper_size": A4, "fit_to_pages": (1, 0), "repeat_rows": (header_row, header_row),
@@ -109,7 +114,7 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
              "margins": {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}}
     # The total's words and the signature line run across empty cells: they must not widen their columns.
     widths = {L["name"]: width(frame[L["name"]], L["name"]), L["person_id"]: 20, L["signature"]: 16}
-    return Sheet(L[f"sheet.payroll.{kind}"], out, header_row=header_row, title=[title, subtitle], title_cols=printed,
+    return Sheet(L[f"sheet.payroll.{kind}"] + (L["arrears_word"] if arrears else ""), out, header_row=header_row, title=[title, subtitle], title_cols=printed,
                  options={"page_setup": setup}, bold_rows=[header_row + 1 + b for b in bold], widths=widths)
 
 

@@ -57,6 +57,26 @@ def by_level(comp: Computation) -> list[dict]:
             for key, name in groups if key in got]
 
 
+def _ledger_notes(comp: Computation, lang: str) -> list[str]:
+    """What the ledger changed: lines left out as paid, and arrears (补发) paid or waiting."""
+    out = []
+    held = sum(int((res.reason == "ledger.paid").sum()) for res in comp.outcomes)
+    if held:
+        out.append(f"{held} 行此前已由账本中的批次发放，本次不再发放（见不予发放表）" if lang == "zh" else
+                   f"{held} row(s) were paid by batches in the ledger and are not paid again (see the unpaid sheet)")
+    paid = comp.lines[comp.lines["arrears"]] if "arrears" in comp.lines else comp.lines.iloc[:0]
+    if len(paid):
+        out.append(f"含补发 {len(paid)} 行，合计 {format_yuan(int(paid['amount_fen'].sum()))} 元（单列于补发花名册）"
+                   if lang == "zh" else f"includes {len(paid)} arrears line(s), {format_yuan(int(paid['amount_fen'].sum()))} "
+                   "yuan, on their own payroll sheets")
+    if len(comp.arrears):
+        due = format_yuan(int(comp.arrears["amount_fen"].sum()))
+        out.append(f"另有应补发 {len(comp.arrears)} 行，合计 {due} 元，本次未发放（见应补发表）；核实后加 --include-arrears 发放"
+                   if lang == "zh" else f"{len(comp.arrears)} arrears line(s), {due} yuan, fell due earlier and are not paid "
+                   "by this run (see the arrears sheet); add --include-arrears to pay them")
+    return out
+
+
 def notes(comp: Computation, lang: str) -> list[str]:
     """Facts about the run a reader must not miss, such as a year in which an award selects nobody."""
     out = []
@@ -72,6 +92,7 @@ def notes(comp: Computation, lang: str) -> list[str]:
                        f"{cycle.every_years} 年评选一次，于当年 {cycle.month} 月评选），本期无人入选" if lang == "zh" else
                        f"{comp.period.label()} holds no selection month of '{res.rule.title}' (every "
                        f"{cycle.every_years} years from {cycle.first_year}, in month {cycle.month}); nobody is selected")
+    out += _ledger_notes(comp, lang)
     if comp.previous is None and comp.policy.uses_history():
         rules = "、".join(r.title for r in comp.policy.history_rules())
         out.append(f"「{rules}」依据往期发放或往届入选情况，本次未提供 --previous，按此前从未发放、从未入选计算" if lang == "zh"

@@ -46,6 +46,7 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo
                 _selection_frame(comp, res, L, lang), autofilter=True) for k, res in enumerate(awards)],
         *payroll_sheets(comp, L, line_details(comp, lang), batch),
         *_district_sheet(comp, L),
+        *_arrears_sheet(comp, L, lang),
         Sheet(L["sheet.ineligible"], _ineligible_frame(comp, L, lang), autofilter=True),
         Sheet(L["sheet.problems"], _problems_frame(comp, L, lang), autofilter=True),
         Sheet(L["sheet.basis"], basis_frame(comp, L, run, batch)),
@@ -93,6 +94,22 @@ def _district_sheet(comp: Computation, L: dict) -> list[Sheet]:
     chart = {"type": "column", "series": [L["amount"]], "categories": L["district"], "title": L["chart_title"],
              "legend": False, "width": 720, "height": 360}
     return [Sheet(L["sheet.districts"], frame, options={"charts": [chart]})]
+
+
+def _arrears_sheet(comp: Computation, L: dict, lang: str) -> list[Sheet]:
+    """应补发: arrears this run found and did not pay (no --include-arrears), for the clerk to check."""
+    due = comp.arrears
+    if due.empty:
+        return []
+    titles = {r.id: r.title for r in comp.policy.rules}
+    frame = pd.DataFrame({
+        L["source_row"]: due["row"].to_numpy(), L["name"]: due["name"].to_numpy(), L["person_id"]: due["person_id"].to_numpy(),
+        L["rule"]: due["rule_id"].astype(str).map(titles).to_numpy(),
+        L["level"]: due["level"].map(comp.policy.level_titles).astype(object).to_numpy(),
+        L["months"]: due["months"].to_numpy(), L["amount"]: _yuan(due["amount_fen"].to_numpy()),
+        L["reason"]: L["arrears_note"],
+    })
+    return [Sheet(L["sheet.arrears"], frame, autofilter=True)]
 
 
 def _summary_frame(comp: Computation, L: dict, policy_file: str) -> pd.DataFrame:
