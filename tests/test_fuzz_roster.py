@@ -22,7 +22,7 @@ from .formats import write_book
 from .test_cli import invoke
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?|[+-]")  # a lone sign is no formula either
 
 hostile_text = st.sampled_from([
     '=HYPERLINK("http://x","点我")', "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3", "\t=1+1", "\r=1",

@@ -306,3 +306,18 @@ def test_a_returned_payment_becomes_arrears(ledger_url, tmp_path):
     assert total(h2) == 2400 + 1600
     shown = json.loads(invoke("ledger", "show", h2["batch"], "--ledger", ledger_url, "--json").stdout)["lines"]
     assert sum(Decimal(r["amount"]) for r in shown if r["person_id"] == make_id(2)) == 1200 + 1600
+
+
+def test_show_writes_a_batch_to_a_workbook_and_list_prints_whole_ids(ledger_url, tmp_path):
+    import openpyxl
+
+    h1 = compute(ledger_url, "2023-01..2023-06", "--commit")
+    out = tmp_path / "batch.xlsx"
+    shown = invoke("ledger", "show", h1["batch"], "--ledger", ledger_url, "--out", out)
+    assert shown.exit_code == 0, shown.output
+    rows = list(openpyxl.load_workbook(out, read_only=True).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == h1["lines"]
+    listed = invoke("ledger", "list", "--ledger", ledger_url)
+    assert listed.exit_code == 0 and h1["batch"] in listed.stdout
+    missing = invoke("ledger", "show", "no-such-batch", "--ledger", ledger_url)
+    assert missing.exit_code == 1 and "no-such-batch" in missing.stderr

@@ -156,3 +156,32 @@ def test_two_runs_at_once_leave_one_whole_set(tmp_path, sets):
     assert 0 in codes and set(codes) <= {0, 1}
     period = set_of(tmp_path)
     assert period in {("2023", "2023"), ("2023-06", "2023-06")} and leftovers(tmp_path) == []
+
+
+def test_a_kill_between_renames_across_two_folders_is_finished_from_either(tmp_path, sets):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    args = lambda period: ["compute", str(EXAMPLE), "--policy", str(CHUZHOU), "--period", period,  # noqa: E731
+                           "--out", str(tmp_path / "a" / "p.xlsx"), "--out", str(tmp_path / "b" / "p.csv")]
+    assert invoke(*args("2023-06")).exit_code == 0
+    proc = start(args("2023") + ["--force"], pause="between-renames")
+    wait_for_pause(proc, "between-renames")
+    proc.kill()
+    proc.wait()
+    # A run naming only the second folder's file finds the journal there and finishes the whole set.
+    only_b = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023-06", "--out", tmp_path / "b" / "p.csv")
+    assert only_b.exit_code == 2  # it exists: --force; but the set was finished first
+    for folder in ("a", "b"):
+        assert leftovers(tmp_path / folder) == [], folder
+    with (tmp_path / "b" / "p.csv").open(encoding="utf-8") as fh:
+        assert TOTALS[sum(Decimal(r["amount"]) for r in csv.DictReader(fh))] == "2023"
+    summary = openpyxl.load_workbook(tmp_path / "a" / "p.xlsx", read_only=True)["汇总"]
+    assert LABELS[next(str(r[1]) for r in summary.iter_rows(values_only=True) if r[0] == "期间")] == "2023"
+
+
+def test_an_output_with_a_long_name_is_written(tmp_path, sets):
+    name = "滁州市" * 26 + ".csv"  # 236 bytes: the temporary name beside it must still fit in 255
+    out = tmp_path / name
+    result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert out.exists() and leftovers(tmp_path) == []

@@ -9,8 +9,9 @@ import pandas as pd
 
 from .engine import Computation, compute
 from .engine.claims import NONE
+from .errors import SwtalentError
 from .periods import Period
-from .policy import Policy, load_policy
+from .policy import Policy, load_policy, validate_policy
 from .roster.load import load_roster
 from .roster.normalise import Roster
 from .roster.previous import COLUMNS as PREVIOUS_COLUMNS
@@ -33,7 +34,11 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     has paid is not paid again, the rules that depend on history read it (with `previous`), and what
     fell due in months it covered and was never paid is arrears, paid with `include_arrears`."""
     roster = _pending(roster, sheet, max_rows)
-    pol = policy if isinstance(policy, Policy) else load_policy(policy)
+    warnings = []
+    if isinstance(policy, Policy):
+        pol = policy
+    else:
+        pol, warnings = _policy_and_warnings(policy)
     per = period if isinstance(period, Period) else Period.parse(period)
     if previous is not None:  # named, so it must be there, even when no rule reads it
         regular_file(Path(previous))
@@ -49,7 +54,19 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per)
     stage("compute")
-    return compute(pol, ros, per, history, paid_before, arrears_from, include_arrears)
+    comp = compute(pol, ros, per, history, paid_before, arrears_from, include_arrears)
+    comp.policy_warnings = warnings
+    return comp
+
+
+def _policy_and_warnings(path: str | Path) -> tuple[Policy, list]:
+    """The policy, and its warnings about amounts (an implausible one is paid as written, so every
+    run says so, not only validate)."""
+    pol, issues = validate_policy(path)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise SwtalentError(errors)
+    return pol, [i for i in issues if i.code == "policy.amount-implausible"]
 
 
 def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | None = None, *,

@@ -123,9 +123,10 @@ def compute(
 
         per = Period.parse(period)
         inputs = [roster, policy, *([previous] if previous else [])]
+        if notice is not None and notice.suffix.lower() not in (".xlsx", ".csv"):
+            raise UsageError(f"公示名单只能是 .xlsx 或 .csv：「{notice.name}」",
+                             f"the notice list is .xlsx or .csv: '{notice.name}'")
         check_outputs(out + ([notice] if notice else []), inputs, force=force)
-        if notice is not None:
-            check_outputs([notice], inputs, formats=(".xlsx", ".csv"), force=force)
         book = open_or_fail(ledger, create=commit)
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous,
                                stage=bar.stage, ledger=book, include_arrears=include_arrears)
@@ -364,7 +365,8 @@ def validate(
 
 
 @app.command()
-def schema(out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing")) -> None:
+def schema(out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing"),
+           force: ForceOpt = False) -> None:
     """政策文件的 JSON Schema / The policy JSON Schema, for editors (VS Code YAML) to check files as they are typed."""
     def work() -> None:
         from .policy.schema import schema_text
@@ -372,18 +374,19 @@ def schema(out: Optional[Path] = typer.Option(None, "--out", "-o", help="write t
         if out is None:
             typer.echo(schema_text(), nl=False)
         else:
-            _write_text(out, schema_text())
+            _write_text(out, schema_text(), force)
 
     _guarded(work, "zh", False, False)
 
 
-def _write_text(out: Path, text: str) -> None:
-    """A small text output (a schema, a policy template), refused where it cannot go."""
+def _write_text(out: Path, text: str, force: bool = False) -> None:
+    """A small text output (a schema, a policy template), refused where it cannot go, and an
+    existing file replaced only with --force."""
     if not out.parent.is_dir():
         raise UsageError(f"输出文件夹「{out.parent}」不存在", f"the folder '{out.parent}' does not exist")
     from .reports.files import write_atomically
 
-    write_atomically([(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))])
+    write_atomically([(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))], force=force)
 
 
 @app.command("new-policy")

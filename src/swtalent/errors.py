@@ -41,8 +41,9 @@ CATALOGUE: dict[str, Entry] = {
         "if the roster really is that large, raise the limit with --max-rows (such as --max-rows {suggested}); "
         "otherwise the file may be damaged"),
     "file.too-many-rows": Entry(
-        "error", "有 {rows} 行，超过上限 {max_rows} 行，未计算", "it has {rows} rows, more than the limit of "
-        "{max_rows}; nothing is computed",
+        "error", "有 {rows} 行，超过上限（--max-rows {max_rows} 行，另加至多 30 行标题和表头），未计算",
+        "it has {rows} rows, more than the limit (--max-rows {max_rows}, plus up to 30 title and header rows); "
+        "nothing is computed",
         "如确是这么大的花名册，用 --max-rows 提高上限（如 --max-rows {suggested}）",
         "if the roster really is that large, raise the limit with --max-rows (such as --max-rows {suggested})"),
     "file.inflates": Entry(
@@ -51,6 +52,20 @@ CATALOGUE: dict[str, Entry] = {
         "{max_ratio}:1 (a likely zip bomb); not read",
         "用 Excel 或 WPS 打开后另存为 .xlsx 再试；来源不明的文件不要打开",
         "open it in Excel or WPS and save it as .xlsx again; do not open files of unknown origin"),
+    "file.too-wide": Entry(
+        "error", "工作表有 {cols} 列宽（单元格 {cell}），花名册至多 {max_cols} 列，未读取",
+        "the sheet is {cols} columns wide (cell {cell}); a roster has at most {max_cols} columns; not read",
+        "删除 {cell} 等花名册右侧多余的单元格：选中花名册右侧的各列，整列删除后保存",
+        "delete the stray cell {cell}: select the columns beyond the roster, delete them whole, and save"),
+    "file.too-many-cells": Entry(
+        "error", "工作表展开后为 {rows} 行 × {cols} 列（{cells} 个单元格），超过 --max-rows {max_rows} 允许的范围"
+        "（至多 {max_rows} 行、{limit} 个单元格），未读取",
+        "the sheet spans {rows} rows by {cols} columns ({cells} cells), more than --max-rows {max_rows} allows "
+        "(at most {max_rows} rows and {limit} cells); not read",
+        "删除花名册下方和右侧多余的行、列（选中后整行、整列删除）；如确是这么大的花名册，用 --max-rows 提高上限"
+        "（如 --max-rows {suggested}）",
+        "delete the stray rows and columns below and beyond the roster (select them and delete them whole); if the "
+        "roster really is that large, raise the limit with --max-rows (such as --max-rows {suggested})"),
     "file.format": Entry(
         "error", "不支持的文件格式「{suffix}」", "unsupported file format '{suffix}'",
         "请提供 .xlsx、.xlsm、.xls、.ods 或 .csv 文件", "give a .xlsx, .xlsm, .xls, .ods or .csv file"),
@@ -123,6 +138,12 @@ CATALOGUE: dict[str, Entry] = {
         "a value), so its values may be under the wrong headers; the row is held",
         "在原表中去掉值里的逗号，或导出 CSV 时让含逗号的值带引号", "remove the comma from the value, or export the "
         "CSV with such values in quotes"),
+    "roster.csv-quote": Entry(
+        "error", "这一格含 {lines} 个换行和多个分隔符，像是引号没有闭合，把其后 {lines} 行吞进了这一格；那些行没有计入，本行暂不发放",
+        "the cell holds {lines} line breaks and several separators, as if its opening quote were never closed and "
+        "swallowed the {lines} lines after it; those lines are not counted and this row is held",
+        "在 CSV 中找到这一格开头的引号 \" 并补上结尾的引号，或删去它", "find the quote \" that opens this cell in the CSV "
+        "and close it, or remove it"),
     "roster.cell-too-long": Entry(
         "error", "单元格有 {length} 个字符，达到或超过 Excel 单元格的上限 32767，本行暂不发放",
         "the cell holds {length} characters, as many as an Excel cell can hold (32,767) or more; this row is held",
@@ -200,8 +221,13 @@ CATALOGUE: dict[str, Entry] = {
         "error", "日期「{value}」可能是 1 月，也可能是 10 月（Excel 把 2023.10 存成数字 2023.1，末尾的 0 已丢失），本行暂不发放",
         "the date '{value}' may be January or October (Excel stores a typed 2023.10 as the number 2023.1 and drops "
         "its trailing zero); this row is held",
-        "改写为 2023-10 或 2023-01（或 2023年10月），并把该列设置为文本或日期格式",
-        "write it as 2023-10 or 2023-01 (or 2023年10月), and format the column as text or dates"),
+        "把该列设置为文本格式，再写作 2023-10 或 2023-01（或 2023年10月）",
+        "format the column as text, then write 2023-10 or 2023-01 (or 2023年10月)"),
+    "roster.date-implausible": Entry(
+        "error", "{column}「{value}」早于 {earliest}，不可能是真实日期（多为单元格的日期格式把 2023.1、20231 之类的数字显示成了日期），本行暂不发放",
+        "{column} '{value}' is before {earliest} and cannot be real (usually a date format showing a number such as "
+        "2023.1 or 20231 as a date); this row is held",
+        "把该格设为文本，写作 2023-10-01 这样的日期", "format the cell as text and write a date such as 2023-10-01"),
     "roster.number-missing": Entry(
         "error", "{column}为空", "{column} is blank", "填写数字", "fill in a number"),
     "roster.number-invalid": Entry(
@@ -247,6 +273,10 @@ CATALOGUE: dict[str, Entry] = {
         "of this run's outputs was replaced",
         "关闭在 Excel 中打开的同名文件，或换一个有写入权限的文件夹",
         "close the file if it is open in Excel, or choose a folder you can write to"),
+    "output.not-restored": Entry(
+        "error", "替换失败后未能恢复原文件（{detail}）；原文件保存在「{old}」", "after the failed replacement the old file "
+        "could not be put back ({detail}); it is kept as '{old}'", "关闭占用该文件的程序后，把「{old}」改回原名",
+        "close the program holding the file, then rename '{old}' back"),
     "output.busy": Entry(
         "error", "另一次运行正在写入此文件（进程 {pid}，计算机 {host}，开始于 {since}：{command}）",
         "another run is writing this file (process {pid} on {host}, since {since}: {command})",

@@ -106,6 +106,7 @@ def list_batches(ledger: LedgerOpt = None, as_json: bool = typer.Option(False, "
                  ("batch", "period", "policy", "lines", "total", "committed at", "by", "status"))
         status = {"committed": "已发放", "void": "已作废", "returned": "部分退票"} if lang == "zh" else {}
         table = Table(*heads)
+        table.columns[0].no_wrap = True  # the id is what the clerk types into void and return
         for b in found:
             table.add_row(b["id"], b["period"], b["policy"], str(b["lines"]), yuan(b["total_fen"]), b["committed_at"],
                           b["operator"] or "", status.get(b["status"], b["status"]))
@@ -287,8 +288,9 @@ def _write_table(rows, out: Path, lang: str, force: bool) -> None:
         raise UsageError(f"不支持的输出格式「{out.name}」：请用 .xlsx 或 .csv", f"unsupported output format '{out.name}': use .xlsx or .csv")
     check_outputs([out], [], formats=(".csv", ".xlsx"), force=force)
     records = _lines_json(rows)
-    frame = pd.DataFrame(records, columns=[c for c in EXPORT_COLUMNS if not records or c in records[0]]
-                         + [c for c in (records[0] if records else {}) if c not in EXPORT_COLUMNS])
+    present = list(records[0]) if records else EXPORT_COLUMNS
+    frame = pd.DataFrame(records, columns=[c for c in EXPORT_COLUMNS if c in present]
+                         + [c for c in present if c not in EXPORT_COLUMNS])  # the --previous columns first
 
     def write(tmp: Path) -> None:
         if out.suffix.lower() == ".csv":

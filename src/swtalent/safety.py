@@ -31,18 +31,28 @@ _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?|[+-]")
 EXCEL_LIMIT = 32_767  # characters in one cell
 _CUT_NOTE = {"zh": "…（已截断，原文 {n} 字）", "en": "… (cut, {n} characters)"}
 
-# A run of digits that looks like an ID number or a bank account, not part of a longer number:
-# four-digit groups split by spaces or hyphens (6217 0000 1111 2222 333), an ID split as region,
-# birth date and sequence, 17 digits and an X, or 12 digits or more in a row (a 15- or 18-digit ID,
-# an account). Phone numbers (11 digits) and dates are shorter than any of these.
-PERSONAL_NUMBER = re.compile(
-    r"(?<!\d)(?:\d{4}(?:[ -]\d{4}){2,}(?:[ -]\d{1,4})?"
-    r"|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]"
-    r"|\d{17}[Xx]"
-    r"|\d{12,})(?!\d)")
-# What every such run contains, without the look-behind that makes the search above slow over a
-# whole column: a quick test that rules out most texts.
-_PERSONAL_HINT = re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{4}|\d{6}[ -]\d{8}")
+# What a clerk types between the groups of an ID number or an account: spaces of any width (and the
+# invisible ones), dots, dashes, slashes, underscores, commas, brackets, bars, middle dots, quotes.
+# Not a colon (a time: 2023-10-01 10:30:00 is no ID), not a letter, not + * # (a formula, a mask).
+_SEPARATOR = (
+    r"\s\u00ad\u200b-\u200d\u2060\ufeff"                        # spaces of any width, invisible ones
+    r".\-_/\\|,;'\"`()\[\]{}<>"                                  # ASCII punctuation
+    r"\u2010-\u2015\u2212\ufe58\ufe63\uff0d"                     # ‐ ‑ ‒ – — ― − ﹘ ﹣ －
+    r"\u00b7\u2022\u2024\u2027\u2219\u22c5\u30fb\uff65\u3002\uff0e"  # · • ․ ‧ ∙ ⋅ ・ ･ 。 ．
+    r"\u2018\u2019\u201c\u201d\uff02\uff07"                     # ‘ ’ “ ” ＂ ＇
+    r"\uff0c\u3001\uff64\uff1b\uff0f\uff3c\uff3f\uff5c\u00a6"   # ， 、 ､ ； ／ ＼ ＿ ｜ ¦
+    r"\uff08\uff09\uff3b\uff3d\uff5b\uff5d\u3008-\u300b\u3010\u3011\u3014\u3015"  # （ ） ［ ］ ｛ ｝ 〈 〉 《 》 【 】 〔 〕
+)
+# An ID number or a bank account: digits joined by at most two separators at a time (6217 0000 1111
+# 2222 333, 6217.0000.1111.2222, 341102(19850615)0019, 62170000  1111–2222), 12 digits or more in
+# all, and the X an ID may end with. A phone number (11 digits: 0550-3021234, 138 0013 8000) and a
+# date (2023-01-15) hold fewer. A run is taken whole (the repeat is greedy and a separator is never
+# a digit), so the leftmost match is always the start of a run, and the run's digits are masked
+# (mask_digits), never the separators. The pattern needs no look-around: it begins with a digit,
+# which lets the search skip in C to the next digit, so it is also the one test over a whole
+# column's values joined by NULs (a NUL is no separator) before any per-value work.
+PERSONAL_NUMBER = re.compile(rf"\d(?:[{_SEPARATOR}]{{0,2}}\d){{11,}}[Xx]?")
+_DIGIT = re.compile(r"[\dXx]")  # what mask_digits counts in a run: its digits and an ID's X, not its separators
 
 
 def _is_live(text: str) -> bool:
@@ -147,21 +157,37 @@ def mask_text(text: str, keep_first: int, keep_last: int, mask: str = "*") -> st
     return text[:keep_first] + mask * hidden + (text[len(text) - keep_last:] if keep_last else "")
 
 
+def mask_digits(run: str, keep_first: int, keep_last: int, mask: str = "*") -> str:
+    """A run of PERSONAL_NUMBER with all but its first `keep_first` and last `keep_last` digits (an
+    ID's X counts as its last) masked, its separators kept: 341102 19850615 0019 → 3411** ********
+    0019. Counted by digit, so the eight birth-date digits of an ID are hidden however it is split
+    (the policy keeps at most 6 first and 4 last)."""
+    n = len(_DIGIT.findall(run))
+    k = -1
+
+    def one(m: re.Match) -> str:
+        nonlocal k
+        k += 1
+        return m.group() if k < keep_first or k >= n - keep_last else mask
+    return _DIGIT.sub(one, run)
+
+
 def has_personal_number(values) -> np.ndarray:
-    """Per value: does it hold a run of digits like an ID number or a bank account?"""
+    """Per value: does it hold a run of digits like an ID number or a bank account? The very test
+    mask_personal_numbers masks by."""
     texts = [v if isinstance(v, str) else "" for v in values]
-    if not _PERSONAL_HINT.search("\x00".join(texts)):  # one search over the column: most hold none
+    if not PERSONAL_NUMBER.search("\x00".join(texts)):  # one search over the column: most hold none
         return np.zeros(len(texts), dtype=bool)
     return np.array([_personal(t) for t in texts], dtype=bool)
 
 
 def _personal(text: str) -> bool:
-    return _PERSONAL_HINT.search(text) is not None and PERSONAL_NUMBER.search(text) is not None
+    return PERSONAL_NUMBER.search(text) is not None
 
 
 def mask_personal_numbers(values, keep_first: int, keep_last: int, mask: str = "*") -> np.ndarray | None:
     """Each ID- or account-like run of digits in a text column masked like the ID column (policy
-    `notice`); None when the column holds none."""
+    `notice`), digit by digit, its separators kept; None when the column holds none."""
     def masked(text: str) -> str:
-        return PERSONAL_NUMBER.sub(lambda m: mask_text(m.group(), keep_first, keep_last, mask), text)
-    return _changed(values, _personal, masked, _PERSONAL_HINT)
+        return PERSONAL_NUMBER.sub(lambda m: mask_digits(m.group(), keep_first, keep_last, mask), text)
+    return _changed(values, _personal, masked, PERSONAL_NUMBER)

@@ -40,6 +40,7 @@ class Computation:
     # What this run's lines claim (engine.claims): line (index into lines), person_id, rule_id, claim
     claims: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
     paid_before: PaidClaims = NONE  # what the ledger had paid, left out of this run
+    policy_warnings: list = field(default_factory=list)  # the policy file's warnings that concern money
     # 补发 due and not paid by this run (without --include-arrears): LINE_COLUMNS, for the clerk to see
     arrears: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINE_COLUMNS))
     memo: dict = field(default_factory=dict, repr=False)  # totals the reports share (reports.summary)

@@ -39,7 +39,18 @@ replaced: list[Path] = []
 
 
 def tmp_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}")
+    return _marked(path, TMP_MARK)
+
+
+def _marked(path: Path, mark: str, pid: str | None = None) -> Path:
+    """`.NAME<mark>PID` beside the file (no PID for the lock); a long name is shortened with a hash
+    of it, so that the marked name stays within the 255 bytes a file name may have."""
+    name = path.name
+    if len(name.encode()) > 180:
+        import hashlib
+
+        name = name[:40] + "~" + hashlib.sha1(name.encode()).hexdigest()[:12]
+    return path.with_name(f".{name}{mark}{os.getpid() if pid is None else pid}")
 
 
 def replace_together(jobs: list[tuple[Path, Callable[[Path], None]]], *, force: bool = True,
@@ -100,11 +111,15 @@ def refuse_existing(targets: list[Path]) -> None:
 
 
 def _rename_all(written: list[tuple[Path, Path]], arrived: list[int]) -> None:
-    journal = written[0][1].with_name(f"{JOURNAL_PREFIX}{os.getpid()}.json")
+    # A copy of the journal in every folder of the set: a later run naming any one of its files
+    # finds it, wherever the others are.
+    folders = list(dict.fromkeys(path.resolve().parent for _, path in written))
+    journals = [folder / f"{JOURNAL_PREFIX}{os.getpid()}.json" for folder in folders]
     entries = [{"target": str(path.resolve()), "tmp": str(tmp.resolve()), "old": str(_old(path).resolve())}
                for tmp, path in written]
-    _guarded(journal, lambda: (journal.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8"),
-                               _fsync(journal)))
+    text = json.dumps({"files": entries, "journals": [str(j) for j in journals]}, ensure_ascii=False)
+    for journal in journals:
+        _guarded(journal, lambda: (journal.write_text(text, encoding="utf-8"), _fsync(journal)))
     done: list[tuple[Path, Path | None]] = []  # (target, kept copy of the old file or None)
     with _signals_held(arrived):
         try:
@@ -114,20 +129,27 @@ def _rename_all(written: list[tuple[Path, Path]], arrived: list[int]) -> None:
                 old = _keep_old(path)
                 done.append((path, old))
                 _guarded(path, lambda: os.replace(tmp, path))
+        except SwtalentError as exc:
+            exc.issues += _put_back(done)
+            _unlink_all(journals)
+            raise
         except BaseException:
             _put_back(done)
-            journal.unlink(missing_ok=True)
+            _unlink_all(journals)
             raise
         replaced[:] = [path for _, path in written]
-        journal.unlink(missing_ok=True)
-        for _, old in done:
-            if old is not None:
-                old.unlink(missing_ok=True)
+        _unlink_all(journals)
+        _unlink_all(old for _, old in done if old is not None)
     pause_for_tests("after-renames")
 
 
+def _unlink_all(paths) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
 def _old(path: Path) -> Path:
-    return path.with_name(f".{path.name}{OLD_MARK}{os.getpid()}")
+    return _marked(path, OLD_MARK)
 
 
 def _keep_old(path: Path) -> Path | None:
@@ -144,7 +166,10 @@ def _keep_old(path: Path) -> Path | None:
     return old
 
 
-def _put_back(done: list[tuple[Path, Path | None]]) -> None:
+def _put_back(done: list[tuple[Path, Path | None]]) -> list[Issue]:
+    """The files already replaced, back as they were; a problem for each that cannot be (its old
+    copy is kept, and named)."""
+    failed = []
     for path, old in reversed(done):
         try:
             if old is not None and path.exists() and os.path.samefile(old, path):
@@ -153,30 +178,40 @@ def _put_back(done: list[tuple[Path, Path | None]]) -> None:
                 os.replace(old, path)
             elif path.exists():
                 path.unlink()
-        except OSError:
-            pass  # the journal is gone only if every file was put back; what failed is said by the caller
+        except OSError as exc:
+            failed.append(Issue.make("output.not-restored", Location(file=str(path)), old=str(old or ""),
+                                     detail=exc.strerror or exc))
+    return failed
 
 
 def _recover(folders: set[Path], ours: set[Path]) -> None:
     """Finish the sets that killed runs left half-replaced, then remove their temporary files. We
     hold the locks of our files, so a run that wrote them is no longer running."""
+    mine = {p.resolve() for p in ours}
     for folder in folders:
         for journal in folder.glob(f"{JOURNAL_PREFIX}*.json"):
             try:
-                entries = json.loads(journal.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                found = json.loads(journal.read_text(encoding="utf-8"))
+                entries, copies = found["files"], [Path(j) for j in found["journals"]]
+            except (OSError, ValueError, KeyError, TypeError):
                 continue
-            if not {Path(e["target"]) for e in entries} & {p.resolve() for p in ours}:
+            targets = {Path(e["target"]) for e in entries}
+            if not targets & mine:
                 continue  # another set: its own run finishes it
-            for e in entries:  # every new file was complete before the journal was written
-                tmp, target, old = Path(e["tmp"]), Path(e["target"]), Path(e["old"])
-                if tmp.exists():
-                    os.replace(tmp, target)
-                old.unlink(missing_ok=True)
-            journal.unlink(missing_ok=True)
+            try:  # the set's other files, in other folders: locked too while they are finished
+                with _locked(sorted(targets - mine), "", wait=0):
+                    for e in entries:  # every new file was complete before the journal was written
+                        tmp, target, old = Path(e["tmp"]), Path(e["target"]), Path(e["old"])
+                        if tmp.exists():
+                            _guarded(target, lambda: os.replace(tmp, target))
+                        old.unlink(missing_ok=True)
+                    _unlink_all(copies + [journal])
+            except SwtalentError as exc:
+                if any(i.code != "output.busy" for i in exc.issues):
+                    raise  # a file that cannot be replaced; output.busy: a run writes one now, it finishes later
         for path in ours:
             if path.parent == folder:
-                for stale in folder.glob(f".{_glob_escape(path.name)}{TMP_MARK}*"):
+                for stale in folder.glob(_glob_escape(_marked(path, TMP_MARK, pid="").name) + "*"):
                     if re.fullmatch(r"\d+", stale.name.rsplit(TMP_MARK, 1)[-1]):
                         stale.unlink(missing_ok=True)
 
@@ -199,7 +234,7 @@ def _locked(targets: list[Path], command: str, wait: float) -> Iterator[None]:
 
 
 def _lock(path: Path, command: str, wait: float) -> tuple[Path, int]:
-    lock = path.with_name(f".{path.name}{LOCK_MARK}")
+    lock = _marked(path, LOCK_MARK, pid="")
     deadline = time.monotonic() + wait
     while True:
         try:
@@ -227,7 +262,8 @@ def _lock(path: Path, command: str, wait: float) -> tuple[Path, int]:
 
 def _holder(fd: int) -> dict[str, str]:
     try:
-        info = json.loads(os.pread(fd, 4096, 0).decode() or "{}") if hasattr(os, "pread") else {}
+        os.lseek(fd, 0, os.SEEK_SET)
+        info = json.loads(os.read(fd, 4096).decode() or "{}")
     except (OSError, ValueError):
         info = {}
     return {k: str(info.get(k, "?")) for k in ("pid", "host", "since", "command")}

@@ -44,6 +44,8 @@ _TOTAL_LABELLED = ("seq", "name", "person_id", "district", "unit")  # where such
 # An ID that Excel turned into a number and a CSV export wrote back as text: 3.41102E+17.
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
 EXCEL_CELL_CHARS = 32767  # the most an Excel cell holds
+_EARLIEST = {"qualified_on": np.datetime64("2008-01-01", "s"), "hired_on": np.datetime64("1970-01-01", "s"),
+             "left_on": np.datetime64("1970-01-01", "s")}
 _GENDERS = {"男": 1, "男性": 1, "M": 1, "MALE": 1, "女": 0, "女性": 0, "F": 0, "FEMALE": 0}
 
 
@@ -66,6 +68,7 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check = _Checker(raw)
     frame = check.frame
     check.row_width()
+    check.unclosed_quotes()
     check.long_cells()
     check.texts(needs)
     frame["person_id"] = check.ids()
@@ -145,6 +148,28 @@ class _Checker:
         wide = self.raw.overflow > 0
         width = np.array([len(p.headers) for p in self.raw.parts])[self.raw.part]
         self.report("roster.row-width", wide, "", cells=self.raw.overflow, width=width)
+
+    def unclosed_quotes(self) -> None:
+        """A CSV value whose opening quote is never closed takes the following lines into one cell,
+        and the people on them leave the roster unseen. A cell holding line breaks and the
+        file's separators is that: the row is held, and the message says how many lines it took."""
+        raw = self.raw
+        for p, part in enumerate(raw.parts):
+            if part.name != "" or not len(part.cells):  # only a CSV file has no sheet name
+                continue
+            rows = np.flatnonzero(raw.part == p)
+            for j, header in enumerate(part.headers):
+                cells = part.cells[raw.local[rows], j]
+                if "\n" not in "".join(v for v in cells if type(v) is str):
+                    continue  # one search over the column: nearly every column holds no line break
+                for k in np.flatnonzero([type(v) is str and "\n" in v and (v.count(",") + v.count("\t")) >= 2
+                                         for v in cells]):
+                    i, value = int(rows[k]), cells[k]
+                    at = Location(file=raw.file, sheet=part.name, row=int(raw.excel_rows[i]), column=header,
+                                  col=part.first_col + j + 1)
+                    self.issues.append(Issue.make("roster.csv-quote", at, _clip(value.replace("\n", " ⏎ ")),
+                                                  lines=value.count("\n")))
+                    self.error[i] = True
 
     def long_cells(self) -> None:
         """A cell as long as an Excel cell can hold (32,767 characters; python-calamine cuts a longer
@@ -247,9 +272,17 @@ class _Checker:
             parsed, blank, bad, ambiguous = parse_dates(col)
             if key == "left_on":
                 bad &= ~col.per_value(lambda v: v in _STILL_IN_POST, bool)
+            # A date no roster can hold: the number 2023.1 under a date format reads as 1905-07-15,
+            # 20231 as 1955-05-22. The national qualification exists since 2008; nobody in post
+            # today started before 1970.
+            floor = _EARLIEST[key]
+            early = ~np.isnat(parsed) & (parsed < floor)
+            parsed = np.where(early, np.datetime64("NaT", "s"), parsed)
             frame[key] = parsed
             self.report("roster.date-ambiguous", ambiguous, key, col)
             self.report("roster.date-invalid", bad & ~ambiguous, key, col)
+            self.report("roster.date-implausible", early, key, col, earliest=str(floor.astype("datetime64[D]")),
+                        column=self.raw.header(key))
             if key == "qualified_on" and needs.certificates:
                 self.report("roster.date-missing", blank, key, column=self.raw.header(key))
         hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
@@ -443,8 +476,10 @@ def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 字 / {len(text)} characters）"
 
 
-# What may stand in a name besides letters: the separators of minority and foreign names.
-_NAME_MARKS = frozenset(" ·・•.'-〇")
+# What may stand in a name besides letters: the separators of minority and foreign names, in the
+# forms input methods and word processors give them (middle dots · ・ • ‧ ∙ ⋅ ･, apostrophes ' ’ ‘ ʼ,
+# hyphens and dashes - ‐ ‑ – — －, the Tibetan tsheg ་ ༌, spaces), and 〇. Not a digit, bracket or sign.
+_NAME_MARKS = frozenset(" \u00a0\u3000·・•‧∙⋅･.'’‘ʼ-‐‑–—－་༌〇")
 
 
 def _plausible_names(names: np.ndarray) -> np.ndarray:

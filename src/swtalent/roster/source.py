@@ -30,6 +30,7 @@ SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 # roster), so a file may inflate to 1 KiB a row of --max-rows; two full Excel sheets pass by default.
 DEFAULT_MAX_ROWS = 2_100_000
 BYTES_PER_ROW = 1024
+BOOK_OVERHEAD = 2**20  # styles, theme and the like, whatever the rows: a small workbook is never refused
 # Sheet XML compresses about 4-12 to 1 (7.5 measured; rows of formatted empty cells 12); a part
 # that claims 100 to 1 or more is built to explode (a "zip bomb"), however few rows it claims.
 MAX_RATIO, RATIO_FROM_BYTES = 100, 16 * 2**20
@@ -99,6 +100,8 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
     if suffix not in SUFFIXES:
         raise SwtalentError([Issue.make("file.format", where, suffix=path.suffix or path.name)])
     _check_size(path, max_rows)
+    if suffix == ".ods":
+        _check_extent(path, None, max_rows)  # calamine reads every table of an .ods as it opens it
     if suffix == ".csv":
         rows = csv_rows(path)
         _check_rows(path, "", len(rows), max_rows)
@@ -110,6 +113,8 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
             raise SwtalentError([Issue.make("file.sheet-not-found", where, sheet=sheet, sheets="、".join(names))])
         visible = [m.name for m in book.sheets_metadata if m.visible == calamine.SheetVisibleEnum.Visible]
         chosen = [sheet] if sheet is not None else (visible or names)[:1 if first_only else None]
+        if suffix in (".xlsx", ".xlsm"):
+            _check_extent(path, chosen, max_rows)  # calamine lays a sheet out when it is asked for
         sheets = [_sheet(book, path, name) for name in chosen]
         for one in sheets:
             _check_rows(path, one.name, len(one.rows), max_rows)
@@ -126,7 +131,7 @@ def _check_size(path: Path, max_rows: int) -> None:
     or a zipped part that claims a compression no spreadsheet has. Sizes are the ones the zip
     declares; a part that inflates past its declared size is stopped there by the readers
     (python-calamine and zipfile both), as file.unreadable."""
-    limit = max_rows * BYTES_PER_ROW
+    limit = max_rows * BYTES_PER_ROW + BOOK_OVERHEAD
     where = Location(file=str(path))
     size, ratio_part = path.stat().st_size, None
     if zipfile.is_zipfile(path):
@@ -146,14 +151,59 @@ def _check_size(path: Path, max_rows: int) -> None:
                                         max_rows=max_rows, suggested=max_rows * 2)])
 
 
+# calamine lays a sheet out as a dense grid from A1 to its farthest cell holding something, at
+# some 40 bytes a cell (with the Python list it becomes): one stray value in column XFD of a
+# 3,000-row sheet is 49 million cells, gigabytes, from a 135 KB file. A roster is some 15 columns
+# wide; a sheet wider than MAX_COLUMNS (IV, the old Excel's last column) holds such a stray cell.
+MAX_COLUMNS = 256
+# The cells one sheet may span: CELLS_PER_ROW for each row of --max-rows (a roster takes about 15),
+# and never fewer than MIN_CELLS (some 40 MB laid out), which no machine is short of.
+CELLS_PER_ROW, MIN_CELLS = 64, 2**20
+
+
+def _check_extent(path: Path, sheets: list[str] | None, max_rows: int) -> None:
+    """Refuse, before calamine lays it out, a sheet wider than MAX_COLUMNS or spanning more cells
+    than --max-rows allows: .xlsx sheets (`sheets`, the ones to be read) by the <dimension> their
+    writer puts near the start of each, .ods tables (all of them) by scanning content.xml, with
+    LibreOffice's repeated rows and cells counted, not expanded. Cheap: a few KiB of each .xlsx
+    sheet is inflated. A file this cannot read is left to calamine, which says why."""
+    from .sheetxml import ods_extents, xlsx_extent
+
+    try:
+        if sheets is None:
+            extents = ods_extents(path)
+        else:
+            extents = [e for e in (xlsx_extent(path, name, MAX_COLUMNS) for name in sheets) if e is not None]
+    except Exception:  # noqa: BLE001 - damaged or encrypted: calamine says what is wrong with it
+        return
+    limit = max(max_rows * CELLS_PER_ROW, MIN_CELLS)
+    for e in extents:
+        where = Location(file=str(path), sheet=e.sheet)
+        if e.cols > MAX_COLUMNS:
+            raise SwtalentError([Issue.make("file.too-wide", where, cols=f"{e.cols:,}", cell=e.cell,
+                                            max_cols=MAX_COLUMNS)])
+        cells = e.rows * e.cols
+        # .ods: one row repeated past --max-rows (each repeat is a row calamine lays out)
+        if cells > limit or e.rows_repeated > max_rows and cells > MIN_CELLS:
+            raise SwtalentError([Issue.make(
+                "file.too-many-cells", where, rows=f"{e.rows:,}", cols=e.cols, cells=f"{cells:,}",
+                max_rows=max_rows, limit=f"{limit:,}",
+                suggested=max(max_rows * 2, e.rows_repeated, -(-cells // CELLS_PER_ROW)))])
+
+
 def _check_rows(path: Path, sheet: str, rows: int, max_rows: int) -> None:
-    if rows > max_rows:
+    """--max-rows counts people's rows: the title and header rows above them (the header is looked
+    for in the first 30 rows, reader.HEADER_SCAN_ROWS) come on top."""
+    if rows > max_rows + TITLE_ROWS:
         raise SwtalentError([Issue.make("file.too-many-rows", Location(file=str(path), sheet=sheet), rows=rows,
                                         max_rows=max_rows, suggested=max_rows * 2)])
 
 
+TITLE_ROWS = 30
+
+
 def _mib(size: int) -> str:
-    return f"{size / 2**20:,.0f} MiB"
+    return f"{size / 2**20:,.0f} MiB" if size >= 2**20 else f"{size / 2**10:,.0f} KiB"
 
 
 def _sheet(book, path: Path, name: str) -> SheetCells:
