@@ -307,3 +307,48 @@ def _write_table(rows, out: Path, lang: str, force: bool) -> None:
             write_sheets(tmp, [Sheet("账本" if lang == "zh" else "ledger", frame, autofilter=True, money=[])], labels(lang))
 
     write_atomically([(out, write)], force=force)
+
+
+class commit_when_written:
+    """--commit: the ledger records the batch once every output is written and before any replaces
+    the old one, so a payroll on disk always matches what the ledger says was paid; should the
+    outputs then fail to go in place, the batch is voided at once."""
+
+    def __init__(self, comp, book, batch_id: str, run, period: str, roster: str, operator: str | None):
+        self.comp, self.book, self.batch_id, self.run = comp, book, batch_id, run
+        self.period, self.roster, self.operator = period, roster, operator_name(operator)
+        self.batch: str | None = None
+
+    def record(self) -> None:
+        if not self.batch_id:
+            return
+        from . import __version__
+        from .ledger import BatchInfo, LedgerConflict
+        from .ledger.store import LedgerError
+        from .reports.basis import sha256
+
+        info = BatchInfo(id=self.batch_id, period=self.period, policy_id=self.comp.policy.id,
+                         policy_file=self.run.policy_file, policy_sha256=sha256(self.run.policy_file),
+                         roster_file=self.roster, roster_sha256=sha256(self.roster), swtalent_version=__version__,
+                         operator=self.operator, command=self.run.command)
+        try:
+            self.batch = self.book.commit(self.comp, info)
+        except LedgerConflict as exc:
+            raise taken_error(exc, self.book.url) from exc
+        except LedgerError as exc:
+            raise refused(exc) from exc
+
+    def undo(self, exc: SwtalentError) -> None:
+        """The batch is recorded but its outputs are not in place: void it, and say so first."""
+        if self.batch is None:
+            return
+        detail = "; ".join(i.message("zh") for i in exc.issues)[:200]
+        self.book.void(self.batch, f"输出文件未能写入，自动作废：{detail}", self.operator)
+        exc.issues.insert(0, Issue.make("ledger.voided-for-outputs", Location(), batch=self.batch, detail=detail))
+        self.batch = None
+
+    def said(self, lang: str) -> str:
+        if self.batch:
+            return f"已记入账本：批次 {self.batch}" if lang == "zh" else f"recorded in the ledger as batch {self.batch}"
+        return ("没有新的应发项目，账本未记入新批次" if lang == "zh"
+                else "nothing new to pay: no batch recorded in the ledger")

@@ -13,7 +13,7 @@ from ..periods import Period
 from ..policy import Policy
 from ..roster import Roster
 from . import award, monthly, one_off, title, yearly
-from .claims import NONE, PaidClaims
+from .claims import NONE, PaidClaims, claim_texts
 from .outcome import RuleOutcome
 
 KINDS = ("award", "monthly", "one_off", "yearly", "title_allowance")
@@ -37,8 +37,9 @@ class Computation:
     lines: pd.DataFrame  # LINE_COLUMNS, sorted by rule then sheet row
     status: np.ndarray  # per roster row: paid / ineligible / error
     previous: pd.DataFrame | None = None  # earlier payments and winners given for this run
-    # What this run's lines claim (engine.claims): line (index into lines), person_id, rule_id, claim
-    claims: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
+    # What this run's lines claim (engine.claims), built only when asked for (a commit): a year's
+    # months for 100,000 people are 650,000 claims, which a run that only computes never needs.
+    claim_parts: list = field(default_factory=list, repr=False)
     paid_before: PaidClaims = NONE  # what the ledger had paid, left out of this run
     policy_warnings: list = field(default_factory=list)  # the policy file's warnings that concern money
     # 补发 due and not paid by this run (without --include-arrears): LINE_COLUMNS, for the clerk to see
@@ -52,6 +53,19 @@ class Computation:
             return {}
         return {"selected": sum(int((d.status == award.SELECTED).sum()) for d in decisions),
                 "pending_tie": sum(int((d.status == award.PENDING).sum()) for d in decisions)}
+
+    @property
+    def claims(self) -> pd.DataFrame:
+        """What the lines claim: line (index into lines), person_id, rule_id, claim (engine.claims)."""
+        if "claims" not in self.memo:
+            ids, parts = self.roster.frame["person_id"].to_numpy(), []
+            for offset, pos, res in self.claim_parts:
+                mine = np.isin(res.claim_pos, pos)
+                at = np.searchsorted(pos, res.claim_pos[mine])
+                parts.append(pd.DataFrame({"line": offset + at, "person_id": ids[pos][at], "rule_id": res.rule.id,
+                                           "claim": claim_texts(res.claim_key[mine])}))
+            self.memo["claims"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CLAIM_COLUMNS)
+        return self.memo["claims"]
 
     @property
     def total_fen(self) -> int:
@@ -83,27 +97,25 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
             outcomes.append(_evaluate(rule, policy, frame, period, previous, paid_before))
     owed = [res.arrears for res in outcomes if res.arrears is not None and res.arrears.paid.any()]
     lines, claims = _lines(policy, frame, outcomes + (owed if include_arrears else []), len(outcomes))
-    arrears = _lines(policy, frame, owed, 0)[0] if owed and not include_arrears else _lines(policy, frame, [], 0)[0]
+    arrears = _lines(policy, frame, owed if not include_arrears else [], 0)[0]
     paid_any = np.zeros(len(frame), dtype=bool)
     for res in outcomes + (owed if include_arrears else []):
         paid_any |= res.paid
     errors = frame["error"].to_numpy()
     status = np.where(errors, ERROR, np.where(paid_any, PAID, INELIGIBLE))
-    return Computation(policy, roster, period, outcomes, lines, status, previous, claims=claims,
+    return Computation(policy, roster, period, outcomes, lines, status, previous, claim_parts=claims,
                        paid_before=paid_before, arrears=arrears)
 
 
 def _lines(policy: Policy, frame: pd.DataFrame, outcomes: list[RuleOutcome], current: int
-           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Payment lines (LINE_COLUMNS; the outcomes from `current` on are arrears) and their claims."""
+           ) -> tuple[pd.DataFrame, list]:
+    """Payment lines (LINE_COLUMNS; the outcomes from `current` on are arrears), and for the claims
+    (see Computation.claims) each outcome with the index of its first line."""
     parts, claims, offset = [], [], 0
     for k, res in enumerate(outcomes):
         pos = np.flatnonzero(res.paid)
         if res.claim_pos is not None and len(pos):
-            mine = np.isin(res.claim_pos, pos)
-            at = np.searchsorted(pos, res.claim_pos[mine])
-            claims.append(pd.DataFrame({"line": offset + at, "person_id": frame["person_id"].to_numpy()[pos][at],
-                                        "rule_id": res.rule.id, "claim": res.claim_key[mine]}))
+            claims.append((offset, pos, res))
         offset += len(pos)
         part = frame.iloc[pos][["row", "person_id", "name", "district", "unit", "bank_account", "bank_branch",
                                 "level"]].copy()
@@ -120,7 +132,7 @@ def _lines(policy: Policy, frame: pd.DataFrame, outcomes: list[RuleOutcome], cur
     lines["rule_id"] = pd.Categorical(lines["rule_id"], categories=[r.id for r in policy.rules])
     lines["kind"] = pd.Categorical(lines["kind"], categories=KINDS)
     lines["arrears"] = lines["arrears"].astype(bool)
-    return lines, (pd.concat(claims, ignore_index=True) if claims else pd.DataFrame(columns=CLAIM_COLUMNS))
+    return lines, claims
 
 
 def _evaluate(rule, policy: Policy, frame: pd.DataFrame, period: Period, previous, paid_before) -> RuleOutcome:

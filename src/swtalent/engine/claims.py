@@ -22,6 +22,14 @@ def month_claim(month: int) -> str:
     return month_label(month)  # 2023-04
 
 
+def claim_texts(keys: np.ndarray) -> np.ndarray:
+    """Claim keys as stored: months may be kept as month indices until a commit needs them."""
+    if keys.dtype.kind not in "iu":
+        return keys
+    codes, months = pd.factorize(keys)
+    return np.array([month_claim(int(m)) for m in months], dtype=object)[codes] if len(keys) else keys.astype(object)
+
+
 def once_claim(level: str) -> str:
     return f"once:{level}"
 

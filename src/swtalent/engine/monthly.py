@@ -13,7 +13,7 @@ import pandas as pd
 from ..periods import NO_MONTH, Period, month_index, month_start, months_of
 from ..policy.model import MonthlyRule, Policy
 from . import outcome as o
-from .claims import NONE, PaidClaims, month_claim
+from .claims import NONE, PaidClaims
 
 _FAR_PAST, _FAR_FUTURE = np.int32(-(2**30)), np.int32(2**30)
 
@@ -103,12 +103,11 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     if rule.max_months is not None:
         won, capped = _within_max_months(rule, frame, previous, person, won, res)
 
-    labels = np.array([month_claim(int(m)) for m in months], dtype=object)
-    _paid_months(res, won[:, now], row_rates[:, now], months[now], labels[now])
+    _paid_months(res, won[:, now], row_rates[:, now], months[now])
     any_won = res.months > 0
     if not now.all():
         res.arrears = o.empty_outcome(rule, len(frame))
-        _paid_months(res.arrears, won[:, ~now], row_rates[:, ~now], months[~now], labels[~now])
+        _paid_months(res.arrears, won[:, ~now], row_rates[:, ~now], months[~now])
         res.arrears.reason = np.where(res.arrears.months > 0, o.PAID, o.NOT_EVALUATED).astype(object)
     held = held[:, now]
     if all_paid.any():
@@ -126,9 +125,9 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     return res
 
 
-def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, months: np.ndarray,
-                 labels: np.ndarray) -> None:
-    """Amounts, month counts and spans, rates, runs and claims of the months `won` (rows x months)."""
+def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, months: np.ndarray) -> None:
+    """Amounts, month counts and spans, rates, runs and claims of the months `won` (rows x months);
+    the claims as month indices (engine.claims.claim_texts makes them 2023-04 when committed)."""
     count = won.sum(axis=1).astype(np.int32)
     res.amount_fen = (won * row_rates).sum(axis=1).astype(np.int64)
     res.months = count
@@ -145,7 +144,7 @@ def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, mon
     res.segments = {int(i): _runs(won[i], row_rates[i], months)
                     for i in np.flatnonzero(any_won & ((res.rate_fen < 0) | ~res.contiguous))}
     rows, cols = np.nonzero(won)
-    res.set_claims(rows, labels[cols])
+    res.set_claims(rows, months[cols])
 
 
 def _person_months(person: np.ndarray, won: np.ndarray) -> np.ndarray:

@@ -75,7 +75,9 @@ class RuleOutcome:
     arrears: RuleOutcome | None = None
 
     def set_claims(self, pos: np.ndarray, keys: np.ndarray) -> None:
-        self.claim_pos, self.claim_key = np.asarray(pos, dtype=np.int64), np.asarray(keys, dtype=object)
+        keys = np.asarray(keys)
+        self.claim_pos = np.asarray(pos, dtype=np.int64)
+        self.claim_key = keys if keys.dtype.kind in "iu" else keys.astype(object)  # month indices, or texts
 
     @property
     def paid(self) -> np.ndarray:
