@@ -35,7 +35,7 @@ from xml.parsers import expat
 
 _TAG = {name: re.compile(rb"<(?:[\w.-]+:)?" + name + rb"\b[^>]*>") for name in (b"sheet", b"Relationship")}
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REF = re.compile(rb"\s*\$?([A-Za-z]{1,3})\$?(\d{1,7})\s*")
+REF = re.compile(rb"\s*\$?([A-Za-z]{1,3})\$?(\d{1,7})\s*")
 
 # The fast .xlsx path. A cell's start tag, any formula, and its value: each pattern allows quotes
 # of either kind, spaces around '=' and whitespace between the elements.
@@ -54,16 +54,11 @@ _COL_TAG = re.compile(rb"<col\b[^>]*>")
 _PREFIXED = re.compile(rb":(?:c|f|v|is|row|sheetData|worksheet)(?=[\s/>])")
 _ELEMENT_NAME = re.compile(rb"</?[\w.-]+")
 
-_DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
-_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
 # A cell reference past column IV (256), for a sheet without a <dimension>.
-_WIDE_REF = re.compile(rb"""\br\s*=\s*["']\$?((?:[A-Z]{3,}|[J-Z][A-Z]|I[W-Z])\$?\d+)""")
-
 _ODS_ROW = re.compile(rb"<table:table-row(?=[\s/>])([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
 _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?table-cell>)", re.S)
 _ODS_TABLE = re.compile(rb"<table:table(?=[\s/>])([^>]*)>")
-_ODS_TABLE_START = re.compile(rb"<table:table[\s/>]")
-_ODS_ACROSS = re.compile(rb"""table:number-columns-repeated\s*=\s*["'](\d+)""")
+ODS_TABLE_START = re.compile(rb"<table:table[\s/>]")
 _ODS_TEXT = re.compile(rb"<text:p\b[^>]*>(.*?)</text:p>", re.S)
 _ODS_NOTE = re.compile(rb"<office:annotation\b.*?</office:annotation>", re.S)
 # An .ods row repeated thousands of times, with cells repeated across, would make millions of
@@ -79,23 +74,11 @@ class SheetFacts:
     merged: list = field(default_factory=list)  # .ods only (calamine gives the others): ((r1, c1), (r2, c2)), 0-based
 
 
-@dataclass
-class Extent:
-    """How far a sheet's cells reach from A1, the grid calamine builds for it. `rows` is 0 when
-    unknown (an .xlsx sheet without a <dimension>, scanned for its widest cell only)."""
-
-    sheet: str
-    rows: int
-    cols: int
-    cell: str  # the cell that reaches farthest right, as Excel names it (XFD3000)
-    rows_repeated: int = 1  # .ods: the most times one row holding a value is repeated
-
-
 def sheet_facts(path: Path, sheet: str) -> SheetFacts:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         with zipfile.ZipFile(path) as z:
-            return _xlsx_facts(z.read(_sheet_part(z, sheet)))
+            return _xlsx_facts(z.read(sheet_part(z, sheet)))
     if suffix == ".ods":
         with zipfile.ZipFile(path) as z:
             return _ods_facts(z.read("content.xml"), sheet)
@@ -189,7 +172,7 @@ def _xlsx_fast(xml: bytes) -> SheetFacts | None:
         found = sum(tag.group().count(b"hidden") for tag in _COL_TAG.finditer(xml))
         for tag in _HIDDEN_ROW.finditer(xml):
             found += tag.group().count(b"hidden")
-            attrs = _attrs(tag.group())
+            attrs = attrs_of(tag.group())
             if b"hidden" not in attrs:
                 return None
             if _true(attrs[b"hidden"]):
@@ -227,12 +210,12 @@ def _plain_references(xml: bytes) -> bool:
 
 def _position(attrs: bytes) -> tuple[int, int] | None:
     """(Excel row, 0-based column) from a cell tag's r="C7", or None when it has none."""
-    ref = _attrs(attrs).get(b"r")
-    m = _REF.fullmatch(ref) if ref is not None else None
-    return (int(m.group(2)), _column_index(m.group(1))) if m else None
+    ref = attrs_of(attrs).get(b"r")
+    m = REF.fullmatch(ref) if ref is not None else None
+    return (int(m.group(2)), column_index(m.group(1))) if m else None
 
 
-def _attrs(tag: bytes) -> dict[bytes, bytes]:
+def attrs_of(tag: bytes) -> dict[bytes, bytes]:
     return {k: a if a or not b else b for k, a, b in _ATTR.findall(tag)}
 
 
@@ -317,11 +300,11 @@ class _ExactSheet:
                 text = "=" + formula
             else:
                 return
-            m = _REF.fullmatch(ref.encode()) if ref else None
+            m = REF.fullmatch(ref.encode()) if ref else None
             if m is None:
                 at = (row, after)  # no reference in this row yet: counted from column A
             else:
-                at = (int(m.group(2)) if after == 0 else row, _column_index(m.group(1)) + after)
+                at = (int(m.group(2)) if after == 0 else row, column_index(m.group(1)) + after)
             self.facts.errors[at] = text
 
     def data(self, chunk: str) -> None:
@@ -344,13 +327,13 @@ def _ods_facts(xml: bytes, sheet: str) -> SheetFacts:
     errors = b'"error"' in xml or b"'error'" in xml
     if b"table:visibility" not in xml and b"table:number-rows-spanned" not in xml and not formulas and not errors:
         return facts
-    start = next((m.end() for m in _ODS_TABLE.finditer(xml) if _ods_name(m.group(1)) == sheet), None)
+    start = next((m.end() for m in _ODS_TABLE.finditer(xml) if ods_name(m.group(1)) == sheet), None)
     if start is None:
         return facts
     end = xml.find(b"</table:table>", start)
     row, expanded = 0, 0
     for m in _ODS_ROW.finditer(xml, start, end if end >= 0 else len(xml)):
-        attrs = _attrs(m.group(1))
+        attrs = attrs_of(m.group(1))
         repeat = int(attrs.get(b"table:number-rows-repeated", b"1"))
         if attrs.get(b"table:visibility", b"visible") != b"visible":
             facts.hidden.append((row + 1, row + repeat))
@@ -359,7 +342,7 @@ def _ods_facts(xml: bytes, sheet: str) -> SheetFacts:
                      or errors and b"error" in body):
             col = 0
             for cell in _ODS_CELL.finditer(body):
-                cell_attrs = _attrs(cell.group(1))
+                cell_attrs = attrs_of(cell.group(1))
                 across = int(cell_attrs.get(b"table:number-columns-repeated", b"1"))
                 span = int(cell_attrs.get(b"table:number-rows-spanned", b"1"))
                 if span > 1:
@@ -394,115 +377,16 @@ def _ods_text(body: bytes | None) -> str:
     return unescape(text).strip()
 
 
-def _ods_name(attrs: bytes) -> str:
-    return unescape(_attrs(attrs).get(b"table:name", b"").decode("utf-8", "replace"))
-
-
-def ods_extents(path: Path) -> list[Extent]:
-    """How far each table of an .ods reaches with a cell holding a value (one with
-    office:value-type: calamine reads the others as empty) or a formula, counting the repeats
-    LibreOffice writes, without expanding them. Every table: calamine reads them all when it opens
-    the file. Rows are found by plain byte search (a regular expression per row is slower)."""
-    with zipfile.ZipFile(path) as z:
-        xml = z.read("content.xml")
-    extents = []
-    for t in _ODS_TABLE_START.finditer(xml):
-        tag_end = xml.find(b">", t.start())
-        if tag_end < 0 or xml[tag_end - 1:tag_end] == b"/":
-            continue
-        end = xml.find(b"</table:table>", tag_end)
-        end = len(xml) if end < 0 else end
-        row = last = width = most = 0
-        widest = (1, 1)
-        at = tag_end
-        while True:
-            at = xml.find(b"<table:table-row", at, end)
-            if at < 0:
-                break
-            if xml[at + 16:at + 17] not in b" \t\r\n/>":  # <table:table-row-group>, <table:table-rows>
-                at += 16
-                continue
-            close = xml.find(b">", at, end)
-            if close < 0:
-                break
-            repeat = 1
-            if xml.find(b"rows-repeated", at, close) >= 0:
-                repeat = int(_attrs(xml[at:close]).get(b"table:number-rows-repeated", b"1"))
-            if xml[close - 1:close] == b"/":
-                stop = close
-            else:
-                stop = xml.find(b"</table:table-row>", close, end)
-                stop = end if stop < 0 else stop
-            reach = _ods_reach(xml, close, stop)
-            if reach:
-                last, most = row + repeat, max(most, repeat)
-                if reach > width:
-                    width, widest = reach, (row + 1, reach)
-            row += repeat
-            at = stop
-        extents.append(Extent(_ods_name(xml[t.start():tag_end]), last, width, _cell_name(widest[1], widest[0]), most))
-    return extents
-
-
-def _ods_reach(xml: bytes, start: int, stop: int) -> int:
-    """The columns a row's cells (in xml[start:stop]) take up to the last one holding a value or a
-    formula (calamine lays out the formulas too; 0: no cell holds either)."""
-    mark = max(xml.rfind(b"value-type", start, stop), xml.rfind(b"table:formula", start, stop))
-    if mark < 0:
-        return 0
-    upto = xml.find(b">", mark, stop) + 1 or stop
-    cells = xml.count(b"<table:table-cell", start, upto) + xml.count(b"<table:covered-table-cell", start, upto)
-    if xml.find(b"columns-repeated", start, upto) < 0:
-        return cells
-    return cells + sum(int(n) - 1 for n in _ODS_ACROSS.findall(xml, start, upto))
-
-
-def xlsx_extent(path: Path, sheet: str, max_cols: int) -> Extent | None:
-    """How far an .xlsx sheet reaches, from the <dimension ref="A1:O3000"/> its writer puts near
-    the start of the sheet (only the first few KiB are inflated). Without one, the sheet is
-    streamed for a cell reference past `max_cols` columns (rows are then not known: 0). A dimension
-    that lies is not caught here: a sheet whose dimension is A1:O3000 while a cell sits in XFD3000
-    is written by hand to deceive, not by a spreadsheet program; nor is a sheet without a dimension
-    whose cells have no r (their columns are only known by counting them). None: no such sheet."""
-    with zipfile.ZipFile(path) as z:
-        try:
-            part = _sheet_part(z, sheet)
-            stream = z.open(part)
-        except (KeyError, StopIteration):
-            return None
-        with stream:
-            head = b""
-            while True:
-                chunk = stream.read(8192)
-                head += chunk
-                found = _DIMENSION.search(head)
-                if found or not chunk or _SHEET_DATA.search(head) or len(head) > 2**20:
-                    break
-            if found:
-                ends = [_REF.fullmatch(ref.upper()) for ref in found.group(1).split(b":")]
-                if ends and all(ends):
-                    rows = max(int(e.group(2)) for e in ends)
-                    cols = max(_column_index(e.group(1)) + 1 for e in ends)
-                    return Extent(sheet, rows, cols, _cell_name(cols, rows))
-            widest, cell, tail = 0, "", b""
-            while True:  # no usable dimension: the widest cell reference past max_cols
-                text = tail + head
-                for ref in _WIDE_REF.findall(text):
-                    m = _REF.fullmatch(ref)
-                    if m and _column_index(m.group(1)) + 1 > widest:
-                        widest, cell = _column_index(m.group(1)) + 1, ref.replace(b"$", b"").decode()
-                tail, head = text[-64:], stream.read(2**20)
-                if not head:
-                    break
-            return Extent(sheet, 0, widest, cell) if widest > max_cols else None
+def ods_name(attrs: bytes) -> str:
+    return unescape(attrs_of(attrs).get(b"table:name", b"").decode("utf-8", "replace"))
 
 
 def _tags(xml: bytes, name: bytes) -> list[dict[bytes, bytes]]:
     """The attributes of each <name …> tag, whatever their order."""
-    return [_attrs(m.group()) for m in _TAG[name].finditer(xml)]
+    return [attrs_of(m.group()) for m in _TAG[name].finditer(xml)]
 
 
-def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
+def sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
     rid = next(_rid(t) for t in _tags(z.read("xl/workbook.xml"), b"sheet")
                if unescape(t.get(b"name", b"").decode()) == sheet)
     target = next(t[b"Target"] for t in _tags(z.read("xl/_rels/workbook.xml.rels"), b"Relationship")
@@ -515,17 +399,8 @@ def _rid(attrs: dict[bytes, bytes]) -> bytes | None:
     return attrs.get(b"r:id", next((v for k, v in attrs.items() if k.endswith(b":id")), None))
 
 
-def _column_index(letters: bytes) -> int:
+def column_index(letters: bytes) -> int:
     n = 0
     for ch in letters.upper():
         n = n * 26 + ch - 64
     return n - 1
-
-
-def _cell_name(col: int, row: int) -> str:
-    """C7 from the 1-based column 3 and row 7."""
-    letters = ""
-    while col:
-        col, r = divmod(col - 1, 26)
-        letters = chr(65 + r) + letters
-    return f"{letters}{row}"

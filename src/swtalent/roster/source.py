@@ -167,7 +167,7 @@ def _check_extent(path: Path, sheets: list[str] | None, max_rows: int) -> None:
     writer puts near the start of each, .ods tables (all of them) by scanning content.xml, with
     LibreOffice's repeated rows and cells counted, not expanded. Cheap: a few KiB of each .xlsx
     sheet is inflated. A file this cannot read is left to calamine, which says why."""
-    from .sheetxml import ods_extents, xlsx_extent
+    from .extent import ods_extents, xlsx_extent
 
     try:
         if sheets is None:
