@@ -9,9 +9,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from .conftest import CHUZHOU, EXAMPLE, ROOT, make_id, write_roster
 from .test_cli import invoke
@@ -23,6 +26,8 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def compute(url: str, period: str, *extra, roster=EXAMPLE, policy=CHUZHOU, code: int = 0) -> dict:
+    if "--commit" in extra and "--out" not in extra:  # a commit needs the payroll it is paid from
+        extra = (*extra, "--out", Path(tempfile.mkdtemp()) / "detail.csv")
     result = invoke("compute", roster, "--policy", policy, "--period", period, "--ledger", url, "--json", *extra)
     assert result.exit_code == code, result.output
     return json.loads(result.stdout)
@@ -257,17 +262,45 @@ def test_a_ledger_made_by_the_first_schema_opens_and_is_honoured(tmp_path):
 
 
 def test_an_unreachable_ledger_is_a_clear_error(tmp_path):
-    result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--commit",
-                    "--ledger", "postgresql+psycopg://nobody:secret@127.0.0.1:9/none", "--json")
+    result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--commit", "--out",
+                    tmp_path / "p.csv", "--ledger", "postgresql+psycopg://nobody:secret@127.0.0.1:9/none", "--json")
     assert result.exit_code == 1 and "ledger.unreachable" in result.stdout
     assert "secret" not in result.stdout + result.stderr and "Traceback" not in result.output
+    garbled = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--commit", "--out",
+                     tmp_path / "p.csv", "--ledger", "postgresql+psycopg://clerk:S3cret@[::1/ledger", "--json")
+    assert garbled.exit_code == 1 and "S3cret" not in garbled.output
+
+
+def test_commit_needs_an_output_and_the_password_is_never_written(ledger_url, tmp_path):
+    refused = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--commit", "--ledger", ledger_url)
+    assert refused.exit_code == 2 and "--out" in refused.stderr and batches(ledger_url) == []
+    if not ledger_url.startswith("postgresql"):
+        return
+    import sqlalchemy as sa
+
+    with_password = sa.make_url(ledger_url).set(password="S3cretPw")
+    out = tmp_path / "p.xlsx"
+    done = compute(with_password.render_as_string(hide_password=False), "2023-01", "--commit", "--out", out)
+    assert done["batch"]
+    import openpyxl
+
+    basis = [str(c) for r in openpyxl.load_workbook(out, read_only=True)["计算依据"].iter_rows(values_only=True)
+             for c in r if c]
+    assert not any("S3cretPw" in c for c in basis)
+    engine = sa.create_engine(ledger_url)
+    with engine.connect() as conn:
+        assert "S3cretPw" not in conn.execute(sa.text("SELECT command FROM batches")).scalar_one()
+    engine.dispose()
 
 
 def test_without_commit_nothing_is_written_and_no_ledger_file_is_made(tmp_path):
     url = tmp_path / "never.db"
-    compute(str(url), "2023")
-    assert not url.exists()
+    done = compute(str(url), "2023")  # a typo in --ledger: said, not silently taken as "nothing paid"
+    assert not url.exists() and any("不存在" in n and "never.db" in n for n in done["notes"])
     assert batches(str(url)) == []
+    made = compute(str(url), "2023-01", "--commit")
+    assert url.exists() and any("新建了账本" in n for n in made["notes"])
+    assert not any("新建了账本" in n for n in compute(str(url), "2023-02", "--commit")["notes"])
 
 
 def _chuzhou(tmp_path: Path, seqs: list[int], name: str) -> Path:
@@ -321,3 +354,52 @@ def test_show_writes_a_batch_to_a_workbook_and_list_prints_whole_ids(ledger_url,
     assert listed.exit_code == 0 and h1["batch"] in listed.stdout
     missing = invoke("ledger", "show", "no-such-batch", "--ledger", ledger_url)
     assert missing.exit_code == 1 and "no-such-batch" in missing.stderr
+
+
+LONGHUA = ROOT / "policies" / "longhua.yaml"
+
+
+def test_max_years_counts_each_year_of_a_run_over_two_pay_months(ledger_url, tmp_path):
+    headers = ["姓名", "身份证号", "人员类别", "证书等级", "取得证书日期", "工作领域"]
+    roster = write_roster(tmp_path / "l.xlsx", [["甲", make_id(5), "社区工作人员", "社会工作师", date(2021, 3, 1), "养老服务"]],
+                          headers=headers)
+    assert total(compute(ledger_url, "2022-01..2023-12", "--commit", roster=roster, policy=LONGHUA)) == 20000
+    assert total(compute(ledger_url, "2024", "--commit", roster=roster, policy=LONGHUA)) == 10000
+    assert total(compute(ledger_url, "2025", "--commit", roster=roster, policy=LONGHUA)) == 0  # 3 years at most
+
+
+def _import(url: str, tmp_path: Path, text: str, policy=CHUZHOU):
+    path = tmp_path / "old.csv"
+    path.write_text(text, encoding="utf-8")
+    return invoke("ledger", "import", path, "--policy", policy, "--ledger", url)
+
+
+@pytest.mark.parametrize("rows,why", [
+    ("身份证号,规则编号,等级,年度\n{id},certificate-subsidy,助理社会工作师,2023\n", "金额"),  # no amount: would claim it
+    ("身份证号,规则编号,等级,年度,金额\n{id},certificate-subsidy,助理社会工作师,2023,0\n", "金额"),
+    ("身份证号,规则编号,年度,金额\n{id},post-allowance,2023,2400\n", "月数"),  # a year without months: not 12 by guess
+    ("身份证号,规则编号,等级,期间,月数,金额\n{id},post-allowance,中级,2023-01..2023-06,6,2400\n"
+     "{id},post-allowance,中级,2023-04..2023-06,3,1200\n", "重复"),  # overlapping rows of one file
+])
+def test_an_import_row_that_would_claim_wrongly_is_refused_at_its_row(ledger_url, tmp_path, rows, why):
+    result = _import(ledger_url, tmp_path, rows.format(id=make_id(9)))
+    assert result.exit_code == 1 and why in result.stderr and "内部错误" not in result.output, result.output
+    assert batches(ledger_url) == []
+
+
+def test_previous_and_the_ledger_together_count_a_payment_once(ledger_url, tmp_path):
+    old = "身份证号,规则编号,等级,年度,金额\n" + make_id(7) + ",qualification-subsidy,助理社会工作师,2023,1000\n"
+    assert _import(ledger_url, tmp_path, old, policy=WEIHAI).exit_code == 0
+    y2024 = _weihai(tmp_path, [("助理社会工作师", date(2023, 3, 1)), ("社会工作师", date(2024, 5, 1))], "2024.xlsx")
+    alone = compute(ledger_url, "2024", roster=y2024, policy=WEIHAI)
+    both = compute(ledger_url, "2024", "--previous", tmp_path / "old.csv", roster=y2024, policy=WEIHAI)
+    assert total(alone) == total(both) == 1000  # the difference, not 0
+
+
+def test_a_renamed_rule_in_the_policy_file_is_warned_of(ledger_url, tmp_path):
+    compute(ledger_url, "2023-01..2023-03", "--commit")
+    renamed = tmp_path / "chuzhou.yaml"
+    renamed.write_text(CHUZHOU.read_text(encoding="utf-8").replace("post-allowance", "post-allowance-v2"),
+                       encoding="utf-8")
+    again = compute(ledger_url, "2023-01..2023-03", policy=renamed)
+    assert any("post-allowance" in n and "可能重复发放" in n for n in again["notes"])

@@ -48,15 +48,40 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     paid_before, arrears_from = NONE, None
     if ledger is not None:
         paid_before, arrears_from = ledger.paid_claims(pol.id), ledger.covered_from(pol.id)
+        warnings = warnings + _unknown_in_ledger(pol, paid_before)
         if pol.uses_history():
             paid = ledger.history(pol.id)
-            history = paid if history is None or history.empty else pd.concat([history, paid], ignore_index=True)
+            # A payment in both (the file imported, or the ledger's own export) counts once: the
+            # file's levels as the ledger keeps them (助理社会工作师 -> assistant) to compare them.
+            if history is not None and not history.empty:
+                from .fields import header_key
+                from .roster.needs import RosterNeeds
+
+                lookup = RosterNeeds.of(pol).level_lookup()
+                history = history.assign(level=[lookup.get(header_key(v), v) for v in history["level"]])
+                paid = pd.concat([history, paid], ignore_index=True).drop_duplicates(ignore_index=True)
+            history = paid
     stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per)
     stage("compute")
     comp = compute(pol, ros, per, history, paid_before, arrears_from, include_arrears)
     comp.policy_warnings = warnings
     return comp
+
+
+def _unknown_in_ledger(pol: Policy, paid_before) -> list:
+    """Claims the ledger holds under rule ids or levels this policy file no longer has: a rule or a
+    level renamed in the file would otherwise be paid again, since the ledger knows them by name."""
+    from .errors import Issue, Location
+
+    claims = paid_before.active
+    if claims.empty:
+        return []
+    rules = sorted(set(claims["rule_id"]) - {r.id for r in pol.rules})
+    once = claims["claim"][claims["claim"].str.startswith("once:")].str[5:]
+    levels = sorted(set(once) - set(pol.level_keys))
+    return [Issue.make("ledger.unknown-names", Location(), rules="、".join(rules) or "—", levels="、".join(levels) or "—")
+            ] if rules or levels else []
 
 
 def _policy_and_warnings(path: str | Path) -> tuple[Policy, list]:

@@ -23,6 +23,8 @@ from .ledger_cli import (
     OperatorOpt,
     commit_when_written,
     ledger_app,
+    ledger_exists,
+    ledger_note,
     open_or_fail,
     shown_url,
 )
@@ -120,11 +122,15 @@ def compute(
         from .reports.summary import summary
 
         per = Period.parse(period)
+        if commit and not out:
+            raise UsageError("--commit 需要 --out：记入账本的批次要有据以发放的发放表",
+                             "--commit needs --out: a batch recorded in the ledger needs the payroll it is paid from")
         inputs = [roster, policy, *([previous] if previous else [])]
         if notice is not None and notice.suffix.lower() not in (".xlsx", ".csv"):
             raise UsageError(f"公示名单只能是 .xlsx 或 .csv：「{notice.name}」",
                              f"the notice list is .xlsx or .csv: '{notice.name}'")
         check_outputs(out + ([notice] if notice else []), inputs, force=force)
+        existed = ledger_exists(ledger)
         book = open_or_fail(ledger, create=commit)
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous,
                                stage=bar.stage, ledger=book, include_arrears=include_arrears)
@@ -132,7 +138,8 @@ def compute(
         command = ["swtalent", "compute", str(roster), "--policy", str(policy), "--period", period,
                    *(["--sheet", sheet] if sheet else []), *[a for m in column_map for a in ("--map", m)],
                    *(["--previous", str(previous)] if previous else []), *(["--batch", batch] if batch else []),
-                   *(["--ledger", ledger] if ledger else []), *(["--include-arrears"] if include_arrears else [])]
+                   *(["--ledger", shown_url(ledger)] if ledger else []),
+                   *(["--include-arrears"] if include_arrears else [])]
         batch_id = new_batch_id() if commit and not comp.lines.empty else ""
         run = RunInfo(policy_file=str(policy), batch=batch or "", command=shlex.join(command),
                       previous_file=str(previous) if previous else "",
@@ -140,11 +147,13 @@ def compute(
         committed = commit_when_written(comp, book, batch_id, run, per.label(), str(roster), operator)
         try:
             write_outputs(comp, out, lang.value, run, notice=notice, force=force, before_rename=committed.record)
-        except SwtalentError as exc:
+        except BaseException as exc:  # whatever stopped the outputs, a recorded batch without them is voided
             committed.undo(exc)
             raise
         bar.close()
         result = {**summary(comp, lang.value), **({"batch": committed.batch} if commit else {})}
+        if commit or ledger:  # a run that names or writes a ledger says when it is not the one expected
+            result["notes"] += ledger_note(ledger, book, commit and not existed, lang.value)
         if as_json:
             result = {"ok": True, **result, "outputs": [str(p) for p in out + ([notice] if notice else [])]}
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))

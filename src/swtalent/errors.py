@@ -296,6 +296,18 @@ CATALOGUE: dict[str, Entry] = {
         "{rule} {claim} for {name} ({value}) is paid by batch {batch} (another commit came first); this batch is "
         "not recorded and no output was replaced",
         "重新运行 compute --commit：已发放的部分会自动扣除", "run compute --commit again: what is paid is left out"),
+    "ledger.imported": Entry(
+        "error", "{value} 的「{rule}」{claim} 已由批次 {batch} 记入账本（这份记录导入过，或已由 swtalent 发放），本次导入未记入",
+        "{rule} {claim} for {value} is already in the ledger as batch {batch} (the file was imported before, or "
+        "swtalent paid it); nothing of this import is recorded",
+        "从文件中删去已记入的行后再导入（ledger export 可列出账本已有的发放）",
+        "remove the rows already recorded and import again (ledger export lists what the ledger holds)"),
+    "ledger.unknown-names": Entry(
+        "warning", "账本中有按本政策文件已没有的规则（{rules}）或等级（{levels}）发放的记录；如是改了名，那些已发放的项目不会被认出，可能重复发放",
+        "the ledger holds payments under rules ({rules}) or levels ({levels}) this policy file no longer has; if they "
+        "were renamed, what they paid is not recognised and may be paid again",
+        "把规则编号和等级键改回原名（名称 title/name 可改），或先核对后再 --commit",
+        "give the rule ids and level keys their old names back (titles and names may change), or check before --commit"),
     "ledger.no-batch": Entry(
         "error", "账本中没有批次「{batch}」", "there is no batch '{batch}' in the ledger",
         "用 swtalent ledger list 查看批次编号", "see the batch ids with swtalent ledger list"),

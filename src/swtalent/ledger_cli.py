@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -35,8 +36,30 @@ def shown_url(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: shown as given
-        return url
+    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: shown without what may be a password
+        return re.sub(r"(://[^/@:]*):[^@/]*@", r"\1:***@", url)
+
+
+def ledger_note(given: str | None, book, created: bool, lang: str) -> list[str]:
+    """What a run should say of its ledger: none there yet (a typo in --ledger, a new shell without
+    SWTALENT_LEDGER), or one just made by this commit."""
+    from .ledger import ledger_url
+
+    url = shown_url(ledger_url(given))
+    if book is None:
+        return [f"账本 {url} 不存在，按此前从未发放计算" if lang == "zh" else
+                f"there is no ledger at {url}: nothing is counted as paid before"]
+    if created:
+        return [f"新建了账本 {url}（此前不存在）；如应记入已有账本，请核对 --ledger 或 SWTALENT_LEDGER" if lang == "zh" else
+                f"a new ledger was made at {url}; if an existing one was meant, check --ledger or SWTALENT_LEDGER"]
+    return []
+
+
+def ledger_exists(given: str | None) -> bool:
+    from .ledger import ledger_url
+
+    url = ledger_url(given)
+    return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists()
 
 
 def open_or_fail(given: str | None, create: bool = False):
@@ -196,7 +219,7 @@ def import_payments(file: Path = typer.Argument(..., help="earlier payments (the
     """导入往期发放 / Record payments made before swtalent, so that they are never paid again."""
     def work() -> None:
         from . import __version__
-        from .ledger import BatchInfo, LedgerConflict, new_batch_id
+        from .ledger import BatchInfo, LedgerConflict, LedgerError, new_batch_id
         from .ledger.importing import import_rows
         from .policy import load_policy
         from .reports.basis import sha256
@@ -214,7 +237,9 @@ def import_payments(file: Path = typer.Argument(..., help="earlier payments (the
         try:
             batch = book.commit_rows(lines, claims, replace(info, period=period))
         except LedgerConflict as exc:
-            raise taken_error(exc, book.url) from exc
+            raise taken_error(exc, book.url, code="ledger.imported") from exc
+        except LedgerError as exc:
+            raise refused(exc) from exc
         total = sum(r["amount_fen"] for r in lines)
         if as_json:
             typer.echo(json.dumps({"ok": True, "batch": batch, "lines": len(lines), "total": yuan(total)},
@@ -247,10 +272,10 @@ def export(out: Path = typer.Option(..., "--out", "-o", help=".xlsx or .csv"),
     _guard()(work, lang, False, False)
 
 
-def taken_error(exc, url: str) -> SwtalentError:
+def taken_error(exc, url: str, code: str = "ledger.taken") -> SwtalentError:
     """LedgerConflict: which claims another batch took, one problem each (the first 50)."""
     where = Location(file=shown_url(url))
-    issues = [Issue.make("ledger.taken", where, t.person_id, name=t.name or t.person_id, rule=t.rule_id,
+    issues = [Issue.make(code, where, t.person_id, name=t.name or "—", rule=t.rule_id,
                          claim=t.claim, batch=t.batch_id) for t in exc.taken[:50]]
     return SwtalentError(issues or [Issue.make("ledger.failed", where, detail="conflict")])
 
@@ -269,7 +294,9 @@ def _lines_json(rows) -> list[dict]:
         return []
     out = []
     for r in rows.to_dict("records"):
-        r = {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        # Counts as whole numbers and blanks as blanks: pandas turns a column with gaps into floats.
+        r = {k: (None if isinstance(v, float) and v != v else int(v) if isinstance(v, float) and v.is_integer()
+                 and k in ("months", "year", "line_no") else v) for k, v in r.items()}
         r["amount"] = yuan(int(r.pop("amount_fen")))
         out.append(r)
     return out
@@ -338,13 +365,15 @@ class commit_when_written:
         except LedgerError as exc:
             raise refused(exc) from exc
 
-    def undo(self, exc: SwtalentError) -> None:
+    def undo(self, exc: BaseException) -> None:
         """The batch is recorded but its outputs are not in place: void it, and say so first."""
         if self.batch is None:
             return
-        detail = "; ".join(i.message("zh") for i in exc.issues)[:200]
+        issues = exc.issues if isinstance(exc, SwtalentError) else []
+        detail = ("; ".join(i.message("zh") for i in issues) or str(exc) or type(exc).__name__)[:200]
         self.book.void(self.batch, f"输出文件未能写入，自动作废：{detail}", self.operator)
-        exc.issues.insert(0, Issue.make("ledger.voided-for-outputs", Location(), batch=self.batch, detail=detail))
+        if isinstance(exc, SwtalentError):
+            exc.issues.insert(0, Issue.make("ledger.voided-for-outputs", Location(), batch=self.batch, detail=detail))
         self.batch = None
 
     def said(self, lang: str) -> str:

@@ -35,14 +35,21 @@ def import_rows(frame: pd.DataFrame, policy: Policy, path: Path, info: BatchInfo
             problems.append(_bad(at, f"一次性补助须写明等级（「{row.level}」不是本政策的等级）",
                                  f"a one-off needs its level ('{row.level}' is not one of this policy's)"))
             continue
-        if rule.kind in ("monthly", "title_allowance"):
+        if row.amount_fen <= 0 and rule.kind != "award":  # a payment of nothing would still claim it
+            problems.append(_bad(at, "须写明大于 0 的金额（没有金额的记录会把该项标为已发放）",
+                                 "the amount must be given and above 0 (a row without one would mark it paid)"))
+            continue
+        if rule.kind == "monthly":
             try:
                 span = Period.parse(row.period) if row.period else None
             except UsageError:
                 span = None
-            if span is None or (row.months_given and row.months != span.last - span.first + 1):
-                problems.append(_bad(at, "按月发放的记录须写明期间（如 2023-01..2023-06），且与月数一致",
-                                     "a monthly payment needs its period (such as 2023-01..2023-06), agreeing with its months"))
+            whole_year = span is not None and span.last - span.first == 11 and len(row.period.strip()) == 4
+            if span is None or (row.months_given and row.months != span.last - span.first + 1) or (
+                    whole_year and not row.months_given):
+                problems.append(_bad(at, "按月发放的记录须写明期间（如 2023-01..2023-06），且与月数一致；只写年度时月数须为 12",
+                                     "a monthly payment needs its period (such as 2023-01..2023-06), agreeing with its "
+                                     "months; a year alone needs 12 months"))
                 continue
             keys = [month_claim(int(m)) for m in span.months]
             first, last, months = span.first, span.last, len(keys)
@@ -52,14 +59,22 @@ def import_rows(frame: pd.DataFrame, policy: Policy, path: Path, info: BatchInfo
                 continue
             first = last = row.year * 12
             months = None
-            keys = [once_claim(level) if rule.kind == "one_off" else
-                    year_claim(row.year) if rule.kind == "yearly" else cycle_claim(row.year)]
+            keys = [once_claim(level) if rule.kind == "one_off" else cycle_claim(row.year) if rule.kind == "award"
+                    else year_claim(row.year)]  # a yearly amount or a title allowance: paid once a year
         months_seen += [first, last]
         lines.append({"batch_id": info.id, "line_no": k, "person_id": row.person_id, "name": "", "rule_id": rule.id,
                       "kind": rule.kind, "level": level, "months": months, "first_month": month_label(first),
                       "last_month": month_label(last), "year": first // 12, "amount_fen": int(row.amount_fen)})
         claims += [{"batch_id": info.id, "line_no": k, "policy_id": policy.id, "person_id": row.person_id,
                     "rule_id": rule.id, "claim": key} for key in keys]
+    seen: dict[tuple, int] = {}
+    for c in claims:  # the same month, level or year twice in the file: one of the rows is a mistake
+        key = (c["person_id"], c["rule_id"], c["claim"])
+        if key in seen and seen[key] != c["line_no"]:
+            row = int(frame.iloc[c["line_no"] - 1].row)
+            problems.append(_bad(Location(file=str(path), row=row), f"与第 {int(frame.iloc[seen[key] - 1].row)} 行重复（{c['claim']}）",
+                                 f"repeats row {int(frame.iloc[seen[key] - 1].row)} ({c['claim']})"))
+        seen.setdefault(key, c["line_no"])
     if problems:
         raise SwtalentError(problems)
     if not lines:

@@ -53,14 +53,27 @@ class Ledger:
         return min(periods) if periods else None
 
     def history(self, policy_id: str) -> pd.DataFrame:
-        """Lines paid and not reversed, as the history-dependent rules read them (--previous's table)."""
-        q = (select(lines.c.person_id, lines.c.rule_id, lines.c.year, lines.c.level, lines.c.months,
-                    lines.c.amount_fen)
-             .join(batches, batches.c.id == lines.c.batch_id)
-             .outerjoin(reversals, (reversals.c.batch_id == lines.c.batch_id) & (reversals.c.line_no == lines.c.line_no))
+        """Lines paid and not reversed, as the history-dependent rules read them (--previous's table).
+        A yearly line that paid several years (a run over two pay months) is one row per year, so
+        that `max_years` counts each of them."""
+        on_line = (reversals.c.batch_id == lines.c.batch_id) & (reversals.c.line_no == lines.c.line_no)
+        q = (select(lines.c.batch_id, lines.c.line_no, lines.c.kind, *[lines.c[c] for c in HISTORY_COLUMNS])
+             .join(batches, batches.c.id == lines.c.batch_id).outerjoin(reversals, on_line)
              .where(batches.c.policy_id == policy_id, reversals.c.batch_id.is_(None)))
+        years = (select(claims.c.batch_id, claims.c.line_no, claims.c.claim)
+                 .where(claims.c.policy_id == policy_id, claims.c.claim.like("year:%")))
         with self.engine.connect() as conn:
-            frame = _frame(conn, q, HISTORY_COLUMNS)
+            frame = _frame(conn, q, ["batch_id", "line_no", "kind", *HISTORY_COLUMNS])
+            yearly = _frame(conn, years, ["batch_id", "line_no", "claim"])
+        several = yearly[yearly.duplicated(["batch_id", "line_no"], keep=False)]
+        if not several.empty:
+            split = frame[frame["kind"] == "yearly"].merge(several, on=["batch_id", "line_no"])
+            count = split.groupby(["batch_id", "line_no"])["claim"].transform("count")
+            split["year"] = split["claim"].str[5:].astype(np.int64)
+            split["amount_fen"] = (split["amount_fen"] // count).clip(lower=1)
+            keep = ~frame.set_index(["batch_id", "line_no"]).index.isin(split.set_index(["batch_id", "line_no"]).index)
+            frame = pd.concat([frame[keep], split[frame.columns]], ignore_index=True)
+        frame = frame[HISTORY_COLUMNS].copy()
         frame["level"] = frame["level"].fillna("")
         frame["months"] = frame["months"].fillna(0).astype(np.int64)
         return frame.astype({"year": np.int64, "amount_fen": np.int64})

@@ -270,8 +270,11 @@ def _holder(fd: int) -> dict[str, str]:
 
 
 def _unlock(lock: Path, fd: int) -> None:
-    if sys.platform != "win32":
-        lock.unlink(missing_ok=True)  # removed while still held, so no waiter can lock a stale file
+    try:
+        if sys.platform != "win32":
+            lock.unlink(missing_ok=True)  # removed while still held, so no waiter can lock a stale file
+    except OSError:
+        pass  # a folder made read-only meanwhile: the lock ends with the descriptor all the same
     os.close(fd)
 
 

@@ -93,7 +93,7 @@ def notes(comp: Computation, lang: str) -> list[str]:
                        f"{comp.period.label()} holds no selection month of '{res.rule.title}' (every "
                        f"{cycle.every_years} years from {cycle.first_year}, in month {cycle.month}); nobody is selected")
     out += _ledger_notes(comp, lang)
-    out += [("政策文件警告：" if lang == "zh" else "policy file warning: ") + i.render(lang) for i in comp.policy_warnings]
+    out += [("警告：" if lang == "zh" else "warning: ") + i.render(lang) for i in comp.policy_warnings]
     if comp.previous is None and comp.policy.uses_history():
         rules = "、".join(r.title for r in comp.policy.history_rules())
         out.append(f"「{rules}」依据往期发放或往届入选情况，本次未提供 --previous，按此前从未发放、从未入选计算" if lang == "zh"
