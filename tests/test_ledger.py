@@ -403,3 +403,27 @@ def test_a_renamed_rule_in_the_policy_file_is_warned_of(ledger_url, tmp_path):
                        encoding="utf-8")
     again = compute(ledger_url, "2023-01..2023-03", policy=renamed)
     assert any("post-allowance" in n and "可能重复发放" in n for n in again["notes"])
+
+
+JINAN = ROOT / "policies" / "jinan.yaml"
+
+
+def test_a_title_that_pays_later_is_recorded_when_selected(ledger_url, tmp_path):
+    fresh = compute(_fresh(tmp_path), "2023", roster=CANDIDATES, policy=JINAN)  # selection and allowance in one run
+    january = compute(ledger_url, "2023-01", "--commit", roster=CANDIDATES, policy=JINAN)
+    assert january["batch"] and total(january) == 0  # the winners are on record, though paid nothing yet
+    december = compute(ledger_url, "2023-12", "--commit", roster=CANDIDATES, policy=JINAN)
+    assert total(december) == total(fresh) > 0  # the title holders come from the ledger
+    # Scores changed and run again: the cycle is filled, nobody new is selected or paid.
+    import openpyxl
+
+    book = openpyxl.load_workbook(CANDIDATES)
+    ws = book.worksheets[0]
+    header = next(r for r in ws.iter_rows(max_row=5) if any(c.value == "评审得分" for c in r))
+    col = next(c.column for c in header if c.value == "评审得分")
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        if isinstance(row[col - 1].value, (int, float)):
+            row[col - 1].value = 200 - row[col - 1].value
+    rescored = tmp_path / "rescored.xlsx"
+    book.save(rescored)
+    assert total(compute(ledger_url, "2023", "--commit", roster=rescored, policy=JINAN)) == 0

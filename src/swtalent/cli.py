@@ -140,7 +140,7 @@ def compute(
                    *(["--previous", str(previous)] if previous else []), *(["--batch", batch] if batch else []),
                    *(["--ledger", shown_url(ledger)] if ledger else []),
                    *(["--include-arrears"] if include_arrears else [])]
-        batch_id = new_batch_id() if commit and not comp.lines.empty else ""
+        batch_id = new_batch_id() if commit and (len(comp.lines) or len(comp.titles_without_payment())) else ""
         run = RunInfo(policy_file=str(policy), batch=batch or "", command=shlex.join(command),
                       previous_file=str(previous) if previous else "",
                       ledger=shown_url(book.url) if book is not None else "", ledger_batch=batch_id)

@@ -12,7 +12,7 @@ import pandas as pd
 from ..periods import Period
 from ..policy import Policy
 from ..roster import Roster
-from . import award, monthly, one_off, title, yearly
+from . import award, monthly, one_off, outcome, title, yearly
 from .claims import NONE, PaidClaims, claim_texts
 from .outcome import RuleOutcome
 
@@ -66,6 +66,20 @@ class Computation:
                                            "claim": claim_texts(res.claim_key[mine])}))
             self.memo["claims"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CLAIM_COLUMNS)
         return self.memo["claims"]
+
+    def titles_without_payment(self) -> pd.DataFrame:
+        """Winners selected by an award rule that pays nothing at once (济南's title, paid later by a
+        title allowance): no payment line, but the ledger must record them, or a later run neither
+        knows the title holders nor that the cycle is filled. person_id, name, rule_id, year, month."""
+        rows = []
+        frame = self.roster.frame
+        for res in self.outcomes:
+            if res.award is None or res.award.year is None:
+                continue
+            won = np.flatnonzero((res.award.status == award.SELECTED) & (res.reason == outcome.ZERO_AMOUNT))
+            month = int(res.first_month[won[0]]) if len(won) else 0
+            rows += [(frame["person_id"].iat[i], frame["name"].iat[i], res.rule.id, res.award.year, month) for i in won]
+        return pd.DataFrame(rows, columns=["person_id", "name", "rule_id", "year", "month"])
 
     @property
     def total_fen(self) -> int:

@@ -106,6 +106,7 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     held = selected & paid_before.held(rule.id, ids, claim)
     closed = selected & ~held & paid_before.any_for(rule.id, claim) & ~paid_before.released_for(rule.id, ids, claim)
     reason[held], reason[closed] = o.LEDGER_PAID, o.AWARD_CYCLE_PAID
+    decision.status[closed] = NOT_SELECTED  # not winners: a title allowance must not pay them either
     if held.any():
         res.paid_by = np.where(held, paid_before.paid_by(rule.id, ids), "")
     selected &= ~held & ~closed

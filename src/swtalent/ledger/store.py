@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..engine import Computation
-from ..engine.claims import CLAIM_COLUMNS, PaidClaims
+from ..engine.claims import CLAIM_COLUMNS, PaidClaims, cycle_claim
 from ..periods import Period, month_label
 from ..testpoints import pause_for_tests
 from .records import (
@@ -83,9 +83,8 @@ class Ledger:
     def commit(self, comp: Computation, info: BatchInfo) -> str | None:
         """Record the computation's lines and claims as one batch; None when it pays nothing (a
         batch committed again pays nothing new). LedgerConflict when another batch holds a claim."""
-        if comp.lines.empty:
-            return None
-        return self.commit_rows(*_rows(comp, info), info)
+        line_rows, claim_rows = _rows(comp, info)
+        return self.commit_rows(line_rows, claim_rows, info) if line_rows else None
 
     def commit_rows(self, line_rows: list[dict], claim_rows: list[dict] | pd.DataFrame, info: BatchInfo) -> str:
         """One batch from its lines (batch_id, line_no from 1, person_id, name, rule_id, kind, level,
@@ -221,7 +220,18 @@ def _rows(comp: Computation, info: BatchInfo) -> tuple[list[dict], pd.DataFrame]
     claim_rows = pd.DataFrame({"batch_id": info.id, "line_no": cl["line"].to_numpy(dtype=np.int64) + 1,
                                "policy_id": info.policy_id, "person_id": cl["person_id"].to_numpy(),
                                "rule_id": cl["rule_id"].astype(str).to_numpy(), "claim": cl["claim"].to_numpy()})
-    return line_rows, claim_rows
+    # Titles that pay nothing at once: a line of 0 and the cycle's claim, after the paid lines.
+    titles = comp.titles_without_payment()
+    extra = [{"batch_id": info.id, "line_no": len(line_rows) + k + 1, "person_id": t.person_id, "name": t.name,
+              "rule_id": t.rule_id, "kind": "award", "level": None, "months": None,
+              "first_month": month_label(int(t.month)), "last_month": month_label(int(t.month)), "year": int(t.year),
+              "amount_fen": 0} for k, t in enumerate(titles.itertuples(index=False))]
+    if extra:
+        claim_rows = pd.concat([claim_rows, pd.DataFrame(
+            {"batch_id": info.id, "line_no": [r["line_no"] for r in extra], "policy_id": info.policy_id,
+             "person_id": [r["person_id"] for r in extra], "rule_id": [r["rule_id"] for r in extra],
+             "claim": [cycle_claim(r["year"]) for r in extra]})], ignore_index=True)
+    return line_rows + extra, claim_rows
 
 
 def _paid_claims(conn: Connection, policy_id: str) -> PaidClaims:
