@@ -78,8 +78,8 @@ def open_or_fail(given: str | None, create: bool = False):
         where = Location(file=shown_url(url))
         if isinstance(exc, LedgerTooNew):
             raise SwtalentError([Issue.make("ledger.too-new", where, version=exc.version)]) from exc
-        if isinstance(exc, ModuleNotFoundError):  # the PostgreSQL driver is an extra
-            detail = f"{exc}（PostgreSQL: pip install 'swtalent[postgresql]'）"
+        if isinstance(exc, ModuleNotFoundError):  # a database driver that is not installed
+            detail = f"{exc}（PostgreSQL: pip install 'swtalent[postgresql]'）" if "psycopg" in str(exc) else str(exc)
         elif isinstance(exc, (SQLAlchemyError, ArgumentError)):
             detail = unreachable(exc)
         elif isinstance(exc, (OSError, ValueError)):  # a folder we cannot make
@@ -228,8 +228,8 @@ def import_payments(file: Path = typer.Argument(..., help="earlier payments (the
         pol = load_policy(policy)
         frame = load_previous(file, need_year=False, as_written=True)
         book = open_or_fail(ledger, create=True)
-        info = BatchInfo(id=new_batch_id(), period="", policy_id=pol.id, policy_file=str(policy),
-                         policy_sha256=sha256(str(policy)), roster_file=str(file), roster_sha256=sha256(str(file)),
+        info = BatchInfo(id=new_batch_id(), period="", policy_id=pol.id, policy_file=str(policy.resolve()),
+                         policy_sha256=sha256(str(policy)), roster_file=str(file.resolve()), roster_sha256=sha256(str(file)),
                          swtalent_version=__version__, operator=operator_name(operator), kind="import")
         lines, claims, period = import_rows(frame, pol, file, info)
         from dataclasses import replace
@@ -355,8 +355,9 @@ class commit_when_written:
         from .reports.basis import sha256
 
         info = BatchInfo(id=self.batch_id, period=self.period, policy_id=self.comp.policy.id,
-                         policy_file=self.run.policy_file, policy_sha256=sha256(self.run.policy_file),
-                         roster_file=self.roster, roster_sha256=sha256(self.roster), swtalent_version=__version__,
+                         policy_file=str(Path(self.run.policy_file).resolve()), policy_sha256=sha256(self.run.policy_file),
+                         roster_file=str(Path(self.roster).resolve()), roster_sha256=sha256(self.roster),
+                         swtalent_version=__version__,
                          operator=self.operator, command=self.run.command)
         try:
             self.batch = self.book.commit(self.comp, info)
