@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..fields import BASE_REQUIRED
+from ..errors import Issue, Location, SwtalentError
+from ..fields import BASE_REQUIRED, FIELDS
 from .needs import RosterNeeds
 from .normalise import Roster, normalise
 from .reader import read_sheet
@@ -22,4 +23,12 @@ def load_roster(path: str | Path | PendingSheet, needs=None, *, sheet: str | Non
         aliases[key] = aliases.get(key, ()) + (header,)
     raw = read_sheet(path, sheet=sheet, required=needs.required if needs is not None else BASE_REQUIRED,
                      aliases=aliases, mapped=tuple(column_map or ()), watched=needs.watched if needs is not None else ())
+    certificate = {"level", "qualified_on"}
+    if needs is None and certificate & set(raw.columns) and not certificate <= set(raw.columns):
+        # A roster of certificates with a level but no date, or a date but no level: every policy
+        # that pays by certificate refuses it, so check without a policy refuses it too.
+        spec = FIELDS[next(iter(certificate - set(raw.columns)))]
+        at = Location(file=raw.file, sheet=raw.parts[0].name, row=raw.parts[0].header_row)
+        raise SwtalentError([Issue.make("roster.column-missing", at, column=spec.zh,
+                                        aliases="、".join(dict.fromkeys((spec.zh, *spec.aliases))))])
     return normalise(raw, needs if needs is not None else RosterNeeds.national("level" in raw.columns))

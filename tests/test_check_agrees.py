@@ -1,0 +1,42 @@
+"""`check` refuses whatever `compute` would refuse, with and without --policy, on rosters made the
+way a township clerk makes them (issue 13, item 1)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from .conftest import CHUZHOU, HEADERS, person
+from .formats import write_book
+from .test_cli import invoke
+
+
+def _without(header: str) -> tuple[list[str], list[list]]:
+    j = HEADERS.index(header)
+    return HEADERS[:j] + HEADERS[j + 1:], [person(1)[:j] + person(1)[j + 1:]]
+
+
+def _renamed(header: str, to: str) -> list[str]:
+    return [to if h == header else h for h in HEADERS]
+
+
+ROSTERS = {
+    "date column under a name no roster alias knows": lambda: (_renamed("取得证书日期", "证书上的日子"), [person(1)]),
+    "no ID column": lambda: _without("身份证号"),
+    "no level column": lambda: _without("证书等级"),
+    "a header row only": lambda: (HEADERS, []),
+    "rows with problems": lambda: (HEADERS, [person(1, level="心理咨询师"), person(2, qualified="明年")]),
+    "a clean roster": lambda: (HEADERS, [person(1), person(2, qualified=date(2023, 6, 1))]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROSTERS))
+def test_check_exits_1_wherever_compute_would(tmp_path, name):
+    headers, rows = ROSTERS[name]()
+    path = write_book(tmp_path / "r.xlsx", {"花名册": [headers] + rows})
+    computed = invoke("compute", path, "--policy", CHUZHOU, "--period", "2023").exit_code
+    with_policy = invoke("check", path, "--policy", CHUZHOU).exit_code
+    without = invoke("check", path).exit_code
+    assert computed in (0, 1) and with_policy in (0, 1) and without in (0, 1)
+    if computed == 1:
+        assert with_policy == 1 and without == 1, (with_policy, without)
