@@ -40,3 +40,26 @@ def test_check_exits_1_wherever_compute_would(tmp_path, name):
     assert computed in (0, 1) and with_policy in (0, 1) and without in (0, 1)
     if computed == 1:
         assert with_policy == 1 and without == 1, (with_policy, without)
+
+
+def test_a_date_is_quoted_back_as_it_was_written(tmp_path):
+    """2023年5月 is what the clerk wrote: 计算说明 and the reasons do not make up a day (item 7)."""
+    import openpyxl
+
+    path = write_book(tmp_path / "r.xlsx", {"花名册": [HEADERS, person(1, qualified="2023年5月")]})
+    out = tmp_path / "p.xlsx"
+    assert invoke("compute", path, "--policy", CHUZHOU, "--period", "2023", "--out", out).exit_code == 0
+    book = openpyxl.load_workbook(out, read_only=True)
+    payroll = book["发放花名册（一次性）"]
+    texts = [str(c) for r in payroll.iter_rows(values_only=True) for c in r if c]
+    assert any("取证日期 2023年5月" in t for t in texts) and not any("2023-05-01" in t for t in texts)
+    later = invoke("compute", path, "--policy", CHUZHOU, "--period", "2022", "--out", tmp_path / "q.xlsx")
+    unpaid = [str(c) for r in openpyxl.load_workbook(tmp_path / "q.xlsx", read_only=True)["不予发放"].iter_rows(
+        values_only=True) for c in r if c]
+    assert later.exit_code == 0 and any("2023年5月" in t for t in unpaid)
+
+
+def test_an_excel_serial_in_a_csv_date_column_says_what_day_it_is(tmp_path):
+    path = write_book(tmp_path / "r.csv", {"花名册": [HEADERS, person(1, hired="45078")]})
+    result = invoke("check", path, "--policy", CHUZHOU)
+    assert result.exit_code == 1 and "2023-06-01" in result.stdout and "roster.date-serial" in result.stdout

@@ -6,6 +6,7 @@ be used, 2 usage, 3 internal error. A traceback is shown only with --debug.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 import traceback
@@ -15,7 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
+from . import __version__, usage
 from .errors import SwtalentError, UsageError
 from .fields import FIELDS, alias_table, header_key
 from .ledger_cli import (
@@ -31,7 +32,7 @@ from .ledger_cli import (
 from .progress import Stages
 from .roster.source import DEFAULT_MAX_ROWS, PendingSheet
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(cls=usage.Group, add_completion=False, no_args_is_help=True,
                   help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
 app.add_typer(ledger_app, name="ledger")
 
@@ -66,19 +67,50 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """Compute payments from a policy file and a roster."""
 
 
+# The field names a --map error lists first: the columns a roster most often heads its own way.
+_MAP_FIRST = ("person_id", "name", "level")
+# = as a Chinese input method types it (full-width, small) besides the ASCII one.
+_MAP_SEP = re.compile(r"\s*[=＝﹦]\s*")
+
+
 def parse_map(items: list[str]) -> dict[str, str]:
-    """--map 证件号=身份证号 -> {'证件号': 'person_id'}; the right side is a field key or a known header."""
+    """--map 证件号=身份证号 -> {'证件号': 'person_id'}; the right side is a field key, a field's Chinese
+    header (身份证号) or any of its aliases (身份证号码, 公民身份号码); a full-width ＝, full-width
+    letters and spaces (a Chinese input method's) are read as their plain forms."""
     known = {**alias_table(), **{key: key for key in FIELDS}}
     out = {}
     for item in items:
-        header, sep, target = item.partition("=")
-        key = known.get(header_key(target)) if sep else None
-        if not header.strip() or key is None:
-            fields = ", ".join(FIELDS)
-            raise UsageError(f"无法理解 --map「{item}」：写作 原列名=字段，字段为 {fields} 或其中文列名",
-                             f"cannot understand --map '{item}': write HEADER=FIELD, FIELD one of {fields}")
-        out[header.strip()] = key
+        parts = _MAP_SEP.split(item, maxsplit=1)
+        header, target = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else (item.strip(), None)
+        key = known.get(header_key(target)) or known.get(header_key(target).lower()) if target else None
+        if target is None or not header:
+            raise UsageError(f"无法理解 --map「{item}」：写作 原列名=字段，如 --map 证件号=身份证号",
+                             f"cannot understand --map '{item}': write HEADER=FIELD, such as --map 证件号=person_id")
+        if key is None:
+            raise UsageError(f"--map「{item}」：不认识字段「{target}」{_close_field(target, 'zh')}；"
+                             f"字段写作 {_field_list('zh')}（或其常用列名）",
+                             f"--map '{item}': unknown field '{target}'{_close_field(target, 'en')}; "
+                             f"FIELD is one of {_field_list('en')}")
+        out[header] = key
     return out
+
+
+def _field_list(lang: str) -> str:
+    keys = (*_MAP_FIRST, *(k for k in FIELDS if k not in _MAP_FIRST))
+    return "、".join(FIELDS[k].zh for k in keys) if lang == "zh" else ", ".join(keys)
+
+
+def _close_field(target: str, lang: str) -> str:
+    """（是不是「身份证号」？） for a near miss of a field's name or alias."""
+    import difflib
+
+    names = {**{header_key(a): spec.zh for spec in FIELDS.values() for a in (spec.zh, *spec.aliases)},
+             **{key: key for key in FIELDS}}
+    close = difflib.get_close_matches(header_key(target), list(names), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    name = names[close[0]]
+    return f"（是不是「{name}」？）" if lang == "zh" else f" (did you mean '{name}'?)"
 
 
 @app.command()
@@ -423,10 +455,7 @@ def _guarded(work, lg: str, as_json: bool, debug: bool) -> None:
         _fail(_console(stderr=True), exc, lg, as_json)
         raise typer.Exit(1)
     except UsageError as exc:
-        if as_json:
-            typer.echo(json.dumps({"ok": False, "usage": exc.text(lg)}, ensure_ascii=False, indent=1))
-        _console(stderr=True).print(f"[red]{'用法错误' if lg == 'zh' else 'usage error'}:[/] {exc.text(lg)}",
-                                    highlight=False, soft_wrap=True)
+        usage.report(exc, lg, as_json)
         raise typer.Exit(2)
     except (typer.Exit, typer.Abort):
         raise

@@ -86,7 +86,7 @@ CATALOGUE: dict[str, Entry] = {
         "如花名册有该信息，请使用列名 {aliases} 之一，或用 --map 指定",
         "if the roster has it, name the column one of {aliases}, or map it with --map"),
     "roster.columns-ignored": Entry(
-        "warning", "以下列未使用：{columns}", "these columns are not used: {columns}",
+        "warning", "以下列未使用：{columns}{guess_zh}", "these columns are not used: {columns}{guess_en}",
         "如其中有应参与计算的列，请改用标准列名或用 --map 指定",
         "if one of them should count, rename it to a standard header or map it with --map"),
     "roster.cell-error": Entry(
@@ -115,6 +115,10 @@ CATALOGUE: dict[str, Entry] = {
     "roster.total-row": Entry(
         "warning", "本行是合计行，不计入数据行：{value}", "this is a totals row and is not counted: {value}",
         "无需处理；如本行其实是人员，请改掉「合计」字样", "nothing to do; if the row is a person, remove the word 合计"),
+    "roster.signoff-row": Entry(
+        "warning", "本行是签字或说明行（制表人、审核人、日期、盖章、备注、注等），不计入数据行：{value}",
+        "this is a sign-off or note line (prepared by, checked by, date, stamp, notes …) and is not counted: {value}",
+        "无需处理；如本行其实是人员，请填写姓名和身份证号", "nothing to do; if the row is a person, fill in the name and ID"),
     "roster.row-hidden": Entry(
         "warning", "本行在表格中被隐藏（或被筛选隐藏），仍按数据行计算", "the row is hidden (or filtered out) in the "
         "workbook and is still computed", "取消隐藏并核对；不应发放的人员请删除该行，而不是隐藏",
@@ -207,8 +211,8 @@ CATALOGUE: dict[str, Entry] = {
         "error", "证书等级为空", "the certificate level is blank",
         "填写 {levels} 之一", "fill in one of {levels}"),
     "roster.level-unknown": Entry(
-        "error", "证书等级「{value}」不是本政策的等级，不予发放",
-        "certificate level '{value}' is not a level of this policy and pays nothing",
+        "error", "证书等级「{value}」不是 {levels} 之一，本行不予发放",
+        "certificate level '{value}' is not one of {levels}; this row pays nothing",
         "应为 {levels} 之一", "use one of {levels}"),
     "roster.date-missing": Entry(
         "error", "{column}为空", "{column} is blank",
@@ -223,6 +227,12 @@ CATALOGUE: dict[str, Entry] = {
         "its trailing zero); this row is held",
         "把该列设置为文本格式，再写作 2023-10 或 2023-01（或 2023年10月）",
         "format the column as text, then write 2023-10 or 2023-01 (or 2023年10月)"),
+    "roster.date-serial": Entry(
+        "error", "「{value}」是 Excel 的日期序号，不是日期（多半是 {probable}：导出 CSV 时日期列被存成了数字），本行暂不发放",
+        "'{value}' is an Excel date serial, not a date (probably {probable}: the date column was exported to CSV as "
+        "numbers); this row is held",
+        "在 Excel 中把该列设为日期格式后重新导出，或直接写作 {probable}",
+        "format the column as dates in Excel and export again, or write {probable}"),
     "roster.date-implausible": Entry(
         "error", "{column}「{value}」早于 {earliest}，不可能是真实日期（多为单元格的日期格式把 2023.1、20231 之类的数字显示成了日期），本行暂不发放",
         "{column} '{value}' is before {earliest} and cannot be real (usually a date format showing a number such as "
@@ -232,14 +242,14 @@ CATALOGUE: dict[str, Entry] = {
         "error", "{column}为空", "{column} is blank", "填写数字", "fill in a number"),
     "roster.number-invalid": Entry(
         "error", "「{value}」不是数字", "'{value}' is not a number",
-        "只填数字，如 92.5；不要带单位或文字", "write a plain number such as 92.5, with no unit or words"),
+        "只填数字，如 12 或 92.5；不要带单位或文字", "write a plain number such as 12 or 92.5, with no unit or words"),
     "roster.number-ignored": Entry(
-        "warning", "「{value}」不是数字，按空白处理（本政策不依赖此项决定是否发放）",
-        "'{value}' is not a number and is read as blank (this policy does not depend on it to pay)",
-        "只填数字，如 12", "write a plain number such as 12"),
+        "warning", "「{value}」不是数字，按空白处理（是否发放不取决于此项）",
+        "'{value}' is not a number and is read as blank (whether anyone is paid does not depend on it)",
+        "只填数字，如 12 或 92.5；不要带单位或文字", "write a plain number such as 12 or 92.5, with no unit or words"),
     "roster.level-ignored": Entry(
-        "warning", "证书等级「{value}」不是本政策的等级，按空白处理", "certificate level '{value}' is not one of this "
-        "policy's levels and is read as blank", "应为 {levels} 之一，或留空", "use one of {levels}, or leave it blank"),
+        "warning", "证书等级「{value}」不是 {levels} 之一，按空白处理", "certificate level '{value}' is not one of "
+        "{levels} and is read as blank", "应为 {levels} 之一，或留空", "use one of {levels}, or leave it blank"),
     "roster.value-required": Entry(
         "error", "{column}为空，本行不予发放", "{column} is blank; this row pays nothing",
         "填写{column}", "fill in {column}"),

@@ -5,13 +5,14 @@ All problems are collected and raised together, each with file:line:column and k
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
-from ..fields import header_key
+from ..fields import FIELDS, header_key
 from .model import (
     AwardRule,
     Condition,
@@ -189,13 +190,27 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
             expected, got = err.get("ctx", {}).get("expected", ""), err.get("input")
             is_key = path[-1:] == ("[key]",)  # a mapping's key, such as a roster field under columns
             where = src.where(path[:-1], key=True) if is_key else src.where(path)
-            issues.append(_invalid(where, f"「{got}」应为 {expected} 之一", f"'{got}' should be one of {expected}", got))
+            zh, en = _choices(expected)
+            issues.append(_invalid(where, f"「{got}」应为 {zh} 之一", f"'{got}' should be one of {en}", got))
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             issues.append(_invalid(src.where(path), *_bound_text(kind, err.get("ctx", {}), path), err.get("input")))
         else:
             zh, en = _TYPE_TEXT.get(kind, (err["msg"], err["msg"]))
             issues.append(_invalid(src.where(path), zh, en, err.get("input")))
     return issues
+
+
+
+def _choices(expected: str) -> tuple[str, str]:
+    """pydantic's "'a', 'b' or 'c'" as a list to read: a、b 或 c (a roster field with its Chinese
+    header: person_id（身份证号）) and a, b or c."""
+    names = re.findall(r"'([^']*)'", expected)
+    if not names:
+        return expected, expected
+    shown = [f"{n}（{FIELDS[n].zh}）" if n in FIELDS else n for n in names]
+    zh = "、".join(shown[:-1]) + " 或 " + shown[-1] if len(shown) > 1 else shown[0]
+    en = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+    return zh, en
 
 
 def _partial(data: dict) -> tuple[Policy, list[int]]:

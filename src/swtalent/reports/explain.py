@@ -133,7 +133,8 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
     same = (frame["person_id"] == frame["person_id"].iat[i]).to_numpy()
     used_up = rule.max_months is not None and (
         int(res.earlier_months[i]) + int(res.months[same].sum()) >= rule.max_months)
-    facts = {"q": _day(frame["qualified_on"].iat[i]), "h": _day(frame["hired_on"].iat[i]), "l": _day(frame["left_on"].iat[i])}
+    facts = {k: frame[f"{key}_written"].iat[i] or _day(frame[key].iat[i])
+             for k, key in (("q", "qualified_on"), ("h", "hired_on"), ("l", "left_on"))}
     out: list[dict] = []
     span = paid_span(rule, comp.period)  # a rule paid once a year pays the whole year in one run
     for m in span.months if span is not None else ():

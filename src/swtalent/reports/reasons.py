@@ -115,7 +115,15 @@ def _segments_text(runs: list, lang: str) -> str:
     return ("+ " if lang == "zh" else " + ").join(parts)
 
 
-def _dates(col: pd.Series) -> pd.Series:
+def _dates(col: pd.Series, written: pd.Series | None = None) -> pd.Series:
+    """Dates as the clerk wrote them where they said less than a day (2023年5月), else as ISO dates."""
+    shown = _iso(col)
+    if written is None:
+        return shown
+    return written.where(written.astype(bool), shown)
+
+
+def _iso(col: pd.Series) -> pd.Series:
     return _per_value(col, lambda d: "" if d is None or pd.isna(d) else str(np.datetime64(d, "D")))
 
 
@@ -161,7 +169,7 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                 text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
             elif code in dated:
                 head, tail = filled.split("\0")
-                text[mask] = head + _dates(frame.loc[mask, dated[code]]) + tail
+                text[mask] = head + _dates(frame.loc[mask, dated[code]], frame.loc[mask, dated[code] + "_written"]) + tail
             else:
                 text[mask] = filled
         out.append(text)
@@ -220,9 +228,10 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     lines = comp.lines
     if lines.empty:
         return pd.Series(dtype=object)
-    q = comp.roster.frame["qualified_on"].to_numpy().astype("datetime64[D]")[lines["pos"].to_numpy()].astype(np.int64)
+    frame, pos = comp.roster.frame, lines["pos"].to_numpy()
+    q = _dates(frame["qualified_on"].iloc[pos], frame["qualified_on_written"].iloc[pos]).to_numpy()
     monthly = lines["kind"].isin(["monthly", "title_allowance"]).to_numpy()
-    q[monthly] = 0  # a monthly line's text does not quote the date, nor its amount (rate x months)
+    q[monthly] = ""  # a monthly line's text does not quote the date, nor its amount (rate x months)
     columns = [lines["kind"].astype(str).to_numpy(), lines["rate_fen"].to_numpy(), lines["months"].to_numpy(),
                lines["first_month"].to_numpy(), lines["last_month"].to_numpy(),
                lines["contiguous"].to_numpy(dtype=bool), q, np.where(monthly, 0, lines["amount_fen"].to_numpy()),
@@ -241,11 +250,11 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     return out
 
 
-def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous: bool, qualified: int,
+def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous: bool, qualified: str,
             amount: int, earlier: int, lang: str) -> str:
     zh = lang == "zh"
     if kind == "one_off":
-        day = str(np.datetime64(int(qualified), "D")) if qualified != np.iinfo(np.int64).min else ""
+        day = qualified
         if amount < rate:  # a difference on upgrade, or a lifetime cap, took off what was paid before
             return (f"取证日期 {day}，标准 {plain_yuan(rate)}元，此前已发 {plain_yuan(earlier)}元，本次 {plain_yuan(amount)}元"
                     if zh else f"qualified on {day}, standard {plain_yuan(rate)} yuan, {plain_yuan(earlier)} yuan "

@@ -9,12 +9,28 @@ from dataclasses import dataclass, field
 
 from ..fields import BASE_REQUIRED, header_key
 
-# The three levels of the national social-work qualification (社会工作者职业水平), lowest first.
+# The three levels of the national social-work qualification (社会工作者职业水平), lowest first, with
+# the names rosters write them by. A policy's levels keyed assistant / intermediate / senior accept
+# these too (see RosterNeeds.level_lookup), so a city's file need not repeat them.
 NATIONAL_LEVELS = {
-    "assistant": ("助理社会工作师", ("初级", "助理社工师", "初级社会工作师", "助理", "初级社工师")),
-    "intermediate": ("社会工作师", ("中级", "中级社会工作师", "社工师", "中级社工师")),
-    "senior": ("高级社会工作师", ("高级", "高级社工师")),
+    "assistant": ("助理社会工作师", ("初级", "助理", "初级社会工作师", "助理社工师", "初级社工师", "助理社工",
+                                   "初级社工", "助理社会工作者", "初级社会工作者", "助理级", "初级社会工作")),
+    "intermediate": ("社会工作师", ("中级", "中级社会工作师", "社工师", "中级社工师", "中级社工", "中级社会工作者",
+                                   "中级社会工作")),
+    "senior": ("高级社会工作师", ("高级", "高级社工师", "高级社工", "高级社会工作者", "高级社会工作")),
 }
+# A level as a certificate is named: 助理社会工作师证, 中级证书, 社工师资格.
+_CERTIFICATE_WORDS = ("证书", "证", "资格", "资格证", "资格证书", "职业水平证书", "职业资格")
+
+
+def national_spellings(key: str) -> tuple[str, ...]:
+    """The national names of level `key` (none for a key that is not a national level), also as
+    written with 证书, 证 or 资格 after them."""
+    if key not in NATIONAL_LEVELS:
+        return ()
+    name, aliases = NATIONAL_LEVELS[key]
+    base = (name, *aliases)
+    return base + tuple(s + w for s in base for w in _CERTIFICATE_WORDS)
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,18 @@ class RosterNeeds:
         for key, (name, aliases) in self.levels.items():
             for spelling in (key, name, *aliases):
                 out.setdefault(header_key(spelling), key)
+        # Then the national names of the levels the policy has, by key. The policy's own spellings
+        # come first and always win: a national name can never give a spelling a second level, so
+        # the lookup stays one-to-one (two levels of the policy itself sharing a name is the loader's
+        # policy.alias-twice). A national name the policy gives to another level, or one that names
+        # two of the policy's levels, is left out rather than guessed.
+        national: dict[str, set[str]] = {}
+        for key in self.levels:
+            for spelling in national_spellings(key):
+                national.setdefault(header_key(spelling), set()).add(key)
+        for spelling, keys in national.items():
+            if spelling not in out and len(keys) == 1:
+                out[spelling] = next(iter(keys))
         return out
 
     def level_names(self) -> str:

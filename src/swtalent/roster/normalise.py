@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
@@ -41,6 +42,24 @@ _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 # with an ID in it is a person whatever it says, so a name that happens to match is safe.
 _TOTAL = re.compile(r".{0,12}?(合计|小计|总计|共计|累计)([:：（(].*|\d.*)?")
 _TOTAL_LABELLED = ("seq", "name", "person_id", "district", "unit")  # where such a label is written
+# A sign-off or note line under the roster (制表人：张三　审核人：李四　日期：2024.1.8, 单位（盖章）, 注：…),
+# as cell text with blanks removed and NFKC applied (so ：is : and （）are ()). See _Checker._not_people.
+_SIGNOFF_LABELS = ("注意事项|制表人|制表|填表人|填表|填报人|报送人|审核人|审核|复核人|复核|审批人|审批|核对人|校对人|"
+                   "单位负责人|主要负责人|负责人|分管领导|分管负责人|领导签字|领导签名|签字|签名|经办人|经办|联系人|"
+                   "联系电话|联系方式|电话|手机号码|手机|填报日期|填表日期|制表日期|报送日期|日期|填报时间|"
+                   "填表说明|说明|备注|附注|注意|注|填报单位\\(盖章\\)|报送单位\\(盖章\\)|单位\\(盖章\\)|"
+                   "填报单位|报送单位|单位盖章|\\(盖章\\)|盖章|\\(公章\\)|公章")
+# A cell that is a label: with its value after a colon (注1: also), or the label alone (盖章, 制表人:),
+# whose value may then be the next cell.
+_SIGNOFF_LEAD = re.compile(rf"(?:{_SIGNOFF_LABELS})(?:\d{{0,2}}:.*|:?)")
+_SIGNOFF_BARE = re.compile(rf"(?:{_SIGNOFF_LABELS}):?")
+_SIGNOFF_FIRST = frozenset("制填报审复核校单主负分领签经联电手日备说附注盖公(")
+# A date or a phone number on its own (2024.1.8, 2024年1月8日, 0550-1234567): at least four digits.
+_DATE_OR_PHONE = re.compile(r"(?=(?:\D*\d){4})[\d.\-/年月日号:()+]+")
+_ID_LIKE = re.compile(r"\d{15}")
+# What a label's first character may be, as typed (full-width brackets before NFKC too).
+_SIGNOFF_OPENERS = _SIGNOFF_FIRST | {"（"}
+_SIGNOFF_START = re.compile("\0\\s*[" + re.escape("".join(sorted(_SIGNOFF_OPENERS))) + "]")
 # An ID that Excel turned into a number and a CSV export wrote back as text: 3.41102E+17.
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
 EXCEL_CELL_CHARS = 32767  # the most an Excel cell holds
@@ -115,33 +134,71 @@ class _Checker:
 
     def _not_people(self, raw: RawSheet) -> np.ndarray:
         """Rows that are not people are not data rows and are not counted: totals lines (合计, 小计 …
-        with no ID in them), and rows with nothing in any column we use (blank rows, rows of spaces,
-        template lines such as a lone 序号 or 填表人：…). Those holding something are said, as a
-        warning, so that nothing leaves the count unseen."""
+        with no ID in them), sign-off and note lines (制表人：…　审核人：…　日期：…, 注：…; see
+        _signoff), and rows with nothing in any column we use (blank rows, rows of spaces, a lone
+        序号). Those holding something are said, as a warning, so that nothing leaves the count unseen."""
         blank = np.ones(len(raw.cells), dtype=bool)
         for col in self._columns.values():
             blank &= col.is_blank()
         for i, _key in raw.errors:
             blank[i] = False  # an error cell is a value we cannot see, not a blank
         total = np.zeros(len(raw.cells), dtype=bool)
-        for key in _TOTAL_LABELLED:
-            if key in raw.columns:
-                col = self._columns.get(key) or Column(raw.cells[:, raw.columns[key]])
-                texts = [u for u in col.uniques if type(u) is str]
-                if "计" not in "".join(texts):  # one search over the column: most hold no such label
-                    continue
+        lead = np.zeros(len(raw.cells), dtype=bool)  # a mapped cell that starts with a sign-off label
+        for key in raw.columns:
+            col = self._columns.get(key) or Column(raw.cells[:, raw.columns[key]])
+            texts = [u for u in col.uniques if type(u) is str]
+            if key in _TOTAL_LABELLED and "计" in "".join(texts):  # one search: most hold no such label
                 labels = np.array([type(u) is str and "计" in u and bool(_TOTAL.fullmatch("".join(cell_text(u).split())))
                                    for u in col.uniques], dtype=bool)
                 total |= labels[col.codes]
+            # One search over the column's values first: most columns (IDs, dates, accounts) hold no
+            # value that starts like a label, and are not looked at one by one.
+            if not _SIGNOFF_START.search("\0" + "\0".join(texts)):
+                continue
+            starts = np.array([type(u) is str and u.lstrip()[:1] in _SIGNOFF_OPENERS
+                               and bool(_SIGNOFF_LEAD.fullmatch("".join(cell_text(u).split()))) for u in col.uniques],
+                              dtype=bool)
+            if starts.any():
+                lead |= starts[col.codes]
         ids = self._columns["person_id"]
         for i in np.flatnonzero(total):  # a row with an ID in it is a person, whatever else it says
             total[i] = sum(ch.isdigit() for ch in ids.unique_texts()[ids.codes[i]]) < 15
-        for i in np.flatnonzero(blank | total):
+
+        def _signoff(cells: list[str]) -> bool:
+            """Whether a row's cells (all of them, mapped or not, as cell_text) are a sign-off or note line.
+            The rule, kept narrow so that a person is never dropped: no cell holds 15 digits in a row (an ID,
+            or a bank account: then it is a person, whatever else it says); the first non-empty cell starts
+            with a label (制表人, 审核人, 日期, 单位（盖章）, 备注, 说明, 注 … followed by a colon, or the label
+            alone); and every other non-empty cell is such a label cell, the value right after a label
+            written alone (制表人： | 张三), or a date or phone number. A person's name is none of these, so a
+            row with a name in it stays a person even when its 工作单位 holds 说明 or 备注."""
+            found, after_bare = False, False
+            for text in cells:
+                text = "".join(text.split())
+                if not text:
+                    continue
+                if _ID_LIKE.search(text):
+                    return False
+                if text[:1] in _SIGNOFF_FIRST and _SIGNOFF_LEAD.fullmatch(text):
+                    found, after_bare = True, bool(_SIGNOFF_BARE.fullmatch(text))
+                    continue
+                if not found:
+                    return False
+                if not (after_bare and len(text) <= 30) and not _DATE_OR_PHONE.fullmatch(text):
+                    return False
+                after_bare = False
+            return found
+
+        signoff = np.zeros(len(raw.cells), dtype=bool)
+        for i in np.flatnonzero((lead | blank) & ~total):
+            signoff[i] = _signoff([cell_text(c) for c in raw.row_values(i)])
+        for i in np.flatnonzero(blank | total | signoff):
             content = [t for t in (cell_text(c) for c in raw.row_values(i)) if t]
             if content:
-                code = "roster.total-row" if total[i] else "roster.row-skipped"
+                code = ("roster.signoff-row" if signoff[i] else "roster.total-row" if total[i]
+                        else "roster.row-skipped")
                 self.issues.append(Issue.make(code, raw.where(i), "；".join(content)[:60]))
-        return blank | total
+        return blank | total | signoff
 
     def row_width(self) -> None:
         """A CSV row with more cells than its header (an unquoted comma inside a value) is held."""
@@ -268,6 +325,7 @@ class _Checker:
             col = self.column(key)
             if col is None:
                 frame[key] = np.full(self.n, np.datetime64("NaT", "s"))
+                frame[f"{key}_written"] = ""
                 continue
             parsed, blank, bad, ambiguous = parse_dates(col)
             if key == "left_on":
@@ -279,8 +337,13 @@ class _Checker:
             early = ~np.isnat(parsed) & (parsed < floor)
             parsed = np.where(early, np.datetime64("NaT", "s"), parsed)
             frame[key] = parsed
+            # The date as the clerk wrote it (2023年5月), quoted back instead of a day nobody wrote.
+            frame[f"{key}_written"] = np.where(np.isnat(parsed), "", col.per_value(_as_written))
+            serial = bad & col.per_value(lambda v: _serial_day(v) is not None, bool) if bad.any() else bad
             self.report("roster.date-ambiguous", ambiguous, key, col)
-            self.report("roster.date-invalid", bad & ~ambiguous, key, col)
+            self.report("roster.date-serial", serial, key, col,
+                        probable=col.per_value(lambda v: str(_serial_day(v) or ""), object))
+            self.report("roster.date-invalid", bad & ~ambiguous & ~serial, key, col)
             self.report("roster.date-implausible", early, key, col, earliest=str(floor.astype("datetime64[D]")),
                         column=self.raw.header(key))
             if key == "qualified_on" and needs.certificates:
@@ -464,6 +527,23 @@ def _level_of(text: str, lookup: dict[str, str]) -> str | None:
     """A level by any of its names; '助理社会工作师（初级）' also by the name before the brackets."""
     key = header_key(text)
     return lookup.get(key) or lookup.get(key.split("(", 1)[0]) if key else None
+
+
+def _as_written(value: object) -> str:
+    """A date cell's text when it says less or other than a day (2023年5月, 2023.5); '' for a real
+    Excel date or a full ISO date, which are shown as dates."""
+    if value is None or isinstance(value, (date, datetime)) or is_number(value):
+        return ""
+    text = cell_text(value)
+    return "" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else text
+
+
+def _serial_day(value: object) -> date | None:
+    """The day an Excel date serial written out as text (45078, from a CSV export) stands for."""
+    text = cell_text(value) if isinstance(value, str) else ""
+    if re.fullmatch(r"\d{5}(\.0+)?", text) and 32874 <= float(text) <= 73050:  # 1990 .. 2099
+        return date(1899, 12, 30) + timedelta(days=int(float(text)))
+    return None
 
 
 def _show(value: object) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import Issue, Location, SwtalentError
-from ..fields import FIELDS, alias_table, field_of, header_key
+from ..fields import FIELDS, alias_table, field_of, header_key, likely_field
 from .sheetxml import SheetFacts
 from .source import BookCells, PendingSheet, SheetCells
 
@@ -116,8 +116,8 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
             fewer = [parts[0].headers[j] for k, j in parts[0].columns.items() if k not in part.columns]
             problems.append(Issue.make("roster.sheet-shape", at_header, first=parts[0].name,
                                        more="、".join(more) or "—", fewer="、".join(fewer) or "—"))
-    if problems:
-        raise SwtalentError(problems)
+    if problems:  # the unused columns are said too: one of them may be the missing column
+        raise SwtalentError(problems + [w for w in warnings if w.code == "roster.columns-ignored"])
     first = parts[0]
     at_first = Location(file=str(book.path), sheet=first.name, row=first.header_row)
     warnings += [Issue.make("roster.column-absent", at_first, column=FIELDS[key].zh,
@@ -156,7 +156,13 @@ def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: l
         else:
             columns[key] = j
     if ignored:
-        warnings.append(Issue.make("roster.columns-ignored", replace(where, row=header_row), columns="、".join(ignored)))
+        # An unused header close to a known one (取得社工证书日期, 到岗工作时间) is said with the field it
+        # probably is and the --map that would use it; only when fields.likely_field is confident.
+        guesses = [(h, FIELDS[k]) for h in ignored if (k := likely_field(table, h, set(columns))) is not None]
+        guess_zh = "".join(f"；「{h}」应是「{spec.zh}」？用 --map {h}={spec.zh}" for h, spec in guesses)
+        guess_en = "".join(f"; '{h}' may be {spec.zh} ({spec.en}): --map {h}={spec.zh}" for h, spec in guesses)
+        warnings.append(Issue.make("roster.columns-ignored", replace(where, row=header_row), columns="、".join(ignored),
+                                   guess_zh=guess_zh, guess_en=guess_en))
     body, width = rows[header_idx + 1:], len(headers)
     overflow = {}
     if any(len(r) != width for r in body):  # a CSV file's rows may be ragged
