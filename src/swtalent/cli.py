@@ -375,12 +375,13 @@ def schema(out: Optional[Path] = typer.Option(None, "--out", "-o", help="write t
 
 def _write_text(out: Path, text: str, force: bool = False) -> None:
     """A small text output (a schema, a policy template), refused where it cannot go, and an
-    existing file replaced only with --force."""
+    existing file replaced only with --force; said when written, like every output."""
     if not out.parent.is_dir():
         raise UsageError(f"输出文件夹「{out.parent}」不存在", f"the folder '{out.parent}' does not exist")
     from .reports.files import write_atomically
 
     write_atomically([(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))], force=force)
+    typer.echo(f"已写入 {out}", err=True)
 
 
 @app.command("new-policy")

@@ -156,6 +156,7 @@ def show(batch: str = typer.Argument(..., help="批次编号 batch id"), ledger:
             raise refused(exc) from exc
         if out is not None:
             _write_table(rows, out, lang, force)
+            typer.echo(("已写入 " if lang == "zh" else "written: ") + str(out), err=True)
         if as_json:
             typer.echo(json.dumps({"batch": batch_json(info), "lines": _lines_json(rows)}, ensure_ascii=False, indent=1))
             return
@@ -267,7 +268,7 @@ def export(out: Path = typer.Option(..., "--out", "-o", help=".xlsx or .csv"),
             first, last = rows["first_month"].map(_month), rows["last_month"].map(_month)
             rows = rows[(first <= span.last) & (last >= span.first)]
         _write_table(rows, out, lang, force)
-        typer.echo(str(out))
+        typer.echo(("已写入 " if lang == "zh" else "written: ") + str(out))
 
     _guard()(work, lang, False, False)
 
