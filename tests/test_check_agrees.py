@@ -63,3 +63,25 @@ def test_an_excel_serial_in_a_csv_date_column_says_what_day_it_is(tmp_path):
     path = write_book(tmp_path / "r.csv", {"花名册": [HEADERS, person(1, hired="45078")]})
     result = invoke("check", path, "--policy", CHUZHOU)
     assert result.exit_code == 1 and "2023-06-01" in result.stdout and "roster.date-serial" in result.stdout
+
+
+def test_every_problem_names_its_sheet_when_there_are_several(tmp_path):
+    """Item 4: 第 2 行「性别」 alone cannot be found in a workbook of one sheet per district."""
+    headers = HEADERS + ["性别"]
+    path = write_book(tmp_path / "r.xlsx", {"琅琊区": [headers, person(1) + ["女"]], "南谯区": [headers, person(2) + ["?"]]})
+    result = invoke("compute", path, "--policy", CHUZHOU, "--period", "2023")
+    lines = [line for line in result.stdout.splitlines() if "「性别」" in line]
+    assert result.exit_code == 0 and len(lines) == 2
+    assert any("工作表「琅琊区」第 2 行" in line for line in lines) and any("工作表「南谯区」第 2 行" in line for line in lines)
+
+
+def test_check_and_validate_take_quiet_like_compute(tmp_path):
+    """Item 9: --quiet means the same on every command that reports problems: the errors only."""
+    path = write_book(tmp_path / "r.xlsx", {"花名册": [HEADERS, person(1, level="心理咨询师"), person(2)]})
+    checked = invoke("check", path, "--policy", CHUZHOU, "--quiet")
+    assert checked.exit_code == 1 and checked.stdout == ""
+    assert "心理咨询师" in checked.stderr and len(checked.stderr.strip().splitlines()) == 1
+    broken = tmp_path / "p.yaml"
+    broken.write_text(CHUZHOU.read_text(encoding="utf-8").replace("first_month:", "frist_month:"), encoding="utf-8")
+    validated = invoke("validate", broken, "--quiet")
+    assert validated.exit_code == 1 and validated.stdout == "" and "frist_month" in validated.stderr

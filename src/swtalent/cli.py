@@ -50,6 +50,7 @@ PreviousOpt = Annotated[Optional[Path], typer.Option(
     "--previous", help="earlier payments and award winners (CSV detail columns and 年度)")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="zh (default) or en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show a traceback on internal errors")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="only the errors, one line each, on standard error")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="replace output files that already exist")]
 MaxRowsOpt = Annotated[int, typer.Option("--max-rows", min=1, help="refuse a roster of more rows, or a file that would "
                                          f"inflate past 1 KiB a row (default {DEFAULT_MAX_ROWS:,})")]
@@ -190,9 +191,7 @@ def compute(
             result = {"ok": True, **result, "outputs": [str(p) for p in out + ([notice] if notice else [])]}
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         elif quiet:
-            for issue in comp.roster.issues:  # the problems still reach the clerk, one line each
-                if issue.severity == "error":
-                    typer.echo(issue.render(lang.value), err=True)
+            _errors_only(comp.roster.issues, lang.value)  # the problems still reach the clerk, one line each
         else:
             _terminal().render_compute(_console(), result, lang.value, out + ([notice] if notice else []))
             if commit:
@@ -209,6 +208,7 @@ def check(
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     as_json: bool = typer.Option(False, "--json", help="print the problems as JSON"),
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     lang: LangOpt = Lang.zh,
@@ -236,6 +236,8 @@ def check(
                   "annotated": str(annotate) if annotate else None}
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        elif quiet:
+            _errors_only(ros.issues, lang.value)
         else:
             _terminal().render_check(_console(), result, lang.value)
         if errors:
@@ -334,6 +336,7 @@ def diff(
 def validate(
     files: list[Path] = typer.Argument(..., help="policy YAML files"),
     as_json: bool = typer.Option(False, "--json", help="print the problems as JSON"),
+    quiet: QuietOpt = False,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -350,6 +353,8 @@ def validate(
         if as_json:
             typer.echo(json.dumps({"ok": ok, "files": [{k: v for k, v in r.items() if k != "issues"} for r in results]},
                                   ensure_ascii=False, indent=1))
+        elif quiet:
+            _errors_only([i for r in results for i in r["issues"]], lang.value)
         else:
             _terminal().render_validate(_console(), results, lang.value)
         if not ok:
@@ -437,6 +442,13 @@ def test_policies(
             raise typer.Exit(1)
 
     _guarded(work, lang.value, as_json, debug)
+
+
+def _errors_only(issues, lang: str) -> None:
+    """--quiet: each error on one line of standard error, nothing else."""
+    for issue in issues:
+        if issue.severity == "error":
+            typer.echo(issue.render(lang), err=True)
 
 
 def _date(text: str):

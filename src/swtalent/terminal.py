@@ -35,6 +35,7 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
         shown = problems[:20]
         console.print(f"[bold]{L['sheet.problems']}[/] ({L['problems_errors']} {s['errors']}, "
                       f"{L['problems_warnings']} {s['warnings']})")
+        several = "、" in (s.get("sheet") or "")  # a workbook of several sheets: every line names its sheet
         for p in shown:  # one line each, never truncated: the clerk needs the whole message
             column = (f"「{p['column']}」" if lang == "zh" else f" '{p['column']}'") if p["column"] else ""
             sheet = (f"工作表「{p['sheet']}」" if lang == "zh" else f"sheet '{p['sheet']}' ") if p.get("sheet") else ""
@@ -42,7 +43,7 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
             quoted = p["value"] and p["value"] not in p["message"]
             value = (f"「{p['value']}」" if lang == "zh" else f" '{p['value']}'") if quoted else ""
             colour = "red" if p["severity"] == "error" else "yellow"
-            where = escape(f"{sheet if p['row'] is None else ''}{row}{column}{value}")  # cells may hold [tags]
+            where = escape(f"{sheet if p['row'] is None or several else ''}{row}{column}{value}")  # cells may hold [tags]
             console.print(f"  [{colour}]{L[p['severity']]}[/] {where}: {escape(p['message'])}",
                           highlight=False, soft_wrap=True)
         if len(problems) > len(shown):
