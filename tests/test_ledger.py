@@ -103,8 +103,9 @@ def test_a_one_off_is_never_paid_twice_and_an_upgrade_pays_the_difference(ledger
 
 def test_void_makes_a_batch_payable_again(ledger_url):
     first = compute(ledger_url, "2023-01..2023-03", "--commit")
-    voided = invoke("ledger", "void", first["batch"], "--ledger", ledger_url, "--reason", "名单有误，重做")
+    voided = invoke("ledger", "void", first["batch"], "--ledger", ledger_url, "--reason", "名单有误，重做", "--json")
     assert voided.exit_code == 0, voided.output
+    assert json.loads(voided.stdout) == {"ok": True, "batch": first["batch"], "reversed_lines": first["lines"]}
     assert [b["status"] for b in batches(ledger_url)] == ["void"] and batches(ledger_url)[0]["total"] == "0.00"
     again = compute(ledger_url, "2023-01..2023-03", "--commit")
     assert total(again) == total(first) and again["batch"] != first["batch"]

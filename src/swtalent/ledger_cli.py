@@ -179,21 +179,24 @@ def show(batch: str = typer.Argument(..., help="批次编号 batch id"), ledger:
 @ledger_app.command("void")
 def void(batch: str = typer.Argument(..., help="批次编号 batch id"),
          reason: str = typer.Option(..., "--reason", help="why (recorded with the reversal)"),
-         ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang")) -> None:
+         ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang"),
+         as_json: bool = typer.Option(False, "--json")) -> None:
     """作废批次 / Void a batch: a reversal of every line not reversed yet; they become payable again."""
-    _reverse(batch, None, reason, ledger, operator, lang)
+    _reverse(batch, None, reason, ledger, operator, lang, as_json)
 
 
 @ledger_app.command("return")
 def return_payment(batch: str = typer.Argument(..., help="批次编号 batch id"),
                    person: str = typer.Option(..., "--person", help="身份证号 of the payee"),
                    reason: str = typer.Option(..., "--reason", help="why, e.g. 账户错误"),
-                   ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang")) -> None:
+                   ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang"),
+                   as_json: bool = typer.Option(False, "--json")) -> None:
     """退票 / The bank sent a payment back: the person's lines of the batch are reversed and payable again."""
-    _reverse(batch, person, reason, ledger, operator, lang)
+    _reverse(batch, person, reason, ledger, operator, lang, as_json)
 
 
-def _reverse(batch: str, person: str | None, reason: str, ledger: str | None, operator: str | None, lang: str) -> None:
+def _reverse(batch: str, person: str | None, reason: str, ledger: str | None, operator: str | None, lang: str,
+             as_json: bool = False) -> None:
     def work() -> None:
         from .ledger.store import LedgerError
 
@@ -206,10 +209,12 @@ def _reverse(batch: str, person: str | None, reason: str, ledger: str | None, op
                      else book.return_payment(batch, person.strip().upper(), reason, who))
         except LedgerError as exc:
             raise refused(exc) from exc
-        word = ("已冲销 {n} 行：可再次发放" if lang == "zh" else "{n} lines reversed: payable again").format(n=count)
-        typer.echo(word)
+        if as_json:
+            typer.echo(json.dumps({"ok": True, "batch": batch, "reversed_lines": count}, ensure_ascii=False))
+        else:
+            typer.echo(("已冲销 {n} 行：可再次发放" if lang == "zh" else "{n} lines reversed: payable again").format(n=count))
 
-    _guard()(work, lang, False, False)
+    _guard()(work, lang, as_json, False)
 
 
 @ledger_app.command("import")
