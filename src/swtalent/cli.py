@@ -24,7 +24,6 @@ from .ledger_cli import (
     OperatorOpt,
     commit_when_written,
     ledger_app,
-    ledger_exists,
     ledger_note,
     open_or_fail,
     shown_url,
@@ -163,6 +162,8 @@ def compute(
             raise UsageError(f"公示名单只能是 .xlsx 或 .csv：「{notice.name}」",
                              f"the notice list is .xlsx or .csv: '{notice.name}'")
         check_outputs(out + ([notice] if notice else []), inputs, force=force)
+        from .ledger import ledger_exists
+
         existed = ledger_exists(ledger)
         book = open_or_fail(ledger, create=commit)
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous,

@@ -55,13 +55,6 @@ def ledger_note(given: str | None, book, created: bool, lang: str) -> list[str]:
     return []
 
 
-def ledger_exists(given: str | None) -> bool:
-    from .ledger import ledger_url
-
-    url = ledger_url(given)
-    return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists()
-
-
 def open_or_fail(given: str | None, create: bool = False):
     """The ledger (None when a SQLite file not made yet and not `create`), its problems as Issues."""
     from .ledger import ledger_url, open_ledger
@@ -327,11 +320,12 @@ def _write_table(rows, out: Path, lang: str, force: bool) -> None:
 
     def write(tmp: Path) -> None:
         if out.suffix.lower() == ".csv":
+            # Column by column, as the other CSV writers: defused once per distinct value, not per cell.
+            columns = [defused(["" if v is None else str(v) for v in frame[c]]) for c in frame.columns]
             with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
                 w = csv.writer(fh)
                 w.writerow(frame.columns)
-                for row in frame.itertuples(index=False):
-                    w.writerow(["" if v is None else defused([str(v)])[0] for v in row])
+                w.writerows(zip(*columns))
         else:
             from .reports.labels import labels
             from .reports.sheets import Sheet

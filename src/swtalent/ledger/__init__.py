@@ -12,8 +12,8 @@ from .records import BatchInfo, LedgerConflict, LedgerError, Taken, new_batch_id
 if TYPE_CHECKING:  # SQLAlchemy is imported only when a ledger is really opened
     from .store import Ledger
 
-__all__ = ["BatchInfo", "LedgerConflict", "LedgerError", "Taken", "default_path", "ledger_url", "new_batch_id",
-           "open_ledger"]
+__all__ = ["BatchInfo", "LedgerConflict", "LedgerError", "Taken", "default_path", "ledger_exists", "ledger_url",
+           "new_batch_id", "open_ledger"]
 
 ENV = "SWTALENT_LEDGER"
 
@@ -37,16 +37,20 @@ def ledger_url(given: str | None = None) -> str:
     return f"sqlite:///{Path(url).expanduser().resolve()}"
 
 
+def ledger_exists(given: str | None = None) -> bool:
+    """Whether the ledger is there already (a database server's is taken to be)."""
+    url = ledger_url(given)
+    return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists()
+
+
 def open_ledger(given: str | None = None, *, create: bool = False) -> Ledger | None:
     """The ledger, or None when it is a SQLite file that does not exist yet and `create` is false
     (a run that only reads never makes one)."""
     url = ledger_url(given)
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if not path.exists():
-            if not create:
-                return None
-            path.parent.mkdir(parents=True, exist_ok=True)
+    if not ledger_exists(given):
+        if not create:
+            return None
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     from .store import Ledger
 
     return Ledger(url)

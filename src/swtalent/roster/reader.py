@@ -14,9 +14,7 @@ import numpy as np
 from ..errors import Issue, Location, SwtalentError
 from ..fields import FIELDS, alias_table, field_of, header_key, likely_field
 from .sheetxml import SheetFacts
-from .source import BookCells, PendingSheet, SheetCells
-
-HEADER_SCAN_ROWS = 30
+from .source import HEADER_SCAN_ROWS, BookCells, PendingSheet, SheetCells
 
 
 @dataclass

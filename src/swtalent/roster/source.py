@@ -24,6 +24,7 @@ from ..errors import Issue, Location, SwtalentError
 from .sheetxml import SheetFacts, sheet_facts
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+HEADER_SCAN_ROWS = 30  # the header row is looked for in a sheet's first rows (roster.reader)
 
 # Limits that keep a broken or hostile file from taking the machine (docs/security.md). A roster
 # row takes about 610 bytes of sheet XML and shared strings (15 columns, measured on the benchmark's
@@ -193,13 +194,10 @@ def _check_extent(path: Path, sheets: list[str] | None, max_rows: int) -> None:
 
 def _check_rows(path: Path, sheet: str, rows: int, max_rows: int) -> None:
     """--max-rows counts people's rows: the title and header rows above them (the header is looked
-    for in the first 30 rows, reader.HEADER_SCAN_ROWS) come on top."""
-    if rows > max_rows + TITLE_ROWS:
+    for in the first HEADER_SCAN_ROWS rows) come on top."""
+    if rows > max_rows + HEADER_SCAN_ROWS:
         raise SwtalentError([Issue.make("file.too-many-rows", Location(file=str(path), sheet=sheet), rows=rows,
                                         max_rows=max_rows, suggested=max_rows * 2)])
-
-
-TITLE_ROWS = 30
 
 
 def _mib(size: int) -> str:
