@@ -63,6 +63,25 @@ class LevelDef(Strict):
     aliases: tuple[str, ...] = ()
 
 
+FieldType = Literal["text", "number", "date", "yes_no", "choice"]
+
+
+class FieldDef(Strict):
+    """A roster column a policy declares for itself (户籍所在地, 社保缴纳月数, 编制 …): read under its
+    name or an alias, typed, and then used in conditions, tie-breaks, quotas and amount tables like
+    a built-in field. Its cells are checked as the built-in ones are, each problem on its cell."""
+
+    name: str = Field(min_length=1)  # the standard header, also printed in messages
+    aliases: tuple[str, ...] = ()  # other headers rosters use for it
+    type: FieldType = "text"
+    # choice: the values a cell may hold, with other spellings ({事业单位: [事业]}); others are a problem.
+    values: tuple[str, ...] = ()
+    value_aliases: dict[str, tuple[str, ...]] = {}
+    # The column must be in the roster (a missing column stops the run, as for 身份证号); what a
+    # blank cell means is said by each condition (blank:).
+    required: bool = True
+
+
 class Condition(Strict):
     """A declarative test on one roster column; no expression is ever evaluated."""
 
@@ -257,6 +276,8 @@ class Policy(Strict):
     levels: dict[Ident, LevelDef] = Field(min_length=1, json_schema_extra={"additionalProperties": False})
     # Extra header names for roster fields, e.g. {person_id: [证件号]}.
     columns: dict[FieldName, tuple[str, ...]] = {}
+    # Roster columns this policy declares for itself, by key (hukou: {name: 户籍所在地, …}).
+    fields: dict[Ident, FieldDef] = Field(default={}, json_schema_extra={"additionalProperties": False})
     notice: Notice = Notice()
     # Raises (or lowers) the bound above which an amount is warned of as implausible, per kind of rule.
     plausible_max: PlausibleMax = Field(default_factory=PlausibleMax)  # a factory, so the schema shows no '50000'
