@@ -454,6 +454,30 @@ CATALOGUE: dict[str, Entry] = {
         "error", "aliases 中的「{value}」不是该条件 values 中的值（现有：{values}）",
         "'{value}' under aliases is not one of the condition's values ({values})",
         "aliases 的键须与 values 中的某个值完全相同", "each key under aliases must be exactly one of the values"),
+    "policy.unknown-field": Entry(
+        "error", "「{field}」不是可用于条件的花名册字段，也未在 fields 中声明{suggestion_zh}",
+        "'{field}' is neither a roster field a condition may test nor declared under fields{suggestion_en}",
+        "可用：{fields}；其他列请先在 fields 中声明（名称、别名、类型）",
+        "available: {fields}; declare any other column under fields first (name, aliases, type)"),
+    "policy.op-for-type": Entry(
+        "error", "运算「{op}」不适用于{type_zh}字段「{field}」", "the operator '{op}' does not apply to the {type_en} field '{field}'",
+        "该类字段可用：{ops}", "such a field takes: {ops}"),
+    "policy.condition-shape": Entry(
+        "error", "条件写法有误：{detail_zh}", "the condition is not well formed: {detail_en}",
+        "见 docs/policy-guide.md 的「条件」一节", "see the conditions section of docs/policy-guide.md"),
+    "policy.condition-never": Entry(
+        "error", "条件永远不能满足：{detail_zh}", "the conditions can never hold: {detail_en}",
+        "核对上下限、取值和 not；按此写法任何人都不会发放", "check the bounds, values and not: as written, nobody is ever paid"),
+    "policy.field-reserved": Entry(
+        "error", "自定义字段不能命名为「{key}」：这是内置字段或系统使用的名称",
+        "a field of the policy cannot be called '{key}': the name is a built-in field or one swtalent uses",
+        "换一个键名（如 hukou、insured_months）；内置字段无需声明，可在 columns 中加别名",
+        "choose another key (such as hukou, insured_months); built-in fields need no declaring, give them aliases under columns"),
+    "policy.field-unused": Entry(
+        "warning", "fields 中声明的字段「{key}」没有被任何条件、检查、排序、名额或金额表使用",
+        "the field '{key}' declared under fields is used by no condition, check, tie-break, quota or amount table",
+        "使用它，或删除该声明（声明为 required 的字段会要求花名册有此列）",
+        "use it or remove it (a required field makes the roster need the column)"),
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),

@@ -13,14 +13,22 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
 from ..fields import FIELDS, header_key
+from .meaning import check_fields_and_conditions
 from .model import (
+    CONDITION_TAGS,
+    AllOf,
+    AnyOf,
     AwardRule,
+    Check,
     Condition,
     Cycle,
     DatedAmount,
+    FieldDef,
     LevelDef,
     MonthlyRule,
     Notice,
+    NotOf,
+    Offset,
     OneOffRule,
     PlausibleMax,
     Policy,
@@ -34,6 +42,7 @@ from .model import (
 from .yamlsource import Source, load_source
 
 _RULE = TypeAdapter(Rule)
+_CONDITION_TAGS = ("leaf", *CONDITION_TAGS.values())
 _RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule, "yearly": YearlyRule, "award": AwardRule,
                "title_allowance": TitleAllowanceRule}
 
@@ -104,8 +113,8 @@ def _data_path(loc: tuple, data: object) -> tuple:
     out: list = []
     cur = data
     for part in loc:
-        if isinstance(cur, dict) and isinstance(part, str) and part not in cur and part in _RULE_KINDS \
-                and cur.get("kind") == part:
+        if isinstance(cur, dict) and isinstance(part, str) and part not in cur and (
+                part in _RULE_KINDS and cur.get("kind") == part or part in _CONDITION_TAGS):
             continue  # the discriminator pydantic adds for tagged unions
         out.append(part)
         cur = cur.get(part) if isinstance(cur, dict) else (
@@ -120,6 +129,12 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
         return Policy
     if shape[:1] == ("levels",) and len(shape) == 2:
         return LevelDef
+    if shape[:1] == ("fields",) and len(shape) == 2:
+        return FieldDef
+    if shape[:1] == ("checks",) and len(shape) == 2:
+        return Check
+    if "conditions" in shape or shape[:1] == ("checks",):
+        return _condition_model(path, data)
     if shape in (("notice",), ("plausible_max",)):
         return Notice if shape == ("notice",) else PlausibleMax
     if shape[:1] == ("rules",):
@@ -134,6 +149,22 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
         if len(shape) == 5 and shape[2] == "amounts" or shape[2:] == ("amount", "#"):
             return DatedAmount
     return None
+
+
+def _condition_model(path: tuple, data: object) -> type[BaseModel] | None:
+    """The model of the condition (or its offset) at a path, told by the keys written there."""
+    node = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else (
+            node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None)
+    if path[-1:] == ("offset",):
+        return Offset
+    if not isinstance(node, dict):
+        return None
+    for key, model in (("any", AnyOf), ("all", AllOf), ("not", NotOf)):
+        if key in node:
+            return model
+    return Condition
 
 
 def _bound_text(kind: str, ctx: dict, path: tuple) -> tuple[str, str]:
@@ -235,7 +266,14 @@ def _partial(data: dict) -> tuple[Policy, list[int]]:
             positions.append(i)
         except ValidationError:
             continue
-    return Policy.model_construct(levels=levels, rules=tuple(rules), in_force_from=in_force,
+    fields = {}
+    raw_fields = data.get("fields")
+    for key, raw in (raw_fields.items() if isinstance(raw_fields, dict) else ()):
+        try:
+            fields[key] = FieldDef.model_validate(raw)
+        except ValidationError:
+            fields[key] = FieldDef.model_construct(name=str(key), type="text")
+    return Policy.model_construct(levels=levels, rules=tuple(rules), in_force_from=in_force, fields=fields,
                                   source=str(data.get("source") or "")), positions
 
 
@@ -286,16 +324,11 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
             issues.extend(_check_award(rule, policy, src, base))
         if isinstance(rule, MonthlyRule) and rule.min_consecutive_months is not None and rule.pay_month is None:
             issues.append(Issue.make("policy.needs-pay-month", src.where(base + ("min_consecutive_months",), key=True)))
-        for c, cond in enumerate(rule.conditions):
-            for value in cond.aliases:
-                if value not in cond.values:
-                    issues.append(Issue.make("policy.alias-not-a-value", src.where(
-                        base + ("conditions", c, "aliases", value), key=True), value=value,
-                        values="、".join(cond.values)))
         for level in levels if by_level else ():
             if level not in rule.amounts:
                 issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),
                                          level=level))
+    issues.extend(check_fields_and_conditions(policy, src, positions))
     return issues
 
 

@@ -56,7 +56,7 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
                      else f"{rule.title} ({rule.id}, {L['kind.' + rule.kind]})"))
         rows.append((L["clause"], rule.clause))
         for cond in rule.conditions:
-            rows.append((L["condition"], condition_rule(cond, L["lang"])))
+            rows.append((L["condition"], condition_rule(cond, L["lang"], policy)))
         if rule.kind == "title_allowance":
             rows.append((L["amount_rule"], _dated(rule.amounts, L)))
             rows.append((L["cycle"], L["term_text"].format(award=rule.award, years=rule.term_years, month=rule.pay_month)))
