@@ -170,7 +170,7 @@ def test_a_scenario_persons_data_problem_is_reported_at_the_person(tmp_path):
     assert not outcome.passed
     (issue,) = outcome.problems
     assert issue.code == "roster.level-unknown" and issue.location.file == str(path)
-    assert issue.location.line == 6 and issue.location.path == "scenarios[0].people[0]"
+    assert issue.location.line == 6 and issue.location.path == "scenarios[0].people[0].level"  # at the key
 
 
 @pytest.mark.parametrize("old,new,needle", [
@@ -193,3 +193,79 @@ def test_scenario_shapes_that_used_to_slip_through(tmp_path, old, new, needle):
 def test_outputs_into_a_missing_folder_are_usage_errors(tmp_path):
     assert invoke("schema", "--out", tmp_path / "no" / "s.json").exit_code == 2
     assert invoke("new-policy", "芜湖市", "--out", tmp_path / "no" / "w.yaml").exit_code == 2
+
+
+TWO_MORE = """  - name: two lacks a column
+    period: 2023
+    people:
+      - {name: 乙, category: 社区工作人员, qualified_on: 2023-03-15, exam_place: 滁州市}
+    expect:
+      乙: {certificate-subsidy: 0}
+  - name: three
+    period: 2023
+    people:
+      - {name: 丙, category: 社区工作人员, level: 助理社会工作师, qualified_on: 2023-03-15, exam_place: 滁州市}
+    expect:
+      丙: {certificate-subsidy: 1000}
+"""
+
+
+def test_a_scenario_whose_roster_is_refused_fails_alone_at_its_line(tmp_path):
+    """Scenario two's people have no 证书等级, which the policy requires: that scenario fails, at its
+    own line, and the others still run; nothing names the temporary roster file."""
+    path = tmp_path / "s.yaml"
+    text = GOOD_SCENARIO + TWO_MORE
+    path.write_text(text, encoding="utf-8")
+    one, two, three = run_file(path)
+    assert one.passed and three.passed
+    assert not two.passed and two.failures == []
+    assert two.line == text[:text.index("- name: two")].count("\n") + 1
+    (issue,) = two.problems
+    assert issue.code == "scenario.invalid" and issue.location.file == str(path)
+    assert "people" in issue.message("en") and "level (证书等级)" in issue.message("en").replace("'", "")
+    assert issue.location.line == two.line and issue.location.path == "scenarios[1]"
+    for lang in ("zh", "en"):
+        result = invoke("test", path, "--lang", lang)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "swtalent-scenario-" not in result.output and ".csv" not in result.output
+        assert f"{path}:{two.line}" in result.output.replace("\n", "")
+    got = json.loads(invoke("test", path, "--json").stdout)
+    assert [s["passed"] for s in got["scenarios"]] == [True, False, True]
+    assert "swtalent-scenario-" not in json.dumps(got, ensure_ascii=False)
+
+
+def test_a_scenario_persons_bad_value_is_located_at_the_key(tmp_path):
+    """A row problem points at the person's key in the YAML file (scenarios[0].people[0].qualified_on)."""
+    path = tmp_path / "s.yaml"
+    text = GOOD_SCENARIO.replace("qualified_on: 2023-03-15", "qualified_on: 2023年13月")
+    path.write_text(text, encoding="utf-8")
+    (outcome,) = run_file(path)
+    (issue,) = outcome.problems
+    assert issue.code == "roster.date-invalid" and issue.location.path == "scenarios[0].people[0].qualified_on"
+    assert issue.location.col == text.splitlines()[5].index("qualified_on") + 1 + len("qualified_on: ")
+
+
+def test_a_scenario_whose_period_spans_two_selections_fails_alone(tmp_path):
+    from .conftest import ROOT
+
+    path = tmp_path / "s.yaml"
+    path.write_text(f"""policy: {ROOT / "policies" / "jinan.yaml"}
+scenarios:
+  - name: two selection years in one period
+    period: 2023-01..2026-12
+    people:
+      - {{name: 甲, score: 90}}
+    expect:
+      甲: {{haiyou: 0}}
+  - name: fine
+    period: 2023
+    people:
+      - {{name: 甲, score: 90}}
+    selected:
+      haiyou: [甲]
+""", encoding="utf-8")
+    bad, good = run_file(path)
+    assert good.passed and not bad.passed
+    (issue,) = bad.problems
+    assert issue.code == "scenario.invalid" and issue.location.line == 3 and "2023、2026" in issue.message("zh")
+

@@ -47,10 +47,11 @@ class Outcome:
     line: int
     failures: list[tuple[str, str, str, str]] = field(default_factory=list)  # person, rule, expected, got
     problems: list[Issue] = field(default_factory=list)  # row problems in the scenario's people
+    refused: bool = False  # the run refused the scenario's people (problems says why): nothing was checked
 
     @property
     def passed(self) -> bool:
-        return not self.failures and not any(i.severity == "error" for i in self.problems)
+        return not self.refused and not self.failures and not any(i.severity == "error" for i in self.problems)
 
 
 def made_up_id(seq: int) -> str:
@@ -61,8 +62,9 @@ def made_up_id(seq: int) -> str:
 
 def run_file(path: str | Path) -> list[Outcome]:
     """Every scenario of a file; a file that is not well formed stops with its problems at file:line,
-    so that a typo (a rule id, a name, a key) can never make a scenario pass by checking nothing."""
-    from .api import run_compute
+    so that a typo (a rule id, a name, a key) can never make a scenario pass by checking nothing.
+    Each scenario then runs on its own: one whose people the run refuses (a column the policy
+    requires is missing, say) fails alone, with its problems at the scenario."""
     from .policy import load_policy
 
     path = Path(path)
@@ -77,36 +79,88 @@ def run_file(path: str | Path) -> list[Outcome]:
     problems = [p for k, sc in enumerate(data["scenarios"]) for p in _against_policy(sc, k, policy, src)]
     if problems:
         raise SwtalentError(problems)
-    outcomes = []
     with tempfile.TemporaryDirectory(prefix="swtalent-scenario-") as tmp:
-        for k, sc in enumerate(data["scenarios"]):
-            where = src.where(("scenarios", k))
-            roster = Path(tmp) / f"scenario-{k}.csv"
-            names = _write_roster(roster, sc.get("people") or [])
-            previous = _write_previous(Path(tmp) / f"previous-{k}.csv", sc.get("previous"), names)
-            comp = run_compute(roster, policy, str(sc["period"]), previous=previous)
-            got: dict[tuple[str, str], int] = {}
-            for pid, rule, fen in zip(comp.lines["person_id"], comp.lines["rule_id"].astype(str), comp.lines["amount_fen"]):
-                got[(names[pid], rule)] = got.get((names[pid], rule), 0) + int(fen)
-            # A data problem in the people is reported at the scenario's person, not the temporary file.
-            held = [replace(i, location=src.where(("scenarios", k, "people", (i.location.row or 2) - 2)))
-                    for i in comp.roster.issues if i.severity == "error"]
-            outcome = Outcome(str(path), str(sc.get("name", f"#{k + 1}")), where.line or 0, problems=held)
-            for person, rules in (sc.get("expect") or {}).items():
-                for rule, amount in rules.items():
-                    want = int(Decimal(amount) * 100)
-                    have = got.get((str(person), str(rule)), 0)
-                    if want != have:
-                        outcome.failures.append((str(person), str(rule), format_yuan(want), format_yuan(have)))
-            for rule_id, expected in (sc.get("selected") or {}).items():
-                res = next(r for r in comp.outcomes if r.rule.id == rule_id)
-                chosen = sorted({names[p] for p, st in zip(comp.roster.frame["person_id"], res.award.status)
-                                 if st == "selected"})
-                if chosen != sorted(map(str, expected)):
-                    outcome.failures.append(("、".join(map(str, expected)) or "—", f"{rule_id} selected",
-                                             "、".join(sorted(map(str, expected))), "、".join(chosen) or "—"))
-            outcomes.append(outcome)
-    return outcomes
+        return [_run_one(path, src, k, sc, policy, Path(tmp)) for k, sc in enumerate(data["scenarios"])]
+
+
+def _run_one(path: Path, src, k: int, sc: dict, policy, tmp: Path) -> Outcome:
+    from .api import run_compute
+
+    where = src.where(("scenarios", k))
+    outcome = Outcome(str(path), str(sc.get("name", f"#{k + 1}")), where.line or 0)
+    roster, previous = tmp / f"scenario-{k}.csv", tmp / f"previous-{k}.csv"
+    people = sc.get("people") or []
+    names, keys = _write_roster(roster, people, policy)
+    # Problems are said at the scenario, never at the temporary files (gone once the run is over).
+    place = _Relocate(src, k, {str(roster): ("people", keys), str(previous): ("previous", None)}, str(tmp),
+                      f"{path}:{where.line}", _headers(policy))
+    try:
+        comp = run_compute(roster, policy, str(sc["period"]),
+                           previous=_write_previous(previous, sc.get("previous"), names))
+    except SwtalentError as exc:
+        outcome.refused, outcome.problems = True, [place(i) for i in exc.issues]
+        return outcome
+    except UsageError as exc:  # a period the policy cannot compute in one run (two selection years)
+        outcome.refused = True
+        outcome.problems = [Issue.make("scenario.invalid", where, detail_zh=place.text(exc.text("zh")),
+                                       detail_en=place.text(exc.text("en")))]
+        return outcome
+    got: dict[tuple[str, str], int] = {}
+    for pid, rule, fen in zip(comp.lines["person_id"], comp.lines["rule_id"].astype(str), comp.lines["amount_fen"]):
+        got[(names[pid], rule)] = got.get((names[pid], rule), 0) + int(fen)
+    # A data problem in the people is reported at the scenario's person, not the temporary file.
+    outcome.problems = [place(i) for i in comp.roster.issues if i.severity == "error"]
+    for person, rules in (sc.get("expect") or {}).items():
+        for rule, amount in rules.items():
+            want = int(Decimal(amount) * 100)
+            have = got.get((str(person), str(rule)), 0)
+            if want != have:
+                outcome.failures.append((str(person), str(rule), format_yuan(want), format_yuan(have)))
+    for rule_id, expected in (sc.get("selected") or {}).items():
+        res = next(r for r in comp.outcomes if r.rule.id == rule_id)
+        chosen = sorted({names[p] for p, st in zip(comp.roster.frame["person_id"], res.award.status)
+                         if st == "selected"})
+        if chosen != sorted(map(str, expected)):
+            outcome.failures.append(("、".join(map(str, expected)) or "—", f"{rule_id} selected",
+                                     "、".join(sorted(map(str, expected))), "、".join(chosen) or "—"))
+    return outcome
+
+
+@dataclass
+class _Relocate:
+    """An issue of a run on a scenario's temporary files, moved to the scenario in the YAML file: a
+    roster row's to the person (and the key, when the cell's column is one the person has), a
+    previous row's to that row, anything else (a missing column) to the scenario; and no path of
+    the temporary files left in its text."""
+
+    src: object
+    k: int
+    files: dict[str, tuple[str, dict | None]]  # temporary file -> (scenario key, header -> people key)
+    tmp: str
+    label: str  # file:line of the scenario, which replaces a temporary path in a message
+    known: dict[str, str]  # people key -> header (_headers)
+
+    def __call__(self, issue: Issue) -> Issue:
+        at, loc = ("scenarios", self.k), issue.location
+        params = dict(issue.params)
+        key = next((k for k, h in self.known.items() if h == params.get("column")), None)
+        if issue.code == "roster.column-missing" and key is not None:  # said as a key of the people
+            return Issue.make("scenario.invalid", self.src.where(at),
+                              detail_zh=f"people 中没有「{key}」（{params['column']}），本政策在该期间需要这一列：给每人写上 {key}",
+                              detail_en=f"the people have no '{key}' ({params['column']}), a column the policy needs in "
+                                        f"this period: give each person a {key}")
+        part, headers = self.files.get(loc.file, ("", None))
+        if part and loc.row is not None and loc.row >= 2:
+            at += (part, loc.row - 2)
+            if headers and loc.column in headers:
+                at += (headers[loc.column],)
+        return replace(issue, location=self.src.where(at), value=self.text(issue.value),
+                       params=tuple((key, self.text(v)) for key, v in issue.params))
+
+    def text(self, text: str) -> str:
+        for file in self.files:
+            text = text.replace(file, self.label)
+        return text.replace(self.tmp, self.label)
 
 
 _FILE_KEYS = {"policy", "scenarios"}
@@ -205,18 +259,19 @@ def _write_previous(path: Path, rows: list[dict] | None, names: dict[str, str]) 
     return path
 
 
-def _write_roster(path: Path, people: list[dict]) -> dict[str, str]:
-    """The people as a CSV roster with the standard headers; person_id -> name."""
+def _headers(policy) -> dict[str, str]:
+    """What a person's key may be, with the header it is written under: a roster field."""
+    return {key: spec.zh for key, spec in FIELDS.items()}
+
+
+def _write_roster(path: Path, people: list[dict], policy) -> tuple[dict[str, str], dict[str, str]]:
+    """The people as a CSV roster with the standard headers: person_id -> name, and header -> key."""
+    known = _headers(policy)
     keys = list(dict.fromkeys(["name", "person_id", *(k for p in people for k in p)]))
-    unknown = [k for k in keys if k not in FIELDS]
-    if unknown:
-        raise SwtalentError([Issue.make("policy.invalid-value", Location(file=str(path)),
-                                        detail_zh=f"场景人员的字段 {unknown} 不是花名册字段（可用：{', '.join(FIELDS)}）",
-                                        detail_en=f"scenario fields {unknown} are not roster fields ({', '.join(FIELDS)})")])
     names, made_up = {}, {}
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([FIELDS[k].zh for k in keys])
+        writer.writerow([known[k] for k in keys])
         for person in people:
             # Within a scenario one name is one person (one row per certificate), unless IDs are given.
             pid = person.get("person_id") or made_up.setdefault(person.get("name"), made_up_id(len(made_up) + 1))
@@ -224,4 +279,4 @@ def _write_roster(path: Path, people: list[dict]) -> dict[str, str]:
             names[row["person_id"].upper()] = str(person.get("name", ""))
             writer.writerow(["" if row.get(k) is None else row[k].isoformat() if isinstance(row.get(k), date)
                              else str(row[k]) for k in keys])
-    return names
+    return names, {known[k]: k for k in keys}
