@@ -269,3 +269,30 @@ scenarios:
     (issue,) = bad.problems
     assert issue.code == "scenario.invalid" and issue.location.line == 3 and "2023、2026" in issue.message("zh")
 
+
+def test_a_selected_mismatch_keeps_the_names_as_written_and_in_rank_order(tmp_path):
+    from .conftest import ROOT
+
+    path = tmp_path / "s.yaml"
+    path.write_text(f"""policy: {ROOT / "policies" / "jinan.yaml"}
+scenarios:
+  - name: wrong on purpose
+    period: 2023
+    people:
+      - {{name: 乙, score: 80}}
+      - {{name: 甲, score: 95}}
+      - {{name: 丙, score: 90}}
+    selected:
+      haiyou: [丙, 甲]
+  - name: same names in another order pass
+    period: 2023
+    people:
+      - {{name: 乙, score: 80}}
+      - {{name: 甲, score: 95}}
+    selected:
+      haiyou: [乙, 甲]
+""", encoding="utf-8")
+    wrong, right = run_file(path)
+    assert right.passed
+    assert wrong.failures == [("丙、甲", "haiyou selected", "丙、甲", "甲、丙、乙")]
+

@@ -29,6 +29,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 from stdnum.cn.ric import calc_check_digit
 
 from .errors import Issue, Location, SwtalentError, UsageError
@@ -116,13 +117,17 @@ def _run_one(path: Path, src, k: int, sc: dict, policy, tmp: Path) -> Outcome:
             have = got.get((str(person), str(rule)), 0)
             if want != have:
                 outcome.failures.append((str(person), str(rule), format_yuan(want), format_yuan(have)))
+    ids = comp.roster.frame["person_id"].to_numpy()
     for rule_id, expected in (sc.get("selected") or {}).items():
-        res = next(r for r in comp.outcomes if r.rule.id == rule_id)
-        chosen = sorted({names[p] for p, st in zip(comp.roster.frame["person_id"], res.award.status)
-                         if st == "selected"})
-        if chosen != sorted(map(str, expected)):
-            outcome.failures.append(("、".join(map(str, expected)) or "—", f"{rule_id} selected",
-                                     "、".join(sorted(map(str, expected))), "、".join(chosen) or "—"))
+        decision = next(r for r in comp.outcomes if r.rule.id == rule_id).award
+        # The names selected, in the order of selection (rank, then roster row); those expected as
+        # the file writes them. Whether they agree does not depend on the order.
+        won = sorted(np.flatnonzero(decision.status == "selected"), key=lambda i: (decision.rank[i], i))
+        chosen = list(dict.fromkeys(names[ids[i]] for i in won))
+        wanted = [str(n) for n in expected]
+        if sorted(chosen) != sorted(wanted):
+            outcome.failures.append(("、".join(wanted) or "—", f"{rule_id} selected", "、".join(wanted) or "—",
+                                     "、".join(chosen) or "—"))
     return outcome
 
 
