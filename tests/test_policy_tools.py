@@ -296,3 +296,35 @@ scenarios:
     assert right.passed
     assert wrong.failures == [("丙、甲", "haiyou selected", "丙、甲", "甲、丙、乙")]
 
+
+def test_scenario_people_may_use_the_policys_declared_fields(tmp_path):
+    """A people key that is a field the policy declares is accepted and written under its name."""
+    import csv
+
+    from swtalent.policy import load_policy
+    from swtalent.scenarios import _write_roster
+
+    policy_path = tmp_path / "p.yaml"
+    policy_path.write_text(CHUZHOU.read_text(encoding="utf-8").replace(
+        "\nrules:", "\nfields:\n  hukou: {name: 户籍所在地, aliases: [户籍]}\n  insured: {name: 参加社保, type: yes_no}\nrules:", 1),
+        encoding="utf-8")
+    policy = load_policy(policy_path)
+    roster = tmp_path / "r.csv"
+    _write_roster(roster, [{"name": "甲", "hukou": "滁州市", "insured": True}], policy)
+    with roster.open(encoding="utf-8") as fh:
+        header, row = list(csv.reader(fh))
+    assert header == ["姓名", "身份证号", "户籍所在地", "参加社保"] and row[2:] == ["滁州市", "是"]
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD_SCENARIO.replace(str(CHUZHOU), str(policy_path)).replace(
+        "exam_place: 滁州市}", "exam_place: 滁州市, hukou: 滁州市}"), encoding="utf-8")
+    (outcome,) = run_file(path)
+    assert outcome.passed, (outcome.failures, outcome.problems)
+    path.write_text(GOOD_SCENARIO.replace(str(CHUZHOU), str(policy_path)).replace(
+        "exam_place: 滁州市}", "exam_place: 滁州市, hukuo: 滁州市}"), encoding="utf-8")
+    from swtalent.errors import SwtalentError
+
+    with pytest.raises(SwtalentError) as exc:
+        run_file(path)
+    (issue,) = exc.value.issues
+    assert issue.code == "scenario.invalid" and "hukuo" in issue.message("en") and "hukou" in issue.message("en")
+

@@ -202,10 +202,7 @@ def _shape(data: object, src) -> list[Issue]:
         people = sc.get("people")
         if not isinstance(people, list) or not people or not all(isinstance(p, dict) for p in people):
             out.append(_bad(src, at + ("people",), "people 应为人员列表，每人一个映射", "people must be a list of mappings, one per row"))
-        else:
-            out += [_bad(src, at + ("people", j, key), f"「{key}」不是花名册字段（可用：{', '.join(FIELDS)}）",
-                         f"'{key}' is not a roster field ({', '.join(FIELDS)})", key=True)
-                    for j, person in enumerate(people) for key in person if key not in FIELDS]
+        # The keys of the people are checked against the policy's fields too (_against_policy).
         selected = sc.get("selected") or {}
         if not isinstance(selected, dict) or not all(isinstance(v, list) for v in selected.values()):
             out.append(_bad(src, at + ("selected",), "selected 应为 规则编号: [姓名, …]", "selected must be rule id: [name, …]"))
@@ -232,7 +229,10 @@ def _against_policy(sc: dict, k: int, policy, src) -> list[Issue]:
     rules = {r.id: r for r in policy.rules}
     names = {str(p.get("name")) for p in sc["people"]}
     at = ("scenarios", k)
-    out = []
+    known = _headers(policy)
+    out = [_bad(src, at + ("people", j, key), f"「{key}」不是花名册字段，也不是本政策 fields 声明的字段（可用：{', '.join(known)}）",
+                f"'{key}' is neither a roster field nor one the policy declares under fields ({', '.join(known)})", key=True)
+           for j, person in enumerate(sc["people"]) for key in person if key not in known]
     for person, expected in (sc.get("expect") or {}).items():
         if str(person) not in names:
             out.append(_bad(src, at + ("expect", person), f"「{person}」不在本场景的 people 中", f"'{person}' is not among the scenario's people"))
@@ -265,12 +265,15 @@ def _write_previous(path: Path, rows: list[dict] | None, names: dict[str, str]) 
 
 
 def _headers(policy) -> dict[str, str]:
-    """What a person's key may be, with the header it is written under: a roster field."""
-    return {key: spec.zh for key, spec in FIELDS.items()}
+    """What a person's key may be, with the header it is written under: a roster field (its standard
+    header), or a field the policy declares (its name)."""
+    return {**{key: spec.zh for key, spec in FIELDS.items()},
+            **{key: declared.name for key, declared in policy.fields.items() if key not in FIELDS}}
 
 
 def _write_roster(path: Path, people: list[dict], policy) -> tuple[dict[str, str], dict[str, str]]:
-    """The people as a CSV roster with the standard headers: person_id -> name, and header -> key."""
+    """The people as a CSV roster under the standard headers (a declared field's under its name):
+    person_id -> name, and header -> key. A yes or no (true, false) is written 是 or 否."""
     known = _headers(policy)
     keys = list(dict.fromkeys(["name", "person_id", *(k for p in people for k in p)]))
     names, made_up = {}, {}
@@ -282,6 +285,13 @@ def _write_roster(path: Path, people: list[dict], policy) -> tuple[dict[str, str
             pid = person.get("person_id") or made_up.setdefault(person.get("name"), made_up_id(len(made_up) + 1))
             row = {**person, "person_id": str(pid)}
             names[row["person_id"].upper()] = str(person.get("name", ""))
-            writer.writerow(["" if row.get(k) is None else row[k].isoformat() if isinstance(row.get(k), date)
-                             else str(row[k]) for k in keys])
+            writer.writerow([_cell(row.get(k)) for k in keys])
     return names, {known[k]: k for k in keys}
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value.isoformat() if isinstance(value, date) else str(value)
