@@ -328,3 +328,39 @@ def test_scenario_people_may_use_the_policys_declared_fields(tmp_path):
     (issue,) = exc.value.issues
     assert issue.code == "scenario.invalid" and "hukuo" in issue.message("en") and "hukou" in issue.message("en")
 
+
+def test_a_scenarios_previous_rows_are_checked_and_their_problems_located(tmp_path):
+    """A previous row's problem is said at that row of the YAML file; a key or rule id it cannot
+    mean (yaer, a rule the policy lacks) refuses the file, since the row would count for nothing."""
+    from swtalent.errors import SwtalentError
+
+    from .conftest import ROOT
+
+    text = f"""policy: {ROOT / "policies" / "jinan.yaml"}
+scenarios:
+  - name: holders
+    period: 2024
+    people:
+      - {{name: 甲}}
+    previous:
+      - {{name: 甲, rule_id: haiyou, year: 2023}}
+      - {{person_id: "110101198001010019", rule_id: haiyou, year: 2023}}
+    expect:
+      甲: {{haiyou-allowance: 12000}}
+"""
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    (outcome,) = run_file(path)
+    (issue,) = outcome.problems
+    assert issue.code == "previous.id-invalid" and issue.location.path == "scenarios[0].previous[1].person_id"
+    assert issue.location.line == 9 and "swtalent-scenario-" not in issue.render("en")
+    for old, new, needle in [("year: 2023}\n      - {", "yaer: 2023}\n      - {", "yaer"),
+                             ("rule_id: haiyou, year: 2023}\n      - {", "rule_id: haiyu, year: 2023}\n      - {",
+                              "haiyu")]:
+        bad = text.replace(old, new, 1)
+        assert bad != text
+        path.write_text(bad, encoding="utf-8")
+        with pytest.raises(SwtalentError) as exc:
+            run_file(path)
+        (issue,) = exc.value.issues
+        assert issue.code == "scenario.invalid" and issue.location.line == 8 and needle in issue.message("en")

@@ -93,8 +93,8 @@ def _run_one(path: Path, src, k: int, sc: dict, policy, tmp: Path) -> Outcome:
     people = sc.get("people") or []
     names, keys = _write_roster(roster, people, policy)
     # Problems are said at the scenario, never at the temporary files (gone once the run is over).
-    place = _Relocate(src, k, {str(roster): ("people", keys), str(previous): ("previous", None)}, str(tmp),
-                      f"{path}:{where.line}", _headers(policy))
+    files = {str(roster): ("people", keys), str(previous): ("previous", _PREVIOUS_HEADERS)}
+    place = _Relocate(src, k, files, str(tmp), f"{path}:{where.line}", _headers(policy))
     try:
         comp = run_compute(roster, policy, str(sc["period"]),
                            previous=_write_previous(previous, sc.get("previous"), names))
@@ -170,6 +170,11 @@ class _Relocate:
 
 _FILE_KEYS = {"policy", "scenarios"}
 _SCENARIO_KEYS = {"name", "period", "people", "expect", "selected", "previous"}
+# An earlier payment or win (a row of the --previous file): whose (a name of the people, or an ID),
+# which rule, the year, and what was paid.
+_PREVIOUS_KEYS = ("name", "person_id", "rule_id", "year", "level", "months", "amount")
+_PREVIOUS_HEADERS = {"person_id": "person_id", "rule_id": "rule_id", "level": "level", "months": "months",
+                     "amount": "amount", "年度": "year"}  # as _write_previous writes them -> key
 
 
 def _bad(src, path: tuple, zh: str, en: str, key: bool = False) -> Issue:
@@ -210,6 +215,10 @@ def _shape(data: object, src) -> list[Issue]:
         if not isinstance(previous, list) or not all(isinstance(v, dict) for v in previous):
             out.append(_bad(src, at + ("previous",), "previous 应为往期记录的列表，每条一个映射",
                             "previous must be a list of earlier payments, one mapping each"))
+        else:  # a misspelt key would leave the row counting for nothing
+            out += [_bad(src, at + ("previous", j, key), f"往期记录的键「{key}」不可用（可用：{'、'.join(_PREVIOUS_KEYS)}）",
+                         f"'{key}' is not a key of an earlier payment ({', '.join(_PREVIOUS_KEYS)})", key=True)
+                    for j, row in enumerate(previous) for key in row if key not in _PREVIOUS_KEYS]
         if not sc.get("expect") and not sc.get("selected"):
             out.append(_bad(src, at, "场景没有 expect 或 selected：什么也不检查", "the scenario has no expect or selected: it checks nothing"))
         expect = sc.get("expect") or {}
@@ -247,6 +256,9 @@ def _against_policy(sc: dict, k: int, policy, src) -> list[Issue]:
         if not isinstance(row, dict) or (str(row.get("name")) not in names and not row.get("person_id")):
             out.append(_bad(src, at + ("previous", j), "往期记录须写 people 中的姓名（或 person_id）",
                             "an earlier payment must name one of the people (or give person_id)"))
+        elif row.get("rule_id") not in (None, "") and str(row["rule_id"]) not in rules:
+            out.append(_bad(src, at + ("previous", j, "rule_id"), f"规则「{row['rule_id']}」不在政策中（现有：{'、'.join(rules)}）",
+                            f"rule '{row['rule_id']}' is not in the policy ({', '.join(rules)})"))
     return out
 
 
@@ -257,7 +269,7 @@ def _write_previous(path: Path, rows: list[dict] | None, names: dict[str, str]) 
     ids = {name: pid for pid, name in names.items()}
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["person_id", "rule_id", "level", "months", "amount", "年度"])
+        writer.writerow(list(_PREVIOUS_HEADERS))
         for row in rows:
             writer.writerow([ids.get(str(row.get("name")), row.get("person_id", "")), row.get("rule_id", ""),
                              row.get("level", ""), row.get("months", ""), row.get("amount", ""), row.get("year", "")])
