@@ -253,6 +253,11 @@ CATALOGUE: dict[str, Entry] = {
     "roster.value-required": Entry(
         "error", "{column}为空，本行不予发放", "{column} is blank; this row pays nothing",
         "填写{column}", "fill in {column}"),
+    "roster.candidate-value-missing": Entry(
+        "error", "{column}为空：本行填有评审得分，是本届评选的候选人，评选需要此项；本行暂不发放",
+        "{column} is blank: the row has a score, so it is a candidate in this selection, which needs it; the row is held",
+        "填写{column}；不参评的人员（如往届称号获得者）评审得分留空",
+        "fill in {column}; for someone who is not a candidate (such as an earlier cycle's title holder), leave the score blank"),
     "roster.leave-before-hire": Entry(
         "error", "离职日期 {left} 早于入职日期 {hired}", "leaving date {left} is before hire date {hired}",
         "核对入职、离职日期", "check the hire and leaving dates"),

@@ -36,6 +36,7 @@ MONTHLY_HIRED_LATE = "monthly.hired_late"
 MONTHLY_NO_OVERLAP = "monthly.no_overlap"
 MONTHLY_SUPERSEDED = "monthly.superseded"
 AWARD_NOT_SELECTION_YEAR = "award.not_selection_year"
+AWARD_NOT_CANDIDATE = "award.not_candidate"  # no score, where a blank score means not a candidate
 AWARD_MIN_YEARS = "award.min_years"
 AWARD_REPEAT = "award.repeat"
 AWARD_BELOW_MIN_SCORE = "award.below_min_score"

@@ -477,13 +477,32 @@ class Policy(Strict):
         return tuple(dict.fromkeys(needed))
 
     def required_values(self, period=None) -> frozenset[str]:
-        """Fields whose cells must hold a usable value, or the row pays nothing."""
+        """Fields whose cells must hold a usable value, or the row pays nothing. An award's values
+        (score; years under min_years; the quota_per field) are among them only where every row is
+        a candidate; otherwise see candidate_values."""
         needed = set(BASE_REQUIRED)
         if self.pays_certificates():
             needed |= {"level", "qualified_on"}
-        for rule in self._selecting(period):
-            needed |= set(self._award_values(rule))
+        if not self.blank_score_not_candidate():
+            for rule in self._selecting(period):
+                needed |= set(self._award_values(rule))
         return frozenset(needed)
+
+    def blank_score_not_candidate(self) -> bool:
+        """Whether a blank 评审得分 marks a row that is not a candidate. So when a rule other than an
+        award pays rows (a title allowance to earlier winners, a certificate allowance): the roster
+        then lists people besides the candidates, such as the holders of a title won in an earlier
+        cycle, and they are not ranked. A policy of awards only has a candidate list for a roster,
+        on which a blank score is a score missing, a problem on its cell."""
+        return any(not isinstance(r, AwardRule) for r in self.rules)
+
+    def candidate_values(self, period=None) -> frozenset[str]:
+        """Fields a candidate's row (one with a 评审得分) must hold in a run that selects, where a
+        blank score marks a row that is not a candidate (blank_score_not_candidate): the score
+        itself, years under min_years, the quota_per field. Empty otherwise."""
+        if not self.blank_score_not_candidate():
+            return frozenset()
+        return frozenset(v for rule in self._selecting(period) for v in self._award_values(rule))
 
     @staticmethod
     def _award_values(rule: AwardRule) -> list[str]:

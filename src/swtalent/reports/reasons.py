@@ -59,6 +59,7 @@ _TEXT = {
         o.MONTHLY_NO_OVERLAP: "取证后的在岗月份与本期无重叠",
         o.MONTHLY_SUPERSEDED: "本期各月均按本人所持更高等级证书发放",
         o.AWARD_NOT_SELECTION_YEAR: "{period} 不含评选月份（自 {first_year} 年起每 {every} 年评选一次，于当年 {month} 月评选）",
+        o.AWARD_NOT_CANDIDATE: "未参评（无评审得分）",
         o.AWARD_MIN_YEARS: "从事社会工作年限不足 {min_years} 年",
         o.AWARD_REPEAT: "近 {cycles} 届内已获评，本届不再参评",
         o.AWARD_BELOW_MIN_SCORE: "得分低于最低分数线 {min_score} 分，名额空缺",
@@ -97,6 +98,7 @@ _TEXT = {
         o.MONTHLY_SUPERSEDED: "every month is paid on the person's higher-level certificate",
         o.AWARD_NOT_SELECTION_YEAR: "{period} holds no selection month (every {every} years from {first_year}, "
                                     "in month {month})",
+        o.AWARD_NOT_CANDIDATE: "not a candidate (no score)",
         o.AWARD_MIN_YEARS: "fewer than {min_years} years in social work",
         o.AWARD_REPEAT: "won within the last {cycles} cycle(s); not a candidate this time",
         o.AWARD_BELOW_MIN_SCORE: "score below the minimum of {min_score}; the place stays vacant",

@@ -381,8 +381,12 @@ class _Checker:
     def numbers(self, needs: RosterNeeds) -> None:
         """Scores and years: `<key>_exact` holds the Decimal (or None) used for ranking and
         thresholds, `<key>` a float for display. A value a rule depends on must be a number; one it
-        does not is read as blank with a warning."""
-        required = needs.required_values
+        does not is read as blank with a warning. Where a blank score means "not a candidate"
+        (needs.candidate_values), a candidate's values are required on the rows with a score only:
+        a score that is not a number is still a problem, a blank one is not."""
+        required, for_candidates = needs.required_values, needs.candidate_values
+        scores = self.column("score")
+        candidate = ~scores.is_blank() if scores is not None else np.zeros(self.n, dtype=bool)
         for key in _NUMBERS:
             col = self.column(key)
             if col is None:
@@ -394,14 +398,22 @@ class _Checker:
             if key in required:
                 self.report("roster.number-invalid", bad, key, col)
                 self.report("roster.number-missing", blank, key, column=self.raw.header(key))
+            elif key in for_candidates:
+                self.report("roster.number-invalid", bad & candidate, key, col)
+                self.report("roster.number-ignored", bad & ~candidate, key, col)
+                self.report("roster.candidate-value-missing", blank & candidate, key, column=self.raw.header(key))
             else:
                 self.report("roster.number-ignored", bad, key, col)
             self.frame[f"{key}_exact"] = values
             self.frame[key] = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
         for key in ("unit", "district"):
-            if key in required and key in self.raw.columns:
-                self.report("roster.value-required", (self.frame[key] == "").to_numpy(), key,
-                            column=self.raw.header(key))
+            if key not in self.raw.columns:
+                continue
+            blank = (self.frame[key] == "").to_numpy()
+            if key in required:
+                self.report("roster.value-required", blank, key, column=self.raw.header(key))
+            elif key in for_candidates:
+                self.report("roster.candidate-value-missing", blank & candidate, key, column=self.raw.header(key))
 
     def bank_account(self) -> None:
         """The account goes on the payment sheet: typed as a number, its last digits are gone."""
