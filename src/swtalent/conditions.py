@@ -51,9 +51,16 @@ def holds(cond, frame: pd.DataFrame) -> np.ndarray:
     return np.where(blank, cond.blank == "passes", met)
 
 
-def blank_cells(cond: Condition, frame: pd.DataFrame) -> np.ndarray:
-    """Rows where a simple condition has nothing to test (its cell, or the other date, is blank)."""
-    return test(cond, frame)[1]
+def blank_column(frame: pd.DataFrame, key: str) -> np.ndarray:
+    """Rows whose cell of a field is blank (or did not read as its type), whatever the type."""
+    if f"{key}_exact" in frame:
+        return pd.isna(frame[f"{key}_exact"]).to_numpy()
+    column = frame[key]
+    if column.dtype.kind == "M":
+        return np.isnat(column.to_numpy())
+    if isinstance(column.dtype, (pd.BooleanDtype, pd.CategoricalDtype)):
+        return column.isna().to_numpy()
+    return (column == "").to_numpy()
 
 
 def test(cond: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -162,13 +169,3 @@ def shift(days: np.ndarray, months: int = 0, add_days: int = 0) -> np.ndarray:
         length = (moved + np.timedelta64(1, "M")).astype("datetime64[D]") - moved.astype("datetime64[D]")
         days = moved.astype("datetime64[D]") + np.minimum(day_of_month, length - np.timedelta64(1, "D"))
     return days + np.timedelta64(add_days, "D")
-
-
-def held_by_blanks(policy, frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """For each field some condition says `blank: problem` of: the rows where it is blank."""
-    out: dict[str, np.ndarray] = {}
-    for leaf in policy.leaves():
-        if leaf.blank == "problem" and leaf.field in frame:
-            blank = blank_cells(leaf, frame)
-            out[leaf.field] = out.get(leaf.field, np.zeros(len(frame), dtype=bool)) | blank
-    return out

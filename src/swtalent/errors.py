@@ -238,6 +238,17 @@ CATALOGUE: dict[str, Entry] = {
         "{column} '{value}' is before {earliest} and cannot be real (usually a date format showing a number such as "
         "2023.1 or 20231 as a date); this row is held",
         "把该格设为文本，写作 2023-10-01 这样的日期", "format the cell as text and write a date such as 2023-10-01"),
+    "roster.yes-no-invalid": Entry(
+        "error", "{column}「{value}」不是「是」或「否」", "{column} '{value}' is neither yes nor no",
+        "填写 是 或 否（也可写 有/无、Y/N、√/×、1/0）", "write 是 or 否 (or 有/无, Y/N, √/×, 1/0)"),
+    "roster.choice-unknown": Entry(
+        "error", "{column}「{value}」不是政策列出的可选值，本行不予发放", "{column} '{value}' is not one of the values the policy lists; this row pays nothing",
+        "应为 {choices} 之一；如是同一含义的其他写法，请在政策 fields 的 value_aliases 中加上",
+        "use one of {choices}; if it is another spelling of one of them, add it under the field's value_aliases in the policy"),
+    "roster.policy-check": Entry(
+        "error", "{message_zh}（「{value}」），本行不予发放", "{message_en} ('{value}'); this row pays nothing",
+        "按政策要求更正后重新计算（要求见政策文件的 checks）",
+        "correct it as the policy requires and compute again (see checks in the policy file)"),
     "roster.number-missing": Entry(
         "error", "{column}为空", "{column} is blank", "填写数字", "fill in a number"),
     "roster.number-invalid": Entry(

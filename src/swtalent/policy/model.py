@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 
-from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS, FieldSpec, declared_spec
+from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS
 from ..money import to_fen
 
 FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
@@ -419,6 +419,25 @@ class Policy(Strict):
         """Every simple condition of the policy: in rules (inside any / all / not too) and checks."""
         return tuple(leaf for r in self.rules for leaf in r.condition_leaves()) + self.checks
 
+    def blank_fails(self) -> set[str]:
+        """Fields where a blank cell makes a rule's condition fail, so that a row may go unpaid for it:
+        a simple condition with blank: fails, or one with blank: passes under a not (未获得过: blank
+        inside a not is what lets the row through, and is not warned of)."""
+        found: set[str] = set()
+
+        def walk(cond, negated: bool) -> None:
+            if isinstance(cond, (AnyOf, AllOf)):
+                for c in (cond.any if isinstance(cond, AnyOf) else cond.all):
+                    walk(c, negated)
+            elif isinstance(cond, NotOf):
+                walk(cond.not_, not negated)
+            elif (cond.blank == "fails") != negated and cond.blank != "problem":
+                found.add(cond.field)
+        for rule in self.rules:
+            for cond in rule.conditions:
+                walk(cond, False)
+        return found
+
     def fields_used(self) -> set[str]:
         """The roster fields the policy's conditions and checks read (the other date of a comparison too)."""
         return {f for c in self.leaves() for f in (c.field, c.other) if f}
@@ -450,8 +469,6 @@ class Policy(Strict):
         declared = self.fields.get(key)
         return declared.name if declared is not None else FIELDS[key].label(lang) if key in FIELDS else key
 
-    def declared_specs(self) -> dict[str, FieldSpec]:
-        return {key: declared_spec(key, f.name, f.aliases, f.type) for key, f in self.fields.items()}
 
     def pays_certificates(self) -> bool:
         """Whether a rule pays by certificate (so level and qualifying date are required)."""

@@ -173,7 +173,8 @@ def _condition_seen(cond, row: pd.DataFrame, policy, lang: str) -> dict:
         if policy.field_type(keys[0]) == "level":
             value = policy.level_titles.get(value, value)
     else:
-        value = ("；" if lang == "zh" else "; ").join(f"{policy.field_label(k, lang)}：{v or '—'}" for k, v in zip(keys, seen))
+        colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+        value = sep.join(f"{policy.field_label(k, lang)}{colon}{v or '—'}" for k, v in zip(keys, seen))
     return {"field": keys[0] if len(keys) == 1 else ",".join(keys),
-            "label": ("、" if lang == "zh" else ", ").join(policy.field_label(k, lang) for k in keys),
+            "label": policy.field_label(keys[0], lang) if len(keys) == 1 else "",
             "value": value, "rule": condition_rule(cond, lang, policy), "holds": bool(holds(cond, row)[0])}
