@@ -451,12 +451,26 @@ CATALOGUE: dict[str, Entry] = {
         "加上 pay_month（如 12），或删除 min_consecutive_months；按月计算时每期月数太少，连续月数无从判断",
         "add pay_month (such as 12) or remove min_consecutive_months: a monthly run holds too few months to count a run"),
     "policy.alias-not-a-value": Entry(
-        "error", "aliases 中的「{value}」不是该条件 values 中的值（现有：{values}）",
-        "'{value}' under aliases is not one of the condition's values ({values})",
+        "error", "aliases 中的「{value}」不是{owner_zh} values 中的值（现有：{values}）",
+        "'{value}' under aliases is not one of the {owner_en} values ({values})",
         "aliases 的键须与 values 中的某个值完全相同", "each key under aliases must be exactly one of the values"),
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),
+    "policy.unknown-field": Entry(
+        "error", "「{value}」不是本政策可用的文本字段{suggestion_zh}", "'{value}' is not a text field of this policy{suggestion_en}",
+        "改为 {fields} 之一，或先在 fields 下声明该列（type: text 或 choice）",
+        "use one of {fields}, or declare the column under fields first (type: text or choice)"),
+    "policy.not-a-choice": Entry(
+        "error", "「{value}」不是字段 {field} 的可选值（现有：{values}），花名册中不会出现",
+        "'{value}' is not one of the choices of field {field} ({values}), so no roster row can hold it",
+        "写该字段 values 中的值；其他写法由该字段的 value_aliases 认出",
+        "write one of the field's values; other spellings are recognised through its value_aliases"),
+    "policy.value-twice": Entry(
+        "error", "写法「{value}」同时指向金额表中的「{first}」和「{second}」",
+        "the spelling '{value}' names both '{first}' and '{second}' in the amounts table",
+        "每种写法（含全角、半角之别）只能对应一个值：删除或合并其中一个",
+        "a spelling (full-width and half-width forms alike) may name one value only: remove or merge one"),
     "policy.amount-implausible": Entry(
         "warning", "金额 {value} 元超过{kind_zh}的合理上限 {limit} 元",
         "the amount of {value} yuan is more than the plausible maximum of {limit} yuan for {kind_en}",

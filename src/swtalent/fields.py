@@ -85,6 +85,9 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
 BASE_REQUIRED = ("name", "person_id")
 # Fields a policy condition may test (text columns with a fixed meaning).
 CONDITION_FIELDS = ("category", "exam_place", "district", "unit", "service_field", "review")
+# The built-in text columns every roster frame holds as normalised text ('' for blank or absent):
+# what an amounts table (amounts_by) may be keyed on, with the text fields a policy declares.
+TEXT_FIELDS = ("district", "unit", "category", "exam_place", "service_field", "review", "bank_branch")
 
 
 def header_key(text: object) -> str:

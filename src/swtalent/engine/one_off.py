@@ -8,18 +8,8 @@ from ..money import to_fen
 from ..periods import Period, months_of
 from ..policy.model import OneOffRule, Policy
 from . import outcome as o
+from .amounts import amounts_on, table_entries
 from .claims import NONE, PaidClaims, once_claim
-
-
-def amounts_by_date(rule: OneOffRule, policy: Policy, levels: np.ndarray, days: pd.Series) -> np.ndarray:
-    """The amount in force on each row's date for its level, in fen (vectorised over dated entries)."""
-    out = np.zeros(len(levels), dtype=np.int64)
-    day = days.to_numpy(dtype="datetime64[D]")
-    for code, key in enumerate(policy.level_keys):
-        of_level = levels == code
-        for entry in rule.amounts.get(key, ()):
-            out = np.where(of_level & (day >= np.datetime64(entry.from_, "D")), entry.fen, out)
-    return out
 
 
 def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Period,
@@ -34,7 +24,10 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     since = np.datetime64(rule.since(policy), "D")
     before_from = qualified.to_numpy(dtype="datetime64[D]") < since
     levels = frame["level"].cat.codes.to_numpy()
-    amount = amounts_by_date(rule, policy, levels, qualified)
+    entry = table_entries(rule, policy, frame)
+    if rule.amounts_by is not None:
+        res.table_entry = entry
+    amount = amounts_on(rule, policy, frame, qualified, entry)
 
     reason = np.select(
         [~usable, failed >= 0, before_from, q_month < early, q_month > period.last, amount == 0],
@@ -56,6 +49,7 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     late = q_month < period.first  # due in an earlier period the ledger covered, and never paid
     if late.any():
         res.arrears = o.empty_outcome(rule, len(frame))
+        res.arrears.table_entry = res.table_entry
         for name in ("amount_fen", "rate_fen", "earlier_fen"):
             setattr(res.arrears, name, np.where(late, getattr(res, name), 0 if name != "rate_fen" else -1))
             setattr(res, name, np.where(late, 0 if name != "rate_fen" else -1, getattr(res, name)))

@@ -67,6 +67,9 @@ class RuleOutcome:
     earlier_fen: np.ndarray = None  # one-off: paid to the person by this rule before this row (history, lower rows)
     earlier_months: np.ndarray = None  # monthly: months paid to the person by this rule before this period
     paid_by: np.ndarray = None  # LEDGER_PAID rows: "batch|date" of the batch that paid them
+    # A rule with an amounts table: per row, the entry it is paid by (0: the rule's own amounts; k:
+    # the k-th value under amounts_by), so the payroll and explain can say which applied.
+    table_entry: np.ndarray = None
     # What the rows paid now claim (engine.claims): row positions and claim keys, one pair a claim.
     claim_pos: np.ndarray = None
     claim_key: np.ndarray = None

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import __version__
 from ..engine import Computation
 from ..money import plain_yuan
-from .reasons import condition_rule
+from .reasons import condition_rule, field_label
 from .sheets import RunInfo
 
 
@@ -66,9 +66,23 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
             rows.append((L["cycle"], L["cycle_text"].format(first=rule.cycle.first_year, every=rule.cycle.every_years,
                                                             month=rule.cycle.month, quota=rule.quota)))
             continue
+        table = rule.amounts_by
+        general = f"（{L['general']}）" if table is not None and L["lang"] == "zh" else \
+            f" ({L['general']})" if table is not None else ""
         for key, entries in rule.amounts.items():
             name = policy.levels[key].name if key in policy.levels else key
-            rows.append((L["amount_rule"], f"{name}{L['colon']}{_dated(entries, L)}"))
+            rows.append((L["amount_rule"], f"{name}{general}{L['colon']}{_dated(entries, L)}"))
+        if table is not None:
+            field = field_label(policy, table.field, L["lang"])
+            rows.append((L["amount_table"], L["table_text"].format(field=field)))
+            for value, by_level in table.values.items():
+                entry = L["table_entry"].format(field=field, value=value)
+                if table.aliases.get(value):
+                    also = L["list_sep"].join(table.aliases[value])
+                    entry += f"（{L['also_written']}：{also}）" if L["lang"] == "zh" else f" ({L['also_written']}: {also})"
+                for key, entries in by_level.items():
+                    name = policy.levels[key].name if key in policy.levels else key
+                    rows.append((L["amount_rule"], f"{entry} · {name}{L['colon']}{_dated(entries, L)}"))
     return pd.DataFrame(rows, columns=[L["item"], L["content"]], dtype=object)
 
 

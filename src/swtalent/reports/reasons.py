@@ -55,6 +55,10 @@ _TEXT = {
         o.LEDGER_PAID: "已发放（批次 {batch}，{date}）",
         o.AWARD_CYCLE_PAID: "本届评选已由此前批次发放，不再增补；如需重评，先作废该批次",
         "blank": "{field}为空",
+        "by_table": "，按{field}「{value}」标准", "by_general": "，按一般标准",
+        "table_hit": "{field}「{cell}」：按金额表中「{value}」的标准",
+        "table_level": "{field}「{cell}」：金额表中「{value}」未列本等级，按一般标准",
+        "table_miss": "{field}「{cell}」不在金额表中，按一般标准", "table_blank": "{field}为空，按一般标准",
         "first_after": "自取证次月起", "first_same": "自取证当月起",
         "sep": "；", "colon": "：", "list_sep": "、",
     },
@@ -93,6 +97,11 @@ _TEXT = {
         o.LEDGER_PAID: "paid already (batch {batch}, {date})",
         o.AWARD_CYCLE_PAID: "this cycle's winners were paid by an earlier batch; none is added (void that batch to select again)",
         "blank": "{field} is blank",
+        "by_table": "; at the rate for {field} {value}", "by_general": "; at the general rate",
+        "table_hit": "{field} '{cell}': the amounts table's rate for '{value}'",
+        "table_level": "{field} '{cell}': the amounts table lists no amount of this level for '{value}'; the general rate",
+        "table_miss": "{field} '{cell}' is not in the amounts table; the general rate",
+        "table_blank": "{field} is blank; the general rate",
         "first_after": "from the month after qualifying", "first_same": "from the qualifying month",
         "sep": "; ", "colon": ": ", "list_sep": ", ",
     },
@@ -247,7 +256,44 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     for k in np.flatnonzero(mixed):
         outcome = next(r for r in comp.outcomes if r.rule.id == lines["rule_id"].iat[k])
         out.iat[k] = _segments_text((outcome.segments or {}).get(int(lines["pos"].iat[k]), []), lang) or out.iat[k]
+    for res in comp.outcomes:  # a rule with an amounts table: which entry each line was paid by
+        mine = (lines["rule_id"] == res.rule.id).to_numpy()
+        if res.table_entry is not None and mine.any():
+            said = np.array(table_suffixes(comp.policy, res.rule, lang), dtype=object)
+            out[mine] = out[mine] + said[res.table_entry[pos[mine]]]
     return out
+
+
+def field_label(policy, key: str, lang: str) -> str:
+    """A roster field as the reader knows it: 区县 / district, or a declared field's own name."""
+    if key in FIELDS:
+        return FIELDS[key].label(lang)
+    declared = (policy.fields or {}).get(key)
+    return declared.name if declared is not None else key
+
+
+def table_suffixes(policy, rule, lang: str) -> list[str]:
+    """What a line paid by each amounts-table entry adds to its detail: entry 0 the general rate."""
+    t = _TEXT[lang]
+    field = field_label(policy, rule.amounts_by.field, lang)
+    return [t["by_general"], *(t["by_table"].format(field=field, value=v) for v in rule.amounts_by.values)]
+
+
+def table_note(policy, rule, cell: str, level: str | None, lang: str) -> str:
+    """explain: how a row's cell chose its amounts ('' when the rule has no amounts table)."""
+    table = getattr(rule, "amounts_by", None)
+    if table is None:
+        return ""
+    t = _TEXT[lang]
+    field = field_label(policy, table.field, lang)
+    entry = rule.entry_of(cell)
+    if not cell:
+        return t["table_blank"].format(field=field)
+    if not entry:
+        return t["table_miss"].format(field=field, cell=cell)
+    value = table.entry(entry)[0]
+    key = "table_hit" if level is None or rule.applies(level, entry) else "table_level"
+    return t[key].format(field=field, cell=cell, value=value)
 
 
 def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous: bool, qualified: str,
