@@ -1,7 +1,10 @@
-"""Issue 12, item 5: one-off variants — amounts that differ by district or another text column
+"""Issue 12, item 5: one-off variants — the first certificate only (upgrade: first_only), a window
+closed at both ends (qualified_until), and amounts that differ by district or another text column
 (amounts_by) for one-off, monthly and yearly rules. Real policy files and real roster workbooks."""
 from __future__ import annotations
 
+import csv
+import json
 from datetime import date
 from pathlib import Path
 
@@ -9,18 +12,17 @@ import openpyxl
 import pytest
 
 from swtalent.api import run_compute
+from swtalent.engine import outcome as o
 from swtalent.errors import SwtalentError
 from swtalent.policy import load_policy, validate_policy
 from swtalent.reports.explain import explain, find_person
 from swtalent.reports.files import write_outputs
-from swtalent.reports.reasons import line_details
+from swtalent.reports.reasons import ineligible_reasons, line_details
 
-from .conftest import HEADERS, ROOT, cn, make_id
+from .conftest import HEADERS, cn, make_id
 from .conftest import person as roster_row
 from .test_cli import invoke
 from .test_policy import line_of
-
-QINGLAN = ROOT / "policies" / "qinglan.yaml"
 
 HEAD = """id: variants
 city: 测试市
@@ -76,6 +78,168 @@ def paid(comp, rule: str = "subsidy") -> dict[int, str]:
     """{sheet row: yuan} of a rule's lines."""
     lines = comp.lines[(comp.lines["rule_id"] == rule).to_numpy()]
     return {int(r): f"{a / 100:.2f}" for r, a in zip(lines["row"], lines["amount_fen"])}
+
+
+def reason_of(comp, row: int, rule: int = 0) -> str:
+    pos = int((comp.roster.frame["row"] == row).to_numpy().nonzero()[0][0])
+    return comp.outcomes[rule].reason[pos]
+
+
+def write_previous(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    """A --previous file: (person_id, rule_id, level, amount yuan)."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["person_id", "rule_id", "level", "amount", "年度"])
+        out.writerows([(*r, 2024) for r in rows])
+    return path
+
+
+# --- upgrade: first_only ---------------------------------------------------------------------------
+
+def test_first_only_pays_the_earliest_certificate_and_says_why_not_the_upgrade(roster, tmp_path):
+    policy = one_off(tmp_path, "first_only")
+    pid = make_id(7)
+    rows = [person(1, pid=pid, level="社会工作师", qualified=date(2024, 9, 1)),  # listed first, obtained later
+            person(1, pid=pid, level="助理社会工作师", qualified=date(2024, 3, 15)),
+            person(3, level="社会工作师", qualified=date(2024, 9, 1))]  # someone else: not affected
+    comp = run_compute(roster(rows), policy, "2024")
+    assert paid(comp) == {3: "1000.00", 4: "2000.00"}
+    assert reason_of(comp, 2) == o.ONE_OFF_NOT_FIRST
+    zh, en = ineligible_reasons(comp, "zh"), ineligible_reasons(comp, "en")
+    assert zh.iat[0] == "一次性补助：每人只补助首张证书：本人首张为 2024-03-15 取得的助理社会工作师，本证书不再补助"
+    assert en.iat[0] == ("一次性补助: only a person's first certificate is paid: this person's first is 助理社会工作师 "
+                         "of 2024-03-15; this one is not paid")
+
+
+def test_first_only_on_one_date_pays_the_lower_level(roster, tmp_path):
+    policy = one_off(tmp_path, "first_only")
+    pid = make_id(8)
+    rows = [person(1, pid=pid, level="高级社会工作师", qualified=date(2024, 5, 1)),
+            person(1, pid=pid, level="社会工作师", qualified=date(2024, 5, 1))]
+    comp = run_compute(roster(rows), policy, "2024")
+    assert paid(comp) == {3: "2000.00"}
+    assert reason_of(comp, 2) == o.ONE_OFF_NOT_FIRST
+
+
+def test_first_only_the_first_may_be_due_in_an_earlier_period(roster, tmp_path):
+    """The 2025 roster lists both certificates: the 2024 one was the first (due in 2024), so the
+    2025 upgrade pays nothing, even with no earlier payments given."""
+    policy = one_off(tmp_path, "first_only")
+    pid = make_id(9)
+    rows = [person(1, pid=pid, level="助理社会工作师", qualified=date(2024, 3, 1)),
+            person(1, pid=pid, level="社会工作师", qualified=date(2025, 6, 1))]
+    comp = run_compute(roster(rows), policy, "2025")
+    assert paid(comp) == {}
+    assert reason_of(comp, 2) == o.ONE_OFF_EARLIER_PERIOD and reason_of(comp, 3) == o.ONE_OFF_NOT_FIRST
+    assert run_compute(roster(rows), one_off(tmp_path, "full_amount"), "2025").total_fen == 200000  # without it
+
+
+def test_first_only_a_certificate_the_rule_never_paid_does_not_use_the_one_payment(roster, tmp_path):
+    """Before qualified_from, failing a condition, or a level paying 0: not under the rule."""
+    policy = one_off(tmp_path, "first_only", extra="    qualified_from: 2024-06-01\n    conditions:\n"
+                     "      - {field: category, op: in, values: [社区工作人员]}\n")
+    a, b = make_id(10), make_id(11)
+    rows = [person(1, pid=a, level="助理社会工作师", qualified=date(2024, 3, 1)),  # before qualified_from
+            person(1, pid=a, level="社会工作师", qualified=date(2024, 8, 1)),
+            person(2, pid=b, level="助理社会工作师", qualified=date(2024, 7, 1), category="志愿者"),
+            person(2, pid=b, level="社会工作师", qualified=date(2024, 8, 1), category="志愿者"),
+            person(3, level="助理社会工作师", qualified=date(2024, 7, 1))]
+    comp = run_compute(roster(rows), policy, "2024")
+    assert paid(comp) == {3: "2000.00", 6: "1000.00"}
+    assert [reason_of(comp, r) for r in (2, 4, 5)] == [o.ONE_OFF_BEFORE_FROM, o.CONDITION, o.CONDITION]
+
+
+def test_first_only_reads_earlier_payments_from_previous(roster, tmp_path):
+    policy = one_off(tmp_path, "first_only")
+    a, b, c = make_id(12), make_id(13), make_id(14)
+    previous = write_previous(tmp_path / "previous.csv", [(a, "subsidy", "assistant", "1000"),
+                                                          (b, "other-rule", "assistant", "1000")])
+    rows = [person(1, pid=a, level="社会工作师", qualified=date(2025, 4, 1)),
+            person(2, pid=b, level="社会工作师", qualified=date(2025, 4, 1)),
+            person(3, pid=c, level="社会工作师", qualified=date(2025, 4, 1))]
+    comp = run_compute(roster(rows), policy, "2025", previous=previous)
+    assert paid(comp) == {3: "2000.00", 4: "2000.00"}  # another rule's payment does not count
+    assert reason_of(comp, 2) == o.ONE_OFF_PAID_ONCE
+    assert ineligible_reasons(comp, "zh").iat[0] == (
+        "一次性补助：每人只补助首张证书，本规则此前已补助过本人（往期发放记录），本证书不再补助")
+    assert load_policy(policy).history_rules() == [load_policy(policy).rules[0]]
+
+
+def test_first_only_reads_the_ledger(tmp_path):
+    """2024 pays the 助理 certificate and is committed; the 2025 roster lists only the new 社会工作师
+    certificate: the ledger's history says the one payment is made."""
+    policy = one_off(tmp_path, "first_only")
+    ledger = f"sqlite:///{tmp_path}/ledger.db"
+    pid = make_id(15)
+    from .conftest import write_roster
+
+    first = write_roster(tmp_path / "2024.xlsx", [person(1, pid=pid, qualified=date(2024, 3, 1))])
+    second = write_roster(tmp_path / "2025.xlsx", [person(1, pid=pid, level="社会工作师", qualified=date(2025, 6, 1)),
+                                                   person(2, level="社会工作师", qualified=date(2025, 6, 1))])
+    for roster_file, period, total in ((first, "2024", "1000.00"), (second, "2025", "2000.00")):
+        result = invoke("compute", roster_file, "--policy", policy, "--period", period, "--ledger", ledger, "--json",
+                        "--commit", "--out", tmp_path / f"{period}.csv")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["total"] == total
+    explained = invoke("explain", second, "--policy", policy, "--period", "2025", "--ledger", ledger,
+                       "--person", pid, "--json")
+    assert explained.exit_code == 0 and "此前已补助过本人" in explained.stdout
+
+
+def test_first_only_a_lower_certificate_found_later_pays_nothing_and_the_paid_one_names_its_batch(tmp_path):
+    """The ledger paid the 社会工作师 certificate; a corrected roster of the same year adds an earlier
+    助理 one. The 助理 one is now the first, but the one payment is made: nothing more is paid, and
+    the row paid says by which batch, not that it is an upgrade."""
+    from .conftest import write_roster
+
+    policy = one_off(tmp_path, "first_only")
+    ledger = f"sqlite:///{tmp_path}/ledger.db"
+    pid = make_id(16)
+    paid_row = person(1, pid=pid, level="社会工作师", qualified=date(2024, 9, 1))
+    first = write_roster(tmp_path / "first.xlsx", [paid_row])
+    again = write_roster(tmp_path / "again.xlsx", [paid_row, person(1, pid=pid, qualified=date(2024, 3, 1))])
+    result = invoke("compute", first, "--policy", policy, "--period", "2024", "--ledger", ledger, "--json",
+                    "--commit", "--out", tmp_path / "first.csv")
+    assert result.exit_code == 0 and json.loads(result.stdout)["total"] == "2000.00", result.output
+    comp = run_compute(again, policy, "2024", ledger=_open(ledger))
+    assert comp.total_fen == 0
+    assert [reason_of(comp, 2), reason_of(comp, 3)] == [o.LEDGER_PAID, o.ONE_OFF_PAID_ONCE]
+
+
+def _open(url: str):
+    from swtalent.ledger import open_ledger
+
+    return open_ledger(url)
+
+
+# --- qualified_until --------------------------------------------------------------------------------
+
+def test_qualified_until_closes_the_window_inclusively(roster, tmp_path):
+    policy = one_off(tmp_path, extra="    qualified_until: 2024-06-30\n")
+    rows = [person(1, qualified=date(2024, 6, 30)), person(2, qualified=date(2024, 7, 1))]
+    comp = run_compute(roster(rows), policy, "2024")
+    assert paid(comp) == {2: "1000.00"}
+    assert reason_of(comp, 3) == o.ONE_OFF_AFTER_UNTIL
+    assert ineligible_reasons(comp, "zh").iat[0] == "一次性补助：取证日期 2024-07-01 晚于 2024-06-30，该日期后取得的证书不补助"
+    assert "qualified on 2024-07-01, after 2024-06-30" in ineligible_reasons(comp, "en").iat[0]
+
+
+@pytest.mark.parametrize("extra,since_key", [
+    ("    qualified_from: 2024-06-01\n    qualified_until: 2024-05-31\n", "qualified_from"),
+    ("    qualified_until: 2023-12-31\n", "in_force_from"),
+])
+def test_qualified_until_before_the_window_opens_is_an_error_at_the_key(tmp_path, extra, since_key):
+    path = one_off(tmp_path, extra=extra)
+    text = path.read_text(encoding="utf-8")
+    with pytest.raises(SwtalentError) as exc:
+        load_policy(path)
+    (issue,) = exc.value.issues
+    assert issue.code == "policy.until-before-from"
+    assert (issue.location.line, issue.location.col) == line_of(text, "qualified_until")
+    assert since_key in issue.render("zh") and since_key in issue.render("en")
+    # The same day at both ends is a window of one day, not a mistake.
+    same = one_off(tmp_path, extra="    qualified_from: 2024-06-01\n    qualified_until: 2024-06-01\n")
+    assert load_policy(same).rules[0].qualified_until == date(2024, 6, 1)
 
 
 # --- amounts_by ----------------------------------------------------------------------------------
@@ -199,11 +363,13 @@ def test_as_of_freezes_the_table_too(tmp_path):
 
 
 def test_basis_sheet_and_explain_show_the_table(roster, tmp_path):
-    policy = one_off(tmp_path, table=DISTRICTS)
+    policy = one_off(tmp_path, "first_only", extra="    qualified_until: 2026-12-31\n", table=DISTRICTS)
     comp = run_compute(roster([person(1, district="北山")]), policy, "2024")
     out = tmp_path / "out.xlsx"
     write_outputs(comp, [out])
     basis = [r[1] for r in openpyxl.load_workbook(out)["计算依据"].iter_rows(values_only=True)]
+    assert "2024-01-01 至 2026-12-31" in basis
+    assert "不再补助：每人只补助首张证书（取证日期最早的；同日取得的，按较低等级）" in basis
     assert "助理社会工作师（一般标准）：2024-01-01 起 1000 元" in basis
     assert "按区县区分：下列各值按其标准，其他值和空白按一般标准" in basis
     assert "区县「北山县」（又作：北山） · 助理社会工作师：2024-01-01 起 1500 元" in basis
@@ -302,5 +468,5 @@ def test_an_implausible_table_amount_warns_at_its_value(tmp_path):
 
 
 # Every new error code of the policy file has a fixture here (test_policy checks the catalogue).
-VARIANT_CODES = {"policy.unknown-field", "policy.not-a-choice", "policy.value-twice"}
+VARIANT_CODES = {"policy.until-before-from", "policy.unknown-field", "policy.not-a-choice", "policy.value-twice"}
 

@@ -457,6 +457,11 @@ CATALOGUE: dict[str, Entry] = {
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),
+    "policy.until-before-from": Entry(
+        "error", "qualified_until（{until}）早于 {since_key}（{since}），没有可以补助的取证日期",
+        "qualified_until ({until}) is before {since_key} ({since}), so no qualifying date is paid",
+        "核对两个日期：qualified_until 是最后一个可补助的取证日期，应不早于 {since_key}",
+        "check both dates: qualified_until is the last qualifying date paid and must be on or after {since_key}"),
     "policy.unknown-field": Entry(
         "error", "「{value}」不是本政策可用的文本字段{suggestion_zh}", "'{value}' is not a text field of this policy{suggestion_en}",
         "改为 {fields} 之一，或先在 fields 下声明该列（type: text 或 choice）",

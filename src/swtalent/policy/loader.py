@@ -286,6 +286,8 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
         for level, entries in dated.items():
             where_at = base + (("amounts", level) if by_level else (level,))
             issues.extend(_check_dated(entries, where_at, level if by_level else None, policy, src))
+        if isinstance(rule, OneOffRule):
+            issues.extend(_check_window(rule, policy, src, base))
         if getattr(rule, "amounts_by", None) is not None:
             issues.extend(_check_table(rule.amounts_by, policy, src, base + ("amounts_by",)))
         issues.extend(_check_plausible(rule, policy, src, base))
@@ -320,6 +322,16 @@ def _check_dated(entries, where_at: tuple, level: str | None, policy: Policy, sr
         issues.append(Issue.make("policy.before-in-force", src.where(where_at + (0, "from")),
                                  date=dates[0], in_force=policy.in_force_from))
     return issues
+
+
+def _check_window(rule: OneOffRule, policy: Policy, src: Source, base: tuple) -> list[Issue]:
+    """qualified_until may not close the window before it opens (qualified_from, or in force)."""
+    since_key = "qualified_from" if rule.qualified_from is not None else "in_force_from"
+    since = rule.qualified_from or policy.in_force_from
+    if rule.qualified_until is None or since is None or rule.qualified_until >= since:
+        return []
+    return [Issue.make("policy.until-before-from", src.where(base + ("qualified_until",), key=True),
+                       until=rule.qualified_until, since=since, since_key=since_key)]
 
 
 def _check_table(table: AmountsBy, policy: Policy, src: Source, at: tuple) -> list[Issue]:

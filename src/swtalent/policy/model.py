@@ -180,9 +180,13 @@ class OneOffRule(RuleBase):
     kind: Literal["one_off"]
     # Certificates qualifying before this date are not paid (default: the policy's in-force date).
     qualified_from: date | None = None
+    # Certificates qualifying after this date are not paid (a window closed at both ends; inclusive).
+    qualified_until: date | None = None
     # full_amount: an upgrade pays the new level's full amount (no netting of the lower level);
-    # difference: it pays the new amount less what this rule paid the person before (威海).
-    upgrade: Literal["full_amount", "difference"]
+    # difference: it pays the new amount less what this rule paid the person before (威海);
+    # first_only: only the person's first certificate this rule pays is paid, an upgrade nothing
+    # (the earliest qualifying date first; on one date, the lower level).
+    upgrade: Literal["full_amount", "difference", "first_only"]
     # The most this rule pays one person over all time, earlier payments (--previous) included.
     lifetime_cap: Yuan | None = None
 
@@ -374,7 +378,7 @@ class Policy(Strict):
     def history_rules(self) -> list:
         """The rules that depend on what was paid before, or who won before (a --previous file)."""
         return [r for r in self.rules if getattr(r, "no_repeat_cycles", None) or getattr(r, "lifetime_cap", None) is not None
-                or getattr(r, "upgrade", "") == "difference" or getattr(r, "max_months", None)
+                or getattr(r, "upgrade", "") in ("difference", "first_only") or getattr(r, "max_months", None)
                 or getattr(r, "max_years", None) or r.kind == "title_allowance"]
 
     def uses_history(self) -> bool:

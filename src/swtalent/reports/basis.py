@@ -66,6 +66,11 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
             rows.append((L["cycle"], L["cycle_text"].format(first=rule.cycle.first_year, every=rule.cycle.every_years,
                                                             month=rule.cycle.month, quota=rule.quota)))
             continue
+        if rule.kind == "one_off":
+            since, until = rule.since(policy).isoformat(), rule.qualified_until
+            rows.append((L["window"], L["window_both"].format(since=since, until=until.isoformat()) if until
+                         else L["window_from"].format(since=since)))
+            rows.append((L["upgrade"], L[f"upgrade.{rule.upgrade}"]))
         table = rule.amounts_by
         general = f"（{L['general']}）" if table is not None and L["lang"] == "zh" else \
             f" ({L['general']})" if table is not None else ""
