@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -19,10 +20,12 @@ from swtalent.reports.explain import explain, find_person
 from swtalent.reports.files import write_outputs
 from swtalent.reports.reasons import ineligible_reasons, line_details
 
-from .conftest import HEADERS, cn, make_id
+from .conftest import HEADERS, ROOT, cn, make_id
 from .conftest import person as roster_row
 from .test_cli import invoke
 from .test_policy import line_of
+
+QINGLAN = ROOT / "policies" / "qinglan.yaml"
 
 HEAD = """id: variants
 city: 测试市
@@ -470,3 +473,15 @@ def test_an_implausible_table_amount_warns_at_its_value(tmp_path):
 # Every new error code of the policy file has a fixture here (test_policy checks the catalogue).
 VARIANT_CODES = {"policy.until-before-from", "policy.unknown-field", "policy.not-a-choice", "policy.value-twice"}
 
+
+# --- the shipped example --------------------------------------------------------------------------
+
+def test_qinglan_policy_reads_as_the_guide_says():
+    policy = load_policy(QINGLAN)
+    subsidy, allowance = policy.rules
+    assert (subsidy.upgrade, subsidy.qualified_from, subsidy.qualified_until) == (
+        "first_only", date(2024, 1, 1), date(2026, 12, 31))
+    assert subsidy.amounts_by.field == allowance.amounts_by.field == "district"
+    assert subsidy.amount_on("assistant", date(2024, 5, 1), subsidy.entry_of("北山")) == 150000
+    assert subsidy.amount_on("senior", date(2024, 5, 1), subsidy.entry_of("北山县")) == 300000  # the default
+    assert subsidy.amounts_by.values["云台县"]["intermediate"][0].value == Decimal(3000)
