@@ -20,6 +20,16 @@ from .test_cli import invoke
 AWARD = ROOT / "tests" / "policies" / "award-base.yaml"
 UNIT_QUOTA = ROOT / "tests" / "policies" / "award-unit-quota.yaml"
 TITLE_QUOTA = ROOT / "tests" / "policies" / "title-unit-quota.yaml"  # a blank score: not a candidate
+XIYUAN = ROOT / "policies" / "xiyuan.yaml"  # a policy's own fields and checks
+XY_HEADERS = ["姓名", "身份证号", "户籍所在地", "工作单位", "社保缴纳月数", "是否在编", "单位性质", "申请日期", "证书等级",
+              "取得证书日期", "入职日期", "开户行"]
+
+
+def xy(seq: int, *, payroll: str = "否", kind: str = "社会组织", bank: str = "农业银行溪源支行") -> list:
+    return [f"溪源{cn(seq)}", make_id(seq), "溪源市", "溪源市社工站", 24, payroll, kind, date(2023, 3, 1), "社会工作师",
+            date(2023, 5, 1), date(2020, 1, 1), bank]
+
+
 AWARD_HEADERS = ["姓名", "身份证号", "工作领域", "推荐单位", "证书等级", "从事社会工作年限", "评审得分"]
 PERSON_HEADERS = HEADERS + ["性别", "出生年月"]
 
@@ -188,6 +198,11 @@ CASES = {
     "roster.duplicate": (lambda t: book(t, [person(1), person(1)]), CHUZHOU, {}, (R, 3, "身份证号")),
     "roster.number-as-text-lost": (lambda t: book(t, [person(1) + [6217000011112222333.0]], HEADERS + ["银行账号"]),
                                    CHUZHOU, {}, (R, 2, "银行账号")),
+    "roster.yes-no-invalid": (lambda t: book(t, [xy(1), xy(2, payroll="也许")], XY_HEADERS), XIYUAN, {},
+                              (R, 3, "是否在编")),
+    "roster.choice-unknown": (lambda t: book(t, [xy(1, kind="私企")], XY_HEADERS), XIYUAN, {}, (R, 2, "单位性质")),
+    "roster.policy-check": (lambda t: book(t, [xy(1), xy(2, bank="工商银行溪源支行")], XY_HEADERS), XIYUAN, {},
+                            (R, 3, "开户行")),
     "roster.person-conflict": (lambda t: book(t, [person(1), person(1, level="社会工作师", hired=date(2020, 1, 1))]),
                                CHUZHOU, {}, (R, 3, "入职日期")),
 }

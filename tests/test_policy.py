@@ -184,10 +184,11 @@ def test_other_shapes_broken_report_code_and_position(tmp_path, name, base, edit
 def test_every_policy_error_code_has_a_broken_fixture():
     from swtalent.errors import CATALOGUE
 
+    from .test_one_off_variants import VARIANT_CODES
     from .test_policy_limits import LIMIT_CODES
 
     covered = ({b[2] for b in BROKEN} | {b[3] for b in OTHER_BROKEN} | {"policy.not-found", "policy.unreadable"}
-               | LIMIT_CODES)
+               | LIMIT_CODES | VARIANT_CODES)
     errors = {c for c, e in CATALOGUE.items() if c.startswith("policy.") and e.severity == "error"}
     assert errors <= covered, errors - covered
 

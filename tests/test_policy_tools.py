@@ -120,7 +120,8 @@ def test_policy_guide_documents_every_message_and_every_key():
     for code in (c for c in CATALOGUE if c.startswith("policy.")):
         assert f"`{code}`" in guide
     for cls in (model.Policy, model.LevelDef, model.Notice, model.Condition, model.OneOffRule, model.MonthlyRule,
-                model.AwardRule, model.Cycle, model.TieBreak, model.QuotaPer, model.DatedAmount):
+                model.AwardRule, model.Cycle, model.TieBreak, model.QuotaPer, model.DatedAmount, model.AmountsBy,
+                model.FieldDef, model.Check, model.Offset, model.AnyOf, model.AllOf, model.NotOf):
         for name, info in cls.model_fields.items():
             assert f"`{info.alias or name}`" in guide, f"{cls.__name__}.{name} is not in docs/policy-guide.md"
 
@@ -306,7 +307,7 @@ def test_scenario_people_may_use_the_policys_declared_fields(tmp_path):
 
     policy_path = tmp_path / "p.yaml"
     policy_path.write_text(CHUZHOU.read_text(encoding="utf-8").replace(
-        "\nrules:", "\nfields:\n  hukou: {name: 户籍所在地, aliases: [户籍]}\n  insured: {name: 参加社保, type: yes_no}\nrules:", 1),
+        "\nrules:", "\nfields:\n  hukou: {name: 户籍所在地, aliases: [户籍]}\n  insured: {name: 参加社保, type: yes_no, required: false}\nrules:", 1),
         encoding="utf-8")
     policy = load_policy(policy_path)
     roster = tmp_path / "r.csv"

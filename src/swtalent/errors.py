@@ -467,12 +467,12 @@ CATALOGUE: dict[str, Entry] = {
         "加上 pay_month（如 12），或删除 min_consecutive_months；按月计算时每期月数太少，连续月数无从判断",
         "add pay_month (such as 12) or remove min_consecutive_months: a monthly run holds too few months to count a run"),
     "policy.alias-not-a-value": Entry(
-        "error", "aliases 中的「{value}」不是该条件 values 中的值（现有：{values}）",
-        "'{value}' under aliases is not one of the condition's values ({values})",
+        "error", "aliases 中的「{value}」不是{owner_zh} values 中的值（现有：{values}）",
+        "'{value}' under aliases is not one of the {owner_en} values ({values})",
         "aliases 的键须与 values 中的某个值完全相同", "each key under aliases must be exactly one of the values"),
     "policy.unknown-field": Entry(
-        "error", "「{field}」不是可用于条件的花名册字段，也未在 fields 中声明{suggestion_zh}",
-        "'{field}' is neither a roster field a condition may test nor declared under fields{suggestion_en}",
+        "error", "「{field}」不是此处可用的花名册字段，也未在 fields 中声明{suggestion_zh}",
+        "'{field}' is not a roster field usable here, nor declared under fields{suggestion_en}",
         "可用：{fields}；其他列请先在 fields 中声明（名称、别名、类型）",
         "available: {fields}; declare any other column under fields first (name, aliases, type)"),
     "policy.op-for-type": Entry(
@@ -497,6 +497,21 @@ CATALOGUE: dict[str, Entry] = {
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),
+    "policy.until-before-from": Entry(
+        "error", "qualified_until（{until}）早于 {since_key}（{since}），没有可以补助的取证日期",
+        "qualified_until ({until}) is before {since_key} ({since}), so no qualifying date is paid",
+        "核对两个日期：qualified_until 是最后一个可补助的取证日期，应不早于 {since_key}",
+        "check both dates: qualified_until is the last qualifying date paid and must be on or after {since_key}"),
+    "policy.not-a-choice": Entry(
+        "error", "「{value}」不是字段 {field} 的可选值（现有：{values}），花名册中不会出现",
+        "'{value}' is not one of the choices of field {field} ({values}), so no roster row can hold it",
+        "写该字段 values 中的值；其他写法由该字段的 value_aliases 认出",
+        "write one of the field's values; other spellings are recognised through its value_aliases"),
+    "policy.value-twice": Entry(
+        "error", "写法「{value}」同时指向金额表中的「{first}」和「{second}」",
+        "the spelling '{value}' names both '{first}' and '{second}' in the amounts table",
+        "每种写法（含全角、半角之别）只能对应一个值：删除或合并其中一个",
+        "a spelling (full-width and half-width forms alike) may name one value only: remove or merge one"),
     "policy.amount-implausible": Entry(
         "warning", "金额 {value} 元超过{kind_zh}的合理上限 {limit} 元",
         "the amount of {value} yuan is more than the plausible maximum of {limit} yuan for {kind_en}",

@@ -89,14 +89,19 @@ CONDITION_FIELDS = {"category": "text", "exam_place": "text", "district": "text"
                     "service_field": "text", "review": "text", "bank_branch": "text", "level": "level",
                     "qualified_on": "date", "hired_on": "date", "left_on": "date", "score": "number",
                     "years": "number"}
-# Names a policy's own field may not take: the built-in fields, and the columns a run adds.
-RESERVED_KEYS = frozenset(FIELDS) | {"row", "sheet", "error", "pos", "kind", "rule_id", "amount_fen", "months"}
+# Names a policy's own field may not take: the built-in fields, and the columns the roster's frame
+# adds (and the suffixes it gives a number's exact value and a date as written).
+RESERVED_KEYS = frozenset(FIELDS) | {"row", "sheet", "error"}
+RESERVED_SUFFIXES = ("_exact", "_written")
 
 
 def declared_spec(key: str, name: str, aliases: tuple[str, ...], kind: str) -> FieldSpec:
     """A field a policy declares, as the reader and the messages see a built-in one (its header is
     its name in both languages)."""
     return FieldSpec(key, name, name, kind, tuple(aliases))  # type: ignore[arg-type]
+# The built-in text columns every roster frame holds as normalised text ('' for blank or absent):
+# what an amounts table (amounts_by) may be keyed on, with the text fields a policy declares.
+TEXT_FIELDS = ("district", "unit", "category", "exam_place", "service_field", "review", "bank_branch")
 
 
 def header_key(text: object) -> str:

@@ -104,6 +104,8 @@ def render_explain(console, r: dict, lang: str) -> None:
             for c in e["conditions"]:
                 mark = "[green]✓[/]" if c["holds"] else "[red]✗[/]"
                 console.print(f"    {mark} {escape(c['label'])}「{escape(c['value'])}」 — {escape(c['rule'])}", highlight=False)
+            if e.get("amount_table"):
+                console.print(f"    {L['amount_table']}{L['colon']}{escape(e['amount_table']['text'])}", highlight=False)
             for m in e.get("months", []):
                 span = m["first"] if m["first"] == m["last"] else f"{m['first']}..{m['last']}"
                 console.print(f"    {span} ({m['count']}): {escape(m['why'])}", highlight=False)

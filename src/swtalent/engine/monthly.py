@@ -11,20 +11,23 @@ import numpy as np
 import pandas as pd
 
 from ..periods import NO_MONTH, Period, month_index, month_start, months_of
-from ..policy.model import MonthlyRule, Policy
+from ..policy.model import MonthlyRule, Policy, fen_on
 from . import outcome as o
+from .amounts import schedule_codes, schedules, table_entries
 from .claims import NONE, PaidClaims
 
 _FAR_PAST, _FAR_FUTURE = np.int32(-(2**30)), np.int32(2**30)
 
 
 def rate_grid(rule: MonthlyRule, policy: Policy, period: Period) -> np.ndarray:
-    """levels x months rate in fen: the value in force on the first day of each month."""
+    """(table entries x levels) x months rate in fen: the value in force on the first day of each
+    month, for each (entry, level) pair at amounts.schedule_codes (just the levels without a table)."""
     months = period.months
-    grid = np.zeros((len(policy.level_keys), len(months)), dtype=np.int64)
-    for li, key in enumerate(policy.level_keys):
+    plans = schedules(rule, policy)
+    grid = np.zeros((len(plans), len(months)), dtype=np.int64)
+    for si, dated in enumerate(plans):
         for mi, m in enumerate(months):
-            grid[li, mi] = rule.amount_on(key, month_start(int(m)))
+            grid[si, mi] = fen_on(dated, month_start(int(m)))
     return grid
 
 
@@ -76,8 +79,11 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     candidate = usable & (failed < 0) & (levels >= 0)
     months = grid.months
     held = candidate[:, None] & (months[None, :] >= lo[:, None]) & (months[None, :] <= hi[:, None])
+    entry = table_entries(rule, policy, frame)
+    if rule.amounts_by is not None:
+        res.table_entry = entry
     rates = rate_grid(rule, policy, grid)
-    row_rates = rates[np.maximum(levels, 0)]  # rows x months
+    row_rates = rates[np.maximum(schedule_codes(policy, frame, entry), 0)]  # rows x months
     held &= row_rates > 0
 
     # Highest level held each month, per person, then only that row is paid for the month.
@@ -107,6 +113,7 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     any_won = res.months > 0
     if not now.all():
         res.arrears = o.empty_outcome(rule, len(frame))
+        res.arrears.table_entry = res.table_entry
         _paid_months(res.arrears, won[:, ~now], row_rates[:, ~now], months[~now])
         res.arrears.reason = np.where(res.arrears.months > 0, o.PAID, o.NOT_EVALUATED).astype(object)
     held = held[:, now]

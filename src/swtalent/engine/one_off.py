@@ -8,18 +8,8 @@ from ..money import to_fen
 from ..periods import Period, months_of
 from ..policy.model import OneOffRule, Policy
 from . import outcome as o
+from .amounts import amounts_on, table_entries
 from .claims import NONE, PaidClaims, once_claim
-
-
-def amounts_by_date(rule: OneOffRule, policy: Policy, levels: np.ndarray, days: pd.Series) -> np.ndarray:
-    """The amount in force on each row's date for its level, in fen (vectorised over dated entries)."""
-    out = np.zeros(len(levels), dtype=np.int64)
-    day = days.to_numpy(dtype="datetime64[D]")
-    for code, key in enumerate(policy.level_keys):
-        of_level = levels == code
-        for entry in rule.amounts.get(key, ()):
-            out = np.where(of_level & (day >= np.datetime64(entry.from_, "D")), entry.fen, out)
-    return out
 
 
 def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Period,
@@ -28,34 +18,50 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     """`arrears_from`: the first month the ledger has covered; a certificate qualifying from then to
     the period's start and never paid comes back as `res.arrears`."""
     res, usable, failed = o.begin(rule, frame)
+    n = len(frame)
     early = min(arrears_from, period.first) if arrears_from is not None else period.first
     qualified = frame["qualified_on"]
     q_month = months_of(qualified)
-    since = np.datetime64(rule.since(policy), "D")
-    before_from = qualified.to_numpy(dtype="datetime64[D]") < since
+    q_day = qualified.to_numpy(dtype="datetime64[D]")
+    before_from = q_day < np.datetime64(rule.since(policy), "D")
+    after_until = q_day > np.datetime64(rule.qualified_until, "D") if rule.qualified_until is not None \
+        else np.zeros(n, dtype=bool)
     levels = frame["level"].cat.codes.to_numpy()
-    amount = amounts_by_date(rule, policy, levels, qualified)
+    entry = table_entries(rule, policy, frame)
+    if rule.amounts_by is not None:
+        res.table_entry = entry
+    amount = amounts_on(rule, policy, frame, qualified, entry)
+    not_first = np.zeros(n, dtype=bool)
+    if rule.upgrade == "first_only":  # paid for the first certificate the rule pays, in any period
+        eligible = usable & (failed < 0) & ~before_from & ~after_until & (amount > 0)
+        not_first, res.first_pos = _first_certificates(frame, eligible, levels, q_day)
 
     reason = np.select(
-        [~usable, failed >= 0, before_from, q_month < early, q_month > period.last, amount == 0],
-        [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM, o.ONE_OFF_EARLIER_PERIOD,
-         o.ONE_OFF_LATER_PERIOD, o.ZERO_AMOUNT],
+        [~usable, failed >= 0, before_from, after_until, not_first, q_month < early, q_month > period.last,
+         amount == 0],
+        [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM, o.ONE_OFF_AFTER_UNTIL, o.ONE_OFF_NOT_FIRST,
+         o.ONE_OFF_EARLIER_PERIOD, o.ONE_OFF_LATER_PERIOD, o.ZERO_AMOUNT],
         default=o.PAID).astype(object)
     keys = np.array([once_claim(k) for k in policy.level_keys] + [""], dtype=object)[levels]
     ids = frame["person_id"].to_numpy()
-    held = (reason == o.PAID) & paid_before.held(rule.id, ids, keys)  # once per person and level, ever
+    # Once per person and level, ever; a certificate the ledger paid says so, even one that is now
+    # not the person's first (a lower level turned up on a later roster).
+    held = np.isin(reason, [o.PAID, o.ONE_OFF_NOT_FIRST]) & paid_before.held(rule.id, ids, keys)
     reason[held] = o.LEDGER_PAID
     res.paid_by = np.where(held, paid_before.paid_by(rule.id, ids), "") if held.any() else None
+    if rule.upgrade == "first_only":  # this rule paid the person before: nothing more, at any level
+        reason[(reason == o.PAID) & _paid_earlier(rule, previous, ids)] = o.ONE_OFF_PAID_ONCE
     paid = reason == o.PAID
     res.amount_fen = np.where(paid, amount, 0)
     res.rate_fen = np.where(paid, amount, -1)
-    res.earlier_fen = np.zeros(len(frame), dtype=np.int64)
+    res.earlier_fen = np.zeros(n, dtype=np.int64)
     if rule.upgrade == "difference" or rule.lifetime_cap is not None:
         _net_of_earlier(rule, frame, previous, paid, levels, res, reason)
     res.first_month = res.last_month = q_month
     late = q_month < period.first  # due in an earlier period the ledger covered, and never paid
     if late.any():
-        res.arrears = o.empty_outcome(rule, len(frame))
+        res.arrears = o.empty_outcome(rule, n)
+        res.arrears.table_entry = res.table_entry
         for name in ("amount_fen", "rate_fen", "earlier_fen"):
             setattr(res.arrears, name, np.where(late, getattr(res, name), 0 if name != "rate_fen" else -1))
             setattr(res, name, np.where(late, 0 if name != "rate_fen" else -1, getattr(res, name)))
@@ -63,12 +69,42 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
         owed = np.flatnonzero(res.arrears.amount_fen > 0)
         res.arrears.set_claims(owed, keys[owed])
         res.arrears.reason = np.where(res.arrears.amount_fen > 0, o.PAID, o.NOT_EVALUATED).astype(object)
-        reason[late & ~np.isin(reason, [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM])] = o.ONE_OFF_EARLIER_PERIOD
+        # Said as due in its own period, unless the row would never be paid in any period.
+        lasting = [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM, o.ONE_OFF_AFTER_UNTIL, o.ONE_OFF_NOT_FIRST,
+                   o.ONE_OFF_PAID_ONCE]
+        reason[late & ~np.isin(reason, lasting)] = o.ONE_OFF_EARLIER_PERIOD
     now = np.flatnonzero(res.amount_fen > 0)
     res.set_claims(now, keys[now])
     res.reason = reason
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res
+
+
+def _first_certificates(frame: pd.DataFrame, eligible: np.ndarray, levels: np.ndarray,
+                        q_day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """upgrade: first_only. Among each person's rows the rule would pay in some period (eligible),
+    the first: the earliest qualifying date; on one date the lower level (the later one is the
+    upgrade); then the roster's order. Returns, per row, whether it is eligible and not its
+    person's first, and the position of its person's first row (-1 when the person has none)."""
+    n = len(frame)
+    person = pd.factorize(frame["person_id"])[0]
+    pos = np.flatnonzero(eligible)
+    order = np.lexsort((pos, levels[pos], q_day[pos].astype(np.int64), person[pos]))
+    ranked = pos[order]
+    starts = np.ones(len(ranked), dtype=bool)
+    starts[1:] = person[ranked][1:] != person[ranked][:-1]
+    first_of = np.full(int(person.max()) + 1 if n else 0, -1, dtype=np.int64)
+    first_of[person[ranked[starts]]] = ranked[starts]
+    first_pos = first_of[person] if n else np.zeros(0, dtype=np.int64)
+    return eligible & (first_pos != np.arange(n)), first_pos
+
+
+def _paid_earlier(rule: OneOffRule, previous: pd.DataFrame | None, ids: np.ndarray) -> np.ndarray:
+    """Per row: did this rule pay the person before (--previous, or the ledger's history)?"""
+    if previous is None or previous.empty:
+        return np.zeros(len(ids), dtype=bool)
+    mine = previous[previous["rule_id"].isin(["", rule.id]) & (previous["amount_fen"] > 0)]
+    return np.isin(ids, mine["person_id"].to_numpy()) & (ids != "")
 
 
 def _net_of_earlier(rule: OneOffRule, frame: pd.DataFrame, previous: pd.DataFrame | None, paid: np.ndarray,

@@ -18,6 +18,11 @@ ONE_OFF_EARLIER_PERIOD = "one_off.earlier_period"
 ONE_OFF_LATER_PERIOD = "one_off.later_period"
 ZERO_AMOUNT = "zero_amount"
 ONE_OFF_ALREADY_PAID = "one_off.already_paid"  # the difference or the lifetime cap leaves nothing
+ONE_OFF_AFTER_UNTIL = "one_off.after_until"  # qualified after qualified_until
+# upgrade: first_only: the person's first certificate is another row (RuleOutcome.first_pos) ...
+ONE_OFF_NOT_FIRST = "one_off.not_first"
+# ... or this rule paid the person before (--previous, the ledger's history)
+ONE_OFF_PAID_ONCE = "one_off.paid_once"
 MONTHLY_MAX_MONTHS = "monthly.max_months"  # the months allowed per person are used up
 MONTHLY_NOT_PAY_MONTH = "monthly.not_pay_month"  # paid once a year, in a month this period does not hold
 MONTHLY_TOO_SHORT = "monthly.too_short"  # fewer consecutive months in post than the rule asks
@@ -69,6 +74,10 @@ class RuleOutcome:
     earlier_fen: np.ndarray = None  # one-off: paid to the person by this rule before this row (history, lower rows)
     earlier_months: np.ndarray = None  # monthly: months paid to the person by this rule before this period
     paid_by: np.ndarray = None  # LEDGER_PAID rows: "batch|date" of the batch that paid them
+    # A rule with an amounts table: per row, the entry it is paid by (0: the rule's own amounts; k:
+    # the k-th value under amounts_by), so the payroll and explain can say which applied.
+    table_entry: np.ndarray = None
+    first_pos: np.ndarray = None  # upgrade: first_only: per row, the row of the person's first certificate
     # What the rows paid now claim (engine.claims): row positions and claim keys, one pair a claim.
     claim_pos: np.ndarray = None
     claim_key: np.ndarray = None

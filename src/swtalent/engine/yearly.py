@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from ..periods import Period, month_index
-from ..policy.model import Policy, YearlyRule
+from ..policy.model import Policy, YearlyRule, fen_on
 from . import outcome as o
+from .amounts import schedule_codes, schedules, table_entries
 from .claims import NONE, PaidClaims, year_claim
 
 
@@ -27,6 +28,11 @@ def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Peri
     qualified = frame["qualified_on"].to_numpy(dtype="datetime64[D]")
     hired = frame["hired_on"].to_numpy(dtype="datetime64[D]")
     left = frame["left_on"].to_numpy(dtype="datetime64[D]")
+    entry = table_entries(rule, policy, frame)
+    if rule.amounts_by is not None:
+        res.table_entry = entry
+    code = schedule_codes(policy, frame, entry)  # -1 (no level) picks the 0 appended below
+    plans = schedules(rule, policy)
     reason = np.full(n, o.YEARLY_NOT_PAY_MONTH, dtype=object)
     res.amount_fen = np.zeros(n, dtype=np.int64)
     paid_years = np.zeros(n, dtype=np.int64)
@@ -34,7 +40,7 @@ def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Peri
     for year in period.years_holding(rule.pay_month):
         day = date(year, rule.pay_month, 1)
         d = np.datetime64(day, "D")
-        amount = np.array([rule.amount_on(key, day) for key in policy.level_keys] + [0], dtype=np.int64)[levels]
+        amount = np.array([fen_on(dated, day) for dated in plans] + [0], dtype=np.int64)[code]
         held_cert = ~np.isnat(qualified) & (qualified <= d)
         in_post = (np.isnat(hired) | (hired <= d)) & (np.isnat(left) | (left >= d))
         eligible = candidate & held_cert & in_post & (amount > 0)

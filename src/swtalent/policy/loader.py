@@ -17,6 +17,7 @@ from .meaning import check_fields_and_conditions
 from .model import (
     CONDITION_TAGS,
     AllOf,
+    AmountsBy,
     AnyOf,
     AwardRule,
     Check,
@@ -38,6 +39,7 @@ from .model import (
     TieBreak,
     TitleAllowanceRule,
     YearlyRule,
+    normal_text,
 )
 from .yamlsource import Source, load_source
 
@@ -143,11 +145,14 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
             return _RULE_KINDS.get(rule.get("kind") if isinstance(rule, dict) else None, RuleBase)
         if shape[2:] == ("conditions", "#"):
             return Condition
-        nested = {("cycle",): Cycle, ("quota_per",): QuotaPer, ("tie_break", "#"): TieBreak}
+        nested = {("cycle",): Cycle, ("quota_per",): QuotaPer, ("tie_break", "#"): TieBreak,
+                  ("amounts_by",): AmountsBy}
         if tuple(shape[2:]) in nested:
             return nested[tuple(shape[2:])]
         if len(shape) == 5 and shape[2] == "amounts" or shape[2:] == ("amount", "#"):
             return DatedAmount
+        if len(shape) == 7 and shape[2:4] == ("amounts_by", "values") and shape[6] == "#":
+            return DatedAmount  # rules[i].amounts_by.values.<value>.<level>[k]
     return None
 
 
@@ -254,6 +259,13 @@ def _partial(data: dict) -> tuple[Policy, list[int]]:
             levels[key] = LevelDef.model_validate(raw)
         except ValidationError:
             levels[key] = LevelDef.model_construct(name=str(key), aliases=())
+    fields = {}
+    raw_fields = data.get("fields")
+    for key, raw in (raw_fields.items() if isinstance(raw_fields, dict) else ()):
+        try:
+            fields[key] = FieldDef.model_validate(raw)
+        except ValidationError:  # still a field: an amounts table keyed on it is not unknown
+            fields[key] = FieldDef.model_construct(name=str(key), type="text", values=())
     try:
         in_force = TypeAdapter(date).validate_python(data.get("in_force_from"))
     except ValidationError:
@@ -310,15 +322,11 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
                                                    rule.amount if isinstance(rule, AwardRule) else rule.amounts}
         for level, entries in dated.items():
             where_at = base + (("amounts", level) if by_level else (level,))
-            if by_level and level not in levels:
-                issues.append(Issue.make("policy.unknown-level", src.where(where_at, key=True), level=level,
-                                         levels=", ".join(levels)))
-            dates = [e.from_ for e in entries]
-            if not entries or any(b <= a for a, b in zip(dates, dates[1:])):
-                issues.append(Issue.make("policy.dates-out-of-order", src.where(where_at)))
-            elif policy.in_force_from is not None and dates[0] < policy.in_force_from:
-                issues.append(Issue.make("policy.before-in-force", src.where(where_at + (0, "from")),
-                                         date=dates[0], in_force=policy.in_force_from))
+            issues.extend(_check_dated(entries, where_at, level if by_level else None, policy, src))
+        if isinstance(rule, OneOffRule):
+            issues.extend(_check_window(rule, policy, src, base))
+        if getattr(rule, "amounts_by", None) is not None:
+            issues.extend(_check_table(rule.amounts_by, policy, src, base + ("amounts_by",)))
         issues.extend(_check_plausible(rule, policy, src, base))
         if isinstance(rule, AwardRule):
             issues.extend(_check_award(rule, policy, src, base))
@@ -329,6 +337,69 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
                 issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),
                                          level=level))
     issues.extend(check_fields_and_conditions(policy, src, positions))
+    return issues
+
+
+def _check_dated(entries, where_at: tuple, level: str | None, policy: Policy, src: Source) -> list[Issue]:
+    """A dated list of amounts: its level declared (None: not by level), its dates in increasing
+    order, none before the policy is in force."""
+    issues = []
+    if level is not None and level not in policy.level_keys:
+        issues.append(Issue.make("policy.unknown-level", src.where(where_at, key=True), level=level,
+                                 levels=", ".join(policy.level_keys)))
+    dates = [e.from_ for e in entries]
+    if not entries or any(b <= a for a, b in zip(dates, dates[1:])):
+        issues.append(Issue.make("policy.dates-out-of-order", src.where(where_at)))
+    elif policy.in_force_from is not None and dates[0] < policy.in_force_from:
+        issues.append(Issue.make("policy.before-in-force", src.where(where_at + (0, "from")),
+                                 date=dates[0], in_force=policy.in_force_from))
+    return issues
+
+
+def _check_window(rule: OneOffRule, policy: Policy, src: Source, base: tuple) -> list[Issue]:
+    """qualified_until may not close the window before it opens (qualified_from, or in force)."""
+    since_key = "qualified_from" if rule.qualified_from is not None else "in_force_from"
+    since = rule.qualified_from or policy.in_force_from
+    if rule.qualified_until is None or since is None or rule.qualified_until >= since:
+        return []
+    return [Issue.make("policy.until-before-from", src.where(base + ("qualified_until",), key=True),
+                       until=rule.qualified_until, since=since, since_key=since_key)]
+
+
+def _check_table(table: AmountsBy, policy: Policy, src: Source, at: tuple) -> list[Issue]:
+    """An amounts table: its field a text column the roster has, each value spelt once, its aliases
+    of its values, and each entry's amounts as `amounts` are (levels declared, dates in order)."""
+    issues = []
+    fields = policy.text_fields()
+    if table.field not in fields:
+        close = difflib.get_close_matches(table.field, fields, n=1)
+        issues.append(Issue.make("policy.unknown-field", src.where(at + ("field",)), field=table.field,
+                                 fields=", ".join(fields),
+                                 suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
+                                 suggestion_en=f"; did you mean '{close[0]}'?" if close else ""))
+    elif table.field in (policy.fields or {}) and policy.fields[table.field].type == "choice":
+        choices = policy.fields[table.field].values
+        allowed = {normal_text(v) for v in choices}
+        for value in table.values:
+            if normal_text(value) not in allowed:
+                issues.append(Issue.make("policy.not-a-choice", src.where(at + ("values", value), key=True),
+                                         value=value, field=table.field, values="、".join(choices)))
+    seen: dict[str, str] = {}
+    for value in table.values:
+        for spelling, where in ((value, ("values", value)), *((a, ("aliases", value)) for a in table.aliases.get(value, ()))):
+            norm = normal_text(spelling)
+            if norm in seen and seen[norm] != value:
+                issues.append(Issue.make("policy.value-twice", src.where(at + where, key=True), value=spelling,
+                                         first=seen[norm], second=value))
+            seen.setdefault(norm, value)
+    for value in table.aliases:
+        if value not in table.values:
+            issues.append(Issue.make("policy.alias-not-a-value", src.where(at + ("aliases", value), key=True),
+                                     value=value, values="、".join(table.values), owner_zh="金额表",
+                                     owner_en="amounts table's"))
+    for value, by_level in table.values.items():
+        for level, entries in by_level.items():
+            issues.extend(_check_dated(entries, at + ("values", value, level), level, policy, src))
     return issues
 
 
@@ -347,6 +418,9 @@ def _check_plausible(rule, policy: Policy, src: Source, base: tuple) -> list[Iss
         dated = {("amounts",): rule.amounts}
     else:
         dated = {("amounts", level): entries for level, entries in rule.amounts.items()}
+        table = getattr(rule, "amounts_by", None)
+        for value, by_level in (table.values.items() if table is not None else ()):
+            dated.update({("amounts_by", "values", value, level): entries for level, entries in by_level.items()})
     found = [(at + (i, "value"), e.value) for at, entries in dated.items() for i, e in enumerate(entries)]
     if getattr(rule, "lifetime_cap", None) is not None:
         found.append((("lifetime_cap",), rule.lifetime_cap))

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from ..errors import Issue
-from ..fields import CONDITION_FIELDS, RESERVED_KEYS
+from ..fields import CONDITION_FIELDS, RESERVED_KEYS, RESERVED_SUFFIXES
 from .model import TEXT_OPS, AllOf, AnyOf, Condition, NotOf, Policy
 
 # The operators each type of field has.
@@ -27,7 +27,7 @@ def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> li
     issues: list[Issue] = []
     for key, spec in policy.fields.items():
         at = ("fields", key)
-        if key in RESERVED_KEYS:
+        if key in RESERVED_KEYS or key.endswith(RESERVED_SUFFIXES):
             issues.append(Issue.make("policy.field-reserved", src.where(at, key=True), key=key))
         if spec.type == "choice" and not spec.values:
             issues.append(_shape(src, at + ("type",), "choice 类型须在 values 中列出可选值",
@@ -38,7 +38,7 @@ def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> li
         for value in spec.value_aliases:
             if value not in spec.values:
                 issues.append(Issue.make("policy.alias-not-a-value", src.where(at + ("value_aliases", value), key=True),
-                                         value=value, values="、".join(spec.values)))
+                                         value=value, values="、".join(spec.values), owner_zh="该字段", owner_en="field's"))
     for i, rule in zip(positions, policy.rules):
         for c, cond in enumerate(rule.conditions):
             issues += _tree(cond, policy, src, ("rules", i, "conditions", c))
@@ -124,7 +124,8 @@ def _leaf(cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
     for value in cond.aliases:
         if value not in {str(v) for v in (*cond.values, cond.value) if v is not None}:
             out.append(Issue.make("policy.alias-not-a-value", src.where(at + ("aliases", value), key=True),
-                                  value=value, values="、".join(str(v) for v in cond.values)))
+                                  value=value, values="、".join(str(v) for v in cond.values), owner_zh="该条件",
+                                  owner_en="condition's"))
     return out
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 
-from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS
+from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS, TEXT_FIELDS
 from ..money import to_fen
 
 FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
@@ -199,23 +199,84 @@ class RuleCommon(Strict):
         return tuple(leaf for c in self.conditions for leaf in c.leaves())
 
 
+def normal_text(text: str) -> str:
+    """A value as roster cells are compared: NFKC (full-width to half-width), trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+LevelAmounts = dict[str, Annotated[tuple[DatedAmount, ...], Field(min_length=1)]]
+
+
+class AmountsBy(Strict):
+    """Amounts that differ by the value of one text column within a rule (天长市 pays more than the
+    other districts): per value, per level, dated amounts. A row whose value is not in the table,
+    or whose level its value's entry leaves out, is paid the rule's own `amounts`."""
+
+    field: Ident  # a built-in text field (district, unit …) or a text or choice field under fields:
+    # value as the roster writes it -> level -> dated amounts; values are compared as roster cells
+    # are read (NFKC, trimmed): a full-width （ in the policy matches a half-width ( in the roster.
+    values: dict[str, Annotated[LevelAmounts, Field(min_length=1)]] = Field(min_length=1)
+    # Other spellings rosters use for a value: {天长市: [天长]}.
+    aliases: dict[str, tuple[str, ...]] = {}
+
+    def lookup(self) -> dict[str, int]:
+        """Every spelling of a value, normalised, -> the value's entry: 1 for the first value, 2 for
+        the second … (0, the rule's own amounts, is never in it)."""
+        out: dict[str, int] = {}
+        for k, value in enumerate(self.values, start=1):
+            for spelling in (value, *self.aliases.get(value, ())):
+                out.setdefault(normal_text(spelling), k)
+        return out
+
+    def entry(self, k: int) -> tuple[str, LevelAmounts]:
+        """The k-th value (1-based) and its amounts by level."""
+        value = list(self.values)[k - 1]
+        return value, self.values[value]
+
+
 class RuleBase(RuleCommon):
     """A rule paying an amount by certificate level."""
 
-    amounts: dict[str, Annotated[tuple[DatedAmount, ...], Field(min_length=1)]]
+    amounts: LevelAmounts
+    # Amounts that differ by district (or another text column): a table whose entries take the place
+    # of `amounts` for the rows they match.
+    amounts_by: AmountsBy | None = None
 
-    def amount_on(self, level: str, day: date) -> int:
-        """The amount in force on a day, in fen (0 before the first entry)."""
-        return fen_on(self.amounts.get(level, ()), day)
+    def entry_of(self, value: str) -> int:
+        """The amounts-table entry a (normalised) cell value selects: 0 (the rule's own amounts) when
+        the rule has no table or the value is not in it."""
+        return self.amounts_by.lookup().get(normal_text(value), 0) if self.amounts_by is not None and value else 0
+
+    def dated(self, level: str, entry: int = 0) -> tuple[DatedAmount, ...]:
+        """The dated amounts of a level under a table entry (0: the rule's own), falling back on the
+        rule's own where the entry has none for the level."""
+        if entry and self.amounts_by is not None:
+            own = self.amounts_by.entry(entry)[1]
+            if level in own:
+                return own[level]
+        return self.amounts.get(level, ())
+
+    def applies(self, level: str, entry: int) -> int:
+        """The entry whose amount a row of this level and entry is paid: 0 where the entry has no
+        amount for the level."""
+        return entry if entry and self.amounts_by is not None and level in self.amounts_by.entry(entry)[1] else 0
+
+    def amount_on(self, level: str, day: date, entry: int = 0) -> int:
+        """The amount in force on a day, in fen (0 before the first entry), under a table entry."""
+        return fen_on(self.dated(level, entry), day)
 
 
 class OneOffRule(RuleBase):
     kind: Literal["one_off"]
     # Certificates qualifying before this date are not paid (default: the policy's in-force date).
     qualified_from: date | None = None
+    # Certificates qualifying after this date are not paid (a window closed at both ends; inclusive).
+    qualified_until: date | None = None
     # full_amount: an upgrade pays the new level's full amount (no netting of the lower level);
-    # difference: it pays the new amount less what this rule paid the person before (威海).
-    upgrade: Literal["full_amount", "difference"]
+    # difference: it pays the new amount less what this rule paid the person before (威海);
+    # first_only: only the person's first certificate this rule pays is paid, an upgrade nothing
+    # (the earliest qualifying date first; on one date, the lower level).
+    upgrade: Literal["full_amount", "difference", "first_only"]
     # The most this rule pays one person over all time, earlier payments (--previous) included.
     lifetime_cap: Yuan | None = None
 
@@ -386,12 +447,18 @@ class Policy(Strict):
             entry = in_force(entries, day)
             return (entries[0].model_copy(update={"value": entry.value if entry is not None else Decimal(0)}),)
 
+        def by_level(amounts: dict) -> dict:
+            return {k: frozen(v) for k, v in amounts.items()}
+
         def version(rule):
             if isinstance(rule, AwardRule):
                 return rule.model_copy(update={"amount": frozen(rule.amount)})
             if isinstance(rule, TitleAllowanceRule):
                 return rule.model_copy(update={"amounts": frozen(rule.amounts)})
-            return rule.model_copy(update={"amounts": {k: frozen(v) for k, v in rule.amounts.items()}})
+            table = rule.amounts_by
+            if table is not None:
+                table = table.model_copy(update={"values": {v: by_level(a) for v, a in table.values.items()}})
+            return rule.model_copy(update={"amounts": by_level(rule.amounts), "amounts_by": table})
         rules = tuple(version(r) for r in self.rules)
         return self.model_copy(update={"rules": rules})
 
@@ -403,7 +470,7 @@ class Policy(Strict):
     def history_rules(self) -> list:
         """The rules that depend on what was paid before, or who won before (a --previous file)."""
         return [r for r in self.rules if getattr(r, "no_repeat_cycles", None) or getattr(r, "lifetime_cap", None) is not None
-                or getattr(r, "upgrade", "") == "difference" or getattr(r, "max_months", None)
+                or getattr(r, "upgrade", "") in ("difference", "first_only") or getattr(r, "max_months", None)
                 or getattr(r, "max_years", None) or r.kind == "title_allowance"]
 
     def uses_history(self) -> bool:
@@ -470,6 +537,16 @@ class Policy(Strict):
         return declared.name if declared is not None else FIELDS[key].label(lang) if key in FIELDS else key
 
 
+    def text_fields(self) -> tuple[str, ...]:
+        """The text columns rules may key on (an amounts table's field): the built-in ones (区县,
+        工作单位 …) and the policy's own fields of type text or choice."""
+        declared = tuple(k for k, f in (self.fields or {}).items() if f.type in ("text", "choice"))
+        return TEXT_FIELDS + tuple(k for k in declared if k not in TEXT_FIELDS)
+
+    def table_fields(self) -> set[str]:
+        """The columns the rules' amounts tables (amounts_by) read."""
+        return {r.amounts_by.field for r in self.rules if getattr(r, "amounts_by", None) is not None}
+
     def pays_certificates(self) -> bool:
         """Whether a rule pays by certificate (so level and qualifying date are required)."""
         return any(r.kind in ("one_off", "monthly", "yearly") for r in self.rules)
@@ -491,6 +568,9 @@ class Policy(Strict):
         optional = {k for k, f in self.fields.items() if not f.required}
         needed += sorted(self.fields_used() - optional)
         needed += [k for k, f in self.fields.items() if f.required]
+        # A table's column must be there (a blank cell is paid the rule's own amounts): without it
+        # every row would be paid the general amount without a word.
+        needed += sorted(self.table_fields())
         return tuple(dict.fromkeys(needed))
 
     def required_values(self, period=None) -> frozenset[str]:

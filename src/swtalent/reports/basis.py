@@ -66,9 +66,28 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
             rows.append((L["cycle"], L["cycle_text"].format(first=rule.cycle.first_year, every=rule.cycle.every_years,
                                                             month=rule.cycle.month, quota=rule.quota)))
             continue
+        if rule.kind == "one_off":
+            since, until = rule.since(policy).isoformat(), rule.qualified_until
+            rows.append((L["window"], L["window_both"].format(since=since, until=until.isoformat()) if until
+                         else L["window_from"].format(since=since)))
+            rows.append((L["upgrade"], L[f"upgrade.{rule.upgrade}"]))
+        table = rule.amounts_by
+        general = f"（{L['general']}）" if table is not None and L["lang"] == "zh" else \
+            f" ({L['general']})" if table is not None else ""
         for key, entries in rule.amounts.items():
             name = policy.levels[key].name if key in policy.levels else key
-            rows.append((L["amount_rule"], f"{name}{L['colon']}{_dated(entries, L)}"))
+            rows.append((L["amount_rule"], f"{name}{general}{L['colon']}{_dated(entries, L)}"))
+        if table is not None:
+            field = policy.field_label(table.field, L["lang"])
+            rows.append((L["amount_table"], L["table_text"].format(field=field)))
+            for value, by_level in table.values.items():
+                entry = L["table_entry"].format(field=field, value=value)
+                if table.aliases.get(value):
+                    also = L["list_sep"].join(table.aliases[value])
+                    entry += f"（{L['also_written']}：{also}）" if L["lang"] == "zh" else f" ({L['also_written']}: {also})"
+                for key, entries in by_level.items():
+                    name = policy.levels[key].name if key in policy.levels else key
+                    rows.append((L["amount_rule"], f"{entry} · {name}{L['colon']}{_dated(entries, L)}"))
     return pd.DataFrame(rows, columns=[L["item"], L["content"]], dtype=object)
 
 

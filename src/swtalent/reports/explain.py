@@ -16,7 +16,13 @@ from ..errors import UsageError
 from ..money import format_yuan, plain_yuan
 from ..periods import month_label, month_start
 from .labels import labels
-from .reasons import condition_rule, line_details, rule_reasons, shown_values
+from .reasons import (
+    condition_rule,
+    line_details,
+    rule_reasons,
+    shown_values,
+    table_note,
+)
 
 _MONTH_WHY = {
     "zh": {"paid": "按 {rate} 元发放", "not_in_force": "政策尚未施行", "not_held": "证书尚未计入（取证日期 {q}）",
@@ -95,6 +101,12 @@ def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
                            "amount": format_yuan(int(lines["amount_fen"].iat[j]))} for j in np.flatnonzero(mine)],
                 "amount": format_yuan(int(res.amount_fen[i])),
             }
+            if getattr(rule, "amounts_by", None) is not None:
+                cell = str(frame[rule.amounts_by.field].iat[i])
+                level = None if pd.isna(frame["level"].iat[i]) else str(frame["level"].iat[i])
+                entry["amount_table"] = {"field": rule.amounts_by.field, "value": cell,
+                                         "entry": rule.amounts_by.entry(rule.entry_of(cell))[0] if rule.entry_of(cell) else "",
+                                         "text": table_note(comp.policy, rule, cell, level, lang)}
             if rule.kind == "monthly" and not frame["error"].iat[i] and res.failed_condition[i] < 0:
                 entry["months"] = _months(comp, res, i, lang)
             if res.award is not None and res.award.year is not None and not frame["error"].iat[i]:
@@ -126,6 +138,7 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
         for rate, a, b in runs:
             paid.update({m: rate for m in range(a, b + 1)})
     level = frame["level"].iat[i]
+    entry = int(res.table_entry[i]) if res.table_entry is not None else 0
     t = _MONTH_WHY[lang]
     same = (frame["person_id"] == frame["person_id"].iat[i]).to_numpy()
     used_up = rule.max_months is not None and (
@@ -146,7 +159,7 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
             text = t["not_hired"].format(**facts)
         elif m > left:
             text = t["left"].format(**facts)
-        elif rule.amount_on(level, month_start(m)) == 0:
+        elif rule.amount_on(level, month_start(m), entry) == 0:
             text = t["zero"]
         elif used_up:
             text = t["max_months"].format(max=rule.max_months)

@@ -35,6 +35,12 @@ LABELS = {
         "condition": "条件", "amount_rule": "金额", "cycle": "评选周期",
         "cycle_text": "自 {first} 年起每 {every} 年评选一次，于当年 {month} 月评选，名额 {quota} 名",
         "dated_amount": "{day} 起 {amount} 元",
+        "amount_table": "金额表", "table_text": "按{field}区分：下列各值按其标准，其他值和空白按一般标准",
+        "table_entry": "{field}「{value}」", "also_written": "又作", "general": "一般标准", "list_sep": "、",
+        "window": "补助的取证日期", "window_from": "{since} 起", "window_both": "{since} 至 {until}",
+        "upgrade": "晋升等级", "upgrade.full_amount": "按新等级标准全额补助",
+        "upgrade.difference": "按新等级标准减去此前已领取的金额补差",
+        "upgrade.first_only": "不再补助：每人只补助首张证书（取证日期最早的；同日取得的，按较低等级）",
         "term_text": "「{award}」的入选者在称号期 {years} 年内按月发放，每年 {month} 月一次发放", "sep": "；", "colon": "：", "item": "项目", "content": "内容", "sheet.roster": "花名册", "check_title": "花名册检查：{file}",
     },
     "en": {
@@ -76,6 +82,13 @@ LABELS = {
         "condition": "Condition", "amount_rule": "Amount", "cycle": "Cycle",
         "cycle_text": "every {every} years from {first}, selected in month {month}, {quota} places",
         "dated_amount": "from {day}: {amount} yuan",
+        "amount_table": "Amounts table", "table_text": "by {field}: the values below are paid their own amounts, any "
+        "other value or a blank the general ones", "table_entry": "{field} '{value}'", "also_written": "also written",
+        "general": "general", "list_sep": ", ", "window": "Qualifying dates paid", "window_from": "from {since}",
+        "window_both": "{since} to {until}", "upgrade": "Upgrade", "upgrade.full_amount": "the new level's full amount",
+        "upgrade.difference": "the new level's amount less what was paid before",
+        "upgrade.first_only": "nothing: only a person's first certificate is paid (the earliest qualifying date; on "
+        "one date, the lower level)",
         "term_text": "monthly to the winners of '{award}' during a {years}-year term, paid each year in month {month}", "sep": "; ", "colon": ": ", "item": "Item", "content": "Content", "sheet.roster": "Roster", "check_title": "Roster check: {file}",
     },
 }

@@ -5,6 +5,7 @@ not a Python loop per row.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -41,6 +42,9 @@ _TEXT = {
         o.ONE_OFF_LATER_PERIOD: "取证日期 {x} 在本期之后",
         o.ZERO_AMOUNT: "适用金额为 0",
         o.ONE_OFF_ALREADY_PAID: "此前已领取的补助已达本等级标准或终身上限",
+        o.ONE_OFF_AFTER_UNTIL: "取证日期 {x} 晚于 {until}，该日期后取得的证书不补助",
+        o.ONE_OFF_NOT_FIRST: "每人只补助首张证书：本人首张为 {x} 取得的{level}，本证书不再补助",
+        o.ONE_OFF_PAID_ONCE: "每人只补助首张证书，本规则此前已补助过本人（往期发放记录），本证书不再补助",
         o.MONTHLY_MAX_MONTHS: "已发满每人最多 {max_months} 个月",
         o.MONTHLY_NOT_PAY_MONTH: "按年发放，于每年 {pay_month} 月发放，{period} 不含该月",
         o.MONTHLY_TOO_SHORT: "连续在岗不足 {min_consecutive} 个月",
@@ -70,6 +74,10 @@ _TEXT = {
         o.LEDGER_PAID: "已发放（批次 {batch}，{date}）",
         o.AWARD_CYCLE_PAID: "本届评选已由此前批次发放，不再增补；如需重评，先作废该批次",
         "blank": "{field}为空",
+        "by_table": "，按{field}「{value}」标准", "by_general": "，按一般标准",
+        "table_hit": "{field}「{cell}」：按金额表中「{value}」的标准",
+        "table_level": "{field}「{cell}」：金额表中「{value}」未列本等级，按一般标准",
+        "table_miss": "{field}「{cell}」不在金额表中，按一般标准", "table_blank": "{field}为空，按一般标准",
         "first_after": "自取证次月起", "first_same": "自取证当月起",
         "sep": "；", "colon": "：", "list_sep": "、",
     },
@@ -79,6 +87,11 @@ _TEXT = {
         o.ONE_OFF_LATER_PERIOD: "qualified on {x}, after this period",
         o.ZERO_AMOUNT: "the amount that applies is 0",
         o.ONE_OFF_ALREADY_PAID: "what was paid before already reaches this level's amount or the lifetime cap",
+        o.ONE_OFF_AFTER_UNTIL: "qualified on {x}, after {until}; later certificates are not paid",
+        o.ONE_OFF_NOT_FIRST: "only a person's first certificate is paid: this person's first is {level} of {x}; "
+                             "this one is not paid",
+        o.ONE_OFF_PAID_ONCE: "only a person's first certificate is paid, and this rule paid this person before "
+                             "(earlier payments); this one is not paid",
         o.MONTHLY_MAX_MONTHS: "the {max_months} months allowed per person are used up",
         o.MONTHLY_NOT_PAY_MONTH: "paid once a year in month {pay_month}, which {period} does not hold",
         o.MONTHLY_TOO_SHORT: "fewer than {min_consecutive} consecutive months in post",
@@ -109,6 +122,11 @@ _TEXT = {
         o.LEDGER_PAID: "paid already (batch {batch}, {date})",
         o.AWARD_CYCLE_PAID: "this cycle's winners were paid by an earlier batch; none is added (void that batch to select again)",
         "blank": "{field} is blank",
+        "by_table": "; at the rate for {field} {value}", "by_general": "; at the general rate",
+        "table_hit": "{field} '{cell}': the amounts table's rate for '{value}'",
+        "table_level": "{field} '{cell}': the amounts table lists no amount of this level for '{value}'; the general rate",
+        "table_miss": "{field} '{cell}' is not in the amounts table; the general rate",
+        "table_blank": "{field} is blank; the general rate",
         "first_after": "from the month after qualifying", "first_same": "from the qualifying month",
         "sep": "; ", "colon": ": ", "list_sep": ", ",
     },
@@ -151,7 +169,7 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
     t = _TEXT[lang]
     dated = {  # the row value each reason quotes
         o.ONE_OFF_BEFORE_FROM: "qualified_on", o.ONE_OFF_EARLIER_PERIOD: "qualified_on",
-        o.ONE_OFF_LATER_PERIOD: "qualified_on", o.MONTHLY_QUALIFIED_LATE: "qualified_on",
+        o.ONE_OFF_LATER_PERIOD: "qualified_on", o.ONE_OFF_AFTER_UNTIL: "qualified_on", o.MONTHLY_QUALIFIED_LATE: "qualified_on",
         o.MONTHLY_LEFT: "left_on", o.MONTHLY_HIRED_LATE: "hired_on", o.YEARLY_NOT_HELD: "qualified_on",
     }
     out = []
@@ -170,7 +188,8 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                     if m.any():
                         text[m] = _condition_text(cond, frame.loc[m], lang, comp.policy)
                 continue
-            filled = t[code].format(x="\0", batch="", date="", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
+            filled = t[code].format(x="\0", level="\1", batch="", date="", since=rule_since(comp, rule),
+                                    until=getattr(rule, "qualified_until", "") or "", in_force=comp.policy.in_force_from,
                                     first=first, period=comp.period.label(), tied="", places="",
                                     max_months=getattr(rule, "max_months", "") or "",
                                     pay_month=getattr(rule, "pay_month", "") or "",
@@ -183,12 +202,27 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
             elif code == o.AWARD_PENDING_TIE:  # how many are tied, for how many places: per group
                 tied, places = res.award.tied[picked][mask], res.award.places[picked][mask]
                 text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
+            elif code == o.ONE_OFF_NOT_FIRST:  # the person's first certificate: its date and level, per row
+                text[mask] = _first_certificate(comp, filled, res.first_pos[picked][mask], text.index[mask])
             elif code in dated:
                 head, tail = filled.split("\0")
                 text[mask] = head + _dates(frame.loc[mask, dated[code]], frame.loc[mask, dated[code] + "_written"]) + tail
             else:
                 text[mask] = filled
         out.append(text)
+    return out
+
+
+def _first_certificate(comp: Computation, filled: str, first_pos: np.ndarray, index: pd.Index) -> pd.Series:
+    """The not-first reason with the date and level of the person's first certificate filled in
+    (x is \\0, level \\1 in `filled`), column-wise."""
+    frame = comp.roster.frame
+    day = _dates(frame["qualified_on"].iloc[first_pos], frame["qualified_on_written"].iloc[first_pos])
+    level = frame["level"].iloc[first_pos].astype(object).map(comp.policy.level_titles).fillna("")
+    day.index = level.index = index
+    out = pd.Series("", index=index, dtype=object)
+    for piece in re.split("([\0\1])", filled):
+        out = out + (day if piece == "\0" else level if piece == "\1" else piece)
     return out
 
 
@@ -331,7 +365,36 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     for k in np.flatnonzero(mixed):
         outcome = next(r for r in comp.outcomes if r.rule.id == lines["rule_id"].iat[k])
         out.iat[k] = _segments_text((outcome.segments or {}).get(int(lines["pos"].iat[k]), []), lang) or out.iat[k]
+    for res in comp.outcomes:  # a rule with an amounts table: which entry each line was paid by
+        mine = (lines["rule_id"] == res.rule.id).to_numpy()
+        if res.table_entry is not None and mine.any():
+            said = np.array(table_suffixes(comp.policy, res.rule, lang), dtype=object)
+            out[mine] = out[mine] + said[res.table_entry[pos[mine]]]
     return out
+
+
+def table_suffixes(policy, rule, lang: str) -> list[str]:
+    """What a line paid by each amounts-table entry adds to its detail: entry 0 the general rate."""
+    t = _TEXT[lang]
+    field = policy.field_label(rule.amounts_by.field, lang)
+    return [t["by_general"], *(t["by_table"].format(field=field, value=v) for v in rule.amounts_by.values)]
+
+
+def table_note(policy, rule, cell: str, level: str | None, lang: str) -> str:
+    """explain: how a row's cell chose its amounts ('' when the rule has no amounts table)."""
+    table = getattr(rule, "amounts_by", None)
+    if table is None:
+        return ""
+    t = _TEXT[lang]
+    field = policy.field_label(table.field, lang)
+    entry = rule.entry_of(cell)
+    if not cell:
+        return t["table_blank"].format(field=field)
+    if not entry:
+        return t["table_miss"].format(field=field, cell=cell)
+    value = table.entry(entry)[0]
+    key = "table_hit" if level is None or rule.applies(level, entry) else "table_level"
+    return t[key].format(field=field, cell=cell, value=value)
 
 
 def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous: bool, qualified: str,
