@@ -73,11 +73,17 @@ _MAP_FIRST = ("person_id", "name", "level")
 _MAP_SEP = re.compile(r"\s*[=＝﹦]\s*")
 
 
-def parse_map(items: list[str]) -> dict[str, str]:
+def parse_map(items: list[str], policy: Path | None = None) -> dict[str, str]:
     """--map 证件号=身份证号 -> {'证件号': 'person_id'}; the right side is a field key, a field's Chinese
-    header (身份证号) or any of its aliases (身份证号码, 公民身份号码); a full-width ＝, full-width
-    letters and spaces (a Chinese input method's) are read as their plain forms."""
+    header (身份证号) or any of its aliases (身份证号码, 公民身份号码), or a field the policy declares
+    (户籍所在地, hukou); a full-width ＝, full-width letters and spaces (a Chinese input method's) are
+    read as their plain forms."""
     known = {**alias_table(), **{key: key for key in FIELDS}}
+    if items and policy is not None:
+        from .policy import load_policy
+
+        declared = load_policy(policy).fields
+        known |= alias_table({k: (f.name, *f.aliases) for k, f in declared.items()}) | {k: k for k in declared}
     out = {}
     for item in items:
         parts = _MAP_SEP.split(item, maxsplit=1)
@@ -166,7 +172,7 @@ def compute(
 
         existed = ledger_exists(ledger)
         book = open_or_fail(ledger, create=commit)
-        comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map), previous=previous,
+        comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map, policy), previous=previous,
                                stage=bar.stage, ledger=book, include_arrears=include_arrears)
         bar.stage("write")
         command = ["swtalent", "compute", str(roster), "--policy", str(policy), "--period", period,
@@ -224,7 +230,7 @@ def check(
 
         if annotate is not None:
             check_outputs([annotate], [roster, *([policy] if policy else [])], formats=(".xlsx",), force=force)
-        ros = api.run_check(pending, policy, column_map=parse_map(column_map))
+        ros = api.run_check(pending, policy, column_map=parse_map(column_map, policy))
         if annotate is not None:
             from .reports.annotate import annotate as write_copy
 
@@ -267,7 +273,7 @@ def explain(
         pending = PendingSheet(roster, sheet, max_rows=max_rows)
         from . import api
 
-        result = api.run_explain(pending, policy, period, person, column_map=parse_map(column_map),
+        result = api.run_explain(pending, policy, period, person, column_map=parse_map(column_map, policy),
                                  previous=previous, lang=lang.value, ledger=open_or_fail(ledger))
         if as_json:
             typer.echo(json.dumps({"ok": True, **result}, ensure_ascii=False, indent=1))
@@ -316,7 +322,7 @@ def diff(
             names = [f"{policies[0]} @ {d.isoformat()}" for d in days]
         bar = Stages(("read", "compute"), lang.value, enabled=not as_json)
         try:
-            a, b = api.run_diff(pending, versions, per, column_map=parse_map(column_map), previous=previous,
+            a, b = api.run_diff(pending, versions, per, column_map=parse_map(column_map, policies[0]), previous=previous,
                                 stage=bar.stage, ledger=open_or_fail(ledger))
         finally:
             bar.close()

@@ -111,14 +111,14 @@ def _leaf(cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
             if low is not None and high is not None and low > high:
                 out.append(_shape(src, at + ("values",), "between 的下限大于上限", "between's low end is above its high end"))
     else:
-        if cond.value is None:
-            out.append(_shape(src, at, f"「{cond.op}」需要 value（或 other：同一行的另一字段）",
-                              f"'{cond.op}' needs a value (or other: another field of the row)"))
-        else:
-            out += _value(cond.value, kind, cond, policy, src, at + ("value",))
         if cond.values:
             out.append(_shape(src, at + ("values",), f"「{cond.op}」用 value（一个值），不用 values",
                               f"'{cond.op}' takes a value, not values"))
+        elif cond.value is None:
+            out.append(_shape(src, at, f"「{cond.op}」需要 value（或 other：同一行的另一字段）",
+                              f"'{cond.op}' needs a value (or other: another field of the row)"))
+        if cond.value is not None:
+            out += _value(cond.value, kind, cond, policy, src, at + ("value",))
     if cond.aliases and kind not in ("text", "choice"):
         out.append(_shape(src, at + ("aliases",), "aliases 只用于文本字段", "aliases apply to text fields only"))
     for value in cond.aliases:

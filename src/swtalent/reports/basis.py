@@ -50,6 +50,11 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
         rows.append((L["ledger_batch"], run.ledger_batch))
     rows += [(L["version"], f"swtalent {__version__}"), (L["command"], command)]
     rows += [(L["assumption"], a) for a in policy.assumptions]
+    types = L["field_types"]
+    rows += [(L["declared_field"], f"{f.name}（{key}，{types[f.type]}" + (f"：{'、'.join(f.values)}" if f.values else "")
+              + ("）" if f.required else f"，{L['optional']}）")) for key, f in policy.fields.items()]
+    rows += [(L["check"], f"{condition_rule(c, L['lang'], policy)} — {c.message if L['lang'] == 'zh' else c.message_en or c.message}")
+             for c in policy.checks]
     for rule in policy.rules:
         rows.append(("", ""))
         rows.append((L["rule_word"], f"{rule.title}（{rule.id}，{L['kind.' + rule.kind]}）" if L["lang"] == "zh"
