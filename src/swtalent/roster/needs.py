@@ -43,6 +43,9 @@ class RosterNeeds:
     awards: bool  # rows are candidates: one per person, scores must agree
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extra header names per field
     watched: tuple[str, ...] = ()  # optional columns whose absence changes who is paid
+    # Award rules selecting in the run that limit nominees per unit (or other value): a unit over
+    # its limit is a data problem on each of its nominees' rows (normalise._Checker.nominations).
+    nominations: tuple = ()
 
     @classmethod
     def of(cls, policy, period=None) -> RosterNeeds:
@@ -53,7 +56,8 @@ class RosterNeeds:
                    levels={k: (lvl.name, tuple(lvl.aliases)) for k, lvl in policy.levels.items()},
                    certificates=policy.pays_certificates(), awards=any(r.kind == "award" for r in policy.rules),
                    aliases={k: tuple(v) for k, v in policy.columns.items()},
-                   watched=("hired_on", "left_on") if any(r.kind == "monthly" for r in policy.rules) else ())
+                   watched=("hired_on", "left_on") if any(r.kind == "monthly" for r in policy.rules) else (),
+                   nominations=tuple(policy.nomination_limits(period)))
 
     @classmethod
     def national(cls, certificates: bool) -> RosterNeeds:

@@ -101,6 +101,7 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check.hidden_rows()
     check.duplicates(needs)
     check.person_conflicts(needs)
+    check.nominations(needs)
     frame["error"] = check.error
     raw = check.raw
     sheet_order = {p.name: k for k, p in enumerate(raw.parts)}
@@ -346,7 +347,7 @@ class _Checker:
             self.report("roster.date-invalid", bad & ~ambiguous & ~serial, key, col)
             self.report("roster.date-implausible", early, key, col, earliest=str(floor.astype("datetime64[D]")),
                         column=self.raw.header(key))
-            if key == "qualified_on" and needs.certificates:
+            if key == "qualified_on" and needs.certificates or key == "hired_on" and key in needs.required_values:
                 self.report("roster.date-missing", blank, key, column=self.raw.header(key))
         hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
         backwards = ~np.isnat(hired) & ~np.isnat(left) & (left < hired)
@@ -398,7 +399,7 @@ class _Checker:
                 self.report("roster.number-ignored", bad, key, col)
             self.frame[f"{key}_exact"] = values
             self.frame[key] = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
-        for key in ("unit", "district"):
+        for key in _OPTIONAL_TEXT:  # a quota's field (unit, district, category …)
             if key in required and key in self.raw.columns:
                 self.report("roster.value-required", (self.frame[key] == "").to_numpy(), key,
                             column=self.raw.header(key))
@@ -481,6 +482,42 @@ class _Checker:
                                               first_zh=self.raw.cite(j, "zh"), first_en=self.raw.cite(j, "en"),
                                               first=_fact(values[j]), column=self.raw.header(key)))
                 self.error[i] = True
+
+    def nominations(self, needs: RosterNeeds) -> None:
+        """At most so many nominees per unit (an award's nominations_per): a unit that nominated more
+        is a data problem on every one of its nominees' rows, all held. Which to withdraw is for the
+        unit or the committee to decide; holding only the rows past the limit would let the order
+        of the rows decide it. A nominee is a row meeting the rule's conditions, counted once per
+        person; a row with a data problem still counts (the nomination was made). The engine is
+        imported on first use: it imports the roster."""
+        from ..engine.outcome import evaluate_conditions
+
+        frame = self.frame
+        for rule in needs.nominations:
+            spec = rule.nominations_per
+            if spec.field not in frame:
+                continue
+            values = frame[spec.field].to_numpy().astype(object)
+            nominee = (evaluate_conditions(rule.conditions, frame) < 0) & (values != "")
+            if not nominee.any():
+                continue
+            ids = frame["person_id"].to_numpy().astype(object)
+            person = np.where(ids != "", ids, np.char.add("#", np.arange(self.n).astype(str)).astype(object))
+            pairs = pd.DataFrame({"value": values[nominee], "person": person[nominee]}).drop_duplicates()
+            counts = pairs.groupby("value").size()
+            limits = {v: spec.limit_of(v) for v in counts.index}  # per distinct value
+            over = [v for v, c in counts.items() if limits[v] is not None and c > limits[v]]
+            if not over:
+                continue
+            mask = nominee & np.isin(values, over)
+            mapped = spec.field in self.raw.columns
+            header = self.raw.header(spec.field) if mapped else spec.field
+            for i in np.flatnonzero(mask):
+                self.issues.append(Issue.make("roster.too-many-nominees", self.raw.where(i, spec.field if mapped else ""),
+                                              values[i],
+                                              column=header, count=int(counts[values[i]]), max=limits[values[i]],
+                                              rule=rule.title))
+            self.error |= mask
 
     def personal_numbers(self) -> None:
         """An ID number or a bank account typed into a column the 公示名单 prints (区县, 工作单位) is
