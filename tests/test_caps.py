@@ -383,7 +383,7 @@ def test_waiting_keys_are_checked_at_their_line(tmp_path, edit, code, key):
 # --- quota shapes in the policy file -----------------------------------------------------------
 
 @pytest.mark.parametrize("quota,code,path,words", [
-    ("{field: categroy, max: 1}", "policy.unknown-field", "rules[0].quota_per.field", "是否应为「category」"),
+    ("{field: categroy, max: 1}", "policy.unknown-group-field", "rules[0].quota_per.field", "是否应为「category」"),
     ("{field: category, max: {a: 1}}", "policy.needs-key", "rules[0].quota_per.max", "others"),
     ("{field: unit, max: 1, others: 2}", "policy.key-unused", "rules[0].quota_per.others", "others"),
     ("{field: unit, max: {a: -1}, others: 1}", "policy.invalid-value", "rules[0].quota_per.max.a", "应不小于 0"),
@@ -409,3 +409,27 @@ def test_a_quota_by_a_declared_choice_field_checks_its_values(tmp_path):
         ("policy.quota-value-unknown", "rules[0].quota_per.max.街道")]
     pol = load_policy(edited(tmp_path, policy, ("街道: 1", "部门: 1"), name="ok.yaml"))
     assert "unit_type" in pol.required_fields() and "unit_type" in pol.required_values()  # a selecting run needs it
+
+
+def test_places_and_nominees_by_a_declared_field(tmp_path, roster):
+    """单位类型, a column the policy declares (choice, with another spelling): places per type, and at
+    most so many nominees per type; a blank type on a candidate's row is a problem at its cell."""
+    fields = ("fields:\n  unit_type:\n    name: 单位类型\n    type: choice\n    values: [乡镇, 部门]\n"
+              "    value_aliases: {乡镇: [街道]}\nrules:\n")
+    quota = ("    quota_per: {field: unit_type, max: {乡镇: 2}, others: 1}\n"
+             "    nominations_per: {field: unit_type, max: {部门: 2}, others: unlimited}\n")
+    policy = edited(tmp_path, AWARD, ("rules:\n", fields), ("    quota: 3\n", "    quota: 5\n" + quota))
+    headers = ["姓名", "身份证号", "工作领域", "推荐单位", "单位类型", "评审得分"]
+    rows = [[f"候选{cn(k)}", make_id(k), "社会福利", f"单位{cn(k)}", kind, score]
+            for k, kind, score in ((1, "乡镇", 95), (2, "街道", 94), (3, "乡镇", 93), (4, "部门", 92), (5, "部门", 91))]
+    comp = run_compute(roster(rows, headers=headers), policy, "2023")
+    assert statuses(comp) == ["selected", "selected", "not_selected", "selected", "not_selected"]
+    assert reasons_of(comp)[0] == "优秀人才：单位类型「乡镇」的 2 个名额已满"
+    rows.append([f"候选{cn(6)}", make_id(6), "社会福利", "单位六", "部门", 60])  # a third 部门 nominee
+    comp = run_compute(roster(rows, headers=headers), policy, "2023")
+    assert [(i.code, i.location.row, i.location.column) for i in comp.roster.issues] == [
+        ("roster.too-many-nominees", r, "单位类型") for r in (5, 6, 7)]
+    rows[5][4] = ""
+    comp = run_compute(roster(rows, headers=headers), policy, "2023")
+    assert [(i.code, i.location.row, i.location.column) for i in comp.roster.issues] == [
+        ("roster.value-required", 7, "单位类型")]

@@ -20,6 +20,7 @@ from .test_cli import invoke
 AWARD = ROOT / "tests" / "policies" / "award-base.yaml"
 UNIT_QUOTA = ROOT / "tests" / "policies" / "award-unit-quota.yaml"
 NOMINATIONS = ROOT / "tests" / "policies" / "award-nominations.yaml"
+TITLE_QUOTA = ROOT / "tests" / "policies" / "title-unit-quota.yaml"  # a blank score: not a candidate
 AWARD_HEADERS = ["姓名", "身份证号", "工作领域", "推荐单位", "证书等级", "从事社会工作年限", "评审得分"]
 PERSON_HEADERS = HEADERS + ["性别", "出生年月"]
 
@@ -182,6 +183,8 @@ CASES = {
     "roster.value-required": (lambda t: book(t, [cand(1, unit="")], AWARD_HEADERS), UNIT_QUOTA, {}, (R, 2, "推荐单位")),
     "roster.too-many-nominees": (lambda t: book(t, [cand(1, unit="乙单位"), cand(2)], AWARD_HEADERS), NOMINATIONS, {},
                                  (R, 3, "推荐单位")),
+    "roster.candidate-value-missing": (lambda t: book(t, [cand(1, None, unit=""), cand(2, 90, unit="")],
+                                                      AWARD_HEADERS), TITLE_QUOTA, {}, (R, 3, "推荐单位")),
     "roster.leave-before-hire": (lambda t: book(t, [person(1, hired=date(2023, 5, 1), left=date(2023, 1, 1))]),
                                  CHUZHOU, {}, (R, 2, "离职日期")),
     "roster.value-missing": (lambda t: book(t, [person(1, place="")]), CHUZHOU, {}, (R, 2, "报考地")),

@@ -49,7 +49,7 @@ BROKEN = [
      "2022年1月", 1),
     ("unknown kind", ("kind: monthly", "kind: weekly", 1), "policy.invalid-value", "weekly", 1),
     ("bad option value", ("leaving_month: paid", "leaving_month: half", 1), "policy.invalid-value", "half", 1),
-    ("unknown condition field", ("field: exam_place", "field: hometown", 1), "policy.invalid-value", "hometown", 1),
+    ("unknown condition field", ("field: exam_place", "field: hometown", 1), "policy.unknown-field", "hometown", 1),
     ("missing key", ("    upgrade: full_amount\n", "", 1), "policy.missing-key", "- id: certificate-subsidy", 1),
     ("level not declared", ("      senior:\n        - {from: 2022-01-01, value: 1000}",
                             "      senior:\n        - {from: 2022-01-01, value: 1000}\n"
@@ -73,6 +73,15 @@ BROKEN = [
     ("absurd amount", ("value: 400}", "value: 1e400}", 1), "policy.invalid-value", "1e400", 1),
     ("unknown roster field in columns", ("levels:\n", "columns:\n  idnum: [证件号]\nlevels:\n", 1),
      "policy.invalid-value", "idnum", 1),
+    ("operator the field's type lacks", ("op: contains_any", 'op: ">="', 1), "policy.op-for-type", '">="', 1),
+    ("value where values are asked", ("        op: contains_any\n", "        op: contains_any\n        value: 滁州\n", 1),
+     "policy.condition-shape", "滁州\n", 1),
+    ("conditions that can never hold", ("        aliases: {社区工作人员: [社区工作者]}\n    first_month",
+                                        "        aliases: {社区工作人员: [社区工作者]}\n"
+                                        "      - {field: category, op: in, values: [社工机构从业人员]}\n    first_month", 1),
+     "policy.condition-never", "{field: category, op: in, values: [社工机构从业人员]}", 1),
+    ("a declared field named like a built-in one", ("\nrules:\n", "\nfields:\n  district: {name: 区县名称}\n\nrules:\n", 1),
+     "policy.field-reserved", "district: {name", 1),
 ]
 
 
@@ -163,7 +172,7 @@ OTHER_BROKEN = [
     ("others beside one number", SHILI, ("{field: unit, max: 2}", "{field: unit, max: 2, others: 1}", 1),
      "policy.key-unused", "others: 1}"),
     ("nominations by no field", SHILI, ("{field: unit, max: 2}", "{field: unti, max: 2}", 1),
-     "policy.unknown-field", "unti,"),
+     "policy.unknown-group-field", "unti,"),
     ("a value the choice field has not", KIND_QUOTA, ("部门: 1}", "街道: 1}", 1), "policy.quota-value-unknown",
      "街道: 1}"),
     ("a waiting period reading a blank hire date as in post", CHUZHOU,

@@ -171,7 +171,7 @@ def test_a_scenario_persons_data_problem_is_reported_at_the_person(tmp_path):
     assert not outcome.passed
     (issue,) = outcome.problems
     assert issue.code == "roster.level-unknown" and issue.location.file == str(path)
-    assert issue.location.line == 6 and issue.location.path == "scenarios[0].people[0]"
+    assert issue.location.line == 6 and issue.location.path == "scenarios[0].people[0].level"  # at the key
 
 
 @pytest.mark.parametrize("old,new,needle", [
@@ -194,3 +194,174 @@ def test_scenario_shapes_that_used_to_slip_through(tmp_path, old, new, needle):
 def test_outputs_into_a_missing_folder_are_usage_errors(tmp_path):
     assert invoke("schema", "--out", tmp_path / "no" / "s.json").exit_code == 2
     assert invoke("new-policy", "芜湖市", "--out", tmp_path / "no" / "w.yaml").exit_code == 2
+
+
+TWO_MORE = """  - name: two lacks a column
+    period: 2023
+    people:
+      - {name: 乙, category: 社区工作人员, qualified_on: 2023-03-15, exam_place: 滁州市}
+    expect:
+      乙: {certificate-subsidy: 0}
+  - name: three
+    period: 2023
+    people:
+      - {name: 丙, category: 社区工作人员, level: 助理社会工作师, qualified_on: 2023-03-15, exam_place: 滁州市}
+    expect:
+      丙: {certificate-subsidy: 1000}
+"""
+
+
+def test_a_scenario_whose_roster_is_refused_fails_alone_at_its_line(tmp_path):
+    """Scenario two's people have no 证书等级, which the policy requires: that scenario fails, at its
+    own line, and the others still run; nothing names the temporary roster file."""
+    path = tmp_path / "s.yaml"
+    text = GOOD_SCENARIO + TWO_MORE
+    path.write_text(text, encoding="utf-8")
+    one, two, three = run_file(path)
+    assert one.passed and three.passed
+    assert not two.passed and two.failures == []
+    assert two.line == text[:text.index("- name: two")].count("\n") + 1
+    (issue,) = two.problems
+    assert issue.code == "scenario.invalid" and issue.location.file == str(path)
+    assert "people" in issue.message("en") and "level (证书等级)" in issue.message("en").replace("'", "")
+    assert issue.location.line == two.line and issue.location.path == "scenarios[1]"
+    for lang in ("zh", "en"):
+        result = invoke("test", path, "--lang", lang)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "swtalent-scenario-" not in result.output and ".csv" not in result.output
+        assert f"{path}:{two.line}" in result.output.replace("\n", "")
+    got = json.loads(invoke("test", path, "--json").stdout)
+    assert [s["passed"] for s in got["scenarios"]] == [True, False, True]
+    assert "swtalent-scenario-" not in json.dumps(got, ensure_ascii=False)
+
+
+def test_a_scenario_persons_bad_value_is_located_at_the_key(tmp_path):
+    """A row problem points at the person's key in the YAML file (scenarios[0].people[0].qualified_on)."""
+    path = tmp_path / "s.yaml"
+    text = GOOD_SCENARIO.replace("qualified_on: 2023-03-15", "qualified_on: 2023年13月")
+    path.write_text(text, encoding="utf-8")
+    (outcome,) = run_file(path)
+    (issue,) = outcome.problems
+    assert issue.code == "roster.date-invalid" and issue.location.path == "scenarios[0].people[0].qualified_on"
+    assert issue.location.col == text.splitlines()[5].index("qualified_on") + 1 + len("qualified_on: ")
+
+
+def test_a_scenario_whose_period_spans_two_selections_fails_alone(tmp_path):
+    from .conftest import ROOT
+
+    path = tmp_path / "s.yaml"
+    path.write_text(f"""policy: {ROOT / "policies" / "jinan.yaml"}
+scenarios:
+  - name: two selection years in one period
+    period: 2023-01..2026-12
+    people:
+      - {{name: 甲, score: 90}}
+    expect:
+      甲: {{haiyou: 0}}
+  - name: fine
+    period: 2023
+    people:
+      - {{name: 甲, score: 90}}
+    selected:
+      haiyou: [甲]
+""", encoding="utf-8")
+    bad, good = run_file(path)
+    assert good.passed and not bad.passed
+    (issue,) = bad.problems
+    assert issue.code == "scenario.invalid" and issue.location.line == 3 and "2023、2026" in issue.message("zh")
+
+
+def test_a_selected_mismatch_keeps_the_names_as_written_and_in_rank_order(tmp_path):
+    from .conftest import ROOT
+
+    path = tmp_path / "s.yaml"
+    path.write_text(f"""policy: {ROOT / "policies" / "jinan.yaml"}
+scenarios:
+  - name: wrong on purpose
+    period: 2023
+    people:
+      - {{name: 乙, score: 80}}
+      - {{name: 甲, score: 95}}
+      - {{name: 丙, score: 90}}
+    selected:
+      haiyou: [丙, 甲]
+  - name: same names in another order pass
+    period: 2023
+    people:
+      - {{name: 乙, score: 80}}
+      - {{name: 甲, score: 95}}
+    selected:
+      haiyou: [乙, 甲]
+""", encoding="utf-8")
+    wrong, right = run_file(path)
+    assert right.passed
+    assert wrong.failures == [("丙、甲", "haiyou selected", "丙、甲", "甲、丙、乙")]
+
+
+def test_scenario_people_may_use_the_policys_declared_fields(tmp_path):
+    """A people key that is a field the policy declares is accepted and written under its name."""
+    import csv
+
+    from swtalent.policy import load_policy
+    from swtalent.scenarios import _write_roster
+
+    policy_path = tmp_path / "p.yaml"
+    policy_path.write_text(CHUZHOU.read_text(encoding="utf-8").replace(
+        "\nrules:", "\nfields:\n  hukou: {name: 户籍所在地, aliases: [户籍]}\n  insured: {name: 参加社保, type: yes_no}\nrules:", 1),
+        encoding="utf-8")
+    policy = load_policy(policy_path)
+    roster = tmp_path / "r.csv"
+    _write_roster(roster, [{"name": "甲", "hukou": "滁州市", "insured": True}], policy)
+    with roster.open(encoding="utf-8") as fh:
+        header, row = list(csv.reader(fh))
+    assert header == ["姓名", "身份证号", "户籍所在地", "参加社保"] and row[2:] == ["滁州市", "是"]
+    path = tmp_path / "s.yaml"
+    path.write_text(GOOD_SCENARIO.replace(str(CHUZHOU), str(policy_path)).replace(
+        "exam_place: 滁州市}", "exam_place: 滁州市, hukou: 滁州市}"), encoding="utf-8")
+    (outcome,) = run_file(path)
+    assert outcome.passed, (outcome.failures, outcome.problems)
+    path.write_text(GOOD_SCENARIO.replace(str(CHUZHOU), str(policy_path)).replace(
+        "exam_place: 滁州市}", "exam_place: 滁州市, hukuo: 滁州市}"), encoding="utf-8")
+    from swtalent.errors import SwtalentError
+
+    with pytest.raises(SwtalentError) as exc:
+        run_file(path)
+    (issue,) = exc.value.issues
+    assert issue.code == "scenario.invalid" and "hukuo" in issue.message("en") and "hukou" in issue.message("en")
+
+
+def test_a_scenarios_previous_rows_are_checked_and_their_problems_located(tmp_path):
+    """A previous row's problem is said at that row of the YAML file; a key or rule id it cannot
+    mean (yaer, a rule the policy lacks) refuses the file, since the row would count for nothing."""
+    from swtalent.errors import SwtalentError
+
+    from .conftest import ROOT
+
+    text = f"""policy: {ROOT / "policies" / "jinan.yaml"}
+scenarios:
+  - name: holders
+    period: 2024
+    people:
+      - {{name: 甲}}
+    previous:
+      - {{name: 甲, rule_id: haiyou, year: 2023}}
+      - {{person_id: "110101198001010019", rule_id: haiyou, year: 2023}}
+    expect:
+      甲: {{haiyou-allowance: 12000}}
+"""
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    (outcome,) = run_file(path)
+    (issue,) = outcome.problems
+    assert issue.code == "previous.id-invalid" and issue.location.path == "scenarios[0].previous[1].person_id"
+    assert issue.location.line == 9 and "swtalent-scenario-" not in issue.render("en")
+    for old, new, needle in [("year: 2023}\n      - {", "yaer: 2023}\n      - {", "yaer"),
+                             ("rule_id: haiyou, year: 2023}\n      - {", "rule_id: haiyu, year: 2023}\n      - {",
+                              "haiyu")]:
+        bad = text.replace(old, new, 1)
+        assert bad != text
+        path.write_text(bad, encoding="utf-8")
+        with pytest.raises(SwtalentError) as exc:
+            run_file(path)
+        (issue,) = exc.value.issues
+        assert issue.code == "scenario.invalid" and issue.location.line == 8 and needle in issue.message("en")

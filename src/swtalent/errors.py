@@ -238,6 +238,17 @@ CATALOGUE: dict[str, Entry] = {
         "{column} '{value}' is before {earliest} and cannot be real (usually a date format showing a number such as "
         "2023.1 or 20231 as a date); this row is held",
         "把该格设为文本，写作 2023-10-01 这样的日期", "format the cell as text and write a date such as 2023-10-01"),
+    "roster.yes-no-invalid": Entry(
+        "error", "{column}「{value}」不是「是」或「否」", "{column} '{value}' is neither yes nor no",
+        "填写 是 或 否（也可写 有/无、Y/N、√/×、1/0）", "write 是 or 否 (or 有/无, Y/N, √/×, 1/0)"),
+    "roster.choice-unknown": Entry(
+        "error", "{column}「{value}」不是政策列出的可选值，本行不予发放", "{column} '{value}' is not one of the values the policy lists; this row pays nothing",
+        "应为 {choices} 之一；如是同一含义的其他写法，请在政策 fields 的 value_aliases 中加上",
+        "use one of {choices}; if it is another spelling of one of them, add it under the field's value_aliases in the policy"),
+    "roster.policy-check": Entry(
+        "error", "{message_zh}（「{value}」），本行不予发放", "{message_en} ('{value}'); this row pays nothing",
+        "按政策要求更正后重新计算（要求见政策文件的 checks）",
+        "correct it as the policy requires and compute again (see checks in the policy file)"),
     "roster.number-missing": Entry(
         "error", "{column}为空", "{column} is blank", "填写数字", "fill in a number"),
     "roster.number-invalid": Entry(
@@ -253,6 +264,11 @@ CATALOGUE: dict[str, Entry] = {
     "roster.value-required": Entry(
         "error", "{column}为空，本行不予发放", "{column} is blank; this row pays nothing",
         "填写{column}", "fill in {column}"),
+    "roster.candidate-value-missing": Entry(
+        "error", "{column}为空：本行填有评审得分，是本届评选的候选人，评选需要此项；本行暂不发放",
+        "{column} is blank: the row has a score, so it is a candidate in this selection, which needs it; the row is held",
+        "填写{column}；不参评的人员（如往届称号获得者）评审得分留空",
+        "fill in {column}; for someone who is not a candidate (such as an earlier cycle's title holder), leave the score blank"),
     "roster.leave-before-hire": Entry(
         "error", "离职日期 {left} 早于入职日期 {hired}", "leaving date {left} is before hire date {hired}",
         "核对入职、离职日期", "check the hire and leaving dates"),
@@ -466,7 +482,7 @@ CATALOGUE: dict[str, Entry] = {
     "policy.keys-exclusive": Entry(
         "error", "「{first}」和「{second}」只能写一个", "'{first}' and '{second}' exclude each other",
         "按政策原文保留其中一个", "keep the one the policy text says"),
-    "policy.unknown-field": Entry(
+    "policy.unknown-group-field": Entry(
         "error", "「{field}」不是可用于{use_zh}的字段{suggestion_zh}", "'{field}' is not a field {use_en} can count "
         "by{suggestion_en}", "可用：{fields}（或在 fields 下声明本政策自己的文本、选项列）",
         "available: {fields} (or declare the policy's own text or choice column under fields)"),
@@ -484,6 +500,30 @@ CATALOGUE: dict[str, Entry] = {
         "error", "aliases 中的「{value}」不是该条件 values 中的值（现有：{values}）",
         "'{value}' under aliases is not one of the condition's values ({values})",
         "aliases 的键须与 values 中的某个值完全相同", "each key under aliases must be exactly one of the values"),
+    "policy.unknown-field": Entry(
+        "error", "「{field}」不是可用于条件的花名册字段，也未在 fields 中声明{suggestion_zh}",
+        "'{field}' is neither a roster field a condition may test nor declared under fields{suggestion_en}",
+        "可用：{fields}；其他列请先在 fields 中声明（名称、别名、类型）",
+        "available: {fields}; declare any other column under fields first (name, aliases, type)"),
+    "policy.op-for-type": Entry(
+        "error", "运算「{op}」不适用于{type_zh}字段「{field}」", "the operator '{op}' does not apply to the {type_en} field '{field}'",
+        "该类字段可用：{ops}", "such a field takes: {ops}"),
+    "policy.condition-shape": Entry(
+        "error", "条件写法有误：{detail_zh}", "the condition is not well formed: {detail_en}",
+        "见 docs/policy-guide.md 的「条件」一节", "see the conditions section of docs/policy-guide.md"),
+    "policy.condition-never": Entry(
+        "error", "条件永远不能满足：{detail_zh}", "the conditions can never hold: {detail_en}",
+        "核对上下限、取值和 not；按此写法任何人都不会发放", "check the bounds, values and not: as written, nobody is ever paid"),
+    "policy.field-reserved": Entry(
+        "error", "自定义字段不能命名为「{key}」：这是内置字段或系统使用的名称",
+        "a field of the policy cannot be called '{key}': the name is a built-in field or one swtalent uses",
+        "换一个键名（如 hukou、insured_months）；内置字段无需声明，可在 columns 中加别名",
+        "choose another key (such as hukou, insured_months); built-in fields need no declaring, give them aliases under columns"),
+    "policy.field-unused": Entry(
+        "warning", "fields 中声明的字段「{key}」没有被任何条件、检查、排序、名额或金额表使用",
+        "the field '{key}' declared under fields is used by no condition, check, tie-break, quota or amount table",
+        "使用它，或删除该声明（声明为 required 的字段会要求花名册有此列）",
+        "use it or remove it (a required field makes the roster need the column)"),
     "policy.alias-twice": Entry(
         "error", "名称「{alias}」同时属于等级 {first} 和 {second}", "name '{alias}' belongs to both levels {first} and {second}",
         "每个名称只能对应一个等级", "a name may belong to one level only"),

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "id", "level", "date", "account", "number"]
+Kind = Literal["text", "id", "level", "date", "account", "number", "yes_no", "choice"]
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,20 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
 
 # Always needed; each rule kind and the fields its conditions test add to these (Policy.required_fields).
 BASE_REQUIRED = ("name", "person_id")
-# Fields a policy condition may test (text columns with a fixed meaning).
-CONDITION_FIELDS = ("category", "exam_place", "district", "unit", "service_field", "review")
+# The built-in fields a policy condition may test, with the type that says which tests apply (a
+# policy's own fields add to these). `level` takes the policy's level keys.
+CONDITION_FIELDS = {"category": "text", "exam_place": "text", "district": "text", "unit": "text",
+                    "service_field": "text", "review": "text", "bank_branch": "text", "level": "level",
+                    "qualified_on": "date", "hired_on": "date", "left_on": "date", "score": "number",
+                    "years": "number"}
+# Names a policy's own field may not take: the built-in fields, and the columns a run adds.
+RESERVED_KEYS = frozenset(FIELDS) | {"row", "sheet", "error", "pos", "kind", "rule_id", "amount_fen", "months"}
+
+
+def declared_spec(key: str, name: str, aliases: tuple[str, ...], kind: str) -> FieldSpec:
+    """A field a policy declares, as the reader and the messages see a built-in one (its header is
+    its name in both languages)."""
+    return FieldSpec(key, name, name, kind, tuple(aliases))  # type: ignore[arg-type]
 
 
 def header_key(text: object) -> str:

@@ -67,12 +67,16 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     # One candidacy per person: where a policy also pays by certificate, a person may have several rows.
     ids = frame["person_id"].where(usable, None)
     later_row = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
-    reason = np.select([~usable, failed >= 0, too_new, _recent_winners(rule, frame, previous, year), later_row],
-                       [o.NOT_EVALUATED, o.CONDITION, o.AWARD_MIN_YEARS,
+    # No score on a row without a data problem: not a candidate (a title holder of an earlier cycle
+    # on the roster of a policy that pays more than the award; Policy.blank_score_not_candidate).
+    scores = frame["score_exact"].to_numpy()
+    no_score = pd.isna(scores).astype(bool)
+    reason = np.select([~usable, no_score, failed >= 0, too_new, _recent_winners(rule, frame, previous, year),
+                        later_row],
+                       [o.NOT_EVALUATED, o.AWARD_NOT_CANDIDATE, o.CONDITION, o.AWARD_MIN_YEARS,
                         o.AWARD_NEVER_AGAIN if rule.no_repeat == "ever" else o.AWARD_REPEAT, o.AWARD_SAME_PERSON],
                        default=o.PAID).astype(object)
 
-    scores = frame["score_exact"].to_numpy()
     groups = _ranked_groups(rule, frame, np.flatnonzero(reason == o.PAID), scores)
     unit = frame[rule.quota_per.field].to_numpy() if rule.quota_per else None
     status, taken, unit_taken, position = decision.status, 0, {}, 1

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..policy.model import Condition, RuleCommon
+from ..conditions import first_failed
+from ..policy.model import RuleCommon
 
 # Reason codes (rendered into Chinese or English by reports.reasons).
 PAID = ""
@@ -37,6 +38,7 @@ MONTHLY_HIRED_LATE = "monthly.hired_late"
 MONTHLY_NO_OVERLAP = "monthly.no_overlap"
 MONTHLY_SUPERSEDED = "monthly.superseded"
 AWARD_NOT_SELECTION_YEAR = "award.not_selection_year"
+AWARD_NOT_CANDIDATE = "award.not_candidate"  # no score, where a blank score means not a candidate
 AWARD_MIN_YEARS = "award.min_years"
 AWARD_REPEAT = "award.repeat"
 AWARD_NEVER_AGAIN = "award.never_again"  # no_repeat: ever, and a winner in an earlier year
@@ -90,33 +92,11 @@ class RuleOutcome:
         return self.amount_fen > 0
 
 
-def evaluate_conditions(conditions: tuple[Condition, ...], frame: pd.DataFrame) -> np.ndarray:
-    """Index of the first condition each row fails, -1 when all hold (blank values never hold).
-
-    Each condition is decided once per distinct value of its column (a roster has a handful of
-    categories and places), then spread back over the rows by integer codes."""
-    failed = np.full(len(frame), -1, dtype=np.int16)
-    for i, cond in enumerate(conditions):
-        codes, distinct = pd.factorize(frame[cond.field])
-        ok = np.array([holds(cond, str(v)) for v in distinct] + [False], dtype=bool)[codes]
-        failed = np.where((failed < 0) & ~ok, i, failed).astype(np.int16)
-    return failed
-
-
-def holds(cond: Condition, value: str) -> bool:
-    """Whether a (normalised) cell value meets a condition; a blank never does."""
-    if cond.op == "in":
-        return value in cond.accepted()
-    if cond.op == "not_in":
-        return value != "" and value not in cond.accepted()
-    return any(needle in value for needle in cond.needles())  # contains_any
-
-
 def begin(rule: RuleCommon, frame: pd.DataFrame) -> tuple[RuleOutcome, np.ndarray, np.ndarray]:
     """What every rule starts from: an empty outcome, the rows without data problems, and the
     first condition each row fails."""
     return (empty_outcome(rule, len(frame)), ~frame["error"].to_numpy(),
-            evaluate_conditions(rule.conditions, frame))
+            first_failed(rule.conditions, frame))
 
 
 def empty_outcome(rule: RuleCommon, n: int) -> RuleOutcome:

@@ -14,14 +14,22 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
 from ..fields import CONDITION_FIELDS, FIELDS, header_key
+from .meaning import check_fields_and_conditions
 from .model import (
+    CONDITION_TAGS,
+    AllOf,
+    AnyOf,
     AwardRule,
+    Check,
     Condition,
     Cycle,
     DatedAmount,
+    FieldDef,
     LevelDef,
     MonthlyRule,
     Notice,
+    NotOf,
+    Offset,
     OneOffRule,
     PlausibleMax,
     Policy,
@@ -35,6 +43,7 @@ from .model import (
 from .yamlsource import Source, load_source
 
 _RULE = TypeAdapter(Rule)
+_CONDITION_TAGS = ("leaf", *CONDITION_TAGS.values())
 _RULE_KINDS = {"one_off": OneOffRule, "monthly": MonthlyRule, "yearly": YearlyRule, "award": AwardRule,
                "title_allowance": TitleAllowanceRule}
 
@@ -110,8 +119,8 @@ def _data_path(loc: tuple, data: object) -> tuple:
     out: list = []
     cur = data
     for part in loc:
-        if isinstance(cur, dict) and isinstance(part, str) and part not in cur and part in _RULE_KINDS \
-                and cur.get("kind") == part:
+        if isinstance(cur, dict) and isinstance(part, str) and part not in cur and (
+                part in _RULE_KINDS and cur.get("kind") == part or part in _CONDITION_TAGS):
             continue  # the discriminator pydantic adds for tagged unions
         if isinstance(part, str) and _UNION_MEMBER.fullmatch(part) and not (isinstance(cur, dict) and part in cur):
             continue  # the member of a plain union (max: a number or a mapping)
@@ -128,6 +137,12 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
         return Policy
     if shape[:1] == ("levels",) and len(shape) == 2:
         return LevelDef
+    if shape[:1] == ("fields",) and len(shape) == 2:
+        return FieldDef
+    if shape[:1] == ("checks",) and len(shape) == 2:
+        return Check
+    if "conditions" in shape or shape[:1] == ("checks",):
+        return _condition_model(path, data)
     if shape in (("notice",), ("plausible_max",)):
         return Notice if shape == ("notice",) else PlausibleMax
     if shape[:1] == ("rules",):
@@ -144,6 +159,22 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
                                                                        ("yearly_amounts", "#")):
             return DatedAmount
     return None
+
+
+def _condition_model(path: tuple, data: object) -> type[BaseModel] | None:
+    """The model of the condition (or its offset) at a path, told by the keys written there."""
+    node = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else (
+            node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None)
+    if path[-1:] == ("offset",):
+        return Offset
+    if not isinstance(node, dict):
+        return None
+    for key, model in (("any", AnyOf), ("all", AllOf), ("not", NotOf)):
+        if key in node:
+            return model
+    return Condition
 
 
 def _bound_text(kind: str, ctx: dict, path: tuple) -> tuple[str, str]:
@@ -274,7 +305,14 @@ def _partial(data: dict) -> tuple[Policy, list[int]]:
             positions.append(i)
         except ValidationError:
             continue
-    return Policy.model_construct(levels=levels, rules=tuple(rules), in_force_from=in_force,
+    fields = {}
+    raw_fields = data.get("fields")
+    for key, raw in (raw_fields.items() if isinstance(raw_fields, dict) else ()):
+        try:
+            fields[key] = FieldDef.model_validate(raw)
+        except ValidationError:
+            fields[key] = FieldDef.model_construct(name=str(key), type="text")
+    return Policy.model_construct(levels=levels, rules=tuple(rules), in_force_from=in_force, fields=fields,
                                   source=str(data.get("source") or "")), positions
 
 
@@ -333,16 +371,11 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
             issues.extend(_check_wait(rule, src, base))
         if isinstance(rule, TitleAllowanceRule):
             issues.extend(_check_title_amounts(rule, src, base))
-        for c, cond in enumerate(rule.conditions):
-            for value in cond.aliases:
-                if value not in cond.values:
-                    issues.append(Issue.make("policy.alias-not-a-value", src.where(
-                        base + ("conditions", c, "aliases", value), key=True), value=value,
-                        values="、".join(cond.values)))
         for level in levels if by_level else ():
             if level not in rule.amounts:
                 issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),
                                          level=level))
+    issues.extend(check_fields_and_conditions(policy, src, positions))
     return issues
 
 
@@ -404,7 +437,8 @@ def group_fields(policy: Policy) -> list[str]:
     """The fields a quota may count by: the built-in text fields a condition may test, and the
     text or choice fields the policy declares."""
     declared = getattr(policy, "fields", None) or {}
-    return [*CONDITION_FIELDS, *(k for k, f in declared.items() if f.type in ("text", "choice"))]
+    return [*(k for k, kind in CONDITION_FIELDS.items() if kind == "text"),
+            *(k for k, f in declared.items() if f.type in ("text", "choice"))]
 
 
 def _check_quota(quota: QuotaPer, policy: Policy, src: Source, at: tuple, use: tuple[str, str]) -> list[Issue]:
@@ -414,7 +448,7 @@ def _check_quota(quota: QuotaPer, policy: Policy, src: Source, at: tuple, use: t
     allowed = group_fields(policy)
     if quota.field not in allowed:
         close = difflib.get_close_matches(quota.field, allowed, n=1)
-        issues.append(Issue.make("policy.unknown-field", src.where(at + ("field",)), field=quota.field,
+        issues.append(Issue.make("policy.unknown-group-field", src.where(at + ("field",)), field=quota.field,
                                  use_zh=use[0], use_en=use[1], fields=", ".join(allowed),
                                  suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
                                  suggestion_en=f"; did you mean '{close[0]}'?" if close else ""))

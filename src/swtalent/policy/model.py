@@ -10,12 +10,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 
 from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS
 from ..money import to_fen
 
-ConditionField = Literal[CONDITION_FIELDS]  # type: ignore[valid-type]
 FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
 MAX_YUAN = "100000000"  # no single amount in a policy reaches 1亿 yuan; beyond it is a typo
 IDENT_PATTERN = r"^[a-z][a-z0-9_-]*$"  # ids of policies, levels and rules
@@ -82,31 +81,122 @@ class FieldDef(Strict):
     required: bool = True
 
 
-class Condition(Strict):
-    """A declarative test on one roster column; no expression is ever evaluated."""
+# What a condition may compare a cell with: text, a number, a date, or yes/no.
+Scalar = Union[bool, date, Decimal, str]
+TEXT_OPS = ("in", "not_in", "contains_any", "==", "!=")
+ORDER_OPS = ("==", "!=", ">=", ">", "<=", "<", "between")
+Op = Literal["in", "not_in", "contains_any", "==", "!=", ">=", ">", "<=", "<", "between"]
 
-    field: ConditionField
-    op: Literal["in", "not_in", "contains_any"]
-    values: tuple[str, ...] = Field(min_length=1)
+
+class Offset(Strict):
+    """A span added to the other date of a comparison: {months: -12} is twelve months before it."""
+
+    months: int = Field(default=0, ge=-1200, le=1200)
+    days: int = Field(default=0, ge=-36600, le=36600)
+
+
+class Condition(Strict):
+    """A declarative test on one roster column; no expression is ever evaluated.
+
+    in / not_in / contains_any take `values`; == != >= > <= < take a `value`, or `other` (another
+    field of the same row, optionally moved by `offset`); between takes two `values`, both ends in.
+    `blank` says what an empty cell means: the condition fails, passes, or the row is a data problem."""
+
+    # A built-in field (offered by editors) or a key of the policy's own fields.
+    field: Annotated[str, WithJsonSchema({"anyOf": [{"enum": list(CONDITION_FIELDS)}, {"type": "string", "pattern": IDENT_PATTERN}]})]
+    op: Op
+    values: tuple[Scalar, ...] = ()
+    value: Scalar | None = None
+    other: Annotated[str | None, WithJsonSchema({"anyOf": [{"enum": ["qualified_on", "hired_on", "left_on", "score", "years"]},
+                                                         {"type": "string", "pattern": IDENT_PATTERN}]})] = None
+    offset: Offset | None = None
     # Other spellings rosters use for a value: {社区管理服务: [社区服务, 社区治理]}.
     aliases: dict[str, tuple[str, ...]] = {}
+    blank: Literal["fails", "passes", "problem"] = "fails"
 
     def accepted(self) -> frozenset[str]:
-        """Every spelling that counts as one of the values (for in / not_in), normalised as roster
-        cells are (NFKC: a full-width （ in the policy matches a half-width ( in the roster)."""
-        spellings = set(self.values) | {a for v in self.values for a in self.aliases.get(v, ())}
+        """Every spelling that counts as one of the values (for in / not_in / ==), normalised as
+        roster cells are (NFKC: a full-width （ in the policy matches a half-width ( in the roster)."""
+        values = self.values if self.op in ("in", "not_in") else (self.value,)
+        spellings = {_text(v) for v in values} | {a for v in values for a in self.aliases.get(_text(v), ())}
         return frozenset(unicodedata.normalize("NFKC", s).strip() for s in spellings)
 
     def needles(self) -> tuple[str, ...]:
         """The values as contains_any looks for them, normalised the same way."""
-        return tuple(unicodedata.normalize("NFKC", v).strip() for v in self.values)
+        return tuple(unicodedata.normalize("NFKC", _text(v)).strip() for v in self.values)
+
+    def leaves(self) -> tuple[Condition, ...]:
+        return (self,)
+
+
+def _text(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+class AnyOf(Strict):
+    """Holds when at least one of its conditions holds (户籍在本市，或在本市工作)."""
+
+    any: tuple[ConditionTree, ...] = Field(min_length=1)
+
+    def leaves(self) -> tuple[Condition, ...]:
+        return tuple(leaf for c in self.any for leaf in c.leaves())
+
+
+class AllOf(Strict):
+    """Holds when every one of its conditions holds (inside an any or a not)."""
+
+    all: tuple[ConditionTree, ...] = Field(min_length=1)
+
+    def leaves(self) -> tuple[Condition, ...]:
+        return tuple(leaf for c in self.all for leaf in c.leaves())
+
+
+class NotOf(Strict):
+    """Holds when its condition does not (未获得过同类奖励)."""
+
+    not_: ConditionTree = Field(alias="not")
+
+    def leaves(self) -> tuple[Condition, ...]:
+        return self.not_.leaves()
+
+
+CONDITION_TAGS = {"any": "any_of", "all": "all_of", "not": "not_of"}
+
+
+def _condition_tag(value: object) -> str:
+    if isinstance(value, dict):
+        for key, tag in CONDITION_TAGS.items():
+            if key in value:
+                return tag
+    elif isinstance(value, BaseModel):
+        return {AnyOf: "any_of", AllOf: "all_of", NotOf: "not_of"}.get(type(value), "leaf")
+    return "leaf"
+
+
+ConditionTree = Annotated[Union[Annotated[Condition, Tag("leaf")], Annotated[AnyOf, Tag("any_of")],
+                                Annotated[AllOf, Tag("all_of")], Annotated[NotOf, Tag("not_of")]],
+                          Discriminator(_condition_tag)]
+AnyOf.model_rebuild()
+AllOf.model_rebuild()
+NotOf.model_rebuild()
+
+
+class Check(Condition):
+    """A condition every row must meet, or the row is a data problem to fix (not "not eligible"):
+    the account must be at a named bank. `message` says what is wrong, in the clerk's words."""
+
+    message: str = Field(min_length=1)
+    message_en: str = ""
 
 
 class RuleCommon(Strict):
     id: Ident
     title: str
     clause: str = ""
-    conditions: tuple[Condition, ...] = ()
+    conditions: tuple[ConditionTree, ...] = ()
+
+    def condition_leaves(self) -> tuple[Condition, ...]:
+        return tuple(leaf for c in self.conditions for leaf in c.leaves())
 
 
 class RuleBase(RuleCommon):
@@ -351,6 +441,8 @@ class Policy(Strict):
     columns: dict[FieldName, tuple[str, ...]] = {}
     # Roster columns this policy declares for itself, by key (hukou: {name: 户籍所在地, …}).
     fields: dict[Ident, FieldDef] = Field(default={}, json_schema_extra={"additionalProperties": False})
+    # Conditions every row must meet, or the row is a data problem (the account at a named bank).
+    checks: tuple[Check, ...] = ()
     notice: Notice = Notice()
     # Raises (or lowers) the bound above which an amount is warned of as implausible, per kind of rule.
     plausible_max: PlausibleMax = Field(default_factory=PlausibleMax)  # a factory, so the schema shows no '50000'
@@ -398,8 +490,60 @@ class Policy(Strict):
         return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "no_repeat", None)
                    or getattr(r, "max_years", None) or r.kind == "title_allowance" for r in self.rules)
 
+    def leaves(self) -> tuple[Condition, ...]:
+        """Every simple condition of the policy: in rules (inside any / all / not too) and checks."""
+        return tuple(leaf for r in self.rules for leaf in r.condition_leaves()) + self.checks
+
+    def blank_fails(self) -> set[str]:
+        """Fields where a blank cell makes a rule's condition fail, so that a row may go unpaid for it:
+        a simple condition with blank: fails, or one with blank: passes under a not (未获得过: blank
+        inside a not is what lets the row through, and is not warned of)."""
+        found: set[str] = set()
+
+        def walk(cond, negated: bool) -> None:
+            if isinstance(cond, (AnyOf, AllOf)):
+                for c in (cond.any if isinstance(cond, AnyOf) else cond.all):
+                    walk(c, negated)
+            elif isinstance(cond, NotOf):
+                walk(cond.not_, not negated)
+            elif (cond.blank == "fails") != negated and cond.blank != "problem":
+                found.add(cond.field)
+        for rule in self.rules:
+            for cond in rule.conditions:
+                walk(cond, False)
+        return found
+
     def fields_used(self) -> set[str]:
-        return {c.field for r in self.rules for c in r.conditions}
+        """The roster fields the policy's conditions and checks read (the other date of a comparison too)."""
+        return {f for c in self.leaves() for f in (c.field, c.other) if f}
+
+    def fields_referenced(self) -> set[str]:
+        """Every field the policy names anywhere: conditions and checks, and a rule's tie-break,
+        quota or amount table (any `field:` or `other:` under a rule)."""
+        found: set[str] = set(self.fields_used())
+
+        def walk(node) -> None:
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if k in ("field", "other") and isinstance(v, str):
+                        found.add(v)
+                    walk(v)
+            elif isinstance(node, (list, tuple)):
+                for v in node:
+                    walk(v)
+        walk([r.model_dump() for r in self.rules])
+        return found
+
+    def field_type(self, key: str) -> str | None:
+        """text, number, date, yes_no, choice or level; None for a field no condition may test."""
+        declared = self.fields.get(key)
+        return declared.type if declared is not None else CONDITION_FIELDS.get(key)
+
+    def field_label(self, key: str, lang: str) -> str:
+        """A field as messages and sheets name it: a declared field by its name, a built-in one by its header."""
+        declared = self.fields.get(key)
+        return declared.name if declared is not None else FIELDS[key].label(lang) if key in FIELDS else key
+
 
     def pays_certificates(self) -> bool:
         """Whether a rule pays by certificate (so level and qualifying date are required)."""
@@ -429,19 +573,40 @@ class Policy(Strict):
         for rule in self._selecting(period):
             needed += self._award_values(rule)
             needed += [t.field for t in rule.tie_break]  # the column must exist; blanks do not separate
-        needed += sorted(self.fields_used())
+        optional = {k for k, f in self.fields.items() if not f.required}
+        needed += sorted(self.fields_used() - optional)
+        needed += [k for k, f in self.fields.items() if f.required]
         return tuple(dict.fromkeys(needed))
 
     def required_values(self, period=None) -> frozenset[str]:
-        """Fields whose cells must hold a usable value, or the row pays nothing."""
+        """Fields whose cells must hold a usable value, or the row pays nothing. An award's values
+        (score; years under min_years; the quota_per field) are among them only where every row is
+        a candidate; otherwise see candidate_values."""
         needed = set(BASE_REQUIRED)
         if self.pays_certificates():
             needed |= {"level", "qualified_on"}
         if self.holds_blank_hire_dates():
             needed.add("hired_on")
-        for rule in self._selecting(period):
-            needed |= set(self._award_values(rule))
+        if not self.blank_score_not_candidate():
+            for rule in self._selecting(period):
+                needed |= set(self._award_values(rule))
         return frozenset(needed)
+
+    def blank_score_not_candidate(self) -> bool:
+        """Whether a blank 评审得分 marks a row that is not a candidate. So when a rule other than an
+        award pays rows (a title allowance to earlier winners, a certificate allowance): the roster
+        then lists people besides the candidates, such as the holders of a title won in an earlier
+        cycle, and they are not ranked. A policy of awards only has a candidate list for a roster,
+        on which a blank score is a score missing, a problem on its cell."""
+        return any(not isinstance(r, AwardRule) for r in self.rules)
+
+    def candidate_values(self, period=None) -> frozenset[str]:
+        """Fields a candidate's row (one with a 评审得分) must hold in a run that selects, where a
+        blank score marks a row that is not a candidate (blank_score_not_candidate): the score
+        itself, years under min_years, the quota_per field. Empty otherwise."""
+        if not self.blank_score_not_candidate():
+            return frozenset()
+        return frozenset(v for rule in self._selecting(period) for v in self._award_values(rule))
 
     @staticmethod
     def _award_values(rule: AwardRule) -> list[str]:

@@ -56,7 +56,7 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
                      else f"{rule.title} ({rule.id}, {L['kind.' + rule.kind]})"))
         rows.append((L["clause"], rule.clause))
         for cond in rule.conditions:
-            rows.append((L["condition"], condition_rule(cond, L["lang"])))
+            rows.append((L["condition"], condition_rule(cond, L["lang"], policy)))
         rows += [(L["limit"], text) for text in limits(rule, policy, L)]
         if rule.kind == "title_allowance":
             yearly = rule.amounts is None
@@ -79,7 +79,6 @@ def limits(rule, policy, L: dict) -> list[str]:
     """What bounds a rule beyond its amounts, as the basis sheet says it: a lifetime cap, months or
     years allowed, a waiting period, repeat winners, places or nominees per unit."""
     from ..money import to_fen
-    from .reasons import field_label
 
     out = []
     if getattr(rule, "lifetime_cap", None) is not None:
@@ -96,7 +95,7 @@ def limits(rule, policy, L: dict) -> list[str]:
     for key in ("quota_per", "nominations_per"):
         quota = getattr(rule, key, None)
         if quota is not None:
-            out.append(L[f"limit.{key}"].format(field=field_label(policy, quota.field, L["lang"]),
+            out.append(L[f"limit.{key}"].format(field=policy.field_label(quota.field, L["lang"]),
                                                 places=_places(quota, L)))
     return out
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..conditions import holds
 from ..engine import ERROR, INELIGIBLE, PAID, Computation
 from ..engine import outcome as o
 from ..engine.monthly import month_bounds, paid_span, waited
-from ..engine.outcome import holds
 from ..errors import UsageError
-from ..fields import FIELDS
 from ..money import format_yuan, plain_yuan, to_fen
 from ..periods import month_label, month_start
 from .labels import labels
-from .reasons import condition_rule, line_details, rule_reasons
+from .reasons import condition_rule, line_details, rule_reasons, shown_values
 
 _MONTH_WHY = {
     "zh": {"paid": "按 {rate} 元发放", "not_in_force": "政策尚未施行", "not_held": "证书尚未计入（取证日期 {q}）",
@@ -94,9 +93,7 @@ def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
                 "sheet": frame["sheet"].iat[i], "row": int(frame["row"].iat[i]),
                 "level": "" if pd.isna(frame["level"].iat[i]) else level_names[frame["level"].iat[i]],
                 "status": "held" if frame["error"].iat[i] else ("paid" if res.paid[i] else "not_paid"),
-                "conditions": [{"field": c.field, "label": FIELDS[c.field].label(lang), "value": str(frame[c.field].iat[i]),
-                                "rule": condition_rule(c, lang), "holds": holds(c, str(frame[c.field].iat[i]))}
-                               for c in rule.conditions],
+                "conditions": [_condition_seen(c, frame.iloc[[i]], comp.policy, lang) for c in rule.conditions],
                 "reason": why.iat[k] if not frame["error"].iat[i] else L["held"],
                 "lines": [{"level": level_names.get(str(lines["level"].iat[j]), ""), "detail": details.iat[j],
                            "months": int(lines["months"].iat[j]) if lines["kind"].iat[j] in ("monthly", "title_allowance")
@@ -185,3 +182,19 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
 
 def _day(value) -> str:
     return "" if value is None or value != value else str(np.datetime64(value, "D"))
+
+
+def _condition_seen(cond, row: pd.DataFrame, policy, lang: str) -> dict:
+    """One condition for one row: the fields it reads, the values seen, the rule and whether it holds."""
+    keys = list(dict.fromkeys(f for leaf in cond.leaves() for f in (leaf.field, leaf.other) if f))
+    seen = [shown_values(row, key, lang).iat[0] for key in keys]
+    if len(keys) == 1:
+        value = seen[0]
+        if policy.field_type(keys[0]) == "level":
+            value = policy.level_titles.get(value, value)
+    else:
+        colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+        value = sep.join(f"{policy.field_label(k, lang)}{colon}{v or '—'}" for k, v in zip(keys, seen))
+    return {"field": keys[0] if len(keys) == 1 else ",".join(keys),
+            "label": policy.field_label(keys[0], lang) if len(keys) == 1 else "",
+            "value": value, "rule": condition_rule(cond, lang, policy), "holds": bool(holds(cond, row)[0])}

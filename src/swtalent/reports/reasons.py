@@ -5,20 +5,34 @@ not a Python loop per row.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
 from ..engine import INELIGIBLE, Computation
 from ..engine import outcome as o
-from ..fields import FIELDS
 from ..money import plain_yuan, to_fen
 from ..periods import month_label, month_start
+from ..policy.model import AllOf, AnyOf, Condition, NotOf
 from ..roster.cells import Column
 
 _OPS = {
-    "zh": {"in": "须为 {v}", "not_in": "不能为 {v}", "contains_any": "须包含 {v} 之一"},
-    "en": {"in": "must be {v}", "not_in": "must not be {v}", "contains_any": "must contain one of {v}"},
+    "zh": {"in": "须为 {v}", "not_in": "不能为 {v}", "contains_any": "须包含 {v} 之一", "==": "须为 {v}",
+           "!=": "不能为 {v}", ">=": "须不少于 {v}", ">": "须大于 {v}", "<=": "须不超过 {v}", "<": "须小于 {v}",
+           "between": "须在 {v} 之间（含两端）"},
+    "en": {"in": "must be {v}", "not_in": "must not be {v}", "contains_any": "must contain one of {v}",
+           "==": "must be {v}", "!=": "must not be {v}", ">=": "must be at least {v}", ">": "must be more than {v}",
+           "<=": "must be at most {v}", "<": "must be less than {v}", "between": "must be between {v} (both included)"},
 }
+# Dates are compared in time's words.
+_DATE_OPS = {
+    "zh": {">=": "须不早于 {v}", ">": "须晚于 {v}", "<=": "须不晚于 {v}", "<": "须早于 {v}"},
+    "en": {">=": "must be on or after {v}", ">": "must be after {v}", "<=": "must be on or before {v}",
+           "<": "must be before {v}"},
+}
+_BLANK_RULE = {"zh": {"passes": "（为空视为符合）", "problem": "（不得为空）", "fails": ""},
+               "en": {"passes": " (a blank counts as met)", "problem": " (must not be blank)", "fails": ""}}
 
 _TEXT = {
     "zh": {
@@ -50,6 +64,7 @@ _TEXT = {
         o.MONTHLY_NO_OVERLAP: "取证后的在岗月份与本期无重叠",
         o.MONTHLY_SUPERSEDED: "本期各月均按本人所持更高等级证书发放",
         o.AWARD_NOT_SELECTION_YEAR: "{period} 不含评选月份（自 {first_year} 年起每 {every} 年评选一次，于当年 {month} 月评选）",
+        o.AWARD_NOT_CANDIDATE: "未参评（无评审得分）",
         o.AWARD_MIN_YEARS: "从事社会工作年限不足 {min_years} 年",
         o.AWARD_REPEAT: "近 {cycles} 届内已获评，本届不再参评",
         o.AWARD_BELOW_MIN_SCORE: "得分低于最低分数线 {min_score} 分，名额空缺",
@@ -93,6 +108,7 @@ _TEXT = {
         o.MONTHLY_SUPERSEDED: "every month is paid on the person's higher-level certificate",
         o.AWARD_NOT_SELECTION_YEAR: "{period} holds no selection month (every {every} years from {first_year}, "
                                     "in month {month})",
+        o.AWARD_NOT_CANDIDATE: "not a candidate (no score)",
         o.AWARD_MIN_YEARS: "fewer than {min_years} years in social work",
         o.AWARD_REPEAT: "won within the last {cycles} cycle(s); not a candidate this time",
         o.AWARD_BELOW_MIN_SCORE: "score below the minimum of {min_score}; the place stays vacant",
@@ -163,7 +179,7 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                 for ci, cond in enumerate(rule.conditions):
                     m = mask & (failed == ci)
                     if m.any():
-                        text[m] = _condition_text(cond, frame.loc[m, cond.field], lang)
+                        text[m] = _condition_text(cond, frame.loc[m], lang, comp.policy)
                 continue
             filled = t[code].format(x="\0", batch="", date="", since=rule_since(comp, rule), in_force=comp.policy.in_force_from,
                                     first=first, period=comp.period.label(), tied="", places="",
@@ -183,7 +199,7 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                 text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
             elif code == o.AWARD_UNIT_FULL and _per_value_text(rule.quota_per):  # which value's places, per value
                 values = frame.loc[mask, rule.quota_per.field].astype(str)
-                label = field_label(comp.policy, rule.quota_per.field, lang)
+                label = comp.policy.field_label(rule.quota_per.field, lang)
                 text[mask] = _per_value(values, lambda v: t["unit_full_value"].format(
                     field=label, value=v, places=rule.quota_per.limit_of(v)))
             elif code in dated:
@@ -195,16 +211,84 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
     return out
 
 
-def condition_rule(cond, lang: str) -> str:
-    """A condition as the policy states it: '人员类别 须为 社区工作人员、社工机构从业人员'."""
-    return f"{FIELDS[cond.field].label(lang)} " + _OPS[lang][cond.op].format(v=_TEXT[lang]["list_sep"].join(cond.values))
+def condition_rule(cond, lang: str, policy) -> str:
+    """A condition as the policy states it: '人员类别 须为 社区工作人员、社工机构从业人员';
+    any / all / not spelt out: '（户籍所在地 须包含 滁州）或（工作单位 须包含 滁州）'."""
+    if isinstance(cond, (AnyOf, AllOf)):
+        parts, word = (cond.any, ("或", " or ")) if isinstance(cond, AnyOf) else (cond.all, ("且", " and "))
+        joined = word[lang != "zh"].join(f"（{condition_rule(c, lang, policy)}）" if lang == "zh"
+                                         else f"({condition_rule(c, lang, policy)})" for c in parts)
+        return joined
+    if isinstance(cond, NotOf):
+        inner = condition_rule(cond.not_, lang, policy)
+        return f"并非（{inner}）" if lang == "zh" else f"not ({inner})"
+    return f"{policy.field_label(cond.field, lang)} {_need(cond, lang, policy)}{_BLANK_RULE[lang][cond.blank]}"
 
 
-def _condition_text(cond, values: pd.Series, lang: str) -> pd.Series:
+def _need(cond, lang: str, policy) -> str:
+    """What a simple condition asks of the value: '须不晚于 取得证书日期前 12 个月'."""
+    sep = _TEXT[lang]["list_sep"]
+    date_like = policy.field_type(cond.field) == "date"
+    ops = {**_OPS[lang], **(_DATE_OPS[lang] if date_like else {})}
+    if cond.other:
+        v = policy.field_label(cond.other, lang) + _offset_text(cond.offset, lang)
+    elif cond.op == "between":
+        v = (" 至 " if lang == "zh" else " and ").join(_value_text(x, cond, lang, policy) for x in cond.values)
+    elif cond.op in ("in", "not_in", "contains_any"):
+        v = sep.join(_value_text(x, cond, lang, policy) for x in cond.values)
+    else:
+        v = _value_text(cond.value, cond, lang, policy)
+    return ops[cond.op].format(v=v)
+
+
+def _value_text(value, cond, lang: str, policy) -> str:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if policy.field_type(cond.field) == "level":
+        return policy.level_titles.get(str(value), str(value))
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _offset_text(offset, lang: str) -> str:
+    """'前 12 个月', '后 30 天' (en: ' less 12 months', ' plus 30 days'); '' for none."""
+    if offset is None or (not offset.months and not offset.days):
+        return ""
+    parts = []
+    for n, zh, en in ((offset.months, "个月", "months"), (offset.days, "天", "days")):
+        if n:
+            parts.append((f"{'前' if n < 0 else '后'} {abs(n)} {zh}") if lang == "zh"
+                         else f" {'less' if n < 0 else 'plus'} {abs(n)} {en}")
+    return "".join(parts)
+
+
+def shown_values(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
+    """A field's cells as a reason or explain quotes them: text as written, a number exactly, a
+    date as a day (or as the clerk wrote it: 2023年5月), yes/no in words; '' for blank."""
+    column = frame[key]
+    if f"{key}_exact" in frame:
+        return frame[f"{key}_exact"].map(lambda v: "" if v is None else str(v)).astype(object)
+    if column.dtype.kind == "M":
+        written = frame[f"{key}_written"] if f"{key}_written" in frame else pd.Series("", index=frame.index)
+        return _dates(column, written)
+    if isinstance(column.dtype, pd.BooleanDtype):
+        yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+        return column.map(lambda v: "" if pd.isna(v) else (yes if v else no)).astype(object)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.astype(object).fillna("").astype(str)
+    return column.astype(str)
+
+
+def _condition_text(cond, frame: pd.DataFrame, lang: str, policy) -> pd.Series:
+    """Why each row fails a condition: the value seen and what the policy asks of it."""
+    if not isinstance(cond, Condition):  # any / all / not: the whole rule, said as not met
+        return pd.Series(("未满足：" if lang == "zh" else "not met: ") + condition_rule(cond, lang, policy),
+                         index=frame.index, dtype=object)
     t = _TEXT[lang]
-    label = FIELDS[cond.field].label(lang)
-    need = _OPS[lang][cond.op].format(v=t["list_sep"].join(cond.values))
-    said = label + "「" + values + "」" + (" " if lang == "en" else "") + need
+    label = policy.field_label(cond.field, lang)
+    values = shown_values(frame, cond.field, lang)
+    if policy.field_type(cond.field) == "level":
+        values = values.map(lambda k: policy.level_titles.get(k, k))
+    said = label + "「" + values + "」" + (" " if lang == "en" else "") + _need(cond, lang, policy)
     return said.where(values != "", t["blank"].format(field=label))
 
 
@@ -230,14 +314,6 @@ def _per_value_text(per) -> bool:
     """Whether a full quota is said with the value (工作单位「甲」的 2 个名额已满) rather than as 本单位 …:
     places per value, or a field other than unit and district."""
     return per is not None and (per.by_value() or per.field not in _PER)
-
-
-def field_label(policy, key: str, lang: str) -> str:
-    """A roster field's name in messages: a built-in one's standard header, a declared one's name."""
-    if key in FIELDS:
-        return FIELDS[key].label(lang)
-    declared = (getattr(policy, "fields", None) or {}).get(key)
-    return declared.name if declared is not None else key
 
 
 def _cap_text(rule) -> str:

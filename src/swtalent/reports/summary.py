@@ -6,6 +6,7 @@ import pandas as pd
 
 from .. import __version__
 from ..engine import Computation
+from ..engine import outcome as o
 from ..money import capital_yuan, format_yuan
 
 
@@ -86,6 +87,13 @@ def notes(comp: Computation, lang: str) -> list[str]:
             out.append(f"{held} 行数据有误、未参与「{res.rule.title}」排名；改正后评选结果可能变化" if lang == "zh" else
                        f"{held} row(s) with data problems are not ranked for '{res.rule.title}'; "
                        "the result may change once they are corrected")
+        if res.award is not None and res.award.year is not None:
+            outside = int((res.reason == o.AWARD_NOT_CANDIDATE).sum())
+            if outside:
+                out.append(f"{outside} 行无评审得分，视为非候选人，未参与「{res.rule.title}」排名；候选人漏填得分的，补填后重新计算"
+                           if lang == "zh" else
+                           f"{outside} row(s) have no score and are taken as not candidates for '{res.rule.title}'; "
+                           "if a candidate's score was left out, fill it in and compute again")
         if res.award is not None and res.award.year is None:
             cycle = res.rule.cycle
             out.append(f"{comp.period.label()} 不含「{res.rule.title}」的评选月份（自 {cycle.first_year} 年起每 "

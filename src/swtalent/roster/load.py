@@ -22,7 +22,8 @@ def load_roster(path: str | Path | PendingSheet, needs=None, *, sheet: str | Non
     for header, key in (column_map or {}).items():
         aliases[key] = aliases.get(key, ()) + (header,)
     raw = read_sheet(path, sheet=sheet, required=needs.required if needs is not None else BASE_REQUIRED,
-                     aliases=aliases, mapped=tuple(column_map or ()), watched=needs.watched if needs is not None else ())
+                     aliases=aliases, mapped=tuple(column_map or ()), watched=needs.watched if needs is not None else (),
+                     declared=needs.specs() if needs is not None else None)
     certificate = {"level", "qualified_on"}
     if needs is None and certificate & set(raw.columns) and not certificate <= set(raw.columns):
         # A roster of certificates with a level but no date, or a date but no level: every policy

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..fields import BASE_REQUIRED, header_key
+from ..fields import BASE_REQUIRED, declared_spec, header_key
 
 # The three levels of the national social-work qualification (社会工作者职业水平), lowest first, with
 # the names rosters write them by. A policy's levels keyed assistant / intermediate / senior accept
@@ -46,18 +46,32 @@ class RosterNeeds:
     # Award rules selecting in the run that limit nominees per unit (or other value): a unit over
     # its limit is a data problem on each of its nominees' rows (normalise._Checker.nominations).
     nominations: tuple = ()
+    # Cells a candidate's row (one with a 评审得分) must hold, where a blank score means "not a
+    # candidate" (Policy.candidate_values); a row with no score needs none of them.
+    candidate_values: frozenset[str] = frozenset()
+    # The policy's own fields (key -> FieldDef), read and typed like the built-in ones.
+    declared: dict = field(default_factory=dict)
+    # Conditions whose blank cell makes the row a data problem, and the policy's checks.
+    blank_problems: tuple = ()
+    checks: tuple = ()
 
     @classmethod
     def of(cls, policy, period=None) -> RosterNeeds:
         """What the policy asks of a roster; for a run's period when given (an award's score is
         needed only in a run that selects)."""
         return cls(required=policy.required_fields(period), required_values=policy.required_values(period),
-                   conditions=frozenset(policy.fields_used()),
+                   conditions=frozenset(policy.blank_fails()),
                    levels={k: (lvl.name, tuple(lvl.aliases)) for k, lvl in policy.levels.items()},
                    certificates=policy.pays_certificates(), awards=any(r.kind == "award" for r in policy.rules),
                    aliases={k: tuple(v) for k, v in policy.columns.items()},
                    watched=("hired_on", "left_on") if any(r.kind == "monthly" for r in policy.rules) else (),
+                   candidate_values=policy.candidate_values(period), declared=dict(policy.fields),
+                   blank_problems=tuple(c for c in policy.leaves() if c.blank == "problem"), checks=policy.checks,
                    nominations=tuple(policy.nomination_limits(period)))
+
+    def specs(self) -> dict:
+        """The declared fields as the reader and messages see a field (FieldSpec), by key."""
+        return {key: declared_spec(key, f.name, f.aliases, f.type) for key, f in self.declared.items()}
 
     @classmethod
     def national(cls, certificates: bool) -> RosterNeeds:

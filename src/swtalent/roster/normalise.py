@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
+from ..conditions import blank_column, first_failed, holds
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
 from ..fields import header_key
 from ..safety import (  # the pattern the notice masks with
@@ -65,6 +66,10 @@ _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
 EXCEL_CELL_CHARS = 32767  # the most an Excel cell holds
 _EARLIEST = {"qualified_on": np.datetime64("2008-01-01", "s"), "hired_on": np.datetime64("1970-01-01", "s"),
              "left_on": np.datetime64("1970-01-01", "s")}
+_EARLIEST_DECLARED = np.datetime64("1900-01-01", "s")  # a date a policy's own field holds (申请日期, 注册日期)
+# yes/no as rosters write it: 是/否, 有/无, Y/N, √/×, 1/0, and the common words in between.
+_YES_NO = {**dict.fromkeys(("是", "有", "Y", "YES", "TRUE", "√", "✓", "✔", "1", "对", "在编", "已获得", "已获"), 1),
+           **dict.fromkeys(("否", "无", "没有", "N", "NO", "FALSE", "×", "✗", "✘", "0", "不是", "未获得", "未获"), 0)}
 _GENDERS = {"男": 1, "男性": 1, "M": 1, "MALE": 1, "女": 0, "女性": 0, "F": 0, "FEMALE": 0}
 
 
@@ -84,7 +89,7 @@ class Roster:
 
 
 def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
-    check = _Checker(raw)
+    check = _Checker(raw, frozenset(needs.declared))
     frame = check.frame
     check.row_width()
     check.unclosed_quotes()
@@ -95,9 +100,13 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check.dates(needs)
     check.person_details()
     check.numbers(needs)
+    check.declared(needs)
+    check.group_values(needs)
+    check.blank_conditions(needs)
     check.bank_account()
     check.personal_numbers()
     check.error_cells()
+    check.policy_checks(needs)
     check.hidden_rows()
     check.duplicates(needs)
     check.person_conflicts(needs)
@@ -118,8 +127,9 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
 class _Checker:
     """Holds the sheet, the columns as they are typed, the problems found and the rows in error."""
 
-    def __init__(self, raw: RawSheet):
-        self._columns = {key: Column(raw.cells[:, j]) for key, j in raw.columns.items() if key in _USED}
+    def __init__(self, raw: RawSheet, declared: frozenset[str] = frozenset()):
+        used = _USED | declared  # a policy's own fields are read like the built-in ones
+        self._columns = {key: Column(raw.cells[:, j]) for key, j in raw.columns.items() if key in used}
         self.issues: list[Issue] = []
         keep = ~self._not_people(raw)
         if not keep.all():
@@ -263,9 +273,6 @@ class _Checker:
             frame[key] = col.text() if col is not None else ""
         self.report("roster.name-missing", (frame["name"] == "").to_numpy(), "name")
         self.report("roster.name-invalid", ~_plausible_names(frame["name"].to_numpy()), "name", names)
-        for key in sorted(needs.conditions):
-            if key in self.raw.columns:
-                self.report("roster.value-missing", (frame[key] == "").to_numpy(), key, column=self.raw.header(key))
 
     def ids(self) -> pd.Series:
         """Normalised IDs; every problem reported on its cell."""
@@ -323,36 +330,43 @@ class _Checker:
     def dates(self, needs: RosterNeeds) -> None:
         frame = self.frame
         for key in ("qualified_on", "hired_on", "left_on"):
-            col = self.column(key)
-            if col is None:
-                frame[key] = np.full(self.n, np.datetime64("NaT", "s"))
-                frame[f"{key}_written"] = ""
-                continue
-            parsed, blank, bad, ambiguous = parse_dates(col)
-            if key == "left_on":
-                bad &= ~col.per_value(lambda v: v in _STILL_IN_POST, bool)
-            # A date no roster can hold: the number 2023.1 under a date format reads as 1905-07-15,
-            # 20231 as 1955-05-22. The national qualification exists since 2008; nobody in post
-            # today started before 1970.
-            floor = _EARLIEST[key]
-            early = ~np.isnat(parsed) & (parsed < floor)
-            parsed = np.where(early, np.datetime64("NaT", "s"), parsed)
-            frame[key] = parsed
-            # The date as the clerk wrote it (2023年5月), quoted back instead of a day nobody wrote.
-            frame[f"{key}_written"] = np.where(np.isnat(parsed), "", col.per_value(_as_written))
-            serial = bad & col.per_value(lambda v: _serial_day(v) is not None, bool) if bad.any() else bad
-            self.report("roster.date-ambiguous", ambiguous, key, col)
-            self.report("roster.date-serial", serial, key, col,
-                        probable=col.per_value(lambda v: str(_serial_day(v) or ""), object))
-            self.report("roster.date-invalid", bad & ~ambiguous & ~serial, key, col)
-            self.report("roster.date-implausible", early, key, col, earliest=str(floor.astype("datetime64[D]")),
-                        column=self.raw.header(key))
-            if key == "qualified_on" and needs.certificates or key == "hired_on" and key in needs.required_values:
+            blank = self.date_column(key, _EARLIEST[key])
+            needed = key == "qualified_on" and needs.certificates or key == "hired_on" and key in needs.required_values
+            if needed and blank is not None:
                 self.report("roster.date-missing", blank, key, column=self.raw.header(key))
         hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
         backwards = ~np.isnat(hired) & ~np.isnat(left) & (left < hired)
         self.report("roster.leave-before-hire", backwards, "left_on", self.column("left_on"),
                     left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
+
+    def date_column(self, key: str, floor: np.datetime64) -> np.ndarray | None:
+        """A date column into frame[key] (NaT where blank or unreadable) and frame[key_written];
+        each unreadable cell reported. The blank cells, or None when the column is absent."""
+        frame = self.frame
+        col = self.column(key)
+        if col is None:
+            frame[key] = np.full(self.n, np.datetime64("NaT", "s"))
+            frame[f"{key}_written"] = ""
+            return None
+        parsed, blank, bad, ambiguous = parse_dates(col)
+        if key == "left_on":
+            bad &= ~col.per_value(lambda v: v in _STILL_IN_POST, bool)
+        # A date no roster can hold: the number 2023.1 under a date format reads as 1905-07-15,
+        # 20231 as 1955-05-22. The national qualification exists since 2008; nobody in post
+        # today started before 1970.
+        early = ~np.isnat(parsed) & (parsed < floor)
+        parsed = np.where(early, np.datetime64("NaT", "s"), parsed)
+        frame[key] = parsed
+        # The date as the clerk wrote it (2023年5月), quoted back instead of a day nobody wrote.
+        frame[f"{key}_written"] = np.where(np.isnat(parsed), "", col.per_value(_as_written))
+        serial = bad & col.per_value(lambda v: _serial_day(v) is not None, bool) if bad.any() else bad
+        self.report("roster.date-ambiguous", ambiguous, key, col)
+        self.report("roster.date-serial", serial, key, col,
+                    probable=col.per_value(lambda v: str(_serial_day(v) or ""), object))
+        self.report("roster.date-invalid", bad & ~ambiguous & ~serial, key, col)
+        self.report("roster.date-implausible", early, key, col, earliest=str(floor.astype("datetime64[D]")),
+                    column=self.raw.header(key))
+        return blank
 
     def person_details(self) -> None:
         """A 性别 or 出生日期 column that contradicts a valid ID: the ID may be someone else's (a
@@ -382,27 +396,112 @@ class _Checker:
     def numbers(self, needs: RosterNeeds) -> None:
         """Scores and years: `<key>_exact` holds the Decimal (or None) used for ranking and
         thresholds, `<key>` a float for display. A value a rule depends on must be a number; one it
-        does not is read as blank with a warning."""
-        required = needs.required_values
+        does not is read as blank with a warning. Where a blank score means "not a candidate"
+        (needs.candidate_values), a candidate's values are required on the rows with a score only:
+        a score that is not a number is still a problem, a blank one is not."""
+        required, for_candidates = needs.required_values, needs.candidate_values
+        scores = self.column("score")
+        candidate = ~scores.is_blank() if scores is not None else np.zeros(self.n, dtype=bool)
         for key in _NUMBERS:
             col = self.column(key)
             if col is None:
                 self.frame[key], self.frame[f"{key}_exact"] = np.full(self.n, np.nan), np.full(self.n, None)
                 continue
-            values = col.per_value(_decimal)
-            blank = col.is_blank()
-            bad = ~blank & pd.isna(values)
+            values, blank, bad = self.number_column(col)
             if key in required:
                 self.report("roster.number-invalid", bad, key, col)
                 self.report("roster.number-missing", blank, key, column=self.raw.header(key))
+            elif key in for_candidates:
+                self.report("roster.number-invalid", bad & candidate, key, col)
+                self.report("roster.number-ignored", bad & ~candidate, key, col)
+                self.report("roster.candidate-value-missing", blank & candidate, key, column=self.raw.header(key))
             else:
                 self.report("roster.number-ignored", bad, key, col)
             self.frame[f"{key}_exact"] = values
-            self.frame[key] = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
-        for key in _OPTIONAL_TEXT:  # a quota's field (unit, district, category …)
-            if key in required and key in self.raw.columns:
-                self.report("roster.value-required", (self.frame[key] == "").to_numpy(), key,
-                            column=self.raw.header(key))
+            self.frame[key] = _floats(values)
+
+    @staticmethod
+    def number_column(col: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(exact Decimal or None per row, blank, not a number)."""
+        values = col.per_value(_decimal)
+        blank = col.is_blank()
+        return values, blank, ~blank & pd.isna(values)
+
+    def declared(self, needs: RosterNeeds) -> None:
+        """The policy's own fields, typed as declared: text, one of a list (each spelling read as its
+        value), a number, a date, or yes/no. A cell that does not read as its type is a problem on
+        that cell: the policy's conditions depend on it. An optional column that is absent reads blank."""
+        frame = self.frame
+        for key, spec in needs.declared.items():
+            col = self.column(key)
+            if spec.type == "date":
+                self.date_column(key, _EARLIEST_DECLARED)
+            elif spec.type == "number":
+                if col is None:
+                    frame[key], frame[f"{key}_exact"] = np.full(self.n, np.nan), np.full(self.n, None)
+                    continue
+                values, _, bad = self.number_column(col)
+                self.report("roster.number-invalid", bad, key, col)
+                frame[f"{key}_exact"], frame[key] = values, _floats(values)
+            elif spec.type == "yes_no":
+                if col is None:
+                    frame[key] = pd.array([pd.NA] * self.n, dtype="boolean")
+                    continue
+                said = col.per_value(lambda v: _YES_NO.get(cell_text(v).upper(), -1), np.int64)
+                said = np.where(col.is_blank(), -2, said)
+                self.report("roster.yes-no-invalid", said == -1, key, col, column=self.raw.header(key))
+                frame[key] = pd.array(np.where(said >= 0, said == 1, pd.NA), dtype="boolean")
+            else:
+                texts = col.text() if col is not None else pd.Series("", index=range(self.n), dtype=object)
+                if spec.type == "choice":
+                    canon = {unicodedata.normalize("NFKC", s).strip(): value for value in spec.values
+                             for s in (value, *spec.value_aliases.get(value, ()))}
+                    mapped = texts.map(canon)
+                    unknown = (texts != "") & mapped.isna()
+                    self.report("roster.choice-unknown", unknown.to_numpy(), key, col, column=self.raw.header(key),
+                                choices="、".join(spec.values))
+                    texts = mapped.fillna("").astype(object)
+                frame[key] = texts.to_numpy()
+
+    def group_values(self, needs: RosterNeeds) -> None:
+        """The field a quota counts by (unit, district, category, a declared text or choice field …)
+        must hold a value on the rows it ranks: blank, the row is a data problem; where a blank
+        score means "not a candidate", on the candidates' rows only."""
+        required, for_candidates = needs.required_values, needs.candidate_values
+        scores = self.column("score")
+        candidate = ~scores.is_blank() if scores is not None else np.zeros(self.n, dtype=bool)
+        texts = (*_OPTIONAL_TEXT, *(k for k, f in needs.declared.items() if f.type in ("text", "choice")))
+        for key in texts:
+            if key not in self.raw.columns or key not in self.frame:
+                continue
+            blank = (self.frame[key] == "").to_numpy()
+            if key in required:
+                self.report("roster.value-required", blank, key, column=self.raw.header(key))
+            elif key in for_candidates:
+                self.report("roster.candidate-value-missing", blank & candidate, key, column=self.raw.header(key))
+
+    def blank_conditions(self, needs: RosterNeeds) -> None:
+        """A blank cell a condition tests: a warning where the condition then fails (the row may go
+        unpaid for it); a data problem where the policy says a blank is one (blank: problem)."""
+        for key in sorted(needs.conditions):
+            if key in self.raw.columns and key in self.frame:
+                blank = blank_column(self.frame, key) & ~self.error  # not also where the cell did not read
+                self.report("roster.value-missing", blank, key, column=self.raw.header(key))
+        held = np.zeros(self.n, dtype=bool)
+        for leaf in needs.blank_problems:
+            for key in (leaf.field, leaf.other):
+                if key and key in self.frame:
+                    blank = blank_column(self.frame, key) & ~held & ~self.error
+                    self.report("roster.value-required", blank, key, column=self.raw.header(key))
+                    held |= blank
+
+    def policy_checks(self, needs: RosterNeeds) -> None:
+        """The policy's own checks (the account at a named bank): a row that fails one is a data
+        problem, said at the checked cell in the policy's words."""
+        for check in needs.checks:
+            failed = ~holds(check, self.frame) & ~self.error
+            self.report("roster.policy-check", failed, check.field, self.column(check.field),
+                        message_zh=check.message, message_en=check.message_en or check.message)
 
     def bank_account(self) -> None:
         """The account goes on the payment sheet: typed as a number, its last digits are gone."""
@@ -417,7 +516,7 @@ class _Checker:
         """#N/A, #REF! … or a formula never computed, in a column we use: the value is unknown, so
         the row is held."""
         for (i, key), value in sorted(self.raw.errors.items()):
-            if key in _USED:
+            if key in self._columns:
                 code = "roster.formula-no-value" if value.startswith("=") else "roster.cell-error"
                 self.issues.append(Issue.make(code, self.raw.where(i, key), _clip(value)))
                 self.error[i] = True
@@ -488,17 +587,14 @@ class _Checker:
         is a data problem on every one of its nominees' rows, all held. Which to withdraw is for the
         unit or the committee to decide; holding only the rows past the limit would let the order
         of the rows decide it. A nominee is a row meeting the rule's conditions, counted once per
-        person; a row with a data problem still counts (the nomination was made). The engine is
-        imported on first use: it imports the roster."""
-        from ..engine.outcome import evaluate_conditions
-
+        person; a row with a data problem still counts (the nomination was made)."""
         frame = self.frame
         for rule in needs.nominations:
             spec = rule.nominations_per
             if spec.field not in frame:
                 continue
             values = frame[spec.field].to_numpy().astype(object)
-            nominee = (evaluate_conditions(rule.conditions, frame) < 0) & (values != "")
+            nominee = (first_failed(rule.conditions, frame) < 0) & (values != "")
             if not nominee.any():
                 continue
             ids = frame["person_id"].to_numpy().astype(object)
@@ -527,6 +623,11 @@ class _Checker:
             if col is not None:
                 found = has_personal_number(col.unique_texts())  # per distinct value
                 self.report("roster.personal-number", found[col.codes], key, col, column=self.raw.header(key))
+
+
+def _floats(values: np.ndarray) -> np.ndarray:
+    """Exact numbers (Decimal or None) as floats for display (NaN for None)."""
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
 def _id_text(text: str) -> str:

@@ -46,6 +46,7 @@ class RawSheet:
     overflow: np.ndarray  # cells in a row wider than its header (a CSV row), else 0
     errors: dict[tuple[int, str], str] = field(default_factory=dict)  # (row position, field key) -> '#N/A'
     issues: list[Issue] = field(default_factory=list)  # sheet-level warnings
+    specs: dict = field(default_factory=lambda: FIELDS)  # field key -> FieldSpec, the policy's own fields too
 
     @property
     def sheet(self) -> str:
@@ -54,14 +55,14 @@ class RawSheet:
     def header(self, key: str) -> str:
         """The column's header as the first sheet writes it (the standard name when absent)."""
         part = self.parts[0]
-        return part.headers[part.columns[key]] if key in part.columns else FIELDS[key].zh
+        return part.headers[part.columns[key]] if key in part.columns else self.specs[key].zh
 
     def where(self, i: int | None = None, key: str = "") -> Location:
         """The cell of row position i (a whole row when no key) as the clerk finds it."""
         part = self.parts[int(self.part[i])] if i is not None else self.parts[0]
         j = part.columns.get(key)
         return Location(file=self.file, sheet=part.name, row=None if i is None else int(self.excel_rows[i]),
-                        column=part.headers[j] if j is not None else (FIELDS[key].zh if key else ""),
+                        column=part.headers[j] if j is not None else (self.specs[key].zh if key else ""),
                         col=None if j is None else part.first_col + j + 1)
 
     def cite(self, i: int, lang: str) -> str:
@@ -84,16 +85,18 @@ class RawSheet:
 
 def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, required: tuple[str, ...] = (),
                aliases: dict[str, tuple[str, ...]] | None = None, mapped: tuple[str, ...] = (),
-               watched: tuple[str, ...] = ()) -> RawSheet:
+               watched: tuple[str, ...] = (), declared: dict | None = None) -> RawSheet:
     """The named sheet, or every visible sheet with a roster header, mapped. `path` may be a file
     already being read. `mapped` are headers the user mapped explicitly: each must be in a header
-    row. `watched` are optional fields whose absence changes who is paid (see ABSENT_MEANS)."""
+    row. `watched` are optional fields whose absence changes who is paid (see ABSENT_MEANS).
+    `declared`: a policy's own fields (key -> FieldSpec), read under their names and aliases."""
     pending = path if isinstance(path, PendingSheet) else PendingSheet(path, sheet)
     book = pending.result()
-    table = alias_table(aliases)
+    specs = {**FIELDS, **(declared or {})}
+    table = alias_table({**{k: (s.zh, *s.aliases) for k, s in (declared or {}).items()}, **(aliases or {})})
     parts, problems, warnings = [], [], []
     for cells in book.sheets:
-        part = _part(book, cells, table, problems, warnings)
+        part = _part(book, cells, table, problems, warnings, specs)
         if part is not None:
             parts.append(part)
     where = Location(file=str(book.path))
@@ -106,7 +109,7 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
         problems += [Issue.make("roster.map-not-found", at_header, header=h) for h in mapped if header_key(h) not in found]
         for key in required:
             if key not in part.columns:
-                spec = FIELDS[key]
+                spec = specs[key]
                 problems.append(Issue.make("roster.column-missing", at_header, column=spec.zh,
                                            aliases="、".join(dict.fromkeys((spec.zh, *spec.aliases)))))
         if part is not parts[0] and set(part.columns) != set(parts[0].columns):
@@ -122,10 +125,11 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
                             aliases="、".join(FIELDS[key].aliases), meaning_zh=zh, meaning_en=en)
                  for key, (zh, en) in ABSENT_MEANS.items() if key in watched and key not in first.columns]
     warnings += [Issue.make("roster.sheet-hidden", Location(file=str(book.path), sheet=name)) for name in book.hidden]
-    return _together(str(book.path), parts, warnings)
+    return replace(_together(str(book.path), parts, warnings), specs=specs)
 
 
-def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: list, warnings: list) -> SheetPart | None:
+def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: list, warnings: list,
+          specs: dict = FIELDS) -> SheetPart | None:
     """One sheet's header and columns, or None for a sheet that is not a roster (said as a warning
     unless it is empty; an error when the user named it)."""
     rows = cells.rows
@@ -150,13 +154,13 @@ def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: l
         elif key in columns:
             at = Location(file=str(book.path), sheet=cells.name, row=header_row, column=h, col=cells.first_col + j + 1)
             problems.append(Issue.make("roster.column-twice", at, first=headers[columns[key]], second=h,
-                                       column=FIELDS[key].zh))
+                                       column=specs[key].zh))
         else:
             columns[key] = j
     if ignored:
         # An unused header close to a known one (取得社工证书日期, 到岗工作时间) is said with the field it
         # probably is and the --map that would use it; only when fields.likely_field is confident.
-        guesses = [(h, FIELDS[k]) for h in ignored if (k := likely_field(table, h, set(columns))) is not None]
+        guesses = [(h, specs[k]) for h in ignored if (k := likely_field(table, h, set(columns))) is not None]
         guess_zh = "".join(f"；「{h}」应是「{spec.zh}」？用 --map {h}={spec.zh}" for h, spec in guesses)
         guess_en = "".join(f"; '{h}' may be {spec.zh} ({spec.en}): --map {h}={spec.zh}" for h, spec in guesses)
         warnings.append(Issue.make("roster.columns-ignored", replace(where, row=header_row), columns="、".join(ignored),

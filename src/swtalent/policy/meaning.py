@@ -1,0 +1,251 @@
+"""The checks of meaning for a policy's own fields and its conditions: what the types alone cannot
+say (a field that exists, an operator its type has, a value of the right kind, conditions that can
+never all hold, a field declared and never used). Each problem at its line and column."""
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from ..errors import Issue
+from ..fields import CONDITION_FIELDS, RESERVED_KEYS
+from .model import TEXT_OPS, AllOf, AnyOf, Condition, NotOf, Policy
+
+# The operators each type of field has.
+OPS_BY_TYPE = {
+    "text": TEXT_OPS, "choice": ("in", "not_in", "==", "!="), "yes_no": ("==", "!="),
+    "number": ("in", "not_in", "==", "!=", ">=", ">", "<=", "<", "between"),
+    "date": ("==", "!=", ">=", ">", "<=", "<", "between"),
+    "level": ("in", "not_in", "==", "!=", ">=", ">", "<=", "<", "between"),
+}
+TYPE_TEXT = {"text": ("文本", "text"), "choice": ("选项", "choice"), "yes_no": ("是/否", "yes/no"),
+             "number": ("数字", "number"), "date": ("日期", "date"), "level": ("证书等级", "level")}
+
+
+def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> list[Issue]:
+    issues: list[Issue] = []
+    for key, spec in policy.fields.items():
+        at = ("fields", key)
+        if key in RESERVED_KEYS:
+            issues.append(Issue.make("policy.field-reserved", src.where(at, key=True), key=key))
+        if spec.type == "choice" and not spec.values:
+            issues.append(_shape(src, at + ("type",), "choice 类型须在 values 中列出可选值",
+                                 "a choice field lists its values under values"))
+        if spec.type != "choice" and (spec.values or spec.value_aliases):
+            issues.append(_shape(src, at + ("values",), "只有 choice 类型的字段有 values",
+                                 "only a field of type choice has values"))
+        for value in spec.value_aliases:
+            if value not in spec.values:
+                issues.append(Issue.make("policy.alias-not-a-value", src.where(at + ("value_aliases", value), key=True),
+                                         value=value, values="、".join(spec.values)))
+    for i, rule in zip(positions, policy.rules):
+        for c, cond in enumerate(rule.conditions):
+            issues += _tree(cond, policy, src, ("rules", i, "conditions", c))
+        issues += _never(rule.conditions, policy, src, ("rules", i, "conditions"))
+    for c, check in enumerate(policy.checks):
+        issues += _leaf(check, policy, src, ("checks", c))
+    used = policy.fields_referenced()
+    for key in policy.fields:
+        if key not in used:
+            issues.append(Issue.make("policy.field-unused", src.where(("fields", key), key=True), key=key))
+    return issues
+
+
+def _tree(cond, policy: Policy, src, at: tuple) -> list[Issue]:
+    if isinstance(cond, (AnyOf, AllOf)):
+        word = "any" if isinstance(cond, AnyOf) else "all"
+        parts = cond.any if isinstance(cond, AnyOf) else cond.all
+        out = [p for k, c in enumerate(parts) for p in _tree(c, policy, src, at + (word, k))]
+        if isinstance(cond, AllOf):
+            out += _never(parts, policy, src, at + (word,))
+        return out
+    if isinstance(cond, NotOf):
+        if isinstance(cond.not_, NotOf):
+            return [Issue.make("policy.condition-never", src.where(at + ("not",)),
+                               detail_zh="not 套 not 等于原条件，请直接写原条件",
+                               detail_en="a not inside a not is the condition itself; write it directly")] + \
+                _tree(cond.not_.not_, policy, src, at + ("not", "not"))
+        return _tree(cond.not_, policy, src, at + ("not",))
+    return _leaf(cond, policy, src, at)
+
+
+def _leaf(cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
+    kind = policy.field_type(cond.field)
+    if kind is None:
+        return [_unknown_field(cond.field, policy, src, at + ("field",))]
+    out = []
+    if cond.op not in OPS_BY_TYPE[kind]:
+        zh, en = TYPE_TEXT[kind]
+        return [Issue.make("policy.op-for-type", src.where(at + ("op",)), op=cond.op, field=cond.field, type_zh=zh,
+                           type_en=en, ops=" ".join(OPS_BY_TYPE[kind]))]
+    lists = cond.op in ("in", "not_in", "contains_any", "between")
+    if cond.other is not None:
+        other = policy.field_type(cond.other)
+        if other is None:
+            return [_unknown_field(cond.other, policy, src, at + ("other",))]
+        if cond.op in ("in", "not_in", "contains_any", "between") or kind not in ("number", "date") or other != kind:
+            out.append(_shape(src, at + ("other",), "other 只用于两个同为日期或同为数字的字段之间的比较（== != >= > <= <）",
+                              "other compares two dates, or two numbers, of the row (== != >= > <= <)"))
+        if cond.value is not None or cond.values:
+            out.append(_shape(src, at + ("other",), "other 与 value / values 只能写一个",
+                              "give other, or value / values, not both"))
+        if cond.offset is not None and kind != "date":
+            out.append(_shape(src, at + ("offset",), "offset 只用于日期", "offset applies to dates only"))
+        return out
+    if cond.offset is not None:
+        out.append(_shape(src, at + ("offset",), "offset 只在与 other 比较时使用", "offset goes with other"))
+    if lists:
+        if cond.value is not None:
+            out.append(_shape(src, at + ("value",), f"「{cond.op}」用 values（列表），不用 value",
+                              f"'{cond.op}' takes values (a list), not value"))
+        if cond.op == "between" and len(cond.values) != 2:
+            out.append(_shape(src, at + ("values",), "between 的 values 须正好两个：[下限, 上限]",
+                              "between takes exactly two values: [low, high]"))
+        elif not cond.values:
+            out.append(_shape(src, at, f"「{cond.op}」需要 values（至少一个值）", f"'{cond.op}' needs values (at least one)"))
+        for k, v in enumerate(cond.values):
+            out += _value(v, kind, cond, policy, src, at + ("values", k))
+        if cond.op == "between" and len(cond.values) == 2 and not out:
+            low, high = (_as(v, kind, policy) for v in cond.values)
+            if low is not None and high is not None and low > high:
+                out.append(_shape(src, at + ("values",), "between 的下限大于上限", "between's low end is above its high end"))
+    else:
+        if cond.value is None:
+            out.append(_shape(src, at, f"「{cond.op}」需要 value（或 other：同一行的另一字段）",
+                              f"'{cond.op}' needs a value (or other: another field of the row)"))
+        else:
+            out += _value(cond.value, kind, cond, policy, src, at + ("value",))
+        if cond.values:
+            out.append(_shape(src, at + ("values",), f"「{cond.op}」用 value（一个值），不用 values",
+                              f"'{cond.op}' takes a value, not values"))
+    if cond.aliases and kind not in ("text", "choice"):
+        out.append(_shape(src, at + ("aliases",), "aliases 只用于文本字段", "aliases apply to text fields only"))
+    for value in cond.aliases:
+        if value not in {str(v) for v in (*cond.values, cond.value) if v is not None}:
+            out.append(Issue.make("policy.alias-not-a-value", src.where(at + ("aliases", value), key=True),
+                                  value=value, values="、".join(str(v) for v in cond.values)))
+    return out
+
+
+def _value(value, kind: str, cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
+    """A value of the right kind for the field: a date for a date, true/false for yes/no, a listed
+    choice, a declared level key."""
+    if _as(value, kind, policy, cond.field) is not None:
+        return []
+    zh, en = {
+        "date": ("应为日期，写作 2023-06-30", "expected a date such as 2023-06-30"),
+        "number": ("应为数字，如 12", "expected a number such as 12"),
+        "yes_no": ("应为 true（是）或 false（否）", "expected true (yes) or false (no)"),
+        "choice": (f"不是字段「{cond.field}」的可选值（{'、'.join(_choices(cond.field, policy))}）",
+                   f"is not a value of '{cond.field}' ({', '.join(_choices(cond.field, policy))})"),
+        "level": (f"不是 levels 中的等级（{'、'.join(policy.level_keys)}）",
+                  f"is not a level under levels ({', '.join(policy.level_keys)})"),
+        "text": ("应为文本", "expected text"),
+    }[kind]
+    return [Issue.make("policy.invalid-value", src.where(at), value=value, detail_zh=f"「{value}」{zh}",
+                       detail_en=f"'{value}': {en}")]
+
+
+def _choices(key: str, policy: Policy) -> tuple[str, ...]:
+    spec = policy.fields.get(key)
+    return tuple(spec.values) if spec is not None else ()
+
+
+def _as(value, kind: str, policy: Policy, key: str = ""):
+    """The value as its field's type compares it, or None when it is not one."""
+    if kind == "date":
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            return None
+    if kind == "number":
+        if isinstance(value, bool):
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    if kind == "yes_no":
+        return value if isinstance(value, bool) else None
+    if kind == "level":
+        return policy.level_keys.index(value) if value in policy.level_keys else None
+    if kind == "choice":
+        norm = unicodedata.normalize("NFKC", str(value)).strip()
+        spec = policy.fields.get(key)
+        spellings = (*spec.values, *(a for al in spec.value_aliases.values() for a in al)) if spec else ()
+        return norm if norm in {unicodedata.normalize("NFKC", v).strip() for v in spellings} else None
+    return None if isinstance(value, bool) else str(value)
+
+
+def _unknown_field(name: str, policy: Policy, src, at: tuple) -> Issue:
+    known = [*CONDITION_FIELDS, *policy.fields]
+    close = difflib.get_close_matches(name, known, n=1)
+    return Issue.make("policy.unknown-field", src.where(at), field=name, fields=", ".join(known),
+                      suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
+                      suggestion_en=f"; did you mean '{close[0]}'?" if close else "")
+
+
+def _shape(src, at: tuple, zh: str, en: str) -> Issue:
+    return Issue.make("policy.condition-shape", src.where(at), detail_zh=zh, detail_en=en)
+
+
+def _never(conditions: tuple, policy: Policy, src, at: tuple) -> list[Issue]:
+    """Conditions that must all hold and never can: a condition beside its own not, or bounds on
+    one field that leave no value (社保 >= 12 and < 6; in [A] and in [B])."""
+    plain = [(k, c) for k, c in enumerate(conditions) if isinstance(c, Condition)]
+    negated = [(k, c.not_) for k, c in enumerate(conditions) if isinstance(c, NotOf)]
+    for k, c in negated:
+        for j, d in enumerate(conditions):
+            if j != k and d == c:
+                return [Issue.make("policy.condition-never", src.where(at + (k,)),
+                                   detail_zh="同一条件与其 not 须同时满足", detail_en="a condition and its not must both hold")]
+    by_field: dict[str, list] = {}
+    for k, c in plain:
+        if c.other is None and c.blank != "passes":
+            by_field.setdefault(c.field, []).append((k, c))
+    for key, found in by_field.items():
+        kind = policy.field_type(key)
+        if kind is None or len(found) < 2:
+            continue
+        if _empty(found, kind, policy):
+            return [Issue.make("policy.condition-never", src.where(at + (found[-1][0],)),
+                               detail_zh=f"对「{policy.field_label(key, 'zh')}」的这些条件不可能同时满足",
+                               detail_en=f"these conditions on '{key}' can never all hold")]
+    return []
+
+
+def _empty(found: list, kind: str, policy: Policy) -> bool:
+    """Whether simple conditions on one field leave no value that meets them all."""
+    if kind in ("text", "choice"):
+        allowed = None
+        for _, c in found:
+            if c.op in ("in", "=="):
+                mine = c.accepted()
+                allowed = mine if allowed is None else allowed & mine
+        return allowed is not None and not allowed
+    if kind not in ("number", "date", "level"):
+        return False
+    low, high = None, None  # (value, inclusive)
+    for _, c in found:
+        bounds = []
+        if c.op == "between":
+            a, b = (_as(v, kind, policy) for v in c.values)
+            bounds = [(">=", a), ("<=", b)]
+        elif c.op in (">=", ">", "<=", "<", "=="):
+            v = _as(c.value, kind, policy)
+            bounds = [(">=", v), ("<=", v)] if c.op == "==" else [(c.op, v)]
+        for op, v in bounds:
+            if v is None:
+                return False
+            if op in (">=", ">"):
+                if low is None or v > low[0] or (v == low[0] and op == ">"):
+                    low = (v, op == ">=")
+            elif high is None or v < high[0] or (v == high[0] and op == "<"):
+                high = (v, op == "<=")
+    if low is None or high is None:
+        return False
+    return low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))
