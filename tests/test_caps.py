@@ -433,3 +433,22 @@ def test_places_and_nominees_by_a_declared_field(tmp_path, roster):
     comp = run_compute(roster(rows, headers=headers), policy, "2023")
     assert [(i.code, i.location.row, i.location.column) for i in comp.roster.issues] == [
         ("roster.value-required", 7, "单位类型")]
+
+
+def test_earlier_title_holders_on_the_roster_are_no_nominees(tmp_path):
+    """示例市 in 2027: the roster lists the 2024 title holder (no score) beside this year's nominees;
+    only the rows with a score count against the unit's two nominees."""
+    headers = ["姓名", "身份证号", "人员类别", "工作单位", "评审得分"]
+    rows = [["甲", make_id(1), "乡镇（街道）社工站人员", "东城街道社工站", None],
+            ["乙", make_id(2), "乡镇（街道）社工站人员", "东城街道社工站", 90],
+            ["丙", make_id(3), "乡镇（街道）社工站人员", "东城街道社工站", 85]]
+    path = write_roster(tmp_path / "r.xlsx", rows, headers=headers)
+    previous = history(tmp_path, [[make_id(1), "leading-talent", "", "", "", 2024]])
+    comp = run_compute(path, POLICIES / "shili.yaml", "2027", previous=previous)
+    assert [i.code for i in comp.roster.issues if i.severity == "error"] == []
+    assert statuses(comp) == ["ineligible", "selected", "selected"]
+    assert comp.total_fen == 2916667 + 2 * 2083333  # 甲's last 7 months; 乙 and 丙 from August
+    rows.append(["丁", make_id(4), "乡镇（街道）社工站人员", "东城街道社工站", 80])
+    comp = run_compute(write_roster(tmp_path / "r2.xlsx", rows, headers=headers), POLICIES / "shili.yaml", "2027",
+                       previous=previous)
+    assert [i.location.row for i in comp.roster.issues if i.code == "roster.too-many-nominees"] == [3, 4, 5]

@@ -587,14 +587,20 @@ class _Checker:
         is a data problem on every one of its nominees' rows, all held. Which to withdraw is for the
         unit or the committee to decide; holding only the rows past the limit would let the order
         of the rows decide it. A nominee is a row meeting the rule's conditions, counted once per
-        person; a row with a data problem still counts (the nomination was made)."""
+        person; a row with a data problem still counts (the nomination was made). Where a blank
+        score means "not a candidate" (a roster that also lists earlier title holders), only the
+        rows with a score are nominees."""
         frame = self.frame
+        scores = self.column("score")
+        scored = ~scores.is_blank() if scores is not None else np.zeros(self.n, dtype=bool)
+        if "score" not in needs.candidate_values:
+            scored = np.ones(self.n, dtype=bool)
         for rule in needs.nominations:
             spec = rule.nominations_per
             if spec.field not in frame:
                 continue
             values = frame[spec.field].to_numpy().astype(object)
-            nominee = (first_failed(rule.conditions, frame) < 0) & (values != "")
+            nominee = (first_failed(rule.conditions, frame) < 0) & (values != "") & scored
             if not nominee.any():
                 continue
             ids = frame["person_id"].to_numpy().astype(object)
