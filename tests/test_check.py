@@ -19,6 +19,7 @@ from .test_cli import invoke
 
 AWARD = ROOT / "tests" / "policies" / "award-base.yaml"
 UNIT_QUOTA = ROOT / "tests" / "policies" / "award-unit-quota.yaml"
+NOMINATIONS = ROOT / "tests" / "policies" / "award-nominations.yaml"
 TITLE_QUOTA = ROOT / "tests" / "policies" / "title-unit-quota.yaml"  # a blank score: not a candidate
 XIYUAN = ROOT / "policies" / "xiyuan.yaml"  # a policy's own fields and checks
 XY_HEADERS = ["姓名", "身份证号", "户籍所在地", "工作单位", "社保缴纳月数", "是否在编", "单位性质", "申请日期", "证书等级",
@@ -190,6 +191,8 @@ CASES = {
     "roster.level-ignored": (lambda t: book(t, [cand(1, level="心理咨询师")], AWARD_HEADERS), AWARD, {},
                              (R, 2, "证书等级")),
     "roster.value-required": (lambda t: book(t, [cand(1, unit="")], AWARD_HEADERS), UNIT_QUOTA, {}, (R, 2, "推荐单位")),
+    "roster.too-many-nominees": (lambda t: book(t, [cand(1, unit="乙单位"), cand(2)], AWARD_HEADERS), NOMINATIONS, {},
+                                 (R, 3, "推荐单位")),
     "roster.candidate-value-missing": (lambda t: book(t, [cand(1, None, unit=""), cand(2, 90, unit="")],
                                                       AWARD_HEADERS), TITLE_QUOTA, {}, (R, 3, "推荐单位")),
     "roster.leave-before-hire": (lambda t: book(t, [person(1, hired=date(2023, 5, 1), left=date(2023, 1, 1))]),

@@ -117,6 +117,6 @@ def test_every_shipped_policy_has_versions_by_date():
         early, late = policy.as_of(date(2000, 1, 1)), policy.as_of(date(2100, 1, 1))
         assert [r.kind for r in early.rules] == [r.kind for r in late.rules] == [r.kind for r in policy.rules]
         for rule in early.rules:  # before anything was in force, every amount is 0
-            entries = rule.amount if rule.kind == "award" else rule.amounts if rule.kind == "title_allowance" else \
+            entries = rule.amount if rule.kind == "award" else rule.dated() if rule.kind == "title_allowance" else \
                 [e for v in rule.amounts.values() for e in v]
             assert all(e.value == 0 for e in entries), (path.name, rule.id)

@@ -152,6 +152,8 @@ def test_policy_that_is_not_utf8_text(tmp_path):
 
 JIUJIANG = CHUZHOU.parent / "jiujiang.yaml"
 JINAN = CHUZHOU.parent / "jinan.yaml"
+SHILI = CHUZHOU.parent / "shili.yaml"
+KIND_QUOTA = CHUZHOU.parent.parent / "tests" / "policies" / "award-kind-quota.yaml"
 # The mistakes only other shapes of policy can make: (base file, edit, code, needle).
 OTHER_BROKEN = [
     ("first selection before the policy", JIUJIANG, ("first_year: 2023", "first_year: 2021", 1),
@@ -164,6 +166,18 @@ OTHER_BROKEN = [
                                     "aliases: {社区工作员: [社区工作者]}\n      - field: exam_place", 1),
      "policy.alias-not-a-value", "社区工作员"),
     ("title of no award", JINAN, ("award: haiyou", "award: nothing", 1), "policy.unknown-award", "nothing\n"),
+    ("two repeat bans", SHILI, ("    no_repeat: ever\n", "    no_repeat: ever\n    no_repeat_cycles: 1\n", 1),
+     "policy.keys-exclusive", "no_repeat: ever"),
+    ("places per value without others", SHILI, ("      others: 1\n", "", 1), "policy.needs-key", "max: {乡镇"),
+    ("others beside one number", SHILI, ("{field: unit, max: 2}", "{field: unit, max: 2, others: 1}", 1),
+     "policy.key-unused", "others: 1}"),
+    ("nominations by no field", SHILI, ("{field: unit, max: 2}", "{field: unti, max: 2}", 1),
+     "policy.unknown-group-field", "unti,"),
+    ("a value the choice field has not", KIND_QUOTA, ("部门: 1}", "街道: 1}", 1), "policy.quota-value-unknown",
+     "街道: 1}"),
+    ("a waiting period reading a blank hire date as in post", CHUZHOU,
+     ("    blank_hire_date: in_post\n", "    blank_hire_date: in_post\n    wait_months: 12\n    wait_from: hire_month\n", 1),
+     "policy.wait-needs-hire-date", "in_post\n    wait"),
 ]
 
 

@@ -289,6 +289,13 @@ CATALOGUE: dict[str, Entry] = {
         "error", "与{first_zh}同一身份证号，但{column}不同（「{first}」与「{value}」），本行不予发放",
         "same ID number as {first_en} but a different {column} ('{first}' and '{value}'); this row pays nothing",
         "同一人的各行应填写相同的{column}；核对后改正", "a person's rows must agree on {column}; check and correct"),
+    "roster.too-many-nominees": Entry(
+        "error", "{column}「{value}」推荐了 {count} 人，超过「{rule}」每个{column}至多 {max} 人的推荐名额；该{column}的推荐均暂不参评",
+        "{column} '{value}' nominated {count} people, more than the {max} per {column} that '{rule}' allows; all its "
+        "nominees are held",
+        "由推荐单位或评审委员会决定撤回哪几人，从花名册中删去多出的行后重新计算（swtalent 不按行序替人取舍）",
+        "the unit or the committee decides whom to withdraw; delete the extra rows and compute again (swtalent does not "
+        "choose by row order)"),
     "roster.personal-number": Entry(
         "warning", "「{column}」中有疑似身份证号或银行账号的数字，公示名单中已遮盖",
         "'{column}' holds digits that look like an ID number or a bank account; they are masked in the public notice",
@@ -466,6 +473,29 @@ CATALOGUE: dict[str, Entry] = {
         "min_consecutive_months works only for a rule paid once a year (set pay_month too)",
         "加上 pay_month（如 12），或删除 min_consecutive_months；按月计算时每期月数太少，连续月数无从判断",
         "add pay_month (such as 12) or remove min_consecutive_months: a monthly run holds too few months to count a run"),
+    "policy.needs-key": Entry(
+        "error", "写了「{key}」，还须写明「{needed}」", "'{key}' needs '{needed}' as well",
+        "补上「{needed}」：{choices_zh}", "add '{needed}': {choices_en}"),
+    "policy.key-unused": Entry(
+        "error", "「{key}」只在{when_zh}时使用，此处不起作用", "'{key}' applies only {when_en}; here it does nothing",
+        "删除该键，或补上与它配合的键", "remove it, or add the key it goes with"),
+    "policy.keys-exclusive": Entry(
+        "error", "「{first}」和「{second}」只能写一个", "'{first}' and '{second}' exclude each other",
+        "按政策原文保留其中一个", "keep the one the policy text says"),
+    "policy.unknown-group-field": Entry(
+        "error", "「{field}」不是可用于{use_zh}的字段{suggestion_zh}", "'{field}' is not a field {use_en} can count "
+        "by{suggestion_en}", "可用：{fields}（或在 fields 下声明本政策自己的文本、选项列）",
+        "available: {fields} (or declare the policy's own text or choice column under fields)"),
+    "policy.quota-value-unknown": Entry(
+        "error", "「{value}」不是字段「{field}」的取值（{values}）", "'{value}' is not a value of the field '{field}' "
+        "({values})", "写该字段 values 中的值", "use one of the field's values"),
+    "policy.wait-needs-hire-date": Entry(
+        "error", "等待期（wait_months）需要入职日期，但 blank_hire_date 为 in_post：入职日期为空会被当作一直在岗，"
+        "漏填日期的新入职人员将立即领取",
+        "a waiting period (wait_months) needs the hire date, but blank_hire_date is in_post: a blank date would count "
+        "as in post all along, and a new hire whose date was left out would be paid at once",
+        "改为 blank_hire_date: held（入职日期为空的行暂不发放，待补填）",
+        "write blank_hire_date: held (a row with a blank hire date is held until it is filled)"),
     "policy.alias-not-a-value": Entry(
         "error", "aliases 中的「{value}」不是{owner_zh} values 中的值（现有：{values}）",
         "'{value}' under aliases is not one of the {owner_en} values ({values})",

@@ -25,7 +25,7 @@ CLAIM_COLUMNS = ["line", "person_id", "rule_id", "claim"]
 # two levels in one period (an upgrade) gets two lines, each months x rate.
 LINE_COLUMNS = ["pos", "row", "person_id", "name", "district", "unit", "bank_account", "bank_branch", "rule_id", "kind",
                 "level", "months", "first_month", "last_month", "contiguous", "rate_fen", "earlier_fen", "amount_fen",
-                "arrears"]
+                "capped", "arrears"]
 
 
 @dataclass
@@ -139,6 +139,7 @@ def _lines(policy: Policy, frame: pd.DataFrame, outcomes: list[RuleOutcome], cur
         for name in ("months", "first_month", "last_month", "contiguous", "rate_fen", "amount_fen"):
             part[name] = getattr(res, name)[pos]
         part["earlier_fen"] = res.earlier_fen[pos] if res.earlier_fen is not None else 0
+        part["capped"] = res.capped[pos] if res.capped is not None else False  # a lifetime cap cut the line
         part["arrears"] = k >= current
         parts.append(part)
     lines = pd.concat(parts, ignore_index=True)[LINE_COLUMNS] if parts else pd.DataFrame(columns=LINE_COLUMNS)
@@ -146,6 +147,7 @@ def _lines(policy: Policy, frame: pd.DataFrame, outcomes: list[RuleOutcome], cur
     lines["rule_id"] = pd.Categorical(lines["rule_id"], categories=[r.id for r in policy.rules])
     lines["kind"] = pd.Categorical(lines["kind"], categories=KINDS)
     lines["arrears"] = lines["arrears"].astype(bool)
+    lines["capped"] = lines["capped"].astype(bool)
     return lines, claims
 
 

@@ -73,8 +73,9 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     no_score = pd.isna(scores).astype(bool)
     reason = np.select([~usable, no_score, failed >= 0, too_new, _recent_winners(rule, frame, previous, year),
                         later_row],
-                       [o.NOT_EVALUATED, o.AWARD_NOT_CANDIDATE, o.CONDITION, o.AWARD_MIN_YEARS, o.AWARD_REPEAT,
-                        o.AWARD_SAME_PERSON], default=o.PAID).astype(object)
+                       [o.NOT_EVALUATED, o.AWARD_NOT_CANDIDATE, o.CONDITION, o.AWARD_MIN_YEARS,
+                        o.AWARD_NEVER_AGAIN if rule.no_repeat == "ever" else o.AWARD_REPEAT, o.AWARD_SAME_PERSON],
+                       default=o.PAID).astype(object)
 
     groups = _ranked_groups(rule, frame, np.flatnonzero(reason == o.PAID), scores)
     unit = frame[rule.quota_per.field].to_numpy() if rule.quota_per else None
@@ -162,7 +163,11 @@ def _by_unit(group: np.ndarray, unit: np.ndarray | None, unit_taken: dict, rule:
     fits, held, full, reserved = [], [], [], 0
     for u in pd.unique(unit[group]):
         members = group[unit[group] == u]
-        left = rule.quota_per.max - unit_taken.get(u, 0)
+        limit = rule.quota_per.limit_of(u)
+        if limit is None:  # a value with no limit of its own (others: unlimited)
+            fits.extend(members)
+            continue
+        left = limit - unit_taken.get(u, 0)
         if left <= 0:
             full.extend(members)
         elif len(members) <= left:
@@ -171,16 +176,17 @@ def _by_unit(group: np.ndarray, unit: np.ndarray | None, unit_taken: dict, rule:
         else:  # more equal candidates than the unit's places left
             held.extend(members)
             reserved += left
-            unit_taken[u] = rule.quota_per.max
+            unit_taken[u] = limit
     return (np.array(fits, dtype=np.int64), np.array(held, dtype=np.int64), np.array(full, dtype=np.int64),
             reserved)
 
 
 def _recent_winners(rule: AwardRule, frame: pd.DataFrame, previous: pd.DataFrame | None, year: int) -> np.ndarray:
-    """Rows of people who won this award in one of the last `no_repeat_cycles` cycles."""
-    if not rule.no_repeat_cycles or previous is None or previous.empty:
+    """Rows of people who won this award in one of the last `no_repeat_cycles` cycles, or, with
+    `no_repeat: ever`, in any year before this selection's."""
+    since = rule.barred_since(year)
+    if since is None or previous is None or previous.empty:
         return np.zeros(len(frame), dtype=bool)
-    since = year - rule.no_repeat_cycles * rule.cycle.every_years
     recent = previous[(previous["rule_id"].isin(["", rule.id])) & (previous["year"] >= since)
                       & (previous["year"] < year)]
     return frame["person_id"].isin(set(recent["person_id"])).to_numpy()

@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..money import to_fen
 from ..periods import NO_MONTH, Period, month_index, month_start, months_of
 from ..policy.model import MonthlyRule, Policy, fen_on
+from . import caps
 from . import outcome as o
 from .amounts import schedule_codes, schedules, table_entries
 from .claims import NONE, PaidClaims
@@ -41,6 +43,13 @@ def month_bounds(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame) -> tupl
     left = months_of(frame["left_on"])
     left = np.where(left == NO_MONTH, _FAR_FUTURE, left if rule.leaving_month == "paid" else left - 1)
     return start, hire, left, month_index(policy.in_force_from)
+
+
+def waited(rule: MonthlyRule, hire: np.ndarray) -> np.ndarray:
+    """Per row, the first month a waiting period (wait_months) allows: the hire month plus the
+    months of waiting (one more when counted from the month after hire). A blank hire date read
+    as in post (blank_hire_date: in_post) has waited; the loader refuses a waiting period with it."""
+    return np.where(hire == _FAR_PAST, hire, hire + rule.wait_offset()).astype(np.int64)
 
 
 def paid_span(rule: MonthlyRule, period: Period) -> Period | None:
@@ -73,7 +82,8 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     grid = Period(early, period.last)
     levels = frame["level"].cat.codes.to_numpy().astype(np.int16)
     start, hire, left, in_force = month_bounds(rule, policy, frame)
-    lo = np.maximum.reduce([start, hire, np.full(len(frame), max(in_force, grid.first), dtype=np.int32)])
+    ready = waited(rule, hire)
+    lo = np.maximum.reduce([start, ready, np.full(len(frame), max(in_force, grid.first), dtype=np.int32)])
     hi = np.minimum(left, period.last)
 
     candidate = usable & (failed < 0) & (levels >= 0)
@@ -108,35 +118,57 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     won &= ~claimed
     if rule.max_months is not None:
         won, capped = _within_max_months(rule, frame, previous, person, won, res)
+    full = won  # the months due before a lifetime cap
+    pay = won * row_rates
+    cut = np.zeros(len(frame), dtype=bool)
+    if rule.lifetime_cap is not None:  # months in order, the earlier ones (arrears) first
+        limited = caps.apply_cap(pay, person, caps.paid_before(rule.id, previous, frame["person_id"].to_numpy()),
+                                 to_fen(rule.lifetime_cap))
+        pay, won, cut = limited.pay, limited.pay > 0, limited.cut
+        person_total = limited.earlier + pay.sum(axis=1) - limited.before  # all of the person's months in the grid
 
-    _paid_months(res, won[:, now], row_rates[:, now], months[now])
+    def part(into: o.RuleOutcome, cols: np.ndarray) -> None:
+        _paid_months(into, won[:, cols], row_rates[:, cols], months[cols], pay[:, cols], full[:, cols])
+        if rule.lifetime_cap is not None:
+            into.earlier_fen = np.where(into.capped, limited.before + person_total - into.amount_fen, 0)
+
+    part(res, now)
     any_won = res.months > 0
     if not now.all():
         res.arrears = o.empty_outcome(rule, len(frame))
         res.arrears.table_entry = res.table_entry
-        _paid_months(res.arrears, won[:, ~now], row_rates[:, ~now], months[~now])
+        part(res.arrears, ~now)
         res.arrears.reason = np.where(res.arrears.months > 0, o.PAID, o.NOT_EVALUATED).astype(object)
     held = held[:, now]
     if all_paid.any():
         res.paid_by = np.where(all_paid, paid_before.paid_by(rule.id, frame["person_id"].to_numpy()), "")
 
     latest_start = np.maximum(in_force, period.first)
+    # Waiting: without the waiting period a month of this period would be due, with it none is.
+    unwaited = np.maximum.reduce([start, hire, np.full(len(frame), latest_start, dtype=np.int32)])
+    waiting = (rule.wait_offset() > 0) & (unwaited <= hi) & (np.maximum(unwaited, ready) > hi)
     res.reason = np.select(
         [~usable, failed >= 0, any_won, in_force > period.last, start > period.last,
-         left < latest_start, hire > period.last, ~held.any(axis=1), short, all_paid, capped],
+         left < latest_start, hire > period.last, waiting, ~held.any(axis=1), short, all_paid, capped, cut],
         [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.MONTHLY_NOT_IN_FORCE, o.MONTHLY_QUALIFIED_LATE,
-         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_NO_OVERLAP, o.MONTHLY_TOO_SHORT, o.LEDGER_PAID,
-         o.MONTHLY_MAX_MONTHS],
+         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_WAITING, o.MONTHLY_NO_OVERLAP, o.MONTHLY_TOO_SHORT,
+         o.LEDGER_PAID, o.MONTHLY_MAX_MONTHS, o.LIFETIME_CAP],
         default=o.MONTHLY_SUPERSEDED).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res
 
 
-def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, months: np.ndarray) -> None:
+def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, months: np.ndarray,
+                 pay: np.ndarray | None = None, full: np.ndarray | None = None) -> None:
     """Amounts, month counts and spans, rates, runs and claims of the months `won` (rows x months);
-    the claims as month indices (engine.claims.claim_texts makes them 2023-04 when committed)."""
+    the claims as month indices (engine.claims.claim_texts makes them 2023-04 when committed).
+    `pay`: what each month pays when a lifetime cap cut the last month short (else rate x month);
+    `full`: the months due before the cap. A row the cap cut has `capped`; one whose last month it
+    cut short has no single rate (rate_fen -1): months x rate no longer makes the amount."""
     count = won.sum(axis=1).astype(np.int32)
-    res.amount_fen = (won * row_rates).sum(axis=1).astype(np.int64)
+    standard = (won * row_rates).sum(axis=1).astype(np.int64)
+    res.amount_fen = standard if pay is None else pay.sum(axis=1).astype(np.int64)
+    res.capped = np.zeros(len(won), dtype=bool) if full is None else (full * row_rates).sum(axis=1) > res.amount_fen
     res.months = count
     any_won = count > 0
     idx = np.arange(len(months))
@@ -150,6 +182,7 @@ def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, mon
     res.rate_fen = np.where(any_won & (low == paid_rates.max(axis=1)), low, -1)
     res.segments = {int(i): _runs(won[i], row_rates[i], months)
                     for i in np.flatnonzero(any_won & ((res.rate_fen < 0) | ~res.contiguous))}
+    res.rate_fen = np.where(standard == res.amount_fen, res.rate_fen, -1)  # the cap paid part of a month
     rows, cols = np.nonzero(won)
     res.set_claims(rows, months[cols])
 

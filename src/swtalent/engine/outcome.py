@@ -26,6 +26,8 @@ ONE_OFF_PAID_ONCE = "one_off.paid_once"
 MONTHLY_MAX_MONTHS = "monthly.max_months"  # the months allowed per person are used up
 MONTHLY_NOT_PAY_MONTH = "monthly.not_pay_month"  # paid once a year, in a month this period does not hold
 MONTHLY_TOO_SHORT = "monthly.too_short"  # fewer consecutive months in post than the rule asks
+MONTHLY_WAITING = "monthly.waiting"  # still within the waiting period after the hire date (wait_months)
+LIFETIME_CAP = "lifetime_cap"  # what the rule paid the person reaches its lifetime cap
 YEARLY_NOT_PAY_MONTH = "yearly.not_pay_month"
 YEARLY_NOT_HELD = "yearly.not_held"  # no certificate on the payment day
 YEARLY_NOT_IN_POST = "yearly.not_in_post"
@@ -44,6 +46,7 @@ AWARD_NOT_SELECTION_YEAR = "award.not_selection_year"
 AWARD_NOT_CANDIDATE = "award.not_candidate"  # no score, where a blank score means not a candidate
 AWARD_MIN_YEARS = "award.min_years"
 AWARD_REPEAT = "award.repeat"
+AWARD_NEVER_AGAIN = "award.never_again"  # no_repeat: ever, and a winner in an earlier year
 AWARD_BELOW_MIN_SCORE = "award.below_min_score"
 AWARD_QUOTA_FULL = "award.quota_full"
 AWARD_UNIT_FULL = "award.unit_full"
@@ -71,7 +74,10 @@ class RuleOutcome:
     # Monthly rows paid at more than one rate or in broken runs: pos -> [(rate_fen, first, last)],
     # so the explanation can show each run of months (few rows: a rate change, an odd upgrade).
     segments: dict = None
-    earlier_fen: np.ndarray = None  # one-off: paid to the person by this rule before this row (history, lower rows)
+    # Paid to the person by this rule before this row (history, lower rows): one-off rows, and rows
+    # a lifetime cap cut (monthly, yearly, title allowances), where the amount is the cap less it.
+    earlier_fen: np.ndarray = None
+    capped: np.ndarray = None  # bool: a lifetime cap took part or all of the row's amount (None: no cap)
     earlier_months: np.ndarray = None  # monthly: months paid to the person by this rule before this period
     paid_by: np.ndarray = None  # LEDGER_PAID rows: "batch|date" of the batch that paid them
     # A rule with an amounts table: per row, the entry it is paid by (0: the rule's own amounts; k:

@@ -8,8 +8,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from ..money import to_fen
 from ..periods import Period, month_index
 from ..policy.model import Policy, YearlyRule, fen_on
+from . import caps
 from . import outcome as o
 from .amounts import schedule_codes, schedules, table_entries
 from .claims import NONE, PaidClaims, year_claim
@@ -37,6 +39,12 @@ def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Peri
     res.amount_fen = np.zeros(n, dtype=np.int64)
     paid_years = np.zeros(n, dtype=np.int64)
     claim_pos, claim_key, held = [], [], np.zeros(n, dtype=bool)
+    # A lifetime cap: per person, what the history and this run's earlier years paid comes off it;
+    # the year that reaches it pays what is left.
+    cap = to_fen(rule.lifetime_cap) if rule.lifetime_cap is not None else None
+    before = caps.paid_before(rule.id, previous, ids) if cap is not None else np.zeros(n, dtype=np.int64)
+    so_far = np.zeros(n, dtype=np.int64)  # per row: what the person got in this run's earlier years
+    res.capped = np.zeros(n, dtype=bool)
     for year in period.years_holding(rule.pay_month):
         day = date(year, rule.pay_month, 1)
         d = np.datetime64(day, "D")
@@ -53,20 +61,30 @@ def evaluate(rule: YearlyRule, policy: Policy, frame: pd.DataFrame, period: Peri
         claimed = pays & paid_before.held(rule.id, ids, year_claim(year))  # the year was paid by a batch
         held |= claimed
         pays &= ~claimed
+        due = np.where(pays, amount, 0)
+        stopped = np.zeros(n, dtype=bool)
+        if cap is not None:
+            due = np.minimum(due, np.maximum(cap - before - so_far, 0))
+            res.capped |= pays & (due < amount)
+            stopped = pays & (due == 0)
+            pays &= due > 0
         claim_pos.append(np.flatnonzero(pays))
         claim_key.append(np.full(int(pays.sum()), year_claim(year), dtype=object))
-        res.amount_fen += np.where(pays, amount, 0)
+        res.amount_fen += due
+        so_far += pd.Series(due).groupby(person).transform("sum").to_numpy(dtype=np.int64)
         paid_years += pd.Series(pays).groupby(person).transform("max").to_numpy(dtype=np.int64)
         res.first_month = np.where(pays & (res.first_month == 0), month_index(day), res.first_month).astype(np.int32)
         res.last_month = np.where(pays, month_index(day), res.last_month).astype(np.int32)
-        why = np.select([pays, claimed, eligible & ~first_best, eligible, ~held_cert, ~in_post, amount == 0],
-                        [o.PAID, o.LEDGER_PAID, o.YEARLY_SUPERSEDED, o.YEARLY_MAX_YEARS, o.YEARLY_NOT_HELD,
-                         o.YEARLY_NOT_IN_POST, o.ZERO_AMOUNT], default=o.ZERO_AMOUNT)
+        why = np.select([pays, claimed, eligible & ~first_best, stopped, eligible, ~held_cert, ~in_post, amount == 0],
+                        [o.PAID, o.LEDGER_PAID, o.YEARLY_SUPERSEDED, o.LIFETIME_CAP, o.YEARLY_MAX_YEARS,
+                         o.YEARLY_NOT_HELD, o.YEARLY_NOT_IN_POST, o.ZERO_AMOUNT], default=o.ZERO_AMOUNT)
         reason = np.where(reason == o.PAID, o.PAID, why)  # paid in any year is paid
     res.set_claims(np.concatenate(claim_pos) if claim_pos else [], np.concatenate(claim_key) if claim_key else [])
     if held.any():
         res.paid_by = np.where(held, paid_before.paid_by(rule.id, ids), "")
     res.rate_fen = np.where(res.amount_fen > 0, res.amount_fen, -1)
+    if cap is not None:  # all of the person's other payments came before the cap was reached
+        res.earlier_fen = np.where(res.capped, before + so_far - res.amount_fen, 0)
     res.reason = np.where(~usable, o.NOT_EVALUATED, np.where(failed >= 0, o.CONDITION, reason)).astype(object)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res

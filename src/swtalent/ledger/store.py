@@ -70,7 +70,11 @@ class Ledger:
             split = frame[frame["kind"] == "yearly"].merge(several, on=["batch_id", "line_no"])
             count = split.groupby(["batch_id", "line_no"])["claim"].transform("count")
             split["year"] = split["claim"].str[5:].astype(np.int64)
-            split["amount_fen"] = (split["amount_fen"] // count).clip(lower=1)
+            # An equal share of the line for each year, the fen left over on the first, so that the
+            # shares add up to the line (a lifetime cap counts every fen paid) and each year counts.
+            share = split["amount_fen"] // count
+            first = ~split.duplicated(["batch_id", "line_no"])
+            split["amount_fen"] = (share + np.where(first, split["amount_fen"] - share * count, 0)).clip(lower=1)
             keep = ~frame.set_index(["batch_id", "line_no"]).index.isin(split.set_index(["batch_id", "line_no"]).index)
             frame = pd.concat([frame[keep], split[frame.columns]], ignore_index=True)
         frame = frame[HISTORY_COLUMNS].copy()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
-from ..fields import FIELDS, header_key
+from ..fields import CONDITION_FIELDS, FIELDS, header_key
 from .meaning import check_fields_and_conditions
 from .model import (
     CONDITION_TAGS,
@@ -110,6 +111,11 @@ def _invalid(where, zh: str, en: str, value: object = "") -> Issue:
     return Issue.make("policy.invalid-value", where, value=value, detail_zh=zh, detail_en=en)
 
 
+# The names pydantic gives the members of a plain union in an error's location (max: 1 or a
+# mapping: 'constrained-int', 'dict[str,constrained-int]', "literal['unlimited']").
+_UNION_MEMBER = re.compile(r"(constrained-\w+|int|str|bool|decimal|none|literal\[.*\]|dict\[.*\]|tuple\[.*\])")
+
+
 def _data_path(loc: tuple, data: object) -> tuple:
     """pydantic's error location as a path into the YAML data (dropping union tags)."""
     out: list = []
@@ -118,6 +124,8 @@ def _data_path(loc: tuple, data: object) -> tuple:
         if isinstance(cur, dict) and isinstance(part, str) and part not in cur and (
                 part in _RULE_KINDS and cur.get("kind") == part or part in _CONDITION_TAGS):
             continue  # the discriminator pydantic adds for tagged unions
+        if isinstance(part, str) and _UNION_MEMBER.fullmatch(part) and not (isinstance(cur, dict) and part in cur):
+            continue  # the member of a plain union (max: a number or a mapping)
         out.append(part)
         cur = cur.get(part) if isinstance(cur, dict) else (
             cur[part] if isinstance(cur, list) and isinstance(part, int) and part < len(cur) else None)
@@ -145,11 +153,12 @@ def _model_at(path: tuple, data: object) -> type[BaseModel] | None:
             return _RULE_KINDS.get(rule.get("kind") if isinstance(rule, dict) else None, RuleBase)
         if shape[2:] == ("conditions", "#"):
             return Condition
-        nested = {("cycle",): Cycle, ("quota_per",): QuotaPer, ("tie_break", "#"): TieBreak,
-                  ("amounts_by",): AmountsBy}
+        nested = {("cycle",): Cycle, ("quota_per",): QuotaPer, ("nominations_per",): QuotaPer,
+                  ("tie_break", "#"): TieBreak, ("amounts_by",): AmountsBy}
         if tuple(shape[2:]) in nested:
             return nested[tuple(shape[2:])]
-        if len(shape) == 5 and shape[2] == "amounts" or shape[2:] == ("amount", "#"):
+        if len(shape) == 5 and shape[2] == "amounts" or shape[2:] in (("amount", "#"), ("amounts", "#"),
+                                                                       ("yearly_amounts", "#")):
             return DatedAmount
         if len(shape) == 7 and shape[2:4] == ("amounts_by", "values") and shape[6] == "#":
             return DatedAmount  # rules[i].amounts_by.values.<value>.<level>[k]
@@ -195,9 +204,20 @@ def _allowed(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
+def _union_errors(errors: list[tuple[tuple, dict]]) -> list[tuple[tuple, dict]]:
+    """A value that fits no member of a union (max: a number or a mapping) fails once per member.
+    Where one member's errors lie inside the value (a mapping with a bad entry), the value had that
+    member's shape: the others' complaints about its type are left out."""
+    union = [(p, e) for p, e in errors if any(isinstance(x, str) and _UNION_MEMBER.fullmatch(x) for x in e["loc"])]
+    if not union:
+        return errors
+    deeper = {p[:k] for p, _ in union for k in range(len(p))}  # the strict prefixes of union errors
+    return [(p, e) for p, e in errors if not ((p, e) in union and p in deeper)]
+
+
 def _translate(exc: ValidationError, src: Source) -> list[Issue]:
     issues = []
-    errors = [(_data_path(tuple(e["loc"]), src.data), e) for e in exc.errors()]
+    errors = _union_errors([(_data_path(tuple(e["loc"]), src.data), e) for e in exc.errors()])
     # A misspelt key shows up twice: unknown here, missing there. Say it once, as the misspelling.
     missing = {p for p, e in errors if e["type"] == "missing"}
     misspelt = {path[:-1] + (_suggest(path, src.data),) for path, e in errors if e["type"] == "extra_forbidden"}
@@ -233,7 +253,25 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
         else:
             zh, en = _TYPE_TEXT.get(kind, (err["msg"], err["msg"]))
             issues.append(_invalid(src.where(path), zh, en, err.get("input")))
-    return issues
+    return _one_per_value(issues)
+
+
+def _one_per_value(issues: list[Issue]) -> list[Issue]:
+    """Two invalid-value messages at one key (a union's members) become one: 应为整数，或 …"""
+    out: list[Issue] = []
+    at: dict[tuple, int] = {}
+    for issue in issues:
+        key = (issue.location.line, issue.location.col, issue.location.path)
+        if issue.code == "policy.invalid-value" and key in at and out[at[key]].code == "policy.invalid-value":
+            first = dict(out[at[key]].params)
+            mine = dict(issue.params)
+            out[at[key]] = Issue.make("policy.invalid-value", issue.location, value=out[at[key]].value,
+                                      detail_zh=f"{first['detail_zh']}，或{mine['detail_zh']}",
+                                      detail_en=f"{first['detail_en']}, or {mine['detail_en']}")
+            continue
+        at.setdefault(key, len(out))
+        out.append(issue)
+    return out
 
 
 
@@ -318,8 +356,12 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
                 issues.append(Issue.make("policy.unknown-award", src.where(base + ("award",)), award=rule.award,
                                          awards="、".join(awards) or "—"))
         by_level = not isinstance(rule, (AwardRule, TitleAllowanceRule))
-        dated = rule.amounts if by_level else {("amount" if isinstance(rule, AwardRule) else "amounts"):
-                                                   rule.amount if isinstance(rule, AwardRule) else rule.amounts}
+        if by_level:
+            dated = rule.amounts
+        elif isinstance(rule, AwardRule):
+            dated = {"amount": rule.amount}
+        else:
+            dated = {key: value for key in ("amounts", "yearly_amounts") if (value := getattr(rule, key)) is not None}
         for level, entries in dated.items():
             where_at = base + (("amounts", level) if by_level else (level,))
             issues.extend(_check_dated(entries, where_at, level if by_level else None, policy, src))
@@ -332,6 +374,10 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
             issues.extend(_check_award(rule, policy, src, base))
         if isinstance(rule, MonthlyRule) and rule.min_consecutive_months is not None and rule.pay_month is None:
             issues.append(Issue.make("policy.needs-pay-month", src.where(base + ("min_consecutive_months",), key=True)))
+        if isinstance(rule, MonthlyRule):
+            issues.extend(_check_wait(rule, src, base))
+        if isinstance(rule, TitleAllowanceRule):
+            issues.extend(_check_title_amounts(rule, src, base))
         for level in levels if by_level else ():
             if level not in rule.amounts:
                 issues.append(Issue.make("policy.level-without-amount", src.where(base + ("amounts",), key=True),
@@ -406,28 +452,37 @@ def _check_table(table: AmountsBy, policy: Policy, src: Source, at: tuple) -> li
 # A kind of rule as the amount warning names it (zh, en).
 _KIND_TEXT = {"one_off": ("一次性补助", "a one-off subsidy"), "monthly": ("按月补贴", "a monthly allowance"),
               "yearly": ("按年补贴", "a yearly amount"), "award": ("评选奖励", "an award"),
-              "title_allowance": ("称号津贴（每月）", "a title allowance (per month)")}
+              "title_allowance": ("称号津贴（每月）", "a title allowance (per month)"),
+              "title_allowance_yearly": ("称号津贴（每年，按每月上限的 12 倍）", "a title allowance (per year, twelve "
+                                         "times the monthly bound)")}
 
 
 def _check_plausible(rule, policy: Policy, src: Source, base: tuple) -> list[Issue]:
-    """A warning at each amount above the policy's plausible_max for the rule's kind: most likely a typo."""
+    """A warning at each amount above the policy's plausible_max for the rule's kind: most likely a
+    typo. A title allowance's yearly amount is held to twelve months of the (monthly) bound; a
+    recurring rule's lifetime cap, a total over years, to none."""
     bound = getattr(policy.plausible_max, rule.kind)
     if isinstance(rule, AwardRule):
         dated = {("amount",): rule.amount}
     elif isinstance(rule, TitleAllowanceRule):
-        dated = {("amounts",): rule.amounts}
+        dated = {(key,): value for key in ("amounts", "yearly_amounts") if (value := getattr(rule, key)) is not None}
     else:
         dated = {("amounts", level): entries for level, entries in rule.amounts.items()}
         table = getattr(rule, "amounts_by", None)
         for value, by_level in (table.values.items() if table is not None else ()):
             dated.update({("amounts_by", "values", value, level): entries for level, entries in by_level.items()})
     found = [(at + (i, "value"), e.value) for at, entries in dated.items() for i, e in enumerate(entries)]
-    if getattr(rule, "lifetime_cap", None) is not None:
+    if isinstance(rule, OneOffRule) and rule.lifetime_cap is not None:
         found.append((("lifetime_cap",), rule.lifetime_cap))
-    zh, en = _KIND_TEXT[rule.kind]
-    return [Issue.make("policy.amount-implausible", src.where(base + at), value=f"{value:,}", limit=f"{bound:,}",
-                       kind=rule.kind, kind_zh=zh, kind_en=en)
-            for at, value in found if value > bound]
+    issues = []
+    for at, value in found:
+        yearly = at[0] == "yearly_amounts"
+        limit = bound * 12 if yearly else bound
+        if value > limit:
+            zh, en = _KIND_TEXT["title_allowance_yearly" if yearly else rule.kind]
+            issues.append(Issue.make("policy.amount-implausible", src.where(base + at), value=f"{value:,}",
+                                     limit=f"{limit:,}", kind=rule.kind, kind_zh=zh, kind_en=en))
+    return issues
 
 
 def _check_award(rule: AwardRule, policy: Policy, src: Source, base: tuple) -> list[Issue]:
@@ -441,4 +496,82 @@ def _check_award(rule: AwardRule, policy: Policy, src: Source, base: tuple) -> l
     for i, key in enumerate(keys):
         if key in keys[:i]:
             issues.append(Issue.make("policy.tie-break-twice", src.where(base + ("tie_break", i)), key=key))
+    if rule.no_repeat is not None and rule.no_repeat_cycles is not None:
+        issues.append(Issue.make("policy.keys-exclusive", src.where(base + ("no_repeat",), key=True),
+                                 first="no_repeat_cycles", second="no_repeat"))
+    for key, use in (("quota_per", ("入选名额", "a selection quota")), ("nominations_per", ("推荐名额", "a nomination limit"))):
+        quota = getattr(rule, key)
+        if quota is not None:
+            issues.extend(_check_quota(quota, policy, src, base + (key,), use))
+    return issues
+
+
+def group_fields(policy: Policy) -> list[str]:
+    """The fields a quota may count by: the built-in text fields a condition may test, and the
+    text or choice fields the policy declares."""
+    declared = getattr(policy, "fields", None) or {}
+    return [*(k for k, kind in CONDITION_FIELDS.items() if kind == "text"),
+            *(k for k, f in declared.items() if f.type in ("text", "choice"))]
+
+
+def _check_quota(quota: QuotaPer, policy: Policy, src: Source, at: tuple, use: tuple[str, str]) -> list[Issue]:
+    """The field is one a quota may count by (did you mean …?); a mapping under max says what a value
+    it does not list gets (others); a choice field's values are its own."""
+    issues = []
+    allowed = group_fields(policy)
+    if quota.field not in allowed:
+        close = difflib.get_close_matches(quota.field, allowed, n=1)
+        issues.append(Issue.make("policy.unknown-group-field", src.where(at + ("field",)), field=quota.field,
+                                 use_zh=use[0], use_en=use[1], fields=", ".join(allowed),
+                                 suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
+                                 suggestion_en=f"; did you mean '{close[0]}'?" if close else ""))
+    if quota.by_value() and quota.others is None:
+        issues.append(Issue.make("policy.needs-key", src.where(at + ("max",), key=True), key="max", needed="others",
+                                 choices_zh="未列出的取值各有几个名额（数字），或 unlimited（不限）",
+                                 choices_en="the places of each value not listed (a number), or unlimited"))
+    if not quota.by_value() and quota.others is not None:
+        issues.append(Issue.make("policy.key-unused", src.where(at + ("others",), key=True), key="others",
+                                 when_zh="max 按取值分别列出名额", when_en="when max lists places per value"))
+    declared = (getattr(policy, "fields", None) or {}).get(quota.field)
+    if declared is not None and declared.type == "choice" and quota.by_value():
+        values = {unicodedata.normalize("NFKC", v).strip() for v in declared.values}
+        for value in quota.max:
+            if unicodedata.normalize("NFKC", value).strip() not in values:
+                issues.append(Issue.make("policy.quota-value-unknown", src.where(at + ("max", value), key=True),
+                                         value=value, field=quota.field, values="、".join(declared.values)))
+    return issues
+
+
+def _check_wait(rule: MonthlyRule, src: Source, base: tuple) -> list[Issue]:
+    """A waiting period says from which month it counts, and cannot take a blank hire date as in post."""
+    issues = []
+    if rule.wait_months is not None and rule.wait_from is None:
+        issues.append(Issue.make("policy.needs-key", src.where(base + ("wait_months",), key=True), key="wait_months",
+                                 needed="wait_from", choices_zh="hire_month（入职当月起算）或 month_after_hire（入职次月起算）",
+                                 choices_en="hire_month (counted from the hire month) or month_after_hire"))
+    if rule.wait_from is not None and rule.wait_months is None:
+        issues.append(Issue.make("policy.key-unused", src.where(base + ("wait_from",), key=True), key="wait_from",
+                                 when_zh="写了 wait_months", when_en="with wait_months"))
+    if rule.wait_months is not None and rule.blank_hire_date == "in_post":
+        issues.append(Issue.make("policy.wait-needs-hire-date", src.where(base + ("blank_hire_date",))))
+    return issues
+
+
+def _check_title_amounts(rule: TitleAllowanceRule, src: Source, base: tuple) -> list[Issue]:
+    """A title allowance states a monthly or a yearly amount, one of the two; a yearly one says how a
+    part of a year is paid."""
+    issues = []
+    if rule.amounts is None and rule.yearly_amounts is None:
+        issues.append(Issue.make("policy.missing-key", src.where(base), key="amounts / yearly_amounts"))
+    if rule.amounts is not None and rule.yearly_amounts is not None:
+        issues.append(Issue.make("policy.keys-exclusive", src.where(base + ("yearly_amounts",), key=True),
+                                 first="amounts", second="yearly_amounts"))
+    if rule.yearly_amounts is not None and rule.part_year is None:
+        issues.append(Issue.make("policy.needs-key", src.where(base + ("yearly_amounts",), key=True),
+                                 key="yearly_amounts", needed="part_year",
+                                 choices_zh="pro_rata_half_up（按称号期内月数折算，四舍五入到分）",
+                                 choices_en="pro_rata_half_up (by the months of the term, rounded half up to the fen)"))
+    if rule.part_year is not None and rule.yearly_amounts is None:
+        issues.append(Issue.make("policy.key-unused", src.where(base + ("part_year",), key=True), key="part_year",
+                                 when_zh="写了 yearly_amounts", when_en="with yearly_amounts"))
     return issues

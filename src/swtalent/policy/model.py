@@ -291,8 +291,9 @@ class MonthlyRule(RuleBase):
     first_month: Literal["after_qualifying", "qualifying_month"]
     # paid: the month a person leaves is paid in full.
     leaving_month: Literal["paid", "not_paid"]
-    # in_post: a blank or absent hire date means in post since before the period.
-    blank_hire_date: Literal["in_post"]
+    # in_post: a blank or absent hire date means in post since before the period; held: a blank
+    # hire date is a data problem (the row is held until it is filled), as a waiting period needs.
+    blank_hire_date: Literal["in_post", "held"]
     # highest_level_held: a person holding several levels is paid the highest held that month.
     rate: Literal["highest_level_held"]
     # The most months this rule pays one person over all time, earlier payments (--previous)
@@ -303,6 +304,20 @@ class MonthlyRule(RuleBase):
     pay_month: int | None = Field(default=None, ge=1, le=12)
     # A person is paid only after this many consecutive months in post within the months paid.
     min_consecutive_months: int | None = Field(default=None, ge=1, le=12)
+    # A waiting period: so many months in post before the first month paid, counted from the hire
+    # month (hired 2023-03-15, 12: 2023-03..2024-02 wait, 2024-03 is paid) or from the month after
+    # it (2023-04..2024-03 wait, 2024-04 is paid). Needs blank_hire_date: held.
+    wait_months: int | None = Field(default=None, ge=1, le=120)
+    wait_from: Literal["hire_month", "month_after_hire"] | None = None
+    # The most this rule pays one person over all time, in yuan, earlier payments (--previous, the
+    # ledger) included; the month that reaches it pays what is left.
+    lifetime_cap: Yuan | None = None
+
+    def wait_offset(self) -> int:
+        """Months from the hire month to the first month paid (0 without a waiting period)."""
+        if self.wait_months is None:
+            return 0
+        return self.wait_months + (1 if self.wait_from == "month_after_hire" else 0)
 
 
 class YearlyRule(RuleBase):
@@ -313,6 +328,9 @@ class YearlyRule(RuleBase):
     pay_month: int = Field(default=12, ge=1, le=12)
     # The most years one person is paid, earlier years (--previous, with 年度) included.
     max_years: int | None = Field(default=None, ge=1, le=100)
+    # The most this rule pays one person over all time, in yuan, earlier payments included; the
+    # year that reaches it pays what is left.
+    lifetime_cap: Yuan | None = None
 
 
 class Cycle(Strict):
@@ -334,9 +352,37 @@ class TieBreak(Strict):
     order: Literal["desc", "asc"] = "desc"
 
 
+Unlimited = Literal["unlimited"]
+
+
 class QuotaPer(Strict):
-    field: Literal["unit", "district"]
-    max: int = Field(ge=1)
+    """At most so many candidates per value of a roster field: one number for every value
+    ({field: unit, max: 1}), or a number per value with `others` for the values not listed
+    ({field: category, max: {社工站人员: 2, 机构从业人员: 1}, others: 1}; `others: unlimited` leaves
+    them unlimited). The field is a text field a condition may test, or one the policy declares."""
+
+    field: Annotated[str, Field(pattern=IDENT_PATTERN)]
+    max: Union[Annotated[int, Field(ge=1, le=100_000)], dict[str, Annotated[int, Field(ge=0, le=100_000)]]]
+    # Required with a mapping under max (no hidden default for a value nobody listed).
+    others: Union[Annotated[int, Field(ge=0, le=100_000)], Unlimited, None] = None
+
+    def by_value(self) -> bool:
+        return isinstance(self.max, dict)
+
+    def limits(self) -> dict[str, int | None]:
+        """The listed values, normalised as roster cells are (NFKC, trimmed) -> places."""
+        if not isinstance(self.max, dict):
+            return {}
+        return {unicodedata.normalize("NFKC", k).strip(): v for k, v in self.max.items()}
+
+    def limit_of(self, value: str) -> int | None:
+        """The places for one (normalised) value; None: unlimited."""
+        if not isinstance(self.max, dict):
+            return self.max
+        listed = self.limits()
+        if value in listed:
+            return listed[value]
+        return None if self.others in (None, "unlimited") else int(self.others)
 
 
 Score = Annotated[Decimal, Field(ge=0, le=Decimal(1_000_000), decimal_places=4)]
@@ -355,8 +401,20 @@ class AwardRule(RuleCommon):
     tie_break: tuple[TieBreak, ...] = ()
     min_score: Score | None = None  # places below it stay vacant
     min_years: Score | None = None  # years in social work
-    quota_per: QuotaPer | None = None  # at most so many from one unit or district
+    quota_per: QuotaPer | None = None  # at most so many selected per unit, district or other value
     no_repeat_cycles: int | None = Field(default=None, ge=1, le=20)  # no winning again within N cycles
+    no_repeat: Literal["ever"] | None = None  # ever: a winner of any earlier year is never a candidate again
+    # At most so many nominees per unit (or other value): a unit nominating more is a data problem
+    # on each of its rows, all held until the unit or the committee withdraws the extra ones.
+    nominations_per: QuotaPer | None = None
+
+    def barred_since(self, year: int) -> int | None:
+        """The first selection year whose winners may not be candidates in `year` (None: no bar)."""
+        if self.no_repeat == "ever":
+            return 0
+        if self.no_repeat_cycles:
+            return year - self.no_repeat_cycles * self.cycle.every_years
+        return None
 
     def selects_between(self, first: int, last: int) -> bool:
         """Whether a selection month falls between two month indices (inclusive)."""
@@ -369,18 +427,33 @@ class AwardRule(RuleCommon):
 
 
 class TitleAllowanceRule(RuleCommon):
-    """A monthly amount to the holders of an award's title during its term, paid in one lump each
-    year (济南 "海右"): winners of the award rule `award` selected in this run or, from --previous,
-    in earlier ones."""
+    """An amount to the holders of an award's title during its term, paid in one lump each year
+    (济南 "海右"): winners of the award rule `award` selected in this run or, from --previous, in
+    earlier ones. The amount is monthly (`amounts`) or yearly (`yearly_amounts`), one of the two."""
 
     kind: Literal["title_allowance"]
     award: Ident  # the id of an award rule of this policy
     term_years: int = Field(ge=1, le=20)  # the term starts in the selection month
     pay_month: int = Field(default=12, ge=1, le=12)  # each year's months are paid in this month
-    amounts: tuple[DatedAmount, ...] = Field(min_length=1)  # monthly, dated
+    amounts: Annotated[tuple[DatedAmount, ...], Field(min_length=1)] | None = None  # monthly, dated
+    # Yearly, dated (100000 a year is no whole-fen monthly rate): a calendar year holding m months
+    # of the term pays the sum of the months' yearly amounts / 12, rounded as part_year says.
+    yearly_amounts: Annotated[tuple[DatedAmount, ...], Field(min_length=1)] | None = None
+    # pro_rata_half_up: yearly x months / 12, rounded half up to the fen (四舍五入到分) once per
+    # calendar year; a whole year of the term pays the yearly amount exactly.
+    part_year: Literal["pro_rata_half_up"] | None = None
+    # The most this rule pays one person over all time, in yuan, earlier payments included.
+    lifetime_cap: Yuan | None = None
+
+    def dated(self) -> tuple[DatedAmount, ...]:
+        """The dated amounts the rule states, monthly or yearly."""
+        return self.amounts if self.amounts is not None else (self.yearly_amounts or ())
 
     def monthly_on(self, day: date) -> int:
-        return fen_on(self.amounts, day)
+        return fen_on(self.amounts or (), day)
+
+    def yearly_on(self, day: date) -> int:
+        return fen_on(self.yearly_amounts or (), day)
 
 
 Rule = Annotated[Union[OneOffRule, MonthlyRule, YearlyRule, AwardRule, TitleAllowanceRule], Field(discriminator="kind")]
@@ -454,7 +527,8 @@ class Policy(Strict):
             if isinstance(rule, AwardRule):
                 return rule.model_copy(update={"amount": frozen(rule.amount)})
             if isinstance(rule, TitleAllowanceRule):
-                return rule.model_copy(update={"amounts": frozen(rule.amounts)})
+                key = "amounts" if rule.amounts is not None else "yearly_amounts"
+                return rule.model_copy(update={key: frozen(rule.dated())})
             table = rule.amounts_by
             if table is not None:
                 table = table.model_copy(update={"values": {v: by_level(a) for v, a in table.values.items()}})
@@ -469,7 +543,8 @@ class Policy(Strict):
 
     def history_rules(self) -> list:
         """The rules that depend on what was paid before, or who won before (a --previous file)."""
-        return [r for r in self.rules if getattr(r, "no_repeat_cycles", None) or getattr(r, "lifetime_cap", None) is not None
+        return [r for r in self.rules if getattr(r, "no_repeat_cycles", None) or getattr(r, "no_repeat", None)
+                or getattr(r, "lifetime_cap", None) is not None
                 or getattr(r, "upgrade", "") in ("difference", "first_only") or getattr(r, "max_months", None)
                 or getattr(r, "max_years", None) or r.kind == "title_allowance"]
 
@@ -479,8 +554,8 @@ class Policy(Strict):
     def needs_history_years(self) -> bool:
         """Whether the history must say the year of each row (an award barring recent winners, a
         yearly amount paid for at most so many years)."""
-        return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "max_years", None)
-                   or r.kind == "title_allowance" for r in self.rules)
+        return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "no_repeat", None)
+                   or getattr(r, "max_years", None) or r.kind == "title_allowance" for r in self.rules)
 
     def leaves(self) -> tuple[Condition, ...]:
         """Every simple condition of the policy: in rules (inside any / all / not too) and checks."""
@@ -551,6 +626,14 @@ class Policy(Strict):
         """Whether a rule pays by certificate (so level and qualifying date are required)."""
         return any(r.kind in ("one_off", "monthly", "yearly") for r in self.rules)
 
+    def holds_blank_hire_dates(self) -> bool:
+        """Whether a blank hire date is a data problem (a monthly rule with blank_hire_date: held)."""
+        return any(getattr(r, "blank_hire_date", "") == "held" for r in self.rules)
+
+    def nomination_limits(self, period=None) -> list[AwardRule]:
+        """The award rules selecting in the period that limit nominees per unit (or other value)."""
+        return [r for r in self._selecting(period) if r.nominations_per is not None]
+
     def _selecting(self, period) -> list[AwardRule]:
         """The award rules that select in the period (all of them when no period is given: a check)."""
         return [r for r in self.rules if isinstance(r, AwardRule)
@@ -562,6 +645,8 @@ class Policy(Strict):
         needed = list(BASE_REQUIRED)
         if self.pays_certificates():
             needed += ["level", "qualified_on"]
+        if self.holds_blank_hire_dates():
+            needed += ["hired_on"]
         for rule in self._selecting(period):
             needed += self._award_values(rule)
             needed += [t.field for t in rule.tie_break]  # the column must exist; blanks do not separate
@@ -580,6 +665,8 @@ class Policy(Strict):
         needed = set(BASE_REQUIRED)
         if self.pays_certificates():
             needed |= {"level", "qualified_on"}
+        if self.holds_blank_hire_dates():
+            needed.add("hired_on")
         if not self.blank_score_not_candidate():
             for rule in self._selecting(period):
                 needed |= set(self._award_values(rule))
@@ -604,4 +691,5 @@ class Policy(Strict):
     @staticmethod
     def _award_values(rule: AwardRule) -> list[str]:
         return ["score", *(["years"] if rule.min_years is not None else []),
-                *([rule.quota_per.field] if rule.quota_per is not None else [])]
+                *([rule.quota_per.field] if rule.quota_per is not None else []),
+                *([rule.nominations_per.field] if rule.nominations_per is not None else [])]

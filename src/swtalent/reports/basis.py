@@ -62,9 +62,12 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
         rows.append((L["clause"], rule.clause))
         for cond in rule.conditions:
             rows.append((L["condition"], condition_rule(cond, L["lang"], policy)))
+        rows += [(L["limit"], text) for text in limits(rule, policy, L)]
         if rule.kind == "title_allowance":
-            rows.append((L["amount_rule"], _dated(rule.amounts, L)))
-            rows.append((L["cycle"], L["term_text"].format(award=rule.award, years=rule.term_years, month=rule.pay_month)))
+            yearly = rule.amounts is None
+            rows.append((L["amount_rule_yearly" if yearly else "amount_rule"], _dated(rule.dated(), L)))
+            rows.append((L["cycle"], L["term_text_yearly" if yearly else "term_text"].format(
+                award=rule.award, years=rule.term_years, month=rule.pay_month)))
             continue
         if rule.kind == "award":
             rows.append((L["amount_rule"], _dated(rule.amount, L)))
@@ -94,6 +97,39 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
                     name = policy.levels[key].name if key in policy.levels else key
                     rows.append((L["amount_rule"], f"{entry} · {name}{L['colon']}{_dated(entries, L)}"))
     return pd.DataFrame(rows, columns=[L["item"], L["content"]], dtype=object)
+
+
+def limits(rule, policy, L: dict) -> list[str]:
+    """What bounds a rule beyond its amounts, as the basis sheet says it: a lifetime cap, months or
+    years allowed, a waiting period, repeat winners, places or nominees per unit."""
+    from ..money import to_fen
+
+    out = []
+    if getattr(rule, "lifetime_cap", None) is not None:
+        out.append(L["limit.cap"].format(cap=plain_yuan(to_fen(rule.lifetime_cap))))
+    for key in ("max_months", "max_years"):
+        if getattr(rule, key, None):
+            out.append(L[f"limit.{key}"].format(n=getattr(rule, key)))
+    if getattr(rule, "wait_months", None):
+        out.append(L["limit.wait"].format(n=rule.wait_months, from_=L[f"limit.wait.{rule.wait_from}"]))
+    if getattr(rule, "no_repeat", None) == "ever":
+        out.append(L["limit.no_repeat_ever"])
+    elif getattr(rule, "no_repeat_cycles", None):
+        out.append(L["limit.no_repeat_cycles"].format(n=rule.no_repeat_cycles))
+    for key in ("quota_per", "nominations_per"):
+        quota = getattr(rule, key, None)
+        if quota is not None:
+            out.append(L[f"limit.{key}"].format(field=policy.field_label(quota.field, L["lang"]),
+                                                places=_places(quota, L)))
+    return out
+
+
+def _places(quota, L: dict) -> str:
+    if not quota.by_value():
+        return L["limit.each"].format(n=quota.max)
+    listed = [f"{value} {n}" for value, n in quota.max.items()]
+    others = L["limit.unlimited"] if quota.others == "unlimited" else L["limit.others"].format(n=quota.others)
+    return L["sep"].join(listed + [others])
 
 
 def _dated(entries, L: dict) -> str:

@@ -11,9 +11,10 @@ import pandas as pd
 
 from ..conditions import holds
 from ..engine import ERROR, INELIGIBLE, PAID, Computation
-from ..engine.monthly import month_bounds, paid_span
+from ..engine import outcome as o
+from ..engine.monthly import month_bounds, paid_span, waited
 from ..errors import UsageError
-from ..money import format_yuan, plain_yuan
+from ..money import format_yuan, plain_yuan, to_fen
 from ..periods import month_label, month_start
 from .labels import labels
 from .reasons import (
@@ -27,11 +28,16 @@ from .reasons import (
 _MONTH_WHY = {
     "zh": {"paid": "按 {rate} 元发放", "not_in_force": "政策尚未施行", "not_held": "证书尚未计入（取证日期 {q}）",
            "not_hired": "尚未入职（入职日期 {h}）", "left": "已离职（离职日期 {l}）", "zero": "该月标准为 0",
-           "superseded": "按本人更高等级证书发放", "max_months": "已发满每人最多 {max} 个月"},
+           "superseded": "按本人更高等级证书发放", "max_months": "已发满每人最多 {max} 个月",
+           "waiting": "在岗未满 {wait} 个月（入职日期 {h}）", "cap": "已达每人终身上限 {cap} 元",
+           "cap_part": "按 {rate} 元标准，达终身上限只发 {paid} 元"},
     "en": {"paid": "paid at {rate} yuan", "not_in_force": "the policy is not yet in force",
            "not_held": "the certificate does not count yet (qualified on {q})", "not_hired": "not yet in post (hired on {h})",
            "left": "left (on {l})", "zero": "the rate is 0 that month", "superseded": "paid on the person's higher-level certificate",
-           "max_months": "the {max} months allowed per person are used up"},
+           "max_months": "the {max} months allowed per person are used up",
+           "waiting": "fewer than {wait} months in post (hired on {h})",
+           "cap": "the lifetime cap of {cap} yuan per person is reached",
+           "cap_part": "{paid} yuan of the {rate} yuan rate: the lifetime cap is reached"},
 }
 
 
@@ -131,14 +137,22 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
     """Each run of months of the period with the same outcome: paid at a rate, or why not."""
     frame, rule = comp.roster.frame, res.rule
     start, hire, left, in_force = month_bounds(rule, comp.policy, frame.iloc[[i]])
+    ready = int(waited(rule, hire)[0])
     start, hire, left = int(start[0]), int(hire[0]), int(left[0])
-    paid: dict[int, int] = {}
-    if res.paid[i]:
-        runs = (res.segments or {}).get(int(i)) or [(int(res.rate_fen[i]), int(res.first_month[i]), int(res.last_month[i]))]
-        for rate, a, b in runs:
-            paid.update({m: rate for m in range(a, b + 1)})
     level = frame["level"].iat[i]
     entry = int(res.table_entry[i]) if res.table_entry is not None else 0
+    capped = res.capped is not None and bool(res.capped[i])
+    paid: dict[int, int] = {}
+    if res.paid[i]:
+        runs = (res.segments or {}).get(int(i))
+        if runs is None and capped:  # the standard rates, then the last month cut to what the cap left
+            runs = [(rule.amount_on(level, month_start(m), entry), m, m) for m in range(int(res.first_month[i]),
+                                                                                 int(res.last_month[i]) + 1)]
+        for rate, a, b in runs or [(int(res.rate_fen[i]), int(res.first_month[i]), int(res.last_month[i]))]:
+            paid.update({m: rate for m in range(a, b + 1)})
+    last_paid = max(paid) if paid else None
+    part = int(res.amount_fen[i]) - sum(r for m, r in paid.items() if m != last_paid) if capped and paid else None
+    cap_out = capped or res.reason[i] == o.LIFETIME_CAP
     t = _MONTH_WHY[lang]
     same = (frame["person_id"] == frame["person_id"].iat[i]).to_numpy()
     used_up = rule.max_months is not None and (
@@ -149,7 +163,9 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
     span = paid_span(rule, comp.period)  # a rule paid once a year pays the whole year in one run
     for m in span.months if span is not None else ():
         m = int(m)
-        if m in paid:
+        if m in paid and m == last_paid and part is not None and part != paid[m]:
+            text = t["cap_part"].format(rate=plain_yuan(paid[m]), paid=plain_yuan(part))
+        elif m in paid:
             text = t["paid"].format(rate=plain_yuan(paid[m]))
         elif m < in_force:
             text = t["not_in_force"]
@@ -159,8 +175,12 @@ def _months(comp: Computation, res, i: int, lang: str) -> list[dict]:
             text = t["not_hired"].format(**facts)
         elif m > left:
             text = t["left"].format(**facts)
+        elif m < ready:
+            text = t["waiting"].format(wait=rule.wait_months, **facts)
         elif rule.amount_on(level, month_start(m), entry) == 0:
             text = t["zero"]
+        elif cap_out and (last_paid is None or m > last_paid):
+            text = t["cap"].format(cap=plain_yuan(to_fen(rule.lifetime_cap)))
         elif used_up:
             text = t["max_months"].format(max=rule.max_months)
         else:

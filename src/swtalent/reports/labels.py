@@ -43,7 +43,16 @@ LABELS = {
         "upgrade": "晋升等级", "upgrade.full_amount": "按新等级标准全额补助",
         "upgrade.difference": "按新等级标准减去此前已领取的金额补差",
         "upgrade.first_only": "不再补助：每人只补助首张证书（取证日期最早的；同日取得的，按较低等级）",
-        "term_text": "「{award}」的入选者在称号期 {years} 年内按月发放，每年 {month} 月一次发放", "sep": "；", "colon": "：", "item": "项目", "content": "内容", "sheet.roster": "花名册", "check_title": "花名册检查：{file}",
+        "term_text": "「{award}」的入选者在称号期 {years} 年内按月发放，每年 {month} 月一次发放",
+        "term_text_yearly": "「{award}」的入选者在称号期 {years} 年内按年标准发放，不足一年的按月数 ÷ 12 折算、每年四舍五入到分，"
+                            "每年 {month} 月一次发放",
+        "amount_rule_yearly": "金额（每年）", "limit": "限制",
+        "limit.cap": "每人终身上限 {cap} 元（含此前发放）", "limit.max_months": "每人至多发放 {n} 个月",
+        "limit.max_years": "每人至多发放 {n} 个年度", "limit.wait": "在岗满 {n} 个月后发放（{from_}）",
+        "limit.wait.hire_month": "自入职当月起算", "limit.wait.month_after_hire": "自入职次月起算",
+        "limit.no_repeat_cycles": "近 {n} 届的入选者不再参评", "limit.no_repeat_ever": "每人只能入选一次（往年入选者不再参评）",
+        "limit.quota_per": "入选名额按{field}：{places}", "limit.nominations_per": "推荐名额按{field}：{places}",
+        "limit.each": "每个至多 {n} 名", "limit.others": "其他每个 {n} 名", "limit.unlimited": "不限", "sep": "；", "colon": "：", "item": "项目", "content": "内容", "sheet.roster": "花名册", "check_title": "花名册检查：{file}",
     },
     "en": {
         "lang": "en", "sheet.summary": "Summary", "sheet.ineligible": "Not eligible",
@@ -93,7 +102,18 @@ LABELS = {
         "upgrade.difference": "the new level's amount less what was paid before",
         "upgrade.first_only": "nothing: only a person's first certificate is paid (the earliest qualifying date; on "
         "one date, the lower level)",
-        "term_text": "monthly to the winners of '{award}' during a {years}-year term, paid each year in month {month}", "sep": "; ", "colon": ": ", "item": "Item", "content": "Content", "sheet.roster": "Roster", "check_title": "Roster check: {file}",
+        "term_text": "monthly to the winners of '{award}' during a {years}-year term, paid each year in month {month}",
+        "term_text_yearly": "a yearly amount to the winners of '{award}' during a {years}-year term, a part of a year as "
+                            "its months / 12 rounded half up to the fen each year, paid each year in month {month}",
+        "amount_rule_yearly": "Amount (a year)", "limit": "Limit",
+        "limit.cap": "lifetime cap of {cap} yuan per person (earlier payments included)",
+        "limit.max_months": "at most {n} months per person", "limit.max_years": "at most {n} years per person",
+        "limit.wait": "paid after {n} months in post ({from_})", "limit.wait.hire_month": "counted from the hire month",
+        "limit.wait.month_after_hire": "counted from the month after hire",
+        "limit.no_repeat_cycles": "winners of the last {n} cycle(s) are not candidates",
+        "limit.no_repeat_ever": "won once only (winners of earlier years are not candidates)",
+        "limit.quota_per": "places by {field}: {places}", "limit.nominations_per": "nominees by {field}: {places}",
+        "limit.each": "at most {n} each", "limit.others": "{n} for each other", "limit.unlimited": "unlimited", "sep": "; ", "colon": ": ", "item": "Item", "content": "Content", "sheet.roster": "Roster", "check_title": "Roster check: {file}",
     },
 }
 

@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..engine import INELIGIBLE, Computation
 from ..engine import outcome as o
-from ..money import plain_yuan
-from ..periods import month_label
+from ..money import plain_yuan, to_fen
+from ..periods import month_label, month_start
 from ..policy.model import AllOf, AnyOf, Condition, NotOf
 from ..roster.cells import Column
 
@@ -48,6 +48,11 @@ _TEXT = {
         o.MONTHLY_MAX_MONTHS: "已发满每人最多 {max_months} 个月",
         o.MONTHLY_NOT_PAY_MONTH: "按年发放，于每年 {pay_month} 月发放，{period} 不含该月",
         o.MONTHLY_TOO_SHORT: "连续在岗不足 {min_consecutive} 个月",
+        o.MONTHLY_WAITING: "入职日期 {x}，在岗满 {wait_months} 个月后发放（{wait_from}），本期内尚未满",
+        o.LIFETIME_CAP: "此前已发放的金额已达每人终身上限 {lifetime_cap} 元",
+        o.AWARD_NEVER_AGAIN: "此前已获评，本奖项每人只能获得一次",
+        "wait.hire_month": "自入职当月起算", "wait.month_after_hire": "自入职次月起算",
+        "unit_full_value": "{field}「{value}」的 {places} 个名额已满",
         o.YEARLY_NOT_PAY_MONTH: "按年发放，于每年 {pay_month} 月发放，{period} 不含该月",
         o.YEARLY_NOT_HELD: "发放月 1 日尚未取得证书（取证日期 {x}）",
         o.YEARLY_NOT_IN_POST: "发放月 1 日不在岗",
@@ -95,6 +100,11 @@ _TEXT = {
         o.MONTHLY_MAX_MONTHS: "the {max_months} months allowed per person are used up",
         o.MONTHLY_NOT_PAY_MONTH: "paid once a year in month {pay_month}, which {period} does not hold",
         o.MONTHLY_TOO_SHORT: "fewer than {min_consecutive} consecutive months in post",
+        o.MONTHLY_WAITING: "hired on {x}; paid after {wait_months} months in post ({wait_from}), not reached in this period",
+        o.LIFETIME_CAP: "what was paid before reaches the lifetime cap of {lifetime_cap} yuan per person",
+        o.AWARD_NEVER_AGAIN: "won before; this award is won once only",
+        "wait.hire_month": "counted from the hire month", "wait.month_after_hire": "counted from the month after hire",
+        "unit_full_value": "the {places} place(s) for {field} '{value}' are taken",
         o.YEARLY_NOT_PAY_MONTH: "paid once a year in month {pay_month}, which {period} does not hold",
         o.YEARLY_NOT_HELD: "no certificate on the first day of the payment month (qualified on {x})",
         o.YEARLY_NOT_IN_POST: "not in post on the first day of the payment month",
@@ -171,6 +181,7 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
         o.ONE_OFF_BEFORE_FROM: "qualified_on", o.ONE_OFF_EARLIER_PERIOD: "qualified_on",
         o.ONE_OFF_LATER_PERIOD: "qualified_on", o.ONE_OFF_AFTER_UNTIL: "qualified_on", o.MONTHLY_QUALIFIED_LATE: "qualified_on",
         o.MONTHLY_LEFT: "left_on", o.MONTHLY_HIRED_LATE: "hired_on", o.YEARLY_NOT_HELD: "qualified_on",
+        o.MONTHLY_WAITING: "hired_on",
     }
     out = []
     for res in comp.outcomes if outcomes is None else outcomes:
@@ -195,6 +206,9 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                                     pay_month=getattr(rule, "pay_month", "") or "",
                                     min_consecutive=getattr(rule, "min_consecutive_months", "") or "",
                                     max_years=getattr(rule, "max_years", "") or "",
+                                    wait_months=getattr(rule, "wait_months", "") or "",
+                                    wait_from=t.get(f"wait.{getattr(rule, 'wait_from', '')}", ""),
+                                    lifetime_cap=_cap_text(rule),
                                     **_award_terms(rule))
             if code == o.LEDGER_PAID:  # which batch paid it, and when: per row
                 paid_by = res.paid_by[picked][mask]
@@ -204,6 +218,11 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                 text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
             elif code == o.ONE_OFF_NOT_FIRST:  # the person's first certificate: its date and level, per row
                 text[mask] = _first_certificate(comp, filled, res.first_pos[picked][mask], text.index[mask])
+            elif code == o.AWARD_UNIT_FULL and _per_value_text(rule.quota_per):  # which value's places, per value
+                values = frame.loc[mask, rule.quota_per.field].astype(str)
+                label = comp.policy.field_label(rule.quota_per.field, lang)
+                text[mask] = _per_value(values, lambda v: t["unit_full_value"].format(
+                    field=label, value=v, places=rule.quota_per.limit_of(v)))
             elif code in dated:
                 head, tail = filled.split("\0")
                 text[mask] = head + _dates(frame.loc[mask, dated[code]], frame.loc[mask, dated[code] + "_written"]) + tail
@@ -313,15 +332,27 @@ def _award_terms(rule) -> dict[str, object]:
         return "" if value is None else value
     cycle = getattr(rule, "cycle", None)
     per = getattr(rule, "quota_per", None)
+    simple = per is not None and not _per_value_text(per)
     return {"first_year": cycle.first_year if cycle else "", "every": cycle.every_years if cycle else "",
             "month": cycle.month if cycle else "",
             "min_years": given(getattr(rule, "min_years", None)), "cycles": given(getattr(rule, "no_repeat_cycles", None)),
             "min_score": given(getattr(rule, "min_score", None)), "quota": getattr(rule, "quota", ""),
-            "per_max": per.max if per else "", "per_zh": _PER[per.field][0] if per else "",
-            "per_en": _PER[per.field][1] if per else ""}
+            "per_max": per.max if simple else "", "per_zh": _PER[per.field][0] if simple else "",
+            "per_en": _PER[per.field][1] if simple else ""}
 
 
 _PER = {"unit": ("单位", "unit"), "district": ("区县", "district")}
+
+
+def _per_value_text(per) -> bool:
+    """Whether a full quota is said with the value (工作单位「甲」的 2 个名额已满) rather than as 本单位 …:
+    places per value, or a field other than unit and district."""
+    return per is not None and (per.by_value() or per.field not in _PER)
+
+
+def _cap_text(rule) -> str:
+    cap = getattr(rule, "lifetime_cap", None)
+    return plain_yuan(to_fen(cap)) if cap is not None else ""
 
 
 def rule_since(comp: Computation, rule) -> str:
@@ -361,10 +392,25 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     first = np.unique(codes, return_index=True)[1]
     texts = np.array([_detail(*(col[i] for col in columns), lang) for i in first], dtype=object)
     out = pd.Series(texts[codes], index=lines.index, dtype=object)
-    mixed = monthly & ~((lines["rate_fen"] >= 0) & lines["contiguous"].astype(bool)).to_numpy()
-    for k in np.flatnonzero(mixed):
-        outcome = next(r for r in comp.outcomes if r.rule.id == lines["rule_id"].iat[k])
-        out.iat[k] = _segments_text((outcome.segments or {}).get(int(lines["pos"].iat[k]), []), lang) or out.iat[k]
+    rule_ids, owed = lines["rule_id"].astype(str).to_numpy(), lines["arrears"].to_numpy(dtype=bool)
+    capped = lines["capped"].to_numpy(dtype=bool)
+    for res in comp.outcomes:  # per rule, and its arrears: the texts only some of its lines need
+        for outcome, is_owed in ((res, False), (res.arrears, True)):
+            mine = np.flatnonzero((rule_ids == res.rule.id) & (owed == is_owed)) if outcome is not None else []
+            if not len(mine):
+                continue
+            told = np.zeros(len(lines), dtype=bool)  # lines whose text says more than months x rate
+            if getattr(res.rule, "yearly_amounts", None) is not None:
+                out.iloc[mine] = _title_yearly_texts(res.rule, lines.iloc[mine], lang)
+                told[mine] = True
+            if outcome.segments:  # paid at more than one rate, or in broken runs: each run of months
+                at = mine[np.isin(pos[mine], list(outcome.segments))]
+                for k in at:
+                    out.iat[k] = _segments_text(outcome.segments[int(pos[k])], lang)
+                told[at] = True
+            cut = mine[capped[mine]]
+            if len(cut):
+                out.iloc[cut] = _capped_texts(res.rule, lines.iloc[cut], out.iloc[cut], told[cut], lang)
     for res in comp.outcomes:  # a rule with an amounts table: which entry each line was paid by
         mine = (lines["rule_id"] == res.rule.id).to_numpy()
         if res.table_entry is not None and mine.any():
@@ -395,6 +441,59 @@ def table_note(policy, rule, cell: str, level: str | None, lang: str) -> str:
     value = table.entry(entry)[0]
     key = "table_hit" if level is None or rule.applies(level, entry) else "table_level"
     return t[key].format(field=field, cell=cell, value=value)
+
+
+def _span(first: int, last: int) -> str:
+    return month_label(first) if first == last else f"{month_label(first)}..{month_label(last)}"
+
+
+def _title_yearly_texts(rule, lines: pd.DataFrame, lang: str) -> pd.Series:
+    """A title allowance stated as a yearly amount: 年标准 100000元 × 5/12（2024-08..2024-12）, with
+    the rounding said where months x yearly / 12 is not a whole fen. Once per distinct line shape."""
+    zh = lang == "zh"
+    keys = list(zip(lines["months"].astype(int), lines["first_month"].astype(int), lines["last_month"].astype(int),
+                    lines["amount_fen"].astype(int)))
+    texts = {}
+    for months, first, last, amount in dict.fromkeys(keys):
+        yearly = {rule.yearly_on(month_start(m)) for m in range(first, last + 1)}
+        span = _span(first, last)
+        if len(yearly) == 1:
+            y = yearly.pop()
+            text = (f"年标准 {plain_yuan(y)}元 × {months}/12（{span}）" if zh
+                    else f"{plain_yuan(y)} yuan a year x {months}/12 ({span})")
+            exact = y * months % 12 == 0  # else a part of a fen was rounded (a cap is said after)
+        else:
+            text = (f"按各月的年标准折算 {months} 个月（{span}）" if zh
+                    else f"{months} months at each month's yearly amount / 12 ({span})")
+            exact = False
+        texts[(months, first, last, amount)] = text + (("，按年四舍五入到分" if zh else ", rounded half up to the fen "
+                                                        "each year") if not exact else "")
+    return pd.Series([texts[k] for k in keys], index=lines.index, dtype=object)
+
+
+def _capped_texts(rule, lines: pd.DataFrame, base: pd.Series, told: np.ndarray, lang: str) -> pd.Series:
+    """A line a lifetime cap cut: how the months (or year) stood, then the cap, what was paid before
+    and what is left, which is the amount: 6个月（2024-01..2024-06）；终身上限 10000元，此前已发 9100元，
+    本次 900元（已达上限）. Columns at a time."""
+    zh = lang == "zh"
+    months, first, last = (lines[c].to_numpy(dtype=np.int64) for c in ("months", "first_month", "last_month"))
+    kind = lines["kind"].astype(str).to_numpy()
+    spans = _per_value(pd.Series(first * 100_000 + last), lambda k: _span(int(k) // 100_000, int(k) % 100_000)).to_numpy()
+    years = pd.Series(first // 12).astype(str).to_numpy()
+    years = np.where(first // 12 == last // 12, years, years + "—" + pd.Series(last // 12).astype(str).to_numpy())
+    if zh:
+        head = np.where(kind == "yearly", years + " 年度", pd.Series(months).astype(str).to_numpy() + "个月（" + spans + "）")
+    else:
+        head = np.where(kind == "yearly", "year " + years, pd.Series(months).astype(str).to_numpy() + " months (" + spans + ")")
+    head = np.where(told, base.to_numpy(), head)  # runs at several rates, a yearly amount's fraction
+    cap = plain_yuan(to_fen(rule.lifetime_cap))
+    earlier = _per_value(lines["earlier_fen"], plain_yuan).to_numpy()
+    amount = _per_value(lines["amount_fen"], plain_yuan).to_numpy()
+    if zh:
+        tail = "；终身上限 " + cap + "元，此前已发 " + earlier + "元，本次 " + amount + "元（已达上限）"
+    else:
+        tail = "; lifetime cap " + cap + " yuan, " + earlier + " yuan paid before, " + amount + " yuan now (cap reached)"
+    return pd.Series(head + tail, index=lines.index, dtype=object)
 
 
 def _detail(kind: str, rate: int, months: int, first: int, last: int, contiguous: bool, qualified: str,

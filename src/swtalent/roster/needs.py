@@ -43,6 +43,9 @@ class RosterNeeds:
     awards: bool  # rows are candidates: one per person, scores must agree
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extra header names per field
     watched: tuple[str, ...] = ()  # optional columns whose absence changes who is paid
+    # Award rules selecting in the run that limit nominees per unit (or other value): a unit over
+    # its limit is a data problem on each of its nominees' rows (normalise._Checker.nominations).
+    nominations: tuple = ()
     # Cells a candidate's row (one with a 评审得分) must hold, where a blank score means "not a
     # candidate" (Policy.candidate_values); a row with no score needs none of them.
     candidate_values: frozenset[str] = frozenset()
@@ -63,7 +66,8 @@ class RosterNeeds:
                    aliases={k: tuple(v) for k, v in policy.columns.items()},
                    watched=("hired_on", "left_on") if any(r.kind == "monthly" for r in policy.rules) else (),
                    candidate_values=policy.candidate_values(period), declared=dict(policy.fields),
-                   blank_problems=tuple(c for c in policy.leaves() if c.blank == "problem"), checks=policy.checks)
+                   blank_problems=tuple(c for c in policy.leaves() if c.blank == "problem"), checks=policy.checks,
+                   nominations=tuple(policy.nomination_limits(period)))
 
     def specs(self) -> dict:
         """The declared fields as the reader and messages see a field (FieldSpec), by key."""

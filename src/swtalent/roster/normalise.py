@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from ..conditions import blank_column, holds
+from ..conditions import blank_column, first_failed, holds
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
 from ..fields import header_key
 from ..safety import (  # the pattern the notice masks with
@@ -101,6 +101,7 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check.person_details()
     check.numbers(needs)
     check.declared(needs)
+    check.group_values(needs)
     check.blank_conditions(needs)
     check.bank_account()
     check.personal_numbers()
@@ -109,6 +110,7 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check.hidden_rows()
     check.duplicates(needs)
     check.person_conflicts(needs)
+    check.nominations(needs)
     frame["error"] = check.error
     raw = check.raw
     sheet_order = {p.name: k for k, p in enumerate(raw.parts)}
@@ -329,7 +331,8 @@ class _Checker:
         frame = self.frame
         for key in ("qualified_on", "hired_on", "left_on"):
             blank = self.date_column(key, _EARLIEST[key])
-            if key == "qualified_on" and needs.certificates and blank is not None:
+            needed = key == "qualified_on" and needs.certificates or key == "hired_on" and key in needs.required_values
+            if needed and blank is not None:
                 self.report("roster.date-missing", blank, key, column=self.raw.header(key))
         hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
         backwards = ~np.isnat(hired) & ~np.isnat(left) & (left < hired)
@@ -416,14 +419,6 @@ class _Checker:
                 self.report("roster.number-ignored", bad, key, col)
             self.frame[f"{key}_exact"] = values
             self.frame[key] = _floats(values)
-        for key in ("unit", "district"):
-            if key not in self.raw.columns:
-                continue
-            blank = (self.frame[key] == "").to_numpy()
-            if key in required:
-                self.report("roster.value-required", blank, key, column=self.raw.header(key))
-            elif key in for_candidates:
-                self.report("roster.candidate-value-missing", blank & candidate, key, column=self.raw.header(key))
 
     @staticmethod
     def number_column(col: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -467,6 +462,23 @@ class _Checker:
                                 choices="、".join(spec.values))
                     texts = mapped.fillna("").astype(object)
                 frame[key] = texts.to_numpy()
+
+    def group_values(self, needs: RosterNeeds) -> None:
+        """The field a quota counts by (unit, district, category, a declared text or choice field …)
+        must hold a value on the rows it ranks: blank, the row is a data problem; where a blank
+        score means "not a candidate", on the candidates' rows only."""
+        required, for_candidates = needs.required_values, needs.candidate_values
+        scores = self.column("score")
+        candidate = ~scores.is_blank() if scores is not None else np.zeros(self.n, dtype=bool)
+        texts = (*_OPTIONAL_TEXT, *(k for k, f in needs.declared.items() if f.type in ("text", "choice")))
+        for key in texts:
+            if key not in self.raw.columns or key not in self.frame:
+                continue
+            blank = (self.frame[key] == "").to_numpy()
+            if key in required:
+                self.report("roster.value-required", blank, key, column=self.raw.header(key))
+            elif key in for_candidates:
+                self.report("roster.candidate-value-missing", blank & candidate, key, column=self.raw.header(key))
 
     def blank_conditions(self, needs: RosterNeeds) -> None:
         """A blank cell a condition tests: a warning where the condition then fails (the row may go
@@ -569,6 +581,45 @@ class _Checker:
                                               first_zh=self.raw.cite(j, "zh"), first_en=self.raw.cite(j, "en"),
                                               first=_fact(values[j]), column=self.raw.header(key)))
                 self.error[i] = True
+
+    def nominations(self, needs: RosterNeeds) -> None:
+        """At most so many nominees per unit (an award's nominations_per): a unit that nominated more
+        is a data problem on every one of its nominees' rows, all held. Which to withdraw is for the
+        unit or the committee to decide; holding only the rows past the limit would let the order
+        of the rows decide it. A nominee is a row meeting the rule's conditions, counted once per
+        person; a row with a data problem still counts (the nomination was made). Where a blank
+        score means "not a candidate" (a roster that also lists earlier title holders), only the
+        rows with a score are nominees."""
+        frame = self.frame
+        scores = self.column("score")
+        scored = ~scores.is_blank() if scores is not None else np.zeros(self.n, dtype=bool)
+        if "score" not in needs.candidate_values:
+            scored = np.ones(self.n, dtype=bool)
+        for rule in needs.nominations:
+            spec = rule.nominations_per
+            if spec.field not in frame:
+                continue
+            values = frame[spec.field].to_numpy().astype(object)
+            nominee = (first_failed(rule.conditions, frame) < 0) & (values != "") & scored
+            if not nominee.any():
+                continue
+            ids = frame["person_id"].to_numpy().astype(object)
+            person = np.where(ids != "", ids, np.char.add("#", np.arange(self.n).astype(str)).astype(object))
+            pairs = pd.DataFrame({"value": values[nominee], "person": person[nominee]}).drop_duplicates()
+            counts = pairs.groupby("value").size()
+            limits = {v: spec.limit_of(v) for v in counts.index}  # per distinct value
+            over = [v for v, c in counts.items() if limits[v] is not None and c > limits[v]]
+            if not over:
+                continue
+            mask = nominee & np.isin(values, over)
+            mapped = spec.field in self.raw.columns
+            header = self.raw.header(spec.field) if mapped else spec.field
+            for i in np.flatnonzero(mask):
+                self.issues.append(Issue.make("roster.too-many-nominees", self.raw.where(i, spec.field if mapped else ""),
+                                              values[i],
+                                              column=header, count=int(counts[values[i]]), max=limits[values[i]],
+                                              rule=rule.title))
+            self.error |= mask
 
     def personal_numbers(self) -> None:
         """An ID number or a bank account typed into a column the 公示名单 prints (区县, 工作单位) is
