@@ -250,3 +250,49 @@ def test_the_shipped_example_reads_like_its_assumptions():
     assert set(xiyuan.fields) == {"hukou", "insured_months", "on_payroll", "unit_type", "applied_on", "awarded_before"}
     assert validate_policy(ROOT / "policies" / "xiyuan.yaml")[1] == []
     assert date(2023, 6, 30) in {c.value for c in xiyuan.leaves()}
+
+
+AWARD = """id: a
+city: 测试市
+title: 测试评选
+source: 测试
+in_force_from: 2023-01-01
+levels:
+  assistant: {name: 助理社会工作师}
+fields:
+  applied: {name: 申报日期, type: date}
+  cases: {name: 结案个案数, type: number}
+rules:
+  - id: talent
+    kind: award
+    title: 优秀人才
+    clause: 条款
+    cycle: {every_years: 1, first_year: 2023}
+    quota: 1
+    tie_break: [TIES]
+    amount: [{from: 2023-01-01, value: 5000}]
+"""
+
+
+@pytest.mark.parametrize("ties,chosen", [
+    ("{field: applied, order: asc}", "乙"),  # applied first
+    ("{field: cases}", "甲"),  # more cases
+    ("{field: applied, order: desc}", "甲"),
+])
+def test_a_tie_is_broken_by_a_declared_date_or_number(tmp_path, ties, chosen):
+    path = tmp_path / "a.yaml"
+    path.write_text(AWARD.replace("TIES", ties), encoding="utf-8")
+    roster = write_roster(tmp_path / "c.xlsx", [["甲", make_id(1), 90, date(2023, 1, 5), 30],
+                                                  ["乙", make_id(2), 90, date(2023, 1, 3), 12],
+                                                  ["丙", make_id(3), 80, date(2023, 1, 1), 99]],
+                          ["姓名", "身份证号", "评审得分", "申报日期", "结案个案数"])
+    comp = run_compute(roster, path, "2023")
+    assert list(comp.lines["name"]) == [chosen]
+
+
+def test_a_tie_break_field_must_be_a_number_or_date(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text(AWARD.replace("TIES", "{field: aplied}"), encoding="utf-8")
+    (issue,) = [i for i in validate_policy(path)[1] if i.severity == "error"]
+    assert issue.code == "policy.unknown-field" and "did you mean 'applied'" in issue.render("en")
+    assert issue.location.path == "rules[0].tie_break[0].field"

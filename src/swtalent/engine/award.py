@@ -149,10 +149,15 @@ def _ranked_groups(rule: AwardRule, frame: pd.DataFrame, candidates: np.ndarray,
 
 
 def _tie_values(frame: pd.DataFrame, field: str) -> list:
+    """Per row, the value a tie-break orders by (None for a blank): the level's rank, a number's
+    exact value, a date's day."""
     if field == "level":  # the declared order of levels ranks them; no level is no value
         codes = frame["level"].cat.codes.to_numpy()
         return [None if c < 0 else int(c) for c in codes]
-    return list(frame["years_exact"].to_numpy())
+    if f"{field}_exact" in frame:
+        return list(frame[f"{field}_exact"].to_numpy())
+    days = frame[field].to_numpy().astype("datetime64[D]")
+    return [None if np.isnat(d) else int(d.astype(np.int64)) for d in days]
 
 
 def _by_unit(group: np.ndarray, unit: np.ndarray | None, unit_taken: dict, rule: AwardRule):

@@ -17,6 +17,7 @@ from ..fields import CONDITION_FIELDS, FIELDS, header_key
 from .meaning import check_fields_and_conditions
 from .model import (
     CONDITION_TAGS,
+    TIE_BREAK_FIELDS,
     AllOf,
     AmountsBy,
     AnyOf,
@@ -493,8 +494,15 @@ def _check_award(rule: AwardRule, policy: Policy, src: Source, base: tuple) -> l
         issues.append(Issue.make("policy.cycle-before-amount", src.where(base + ("cycle", "first_year")),
                                  day=first, amount_from=rule.amount[0].from_, in_force=policy.in_force_from))
     keys = [t.field for t in rule.tie_break]
+    usable = [*TIE_BREAK_FIELDS, *(k for k, f in policy.fields.items() if f.type in ("number", "date"))]
     for i, key in enumerate(keys):
-        if key in keys[:i]:
+        if key not in usable:
+            close = difflib.get_close_matches(key, usable, n=1)
+            issues.append(Issue.make("policy.unknown-field", src.where(base + ("tie_break", i, "field")), field=key,
+                                     fields=", ".join(usable),
+                                     suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
+                                     suggestion_en=f"; did you mean '{close[0]}'?" if close else ""))
+        elif key in keys[:i]:
             issues.append(Issue.make("policy.tie-break-twice", src.where(base + ("tie_break", i)), key=key))
     if rule.no_repeat is not None and rule.no_repeat_cycles is not None:
         issues.append(Issue.make("policy.keys-exclusive", src.where(base + ("no_repeat",), key=True),

@@ -347,8 +347,16 @@ class Cycle(Strict):
         return date(year, self.month, 1)
 
 
+# The built-in fields a tie-break may order by (a policy's own number and date fields too).
+TIE_BREAK_FIELDS = ("level", "years", "qualified_on", "hired_on")
+
+
 class TieBreak(Strict):
-    field: Literal["level", "years"]
+    """A key that separates equal scores: desc puts the highest level, the most years, the latest
+    date first; asc the lowest, fewest, earliest (取证早者优先: qualified_on, asc)."""
+
+    field: Annotated[str, WithJsonSchema({"anyOf": [{"enum": list(TIE_BREAK_FIELDS)},
+                                                    {"type": "string", "pattern": IDENT_PATTERN}]})]
     order: Literal["desc", "asc"] = "desc"
 
 
