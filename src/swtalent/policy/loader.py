@@ -14,7 +14,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
 from ..fields import CONDITION_FIELDS, FIELDS, header_key
-from .meaning import check_fields_and_conditions
+from .meaning import check_fields_and_conditions, unknown_field
 from .model import (
     CONDITION_TAGS,
     TIE_BREAK_FIELDS,
@@ -419,11 +419,7 @@ def _check_table(table: AmountsBy, policy: Policy, src: Source, at: tuple) -> li
     issues = []
     fields = policy.text_fields()
     if table.field not in fields:
-        close = difflib.get_close_matches(table.field, fields, n=1)
-        issues.append(Issue.make("policy.unknown-field", src.where(at + ("field",)), field=table.field,
-                                 fields=", ".join(fields),
-                                 suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
-                                 suggestion_en=f"; did you mean '{close[0]}'?" if close else ""))
+        issues.append(unknown_field(table.field, list(fields), src, at + ("field",)))
     elif table.field in (policy.fields or {}) and policy.fields[table.field].type == "choice":
         choices = policy.fields[table.field].values
         allowed = {normal_text(v) for v in choices}
@@ -497,11 +493,7 @@ def _check_award(rule: AwardRule, policy: Policy, src: Source, base: tuple) -> l
     usable = [*TIE_BREAK_FIELDS, *(k for k, f in policy.fields.items() if f.type in ("number", "date"))]
     for i, key in enumerate(keys):
         if key not in usable:
-            close = difflib.get_close_matches(key, usable, n=1)
-            issues.append(Issue.make("policy.unknown-field", src.where(base + ("tie_break", i, "field")), field=key,
-                                     fields=", ".join(usable),
-                                     suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
-                                     suggestion_en=f"; did you mean '{close[0]}'?" if close else ""))
+            issues.append(unknown_field(key, usable, src, base + ("tie_break", i, "field")))
         elif key in keys[:i]:
             issues.append(Issue.make("policy.tie-break-twice", src.where(base + ("tie_break", i)), key=key))
     if rule.no_repeat is not None and rule.no_repeat_cycles is not None:
@@ -528,11 +520,8 @@ def _check_quota(quota: QuotaPer, policy: Policy, src: Source, at: tuple, use: t
     issues = []
     allowed = group_fields(policy)
     if quota.field not in allowed:
-        close = difflib.get_close_matches(quota.field, allowed, n=1)
-        issues.append(Issue.make("policy.unknown-group-field", src.where(at + ("field",)), field=quota.field,
-                                 use_zh=use[0], use_en=use[1], fields=", ".join(allowed),
-                                 suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
-                                 suggestion_en=f"; did you mean '{close[0]}'?" if close else ""))
+        issues.append(unknown_field(quota.field, list(allowed), src, at + ("field",), "policy.unknown-group-field",
+                                    use_zh=use[0], use_en=use[1]))
     if quota.by_value() and quota.others is None:
         issues.append(Issue.make("policy.needs-key", src.where(at + ("max",), key=True), key="max", needed="others",
                                  choices_zh="未列出的取值各有几个名额（数字），或 unlimited（不限）",

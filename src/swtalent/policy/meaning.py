@@ -183,9 +183,13 @@ def _as(value, kind: str, policy: Policy, key: str = ""):
 
 
 def _unknown_field(name: str, policy: Policy, src, at: tuple) -> Issue:
-    known = [*CONDITION_FIELDS, *policy.fields]
+    return unknown_field(name, [*CONDITION_FIELDS, *policy.fields], src, at)
+
+
+def unknown_field(name: str, known: list[str], src, at: tuple, code: str = "policy.unknown-field", **params) -> Issue:
+    """A field name that is not one of `known` here, with the closest as a did-you-mean."""
     close = difflib.get_close_matches(name, known, n=1)
-    return Issue.make("policy.unknown-field", src.where(at), field=name, fields=", ".join(known),
+    return Issue.make(code, src.where(at), field=name, fields=", ".join(known), **params,
                       suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
                       suggestion_en=f"; did you mean '{close[0]}'?" if close else "")
 
