@@ -119,18 +119,20 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     if rule.max_months is not None:
         won, capped = _within_max_months(rule, frame, previous, person, won, res)
     full = won  # the months due before a lifetime cap
-    pay = won * row_rates
     cut = np.zeros(len(frame), dtype=bool)
     if rule.lifetime_cap is not None:  # months in order, the earlier ones (arrears) first
-        limited = caps.apply_cap(pay, person, caps.paid_before(rule.id, previous, frame["person_id"].to_numpy()),
+        limited = caps.apply_cap(won * row_rates, person,
+                                 caps.paid_before(rule.id, previous, frame["person_id"].to_numpy()),
                                  to_fen(rule.lifetime_cap))
         pay, won, cut = limited.pay, limited.pay > 0, limited.cut
         person_total = limited.earlier + pay.sum(axis=1) - limited.before  # all of the person's months in the grid
 
     def part(into: o.RuleOutcome, cols: np.ndarray) -> None:
+        if rule.lifetime_cap is None:  # months x rate: no grid of amounts to carry
+            _paid_months(into, won[:, cols], row_rates[:, cols], months[cols])
+            return
         _paid_months(into, won[:, cols], row_rates[:, cols], months[cols], pay[:, cols], full[:, cols])
-        if rule.lifetime_cap is not None:
-            into.earlier_fen = np.where(into.capped, limited.before + person_total - into.amount_fen, 0)
+        into.earlier_fen = np.where(into.capped, limited.before + person_total - into.amount_fen, 0)
 
     part(res, now)
     any_won = res.months > 0
@@ -182,7 +184,8 @@ def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, mon
     res.rate_fen = np.where(any_won & (low == paid_rates.max(axis=1)), low, -1)
     res.segments = {int(i): _runs(won[i], row_rates[i], months)
                     for i in np.flatnonzero(any_won & ((res.rate_fen < 0) | ~res.contiguous))}
-    res.rate_fen = np.where(standard == res.amount_fen, res.rate_fen, -1)  # the cap paid part of a month
+    if pay is not None:
+        res.rate_fen = np.where(standard == res.amount_fen, res.rate_fen, -1)  # the cap paid part of a month
     rows, cols = np.nonzero(won)
     res.set_claims(rows, months[cols])
 
