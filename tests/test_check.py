@@ -203,6 +203,7 @@ CASES = {
                                    CHUZHOU, {}, (R, 2, "银行账号")),
     "roster.yes-no-invalid": (lambda t: book(t, [xy(1), xy(2, payroll="也许")], XY_HEADERS), XIYUAN, {},
                               (R, 3, "是否在编")),
+    "roster.field-absent": (lambda t: book(t, [xy(1)], XY_HEADERS), XIYUAN, {}, (R, 1, "")),  # no 已获同类奖励
     "roster.choice-unknown": (lambda t: book(t, [xy(1, kind="私企")], XY_HEADERS), XIYUAN, {}, (R, 2, "单位性质")),
     "roster.policy-check": (lambda t: book(t, [xy(1), xy(2, bank="工商银行溪源支行")], XY_HEADERS), XIYUAN, {},
                             (R, 3, "开户行")),

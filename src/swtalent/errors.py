@@ -85,6 +85,12 @@ CATALOGUE: dict[str, Entry] = {
         "warning", "没有「{column}」列，全部人员按{meaning_zh}计算", "there is no '{column}' column; everyone is taken as {meaning_en}",
         "如花名册有该信息，请使用列名 {aliases} 之一，或用 --map 指定",
         "if the roster has it, name the column one of {aliases}, or map it with --map"),
+    "roster.field-absent": Entry(
+        "warning", "没有「{column}」列（政策允许无此列），全部人员的该项按空白处理，由各条件对空白的规定决定是否发放",
+        "there is no '{column}' column (the policy allows it to be absent); everyone's value is blank, and each "
+        "condition's blank rule decides",
+        "如花名册有该信息，请使用列名 {aliases} 之一，或用 --map 指定", "if the roster has it, name the column one of {aliases}, "
+        "or map it with --map"),
     "roster.columns-ignored": Entry(
         "warning", "以下列未使用：{columns}{guess_zh}", "these columns are not used: {columns}{guess_en}",
         "如其中有应参与计算的列，请改用标准列名或用 --map 指定",

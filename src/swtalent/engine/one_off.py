@@ -31,16 +31,24 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     if rule.amounts_by is not None:
         res.table_entry = entry
     amount = amounts_on(rule, policy, frame, qualified, entry)
-    not_first = np.zeros(n, dtype=bool)
+    not_first = first_held = np.zeros(n, dtype=bool)
     if rule.upgrade == "first_only":  # paid for the first certificate the rule pays, in any period
         eligible = usable & (failed < 0) & ~before_from & ~after_until & (amount > 0)
-        not_first, res.first_pos = _first_certificates(frame, eligible, levels, q_day)
+        # A certificate held as a data problem may be the person's first: it is ranked with the
+        # others, so that a later one is not paid as if it were the first (the held row's own date
+        # may be unreadable; it then ranks first).
+        held_rows = ~usable & (frame["person_id"].to_numpy() != "")
+        not_first, res.first_pos = _first_certificates(frame, eligible | held_rows, levels, q_day)
+        not_first &= eligible
+        first_held = not_first & held_rows[np.maximum(res.first_pos, 0)] & (res.first_pos >= 0)
+        not_first &= ~first_held
 
     # Each reason as a mask (the first that applies wins), so that no step below compares the
     # object column of reason codes: that costs milliseconds a time at 100,000 rows.
-    masks = [~usable, failed >= 0, before_from, after_until, not_first, q_month < early, q_month > period.last,
-             amount == 0]
-    codes = [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM, o.ONE_OFF_AFTER_UNTIL, o.ONE_OFF_NOT_FIRST,
+    masks = [~usable, failed >= 0, before_from, after_until, not_first | first_held, q_month < early,
+             q_month > period.last, amount == 0]
+    codes = [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM, o.ONE_OFF_AFTER_UNTIL,
+             np.where(first_held, o.ONE_OFF_FIRST_HELD, o.ONE_OFF_NOT_FIRST),
              o.ONE_OFF_EARLIER_PERIOD, o.ONE_OFF_LATER_PERIOD, o.ZERO_AMOUNT]
     reason = np.select(masks, codes, default=o.PAID).astype(object)
     blocked = np.zeros(n, dtype=bool)

@@ -21,6 +21,9 @@ ONE_OFF_ALREADY_PAID = "one_off.already_paid"  # the difference or the lifetime 
 ONE_OFF_AFTER_UNTIL = "one_off.after_until"  # qualified after qualified_until
 # upgrade: first_only: the person's first certificate is another row (RuleOutcome.first_pos) ...
 ONE_OFF_NOT_FIRST = "one_off.not_first"
+# upgrade: first_only, and an earlier certificate of the person is held as a data problem: which is
+# the first cannot be told until it is corrected, so none of the later ones is paid yet.
+ONE_OFF_FIRST_HELD = "one_off.first_held"
 # ... or this rule paid the person before (--previous, the ledger's history)
 ONE_OFF_PAID_ONCE = "one_off.paid_once"
 MONTHLY_MAX_MONTHS = "monthly.max_months"  # the months allowed per person are used up

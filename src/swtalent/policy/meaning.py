@@ -32,11 +32,16 @@ def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> li
         if spec.type == "choice" and not spec.values:
             issues.append(_shape(src, at + ("type",), "choice 类型须在 values 中列出可选值",
                                  "a choice field lists its values under values"))
-        if spec.type != "choice" and (spec.values or spec.value_aliases):
-            issues.append(_shape(src, at + ("values",), "只有 choice 类型的字段有 values",
-                                 "only a field of type choice has values"))
+        if spec.type != "choice" and spec.values or spec.type not in ("choice", "yes_no") and spec.value_aliases:
+            issues.append(_shape(src, at + ("values" if spec.values else "value_aliases",),
+                                 "只有 choice 类型的字段有 values；value_aliases 用于 choice 和 yes_no 字段",
+                                 "only a choice field has values; value_aliases are for choice and yes_no fields"))
         for value in spec.value_aliases:
-            if value not in spec.values:
+            if spec.type == "yes_no" and value not in ("是", "否"):
+                issues.append(_shape(src, at + ("value_aliases", value), "yes_no 字段的 value_aliases 以「是」或「否」为键，"
+                                     "如 {否: [编外, 非在编]}", "a yes_no field's value_aliases are keyed 是 or 否, such as "
+                                     "{否: [编外, 非在编]}"))
+            elif spec.type == "choice" and value not in spec.values:
                 issues.append(Issue.make("policy.alias-not-a-value", src.where(at + ("value_aliases", value), key=True),
                                          value=value, values="、".join(spec.values), owner_zh="该字段", owner_en="field's"))
     for i, rule in zip(positions, policy.rules):

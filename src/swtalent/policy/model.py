@@ -122,8 +122,10 @@ class Condition(Strict):
         return frozenset(unicodedata.normalize("NFKC", s).strip() for s in spellings)
 
     def needles(self) -> tuple[str, ...]:
-        """The values as contains_any looks for them, normalised the same way."""
-        return tuple(unicodedata.normalize("NFKC", _text(v)).strip() for v in self.values)
+        """The values as contains_any looks for them, and their aliases ({滁州: [琅琊, 南谯]}),
+        normalised the same way."""
+        words = [_text(v) for v in self.values] + [a for v in self.values for a in self.aliases.get(_text(v), ())]
+        return tuple(dict.fromkeys(unicodedata.normalize("NFKC", w).strip() for w in words))
 
     def leaves(self) -> tuple[Condition, ...]:
         return (self,)
@@ -161,6 +163,23 @@ class NotOf(Strict):
 
 
 CONDITION_TAGS = {"any": "any_of", "all": "all_of", "not": "not_of"}
+
+
+def _fields_in(rules) -> set[str]:
+    """Every `field:` and `other:` named under the rules: conditions, tie-breaks, quotas, tables."""
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("field", "other") and isinstance(v, str):
+                    found.add(v)
+                walk(v)
+        elif isinstance(node, (list, tuple)):
+            for v in node:
+                walk(v)
+    walk([r.model_dump() for r in rules])
+    return found
 
 
 def _condition_tag(value: object) -> str:
@@ -565,49 +584,68 @@ class Policy(Strict):
         return any(getattr(r, "no_repeat_cycles", None) or getattr(r, "no_repeat", None)
                    or getattr(r, "max_years", None) or r.kind == "title_allowance" for r in self.rules)
 
-    def leaves(self) -> tuple[Condition, ...]:
-        """Every simple condition of the policy: in rules (inside any / all / not too) and checks."""
-        return tuple(leaf for r in self.rules for leaf in r.condition_leaves()) + self.checks
+    def leaves(self, period=None) -> tuple[Condition, ...]:
+        """Every simple condition of the policy: in rules (inside any / all / not too) and checks;
+        with a period, only the rules that apply in it (an award only when it selects)."""
+        return tuple(leaf for r in self.active_rules(period) for leaf in r.condition_leaves()) + self.checks
 
-    def blank_fails(self) -> set[str]:
-        """Fields where a blank cell makes a rule's condition fail, so that a row may go unpaid for it:
-        a simple condition with blank: fails, or one with blank: passes under a not (未获得过: blank
-        inside a not is what lets the row through, and is not warned of)."""
-        found: set[str] = set()
+    def active_rules(self, period=None) -> list:
+        """The rules a run of the period applies: every rule but an award that does not select in it
+        (all of them without a period: a check of the roster)."""
+        selecting = self._selecting(period)
+        return [r for r in self.rules if not isinstance(r, AwardRule) or r in selecting]
 
-        def walk(cond, negated: bool) -> None:
+    def candidate_fields(self, period=None) -> frozenset[str]:
+        """Fields only the selecting awards read, where a blank score marks a row that is not a
+        candidate: their cells matter on candidates' rows only (a title holder's row may leave them)."""
+        if not self.blank_score_not_candidate():
+            return frozenset()
+        award = set().union(*(_fields_in([r]) for r in self._selecting(period)))
+        others = _fields_in([r for r in self.rules if not isinstance(r, AwardRule)]) | \
+            {f for c in self.checks for f in (c.field, c.other) if f}
+        return frozenset(award - others)
+
+    def blank_fails(self, period=None) -> list[tuple]:
+        """Each top-level condition of the run's rules with the fields whose blank cell makes it fail
+        (so that a row may go unpaid for it): a simple condition with blank: fails, or one with blank:
+        passes under a not. A blank inside a not with blank: fails lets the row through (nothing to
+        exclude), and is not listed."""
+        out = []
+
+        def walk(cond, negated: bool, found: set) -> None:
             if isinstance(cond, (AnyOf, AllOf)):
                 for c in (cond.any if isinstance(cond, AnyOf) else cond.all):
-                    walk(c, negated)
+                    walk(c, negated, found)
             elif isinstance(cond, NotOf):
-                walk(cond.not_, not negated)
+                walk(cond.not_, not negated, found)
             elif (cond.blank == "fails") != negated and cond.blank != "problem":
                 found.add(cond.field)
-        for rule in self.rules:
+        for rule in self.active_rules(period):
             for cond in rule.conditions:
-                walk(cond, False)
-        return found
+                found: set[str] = set()
+                walk(cond, False, found)
+                if found:
+                    out.append((cond, tuple(sorted(found))))
+        return out
 
-    def fields_used(self) -> set[str]:
+    def blank_problems(self, period=None) -> tuple:
+        """The simple conditions of the run whose blank cell is a data problem (blank: problem), each
+        with whether it holds candidates' rows only (an award's, where a blank score marks a row
+        that is not a candidate)."""
+        only = self.blank_score_not_candidate()
+        return tuple((leaf, only and isinstance(rule, AwardRule)) for rule in self.active_rules(period)
+                     for leaf in rule.condition_leaves() if leaf.blank == "problem") + \
+            tuple((c, False) for c in self.checks if c.blank == "problem")
+
+    def fields_used(self, period=None) -> set[str]:
         """The roster fields the policy's conditions and checks read (the other date of a comparison too)."""
-        return {f for c in self.leaves() for f in (c.field, c.other) if f}
+        return {f for c in self.leaves(period) for f in (c.field, c.other) if f}
 
-    def fields_referenced(self) -> set[str]:
+    def fields_referenced(self, period=None) -> set[str]:
         """Every field the policy names anywhere: conditions and checks, and a rule's tie-break,
-        quota or amount table (any `field:` or `other:` under a rule)."""
-        found: set[str] = set(self.fields_used())
-
-        def walk(node) -> None:
-            if isinstance(node, dict):
-                for k, v in node.items():
-                    if k in ("field", "other") and isinstance(v, str):
-                        found.add(v)
-                    walk(v)
-            elif isinstance(node, (list, tuple)):
-                for v in node:
-                    walk(v)
-        walk([r.model_dump() for r in self.rules])
-        return found
+        quota or amount table (any `field:` or `other:` under a rule); with a period, in the rules
+        that apply in it."""
+        return self.fields_used(period) | _fields_in(self.active_rules(period))
 
     def field_type(self, key: str) -> str | None:
         """text, number, date, yes_no, choice or level; None for a field no condition may test."""
@@ -659,8 +697,10 @@ class Policy(Strict):
             needed += self._award_values(rule)
             needed += [t.field for t in rule.tie_break]  # the column must exist; blanks do not separate
         optional = {k for k, f in self.fields.items() if not f.required}
-        needed += sorted(self.fields_used() - optional)
-        needed += [k for k, f in self.fields.items() if f.required]
+        needed += sorted(self.fields_used(period) - optional)
+        # A declared field is required where a rule of the run (or a check) reads it.
+        referenced = self.fields_referenced(period)
+        needed += [k for k, f in self.fields.items() if f.required and k in referenced]
         # A table's column must be there (a blank cell is paid the rule's own amounts): without it
         # every row would be paid the general amount without a word.
         needed += sorted(self.table_fields())

@@ -44,6 +44,7 @@ _TEXT = {
         o.ONE_OFF_ALREADY_PAID: "此前已领取的补助已达本等级标准或终身上限",
         o.ONE_OFF_AFTER_UNTIL: "取证日期 {x} 晚于 {until}，该日期后取得的证书不补助",
         o.ONE_OFF_NOT_FIRST: "每人只补助首张证书：本人首张为 {x} 取得的{level}，本证书不再补助",
+        o.ONE_OFF_FIRST_HELD: "每人只补助首张证书：本人在{x}的另一张证书有数据问题，更正后才能确定哪张是首张，本证书暂不补助",
         o.ONE_OFF_PAID_ONCE: "每人只补助首张证书，本规则此前已补助过本人（往期发放记录），本证书不再补助",
         o.MONTHLY_MAX_MONTHS: "已发满每人最多 {max_months} 个月",
         o.MONTHLY_NOT_PAY_MONTH: "按年发放，于每年 {pay_month} 月发放，{period} 不含该月",
@@ -93,6 +94,9 @@ _TEXT = {
         o.ZERO_AMOUNT: "the amount that applies is 0",
         o.ONE_OFF_ALREADY_PAID: "what was paid before already reaches this level's amount or the lifetime cap",
         o.ONE_OFF_AFTER_UNTIL: "qualified on {x}, after {until}; later certificates are not paid",
+        o.ONE_OFF_FIRST_HELD: "only a person's first certificate is paid: this person's other certificate on {x} has a "
+                              "data problem; which is the first can be told once it is corrected, so this one is not "
+                              "paid yet",
         o.ONE_OFF_NOT_FIRST: "only a person's first certificate is paid: this person's first is {level} of {x}; "
                              "this one is not paid",
         o.ONE_OFF_PAID_ONCE: "only a person's first certificate is paid, and this rule paid this person before "
@@ -218,6 +222,10 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
                 text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
             elif code == o.ONE_OFF_NOT_FIRST:  # the person's first certificate: its date and level, per row
                 text[mask] = _first_certificate(comp, filled, res.first_pos[picked][mask], text.index[mask])
+            elif code == o.ONE_OFF_FIRST_HELD:  # the held certificate's row, as the clerk finds it
+                rows = comp.roster.frame["row"].to_numpy()[res.first_pos[picked][mask]]
+                head, tail = filled.split("\0")
+                text[mask] = [head + (f"第 {r} 行" if lang == "zh" else f"row {r}") + tail for r in rows]
             elif code == o.AWARD_UNIT_FULL and _per_value_text(rule.quota_per):  # which value's places, per value
                 values = frame.loc[mask, rule.quota_per.field].astype(str)
                 label = comp.policy.field_label(rule.quota_per.field, lang)
@@ -313,16 +321,33 @@ def shown_values(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
 
 
 def _condition_text(cond, frame: pd.DataFrame, lang: str, policy) -> pd.Series:
-    """Why each row fails a condition: the value seen and what the policy asks of it."""
-    if not isinstance(cond, Condition):  # any / all / not: the whole rule, said as not met
-        return pd.Series(("未满足：" if lang == "zh" else "not met: ") + condition_rule(cond, lang, policy),
-                         index=frame.index, dtype=object)
+    """Why each row fails a condition: the value seen and what the policy asks of it; for any / all /
+    not, the condition whole and the values it read."""
     t = _TEXT[lang]
+    if not isinstance(cond, Condition):
+        keys = list(dict.fromkeys(f for leaf in cond.leaves() for f in (leaf.field, leaf.other) if f))
+        colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+        seen = pd.Series("", index=frame.index, dtype=object)
+        for k, key in enumerate(keys):
+            values = shown_values(frame, key, lang).where(lambda v: v != "", "—")
+            seen = seen + (sep if k else "") + policy.field_label(key, lang) + colon + values
+        head = ("未满足：" if lang == "zh" else "not met: ") + condition_rule(cond, lang, policy)
+        return head + ("（" if lang == "zh" else " (") + seen + ("）" if lang == "zh" else ")")
     label = policy.field_label(cond.field, lang)
     values = shown_values(frame, cond.field, lang)
     if policy.field_type(cond.field) == "level":
         values = values.map(lambda k: policy.level_titles.get(k, k))
-    said = label + "「" + values + "」" + (" " if lang == "en" else "") + _need(cond, lang, policy)
+    gap = " " if lang == "en" else ""
+    if cond.other:  # the other date (or number) as it stood on the row: 取得证书日期「2024-02-20」后 6 个月
+        date_like = policy.field_type(cond.field) == "date"
+        ops = {**_OPS[lang], **(_DATE_OPS[lang] if date_like else {})}
+        before, after = ops[cond.op].format(v="\0").split("\0")
+        other = shown_values(frame, cond.other, lang)
+        need = before + policy.field_label(cond.other, lang) + "「" + other + "」" + _offset_text(cond.offset, lang) + after
+        said = label + "「" + values + "」" + gap + need
+        said = said.where(other != "", t["blank"].format(field=policy.field_label(cond.other, lang)))
+        return said.where(values != "", t["blank"].format(field=label))
+    said = label + "「" + values + "」" + gap + _need(cond, lang, policy)
     return said.where(values != "", t["blank"].format(field=label))
 
 

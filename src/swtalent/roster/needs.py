@@ -51,23 +51,33 @@ class RosterNeeds:
     candidate_values: frozenset[str] = frozenset()
     # The policy's own fields (key -> FieldDef), read and typed like the built-in ones.
     declared: dict = field(default_factory=dict)
-    # Conditions whose blank cell makes the row a data problem, and the policy's checks.
+    # Conditions whose blank cell makes the row a data problem, as (condition, on candidates' rows
+    # only), and the policy's checks.
     blank_problems: tuple = ()
     checks: tuple = ()
+    # Fields the run's rules read (a cell that does not read as its type is then a problem), those
+    # read only by a selecting award where a blank score marks a non-candidate (a problem on
+    # candidates' rows only), and each rule's top-level conditions with the fields whose blank
+    # fails them (a blank that does is warned of).
+    tested: frozenset[str] = frozenset()
+    candidate_only: frozenset[str] = frozenset()
+    blank_fails: tuple = ()
 
     @classmethod
     def of(cls, policy, period=None) -> RosterNeeds:
         """What the policy asks of a roster; for a run's period when given (an award's score is
         needed only in a run that selects)."""
         return cls(required=policy.required_fields(period), required_values=policy.required_values(period),
-                   conditions=frozenset(policy.blank_fails()),
+                   conditions=frozenset(k for _, keys in policy.blank_fails(period) for k in keys),
                    levels={k: (lvl.name, tuple(lvl.aliases)) for k, lvl in policy.levels.items()},
                    certificates=policy.pays_certificates(), awards=any(r.kind == "award" for r in policy.rules),
                    aliases={k: tuple(v) for k, v in policy.columns.items()},
                    watched=("hired_on", "left_on") if any(r.kind == "monthly" for r in policy.rules) else (),
                    candidate_values=policy.candidate_values(period), declared=dict(policy.fields),
-                   blank_problems=tuple(c for c in policy.leaves() if c.blank == "problem"), checks=policy.checks,
-                   nominations=tuple(policy.nomination_limits(period)))
+                   blank_problems=policy.blank_problems(period), checks=policy.checks,
+                   nominations=tuple(policy.nomination_limits(period)),
+                   tested=frozenset(policy.fields_referenced(period)), candidate_only=policy.candidate_fields(period),
+                   blank_fails=tuple(policy.blank_fails(period)))
 
     def specs(self) -> dict:
         """The declared fields as the reader and messages see a field (FieldSpec), by key."""

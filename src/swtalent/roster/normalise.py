@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -69,7 +69,8 @@ _EARLIEST = {"qualified_on": np.datetime64("2008-01-01", "s"), "hired_on": np.da
 _EARLIEST_DECLARED = np.datetime64("1900-01-01", "s")  # a date a policy's own field holds (申请日期, 注册日期)
 # yes/no as rosters write it: 是/否, 有/无, Y/N, √/×, 1/0, and the common words in between.
 _YES_NO = {**dict.fromkeys(("是", "有", "Y", "YES", "TRUE", "√", "✓", "✔", "1", "对", "在编", "已获得", "已获"), 1),
-           **dict.fromkeys(("否", "无", "没有", "N", "NO", "FALSE", "×", "✗", "✘", "0", "不是", "未获得", "未获"), 0)}
+           **dict.fromkeys(("否", "无", "没有", "N", "NO", "FALSE", "×", "✗", "✘", "0", "不是", "未获得", "未获", "不在编",
+                            "非在编", "编外"), 0)}
 _GENDERS = {"男": 1, "男性": 1, "M": 1, "MALE": 1, "女": 0, "女性": 0, "F": 0, "FEMALE": 0}
 
 
@@ -102,10 +103,10 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check.numbers(needs)
     check.declared(needs)
     check.group_values(needs)
-    check.blank_conditions(needs)
     check.bank_account()
     check.personal_numbers()
     check.error_cells()
+    check.blank_conditions(needs)
     check.policy_checks(needs)
     check.hidden_rows()
     check.duplicates(needs)
@@ -339,9 +340,10 @@ class _Checker:
         self.report("roster.leave-before-hire", backwards, "left_on", self.column("left_on"),
                     left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
 
-    def date_column(self, key: str, floor: np.datetime64) -> np.ndarray | None:
+    def date_column(self, key: str, floor: np.datetime64, mine: np.ndarray | bool = True) -> np.ndarray | None:
         """A date column into frame[key] (NaT where blank or unreadable) and frame[key_written];
-        each unreadable cell reported. The blank cells, or None when the column is absent."""
+        each unreadable cell reported (on the rows `mine`: others read blank). The blank cells, or
+        None when the column is absent."""
         frame = self.frame
         col = self.column(key)
         if col is None:
@@ -360,6 +362,7 @@ class _Checker:
         # The date as the clerk wrote it (2023年5月), quoted back instead of a day nobody wrote.
         frame[f"{key}_written"] = np.where(np.isnat(parsed), "", col.per_value(_as_written))
         serial = bad & col.per_value(lambda v: _serial_day(v) is not None, bool) if bad.any() else bad
+        ambiguous, bad, serial, early = ambiguous & mine, bad & mine, serial & mine, early & mine
         self.report("roster.date-ambiguous", ambiguous, key, col)
         self.report("roster.date-serial", serial, key, col,
                     probable=col.per_value(lambda v: str(_serial_day(v) or ""), object))
@@ -400,8 +403,7 @@ class _Checker:
         (needs.candidate_values), a candidate's values are required on the rows with a score only:
         a score that is not a number is still a problem, a blank one is not."""
         required, for_candidates = needs.required_values, needs.candidate_values
-        scores = self.column("score")
-        candidate = ~scores.is_blank() if scores is not None else np.zeros(self.n, dtype=bool)
+        candidate = self.candidates()
         for key in _NUMBERS:
             col = self.column(key)
             if col is None:
@@ -415,6 +417,10 @@ class _Checker:
                 self.report("roster.number-invalid", bad & candidate, key, col)
                 self.report("roster.number-ignored", bad & ~candidate, key, col)
                 self.report("roster.candidate-value-missing", blank & candidate, key, column=self.raw.header(key))
+            elif key in needs.tested:  # a condition or tie-break of the run reads it: it must be a number
+                mine = candidate if key in needs.candidate_only else True
+                self.report("roster.number-invalid", bad & mine, key, col)
+                self.report("roster.number-ignored", bad & ~mine, key, col)
             else:
                 self.report("roster.number-ignored", bad, key, col)
             self.frame[f"{key}_exact"] = values
@@ -430,26 +436,39 @@ class _Checker:
     def declared(self, needs: RosterNeeds) -> None:
         """The policy's own fields, typed as declared: text, one of a list (each spelling read as its
         value), a number, a date, or yes/no. A cell that does not read as its type is a problem on
-        that cell: the policy's conditions depend on it. An optional column that is absent reads blank."""
+        that cell where the run's rules read the field (on candidates' rows only, where only a
+        selecting award reads it and a blank score marks a row that is not a candidate); elsewhere it
+        reads blank. An optional column that is absent reads blank, and is said."""
         frame = self.frame
+        candidate = self.candidates()
         for key, spec in needs.declared.items():
             col = self.column(key)
+            mine = np.zeros(self.n, dtype=bool) if key not in needs.tested else (
+                candidate if key in needs.candidate_only else np.ones(self.n, dtype=bool))
+            if col is None and key in needs.tested:
+                at = replace(self.raw.where(), row=self.raw.parts[0].header_row)  # said at the header row
+                self.issues.append(Issue.make("roster.field-absent", at, column=spec.name,
+                                              aliases="、".join(dict.fromkeys((spec.name, *spec.aliases)))))
             if spec.type == "date":
-                self.date_column(key, _EARLIEST_DECLARED)
+                self.date_column(key, _EARLIEST_DECLARED, mine)
             elif spec.type == "number":
                 if col is None:
                     frame[key], frame[f"{key}_exact"] = np.full(self.n, np.nan), np.full(self.n, None)
                     continue
                 values, _, bad = self.number_column(col)
-                self.report("roster.number-invalid", bad, key, col)
+                self.report("roster.number-invalid", bad & mine, key, col)
+                self.report("roster.number-ignored", bad & ~mine, key, col)
+                values = np.where(bad, None, values)
                 frame[f"{key}_exact"], frame[key] = values, _floats(values)
             elif spec.type == "yes_no":
                 if col is None:
                     frame[key] = pd.array([pd.NA] * self.n, dtype="boolean")
                     continue
-                said = col.per_value(lambda v: _YES_NO.get(cell_text(v).upper(), -1), np.int64)
+                spellings = {**_YES_NO, **{header_key(a).upper(): 1 if value == "是" else 0
+                                           for value, names in spec.value_aliases.items() for a in names}}
+                said = col.per_value(lambda v: spellings.get(header_key(cell_text(v)).upper(), -1), np.int64)
                 said = np.where(col.is_blank(), -2, said)
-                self.report("roster.yes-no-invalid", said == -1, key, col, column=self.raw.header(key))
+                self.report("roster.yes-no-invalid", (said == -1) & mine, key, col, column=self.raw.header(key))
                 frame[key] = pd.array(np.where(said >= 0, said == 1, pd.NA), dtype="boolean")
             else:
                 texts = col.text() if col is not None else pd.Series("", index=range(self.n), dtype=object)
@@ -458,8 +477,8 @@ class _Checker:
                              for s in (value, *spec.value_aliases.get(value, ()))}
                     mapped = texts.map(canon)
                     unknown = (texts != "") & mapped.isna()
-                    self.report("roster.choice-unknown", unknown.to_numpy(), key, col, column=self.raw.header(key),
-                                choices="、".join(spec.values))
+                    self.report("roster.choice-unknown", unknown.to_numpy() & mine, key, col,
+                                column=self.raw.header(key), choices="、".join(spec.values))
                     texts = mapped.fillna("").astype(object)
                 frame[key] = texts.to_numpy()
 
@@ -468,8 +487,7 @@ class _Checker:
         must hold a value on the rows it ranks: blank, the row is a data problem; where a blank
         score means "not a candidate", on the candidates' rows only."""
         required, for_candidates = needs.required_values, needs.candidate_values
-        scores = self.column("score")
-        candidate = ~scores.is_blank() if scores is not None else np.zeros(self.n, dtype=bool)
+        candidate = self.candidates()
         texts = (*_OPTIONAL_TEXT, *(k for k, f in needs.declared.items() if f.type in ("text", "choice")))
         for key in texts:
             if key not in self.raw.columns or key not in self.frame:
@@ -480,20 +498,37 @@ class _Checker:
             elif key in for_candidates:
                 self.report("roster.candidate-value-missing", blank & candidate, key, column=self.raw.header(key))
 
+    def candidates(self) -> np.ndarray:
+        """Rows with something under 评审得分: an award's candidates, where a blank score marks a
+        row that is not one (a title holder's, a certificate's)."""
+        scores = self.column("score")
+        return ~scores.is_blank() if scores is not None else np.zeros(self.n, dtype=bool)
+
     def blank_conditions(self, needs: RosterNeeds) -> None:
-        """A blank cell a condition tests: a warning where the condition then fails (the row may go
-        unpaid for it); a data problem where the policy says a blank is one (blank: problem)."""
-        for key in sorted(needs.conditions):
-            if key in self.raw.columns and key in self.frame:
-                blank = blank_column(self.frame, key) & ~self.error  # not also where the cell did not read
-                self.report("roster.value-missing", blank, key, column=self.raw.header(key))
-        held = np.zeros(self.n, dtype=bool)
-        for leaf in needs.blank_problems:
+        """A blank cell a condition tests: a data problem where the policy says a blank is one (blank:
+        problem; an award's, on candidates' rows only where a blank score marks a non-candidate), and
+        otherwise a warning where the blank makes a rule's condition fail, so that the row may go
+        unpaid for it (not where another branch of an any lets it through)."""
+        frame = self.frame
+        candidate = self.candidates()
+        for leaf, candidates_only in needs.blank_problems:
             for key in (leaf.field, leaf.other):
-                if key and key in self.frame:
-                    blank = blank_column(self.frame, key) & ~held & ~self.error
+                if key and key in frame:
+                    blank = blank_column(frame, key) & ~self.error & (candidate if candidates_only else True)
                     self.report("roster.value-required", blank, key, column=self.raw.header(key))
-                    held |= blank
+        warned: dict[str, np.ndarray] = {}
+        for cond, keys in needs.blank_fails:
+            fails = None
+            for key in keys:
+                if key not in self.raw.columns or key not in frame:
+                    continue
+                blank = blank_column(frame, key) & ~self.error
+                if not blank.any():
+                    continue
+                fails = ~holds(cond, frame) if fails is None else fails
+                warned[key] = warned.get(key, np.zeros(self.n, dtype=bool)) | (blank & fails)
+        for key in sorted(warned):
+            self.report("roster.value-missing", warned[key], key, column=self.raw.header(key))
 
     def policy_checks(self, needs: RosterNeeds) -> None:
         """The policy's own checks (the account at a named bank): a row that fails one is a data
