@@ -69,29 +69,38 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 # The field names a --map error lists first: the columns a roster most often heads its own way.
 _MAP_FIRST = ("person_id", "name", "level")
-# = as a Chinese input method types it (full-width, small) besides the ASCII one.
-_MAP_SEP = re.compile(r"\s*[=＝﹦]\s*")
+# The separators of --map: = and : as a Chinese input method types them too (full-width ＝ ：, small ﹦).
+_MAP_SEP = re.compile(r"\s*[=＝﹦:：]\s*")
 
 
 def parse_map(items: list[str], policy: Path | None = None) -> dict[str, str]:
     """--map 证件号=身份证号 -> {'证件号': 'person_id'}; the right side is a field key, a field's Chinese
     header (身份证号) or any of its aliases (身份证号码, 公民身份号码), or a field the policy declares
     (户籍所在地, hukou); a full-width ＝, full-width letters and spaces (a Chinese input method's) are
-    read as their plain forms."""
+    read as their plain forms. The separator is = or : in any of their forms (证件号：身份证号). A header
+    may hold one itself (取证时间：年月=取得证书日期): the field is what follows the last separator
+    that leaves a known field on its right, and the header everything before it."""
     known = {**alias_table(), **{key: key for key in FIELDS}}
     if items and policy is not None:
         from .policy import load_policy
 
         declared = load_policy(policy).fields
         known |= alias_table({k: (f.name, *f.aliases) for k, f in declared.items()}) | {k: k for k in declared}
+
+    def field_of(target: str) -> str | None:
+        return known.get(header_key(target)) or known.get(header_key(target).lower())
+
     out = {}
     for item in items:
-        parts = _MAP_SEP.split(item, maxsplit=1)
-        header, target = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else (item.strip(), None)
-        key = known.get(header_key(target)) or known.get(header_key(target).lower()) if target else None
-        if target is None or not header:
+        cuts = list(_MAP_SEP.finditer(item))
+        split = next((m for m in reversed(cuts) if item[:m.start()].strip() and field_of(item[m.end():].strip())),
+                     cuts[-1] if cuts else None)
+        header = item[:split.start()].strip() if split else item.strip()
+        target = item[split.end():].strip() if split else ""
+        if not header or not target:
             raise UsageError(f"无法理解 --map「{item}」：写作 原列名=字段，如 --map 证件号=身份证号",
                              f"cannot understand --map '{item}': write HEADER=FIELD, such as --map 证件号=person_id")
+        key = field_of(target)
         if key is None:
             raise UsageError(f"--map「{item}」：不认识字段「{target}」{_close_field(target, 'zh')}；"
                              f"字段写作 {_field_list('zh')}（或其常用列名）",
