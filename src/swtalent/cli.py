@@ -10,7 +10,6 @@ import re
 import shlex
 import sys
 import traceback
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -30,15 +29,11 @@ from .ledger_cli import (
 )
 from .progress import Stages
 from .roster.source import DEFAULT_MAX_ROWS, PendingSheet
+from .usage import Lang, LangOpt
 
 app = typer.Typer(cls=usage.Group, add_completion=False, no_args_is_help=True,
                   help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
 app.add_typer(ledger_app, name="ledger")
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
 
 
 # The options several commands share, declared once.
@@ -47,7 +42,6 @@ SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="工作表名 (
 MapOpt = Annotated[list[str], typer.Option("--map", help="map a header to a field: 证件号=身份证号; repeatable")]
 PreviousOpt = Annotated[Optional[Path], typer.Option(
     "--previous", help="earlier payments and award winners (CSV detail columns and 年度)")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="zh (default) or en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show a traceback on internal errors")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="only the errors, one line each, on standard error")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="replace output files that already exist")]
@@ -381,20 +375,21 @@ def validate(
 
 @app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing"),
-           force: ForceOpt = False) -> None:
-    """政策文件的 JSON Schema / The policy JSON Schema, for editors (VS Code YAML) to check files as they are typed."""
+           force: ForceOpt = False, lang: LangOpt = Lang.zh) -> None:
+    """政策文件的 JSON Schema / The policy JSON Schema, for editors (VS Code YAML) to check files as they
+    are typed. --lang sets the language of the messages; the schema is one file for both."""
     def work() -> None:
         from .policy.schema import schema_text
 
         if out is None:
             typer.echo(schema_text(), nl=False)
         else:
-            _write_text(out, schema_text(), force)
+            _write_text(out, schema_text(), force, lang.value)
 
-    _guarded(work, "zh", False, False)
+    _guarded(work, lang.value, False, False)
 
 
-def _write_text(out: Path, text: str, force: bool = False) -> None:
+def _write_text(out: Path, text: str, force: bool = False, lang: str = "zh") -> None:
     """A small text output (a schema, a policy template), refused where it cannot go, and an
     existing file replaced only with --force; said when written, like every output."""
     if not out.parent.is_dir():
@@ -402,7 +397,7 @@ def _write_text(out: Path, text: str, force: bool = False) -> None:
     from .reports.files import write_atomically
 
     write_atomically([(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))], force=force)
-    typer.echo(f"已写入 {out}", err=True)
+    typer.echo(("已写入 " if lang == "zh" else "written: ") + str(out), err=True)
 
 
 @app.command("new-policy")
@@ -412,8 +407,10 @@ def new_policy(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing"),
     schema_path: str = typer.Option("../schema/policy.schema.json", "--schema",
                                     help="where the file's first line points editors for the schema"),
+    lang: LangOpt = Lang.zh,
 ) -> None:
-    """生成政策文件模板 / A commented policy file to fill in; it validates as written."""
+    """生成政策文件模板 / A commented policy file to fill in; it validates as written. With --lang en
+    its comments are in English; its keys and values are the same."""
     def work() -> None:
         import re
 
@@ -423,15 +420,15 @@ def new_policy(
         if not re.fullmatch(IDENT_PATTERN, policy_id):
             raise UsageError(f"--id「{policy_id}」只能使用小写字母、数字、- 和 _，并以字母开头",
                              f"--id '{policy_id}': lower-case letters, digits, - and _, starting with a letter")
-        text = template_text(city, policy_id, schema_path)
+        text = template_text(city, policy_id, schema_path, lang.value)
         if out is None:
             typer.echo(text, nl=False)
         elif out.exists():
             raise UsageError(f"「{out}」已存在，不会覆盖", f"'{out}' exists; not overwritten")
         else:
-            _write_text(out, text)
+            _write_text(out, text, lang=lang.value)
 
-    _guarded(work, "zh", False, False)
+    _guarded(work, lang.value, False, False)
 
 
 @app.command("test")

@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import Issue, Location, SwtalentError, UsageError
+from .usage import Lang, LangOpt
 
 ledger_app = typer.Typer(no_args_is_help=True, help="发放账本 / the payment ledger: batches, lines, void, returns, import, export.")
 
@@ -106,8 +107,10 @@ def _guard():
 
 @ledger_app.command("list")
 def list_batches(ledger: LedgerOpt = None, as_json: bool = typer.Option(False, "--json"),
-                 lang: str = typer.Option("zh", "--lang")) -> None:
+                 lang: LangOpt = Lang.zh) -> None:
     """批次列表 / Every batch: id, period, policy, lines, total after reversals, committed at and by, status."""
+    lang = Lang(lang).value
+
     def work() -> None:
         book = open_or_fail(ledger)
         found = book.batches() if book is not None else []
@@ -135,8 +138,10 @@ def list_batches(ledger: LedgerOpt = None, as_json: bool = typer.Option(False, "
 def show(batch: str = typer.Argument(..., help="批次编号 batch id"), ledger: LedgerOpt = None,
          as_json: bool = typer.Option(False, "--json"), out: Optional[Path] = typer.Option(None, "--out", help="write the lines to .xlsx or .csv"),
          force: bool = typer.Option(False, "--force", help="replace the output if it exists"),
-         lang: str = typer.Option("zh", "--lang")) -> None:
+         lang: LangOpt = Lang.zh) -> None:
     """一个批次 / One batch: what it records and every line, with its reversal if any."""
+    lang = Lang(lang).value
+
     def work() -> None:
         from .ledger.store import LedgerError
 
@@ -172,9 +177,10 @@ def show(batch: str = typer.Argument(..., help="批次编号 batch id"), ledger:
 @ledger_app.command("void")
 def void(batch: str = typer.Argument(..., help="批次编号 batch id"),
          reason: str = typer.Option(..., "--reason", help="why (recorded with the reversal)"),
-         ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang"),
+         ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: LangOpt = Lang.zh,
          as_json: bool = typer.Option(False, "--json")) -> None:
     """作废批次 / Void a batch: a reversal of every line not reversed yet; they become payable again."""
+    lang = Lang(lang).value
     _reverse(batch, None, reason, ledger, operator, lang, as_json)
 
 
@@ -182,9 +188,10 @@ def void(batch: str = typer.Argument(..., help="批次编号 batch id"),
 def return_payment(batch: str = typer.Argument(..., help="批次编号 batch id"),
                    person: str = typer.Option(..., "--person", help="身份证号 of the payee"),
                    reason: str = typer.Option(..., "--reason", help="why, e.g. 账户错误"),
-                   ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang"),
+                   ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: LangOpt = Lang.zh,
                    as_json: bool = typer.Option(False, "--json")) -> None:
     """退票 / The bank sent a payment back: the person's lines of the batch are reversed and payable again."""
+    lang = Lang(lang).value
     _reverse(batch, person, reason, ledger, operator, lang, as_json)
 
 
@@ -214,8 +221,10 @@ def _reverse(batch: str, person: str | None, reason: str, ledger: str | None, op
 def import_payments(file: Path = typer.Argument(..., help="earlier payments (the --previous format; monthly rows need 期间)"),
                     policy: Path = typer.Option(..., "--policy", "-p", help="the policy they were paid under"),
                     ledger: LedgerOpt = None, operator: OperatorOpt = None,
-                    lang: str = typer.Option("zh", "--lang"), as_json: bool = typer.Option(False, "--json")) -> None:
+                    lang: LangOpt = Lang.zh, as_json: bool = typer.Option(False, "--json")) -> None:
     """导入往期发放 / Record payments made before swtalent, so that they are never paid again."""
+    lang = Lang(lang).value
+
     def work() -> None:
         from . import __version__
         from .ledger import BatchInfo, LedgerConflict, LedgerError, new_batch_id
@@ -252,10 +261,14 @@ def import_payments(file: Path = typer.Argument(..., help="earlier payments (the
 
 @ledger_app.command("export")
 def export(out: Path = typer.Option(..., "--out", "-o", help=".xlsx or .csv"),
-           period: Optional[str] = typer.Option(None, "--period", help="only lines paying months in 2023, 2023-05 or 2023-01..2023-06"),
+           period: Optional[str] = typer.Option(None, "--period", help="only lines paying months in 2023, 2023-05 "
+                                                "or 2023-01..2023-06"),
            ledger: LedgerOpt = None, force: bool = typer.Option(False, "--force", help="replace the output if it exists"),
-           lang: str = typer.Option("zh", "--lang")) -> None:
+           as_json: bool = typer.Option(False, "--json", help="print what was written as JSON"),
+           lang: LangOpt = Lang.zh) -> None:
     """导出已发放 / Every line paid and not reversed, in the --previous format with its batch and date."""
+    lang = Lang(lang).value
+
     def work() -> None:
         from .periods import Period
 
@@ -266,9 +279,15 @@ def export(out: Path = typer.Option(..., "--out", "-o", help=".xlsx or .csv"),
             first, last = rows["first_month"].map(_month), rows["last_month"].map(_month)
             rows = rows[(first <= span.last) & (last >= span.first)]
         _write_table(rows, out, lang, force)
-        typer.echo(("已写入 " if lang == "zh" else "written: ") + str(out))
+        written = ("已写入 " if lang == "zh" else "written: ") + str(out)
+        if as_json:  # standard output holds the JSON alone; the written line goes to standard error
+            count = 0 if rows is None else len(rows)
+            total = 0 if rows is None or rows.empty else int(rows["amount_fen"].sum())
+            typer.echo(json.dumps({"ok": True, "lines": count, "total": yuan(total), "period": period or "",
+                                   "outputs": [str(out)]}, ensure_ascii=False, indent=1))
+        typer.echo(written, err=as_json)
 
-    _guard()(work, lang, False, False)
+    _guard()(work, lang, as_json, False)
 
 
 def taken_error(exc, url: str, code: str = "ledger.taken") -> SwtalentError:

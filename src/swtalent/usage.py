@@ -7,12 +7,24 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from enum import Enum
+from typing import Annotated
 
 import typer
 from typer._click import exceptions as click_exc
 from typer.core import TyperGroup
 
 from .errors import UsageError
+
+
+class Lang(str, Enum):
+    """The reader's language: every command takes --lang zh (the default) or --lang en."""
+
+    zh = "zh"
+    en = "en"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="zh (default) or en")]
 
 
 def argv_lang(args: Sequence[str]) -> str:
