@@ -39,7 +39,8 @@ app.add_typer(ledger_app, name="ledger")
 # The options several commands share, declared once.
 RosterArg = Annotated[Path, typer.Argument(help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)")]
 SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="工作表名 (default: every visible sheet of one shape)")]
-MapOpt = Annotated[list[str], typer.Option("--map", help="map a header to a field: 证件号=身份证号; repeatable")]
+MapOpt = Annotated[list[str], typer.Option("--map", help="map a header to a field: 证件号=身份证号 (or ＝, ：); "
+                                                          "repeatable")]
 PreviousOpt = Annotated[Optional[Path], typer.Option(
     "--previous", help="earlier payments and award winners (CSV detail columns and 年度)")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show a traceback on internal errors")]
@@ -225,6 +226,7 @@ def check(
     debug: DebugOpt = False,
 ) -> None:
     """检查花名册 / Everything compute would complain about in a roster, without computing.
+
     Exit 1 if any problem is an error."""
     def work() -> None:
         pending = PendingSheet(roster, sheet, max_rows=max_rows)
@@ -297,6 +299,7 @@ def diff(
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     ledger: LedgerOpt = None,
@@ -323,7 +326,7 @@ def diff(
             days = [_date(d) for d in as_of]
             versions = [load_policy(policies[0]).as_of(d) for d in days]
             names = [f"{policies[0]} @ {d.isoformat()}" for d in days]
-        bar = Stages(("read", "compute"), lang.value, enabled=not as_json)
+        bar = Stages(("read", "compute"), lang.value, enabled=not (as_json or quiet))
         try:
             a, b = api.run_diff(pending, versions, per, column_map=parse_map(column_map, policies[0]), previous=previous,
                                 stage=bar.stage, ledger=open_or_fail(ledger))
@@ -336,6 +339,8 @@ def diff(
         if as_json:
             typer.echo(json.dumps({"ok": True, **diff_json(result), "outputs": [str(out)] if out else []},
                                   ensure_ascii=False, indent=1))
+        elif quiet:
+            _errors_only(a.roster.issues, lang.value)  # the roster's problems, as compute --quiet says them
         else:
             _terminal().render_diff(_console(), result, lang.value, out)
 
@@ -376,8 +381,10 @@ def validate(
 @app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing"),
            force: ForceOpt = False, lang: LangOpt = Lang.zh) -> None:
-    """政策文件的 JSON Schema / The policy JSON Schema, for editors (VS Code YAML) to check files as they
-    are typed. --lang sets the language of the messages; the schema is one file for both."""
+    """政策文件的 JSON Schema / The policy JSON Schema, for editors to check files as they are typed.
+
+    VS Code's YAML extension reads it. --lang sets the language of the messages; the schema is one file
+    for both."""
     def work() -> None:
         from .policy.schema import schema_text
 
@@ -409,8 +416,9 @@ def new_policy(
                                     help="where the file's first line points editors for the schema"),
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """生成政策文件模板 / A commented policy file to fill in; it validates as written. With --lang en
-    its comments are in English; its keys and values are the same."""
+    """生成政策文件模板 / A commented policy file to fill in; it validates as written.
+
+    With --lang en its comments are in English; its keys and values are the same."""
     def work() -> None:
         import re
 

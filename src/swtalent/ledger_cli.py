@@ -190,7 +190,7 @@ def return_payment(batch: str = typer.Argument(..., help="批次编号 batch id"
                    reason: str = typer.Option(..., "--reason", help="why, e.g. 账户错误"),
                    ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: LangOpt = Lang.zh,
                    as_json: bool = typer.Option(False, "--json")) -> None:
-    """退票 / The bank sent a payment back: the person's lines of the batch are reversed and payable again."""
+    """退票 / The bank returned a payment: the person's lines in the batch are reversed, payable again."""
     lang = Lang(lang).value
     _reverse(batch, person, reason, ledger, operator, lang, as_json)
 
