@@ -91,7 +91,7 @@ def test_map_without_equals_still_explains_the_form(id_as_zjh):
 
 def _chinese(result, *expected):
     assert result.exit_code == 2, result.output
-    assert "用法错误: " in result.stderr
+    assert "用法错误：" in result.stderr
     for text in expected:
         assert text in result.stderr, result.stderr
     assert not any(word in result.output for word in ENGLISH), result.output
@@ -165,7 +165,7 @@ def test_the_installed_command_says_it_in_chinese(tmp_path):
         return subprocess.run([sys.executable, "-m", "swtalent.cli", *map(str, args)], check=False, capture_output=True,
                               text=True, encoding="utf-8", cwd=ROOT, timeout=120)
     zh = run("compute", tmp_path / "r.xlsx", "--policy", CHUZHOU)
-    assert zh.returncode == 2 and "用法错误: 缺少选项 --period" in zh.stderr
+    assert zh.returncode == 2 and "用法错误：缺少选项 --period" in zh.stderr
     assert not any(word in zh.stderr + zh.stdout for word in ENGLISH)
     en = run("compute", tmp_path / "r.xlsx", "--policy", CHUZHOU, "--perod", "2023", "--lang", "en")
     assert en.returncode == 2 and "did you mean --period?" in en.stderr

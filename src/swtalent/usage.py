@@ -47,7 +47,8 @@ def report(exc: UsageError, lang: str, as_json: bool = False) -> None:
     text = exc.text(lang)
     if as_json:
         typer.echo(json.dumps({"ok": False, "usage": text}, ensure_ascii=False, indent=1))
-    Console(stderr=True).print(f"[red]{'用法错误' if lang == 'zh' else 'usage error'}:[/] {escape(text)}",
+    head = "[red]用法错误：[/]" if lang == "zh" else "[red]usage error:[/] "
+    Console(stderr=True).print(f"{head}{escape(text)}",
                                highlight=False, soft_wrap=True)
 
 
