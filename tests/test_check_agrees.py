@@ -85,3 +85,12 @@ def test_check_and_validate_take_quiet_like_compute(tmp_path):
     broken.write_text(CHUZHOU.read_text(encoding="utf-8").replace("first_month:", "frist_month:"), encoding="utf-8")
     validated = invoke("validate", broken, "--quiet")
     assert validated.exit_code == 1 and validated.stdout == "" and "frist_month" in validated.stderr
+
+
+def test_diff_takes_quiet_like_compute(tmp_path):
+    """diff --quiet: no progress bar and no comparison; the roster's errors only, one line each."""
+    path = write_book(tmp_path / "r.xlsx", {"花名册": [HEADERS, person(1, level="心理咨询师"), person(2)]})
+    out = tmp_path / "what-if.xlsx"
+    result = invoke("diff", path, "--policy", CHUZHOU, "--policy", CHUZHOU, "--period", "2023", "--quiet", "--out", out)
+    assert result.exit_code == 0 and result.stdout == "" and out.exists()
+    assert "心理咨询师" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -197,8 +197,10 @@ def test_failed_write_exits_1_and_names_the_file(tmp_path, monkeypatch):
     out = tmp_path / "p.xlsx"
     result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", out)
     assert result.exit_code == 1
-    assert f"{out}: 无法写入输出文件：Permission denied" in result.stderr
+    assert f"{out}：无法写入输出文件：没有写入权限，或文件正被其他程序占用" in result.stderr  # the cause in Chinese
     assert list(tmp_path.iterdir()) == []  # the temporary file is cleaned up
+    en = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", out, "--lang", "en")
+    assert en.exit_code == 1 and f"{out}: cannot write the output file: Permission denied" in en.stderr
 
 
 def test_a_failed_output_leaves_the_others_untouched(tmp_path, monkeypatch):
@@ -212,7 +214,7 @@ def test_a_failed_output_leaves_the_others_untouched(tmp_path, monkeypatch):
     monkeypatch.setattr(files, "_write_json", broken)
     result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", first,
                     "--out", tmp_path / "p.json", "--force")
-    assert result.exit_code == 1 and "No space left on device" in result.stderr
+    assert result.exit_code == 1 and "磁盘空间已满" in result.stderr
     assert first.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]
 

@@ -175,7 +175,7 @@ def test_checks_are_data_problems_in_the_policys_words(tmp_path):
     comp = run_compute(people_roster(tmp_path), policy(tmp_path, '      - {field: months, op: ">=", value: 0}', extra), "2023")
     (issue,) = [i for i in comp.roster.issues if i.code == "roster.policy-check"]
     assert (issue.location.row, issue.location.column) == (3, "工作单位")
-    assert "第 3 行, 「工作单位」列: 须为本市单位（「临江市社工站」），本行不予发放" in issue.render("zh")
+    assert "第 3 行「工作单位」列：须为本市单位（「临江市社工站」），本行不予发放" in issue.render("zh")
     assert "must be a unit of the city" in issue.render("en")
     assert list(comp.status) == ["paid", "error", "paid"]
 

@@ -57,7 +57,7 @@ def test_max_months_counts_earlier_months_first(tmp_path, roster):
     e = explain(comp, find_person(comp, make_id(1)), "zh")
     months = next(r for r in e["rules"] if r["rule_id"] == "living-allowance")["rows"][0]["months"]
     assert [(m["first"], m["last"], m["why"]) for m in months] == [
-        ("2024-01", "2024-06", "按 150 元发放"), ("2024-07", "2024-12", "已发满每人最多 36 个月")]
+        ("2024-01", "2024-06", "按 150 元发放"), ("2024-07", "2024-12", "已发满每人至多 36 个月")]
 
 
 def test_history_file_with_a_bad_amount_stops_the_run(tmp_path, roster):

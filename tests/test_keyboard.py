@@ -54,6 +54,35 @@ def test_map_to_an_unknown_field_lists_the_chinese_field_names(id_as_zjh):
     assert "unknown field 'xyz'" in en.stderr and "person_id, name, level" in en.stderr
 
 
+@pytest.mark.parametrize("mapping", ["证件号：身份证号", "证件号:身份证号", "证件号 ： 身份证号码", "证件号﹦身份证号"])
+def test_map_with_a_colon_as_the_separator(id_as_zjh, mapping):
+    """A clerk types 证件号：身份证号 as readily as 证件号＝身份证号."""
+    result = invoke("compute", id_as_zjh, "--policy", CHUZHOU, "--period", "2023", "--map", mapping, "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert (got["rows_in"], got["rows_paid"], got["rows_with_errors"]) == (2, 2, 0)
+
+
+@pytest.mark.parametrize("mapping, header", [("取证时间：年月=取得证书日期", "取证时间：年月"),
+                                             ("取证时间：年月：取得证书日期", "取证时间：年月"),
+                                             ("取证时间:年月＝取证日期", "取证时间:年月")])
+def test_map_of_a_header_that_holds_a_colon(tmp_path, mapping, header):
+    """The field is what follows the last separator that leaves a known field: the header keeps its colon."""
+    headers = ["取证时间：年月" if h == "取得证书日期" else h for h in HEADERS]
+    roster = write_book(tmp_path / "roster.xlsx", {"花名册": [headers, person(1), person(2)]})
+    result = invoke("compute", roster, "--policy", CHUZHOU, "--period", "2023", "--map", mapping, "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert (got["rows_in"], got["rows_paid"], got["rows_with_errors"]) == (2, 2, 0)
+    assert parse_map([mapping]) == {header: "qualified_on"}
+
+
+def test_map_with_a_colon_to_an_unknown_field_names_what_follows_the_last_separator(id_as_zjh):
+    result = invoke("compute", id_as_zjh, "--policy", CHUZHOU, "--period", "2023", "--map", "证件号：身份证好")
+    assert result.exit_code == 2, result.output
+    assert "不认识字段「身份证好」" in result.stderr and "是不是「身份证号」" in result.stderr
+
+
 def test_map_without_equals_still_explains_the_form(id_as_zjh):
     result = invoke("compute", id_as_zjh, "--policy", CHUZHOU, "--period", "2023", "--map", "证件号")
     assert result.exit_code == 2
@@ -62,7 +91,7 @@ def test_map_without_equals_still_explains_the_form(id_as_zjh):
 
 def _chinese(result, *expected):
     assert result.exit_code == 2, result.output
-    assert "用法错误: " in result.stderr
+    assert "用法错误：" in result.stderr
     for text in expected:
         assert text in result.stderr, result.stderr
     assert not any(word in result.output for word in ENGLISH), result.output
@@ -136,7 +165,7 @@ def test_the_installed_command_says_it_in_chinese(tmp_path):
         return subprocess.run([sys.executable, "-m", "swtalent.cli", *map(str, args)], check=False, capture_output=True,
                               text=True, encoding="utf-8", cwd=ROOT, timeout=120)
     zh = run("compute", tmp_path / "r.xlsx", "--policy", CHUZHOU)
-    assert zh.returncode == 2 and "用法错误: 缺少选项 --period" in zh.stderr
+    assert zh.returncode == 2 and "用法错误：缺少选项 --period" in zh.stderr
     assert not any(word in zh.stderr + zh.stdout for word in ENGLISH)
     en = run("compute", tmp_path / "r.xlsx", "--policy", CHUZHOU, "--perod", "2023", "--lang", "en")
     assert en.returncode == 2 and "did you mean --period?" in en.stderr

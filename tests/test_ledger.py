@@ -169,6 +169,23 @@ def test_export_lists_what_is_paid_in_the_previous_format(ledger_url, tmp_path):
         assert list(csv.DictReader(fh)) == []
 
 
+def test_export_with_json_prints_what_it_wrote_and_nothing_else(ledger_url, tmp_path):
+    """ledger export --json, like list, show, void, return and import: JSON alone on standard output,
+    the 已写入 line on standard error; a refusal is JSON too."""
+    h1 = compute(ledger_url, "2023-01..2023-06", "--commit")
+    out = tmp_path / "paid.xlsx"
+    result = invoke("ledger", "export", "--ledger", ledger_url, "--out", out, "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert got["ok"] is True and got["outputs"] == [str(out)] and Decimal(got["total"]) == total(h1)
+    assert got["lines"] > 0 and f"已写入 {out}" in result.stderr
+    none = json.loads(invoke("ledger", "export", "--ledger", ledger_url, "--out", tmp_path / "none.csv",
+                             "--period", "2030", "--json").stdout)
+    assert (none["lines"], Decimal(none["total"]), none["period"]) == (0, 0, "2030")
+    again = invoke("ledger", "export", "--ledger", ledger_url, "--out", out, "--json", "--lang", "en")
+    assert again.exit_code == 2 and json.loads(again.stdout)["ok"] is False and "written" not in again.stderr
+
+
 def test_an_award_cycle_is_paid_once_however_the_scores_change(ledger_url, tmp_path):
     first = compute(ledger_url, "2023", "--commit", roster=CANDIDATES, policy=JIUJIANG)
     assert first["batch"] and total(first) > 0

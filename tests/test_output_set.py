@@ -136,7 +136,7 @@ def test_a_failed_rename_puts_back_what_was_replaced(tmp_path, sets, monkeypatch
     monkeypatch.setattr(outputset.os, "replace", busy)
     result = invoke(*compute_args(tmp_path, "2023"), "--force")
     monkeypatch.undo()
-    assert result.exit_code == 1 and "Permission denied" in result.stderr and "均未替换" in result.stderr
+    assert result.exit_code == 1 and "没有写入权限" in result.stderr and "均未替换" in result.stderr
     assert set_of(tmp_path) == ("2023-06", "2023-06") and leftovers(tmp_path) == []
 
 

@@ -111,6 +111,52 @@ def test_new_policy_validates_as_written(tmp_path):
     assert printed.startswith("# yaml-language-server: $schema=") and "芜湖市" in printed
 
 
+def _code(line: str) -> str:
+    """A template line without its comment: the YAML a policy writer keeps."""
+    return "" if line.lstrip().startswith("#") else line.split(" #")[0].rstrip()
+
+
+def test_new_policy_in_english_has_english_comments_and_the_same_policy(tmp_path):
+    """--lang en writes the template's comments in English (and says 'written' in English); its keys and
+    values are the Chinese template's, line for line, since a policy names its levels as its documents do."""
+    import re
+
+    import yaml
+
+    zh_out, en_out = tmp_path / "zh.yaml", tmp_path / "en.yaml"
+    assert invoke("new-policy", "芜湖市", "--id", "wuhu", "--out", zh_out).exit_code == 0
+    result = invoke("new-policy", "芜湖市", "--id", "wuhu", "--out", en_out, "--lang", "en")
+    assert result.exit_code == 0 and f"written: {en_out}" in result.stderr and "已写入" not in result.stderr
+    zh, en = zh_out.read_text(encoding="utf-8"), en_out.read_text(encoding="utf-8")
+    assert yaml.safe_load(en) == yaml.safe_load(zh)
+    assert [c for c in map(_code, en.splitlines()) if c] == [c for c in map(_code, zh.splitlines()) if c]
+    policy, issues = validate_policy(en_out)
+    assert issues == [] and policy.id == "wuhu"
+    # Every Chinese word left in the English comments is a value a policy holds (a level's alias, a header,
+    # a field's name in a commented-out example), as the Chinese template writes it too, or the sample
+    # document number X民发〔2023〕12号.
+    comments = [line.split("#", 1)[1] for line in en.splitlines() if "#" in line]
+    zh_examples = {line.split("#", 1)[1].strip() for line in zh.splitlines() if "#" in line}
+    for comment in comments:
+        for word in re.findall(r"[\u3400-\u9fff]+", comment):
+            assert (word in "".join(map(_code, zh.splitlines())) or comment.strip() in zh_examples
+                    or word == "民发"), comment
+    refused = invoke("new-policy", "芜湖市", "--id", "Wuhu", "--lang", "en")
+    assert refused.exit_code == 2 and "--id 'Wuhu': lower-case letters" in refused.stderr
+
+
+def test_schema_takes_lang_for_its_messages(tmp_path):
+    """schema --lang: the schema is one file for both languages (its descriptions are the model's own);
+    --lang sets the language of what the command says."""
+    out = tmp_path / "s.json"
+    result = invoke("schema", "--out", out, "--lang", "en")
+    assert result.exit_code == 0 and f"written: {out}" in result.stderr
+    assert out.read_text(encoding="utf-8") == schema_text()
+    missing = invoke("schema", "--out", tmp_path / "no" / "s.json", "--lang", "en")
+    assert missing.exit_code == 2 and "the folder" in missing.stderr and "不存在" not in missing.stderr
+    assert "输出文件夹" in invoke("schema", "--out", tmp_path / "no" / "s.json").stderr
+
+
 def test_policy_guide_documents_every_message_and_every_key():
     from swtalent.errors import CATALOGUE, with_policy_messages
     from swtalent.policy import model

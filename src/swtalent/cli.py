@@ -10,7 +10,6 @@ import re
 import shlex
 import sys
 import traceback
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -30,24 +29,20 @@ from .ledger_cli import (
 )
 from .progress import Stages
 from .roster.source import DEFAULT_MAX_ROWS, PendingSheet
+from .usage import Lang, LangOpt
 
 app = typer.Typer(cls=usage.Group, add_completion=False, no_args_is_help=True,
                   help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
 app.add_typer(ledger_app, name="ledger")
 
 
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
 # The options several commands share, declared once.
 RosterArg = Annotated[Path, typer.Argument(help="花名册 roster (.xlsx, .xlsm, .xls, .ods, .csv)")]
 SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="工作表名 (default: every visible sheet of one shape)")]
-MapOpt = Annotated[list[str], typer.Option("--map", help="map a header to a field: 证件号=身份证号; repeatable")]
+MapOpt = Annotated[list[str], typer.Option("--map", help="map a header to a field: 证件号=身份证号 (or ＝, ：); "
+                                                          "repeatable")]
 PreviousOpt = Annotated[Optional[Path], typer.Option(
     "--previous", help="earlier payments and award winners (CSV detail columns and 年度)")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="zh (default) or en")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show a traceback on internal errors")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="only the errors, one line each, on standard error")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="replace output files that already exist")]
@@ -69,29 +64,38 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 # The field names a --map error lists first: the columns a roster most often heads its own way.
 _MAP_FIRST = ("person_id", "name", "level")
-# = as a Chinese input method types it (full-width, small) besides the ASCII one.
-_MAP_SEP = re.compile(r"\s*[=＝﹦]\s*")
+# The separators of --map: = and : as a Chinese input method types them too (full-width ＝ ：, small ﹦).
+_MAP_SEP = re.compile(r"\s*[=＝﹦:：]\s*")
 
 
 def parse_map(items: list[str], policy: Path | None = None) -> dict[str, str]:
     """--map 证件号=身份证号 -> {'证件号': 'person_id'}; the right side is a field key, a field's Chinese
     header (身份证号) or any of its aliases (身份证号码, 公民身份号码), or a field the policy declares
     (户籍所在地, hukou); a full-width ＝, full-width letters and spaces (a Chinese input method's) are
-    read as their plain forms."""
+    read as their plain forms. The separator is = or : in any of their forms (证件号：身份证号). A header
+    may hold one itself (取证时间：年月=取得证书日期): the field is what follows the last separator
+    that leaves a known field on its right, and the header everything before it."""
     known = {**alias_table(), **{key: key for key in FIELDS}}
     if items and policy is not None:
         from .policy import load_policy
 
         declared = load_policy(policy).fields
         known |= alias_table({k: (f.name, *f.aliases) for k, f in declared.items()}) | {k: k for k in declared}
+
+    def field_of(target: str) -> str | None:
+        return known.get(header_key(target)) or known.get(header_key(target).lower())
+
     out = {}
     for item in items:
-        parts = _MAP_SEP.split(item, maxsplit=1)
-        header, target = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else (item.strip(), None)
-        key = known.get(header_key(target)) or known.get(header_key(target).lower()) if target else None
-        if target is None or not header:
+        cuts = list(_MAP_SEP.finditer(item))
+        split = next((m for m in reversed(cuts) if item[:m.start()].strip() and field_of(item[m.end():].strip())),
+                     cuts[-1] if cuts else None)
+        header = item[:split.start()].strip() if split else item.strip()
+        target = item[split.end():].strip() if split else ""
+        if not header or not target:
             raise UsageError(f"无法理解 --map「{item}」：写作 原列名=字段，如 --map 证件号=身份证号",
                              f"cannot understand --map '{item}': write HEADER=FIELD, such as --map 证件号=person_id")
+        key = field_of(target)
         if key is None:
             raise UsageError(f"--map「{item}」：不认识字段「{target}」{_close_field(target, 'zh')}；"
                              f"字段写作 {_field_list('zh')}（或其常用列名）",
@@ -222,6 +226,7 @@ def check(
     debug: DebugOpt = False,
 ) -> None:
     """检查花名册 / Everything compute would complain about in a roster, without computing.
+
     Exit 1 if any problem is an error."""
     def work() -> None:
         pending = PendingSheet(roster, sheet, max_rows=max_rows)
@@ -294,6 +299,7 @@ def diff(
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
+    quiet: QuietOpt = False,
     force: ForceOpt = False,
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     ledger: LedgerOpt = None,
@@ -320,7 +326,7 @@ def diff(
             days = [_date(d) for d in as_of]
             versions = [load_policy(policies[0]).as_of(d) for d in days]
             names = [f"{policies[0]} @ {d.isoformat()}" for d in days]
-        bar = Stages(("read", "compute"), lang.value, enabled=not as_json)
+        bar = Stages(("read", "compute"), lang.value, enabled=not (as_json or quiet))
         try:
             a, b = api.run_diff(pending, versions, per, column_map=parse_map(column_map, policies[0]), previous=previous,
                                 stage=bar.stage, ledger=open_or_fail(ledger))
@@ -333,6 +339,8 @@ def diff(
         if as_json:
             typer.echo(json.dumps({"ok": True, **diff_json(result), "outputs": [str(out)] if out else []},
                                   ensure_ascii=False, indent=1))
+        elif quiet:
+            _errors_only(a.roster.issues, lang.value)  # the roster's problems, as compute --quiet says them
         else:
             _terminal().render_diff(_console(), result, lang.value, out)
 
@@ -372,20 +380,23 @@ def validate(
 
 @app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing"),
-           force: ForceOpt = False) -> None:
-    """政策文件的 JSON Schema / The policy JSON Schema, for editors (VS Code YAML) to check files as they are typed."""
+           force: ForceOpt = False, lang: LangOpt = Lang.zh) -> None:
+    """政策文件的 JSON Schema / The policy JSON Schema, for editors to check files as they are typed.
+
+    VS Code's YAML extension reads it. --lang sets the language of the messages; the schema is one file
+    for both."""
     def work() -> None:
         from .policy.schema import schema_text
 
         if out is None:
             typer.echo(schema_text(), nl=False)
         else:
-            _write_text(out, schema_text(), force)
+            _write_text(out, schema_text(), force, lang.value)
 
-    _guarded(work, "zh", False, False)
+    _guarded(work, lang.value, False, False)
 
 
-def _write_text(out: Path, text: str, force: bool = False) -> None:
+def _write_text(out: Path, text: str, force: bool = False, lang: str = "zh") -> None:
     """A small text output (a schema, a policy template), refused where it cannot go, and an
     existing file replaced only with --force; said when written, like every output."""
     if not out.parent.is_dir():
@@ -393,7 +404,7 @@ def _write_text(out: Path, text: str, force: bool = False) -> None:
     from .reports.files import write_atomically
 
     write_atomically([(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))], force=force)
-    typer.echo(f"已写入 {out}", err=True)
+    typer.echo(("已写入 " if lang == "zh" else "written: ") + str(out), err=True)
 
 
 @app.command("new-policy")
@@ -403,8 +414,11 @@ def new_policy(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write to a file instead of printing"),
     schema_path: str = typer.Option("../schema/policy.schema.json", "--schema",
                                     help="where the file's first line points editors for the schema"),
+    lang: LangOpt = Lang.zh,
 ) -> None:
-    """生成政策文件模板 / A commented policy file to fill in; it validates as written."""
+    """生成政策文件模板 / A commented policy file to fill in; it validates as written.
+
+    With --lang en its comments are in English; its keys and values are the same."""
     def work() -> None:
         import re
 
@@ -414,15 +428,15 @@ def new_policy(
         if not re.fullmatch(IDENT_PATTERN, policy_id):
             raise UsageError(f"--id「{policy_id}」只能使用小写字母、数字、- 和 _，并以字母开头",
                              f"--id '{policy_id}': lower-case letters, digits, - and _, starting with a letter")
-        text = template_text(city, policy_id, schema_path)
+        text = template_text(city, policy_id, schema_path, lang.value)
         if out is None:
             typer.echo(text, nl=False)
         elif out.exists():
             raise UsageError(f"「{out}」已存在，不会覆盖", f"'{out}' exists; not overwritten")
         else:
-            _write_text(out, text)
+            _write_text(out, text, lang=lang.value)
 
-    _guarded(work, "zh", False, False)
+    _guarded(work, lang.value, False, False)
 
 
 @app.command("test")

@@ -34,7 +34,7 @@ CATALOGUE: dict[str, Entry] = {
         "error", "不是普通文件（是文件夹、设备或管道），未读取", "not a regular file (a folder, a device or a pipe); not read",
         "给出 Excel 或 CSV 文件本身的路径", "give the path of the Excel or CSV file itself"),
     "file.too-large": Entry(
-        "error", "文件展开后约 {size}，超过上限 {limit}（按 --max-rows {max_rows} 行、每行 1 KiB 计），未读取",
+        "error", "文件展开后约 {size}，超过上限 {limit}（按 --max-rows {max_rows} 行、每行 1 KB 计），未读取",
         "the file would inflate to about {size}, past the limit of {limit} ({max_rows} rows of --max-rows at "
         "1 KiB a row); not read",
         "如确是这么大的花名册，用 --max-rows 提高上限（如 --max-rows {suggested}）；否则文件可能已损坏",
@@ -53,7 +53,7 @@ CATALOGUE: dict[str, Entry] = {
         "用 Excel 或 WPS 打开后另存为 .xlsx 再试；来源不明的文件不要打开",
         "open it in Excel or WPS and save it as .xlsx again; do not open files of unknown origin"),
     "file.too-wide": Entry(
-        "error", "工作表有 {cols} 列宽（单元格 {cell}），花名册至多 {max_cols} 列，未读取",
+        "error", "工作表宽达 {cols} 列（单元格 {cell}），花名册至多 {max_cols} 列，未读取",
         "the sheet is {cols} columns wide (cell {cell}); a roster has at most {max_cols} columns; not read",
         "删除 {cell} 等花名册右侧多余的单元格：选中花名册右侧的各列，整列删除后保存",
         "delete the stray cell {cell}: select the columns beyond the roster, delete them whole, and save"),
@@ -119,8 +119,8 @@ CATALOGUE: dict[str, Entry] = {
         "如本行是人员，请补填姓名、身份证号等；如是合计或说明行，可忽略",
         "if it is a person, fill in the name, ID and so on; if it is a total or a note, ignore this"),
     "roster.total-row": Entry(
-        "warning", "本行是合计行，不计入数据行：{value}", "this is a totals row and is not counted: {value}",
-        "无需处理；如本行其实是人员，请改掉「合计」字样", "nothing to do; if the row is a person, remove the word 合计"),
+        "warning", "本行是{label}行，不计入数据行：{value}", "this is a totals row ({label}) and is not counted: {value}",
+        "无需处理；如本行其实是人员，请改掉「{label}」字样", "nothing to do; if the row is a person, remove the word {label}"),
     "roster.signoff-row": Entry(
         "warning", "本行是签字或说明行（制表人、审核人、日期、盖章、备注、注等），不计入数据行：{value}",
         "this is a sign-off or note line (prepared by, checked by, date, stamp, notes …) and is not counted: {value}",
@@ -219,7 +219,7 @@ CATALOGUE: dict[str, Entry] = {
     "roster.level-unknown": Entry(
         "error", "证书等级「{value}」不是 {levels} 之一，本行不予发放",
         "certificate level '{value}' is not one of {levels}; this row pays nothing",
-        "应为 {levels} 之一", "use one of {levels}"),
+        "改为 {levels} 之一；其他证书不在补助范围内", "use one of {levels}; other certificates are not covered"),
     "roster.date-missing": Entry(
         "error", "{column}为空", "{column} is blank",
         "填写日期，如 2023-02-08", "fill in a date such as 2023-02-08"),
@@ -256,7 +256,8 @@ CATALOGUE: dict[str, Entry] = {
         "按政策要求更正后重新计算（要求见政策文件的 checks）",
         "correct it as the policy requires and compute again (see checks in the policy file)"),
     "roster.number-missing": Entry(
-        "error", "{column}为空", "{column} is blank", "填写数字", "fill in a number"),
+        "error", "{column}为空", "{column} is blank", "填写数字，如 12 或 92.5",
+        "fill in a number such as 12 or 92.5"),
     "roster.number-invalid": Entry(
         "error", "「{value}」不是数字", "'{value}' is not a number",
         "只填数字，如 12 或 92.5；不要带单位或文字", "write a plain number such as 12 or 92.5, with no unit or words"),
@@ -308,7 +309,7 @@ CATALOGUE: dict[str, Entry] = {
         "身份证号、银行账号请填在各自的列中，不要写进「{column}」", "put ID numbers and bank accounts in their own "
         "columns, not in '{column}'"),
     "output.write-failed": Entry(
-        "error", "无法写入输出文件：{detail}；本次的输出文件均未替换", "cannot write the output file: {detail}; none "
+        "error", "无法写入输出文件：{detail_zh}；本次的输出文件均未替换", "cannot write the output file: {detail_en}; none "
         "of this run's outputs was replaced",
         "关闭在 Excel 中打开的同名文件，或换一个有写入权限的文件夹",
         "close the file if it is open in Excel, or choose a folder you can write to"),
@@ -331,15 +332,15 @@ CATALOGUE: dict[str, Entry] = {
         "the ledger was written by a newer swtalent (schema version {version}) and this version cannot read it",
         "升级 swtalent 后再试", "upgrade swtalent and try again"),
     "ledger.taken": Entry(
-        "error", "{name}（{value}）的「{rule}」{claim} 已由批次 {batch} 发放（另一次提交抢先记入），本批次未记入账本，输出文件未替换",
-        "{rule} {claim} for {name} ({value}) is paid by batch {batch} (another commit came first); this batch is "
+        "error", "{name}（{value}）的「{rule}」{claim_zh}已由批次 {batch} 发放（另一次提交抢先记入），本批次未记入账本，输出文件未替换",
+        "'{rule}', {claim_en}, for {name} ({value}) is paid by batch {batch} (another commit came first); this batch is "
         "not recorded and no output was replaced",
-        "重新运行 compute --commit：已发放的部分会自动扣除", "run compute --commit again: what is paid is left out"),
+        "重新运行 swtalent compute --commit：已发放的部分会自动扣除", "run compute --commit again: what is paid is left out"),
     "ledger.imported": Entry(
-        "error", "{value} 的「{rule}」{claim} 已由批次 {batch} 记入账本（这份记录导入过，或已由 swtalent 发放），本次导入未记入",
-        "{rule} {claim} for {value} is already in the ledger as batch {batch} (the file was imported before, or "
+        "error", "{value} 的「{rule}」{claim_zh}已由批次 {batch} 记入账本（这份记录导入过，或已由 swtalent 发放），本次导入未记入",
+        "'{rule}', {claim_en}, for {value} is already in the ledger as batch {batch} (the file was imported before, or "
         "swtalent paid it); nothing of this import is recorded",
-        "从文件中删去已记入的行后再导入（ledger export 可列出账本已有的发放）",
+        "从文件中删去已记入的行后再导入（swtalent ledger export 可列出账本已有的发放）",
         "remove the rows already recorded and import again (ledger export lists what the ledger holds)"),
     "ledger.unknown-names": Entry(
         "warning", "账本中有按本政策文件已没有的规则（{rules}）或等级（{levels}）发放的记录；如是改了名，那些已发放的项目不会被认出，可能重复发放",
@@ -358,7 +359,7 @@ CATALOGUE: dict[str, Entry] = {
         "用 swtalent ledger show {batch} 查看", "see swtalent ledger show {batch}"),
     "ledger.nothing-to-return": Entry(
         "error", "批次「{batch}」中没有身份证号 {person} 未冲销的发放行", "batch '{batch}' has no line of {person} that is not "
-        "reversed already", "核对批次编号和身份证号（ledger show {batch}）", "check the batch id and the ID number (ledger show {batch})"),
+        "reversed already", "核对批次编号和身份证号（用 swtalent ledger show {batch} 查看）", "check the batch id and the ID number (ledger show {batch})"),
     "ledger.failed": Entry(
         "error", "记入账本失败：{detail}；本批次未记入，输出文件未替换", "the ledger refused the batch: {detail}; nothing is "
         "recorded and no output was replaced", "重新运行；如反复出现，请把这条信息报告给维护者",
@@ -366,7 +367,7 @@ CATALOGUE: dict[str, Entry] = {
     "ledger.voided-for-outputs": Entry(
         "error", "批次 {batch} 已记入账本，但输出文件未能替换，已自动作废该批次（原因：{detail}）",
         "batch {batch} was recorded but its output files could not be put in place, so it was voided at once ({detail})",
-        "关闭在 Excel 中打开的输出文件后重新运行 compute --commit", "close the output files if open in Excel and run compute --commit again"),
+        "关闭在 Excel 中打开的输出文件后重新运行 swtalent compute --commit", "close the output files if open in Excel and run compute --commit again"),
     "ledger.import-row": Entry(
         "error", "往期发放记录无法记入账本：{detail_zh}", "the earlier payment cannot be recorded: {detail_en}",
         "按 往期名单 的列填写：身份证号、规则编号、等级、年度、月数、金额；按月发放的行还需 期间（如 2023-01..2023-06）",
@@ -374,7 +375,7 @@ CATALOGUE: dict[str, Entry] = {
         "period such as 2023-01..2023-06"),
     "previous.column-missing": Entry(
         "error", "往期名单缺少「{column}」列", "the previous file has no '{column}' column",
-        "需要 身份证号（或 person_id）；按年度计算的规则还需要 年度（或 year）；可选 规则编号（rule_id）、等级、月数、金额",
+        "需要 身份证号（或 person_id）；按年度计算的规则还需要 年度（或 year）；可选 规则编号（或 rule_id）、等级、月数、金额",
         "it needs 身份证号 (or person_id); rules that count years also need 年度 (or year); optionally "
         "规则编号 (rule_id), level, months, amount"),
     "previous.id-invalid": Entry(
@@ -417,16 +418,16 @@ CATALOGUE: dict[str, Entry] = {
         "政策文件的嵌套不超过 7 层，此上限固定不变；检查缩进和括号是否成对",
         "policy files nest at most 7 levels and this limit is fixed; check the indentation and that brackets pair up"),
     "policy.too-many-aliases": Entry(
-        "error", "别名（*名称）超过 {limit} 个", "more than {limit} aliases (*name)",
-        "此上限固定不变；把重复的内容直接写出，或少用别名", "this limit is fixed; write the repeated parts out, or use fewer aliases"),
+        "error", "YAML 别名（*名称）超过 {limit} 个", "more than {limit} aliases (*name)",
+        "此上限固定不变；把重复的内容直接写出，或少用 YAML 别名", "this limit is fixed; write the repeated parts out, or use fewer aliases"),
     "policy.alias-loop": Entry(
-        "error", "别名 *{alias} 引用了包含它自身的内容，展开后没有尽头",
+        "error", "YAML 别名 *{alias} 引用了包含它自身的内容，展开后没有尽头",
         "alias *{alias} refers to what contains it, so it never ends",
         "别名只能引用在它之前已经写完的锚点 &{alias}", "an alias may refer only to an anchor &{alias} whose value ends before it"),
     "policy.too-many-nodes": Entry(
         "error", "键和值超过 {limit} 个（别名按展开后的内容计）",
         "more than {limit} keys and values (an alias counting as all it stands for)",
-        "政策文件通常只有几百个键和值，此上限固定不变；多见于层层引用的别名（「别名炸弹」），请删除这些别名",
+        "政策文件通常只有几百个键和值，此上限固定不变；多见于层层引用的 YAML 别名（「别名炸弹」），请删除这些别名",
         "policy files hold a few hundred keys and values and this limit is fixed; this usually comes from aliases of "
         "aliases (an alias bomb): remove them"),
     "policy.duplicate-key": Entry(
@@ -516,7 +517,7 @@ CATALOGUE: dict[str, Entry] = {
         "该类字段可用：{ops}", "such a field takes: {ops}"),
     "policy.condition-shape": Entry(
         "error", "条件写法有误：{detail_zh}", "the condition is not well formed: {detail_en}",
-        "见 docs/policy-guide.md 的「条件」一节", "see the conditions section of docs/policy-guide.md"),
+        "写法见 docs/policy-guide.md 的「Conditions」一节", "see 'Conditions' in docs/policy-guide.md"),
     "policy.condition-never": Entry(
         "error", "条件永远不能满足：{detail_zh}", "the conditions can never hold: {detail_en}",
         "核对上下限、取值和 not；按此写法任何人都不会发放", "check the bounds, values and not: as written, nobody is ever paid"),
@@ -554,6 +555,18 @@ CATALOGUE: dict[str, Entry] = {
         "核对是否多写了 0；如金额无误，在文件顶层的 plausible_max 下用 {kind} 键放宽上限",
         "check for an extra 0; if the amount is right, raise the bound with {kind} under the top-level plausible_max"),
 }
+
+
+def os_error_words(exc: BaseException) -> dict[str, str]:
+    """What the system said of a failed write, as detail_zh / detail_en: the usual causes in Chinese
+    (no permission, disk full …), anything else with the system's own words."""
+    import errno
+
+    said = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    zh = {errno.EACCES: "没有写入权限，或文件正被其他程序占用", errno.EPERM: "没有写入权限，或文件正被其他程序占用",
+          errno.ENOSPC: "磁盘空间已满", errno.EROFS: "磁盘或文件夹只读", errno.ENOENT: "文件夹不存在",
+          errno.EBUSY: "文件正被其他程序占用", errno.EDQUOT: "磁盘配额已用完"}.get(getattr(exc, "errno", None))
+    return {"detail_zh": zh or f"系统报告「{said}」", "detail_en": said}
 
 
 def cell_name(col: int, row: int) -> str:
@@ -595,6 +608,8 @@ class Location:
             parts.append(f"第 {self.row} 行" if lang == "zh" else f"row {self.row}")
         if self.column:
             parts.append(f"「{self.column}」列" if lang == "zh" else f"column '{self.column}'")
+        if lang == "zh":  # roster.xlsx 工作表「花名册」第 3 行「性别」列
+            return " ".join(filter(None, (self.file, "".join(parts[1 if self.file else 0:]))))
         return ", ".join(parts)
 
 
@@ -633,7 +648,10 @@ class Issue:
 
     def render(self, lang: Lang = "zh") -> str:
         where = self.location.render(lang)
-        text = f"{where}: {self.message(lang)}" if where else self.message(lang)
+        # A policy file's file:line:col key-path: problem is the form editors read; a roster's place is
+        # said in words (roster.xlsx 工作表「花名册」第 3 行「性别」列：…).
+        colon = "：" if lang == "zh" and self.location.line is None else ": "
+        text = f"{where}{colon}{self.message(lang)}" if where else self.message(lang)
         hint = self.hint(lang)
         return f"{text} — {hint}" if hint else text
 

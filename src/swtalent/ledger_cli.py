@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import Issue, Location, SwtalentError, UsageError
+from .usage import Lang, LangOpt
 
 ledger_app = typer.Typer(no_args_is_help=True, help="发放账本 / the payment ledger: batches, lines, void, returns, import, export.")
 
@@ -106,8 +107,10 @@ def _guard():
 
 @ledger_app.command("list")
 def list_batches(ledger: LedgerOpt = None, as_json: bool = typer.Option(False, "--json"),
-                 lang: str = typer.Option("zh", "--lang")) -> None:
+                 lang: LangOpt = Lang.zh) -> None:
     """批次列表 / Every batch: id, period, policy, lines, total after reversals, committed at and by, status."""
+    lang = Lang(lang).value
+
     def work() -> None:
         book = open_or_fail(ledger)
         found = book.batches() if book is not None else []
@@ -120,7 +123,7 @@ def list_batches(ledger: LedgerOpt = None, as_json: bool = typer.Option(False, "
 
         heads = (("批次", "期间", "政策", "行数", "金额", "记入时间", "经办人", "状态") if lang == "zh" else
                  ("batch", "period", "policy", "lines", "total", "committed at", "by", "status"))
-        status = {"committed": "已发放", "void": "已作废", "returned": "部分退票"} if lang == "zh" else {}
+        status = _WORDS[lang]
         table = Table(*heads)
         table.columns[0].no_wrap = True  # the id is what the clerk types into void and return
         for b in found:
@@ -135,8 +138,10 @@ def list_batches(ledger: LedgerOpt = None, as_json: bool = typer.Option(False, "
 def show(batch: str = typer.Argument(..., help="批次编号 batch id"), ledger: LedgerOpt = None,
          as_json: bool = typer.Option(False, "--json"), out: Optional[Path] = typer.Option(None, "--out", help="write the lines to .xlsx or .csv"),
          force: bool = typer.Option(False, "--force", help="replace the output if it exists"),
-         lang: str = typer.Option("zh", "--lang")) -> None:
+         lang: LangOpt = Lang.zh) -> None:
     """一个批次 / One batch: what it records and every line, with its reversal if any."""
+    lang = Lang(lang).value
+
     def work() -> None:
         from .ledger.store import LedgerError
 
@@ -157,24 +162,59 @@ def show(batch: str = typer.Argument(..., help="批次编号 batch id"), ledger:
 
         from .cli import _console
 
-        _console().print(json.dumps(batch_json(info), ensure_ascii=False, indent=1), highlight=False, markup=False)
+        _console().print(_batch_table(info, lang))
         table = Table("#", "身份证号" if lang == "zh" else "ID", "规则" if lang == "zh" else "rule",
                       "月份" if lang == "zh" else "months", "金额" if lang == "zh" else "amount",
                       "冲销" if lang == "zh" else "reversed")
+        words = _WORDS[lang]
         for r in _lines_json(rows):
             table.add_row(str(r["line_no"]), r["person_id"], r["rule_id"], f"{r['first_month']}..{r['last_month']}",
-                          r["amount"], r["reversed"] or "")
+                          r["amount"], words.get(r["reversed"], r["reversed"]) if r["reversed"] else "")
         _console().print(table)
 
     _guard()(work, lang, as_json, False)
 
 
+# A batch's status and kind, a line's reversal, in the reader's words.
+_WORDS = {"zh": {"committed": "已发放", "void": "已作废", "returned": "部分退票", "return": "退票", "compute": "计算发放",
+                 "import": "导入往期"},
+          "en": {"returned": "partly returned", "compute": "computed", "import": "imported"}}
+# The fields of a batch as ledger show prints them.
+_BATCH_LABELS = {
+    "zh": {"id": "批次", "kind": "来源", "period": "期间", "policy": "政策", "policy_file": "政策文件",
+           "roster_file": "花名册文件", "lines": "行数", "total": "金额（冲销后）", "committed": "记入金额",
+           "committed_at": "记入时间", "operator": "经办人", "status": "状态", "reversed_lines": "已冲销行数"},
+    "en": {"id": "Batch", "kind": "From", "period": "Period", "policy": "Policy", "policy_file": "Policy file",
+           "roster_file": "Roster file", "lines": "Lines", "total": "Total after reversals", "committed": "Committed",
+           "committed_at": "Committed at", "operator": "By", "status": "Status", "reversed_lines": "Lines reversed"},
+}
+
+
+def _batch_table(info: dict, lang: str):
+    """ledger show: what the batch records, one labelled line each, in the reader's words."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    words = _WORDS[lang]
+    shown_json = batch_json(info)
+    for key in _BATCH_LABELS[lang]:
+        value = shown_json.get(key)
+        if value not in (None, ""):
+            shown = words.get(value, value) if key in ("kind", "status") else value
+            table.add_row(_BATCH_LABELS[lang][key], escape(str(shown)))
+    return table
+
+
 @ledger_app.command("void")
 def void(batch: str = typer.Argument(..., help="批次编号 batch id"),
          reason: str = typer.Option(..., "--reason", help="why (recorded with the reversal)"),
-         ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang"),
+         ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: LangOpt = Lang.zh,
          as_json: bool = typer.Option(False, "--json")) -> None:
     """作废批次 / Void a batch: a reversal of every line not reversed yet; they become payable again."""
+    lang = Lang(lang).value
     _reverse(batch, None, reason, ledger, operator, lang, as_json)
 
 
@@ -182,9 +222,10 @@ def void(batch: str = typer.Argument(..., help="批次编号 batch id"),
 def return_payment(batch: str = typer.Argument(..., help="批次编号 batch id"),
                    person: str = typer.Option(..., "--person", help="身份证号 of the payee"),
                    reason: str = typer.Option(..., "--reason", help="why, e.g. 账户错误"),
-                   ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: str = typer.Option("zh", "--lang"),
+                   ledger: LedgerOpt = None, operator: OperatorOpt = None, lang: LangOpt = Lang.zh,
                    as_json: bool = typer.Option(False, "--json")) -> None:
-    """退票 / The bank sent a payment back: the person's lines of the batch are reversed and payable again."""
+    """退票 / The bank returned a payment: the person's lines in the batch are reversed, payable again."""
+    lang = Lang(lang).value
     _reverse(batch, person, reason, ledger, operator, lang, as_json)
 
 
@@ -214,8 +255,10 @@ def _reverse(batch: str, person: str | None, reason: str, ledger: str | None, op
 def import_payments(file: Path = typer.Argument(..., help="earlier payments (the --previous format; monthly rows need 期间)"),
                     policy: Path = typer.Option(..., "--policy", "-p", help="the policy they were paid under"),
                     ledger: LedgerOpt = None, operator: OperatorOpt = None,
-                    lang: str = typer.Option("zh", "--lang"), as_json: bool = typer.Option(False, "--json")) -> None:
+                    lang: LangOpt = Lang.zh, as_json: bool = typer.Option(False, "--json")) -> None:
     """导入往期发放 / Record payments made before swtalent, so that they are never paid again."""
+    lang = Lang(lang).value
+
     def work() -> None:
         from . import __version__
         from .ledger import BatchInfo, LedgerConflict, LedgerError, new_batch_id
@@ -236,7 +279,7 @@ def import_payments(file: Path = typer.Argument(..., help="earlier payments (the
         try:
             batch = book.commit_rows(lines, claims, replace(info, period=period))
         except LedgerConflict as exc:
-            raise taken_error(exc, book.url, code="ledger.imported") from exc
+            raise taken_error(exc, book.url, code="ledger.imported", policy=pol) from exc
         except LedgerError as exc:
             raise refused(exc) from exc
         total = sum(r["amount_fen"] for r in lines)
@@ -252,10 +295,14 @@ def import_payments(file: Path = typer.Argument(..., help="earlier payments (the
 
 @ledger_app.command("export")
 def export(out: Path = typer.Option(..., "--out", "-o", help=".xlsx or .csv"),
-           period: Optional[str] = typer.Option(None, "--period", help="only lines paying months in 2023, 2023-05 or 2023-01..2023-06"),
+           period: Optional[str] = typer.Option(None, "--period", help="only lines paying months in 2023, 2023-05 "
+                                                "or 2023-01..2023-06"),
            ledger: LedgerOpt = None, force: bool = typer.Option(False, "--force", help="replace the output if it exists"),
-           lang: str = typer.Option("zh", "--lang")) -> None:
+           as_json: bool = typer.Option(False, "--json", help="print what was written as JSON"),
+           lang: LangOpt = Lang.zh) -> None:
     """导出已发放 / Every line paid and not reversed, in the --previous format with its batch and date."""
+    lang = Lang(lang).value
+
     def work() -> None:
         from .periods import Period
 
@@ -266,17 +313,41 @@ def export(out: Path = typer.Option(..., "--out", "-o", help=".xlsx or .csv"),
             first, last = rows["first_month"].map(_month), rows["last_month"].map(_month)
             rows = rows[(first <= span.last) & (last >= span.first)]
         _write_table(rows, out, lang, force)
-        typer.echo(("已写入 " if lang == "zh" else "written: ") + str(out))
+        written = ("已写入 " if lang == "zh" else "written: ") + str(out)
+        if as_json:  # standard output holds the JSON alone; the written line goes to standard error
+            count = 0 if rows is None else len(rows)
+            total = 0 if rows is None or rows.empty else int(rows["amount_fen"].sum())
+            typer.echo(json.dumps({"ok": True, "lines": count, "total": yuan(total), "period": period or "",
+                                   "outputs": [str(out)]}, ensure_ascii=False, indent=1))
+        typer.echo(written, err=as_json)
 
-    _guard()(work, lang, False, False)
+    _guard()(work, lang, as_json, False)
 
 
-def taken_error(exc, url: str, code: str = "ledger.taken") -> SwtalentError:
-    """LedgerConflict: which claims another batch took, one problem each (the first 50)."""
+def taken_error(exc, url: str, code: str = "ledger.taken", policy=None) -> SwtalentError:
+    """LedgerConflict: which claims another batch took, one problem each (the first 50), each claim
+    said in words (2023-04, 一次性（社会工作师）, 2023 年度, 2023 年评选), each rule by its title."""
     where = Location(file=shown_url(url))
-    issues = [Issue.make(code, where, t.person_id, name=t.name or "—", rule=t.rule_id,
-                         claim=t.claim, batch=t.batch_id) for t in exc.taken[:50]]
+    titles = {r.id: r.title for r in policy.rules} if policy is not None else {}
+    levels = policy.level_titles if policy is not None else {}
+    issues = [Issue.make(code, where, t.person_id, name=t.name or "—", rule=titles.get(t.rule_id, t.rule_id),
+                         claim_zh=claim_words(t.claim, "zh", levels), claim_en=claim_words(t.claim, "en", levels),
+                         batch=t.batch_id) for t in exc.taken[:50]]
     return SwtalentError(issues or [Issue.make("ledger.failed", where, detail="conflict")])
+
+
+def claim_words(claim: str, lang: str, levels: dict[str, str] | None = None) -> str:
+    """A claim as stored (2023-04, once:senior, year:2023, cycle:2023) in the reader's words."""
+    kind, _, what = claim.partition(":")
+    zh = lang == "zh"
+    if kind == "once":
+        level = (levels or {}).get(what, what)
+        return f"一次性补助（{level}）" if zh else f"one-off ({level})"
+    if kind == "year":
+        return f"{what} 年度" if zh else f"year {what}"
+    if kind == "cycle":
+        return f"{what} 年评选" if zh else f"the {what} selection"
+    return f"{claim} 月" if zh else f"month {claim}"
 
 
 def _month(label: str) -> int:
@@ -362,7 +433,7 @@ class commit_when_written:
         try:
             self.batch = self.book.commit(self.comp, info)
         except LedgerConflict as exc:
-            raise taken_error(exc, self.book.url) from exc
+            raise taken_error(exc, self.book.url, policy=self.comp.policy) from exc
         except LedgerError as exc:
             raise refused(exc) from exc
 

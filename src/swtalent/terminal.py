@@ -33,8 +33,9 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
     problems = s["problems"]
     if problems:
         shown = problems[:20]
-        console.print(f"[bold]{L['sheet.problems']}[/] ({L['problems_errors']} {s['errors']}, "
-                      f"{L['problems_warnings']} {s['warnings']})")
+        counts = (f"（{L['problems_errors']} {s['errors']}，{L['problems_warnings']} {s['warnings']}）" if lang == "zh"
+                  else f" ({L['problems_errors']} {s['errors']}, {L['problems_warnings']} {s['warnings']})")
+        console.print(f"[bold]{L['sheet.problems']}[/]{counts}", highlight=False)
         several = "、" in (s.get("sheet") or "")  # a workbook of several sheets: every line names its sheet
         for p in shown:  # one line each, never truncated: the clerk needs the whole message
             column = (f"「{p['column']}」" if lang == "zh" else f" '{p['column']}'") if p["column"] else ""
@@ -44,7 +45,7 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
             value = (f"「{p['value']}」" if lang == "zh" else f" '{p['value']}'") if quoted else ""
             colour = "red" if p["severity"] == "error" else "yellow"
             where = escape(f"{sheet if p['row'] is None or several else ''}{row}{column}{value}")  # cells may hold [tags]
-            console.print(f"  [{colour}]{L[p['severity']]}[/] {where}: {escape(p['message'])}",
+            console.print(f"  [{colour}]{L[p['severity']]}[/] {where}{L['colon']}{escape(p['message'])}",
                           highlight=False, soft_wrap=True)
         if len(problems) > len(shown):
             more = len(problems) - len(shown)
@@ -89,18 +90,21 @@ def render_explain(console, r: dict, lang: str) -> None:
     status = {"paid": L["status_paid"], "not_paid": L["status_not_paid"], "held": L["status_held"]}
     console.print(f"[bold]{escape(r['name'])}  {r['person_id']}[/]  {L['period']} {r['period']}  "
                   f"{L['total']} [bold]{r['total']}[/]", highlight=False)
+    colon = L["colon"]
     for row in r["rows"]:
-        at = (f"{row['sheet']} " if row["sheet"] else "") + (f"第 {row['row']} 行" if zh else f"row {row['row']}")
-        console.print(f"  {at}: {status[row['status']]}", highlight=False)
+        sheet = (f"工作表「{row['sheet']}」" if zh else f"sheet '{row['sheet']}', ") if row["sheet"] else ""
+        at = sheet + (f"第 {row['row']} 行" if zh else f"row {row['row']}")
+        console.print(f"  {escape(at)}{colon}{status[row['status']]}", highlight=False)
     for p in r["problems"]:
         console.print(f"  [red]{escape(p['message'])}[/] — {escape(p['hint'])}", highlight=False)
     for rule in r["rules"]:
-        console.print(f"\n[bold]{escape(rule['title'])}[/] ({rule['rule_id']}): {rule['amount']}", highlight=False)
+        rule_id = f"（{rule['rule_id']}）" if zh else f" ({rule['rule_id']})"
+        console.print(f"\n[bold]{escape(rule['title'])}[/]{rule_id}{colon}{rule['amount']}", highlight=False)
         console.print(f"  [dim]{escape(rule['clause'])}[/]", highlight=False)
         for e in rule["rows"]:
             at = f"第 {e['row']} 行" if zh else f"row {e['row']}"
             level = f" {escape(e['level'])}" if e["level"] else ""
-            console.print(f"  {at}{level}: {status[e['status']]}", highlight=False)
+            console.print(f"  {at}{level}{colon}{status[e['status']]}", highlight=False)
             for c in e["conditions"]:
                 mark = "[green]✓[/]" if c["holds"] else "[red]✗[/]"
                 console.print(f"    {mark} {escape(c['label'])}「{escape(c['value'])}」 — {escape(c['rule'])}", highlight=False)
@@ -108,7 +112,8 @@ def render_explain(console, r: dict, lang: str) -> None:
                 console.print(f"    {L['amount_table']}{L['colon']}{escape(e['amount_table']['text'])}", highlight=False)
             for m in e.get("months", []):
                 span = m["first"] if m["first"] == m["last"] else f"{m['first']}..{m['last']}"
-                console.print(f"    {span} ({m['count']}): {escape(m['why'])}", highlight=False)
+                count = f"（{m['count']} 个月）" if zh else f" ({m['count']} months)"
+                console.print(f"    {span}{count}{colon}{escape(m['why'])}", highlight=False)
             for line in e["lines"]:
                 console.print(f"    = {escape(line['detail'])} → {line['amount']}", highlight=False)
             if e.get("award_status"):

@@ -7,12 +7,24 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from enum import Enum
+from typing import Annotated
 
 import typer
 from typer._click import exceptions as click_exc
 from typer.core import TyperGroup
 
 from .errors import UsageError
+
+
+class Lang(str, Enum):
+    """The reader's language: every command takes --lang zh (the default) or --lang en."""
+
+    zh = "zh"
+    en = "en"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="zh (default) or en")]
 
 
 def argv_lang(args: Sequence[str]) -> str:
@@ -35,7 +47,8 @@ def report(exc: UsageError, lang: str, as_json: bool = False) -> None:
     text = exc.text(lang)
     if as_json:
         typer.echo(json.dumps({"ok": False, "usage": text}, ensure_ascii=False, indent=1))
-    Console(stderr=True).print(f"[red]{'用法错误' if lang == 'zh' else 'usage error'}:[/] {escape(text)}",
+    head = "[red]用法错误：[/]" if lang == "zh" else "[red]usage error:[/] "
+    Console(stderr=True).print(f"{head}{escape(text)}",
                                highlight=False, soft_wrap=True)
 
 

@@ -72,7 +72,19 @@ _TYPE_TEXT = {
     "model_type": ("应为映射（键: 值）", "expected a mapping (key: value)"),
     "too_short": ("至少需要一项", "at least one item is needed"),
     "bool_type": ("应为 true 或 false", "expected true or false"),
+    "bool_parsing": ("应为 true 或 false", "expected true or false"),
+    "string_too_short": ("不能为空", "must not be empty"),
+    "string_too_long": ("至多 {max_length} 个字符", "at most {max_length} character(s)"),
+    "too_long": ("至多 {max_length} 项", "at most {max_length} item(s)"),
+    "decimal_max_digits": ("数字的位数过多", "the number has too many digits"),
+    "decimal_whole_digits": ("数字的位数过多", "the number has too many digits"),
+    "decimal_finite_number": ("应为有限的数字", "expected a finite number"),
+    "finite_number": ("应为有限的数字", "expected a finite number"),
+    "float_parsing": ("应为数字", "expected a number"),
+    "float_type": ("应为数字", "expected a number"),
 }
+# Any other pydantic error: said in Chinese without its English text (which --lang en shows).
+_UNKNOWN_TYPE_ZH = "取值的类型或格式不对"
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -248,11 +260,16 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
             is_key = path[-1:] == ("[key]",)  # a mapping's key, such as a roster field under columns
             where = src.where(path[:-1], key=True) if is_key else src.where(path)
             zh, en = _choices(expected)
+            got = str(got).lower() if isinstance(got, bool) else got  # YAML's yes / true, as the file may write it
             issues.append(_invalid(where, f"「{got}」应为 {zh} 之一", f"'{got}' should be one of {en}", got))
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             issues.append(_invalid(src.where(path), *_bound_text(kind, err.get("ctx", {}), path), err.get("input")))
         else:
-            zh, en = _TYPE_TEXT.get(kind, (err["msg"], err["msg"]))
+            if kind in _TYPE_TEXT:  # a bound such as max_length filled in from the error's context
+                ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+                zh, en = (t.format_map(ctx) for t in _TYPE_TEXT[kind])
+            else:
+                zh, en = _UNKNOWN_TYPE_ZH, err["msg"]
             issues.append(_invalid(src.where(path), zh, en, err.get("input")))
     return _one_per_value(issues)
 
@@ -391,7 +408,7 @@ def _check_dated(entries, where_at: tuple, level: str | None, policy: Policy, sr
     """A dated list of amounts: its level declared (None: not by level), its dates in increasing
     order, none before the policy is in force."""
     issues = []
-    if level is not None and level not in policy.level_keys:
+    if level is not None and policy.level_keys and level not in policy.level_keys:  # none at all is said at levels
         issues.append(Issue.make("policy.unknown-level", src.where(where_at, key=True), level=level,
                                  levels=", ".join(policy.level_keys)))
     dates = [e.from_ for e in entries]

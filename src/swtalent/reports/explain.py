@@ -28,7 +28,7 @@ from .reasons import (
 _MONTH_WHY = {
     "zh": {"paid": "按 {rate} 元发放", "not_in_force": "政策尚未施行", "not_held": "证书尚未计入（取证日期 {q}）",
            "not_hired": "尚未入职（入职日期 {h}）", "left": "已离职（离职日期 {l}）", "zero": "该月标准为 0",
-           "superseded": "按本人更高等级证书发放", "max_months": "已发满每人最多 {max} 个月",
+           "superseded": "按本人更高等级证书发放", "max_months": "已发满每人至多 {max} 个月",
            "waiting": "在岗未满 {wait} 个月（入职日期 {h}）", "cap": "已达每人终身上限 {cap} 元",
            "cap_part": "按 {rate} 元标准，达终身上限只发 {paid} 元"},
     "en": {"paid": "paid at {rate} yuan", "not_in_force": "the policy is not yet in force",

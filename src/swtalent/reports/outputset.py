@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import Issue, Location, SwtalentError, UsageError
+from ..errors import Issue, Location, SwtalentError, UsageError, os_error_words
 from ..testpoints import pause_for_tests
 
 TMP_MARK, OLD_MARK, LOCK_MARK = ".swtalent-tmp-", ".swtalent-old-", ".swtalent-lock"
@@ -241,7 +241,7 @@ def _lock(path: Path, command: str, wait: float) -> tuple[Path, int]:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:  # a folder we cannot write to: said like any failed write
             raise SwtalentError([Issue.make("output.write-failed", Location(file=str(path)),
-                                            detail=exc.strerror or exc)]) from exc
+                                            **os_error_words(exc))]) from exc
         if _try_lock(fd):
             try:  # the file we locked may have been removed by the run that released it: lock the new one
                 same = os.path.samestat(os.fstat(fd), os.stat(lock))
@@ -335,5 +335,4 @@ def _guarded(path: Path, step) -> None:
     try:
         step()
     except OSError as exc:  # no permission, disk full, the file open in Excel on Windows
-        raise SwtalentError([Issue.make("output.write-failed", Location(file=str(path)),
-                                        detail=exc.strerror or exc)]) from exc
+        raise SwtalentError([Issue.make("output.write-failed", Location(file=str(path)), **os_error_words(exc))]) from exc

@@ -42,6 +42,7 @@ _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 # A totals line (合计, 南谯区小计, 总计：35人 …): its label, in any cell, after spaces are removed. A row
 # with an ID in it is a person whatever it says, so a name that happens to match is safe.
 _TOTAL = re.compile(r".{0,12}?(合计|小计|总计|共计|累计)([:：（(].*|\d.*)?")
+_TOTAL_WORD = re.compile("合计|小计|总计|共计|累计")
 _TOTAL_LABELLED = ("seq", "name", "person_id", "district", "unit")  # where such a label is written
 # A sign-off or note line under the roster (制表人：张三　审核人：李四　日期：2024.1.8, 单位（盖章）, 注：…),
 # as cell text with blanks removed and NFKC applied (so ：is : and （）are ()). See _Checker._not_people.
@@ -209,7 +210,12 @@ class _Checker:
             if content:
                 code = ("roster.signoff-row" if signoff[i] else "roster.total-row" if total[i]
                         else "roster.row-skipped")
-                self.issues.append(Issue.make(code, raw.where(i), "；".join(content)[:60]))
+                said = "；".join(content)
+                params = {}
+                if code == "roster.total-row":  # named by the label it holds (小计, 总计 …): the hint says what to change
+                    found = _TOTAL_WORD.search("".join(said.split()))
+                    params["label"] = found.group(0) if found else "合计"
+                self.issues.append(Issue.make(code, raw.where(i), said[:60], **params))
         return blank | total | signoff
 
     def row_width(self) -> None:
