@@ -26,9 +26,10 @@ XY_HEADERS = ["姓名", "身份证号", "户籍所在地", "工作单位", "社�
               "取得证书日期", "入职日期", "开户行"]
 
 
-def xy(seq: int, *, payroll: str = "否", kind: str = "社会组织", bank: str = "农业银行溪源支行") -> list:
+def xy(seq: int, *, payroll: str = "否", kind: str = "社会组织", bank: str = "农业银行溪源支行",
+       hired: object = date(2020, 1, 1)) -> list:
     return [f"溪源{cn(seq)}", make_id(seq), "溪源市", "溪源市社工站", 24, payroll, kind, date(2023, 3, 1), "社会工作师",
-            date(2023, 5, 1), date(2020, 1, 1), bank]
+            date(2023, 5, 1), hired, bank]
 
 
 AWARD_HEADERS = ["姓名", "身份证号", "工作领域", "推荐单位", "证书等级", "从事社会工作年限", "评审得分"]
@@ -203,6 +204,9 @@ CASES = {
                                    CHUZHOU, {}, (R, 2, "银行账号")),
     "roster.yes-no-invalid": (lambda t: book(t, [xy(1), xy(2, payroll="也许")], XY_HEADERS), XIYUAN, {},
                               (R, 3, "是否在编")),
+    # 入职 2022年5月 against "no later than 12 months before 2023-05-01": the 1st meets it, the 31st not.
+    "roster.date-imprecise": (lambda t: book(t, [xy(1), xy(2, hired="2022年5月")], XY_HEADERS), XIYUAN, {},
+                              (R, 3, "入职日期")),
     "roster.field-absent": (lambda t: book(t, [xy(1)], XY_HEADERS), XIYUAN, {}, (R, 1, "")),  # no 已获同类奖励
     "roster.choice-unknown": (lambda t: book(t, [xy(1, kind="私企")], XY_HEADERS), XIYUAN, {}, (R, 2, "单位性质")),
     "roster.policy-check": (lambda t: book(t, [xy(1), xy(2, bank="工商银行溪源支行")], XY_HEADERS), XIYUAN, {},

@@ -223,6 +223,11 @@ CATALOGUE: dict[str, Entry] = {
     "roster.date-missing": Entry(
         "error", "{column}为空", "{column} is blank",
         "填写日期，如 2023-02-08", "fill in a date such as 2023-02-08"),
+    "roster.date-imprecise": Entry(
+        "error", "日期「{value}」只写到月份，而政策条件「{condition_zh}」按具体日期判断，该月不同日期结果不同",
+        "the date '{value}' gives only a month, and the condition '{condition_en}' compares to the day: the answer "
+        "depends on which day of that month it was",
+        "写明具体日期，如 2024-08-20", "write the full date, such as 2024-08-20"),
     "roster.date-invalid": Entry(
         "error", "无法识别的日期「{value}」", "'{value}' is not a date",
         "写作 2023-02-08、2023/2/8、2023.02.08、2023年2月8日 或 2023年2月",

@@ -6,7 +6,6 @@ not a Python loop per row.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -15,25 +14,9 @@ from ..engine import INELIGIBLE, Computation
 from ..engine import outcome as o
 from ..money import plain_yuan, to_fen
 from ..periods import month_label, month_start
-from ..policy.model import AllOf, AnyOf, Condition, NotOf
+from ..policy.describe import DATE_OPS, OPS, condition_rule, need, offset_text
+from ..policy.model import Condition
 from ..roster.cells import Column
-
-_OPS = {
-    "zh": {"in": "须为 {v}", "not_in": "不能为 {v}", "contains_any": "须包含 {v} 之一", "==": "须为 {v}",
-           "!=": "不能为 {v}", ">=": "须不少于 {v}", ">": "须大于 {v}", "<=": "须不超过 {v}", "<": "须小于 {v}",
-           "between": "须在 {v} 之间（含两端）"},
-    "en": {"in": "must be {v}", "not_in": "must not be {v}", "contains_any": "must contain one of {v}",
-           "==": "must be {v}", "!=": "must not be {v}", ">=": "must be at least {v}", ">": "must be more than {v}",
-           "<=": "must be at most {v}", "<": "must be less than {v}", "between": "must be between {v} (both included)"},
-}
-# Dates are compared in time's words.
-_DATE_OPS = {
-    "zh": {">=": "须不早于 {v}", ">": "须晚于 {v}", "<=": "须不晚于 {v}", "<": "须早于 {v}"},
-    "en": {">=": "must be on or after {v}", ">": "must be after {v}", "<=": "must be on or before {v}",
-           "<": "must be before {v}"},
-}
-_BLANK_RULE = {"zh": {"passes": "（为空视为符合）", "problem": "（不得为空）", "fails": ""},
-               "en": {"passes": " (a blank counts as met)", "problem": " (must not be blank)", "fails": ""}}
 
 _TEXT = {
     "zh": {
@@ -253,56 +236,6 @@ def _first_certificate(comp: Computation, filled: str, first_pos: np.ndarray, in
     return out
 
 
-def condition_rule(cond, lang: str, policy) -> str:
-    """A condition as the policy states it: '人员类别 须为 社区工作人员、社工机构从业人员';
-    any / all / not spelt out: '（户籍所在地 须包含 滁州）或（工作单位 须包含 滁州）'."""
-    if isinstance(cond, (AnyOf, AllOf)):
-        parts, word = (cond.any, ("或", " or ")) if isinstance(cond, AnyOf) else (cond.all, ("且", " and "))
-        joined = word[lang != "zh"].join(f"（{condition_rule(c, lang, policy)}）" if lang == "zh"
-                                         else f"({condition_rule(c, lang, policy)})" for c in parts)
-        return joined
-    if isinstance(cond, NotOf):
-        inner = condition_rule(cond.not_, lang, policy)
-        return f"并非（{inner}）" if lang == "zh" else f"not ({inner})"
-    return f"{policy.field_label(cond.field, lang)} {_need(cond, lang, policy)}{_BLANK_RULE[lang][cond.blank]}"
-
-
-def _need(cond, lang: str, policy) -> str:
-    """What a simple condition asks of the value: '须不晚于 取得证书日期前 12 个月'."""
-    sep = _TEXT[lang]["list_sep"]
-    date_like = policy.field_type(cond.field) == "date"
-    ops = {**_OPS[lang], **(_DATE_OPS[lang] if date_like else {})}
-    if cond.other:
-        v = policy.field_label(cond.other, lang) + _offset_text(cond.offset, lang)
-    elif cond.op == "between":
-        v = (" 至 " if lang == "zh" else " and ").join(_value_text(x, cond, lang, policy) for x in cond.values)
-    elif cond.op in ("in", "not_in", "contains_any"):
-        v = sep.join(_value_text(x, cond, lang, policy) for x in cond.values)
-    else:
-        v = _value_text(cond.value, cond, lang, policy)
-    return ops[cond.op].format(v=v)
-
-
-def _value_text(value, cond, lang: str, policy) -> str:
-    if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if policy.field_type(cond.field) == "level":
-        return policy.level_titles.get(str(value), str(value))
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
-def _offset_text(offset, lang: str) -> str:
-    """'前 12 个月', '后 30 天' (en: ' less 12 months', ' plus 30 days'); '' for none."""
-    if offset is None or (not offset.months and not offset.days):
-        return ""
-    parts = []
-    for n, zh, en in ((offset.months, "个月", "months"), (offset.days, "天", "days")):
-        if n:
-            parts.append((f"{'前' if n < 0 else '后'} {abs(n)} {zh}") if lang == "zh"
-                         else f" {'less' if n < 0 else 'plus'} {abs(n)} {en}")
-    return "".join(parts)
-
-
 def shown_values(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
     """A field's cells as a reason or explain quotes them: text as written, a number exactly, a
     date as a day (or as the clerk wrote it: 2023年5月), yes/no in words; '' for blank."""
@@ -340,14 +273,14 @@ def _condition_text(cond, frame: pd.DataFrame, lang: str, policy) -> pd.Series:
     gap = " " if lang == "en" else ""
     if cond.other:  # the other date (or number) as it stood on the row: 取得证书日期「2024-02-20」后 6 个月
         date_like = policy.field_type(cond.field) == "date"
-        ops = {**_OPS[lang], **(_DATE_OPS[lang] if date_like else {})}
+        ops = {**OPS[lang], **(DATE_OPS[lang] if date_like else {})}
         before, after = ops[cond.op].format(v="\0").split("\0")
         other = shown_values(frame, cond.other, lang)
-        need = before + policy.field_label(cond.other, lang) + "「" + other + "」" + _offset_text(cond.offset, lang) + after
-        said = label + "「" + values + "」" + gap + need
+        asked = before + policy.field_label(cond.other, lang) + "「" + other + "」" + offset_text(cond.offset, lang) + after
+        said = label + "「" + values + "」" + gap + asked
         said = said.where(other != "", t["blank"].format(field=policy.field_label(cond.other, lang)))
         return said.where(values != "", t["blank"].format(field=label))
-    said = label + "「" + values + "」" + gap + _need(cond, lang, policy)
+    said = label + "「" + values + "」" + gap + need(cond, lang, policy)
     return said.where(values != "", t["blank"].format(field=label))
 
 

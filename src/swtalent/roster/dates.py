@@ -58,6 +58,19 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+def month_only(value: object) -> bool:
+    """Whether a date cell names a month and no day (2023年5月, 2023-05, the number 2023.05): it is
+    read as the first of the month, and a comparison to the day may depend on that reading."""
+    if isinstance(value, (bool, date, datetime)) or value is None:
+        return False
+    if is_number(value):
+        if float(value).is_integer() or not 1900 <= value < 2100:
+            return False
+        value = number_text(value)
+    text = cell_text(value)
+    return any(p.fullmatch(text) for p in _PATTERNS[2:4]) and parse_date(text) is not None
+
+
 def is_ambiguous_month(value: object) -> bool:
     """2023.1, as a number or as text: January, or October with its trailing zero lost."""
     if isinstance(value, bool) or isinstance(value, (date, datetime)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..fields import BASE_REQUIRED, declared_spec, header_key
+from ..policy.describe import condition_rule
 
 # The three levels of the national social-work qualification (社会工作者职业水平), lowest first, with
 # the names rosters write them by. A policy's levels keyed assistant / intermediate / senior accept
@@ -62,6 +63,9 @@ class RosterNeeds:
     tested: frozenset[str] = frozenset()
     candidate_only: frozenset[str] = frozenset()
     blank_fails: tuple = ()
+    # Simple conditions of the run on a date (compared to the day), with their words in zh and en:
+    # a date written to the month only must not decide them by guessing the day.
+    date_conditions: tuple = ()
 
     @classmethod
     def of(cls, policy, period=None) -> RosterNeeds:
@@ -77,7 +81,10 @@ class RosterNeeds:
                    blank_problems=policy.blank_problems(period), checks=policy.checks,
                    nominations=tuple(policy.nomination_limits(period)),
                    tested=frozenset(policy.fields_referenced(period)), candidate_only=policy.candidate_fields(period),
-                   blank_fails=tuple(policy.blank_fails(period)))
+                   blank_fails=tuple(policy.blank_fails(period)),
+                   date_conditions=tuple((leaf, condition_rule(leaf, "zh", policy), condition_rule(leaf, "en", policy))
+                                         for leaf in policy.leaves(period)
+                                         if policy.field_type(leaf.field) == "date"))
 
     def specs(self) -> dict:
         """The declared fields as the reader and messages see a field (FieldSpec), by key."""

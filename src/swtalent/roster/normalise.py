@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from ..conditions import blank_column, first_failed, holds
+from ..conditions import blank_column, first_failed, holds, test
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
 from ..fields import header_key
 from ..safety import (  # the pattern the notice masks with
@@ -22,7 +22,7 @@ from ..safety import (  # the pattern the notice masks with
     has_personal_number,
 )
 from .cells import Column, cell_text, is_number, number_text
-from .dates import birth_prefixes, parse_dates
+from .dates import birth_prefixes, month_only, parse_dates
 from .ids import check_ids
 from .needs import RosterNeeds
 from .reader import RawSheet
@@ -108,6 +108,7 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check.personal_numbers()
     check.error_cells()
     check.blank_conditions(needs)
+    check.imprecise_dates(needs)
     check.policy_checks(needs)
     check.hidden_rows()
     check.duplicates(needs)
@@ -142,6 +143,7 @@ class _Checker:
         self.raw = raw
         self.n = len(raw.cells)
         self.error = np.zeros(self.n, dtype=bool)
+        self.date_cells: dict[str, tuple] = {}  # date field -> (its Column, the dates read)
         names = np.array([p.name for p in raw.parts], dtype=object)
         self.frame = pd.DataFrame({"row": raw.excel_rows, "sheet": names[raw.part]})
 
@@ -367,6 +369,7 @@ class _Checker:
         frame[key] = parsed
         # The date as the clerk wrote it (2023年5月), quoted back instead of a day nobody wrote.
         frame[f"{key}_written"] = np.where(np.isnat(parsed), "", col.per_value(_as_written))
+        self.date_cells[key] = (col, parsed)  # for imprecise_dates, which needs them rarely
         serial = bad & col.per_value(lambda v: _serial_day(v) is not None, bool) if bad.any() else bad
         ambiguous, bad, serial, early = ambiguous & mine, bad & mine, serial & mine, early & mine
         self.report("roster.date-ambiguous", ambiguous, key, col)
@@ -536,6 +539,36 @@ class _Checker:
         for key in sorted(warned):
             self.report("roster.value-missing", warned[key], key, column=self.raw.header(key))
 
+    def imprecise_dates(self, needs: RosterNeeds) -> None:
+        """A date written to the month (2024年8月) is read as the 1st. Where a condition of the run
+        compares it to the day and the answer would change with the day of that month, the row is a
+        data problem: the exact date decides, not a guess in either person's favour."""
+        frame = self.frame
+        written: dict[str, np.ndarray] = {}  # date field -> rows that wrote a month and no day
+        for leaf, _, _ in needs.date_conditions:
+            for key in (leaf.field, leaf.other):
+                if key in self.date_cells and key not in written:
+                    col, parsed = self.date_cells[key]
+                    written[key] = ~np.isnat(parsed) & col.per_value(month_only, bool)
+        for leaf, said_zh, said_en in needs.date_conditions:
+            keys = [k for k in (leaf.field, leaf.other) if k and k in written and written[k].any()]
+            if not keys:
+                continue
+            answers = []
+            for ends in ((False,) * len(keys), (True,) * len(keys), *(((False, True), (True, False)) if len(keys) == 2 else ())):
+                moved = frame.copy(deep=False)
+                for key, end in zip(keys, ends):
+                    if end:
+                        moved[key] = np.where(written[key], _month_end(frame[key].to_numpy()), frame[key].to_numpy())
+                answers.append(test(leaf, moved)[0])
+            differs = np.zeros(self.n, dtype=bool)
+            for other in answers[1:]:
+                differs |= other != answers[0]
+            for key in keys:
+                here = differs & written[key] & ~self.error
+                self.report("roster.date-imprecise", here, key, self.column(key), condition_zh=said_zh,
+                            condition_en=said_en)
+
     def policy_checks(self, needs: RosterNeeds) -> None:
         """The policy's own checks (the account at a named bank): a row that fails one is a data
         problem, said at the checked cell in the policy's words."""
@@ -670,6 +703,12 @@ class _Checker:
             if col is not None:
                 found = has_personal_number(col.unique_texts())  # per distinct value
                 self.report("roster.personal-number", found[col.codes], key, col, column=self.raw.header(key))
+
+
+def _month_end(days: np.ndarray) -> np.ndarray:
+    """The last day of each date's month (NaT stays NaT)."""
+    month = days.astype("datetime64[M]")
+    return ((month + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")).astype(days.dtype)
 
 
 def _floats(values: np.ndarray) -> np.ndarray:
