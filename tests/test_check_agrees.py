@@ -94,3 +94,67 @@ def test_diff_takes_quiet_like_compute(tmp_path):
     result = invoke("diff", path, "--policy", CHUZHOU, "--policy", CHUZHOU, "--period", "2023", "--quiet", "--out", out)
     assert result.exit_code == 0 and result.stdout == "" and out.exists()
     assert "心理咨询师" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_check_with_a_period_takes_a_title_holders_roster_as_compute_does(tmp_path):
+    """济南: a 2024 roster lists the title holders, without 评审得分 (no selection in 2024). compute
+    for 2024 takes it; so does check --period 2024. Without a period, check holds it to a selection
+    year, which needs the score column."""
+    from .conftest import ROOT, cn, make_id
+
+    jinan = ROOT / "policies" / "jinan.yaml"
+    path = write_book(tmp_path / "r.xlsx", {"花名册": [["姓名", "身份证号", "工作单位"], [f"持有人{cn(1)}", make_id(1), "甲单位"]]})
+    assert invoke("compute", path, "--policy", jinan, "--period", "2024").exit_code == 0
+    assert invoke("check", path, "--policy", jinan, "--period", "2024").exit_code == 0
+    assert invoke("check", path, "--policy", jinan, "--period", "2026").exit_code == 1  # selects: 评审得分 needed
+    assert invoke("check", path, "--policy", jinan).exit_code == 1
+    assert invoke("check", path, "--period", "2024").exit_code == 2  # a period means something only with a policy
+
+
+XIYUAN_HEADERS = ["姓名", "身份证号", "户籍所在地", "工作单位", "社保缴纳月数", "是否在编", "单位性质", "申请日期", "证书等级",
+                  "取得证书日期", "入职日期", "开户行"]
+
+
+def _xy(seq: int, **change) -> list:
+    from .conftest import cn, make_id
+
+    row = {"name": f"溪源{cn(seq)}", "id": make_id(seq), "hukou": "溪源市", "unit": "溪源市社工站", "months": 24,
+           "payroll": "否", "kind": "社会组织", "applied": date(2023, 3, 1), "level": "社会工作师",
+           "qualified": date(2023, 5, 1), "hired": date(2020, 1, 1), "bank": "农业银行"}
+    row.update(change)
+    return list(row.values())
+
+
+XIYUAN_ROSTERS = {
+    "clean": lambda: (XIYUAN_HEADERS, [_xy(1)]),
+    "no 社保 column": lambda: (XIYUAN_HEADERS[:4] + XIYUAN_HEADERS[5:], [_xy(1)[:4] + _xy(1)[5:]]),
+    "a yes/no that is neither": lambda: (XIYUAN_HEADERS, [_xy(1, payroll="也许")]),
+    "a month where the day decides": lambda: (XIYUAN_HEADERS, [_xy(1, hired="2022年5月")]),
+    "a bank the policy refuses": lambda: (XIYUAN_HEADERS, [_xy(1, bank="工商银行")]),
+    "a blank the policy calls a problem": lambda: (XIYUAN_HEADERS, [_xy(1, applied=None)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(XIYUAN_ROSTERS))
+def test_check_agrees_with_compute_on_a_policys_own_fields(tmp_path, name):
+    """What compute holds or refuses under a policy's own fields and checks, check finds first: the
+    same problems, by code and cell."""
+    from swtalent.api import run_check, run_compute
+    from swtalent.errors import SwtalentError
+
+    from .conftest import ROOT
+
+    xiyuan = ROOT / "policies" / "xiyuan.yaml"
+    headers, rows = XIYUAN_ROSTERS[name]()
+    path = write_book(tmp_path / "r.xlsx", {"花名册": [headers] + rows})
+
+    def found(run) -> set:
+        try:
+            issues = run()
+        except SwtalentError as exc:
+            issues = exc.issues
+        return {(i.code, i.location.row, i.location.column) for i in issues if i.severity == "error"}
+    by_compute = found(lambda: run_compute(path, xiyuan, "2023").roster.issues)
+    assert found(lambda: run_check(path, xiyuan, period="2023").issues) == by_compute
+    assert found(lambda: run_check(path, xiyuan).issues) == by_compute
+    assert (name == "clean") == (not by_compute)

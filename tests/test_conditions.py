@@ -306,3 +306,117 @@ def test_a_tie_break_field_must_be_a_number_or_date(tmp_path):
     (issue,) = [i for i in validate_policy(path)[1] if i.severity == "error"]
     assert issue.code == "policy.unknown-field" and "did you mean 'applied'" in issue.render("en")
     assert issue.location.path == "rules[0].tie_break[0].field"
+
+
+# --- what a hostile review of issue 12 found, each as a clerk would meet it ---------------------------
+
+
+def test_contains_any_reads_its_aliases(tmp_path):
+    path = policy(tmp_path, '      - {field: unit, op: contains_any, values: [溪源], aliases: {溪源: [临江]}}')
+    assert paid(tmp_path, '      - {field: unit, op: contains_any, values: [溪源], aliases: {溪源: [临江]}}') == {"甲", "乙", "丙"}
+    assert validate_policy(path)[1] == [i for i in validate_policy(path)[1] if i.code == "policy.field-unused"]
+
+
+def test_a_blank_that_another_branch_lets_through_is_not_warned_of(tmp_path):
+    either = """      - any:
+          - {field: hukou, op: contains_any, values: [溪源]}
+          - {field: unit, op: contains_any, values: [溪源]}"""
+    issues = run_check(people_roster(tmp_path), policy(tmp_path, either)).issues
+    assert [i for i in issues if i.code == "roster.value-missing"] == []  # 丙: no 户籍, but works in 溪源
+
+
+def test_years_in_a_condition_must_be_a_number(tmp_path):
+    roster = write_roster(tmp_path / "r.xlsx", [["甲", make_id(1), "社会工作师", date(2023, 5, 10), "5年"],
+                                                  ["乙", make_id(2), "社会工作师", date(2023, 5, 10), 5]],
+                          ["姓名", "身份证号", "证书等级", "取得证书日期", "从事社会工作年限"])
+    comp = run_compute(roster, policy(tmp_path, '      - {field: years, op: ">=", value: 3}'), "2023")
+    assert list(comp.status) == ["error", "paid"]
+    (issue,) = [i for i in comp.roster.issues if i.severity == "error"]
+    assert (issue.code, issue.location.column) == ("roster.number-invalid", "从事社会工作年限")
+
+
+def test_an_absent_optional_column_is_said(tmp_path):
+    roster = write_roster(tmp_path / "r.xlsx", [["甲", make_id(1), "社会工作师", date(2023, 5, 10), 12, "社会组织"]],
+                          ["姓名", "身份证号", "证书等级", "取得证书日期", "社保月数", "单位性质"])
+    comp = run_compute(roster, policy(tmp_path, '      - not: {field: payroll, op: "==", value: true}'), "2023")
+    (issue,) = [i for i in comp.roster.issues if i.code == "roster.field-absent"]
+    assert "是否在编" in issue.render("zh") and issue.severity == "warning"
+
+
+def test_yes_no_reads_the_fields_own_spellings(tmp_path):
+    extra = "  staff: {name: 编制情况, type: yes_no, value_aliases: {是: [编内], 否: [聘用]}}\n"
+    path = tmp_path / "p.yaml"
+    path.write_text(HEAD + extra + RULE.format(conditions='      - {field: staff, op: "==", value: false}'), encoding="utf-8")
+    roster = write_roster(tmp_path / "r.xlsx", [["甲", make_id(1), "社会工作师", date(2023, 5, 10), 12, "社会组织", "聘用"],
+                                                  ["乙", make_id(2), "社会工作师", date(2023, 5, 10), 12, "社会组织", "编内"],
+                                                  ["丙", make_id(3), "社会工作师", date(2023, 5, 10), 12, "社会组织", "编外"]],
+                          ["姓名", "身份证号", "证书等级", "取得证书日期", "社保月数", "单位性质", "编制情况"])
+    assert set(run_compute(roster, path, "2023").lines["name"]) == {"甲", "丙"}
+
+
+def test_first_only_never_pays_an_upgrade_while_the_first_certificate_is_held(tmp_path):
+    """乙's 助理 row is held (the bank the policy refuses): which certificate is the first is not
+    known, so the 中级 row waits too, rather than being paid as the first and the 助理 later."""
+    extra = "checks:\n  - {field: bank_branch, op: contains_any, values: [农业银行], message: 须为农业银行}\n"
+    path = tmp_path / "p.yaml"
+    path.write_text(HEAD + extra + RULE.format(conditions='      - {field: months, op: ">=", value: 0}').replace(
+        "upgrade: full_amount", "upgrade: first_only"), encoding="utf-8")
+    headers = ["姓名", "身份证号", "证书等级", "取得证书日期", "社保月数", "单位性质", "开户行"]
+    rows = [["乙", make_id(2), "助理社会工作师", date(2023, 2, 1), 12, "社会组织", "工商银行"],
+            ["乙", make_id(2), "社会工作师", date(2023, 8, 1), 12, "社会组织", "工商银行"]]
+    comp = run_compute(write_roster(tmp_path / "r.xlsx", rows, headers), path, "2023")
+    assert comp.lines.empty and list(comp.status) == ["error", "error"]  # both rows fail the bank check
+    rows[1][-1] = "农业银行"
+    comp = run_compute(write_roster(tmp_path / "r2.xlsx", rows, headers), path, "2023")
+    assert comp.lines.empty and list(comp.status) == ["error", "ineligible"]
+    from swtalent.reports.reasons import ineligible_reasons
+
+    assert "本人在第 2 行的另一张证书有数据问题" in ineligible_reasons(comp, "zh").iat[0]
+    rows[0][-1] = "农业银行"
+    comp = run_compute(write_roster(tmp_path / "r3.xlsx", rows, headers), path, "2023")
+    assert list(comp.lines["amount_fen"]) == [100000]  # corrected: the first, 助理, is paid; the upgrade not
+
+
+def test_a_month_only_date_that_decides_a_comparison_is_a_problem(tmp_path):
+    people = dict(PEOPLE)
+    people["甲"] = ("社会工作师", "2022年5月", 12, "否", "社会组织", date(2023, 6, 30), "溪源市", "溪源市社工站")
+    people["乙"] = ("社会工作师", "2020年5月", 12, "否", "社会组织", date(2023, 6, 30), "溪源市", "溪源市社工站")
+    comp = run_compute(people_roster(tmp_path, people),
+                       policy(tmp_path, '      - {field: hired_on, op: "<=", other: qualified_on, offset: {months: -12}}'), "2023")
+    held = [(i.code, i.location.row, i.location.column) for i in comp.roster.issues if i.severity == "error"]
+    assert held == [("roster.date-imprecise", 2, "入职日期")]  # 2022-05-01 meets it, 2022-05-31 not; 乙 either way
+    assert list(comp.status) == ["error", "paid", "ineligible"]
+
+
+def test_an_awards_own_columns_never_cost_a_title_holder_the_allowance(tmp_path):
+    """济南's shape with an award condition (未受处分, blank: problem) and a declared tie-break
+    (服务时长): a holder of the 2023 title is on the roster without score, 处分 or 服务时长. In 2024
+    no selection is made, so none of them is asked for; in 2026 the holder is no candidate, and
+    only a candidate's blank 处分 is a problem."""
+    from .conftest import ROOT
+
+    text = (ROOT / "policies" / "jinan.yaml").read_text(encoding="utf-8")
+    text = text.replace("\nrules:\n", """
+fields:
+  punished: {name: 受过处分, type: yes_no}
+  hours: {name: 服务时长, type: number}
+
+rules:
+""").replace("    quota: 10\n", """    quota: 10
+    tie_break: [{field: hours}]
+    conditions:
+      - {field: punished, op: "==", value: false, blank: problem}
+""")
+    path = tmp_path / "jinan.yaml"
+    path.write_text(text, encoding="utf-8")
+    previous = tmp_path / "prev.csv"
+    previous.write_text(f"身份证号,规则,年度\n{make_id(1)},haiyou,2023\n", encoding="utf-8")
+    holders = write_roster(tmp_path / "h.xlsx", [["持有人", make_id(1)]], ["姓名", "身份证号"])
+    comp = run_compute(holders, path, "2024", previous=previous)
+    assert comp.total_fen == 1_200_000 and not any(i.severity == "error" for i in comp.roster.issues)
+    rows = [["持有人", make_id(1), None, None, "—"], ["候选甲", make_id(2), 90, "否", 10], ["候选乙", make_id(3), 80, None, 5]]
+    roster = write_roster(tmp_path / "c.xlsx", rows, ["姓名", "身份证号", "评审得分", "受过处分", "服务时长"])
+    comp = run_compute(roster, path, "2026", previous=previous)
+    held = [(i.code, i.location.row) for i in comp.roster.issues if i.severity == "error"]
+    assert held == [("roster.value-required", 4)]  # 候选乙's blank 处分; the holder's blanks are no problem
+    assert list(comp.status) == ["ineligible", "paid", "error"]  # the 2023 term is over; 候选甲 is selected

@@ -96,12 +96,15 @@ def _policy_and_warnings(path: str | Path) -> tuple[Policy, list]:
 
 def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | None = None, *,
               sheet: str | None = None, column_map: dict[str, str] | None = None,
-              max_rows: int = DEFAULT_MAX_ROWS) -> Roster:
+              max_rows: int = DEFAULT_MAX_ROWS, period: Period | str | None = None) -> Roster:
     """Read and check every row as compute would, without computing. Without a policy the roster is
-    held to the national rules (a name and valid ID on every row; the three national levels)."""
+    held to the national rules (a name and valid ID on every row; the three national levels). With
+    a period, as a run of that period would (an award's columns only where it selects); without
+    one, as if every award selected."""
     roster = _pending(roster, sheet, max_rows)
     pol = policy if isinstance(policy, Policy) or policy is None else load_policy(policy)
-    return load_roster(roster, pol, sheet=sheet, column_map=column_map)
+    per = Period.parse(period) if isinstance(period, str) else period
+    return load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per)
 
 
 def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Policy], period: Period | str, *,

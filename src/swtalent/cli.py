@@ -216,6 +216,7 @@ def check(
     roster: RosterArg,
     policy: Optional[Path] = typer.Option(None, "--policy", "-p", help="政策文件; without it, the national rules"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="write a marked-up copy of the roster (.xlsx)"),
+    period: Optional[str] = typer.Option(None, "--period", help="check as a run of this period would (with --policy)"),
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     as_json: bool = typer.Option(False, "--json", help="print the problems as JSON"),
@@ -235,7 +236,9 @@ def check(
 
         if annotate is not None:
             check_outputs([annotate], [roster, *([policy] if policy else [])], formats=(".xlsx",), force=force)
-        ros = api.run_check(pending, policy, column_map=parse_map(column_map, policy))
+        if period is not None and policy is None:
+            raise UsageError("--period 需要与 --policy 一起使用", "--period goes with --policy")
+        ros = api.run_check(pending, policy, column_map=parse_map(column_map, policy), period=period)
         if annotate is not None:
             from .reports.annotate import annotate as write_copy
 

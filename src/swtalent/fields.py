@@ -95,10 +95,9 @@ RESERVED_KEYS = frozenset(FIELDS) | {"row", "sheet", "error"}
 RESERVED_SUFFIXES = ("_exact", "_written")
 
 
-def declared_spec(key: str, name: str, aliases: tuple[str, ...], kind: str) -> FieldSpec:
-    """A field a policy declares, as the reader and the messages see a built-in one (its header is
-    its name in both languages)."""
-    return FieldSpec(key, name, name, kind, tuple(aliases))  # type: ignore[arg-type]
+def declared_spec(key: str, name: str, aliases: tuple[str, ...], kind: str, name_en: str = "") -> FieldSpec:
+    """A field a policy declares, as the reader and the messages see a built-in one."""
+    return FieldSpec(key, name, name_en or name, kind, tuple(aliases))  # type: ignore[arg-type]
 # The built-in text columns every roster frame holds as normalised text ('' for blank or absent):
 # what an amounts table (amounts_by) may be keyed on, with the text fields a policy declares.
 TEXT_FIELDS = ("district", "unit", "category", "exam_place", "service_field", "review", "bank_branch")

@@ -71,6 +71,7 @@ class FieldDef(Strict):
     a built-in field. Its cells are checked as the built-in ones are, each problem on its cell."""
 
     name: str = Field(min_length=1)  # the standard header, also printed in messages
+    name_en: str = ""  # how English messages and sheets name it (the name when not given)
     aliases: tuple[str, ...] = ()  # other headers rosters use for it
     type: FieldType = "text"
     # choice: the values a cell may hold, with other spellings ({事业单位: [事业]}); others are a problem.
@@ -655,7 +656,9 @@ class Policy(Strict):
     def field_label(self, key: str, lang: str) -> str:
         """A field as messages and sheets name it: a declared field by its name, a built-in one by its header."""
         declared = self.fields.get(key)
-        return declared.name if declared is not None else FIELDS[key].label(lang) if key in FIELDS else key
+        if declared is not None:
+            return declared.name_en or declared.name if lang == "en" else declared.name
+        return FIELDS[key].label(lang) if key in FIELDS else key
 
 
     def text_fields(self) -> tuple[str, ...]:

@@ -51,8 +51,11 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
     rows += [(L["version"], f"swtalent {__version__}"), (L["command"], command)]
     rows += [(L["assumption"], a) for a in policy.assumptions]
     types = L["field_types"]
-    rows += [(L["declared_field"], f"{f.name}（{key}，{types[f.type]}" + (f"：{'、'.join(f.values)}" if f.values else "")
-              + ("）" if f.required else f"，{L['optional']}）")) for key, f in policy.fields.items()]
+    zh = L["lang"] == "zh"
+    left, comma, colon, right, sep = ("（", "，", "：", "）", "、") if zh else (" (", ", ", ": ", ")", ", ")
+    rows += [(L["declared_field"], policy.field_label(key, L["lang"]) + left + key + comma + types[f.type]
+              + (colon + sep.join(f.values) if f.values else "") + ("" if f.required else comma + L["optional"]) + right)
+             for key, f in policy.fields.items()]
     rows += [(L["check"], f"{condition_rule(c, L['lang'], policy)} — {c.message if L['lang'] == 'zh' else c.message_en or c.message}")
              for c in policy.checks]
     for rule in policy.rules:

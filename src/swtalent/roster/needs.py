@@ -88,7 +88,7 @@ class RosterNeeds:
 
     def specs(self) -> dict:
         """The declared fields as the reader and messages see a field (FieldSpec), by key."""
-        return {key: declared_spec(key, f.name, f.aliases, f.type) for key, f in self.declared.items()}
+        return {key: declared_spec(key, f.name, f.aliases, f.type, f.name_en) for key, f in self.declared.items()}
 
     @classmethod
     def national(cls, certificates: bool) -> RosterNeeds:
