@@ -1,0 +1,99 @@
+"""What `validate` tells a bureau writing a policy (issue 12 review): each mistake at its line, in
+words that name what to write, with no internal names of the model and no English in Chinese."""
+from __future__ import annotations
+
+import pytest
+
+from swtalent.policy import validate_policy
+
+from .test_conditions import HEAD, RULE
+
+
+def found(tmp_path, conditions: str, fields: str = "", head: str = HEAD, rule: str = RULE):
+    """The policy's text and its problems (the unused-field warnings aside) as (code, line, zh)."""
+    path = tmp_path / "p.yaml"
+    text = head + fields + rule.format(conditions=conditions)
+    path.write_text(text, encoding="utf-8")
+    issues = [i for i in validate_policy(path)[1] if i.code != "policy.field-unused"]
+    return text, [(i.code, i.location.line, i.render("zh").split(": ", 1)[1]) for i in issues], issues
+
+
+def line(text: str, needle: str, nth: int = 1) -> int:
+    pos = -1
+    for _ in range(nth):
+        pos = text.index(needle, pos + 1)
+    return text.count("\n", 0, pos) + 1
+
+
+@pytest.mark.parametrize("written,meant", [("al", "all"), ("nto", "not"), ("ayn", "any")])
+def test_a_misspelt_any_all_or_not_is_one_unknown_key_with_a_suggestion(tmp_path, written, meant):
+    inner = '{field: months, op: ">=", value: 12}'
+    inner = inner if meant == "not" else f"[{inner}]"
+    text, problems, issues = found(tmp_path, f"      - {written}: {inner}")
+    assert [(c, n) for c, n, _ in problems] == [("policy.unknown-key", line(text, f"{written}:"))]
+    assert f"未知的键「{written}」，是否应为「{meant}」？" in problems[0][2]
+    assert f"did you mean '{meant}'?" in issues[0].render("en")
+    assert "any, all, not" in problems[0][2]
+
+
+@pytest.mark.parametrize("condition,needle,path", [
+    ('not: [{field: months, op: ">=", value: 12}]', "not:", "rules[0].conditions[0].not"),
+    ("not: 5", "not:", "rules[0].conditions[0].not"),
+    ("any: [5]", "any:", "rules[0].conditions[0].any[0]"),
+    ('{field: months, op: ">=", value: [1]}', "value: [1]", "rules[0].conditions[0].value"),
+    ('{field: kind, op: in, values: [{a: 1}]}', "{a: 1}", "rules[0].conditions[0].values[0]"),
+    ('not: {field: months, op: ">=", value: {a: 1}}', "{a: 1}", "rules[0].conditions[0].not.value"),
+])
+def test_no_name_of_the_model_in_a_path(tmp_path, condition, needle, path):
+    text, problems, issues = found(tmp_path, f"      - {condition}")
+    assert [(c, n) for c, n, _ in problems] == [("policy.invalid-value", line(text, needle))]
+    assert issues[0].location.path == path
+    for internal in ("leaf", "date", "decimal", "any_of", "not_of", "金额"):
+        assert internal not in issues[0].render("zh").split(": ", 1)[0] + problems[0][2]
+
+
+def test_a_condition_value_that_is_a_list_is_told_once_not_as_an_amount(tmp_path):
+    _, problems, issues = found(tmp_path, '      - {field: months, op: ">=", value: [1]}')
+    assert problems[0][2] == "取值无效：应为单个值：文本、数字、日期或 true/false，而不是列表或映射"
+    assert "not a list or a mapping" in issues[0].render("en")
+
+
+def test_a_score_that_is_not_a_number_is_not_told_of_as_an_amount(tmp_path):
+    from .test_conditions import AWARD
+
+    path = tmp_path / "a.yaml"
+    text = AWARD.replace("TIES", "").replace("    quota: 1\n", "    quota: 1\n    min_score: 很高\n    min_years: [1]\n")
+    path.write_text(text, encoding="utf-8")
+    issues = [i for i in validate_policy(path)[1] if i.severity == "error"]
+    said = {i.location.path: i.render("zh").split(": ", 1)[1] for i in issues}
+    assert said == {"rules[0].min_score": "取值无效：应为数字，如 12 或 12.5",
+                    "rules[0].min_years": "取值无效：应为数字，如 12 或 12.5"}
+
+
+@pytest.mark.parametrize("fields,needle,zh,en", [
+    ("  extra: {name: 其他, required: 否}\n", "否}", "取值无效：应为 true 或 false", "expected true or false"),
+    ("  extra: {name: ''}\n", "''", "取值无效：不能为空", "cannot be empty"),
+    ("  extra: {name: 其他, type: [text]}\n", "[text]", "取值无效", ""),
+])
+def test_wrong_types_in_fields_are_said_in_chinese(tmp_path, fields, needle, zh, en):
+    text, problems, issues = found(tmp_path, '      - {field: months, op: ">=", value: 12}', fields)
+    assert [(c, n) for c, n, _ in problems] == [("policy.invalid-value", line(text, needle))]
+    assert problems[0][2].startswith(zh) and en in issues[0].render("en")
+    assert not any(word in problems[0][2] for word in ("Input", "should", "String"))
+
+
+def test_an_empty_check_message_and_a_long_mask_are_said_in_chinese(tmp_path):
+    checks = ("checks:\n  - {field: bank_branch, op: contains_any, values: [农行], message: ''}\n"
+              "notice: {mask: '**'}\n")
+    text, problems, _ = found(tmp_path, '      - {field: months, op: ">=", value: 12}', checks)
+    errors = [(c, n, m) for c, n, m in problems if c == "policy.invalid-value"]
+    assert errors == [("policy.invalid-value", line(text, "''"), "取值无效：不能为空"),
+                      ("policy.invalid-value", line(text, "'**'"), "取值无效：最多 1 个字符")]
+
+
+def test_a_rule_that_is_a_list_is_said_in_chinese(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(HEAD + "rules:\n  - [1]\n", encoding="utf-8")
+    issues = [i for i in validate_policy(path)[1] if i.severity == "error"]
+    assert [(i.code, i.location.path, i.render("zh").split(": ", 1)[1]) for i in issues] == [
+        ("policy.invalid-value", "rules[0]", "取值无效：应为映射（键: 值）")]
