@@ -15,13 +15,12 @@ def found(tmp_path, conditions: str, fields: str = "", head: str = HEAD, rule: s
     text = head + fields + rule.format(conditions=conditions)
     path.write_text(text, encoding="utf-8")
     issues = [i for i in validate_policy(path)[1] if i.code != "policy.field-unused"]
-    return text, [(i.code, i.location.line, i.render("zh").split(": ", 1)[1]) for i in issues], issues
+    return text, [(i.code, i.location.line, i.message("zh")) for i in issues], issues
 
 
-def line(text: str, needle: str, nth: int = 1) -> int:
-    pos = -1
-    for _ in range(nth):
-        pos = text.index(needle, pos + 1)
+def line(text: str, needle: str, after: str = "") -> int:
+    """The line of needle (its first occurrence after `after`)."""
+    pos = text.index(needle, text.index(after) if after else 0)
     return text.count("\n", 0, pos) + 1
 
 
@@ -33,7 +32,7 @@ def test_a_misspelt_any_all_or_not_is_one_unknown_key_with_a_suggestion(tmp_path
     assert [(c, n) for c, n, _ in problems] == [("policy.unknown-key", line(text, f"{written}:"))]
     assert f"未知的键「{written}」，是否应为「{meant}」？" in problems[0][2]
     assert f"did you mean '{meant}'?" in issues[0].render("en")
-    assert "any, all, not" in problems[0][2]
+    assert "any, all, not" in issues[0].hint("zh")
 
 
 @pytest.mark.parametrize("condition,needle,path", [
@@ -49,7 +48,7 @@ def test_no_name_of_the_model_in_a_path(tmp_path, condition, needle, path):
     assert [(c, n) for c, n, _ in problems] == [("policy.invalid-value", line(text, needle))]
     assert issues[0].location.path == path
     for internal in ("leaf", "date", "decimal", "any_of", "not_of", "金额"):
-        assert internal not in issues[0].render("zh").split(": ", 1)[0] + problems[0][2]
+        assert internal not in issues[0].location.path + problems[0][2]
 
 
 def test_a_condition_value_that_is_a_list_is_told_once_not_as_an_amount(tmp_path):
@@ -65,7 +64,7 @@ def test_a_score_that_is_not_a_number_is_not_told_of_as_an_amount(tmp_path):
     text = AWARD.replace("TIES", "").replace("    quota: 1\n", "    quota: 1\n    min_score: 很高\n    min_years: [1]\n")
     path.write_text(text, encoding="utf-8")
     issues = [i for i in validate_policy(path)[1] if i.severity == "error"]
-    said = {i.location.path: i.render("zh").split(": ", 1)[1] for i in issues}
+    said = {i.location.path: i.message("zh") for i in issues}
     assert said == {"rules[0].min_score": "取值无效：应为数字，如 12 或 12.5",
                     "rules[0].min_years": "取值无效：应为数字，如 12 或 12.5"}
 
@@ -95,5 +94,60 @@ def test_a_rule_that_is_a_list_is_said_in_chinese(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text(HEAD + "rules:\n  - [1]\n", encoding="utf-8")
     issues = [i for i in validate_policy(path)[1] if i.severity == "error"]
-    assert [(i.code, i.location.path, i.render("zh").split(": ", 1)[1]) for i in issues] == [
+    assert [(i.code, i.location.path, i.message("zh")) for i in issues] == [
         ("policy.invalid-value", "rules[0]", "取值无效：应为映射（键: 值）")]
+
+
+@pytest.mark.parametrize("condition,needle", [
+    ("{field: kind, op: in, values: [社工机构]}", "社工机构]"),
+    ("{field: kind, op: not_in, values: [事业单位, 社工机构]}", "社工机构]"),
+    ('{field: kind, op: "==", value: 社工机构}', "社工机构}"),
+    ('not: {field: kind, op: "!=", value: 社工机构}', "社工机构}"),
+])
+def test_a_choice_alias_in_a_condition_names_the_value_to_write(tmp_path, condition, needle):
+    text, problems, issues = found(tmp_path, f"      - {condition}")
+    assert problems == [("policy.value-is-alias", line(text, needle, "rules:"),
+                         "「社工机构」是「社会组织」的别名，条件中请写「社会组织」")]
+    assert "单元格写「社工机构」时读作「社会组织」" in issues[0].hint("zh")
+    assert issues[0].render("en").split(": ", 1)[1].startswith("'社工机构' is an alias of '社会组织'; write '社会组织'")
+
+
+def test_a_choice_alias_in_an_amounts_table_or_a_quota_names_the_value_to_write(tmp_path):
+    table = RULE.replace("    amounts:\n", "    amounts_by:\n      field: kind\n      values:\n"
+                         "        社工机构: {{assistant: [{{from: 2023-01-01, value: 1500}}]}}\n    amounts:\n")
+    text, problems, _ = found(tmp_path, '      - {field: months, op: ">=", value: 12}', rule=table)
+    assert problems == [("policy.value-is-alias", line(text, "社工机构:", "rules:"), "「社工机构」是「社会组织」的别名，金额表中请写「社会组织」")]
+    from .test_conditions import AWARD
+
+    path = tmp_path / "a.yaml"
+    award = AWARD.replace("  cases: {name: 结案个案数, type: number}\n",
+                          "  kind: {name: 单位性质, type: choice, values: [社会组织, 事业单位], value_aliases: {社会组织: [社工机构]}}\n")
+    award = award.replace("    tie_break: [TIES]\n", "    tie_break: [{field: applied}]\n"
+                          "    quota_per: {field: kind, max: {社工机构: 1}, others: 1}\n")
+    path.write_text(award, encoding="utf-8")
+    issues = [i for i in validate_policy(path)[1] if i.severity == "error"]
+    assert [(i.code, i.location.line, i.message("zh")) for i in issues] == [
+        ("policy.value-is-alias", line(award, "社工机构: 1"), "「社工机构」是「社会组织」的别名，名额中请写「社会组织」")]
+
+
+@pytest.mark.parametrize("declared,needle,code,zh", [
+    ("values: [社会组织, 事业单位, 社会组织]", "社会组织]", "policy.value-repeated",
+     "字段「单位性质」的值「社会组织」重复出现（全角、半角视为同一写法）"),
+    ("values: [社会组织, 事业单位], value_aliases: {社会组织: [社工机构, 事业单位]}", "事业单位]}", "policy.value-twice",
+     "写法「事业单位」同时指向字段「单位性质」的「事业单位」和「社会组织」"),
+    ("values: [社会组织, 事业单位], value_aliases: {社会组织: [机构], 事业单位: [机构]}", "机构]}", "policy.value-twice",
+     "写法「机构」同时指向字段「单位性质」的「社会组织」和「事业单位」"),
+    ("values: [社会组织, '']", "''", "policy.invalid-value", "取值无效：选项值不能是空文本：空单元格就是空白，由各条件的 blank: 决定"),
+])
+def test_a_choice_field_names_each_value_once(tmp_path, declared, needle, code, zh):
+    head = HEAD.replace("values: [社会组织, 事业单位], value_aliases: {社会组织: [社工机构]}", declared)
+    text, problems, _ = found(tmp_path, "      - {field: kind, op: in, values: [社会组织]}", head=head)
+    assert problems == [(code, line(text, needle, declared), zh)]
+
+
+@pytest.mark.parametrize("condition", ['{field: hukou, op: contains_any, values: [溪源, ""]}',
+                                       "{field: hukou, op: \"==\", value: ''}"])
+def test_an_empty_text_is_no_condition_value(tmp_path, condition):
+    text, problems, _ = found(tmp_path, f"      - {condition}")
+    assert problems == [("policy.invalid-value", line(text, condition),
+                         "取值无效：条件的值不能是空文本（contains_any 的空文本对每一行都成立）；空单元格由 blank: 决定")]

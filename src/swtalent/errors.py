@@ -538,10 +538,20 @@ CATALOGUE: dict[str, Entry] = {
         "写该字段 values 中的值；其他写法由该字段的 value_aliases 认出",
         "write one of the field's values; other spellings are recognised through its value_aliases"),
     "policy.value-twice": Entry(
-        "error", "写法「{value}」同时指向金额表中的「{first}」和「{second}」",
-        "the spelling '{value}' names both '{first}' and '{second}' in the amounts table",
+        "error", "写法「{value}」同时指向{owner_zh}的「{first}」和「{second}」",
+        "the spelling '{value}' names both '{first}' and '{second}' of the {owner_en}",
         "每种写法（含全角、半角之别）只能对应一个值：删除或合并其中一个",
         "a spelling (full-width and half-width forms alike) may name one value only: remove or merge one"),
+    "policy.value-repeated": Entry(
+        "error", "字段「{field}」的值「{value}」重复出现（全角、半角视为同一写法）",
+        "the value '{value}' of the field '{field}' is listed twice (full-width and half-width forms alike)",
+        "删除重复的一项", "remove the repeat"),
+    "policy.value-is-alias": Entry(
+        "error", "「{value}」是「{main}」的别名，{place_zh}中请写「{main}」",
+        "'{value}' is an alias of '{main}'; write '{main}' in the {place_en}",
+        "字段「{field}」的单元格写「{value}」时读作「{main}」，写别名的{place_zh}永远对不上",
+        "a cell of the field '{field}' reading '{value}' is read as '{main}', so a {place_en} naming the alias "
+        "never matches"),
     "policy.amount-implausible": Entry(
         "warning", "金额 {value} 元超过{kind_zh}的合理上限 {limit} 元",
         "the amount of {value} yuan is more than the plausible maximum of {limit} yuan for {kind_en}",

@@ -14,7 +14,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
 from ..fields import CONDITION_FIELDS, FIELDS, header_key
-from .meaning import check_fields_and_conditions, unknown_field
+from .meaning import (
+    alias_of,
+    check_fields_and_conditions,
+    unknown_field,
+    value_is_alias,
+)
 from .model import (
     CONDITION_TAGS,
     TIE_BREAK_FIELDS,
@@ -512,7 +517,11 @@ def _check_table(table: AmountsBy, policy: Policy, src: Source, at: tuple) -> li
         choices = policy.fields[table.field].values
         allowed = {normal_text(v) for v in choices}
         for value in table.values:
-            if normal_text(value) not in allowed:
+            main = alias_of(policy.fields[table.field], value)
+            if main is not None:
+                issues.append(value_is_alias(table.field, value, main, policy, src, at + ("values", value),
+                                             ("金额表", "amounts table"), is_key=True))
+            elif normal_text(value) not in allowed:
                 issues.append(Issue.make("policy.not-a-choice", src.where(at + ("values", value), key=True),
                                          value=value, field=table.field, values="、".join(choices)))
     seen: dict[str, str] = {}
@@ -521,7 +530,7 @@ def _check_table(table: AmountsBy, policy: Policy, src: Source, at: tuple) -> li
             norm = normal_text(spelling)
             if norm in seen and seen[norm] != value:
                 issues.append(Issue.make("policy.value-twice", src.where(at + where, key=True), value=spelling,
-                                         first=seen[norm], second=value))
+                                         first=seen[norm], second=value, owner_zh="金额表", owner_en="amounts table"))
             seen.setdefault(norm, value)
     for value in table.aliases:
         if value not in table.values:
@@ -621,7 +630,11 @@ def _check_quota(quota: QuotaPer, policy: Policy, src: Source, at: tuple, use: t
     if declared is not None and declared.type == "choice" and quota.by_value():
         values = {unicodedata.normalize("NFKC", v).strip() for v in declared.values}
         for value in quota.max:
-            if unicodedata.normalize("NFKC", value).strip() not in values:
+            main = alias_of(declared, value)
+            if main is not None:
+                issues.append(value_is_alias(quota.field, value, main, policy, src, at + ("max", value),
+                                             ("名额", "quota"), is_key=True))
+            elif unicodedata.normalize("NFKC", value).strip() not in values:
                 issues.append(Issue.make("policy.quota-value-unknown", src.where(at + ("max", value), key=True),
                                          value=value, field=quota.field, values="、".join(declared.values)))
     return issues

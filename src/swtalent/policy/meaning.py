@@ -10,7 +10,16 @@ from decimal import Decimal, InvalidOperation
 
 from ..errors import Issue
 from ..fields import CONDITION_FIELDS, RESERVED_KEYS, RESERVED_SUFFIXES
-from .model import TEXT_OPS, AllOf, AnyOf, Condition, NotOf, Policy
+from .model import (
+    TEXT_OPS,
+    AllOf,
+    AnyOf,
+    Condition,
+    FieldDef,
+    NotOf,
+    Policy,
+    normal_text,
+)
 
 # The operators each type of field has.
 OPS_BY_TYPE = {
@@ -39,6 +48,8 @@ def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> li
             if value not in spec.values:
                 issues.append(Issue.make("policy.alias-not-a-value", src.where(at + ("value_aliases", value), key=True),
                                          value=value, values="、".join(spec.values), owner_zh="该字段", owner_en="field's"))
+        if spec.type == "choice":
+            issues += _choice_spellings(key, spec, src, at)
     for i, rule in zip(positions, policy.rules):
         for c, cond in enumerate(rule.conditions):
             issues += _tree(cond, policy, src, ("rules", i, "conditions", c))
@@ -129,9 +140,73 @@ def _leaf(cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
     return out
 
 
+def _choice_spellings(key: str, spec: FieldDef, src, at: tuple) -> list[Issue]:
+    """A choice field's values and their other spellings: none empty, each value listed once, each
+    spelling naming one value (an alias that is also a value, or the alias of two, would leave a
+    cell read as whichever comes first)."""
+    issues: list[Issue] = []
+    owner_zh, owner_en = f"字段「{spec.name}」", f"field '{spec.name}'"
+    seen: dict[str, str] = {}
+    for k, value in enumerate(spec.values):
+        norm = normal_text(value)
+        if not norm:
+            issues.append(_empty_text(src, at + ("values", k)))
+        elif norm in seen:
+            issues.append(Issue.make("policy.value-repeated", src.where(at + ("values", k)), value=value,
+                                     field=spec.name))
+        seen.setdefault(norm, value)
+    for value, aliases in spec.value_aliases.items():
+        for k, alias in enumerate(aliases):
+            norm, where = normal_text(alias), at + ("value_aliases", value, k)
+            if not norm:
+                issues.append(_empty_text(src, where))
+            elif norm in seen and seen[norm] != value:
+                issues.append(Issue.make("policy.value-twice", src.where(where), value=alias, first=seen[norm],
+                                         second=value, owner_zh=owner_zh, owner_en=owner_en))
+            seen.setdefault(norm, value)
+    return issues
+
+
+def _empty_text(src, at: tuple, in_condition: bool = False) -> Issue:
+    """An empty text where a value belongs: a condition's (contains_any "" holds on every row, == ""
+    on none) or a choice's (a blank cell is blank, never a value)."""
+    if in_condition:
+        zh = "条件的值不能是空文本（contains_any 的空文本对每一行都成立）；空单元格由 blank: 决定"
+        en = "a condition's value cannot be empty (in contains_any it holds on every row); blank: says what a blank cell does"
+    else:
+        zh = "选项值不能是空文本：空单元格就是空白，由各条件的 blank: 决定"
+        en = "a choice cannot be empty: a blank cell is blank, and each condition's blank: says what it does"
+    return Issue.make("policy.invalid-value", src.where(at), value="", detail_zh=zh, detail_en=en)
+
+
+def alias_of(spec: FieldDef | None, value: object) -> str | None:
+    """The value a choice field's alias stands for, when `value` is an alias and not itself a value:
+    the roster's cells are read as the value, so a policy naming the alias never matches one."""
+    if spec is None or spec.type != "choice" or not isinstance(value, str):
+        return None
+    norm = normal_text(value)
+    if norm in {normal_text(v) for v in spec.values}:
+        return None
+    return next((main for main, aliases in spec.value_aliases.items()
+                 if norm in {normal_text(a) for a in aliases}), None)
+
+
+def value_is_alias(key: str, value: str, main: str, policy: Policy, src, at: tuple, place: tuple[str, str],
+                   *, is_key: bool = False) -> Issue:
+    """A choice field's alias written where its value belongs (at a condition's value, or at a key of
+    an amounts table or a quota)."""
+    return Issue.make("policy.value-is-alias", src.where(at, key=is_key), value=value, main=main,
+                      field=policy.field_label(key, "zh"), place_zh=place[0], place_en=place[1])
+
+
 def _value(value, kind: str, cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
     """A value of the right kind for the field: a date for a date, true/false for yes/no, a listed
-    choice, a declared level key."""
+    choice (not one of its aliases: cells are read as the value), a declared level key."""
+    if isinstance(value, str) and not normal_text(value):
+        return [_empty_text(src, at, in_condition=True)]
+    main = alias_of(policy.fields.get(cond.field), value)
+    if main is not None:
+        return [value_is_alias(cond.field, value, main, policy, src, at, ("条件", "condition"))]
     if _as(value, kind, policy, cond.field) is not None:
         return []
     zh, en = {
