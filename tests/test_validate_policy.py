@@ -151,3 +151,16 @@ def test_an_empty_text_is_no_condition_value(tmp_path, condition):
     text, problems, _ = found(tmp_path, f"      - {condition}")
     assert problems == [("policy.invalid-value", line(text, condition),
                          "取值无效：条件的值不能是空文本（contains_any 的空文本对每一行都成立）；空单元格由 blank: 决定")]
+
+
+@pytest.mark.parametrize("fields,needle,zh", [
+    ("  org: {name: 单位, aliases: [服务机构]}\n", "单位,", "字段「org」的列名「单位」已是内置字段 unit（工作单位）的列名，同一列不能读作两个字段"),
+    ("  org: {name: 服务机构, aliases: [' 区 县 ']}\n", "' 区 县 '", "字段「org」的列名「 区 县 」已是内置字段 district（区县）的列名，同一列不能读作两个字段"),
+    ("  org: {name: 服务机构, aliases: [社保月数]}\n", "社保月数]", "字段「org」的列名「社保月数」已是本政策的字段 months（社保缴纳月数）的列名，同一列不能读作两个字段"),
+    ("  org: {name: 证件号}\ncolumns: {person_id: [证件号]}\n", "证件号}", "字段「org」的列名「证件号」已是内置字段 person_id（身份证号）的列名，同一列不能读作两个字段"),
+])
+def test_a_declared_field_may_not_read_a_header_another_field_reads(tmp_path, fields, needle, zh):
+    condition = '      - {field: months, op: ">=", value: 12}\n      - {field: org, op: contains_any, values: [社工]}'
+    text, problems, issues = found(tmp_path, condition, fields)
+    assert problems == [("policy.field-header-taken", line(text, needle, "org:"), zh)]
+    assert "columns" in issues[0].hint("zh") and "columns" in issues[0].hint("en")

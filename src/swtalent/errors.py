@@ -519,6 +519,12 @@ CATALOGUE: dict[str, Entry] = {
         "a field of the policy cannot be called '{key}': the name is a built-in field or one swtalent uses",
         "换一个键名（如 hukou、insured_months）；内置字段无需声明，可在 columns 中加别名",
         "choose another key (such as hukou, insured_months); built-in fields need no declaring, give them aliases under columns"),
+    "policy.field-header-taken": Entry(
+        "error", "字段「{key}」的列名「{header}」已是{owner_zh}的列名，同一列不能读作两个字段",
+        "the header '{header}' of the field '{key}' already names {owner_en}; one column cannot be two fields",
+        "换一个列名；要让内置字段认出更多列名，把它们写在 columns 下（如 columns: {{unit: [服务单位名称]}}），不必在 fields 中声明",
+        "choose another header; to give a built-in field more header names, list them under columns "
+        "(columns: {{unit: [服务单位名称]}}) instead of declaring a field"),
     "policy.field-unused": Entry(
         "warning", "fields 中声明的字段「{key}」没有被任何条件、检查、排序、名额或金额表使用",
         "the field '{key}' declared under fields is used by no condition, check, tie-break, quota or amount table",

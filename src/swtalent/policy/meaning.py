@@ -9,7 +9,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from ..errors import Issue
-from ..fields import CONDITION_FIELDS, RESERVED_KEYS, RESERVED_SUFFIXES
+from ..fields import (
+    CONDITION_FIELDS,
+    FIELDS,
+    RESERVED_KEYS,
+    RESERVED_SUFFIXES,
+    alias_table,
+    header_key,
+)
 from .model import (
     TEXT_OPS,
     AllOf,
@@ -50,6 +57,7 @@ def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> li
                                          value=value, values="、".join(spec.values), owner_zh="该字段", owner_en="field's"))
         if spec.type == "choice":
             issues += _choice_spellings(key, spec, src, at)
+    issues += _headers_taken(policy, src)
     for i, rule in zip(positions, policy.rules):
         for c, cond in enumerate(rule.conditions):
             issues += _tree(cond, policy, src, ("rules", i, "conditions", c))
@@ -138,6 +146,28 @@ def _leaf(cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
                                   value=value, values="、".join(str(v) for v in cond.values), owner_zh="该条件",
                                   owner_en="condition's"))
     return out
+
+
+def _headers_taken(policy: Policy, src) -> list[Issue]:
+    """A declared field's name or alias that a built-in field (or an earlier declared one) already
+    reads: the roster's column would be taken by one of them, and the other left without it."""
+    issues: list[Issue] = []
+    taken = {name: ("builtin", key) for name, key in alias_table(dict(policy.columns or {})).items()}
+    for key, spec in policy.fields.items():
+        for where, header in ((("name",), spec.name), *((("aliases", j), a) for j, a in enumerate(spec.aliases))):
+            norm = header_key(header)
+            owner = taken.get(norm)
+            if owner is not None and owner[1] != key:
+                kind, other = owner
+                if kind == "builtin":
+                    zh, en = f"内置字段 {other}（{FIELDS[other].zh}）", f"the built-in field {other} ({FIELDS[other].en})"
+                else:
+                    zh, en = f"本政策的字段 {other}（{policy.fields[other].name}）", f"the policy's field {other}"
+                issues.append(Issue.make("policy.field-header-taken", src.where(("fields", key) + where), key=key,
+                                         header=header, owner_zh=zh, owner_en=en))
+            elif norm:
+                taken.setdefault(norm, ("declared", key))
+    return issues
 
 
 def _choice_spellings(key: str, spec: FieldDef, src, at: tuple) -> list[Issue]:
