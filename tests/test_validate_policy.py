@@ -164,3 +164,67 @@ def test_a_declared_field_may_not_read_a_header_another_field_reads(tmp_path, fi
     text, problems, issues = found(tmp_path, condition, fields)
     assert problems == [("policy.field-header-taken", line(text, needle, "org:"), zh)]
     assert "columns" in issues[0].hint("zh") and "columns" in issues[0].hint("en")
+
+
+NEVER = [
+    ('{field: payroll, op: "==", value: true}', '{field: payroll, op: "==", value: false}',
+     "「是否在编 须为 是」与「是否在编 须为 否」不可能同时满足"),
+    ('{field: kind, op: "==", value: 事业单位}', '{field: kind, op: "!=", value: 事业单位}',
+     "「单位性质 须为 事业单位」与「单位性质 不能为 事业单位」不可能同时满足"),
+    ("{field: months, op: in, values: [3, 6]}", '{field: months, op: ">=", value: 12}',
+     "「社保缴纳月数 须为 3、6」与「社保缴纳月数 须不少于 12」不可能同时满足"),
+    ('{field: months, op: "==", value: 12}', '{field: months, op: "!=", value: 12}',
+     "「社保缴纳月数 须为 12」与「社保缴纳月数 不能为 12」不可能同时满足"),
+    ('{field: hukou, op: "==", value: 溪源市}', "{field: hukou, op: not_in, values: [溪源市, 临江市]}",
+     "「户籍所在地 须为 溪源市」与「户籍所在地 不能为 溪源市、临江市」不可能同时满足"),
+    ('{field: applied, op: ">", value: 2023-01-01}', '{field: applied, op: "<", value: 2023-01-02}',
+     "「申请日期 须晚于 2023-01-01」与「申请日期 须早于 2023-01-02」不可能同时满足"),
+    ('{field: level, op: ">", value: assistant}', '{field: level, op: "<", value: intermediate}',
+     "「证书等级 须大于 助理社会工作师」与「证书等级 须小于 社会工作师」不可能同时满足"),
+    ('{field: months, op: ">=", value: 12}', 'not: {field: months, op: ">=", value: 6}',
+     "「社保缴纳月数 须不少于 12」与「并非（社保缴纳月数 须不少于 6）」不可能同时满足"),
+    ('{field: payroll, op: "==", value: true, blank: passes}', '{field: payroll, op: "==", value: false}',
+     "「是否在编 须为 是（为空视为符合）」与「是否在编 须为 否」不可能同时满足"),
+    ('{field: months, op: ">=", value: 12}', 'all: [{field: kind, op: in, values: [社会组织]}, {field: months, op: "<", value: 6}]',
+     "「社保缴纳月数 须不少于 12」与「社保缴纳月数 须小于 6」不可能同时满足"),
+]
+
+
+@pytest.mark.parametrize("first,second,zh", NEVER, ids=[n[2] for n in NEVER])
+def test_conditions_that_can_never_all_hold(tmp_path, first, second, zh):
+    text, problems, issues = found(tmp_path, f"      - {first}\n      - {second}")
+    assert problems == [("policy.condition-never", line(text, second), f"条件永远不能满足：{zh}")]
+    assert "can never all hold" in issues[0].message("en")
+
+
+def test_a_choice_that_excludes_every_value_never_holds(tmp_path):
+    text, problems, _ = found(tmp_path, "      - {field: kind, op: not_in, values: [社会组织, 事业单位]}")
+    assert problems == [("policy.condition-never", line(text, "{field: kind, op: not_in"),
+                         "条件永远不能满足：「单位性质」没有值能满足「单位性质 不能为 社会组织、事业单位」")]
+
+
+@pytest.mark.parametrize("conditions", [
+    '      - {field: months, op: ">", value: 11}\n      - {field: months, op: "<", value: 12}',  # 11.5
+    '      - {field: applied, op: ">", value: 2023-01-01}\n      - {field: applied, op: "<", value: 2023-01-03}',
+    "      - {field: hukou, op: contains_any, values: [溪源]}\n      - {field: hukou, op: contains_any, values: [北]}\n"
+    "      - {field: hukou, op: not_in, values: [溪源北]}",  # 溪源市北区
+    '      - {field: payroll, op: "==", value: true, blank: passes}\n'
+    '      - {field: payroll, op: "==", value: false, blank: passes}',  # a blank cell
+    '      - {field: months, op: ">=", value: 12}\n      - any: [{field: months, op: "<", value: 6}, '
+    "{field: kind, op: in, values: [社会组织]}]",
+    '      - {field: hukou, op: "==", value: 溪源市}\n'
+    "      - {field: hukou, op: in, values: [溪源], aliases: {溪源: [溪源市]}}",  # the alias is a spelling met
+    '      - {field: hired_on, op: "<=", other: qualified_on}\n      - {field: hired_on, op: ">", other: qualified_on}',
+])
+def test_conditions_that_some_row_can_meet_are_not_refused(tmp_path, conditions):
+    _, problems, _ = found(tmp_path, conditions)
+    assert [p for p in problems if p[0] == "policy.condition-never"] == []
+
+
+@pytest.mark.parametrize("condition", ["{field: hukou, op: \"==\", value: null}", "{field: kind, op: \"==\", value: null}",
+                                       "{field: months, op: \"==\", value: null}"])
+def test_a_null_value_is_one_problem_not_a_condition_that_never_holds(tmp_path, condition):
+    other = {"hukou": "{field: hukou, op: \"==\", value: 溪源}", "kind": "{field: kind, op: in, values: [社会组织]}",
+             "months": "{field: months, op: \">=\", value: 3}"}[condition.split(",")[0].split(": ")[1]]
+    text, problems, _ = found(tmp_path, f"      - {condition}\n      - {other}")
+    assert [(c, n) for c, n, _ in problems] == [("policy.condition-shape", line(text, condition))]

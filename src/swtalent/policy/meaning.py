@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from ..errors import Issue
@@ -59,9 +59,18 @@ def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> li
             issues += _choice_spellings(key, spec, src, at)
     issues += _headers_taken(policy, src)
     for i, rule in zip(positions, policy.rules):
+        found: list[Issue] = []
         for c, cond in enumerate(rule.conditions):
-            issues += _tree(cond, policy, src, ("rules", i, "conditions", c))
-        issues += _never(rule.conditions, policy, src, ("rules", i, "conditions"))
+            found += _tree(cond, policy, src, ("rules", i, "conditions", c))
+        found += _never(rule.conditions, policy, src, ("rules", i, "conditions"))
+        # An `all` inside the rule's list is checked on its own and with the list: one problem at one place.
+        never_at = set()
+        for issue in found:
+            if issue.code == "policy.condition-never":
+                if issue.location.path in never_at:
+                    continue
+                never_at.add(issue.location.path)
+            issues.append(issue)
     for c, check in enumerate(policy.checks):
         issues += _leaf(check, policy, src, ("checks", c))
     used = policy.fields_referenced()
@@ -304,58 +313,140 @@ def _shape(src, at: tuple, zh: str, en: str) -> Issue:
 
 
 def _never(conditions: tuple, policy: Policy, src, at: tuple) -> list[Issue]:
-    """Conditions that must all hold and never can: a condition beside its own not, or bounds on
-    one field that leave no value (社保 >= 12 and < 6; in [A] and in [B])."""
-    plain = [(k, c) for k, c in enumerate(conditions) if isinstance(c, Condition)]
-    negated = [(k, c.not_) for k, c in enumerate(conditions) if isinstance(c, NotOf)]
-    for k, c in negated:
-        for j, d in enumerate(conditions):
-            if j != k and d == c:
-                return [Issue.make("policy.condition-never", src.where(at + (k,)),
-                                   detail_zh="同一条件与其 not 须同时满足", detail_en="a condition and its not must both hold")]
+    """Conditions that must all hold (a rule's list, or an `all`) and never can: a condition beside
+    its own not, or the simple conditions on one field (not: of one too) that no value meets."""
+    for k, c in enumerate(conditions):
+        if isinstance(c, NotOf) and any(j != k and d == c.not_ for j, d in enumerate(conditions)):
+            return [Issue.make("policy.condition-never", src.where(at + (k,)),
+                               detail_zh="同一条件与其 not 须同时满足", detail_en="a condition and its not must both hold")]
     by_field: dict[str, list] = {}
-    for k, c in plain:
-        if c.other is None and c.blank != "passes":
-            by_field.setdefault(c.field, []).append((k, c))
+    for where, leaf, negated in _group_leaves(conditions, at):
+        kind = policy.field_type(leaf.field)
+        test = _scalar_test(leaf, kind, policy) if kind is not None and leaf.other is None else None
+        if test is not None:
+            by_field.setdefault(leaf.field, []).append((where, leaf, negated, test))
     for key, found in by_field.items():
-        kind = policy.field_type(key)
-        if kind is None or len(found) < 2:
-            continue
-        if _empty(found, kind, policy):
-            return [Issue.make("policy.condition-never", src.where(at + (found[-1][0],)),
-                               detail_zh=f"对「{policy.field_label(key, 'zh')}」的这些条件不可能同时满足",
-                               detail_en=f"these conditions on '{key}' can never all hold")]
+        probes = _probes(policy.field_type(key), key, [t for *_, t in found], policy)
+        for j in range(1, len(found) + 1):
+            if not any(all(_meets(t, negated, v) for _, _, negated, t in found[:j]) for v in probes):
+                return [_never_issue(found[:j], policy, src)]
     return []
 
 
-def _empty(found: list, kind: str, policy: Policy) -> bool:
-    """Whether simple conditions on one field leave no value that meets them all."""
+def _group_leaves(conditions: tuple, at: tuple):
+    """The simple conditions that must all hold with the others of a group, as (path, condition,
+    negated): those of the group itself, of an `all` inside it, and a `not` of one."""
+    for k, c in enumerate(conditions):
+        if isinstance(c, Condition):
+            yield at + (k,), c, False
+        elif isinstance(c, AllOf):
+            yield from _group_leaves(c.all, at + (k, "all"))
+        elif isinstance(c, NotOf) and isinstance(c.not_, Condition):
+            yield at + (k, "not"), c.not_, True
+
+
+class _Test:
+    """A simple condition decided on one value, as conditions.py decides it on a column: `values`
+    are its constants as the field's type compares them (text normalised as cells are)."""
+
+    def __init__(self, op: str, values: tuple, blank: str, needles: bool = False):
+        self.op, self.values, self.blank, self.needles = op, values, blank, needles
+
+    def holds(self, v) -> bool | None:
+        """Whether a value meets it; for a blank (None), what `blank:` says (None: the row is held)."""
+        if v is None:
+            return {"passes": True, "fails": False}.get(self.blank)
+        op, values = self.op, self.values
+        if self.needles:
+            return any(n in v for n in values)
+        if op in ("in", "not_in"):
+            return (v in values) == (op == "in")
+        if op == "between":
+            return values[0] <= v <= values[1]
+        return _COMPARE[op](v, values[0])
+
+
+_COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">=": lambda a, b: a >= b,
+            ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
+
+
+def _meets(test: _Test, negated: bool, v) -> bool:
+    said = test.holds(v)
+    if said is None:  # blank: problem, the row is held from every rule
+        return False
+    return said != negated
+
+
+def _scalar_test(cond: Condition, kind: str, policy: Policy) -> _Test | None:
+    """The condition as a test on one value, or None where it is not well formed (its own problem,
+    reported at it): a missing or wrong value, an operator the type lacks, a choice's alias."""
+    if cond.op not in OPS_BY_TYPE.get(kind, ()):
+        return None
+    lists = cond.op in ("in", "not_in", "contains_any", "between")
+    raw = cond.values if lists else (() if cond.value is None else (cond.value,))
+    if not raw or (lists and cond.value is not None) or (not lists and cond.values):
+        return None
+    if cond.op == "between" and len(raw) != 2:
+        return None
+    if any(isinstance(v, str) and not normal_text(v) for v in raw):
+        return None
     if kind in ("text", "choice"):
-        allowed = None
-        for _, c in found:
-            if c.op in ("in", "=="):
-                mine = c.accepted()
-                allowed = mine if allowed is None else allowed & mine
-        return allowed is not None and not allowed
-    if kind not in ("number", "date", "level"):
-        return False
-    low, high = None, None  # (value, inclusive)
-    for _, c in found:
-        bounds = []
-        if c.op == "between":
-            a, b = (_as(v, kind, policy) for v in c.values)
-            bounds = [(">=", a), ("<=", b)]
-        elif c.op in (">=", ">", "<=", "<", "=="):
-            v = _as(c.value, kind, policy)
-            bounds = [(">=", v), ("<=", v)] if c.op == "==" else [(c.op, v)]
-        for op, v in bounds:
-            if v is None:
-                return False
-            if op in (">=", ">"):
-                if low is None or v > low[0] or (v == low[0] and op == ">"):
-                    low = (v, op == ">=")
-            elif high is None or v < high[0] or (v == high[0] and op == "<"):
-                high = (v, op == "<=")
-    if low is None or high is None:
-        return False
-    return low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))
+        if kind == "choice" and (any(alias_of(policy.fields.get(cond.field), v) for v in raw)
+                                 or any(_as(v, kind, policy, cond.field) is None for v in raw)):
+            return None
+        if cond.op == "contains_any":
+            return _Test(cond.op, cond.needles(), cond.blank, needles=True)
+        inside = cond.op in ("in", "==")
+        return _Test("in" if inside else "not_in", tuple(cond.accepted()), cond.blank)
+    values = tuple(_as(v, kind, policy, cond.field) for v in raw)
+    if any(v is None for v in values) or (cond.op == "between" and values[0] > values[1]):
+        return None
+    return _Test(cond.op, values, cond.blank)
+
+
+_OTHER = "\ue000"  # a text no policy writes: a cell holding none of the values
+
+
+def _probes(kind: str, key: str, tests: list[_Test], policy: Policy) -> list:
+    """Values enough to decide whether some value meets every test: every constant, and one value
+    in each stretch between and beyond them; a blank cell too."""
+    constants = sorted({v for t in tests for v in t.values}, key=lambda v: (str(type(v)), v))
+    if kind == "yes_no":
+        found: list = [True, False]
+    elif kind == "level":
+        found = list(range(len(policy.level_keys)))
+    elif kind == "choice":
+        spec = policy.fields.get(key)
+        found = [normal_text(v) for v in (spec.values if spec is not None else ())]
+    elif kind == "text":
+        needles = [v for t in tests if t.needles for v in t.values]
+        found = [*constants, _OTHER, "".join(needles) + _OTHER]
+    elif kind == "date":
+        found = []
+        for c in constants:
+            for step in (-1, 0, 1):
+                try:
+                    found.append(c + timedelta(days=step))
+                except OverflowError:
+                    pass
+    else:  # number: the constants, the middle of each gap, and beyond both ends
+        found = [*constants, *((a + b) / 2 for a, b in zip(constants, constants[1:]))]
+        if constants:
+            found += [constants[0] - 1, constants[-1] + 1]
+    return [*found, None]
+
+
+def _never_issue(found: list, policy: Policy, src) -> Issue:
+    """condition-never at the condition that leaves no value, quoting the conditions as written."""
+    from ..reports.reasons import condition_rule
+
+    key = found[-1][1].field
+    said = {lang: [condition_rule(NotOf(not_=c) if negated else c, lang, policy) for _, c, negated, _ in found]
+            for lang in ("zh", "en")}
+    if len(found) == 1:
+        zh = f"「{policy.field_label(key, 'zh')}」没有值能满足「{said['zh'][0]}」"
+        en = f"no value of '{policy.field_label(key, 'en')}' meets '{said['en'][0]}'"
+    else:
+        zh = "「" + "」与「".join(said["zh"]) + "」不可能同时满足"
+        en = "'" + "' and '".join(said["en"]) + "' can never all hold"
+    return Issue.make("policy.condition-never", src.where(found[-1][0]), detail_zh=zh, detail_en=en)
