@@ -228,3 +228,23 @@ def test_a_null_value_is_one_problem_not_a_condition_that_never_holds(tmp_path, 
              "months": "{field: months, op: \">=\", value: 3}"}[condition.split(",")[0].split(": ")[1]]
     text, problems, _ = found(tmp_path, f"      - {condition}\n      - {other}")
     assert [(c, n) for c, n, _ in problems] == [("policy.condition-shape", line(text, condition))]
+
+
+@pytest.mark.parametrize("condition,warned", [
+    ('not: {field: payroll, op: "==", value: true, blank: passes}', True),
+    ('not: {any: [{field: payroll, op: "==", value: true, blank: passes}, {field: months, op: "<", value: 3}]}', True),
+    ('not: {not: {field: payroll, op: "==", value: true, blank: passes}}', False),  # not of not: its own problem
+    ('any: [{field: payroll, op: "==", value: true, blank: passes}, {field: months, op: ">", value: 3}]', False),
+    ('not: {field: payroll, op: "==", value: true}', False),
+])
+def test_blank_passes_under_a_not_is_warned_of(tmp_path, condition, warned):
+    text, problems, issues = found(tmp_path, f"      - {condition}")
+    said = [(n, m) for c, n, m in problems if c == "policy.blank-under-not"]
+    if not warned:
+        assert said == []
+        return
+    assert said == [(line(text, "blank: passes"), "not 之内的 blank: passes 会把「是否在编」为空的行排除在外："
+                     "空白先使内层条件成立，not 再把它变为不成立，与字面意思相反")]
+    (issue,) = [i for i in issues if i.code == "policy.blank-under-not"]
+    assert issue.severity == "warning" and issue.location.path.endswith(".blank")
+    assert issue.hint("zh") == "要让空白行通过整个条件，在 not 之内保留 blank: fails（默认值，不写即可）"

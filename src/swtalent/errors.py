@@ -514,6 +514,13 @@ CATALOGUE: dict[str, Entry] = {
     "policy.condition-never": Entry(
         "error", "条件永远不能满足：{detail_zh}", "the conditions can never hold: {detail_en}",
         "核对上下限、取值和 not；按此写法任何人都不会发放", "check the bounds, values and not: as written, nobody is ever paid"),
+    "policy.blank-under-not": Entry(
+        "warning", "not 之内的 blank: passes 会把「{field}」为空的行排除在外：空白先使内层条件成立，not 再把它变为不成立，"
+        "与字面意思相反",
+        "blank: passes inside a not excludes the rows where '{field}' is blank: the blank makes the inner condition "
+        "hold, and the not then makes it fail, the opposite of what it reads",
+        "要让空白行通过整个条件，在 not 之内保留 blank: fails（默认值，不写即可）",
+        "to let a blank row through the whole condition, keep blank: fails (the default) inside the not"),
     "policy.field-reserved": Entry(
         "error", "自定义字段不能命名为「{key}」：这是内置字段或系统使用的名称",
         "a field of the policy cannot be called '{key}': the name is a built-in field or one swtalent uses",

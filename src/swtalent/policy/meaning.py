@@ -80,11 +80,12 @@ def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> li
     return issues
 
 
-def _tree(cond, policy: Policy, src, at: tuple) -> list[Issue]:
+def _tree(cond, policy: Policy, src, at: tuple, negated: bool = False) -> list[Issue]:
+    """A condition and those inside it; `negated`: under an odd number of nots."""
     if isinstance(cond, (AnyOf, AllOf)):
         word = "any" if isinstance(cond, AnyOf) else "all"
         parts = cond.any if isinstance(cond, AnyOf) else cond.all
-        out = [p for k, c in enumerate(parts) for p in _tree(c, policy, src, at + (word, k))]
+        out = [p for k, c in enumerate(parts) for p in _tree(c, policy, src, at + (word, k), negated)]
         if isinstance(cond, AllOf):
             out += _never(parts, policy, src, at + (word,))
         return out
@@ -93,9 +94,13 @@ def _tree(cond, policy: Policy, src, at: tuple) -> list[Issue]:
             return [Issue.make("policy.condition-never", src.where(at + ("not",)),
                                detail_zh="not 套 not 等于原条件，请直接写原条件",
                                detail_en="a not inside a not is the condition itself; write it directly")] + \
-                _tree(cond.not_.not_, policy, src, at + ("not", "not"))
-        return _tree(cond.not_, policy, src, at + ("not",))
-    return _leaf(cond, policy, src, at)
+                _tree(cond.not_.not_, policy, src, at + ("not", "not"), negated)
+        return _tree(cond.not_, policy, src, at + ("not",), not negated)
+    out = _leaf(cond, policy, src, at)
+    if negated and cond.blank == "passes":
+        out.append(Issue.make("policy.blank-under-not", src.where(at + ("blank",)),
+                              field=policy.field_label(cond.field, "zh")))
+    return out
 
 
 def _leaf(cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
