@@ -82,6 +82,8 @@ BROKEN = [
      "policy.condition-never", "{field: category, op: in, values: [社工机构从业人员]}", 1),
     ("a declared field named like a built-in one", ("\nrules:\n", "\nfields:\n  district: {name: 区县名称}\n\nrules:\n", 1),
      "policy.field-reserved", "district: {name", 1),
+    ("a built-in field no condition may test", ("field: exam_place", "field: gender", 1), "policy.field-not-usable",
+     "gender", 1),
     ("a declared field reading a built-in field's header", ("\nrules:\n", "\nfields:\n  org: {name: 单位名称}\n\nrules:\n", 1),
      "policy.field-header-taken", "单位名称}", 1),
 ]

@@ -248,3 +248,42 @@ def test_blank_passes_under_a_not_is_warned_of(tmp_path, condition, warned):
     (issue,) = [i for i in issues if i.code == "policy.blank-under-not"]
     assert issue.severity == "warning" and issue.location.path.endswith(".blank")
     assert issue.hint("zh") == "要让空白行通过整个条件，在 not 之内保留 blank: fails（默认值，不写即可）"
+
+
+def test_a_field_that_exists_but_cannot_be_used_here_is_not_called_undeclared(tmp_path):
+    checks = "checks:\n  - {field: bank_account, op: contains_any, values: ['622848'], message: 须为农行卡}\n"
+    text, problems, issues = found(tmp_path, '      - {field: gender, op: "==", value: 女}', checks)
+    assert problems == [
+        ("policy.field-not-usable", line(text, "bank_account"), "「bank_account」是内置的号码字段「银行账号」，不能用于检查"),
+        ("policy.field-not-usable", line(text, "gender"), "「gender」是内置的文本字段「性别」，不能用于条件")]
+    assert issues[1].hint("zh").startswith("此处可用：category, exam_place")
+    assert "undeclared" not in issues[1].render("en") and "nor declared" not in issues[1].render("en")
+
+
+@pytest.mark.parametrize("edit,needle,zh", [
+    (("tie_break: [TIES]", "tie_break: [{field: hukou}]"), "hukou}",
+     "「hukou」是本政策的文本字段「户籍所在地」，不能用于同分排序（tie_break）"),
+    (("tie_break: [TIES]", "tie_break: [{field: district}]"), "district}",
+     "「district」是内置的文本字段「区县」，不能用于同分排序（tie_break）"),
+    (("tie_break: [TIES]", "tie_break: []\n    quota_per: {field: cases, max: 1}"), "cases, max",
+     "「cases」是本政策的数字字段「结案个案数」，不能用于入选名额"),
+])
+def test_a_tie_break_or_a_quota_on_a_field_of_the_wrong_kind(tmp_path, edit, needle, zh):
+    from .test_conditions import AWARD
+
+    text = AWARD.replace("  cases:", "  hukou: {name: 户籍所在地}\n  cases:").replace(*edit)
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    issues = [i for i in validate_policy(path)[1] if i.severity == "error"]
+    assert [(i.code, i.location.line, i.message("zh")) for i in issues] == [
+        ("policy.field-not-usable", line(text, needle, "rules:"), zh)]
+    assert issues[0].hint("zh").startswith("此处可用：")
+
+
+def test_an_amounts_table_on_a_number_field(tmp_path):
+    table = RULE.replace("    amounts:\n", "    amounts_by:\n      field: months\n      values:\n"
+                         "        '12': {{assistant: [{{from: 2023-01-01, value: 1500}}]}}\n    amounts:\n")
+    text, problems, issues = found(tmp_path, '      - {field: months, op: ">=", value: 12}', rule=table)
+    assert problems == [("policy.field-not-usable", line(text, "field: months", "amounts_by"),
+                         "「months」是本政策的数字字段「社保缴纳月数」，不能用于金额表（amounts_by）")]
+    assert issues[0].hint("zh") == "此处可用：district, unit, category, exam_place, service_field, review, bank_branch, kind, hukou"

@@ -505,6 +505,9 @@ CATALOGUE: dict[str, Entry] = {
         "'{field}' is not a roster field usable here, nor declared under fields{suggestion_en}",
         "可用：{fields}；其他列请先在 fields 中声明（名称、别名、类型）",
         "available: {fields}; declare any other column under fields first (name, aliases, type)"),
+    "policy.field-not-usable": Entry(
+        "error", "「{field}」是{what_zh}，不能用于{use_zh}", "'{field}' is {what_en} and cannot be used in {use_en}",
+        "此处可用：{fields}", "usable here: {fields}"),
     "policy.op-for-type": Entry(
         "error", "运算「{op}」不适用于{type_zh}字段「{field}」", "the operator '{op}' does not apply to the {type_en} field '{field}'",
         "该类字段可用：{ops}", "such a field takes: {ops}"),

@@ -512,7 +512,8 @@ def _check_table(table: AmountsBy, policy: Policy, src: Source, at: tuple) -> li
     issues = []
     fields = policy.text_fields()
     if table.field not in fields:
-        issues.append(unknown_field(table.field, list(fields), src, at + ("field",)))
+        issues.append(unknown_field(table.field, list(fields), src, at + ("field",), policy=policy,
+                                    use=("金额表（amounts_by）", "an amounts table (amounts_by)")))
     elif table.field in (policy.fields or {}) and policy.fields[table.field].type == "choice":
         choices = policy.fields[table.field].values
         allowed = {normal_text(v) for v in choices}
@@ -590,7 +591,8 @@ def _check_award(rule: AwardRule, policy: Policy, src: Source, base: tuple) -> l
     usable = [*TIE_BREAK_FIELDS, *(k for k, f in policy.fields.items() if f.type in ("number", "date"))]
     for i, key in enumerate(keys):
         if key not in usable:
-            issues.append(unknown_field(key, usable, src, base + ("tie_break", i, "field")))
+            issues.append(unknown_field(key, usable, src, base + ("tie_break", i, "field"), policy=policy,
+                                        use=("同分排序（tie_break）", "a tie-break")))
         elif key in keys[:i]:
             issues.append(Issue.make("policy.tie-break-twice", src.where(base + ("tie_break", i)), key=key))
     if rule.no_repeat is not None and rule.no_repeat_cycles is not None:
@@ -618,7 +620,7 @@ def _check_quota(quota: QuotaPer, policy: Policy, src: Source, at: tuple, use: t
     allowed = group_fields(policy)
     if quota.field not in allowed:
         issues.append(unknown_field(quota.field, list(allowed), src, at + ("field",), "policy.unknown-group-field",
-                                    use_zh=use[0], use_en=use[1]))
+                                    policy=policy, use=use, use_zh=use[0], use_en=use[1]))
     if quota.by_value() and quota.others is None:
         issues.append(Issue.make("policy.needs-key", src.where(at + ("max",), key=True), key="max", needed="others",
                                  choices_zh="未列出的取值各有几个名额（数字），或 unlimited（不限）",

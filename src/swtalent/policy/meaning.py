@@ -302,11 +302,31 @@ def _as(value, kind: str, policy: Policy, key: str = ""):
 
 
 def _unknown_field(name: str, policy: Policy, src, at: tuple) -> Issue:
-    return unknown_field(name, [*CONDITION_FIELDS, *policy.fields], src, at)
+    use = ("检查", "a check") if at[:1] == ("checks",) else ("条件", "a condition")
+    return unknown_field(name, [*CONDITION_FIELDS, *policy.fields], src, at, policy=policy, use=use)
 
 
-def unknown_field(name: str, known: list[str], src, at: tuple, code: str = "policy.unknown-field", **params) -> Issue:
-    """A field name that is not one of `known` here, with the closest as a did-you-mean."""
+# A built-in field's kind, as said of it when it cannot be used somewhere.
+_KIND_TEXT = {"text": ("文本", "text"), "id": ("证件号", "ID number"), "account": ("号码", "number string"),
+              "date": ("日期", "date"), "number": ("数字", "number"), "level": ("证书等级", "level"),
+              "yes_no": ("是/否", "yes/no"), "choice": ("选项", "choice")}
+
+
+def unknown_field(name: str, known: list[str], src, at: tuple, code: str = "policy.unknown-field", *,
+                  policy: Policy | None = None, use: tuple[str, str] | None = None, **params) -> Issue:
+    """A field name that is not one of `known` here, with the closest as a did-you-mean. A field that
+    exists (built in, or declared by the policy) but is of a kind this place cannot use is said to be
+    so (policy.field-not-usable), not to be undeclared."""
+    declared = getattr(policy, "fields", None) or {}
+    if policy is not None and use is not None and (name in declared or name in FIELDS):
+        if name in declared:
+            kind, label = declared[name].type, declared[name].name
+            what_zh, what_en = f"本政策的{TYPE_TEXT[kind][0]}字段「{label}」", f"the policy's {TYPE_TEXT[kind][1]} field '{label}'"
+        else:
+            kind, spec = CONDITION_FIELDS.get(name, FIELDS[name].kind), FIELDS[name]
+            what_zh, what_en = f"内置的{_KIND_TEXT[kind][0]}字段「{spec.zh}」", f"the built-in {_KIND_TEXT[kind][1]} field '{spec.en}'"
+        return Issue.make("policy.field-not-usable", src.where(at), field=name, what_zh=what_zh, what_en=what_en,
+                          use_zh=use[0], use_en=use[1], fields=", ".join(known) or "—")
     close = difflib.get_close_matches(name, known, n=1)
     return Issue.make(code, src.where(at), field=name, fields=", ".join(known), **params,
                       suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
