@@ -287,3 +287,17 @@ def test_an_amounts_table_on_a_number_field(tmp_path):
     assert problems == [("policy.field-not-usable", line(text, "field: months", "amounts_by"),
                          "「months」是本政策的数字字段「社保缴纳月数」，不能用于金额表（amounts_by）")]
     assert issues[0].hint("zh") == "此处可用：district, unit, category, exam_place, service_field, review, bank_branch, kind, hukou"
+
+
+def test_the_schema_offers_the_text_fields_for_tables_and_quotas():
+    import json
+
+    from swtalent.fields import TEXT_FIELDS
+    from swtalent.policy.model import IDENT_PATTERN
+    from swtalent.policy.schema import schema_text
+
+    defs = json.loads(schema_text())["$defs"]
+    for model in ("AmountsBy", "QuotaPer"):
+        assert defs[model]["properties"]["field"]["anyOf"] == [
+            {"enum": list(TEXT_FIELDS)}, {"type": "string", "pattern": IDENT_PATTERN}], model
+    assert "district" in TEXT_FIELDS and "unit" in TEXT_FIELDS
