@@ -301,3 +301,11 @@ def test_the_schema_offers_the_text_fields_for_tables_and_quotas():
         assert defs[model]["properties"]["field"]["anyOf"] == [
             {"enum": list(TEXT_FIELDS)}, {"type": "string", "pattern": IDENT_PATTERN}], model
     assert "district" in TEXT_FIELDS and "unit" in TEXT_FIELDS
+
+
+@pytest.mark.parametrize("low,high", [("9e999999", "9.5e999999"), ("12", "12.0000000000000000000000000000000000001")])
+def test_numbers_at_the_edge_are_tried_exactly(tmp_path, low, high):
+    """Beyond the decimal context's range, or closer than its precision: no crash, no false never."""
+    _, problems, _ = found(tmp_path, f'      - {{field: months, op: ">", value: "{low}"}}\n'
+                                     f'      - {{field: months, op: "<", value: "{high}"}}')
+    assert problems == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, localcontext
 
 from ..errors import Issue
 from ..fields import (
@@ -352,7 +352,7 @@ def _never(conditions: tuple, policy: Policy, src, at: tuple) -> list[Issue]:
             by_field.setdefault(leaf.field, []).append((where, leaf, negated, test))
     for key, found in by_field.items():
         probes = _probes(policy.field_type(key), key, [t for *_, t in found], policy)
-        for j in range(1, len(found) + 1):
+        for j in range(1, len(found) + 1 if probes else 1):
             if not any(all(_meets(t, negated, v) for _, _, negated, t in found[:j]) for v in probes):
                 return [_never_issue(found[:j], policy, src)]
     return []
@@ -454,10 +454,15 @@ def _probes(kind: str, key: str, tests: list[_Test], policy: Policy) -> list:
                     found.append(c + timedelta(days=step))
                 except OverflowError:
                     pass
-    else:  # number: the constants, the middle of each gap, and beyond both ends
-        found = [*constants, *((a + b) / 2 for a, b in zip(constants, constants[1:]))]
-        if constants:
-            found += [constants[0] - 1, constants[-1] + 1]
+    else:  # number: the constants, the middle of each gap, and beyond both ends, exactly
+        with localcontext() as ctx:
+            ctx.prec, ctx.Emax, ctx.Emin = 1000, MAX_EMAX, MIN_EMIN
+            try:
+                found = [*constants, *((a + b) / 2 for a, b in zip(constants, constants[1:]))]
+                if constants:
+                    found += [constants[0] - 1, constants[-1] + 1]
+            except ArithmeticError:  # beyond any number a roster holds: not tried
+                return []
     return [*found, None]
 
 
