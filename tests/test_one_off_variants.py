@@ -409,9 +409,10 @@ def test_an_unknown_table_field_is_an_error_with_did_you_mean(tmp_path):
     assert (issue.location.line, issue.location.col) == line_of(text, "distrct")
     assert "是否应为「district」" in issue.render("zh") and "did you mean 'district'" in issue.render("en")
     assert "bank_branch" in issue.hint("en")
-    # A number column is not a text field either.
-    assert [i.code for i in problems(one_off(tmp_path, table=DISTRICTS.replace("field: district", "field: score")))] \
-        == ["policy.unknown-field"]
+    # A number column is not a text field either: said to be one that cannot key a table, not an unknown one.
+    (issue,) = problems(one_off(tmp_path, table=DISTRICTS.replace("field: district", "field: score")))
+    assert issue.code == "policy.field-not-usable"
+    assert issue.message("zh") == "「score」是内置的数字字段「评审得分」，不能用于金额表（amounts_by）"
 
 
 def test_a_declared_text_or_choice_field_may_key_a_table(tmp_path):
@@ -434,7 +435,7 @@ def test_a_declared_text_or_choice_field_may_key_a_table(tmp_path):
     text = with_field("post", ("专职", "临时")).read_text(encoding="utf-8")
     (issue,) = problems(with_field("post", ("专职", "临时")))
     assert issue.code == "policy.not-a-choice" and (issue.location.line, issue.location.col) == line_of(text, '"临时"')
-    assert [i.code for i in problems(with_field("months"))] == ["policy.unknown-field"]
+    assert [i.code for i in problems(with_field("months"))] == ["policy.field-not-usable"]  # a number keys no table
 
 
 TABLE_BROKEN = [

@@ -82,6 +82,10 @@ BROKEN = [
      "policy.condition-never", "{field: category, op: in, values: [社工机构从业人员]}", 1),
     ("a declared field named like a built-in one", ("\nrules:\n", "\nfields:\n  district: {name: 区县名称}\n\nrules:\n", 1),
      "policy.field-reserved", "district: {name", 1),
+    ("a built-in field no condition may test", ("field: exam_place", "field: gender", 1), "policy.field-not-usable",
+     "gender", 1),
+    ("a declared field reading a built-in field's header", ("\nrules:\n", "\nfields:\n  org: {name: 单位名称}\n\nrules:\n", 1),
+     "policy.field-header-taken", "单位名称}", 1),
 ]
 
 
@@ -154,6 +158,7 @@ JIUJIANG = CHUZHOU.parent / "jiujiang.yaml"
 JINAN = CHUZHOU.parent / "jinan.yaml"
 SHILI = CHUZHOU.parent / "shili.yaml"
 KIND_QUOTA = CHUZHOU.parent.parent / "tests" / "policies" / "award-kind-quota.yaml"
+XIYUAN = CHUZHOU.parent / "xiyuan.yaml"
 # The mistakes only other shapes of policy can make: (base file, edit, code, needle).
 OTHER_BROKEN = [
     ("first selection before the policy", JIUJIANG, ("first_year: 2023", "first_year: 2021", 1),
@@ -178,6 +183,12 @@ OTHER_BROKEN = [
     ("a waiting period reading a blank hire date as in post", CHUZHOU,
      ("    blank_hire_date: in_post\n", "    blank_hire_date: in_post\n    wait_months: 12\n    wait_from: hire_month\n", 1),
      "policy.wait-needs-hire-date", "in_post\n    wait"),
+    ("a choice's alias where its value belongs", XIYUAN, ("values: [社会组织, 其他]}", "values: [社工机构, 其他]}", 1),
+     "policy.value-is-alias", "社工机构, 其他]"),
+    ("a choice listed twice", XIYUAN, ("国有企业, 社会组织, 其他]", "国有企业, 社会组织, 其他, 机关]", 1),
+     "policy.value-repeated", "机关]"),
+    ("a choice's alias that is another value", XIYUAN, ("事业单位: [事业]", "事业单位: [事业, 国有企业]", 1),
+     "policy.value-twice", "国有企业]"),
 ]
 
 

@@ -517,6 +517,9 @@ CATALOGUE: dict[str, Entry] = {
         "'{field}' is not a roster field usable here, nor declared under fields{suggestion_en}",
         "可用：{fields}；其他列请先在 fields 中声明（名称、别名、类型）",
         "available: {fields}; declare any other column under fields first (name, aliases, type)"),
+    "policy.field-not-usable": Entry(
+        "error", "「{field}」是{what_zh}，不能用于{use_zh}", "'{field}' is {what_en} and cannot be used in {use_en}",
+        "此处可用：{fields}", "usable here: {fields}"),
     "policy.op-for-type": Entry(
         "error", "运算「{op}」不适用于{type_zh}字段「{field}」", "the operator '{op}' does not apply to the {type_en} field '{field}'",
         "该类字段可用：{ops}", "such a field takes: {ops}"),
@@ -526,11 +529,24 @@ CATALOGUE: dict[str, Entry] = {
     "policy.condition-never": Entry(
         "error", "条件永远不能满足：{detail_zh}", "the conditions can never hold: {detail_en}",
         "核对上下限、取值和 not；按此写法任何人都不会发放", "check the bounds, values and not: as written, nobody is ever paid"),
+    "policy.blank-under-not": Entry(
+        "warning", "not 之内的 blank: passes 会把「{field}」为空的行排除在外：空白先使内层条件成立，not 再把它变为不成立，"
+        "与字面意思相反",
+        "blank: passes inside a not excludes the rows where '{field}' is blank: the blank makes the inner condition "
+        "hold, and the not then makes it fail, the opposite of what it reads",
+        "要让空白行通过整个条件，在 not 之内保留 blank: fails（默认值，不写即可）",
+        "to let a blank row through the whole condition, keep blank: fails (the default) inside the not"),
     "policy.field-reserved": Entry(
         "error", "自定义字段不能命名为「{key}」：这是内置字段或系统使用的名称",
         "a field of the policy cannot be called '{key}': the name is a built-in field or one swtalent uses",
         "换一个键名（如 hukou、insured_months）；内置字段无需声明，可在 columns 中加别名",
         "choose another key (such as hukou, insured_months); built-in fields need no declaring, give them aliases under columns"),
+    "policy.field-header-taken": Entry(
+        "error", "字段「{key}」的列名「{header}」已是{owner_zh}的列名，同一列不能读作两个字段",
+        "the header '{header}' of the field '{key}' already names {owner_en}; one column cannot be two fields",
+        "换一个列名；要让内置字段认出更多列名，把它们写在 columns 下（如 columns: {{unit: [服务单位名称]}}），不必在 fields 中声明",
+        "choose another header; to give a built-in field more header names, list them under columns "
+        "(columns: {{unit: [服务单位名称]}}) instead of declaring a field"),
     "policy.field-unused": Entry(
         "warning", "fields 中声明的字段「{key}」没有被任何条件、检查、排序、名额或金额表使用",
         "the field '{key}' declared under fields is used by no condition, check, tie-break, quota or amount table",
@@ -550,10 +566,20 @@ CATALOGUE: dict[str, Entry] = {
         "写该字段 values 中的值；其他写法由该字段的 value_aliases 认出",
         "write one of the field's values; other spellings are recognised through its value_aliases"),
     "policy.value-twice": Entry(
-        "error", "写法「{value}」同时指向金额表中的「{first}」和「{second}」",
-        "the spelling '{value}' names both '{first}' and '{second}' in the amounts table",
+        "error", "写法「{value}」同时指向{owner_zh}的「{first}」和「{second}」",
+        "the spelling '{value}' names both '{first}' and '{second}' of the {owner_en}",
         "每种写法（含全角、半角之别）只能对应一个值：删除或合并其中一个",
         "a spelling (full-width and half-width forms alike) may name one value only: remove or merge one"),
+    "policy.value-repeated": Entry(
+        "error", "字段「{field}」的值「{value}」重复出现（全角、半角视为同一写法）",
+        "the value '{value}' of the field '{field}' is listed twice (full-width and half-width forms alike)",
+        "删除重复的一项", "remove the repeat"),
+    "policy.value-is-alias": Entry(
+        "error", "「{value}」是「{main}」的别名，{place_zh}中请写「{main}」",
+        "'{value}' is an alias of '{main}'; write '{main}' in the {place_en}",
+        "字段「{field}」的单元格写「{value}」时读作「{main}」，写别名的{place_zh}永远对不上",
+        "a cell of the field '{field}' reading '{value}' is read as '{main}', so a {place_en} naming the alias "
+        "never matches"),
     "policy.amount-implausible": Entry(
         "warning", "金额 {value} 元超过{kind_zh}的合理上限 {limit} 元",
         "the amount of {value} yuan is more than the plausible maximum of {limit} yuan for {kind_en}",

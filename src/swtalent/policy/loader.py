@@ -14,7 +14,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
 from ..fields import CONDITION_FIELDS, FIELDS, header_key
-from .meaning import check_fields_and_conditions, unknown_field
+from .meaning import (
+    alias_of,
+    check_fields_and_conditions,
+    unknown_field,
+    value_is_alias,
+)
 from .model import (
     CONDITION_TAGS,
     TIE_BREAK_FIELDS,
@@ -82,7 +87,19 @@ _TYPE_TEXT = {
     "finite_number": ("应为有限的数字", "expected a finite number"),
     "float_parsing": ("应为数字", "expected a number"),
     "float_type": ("应为数字", "expected a number"),
+    "model_attributes_type": ("应为映射（键: 值）", "expected a mapping (key: value)"),
 }
+# The same for a number that is not an amount (a score, a count of years): no 金额 in the words.
+_NUMBER_TEXT = {
+    "decimal_parsing": ("应为数字，如 12 或 12.5", "expected a number such as 12 or 12.5"),
+    "decimal_type": ("应为数字，如 12 或 12.5", "expected a number such as 12 or 12.5"),
+}
+# A condition's value or one of its values that is a list or a mapping: it fails each member of the
+# union of what a condition may compare with, and is told so once.
+_SCALAR_TYPES = {"bool_type", "bool_parsing", "date_type", "date_parsing", "date_from_datetime_parsing",
+                 "decimal_type", "decimal_parsing", "string_type"}
+_SCALAR_TEXT = ("应为单个值：文本、数字、日期或 true/false，而不是列表或映射",
+                "expected a single value: text, a number, a date or true/false, not a list or a mapping")
 # Any other pydantic error: said in Chinese without its English text (which --lang en shows).
 _UNKNOWN_TYPE_ZH = "取值的类型或格式不对"
 
@@ -126,14 +143,23 @@ def _invalid(where, zh: str, en: str, value: object = "") -> Issue:
 
 # The names pydantic gives the members of a plain union in an error's location (max: 1 or a
 # mapping: 'constrained-int', 'dict[str,constrained-int]', "literal['unlimited']").
-_UNION_MEMBER = re.compile(r"(constrained-\w+|int|str|bool|decimal|none|literal\[.*\]|dict\[.*\]|tuple\[.*\])")
+_UNION_MEMBER = re.compile(r"(constrained-\w+|int|str|bool|decimal|date|none|literal\[.*\]|dict\[.*\]|tuple\[.*\])")
 
 
 def _data_path(loc: tuple, data: object) -> tuple:
-    """pydantic's error location as a path into the YAML data (dropping union tags)."""
+    """pydantic's error location as a path into the YAML data (dropping union tags). It stops at a
+    value that is not a mapping or a list: what pydantic adds below one names the members of a union
+    (a condition given as a list: .leaf; a value given as a list: .date), never a key of the file."""
     out: list = []
     cur = data
     for part in loc:
+        if part == "[key]":  # a mapping's key that is not allowed (a roster field under columns)
+            out.append(part)
+            break
+        if out and not isinstance(cur, (dict, list)):
+            break
+        if isinstance(cur, list) and isinstance(part, str):
+            continue  # a union's tag for a list written where a mapping or a scalar belongs
         if isinstance(cur, dict) and isinstance(part, str) and part not in cur and (
                 part in _RULE_KINDS and cur.get("kind") == part or part in _CONDITION_TAGS):
             continue  # the discriminator pydantic adds for tagged unions
@@ -207,10 +233,39 @@ def _bound_text(kind: str, ctx: dict, path: tuple) -> tuple[str, str]:
 
 
 def _suggest(path: tuple, data: object) -> str | None:
-    """The allowed key closest to a misspelt one at the end of path, if any is close."""
-    model = _model_at(path[:-1], data)
-    close = difflib.get_close_matches(str(path[-1]), _allowed(model) if model else [], n=1)
+    """The allowed key closest to a misspelt one at the end of path, if any is close. In a condition
+    without a `field`, any / all / not come first (al: is a misspelt all:, not a condition lacking
+    field and op)."""
+    if _is_tree_typo(path, data):
+        return difflib.get_close_matches(str(path[-1]), list(CONDITION_TAGS), n=1)[0]
+    close = difflib.get_close_matches(str(path[-1]), _allowed_at(path[:-1], data), n=1)
     return close[0] if close else None
+
+
+def _allowed_at(path: tuple, data: object) -> list[str]:
+    """The keys a mapping at a path may have: a condition's own, and any / all / not where a
+    condition may combine others (not in checks)."""
+    model = _model_at(path, data)
+    keys = _allowed(model) if model else []
+    return keys + list(CONDITION_TAGS) if model is Condition and "conditions" in path else keys
+
+
+def _is_tree_typo(path: tuple, data: object) -> bool:
+    """Whether an unknown key is a misspelt any / all / not: in a condition written without a
+    `field`, and close to one of the three."""
+    if _model_at(path[:-1], data) is not Condition or "conditions" not in path:
+        return False
+    node = _node(path[:-1], data)
+    return isinstance(node, dict) and "field" not in node and bool(
+        difflib.get_close_matches(str(path[-1]), list(CONDITION_TAGS), n=1))
+
+
+def _node(path: tuple, data: object) -> object:
+    node = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else (
+            node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None)
+    return node
 
 
 def _allowed(model: type[BaseModel]) -> list[str]:
@@ -234,18 +289,19 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
     # A misspelt key shows up twice: unknown here, missing there. Say it once, as the misspelling.
     missing = {p for p, e in errors if e["type"] == "missing"}
     misspelt = {path[:-1] + (_suggest(path, src.data),) for path, e in errors if e["type"] == "extra_forbidden"}
+    # al: for all: is one unknown key, not also a condition lacking its field and op.
+    combining = {path[:-1] for path, e in errors if e["type"] == "extra_forbidden" and _is_tree_typo(path, src.data)}
     for path, err in errors:
         kind = err["type"]
         if kind == "too_short" and any(p[:len(path)] == path and p != path for p, _ in errors):
             continue  # an echo of a failed item below it, already reported
-        if kind == "missing" and path in misspelt & missing:
+        if kind == "missing" and (path in misspelt & missing or path[:-1] in combining and path[-1] in ("field", "op")):
             continue
         if kind == "extra_forbidden":
-            model = _model_at(path[:-1], src.data)
             close = _suggest(path, src.data)
             issues.append(Issue.make(
                 "policy.unknown-key", src.where(path, key=True), key=path[-1],
-                allowed=", ".join(_allowed(model) if model else []),
+                allowed=", ".join(_allowed_at(path[:-1], src.data)),
                 suggestion_zh=f"，是否应为「{close}」？" if close else "",
                 suggestion_en=f"; did you mean '{close}'?" if close else ""))
         elif kind == "missing":
@@ -265,13 +321,45 @@ def _translate(exc: ValidationError, src: Source) -> list[Issue]:
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             issues.append(_invalid(src.where(path), *_bound_text(kind, err.get("ctx", {}), path), err.get("input")))
         else:
-            if kind in _TYPE_TEXT:  # a bound such as max_length filled in from the error's context
-                ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
-                zh, en = (t.format_map(ctx) for t in _TYPE_TEXT[kind])
-            else:
-                zh, en = _UNKNOWN_TYPE_ZH, err["msg"]
+            zh, en = _type_text(kind, err, path)
             issues.append(_invalid(src.where(path), zh, en, err.get("input")))
     return _one_per_value(issues)
+
+
+def _in_condition(path: tuple) -> bool:
+    return "conditions" in path or path[:1] == ("checks",)
+
+
+def _is_amount(path: tuple) -> bool:
+    """Whether a path holds an amount in yuan (a dated value, a lifetime cap, a plausible maximum),
+    not a score, a count of years or a condition's value."""
+    if _in_condition(path):
+        return False
+    return path[:1] == ("plausible_max",) or path[-1:] in (("lifetime_cap",), ("value",))
+
+
+def _type_text(kind: str, err: dict, path: tuple) -> tuple[str, str]:
+    """A wrong type in the words of a person writing a policy: an amount is told of as an amount,
+    any other number as a number; a condition's value that is a list or a mapping once."""
+    ctx = err.get("ctx") or {}
+    if kind in _SCALAR_TYPES and _in_condition(path) and (
+            path[-1:] == ("value",) or len(path) > 1 and path[-2] == "values" and isinstance(path[-1], int)):
+        return _SCALAR_TEXT
+    if kind in _NUMBER_TEXT and not _is_amount(path):
+        return _NUMBER_TEXT[kind]
+    if kind == "decimal_max_places" and not _is_amount(path):
+        places = ctx.get("decimal_places", "")
+        return f"最多 {places} 位小数", f"at most {places} decimals"
+    if kind == "string_too_short":
+        least = ctx.get("min_length", 1)
+        return ("不能为空", "cannot be empty") if least == 1 else (f"至少 {least} 个字符", f"at least {least} characters")
+    if kind == "string_too_long":
+        most = ctx.get("max_length", "")
+        return f"至多 {most} 个字符", f"at most {most} character(s)"
+    if kind in _TYPE_TEXT:  # a bound such as max_length filled in from the error's context
+        return tuple(t.format_map({k: str(v) for k, v in ctx.items()}) for t in _TYPE_TEXT[kind])
+    # A type this table does not know yet: still said in Chinese, pydantic's words kept for English.
+    return _UNKNOWN_TYPE_ZH, err["msg"]
 
 
 def _one_per_value(issues: list[Issue]) -> list[Issue]:
@@ -283,6 +371,8 @@ def _one_per_value(issues: list[Issue]) -> list[Issue]:
         if issue.code == "policy.invalid-value" and key in at and out[at[key]].code == "policy.invalid-value":
             first = dict(out[at[key]].params)
             mine = dict(issue.params)
+            if mine["detail_zh"] in first["detail_zh"].split("，或"):
+                continue  # the same words twice (a value fitting no member of a union, told once)
             out[at[key]] = Issue.make("policy.invalid-value", issue.location, value=out[at[key]].value,
                                       detail_zh=f"{first['detail_zh']}，或{mine['detail_zh']}",
                                       detail_en=f"{first['detail_en']}, or {mine['detail_en']}")
@@ -436,12 +526,17 @@ def _check_table(table: AmountsBy, policy: Policy, src: Source, at: tuple) -> li
     issues = []
     fields = policy.text_fields()
     if table.field not in fields:
-        issues.append(unknown_field(table.field, list(fields), src, at + ("field",)))
+        issues.append(unknown_field(table.field, list(fields), src, at + ("field",), policy=policy,
+                                    use=("金额表（amounts_by）", "an amounts table (amounts_by)")))
     elif table.field in (policy.fields or {}) and policy.fields[table.field].type == "choice":
         choices = policy.fields[table.field].values
         allowed = {normal_text(v) for v in choices}
         for value in table.values:
-            if normal_text(value) not in allowed:
+            main = alias_of(policy.fields[table.field], value)
+            if main is not None:
+                issues.append(value_is_alias(table.field, value, main, policy, src, at + ("values", value),
+                                             ("金额表", "amounts table"), is_key=True))
+            elif normal_text(value) not in allowed:
                 issues.append(Issue.make("policy.not-a-choice", src.where(at + ("values", value), key=True),
                                          value=value, field=table.field, values="、".join(choices)))
     seen: dict[str, str] = {}
@@ -450,7 +545,7 @@ def _check_table(table: AmountsBy, policy: Policy, src: Source, at: tuple) -> li
             norm = normal_text(spelling)
             if norm in seen and seen[norm] != value:
                 issues.append(Issue.make("policy.value-twice", src.where(at + where, key=True), value=spelling,
-                                         first=seen[norm], second=value))
+                                         first=seen[norm], second=value, owner_zh="金额表", owner_en="amounts table"))
             seen.setdefault(norm, value)
     for value in table.aliases:
         if value not in table.values:
@@ -510,7 +605,8 @@ def _check_award(rule: AwardRule, policy: Policy, src: Source, base: tuple) -> l
     usable = [*TIE_BREAK_FIELDS, *(k for k, f in policy.fields.items() if f.type in ("number", "date"))]
     for i, key in enumerate(keys):
         if key not in usable:
-            issues.append(unknown_field(key, usable, src, base + ("tie_break", i, "field")))
+            issues.append(unknown_field(key, usable, src, base + ("tie_break", i, "field"), policy=policy,
+                                        use=("同分排序（tie_break）", "a tie-break")))
         elif key in keys[:i]:
             issues.append(Issue.make("policy.tie-break-twice", src.where(base + ("tie_break", i)), key=key))
     if rule.no_repeat is not None and rule.no_repeat_cycles is not None:
@@ -538,7 +634,7 @@ def _check_quota(quota: QuotaPer, policy: Policy, src: Source, at: tuple, use: t
     allowed = group_fields(policy)
     if quota.field not in allowed:
         issues.append(unknown_field(quota.field, list(allowed), src, at + ("field",), "policy.unknown-group-field",
-                                    use_zh=use[0], use_en=use[1]))
+                                    policy=policy, use=use, use_zh=use[0], use_en=use[1]))
     if quota.by_value() and quota.others is None:
         issues.append(Issue.make("policy.needs-key", src.where(at + ("max",), key=True), key="max", needed="others",
                                  choices_zh="未列出的取值各有几个名额（数字），或 unlimited（不限）",
@@ -550,7 +646,11 @@ def _check_quota(quota: QuotaPer, policy: Policy, src: Source, at: tuple, use: t
     if declared is not None and declared.type == "choice" and quota.by_value():
         values = {unicodedata.normalize("NFKC", v).strip() for v in declared.values}
         for value in quota.max:
-            if unicodedata.normalize("NFKC", value).strip() not in values:
+            main = alias_of(declared, value)
+            if main is not None:
+                issues.append(value_is_alias(quota.field, value, main, policy, src, at + ("max", value),
+                                             ("名额", "quota"), is_key=True))
+            elif unicodedata.normalize("NFKC", value).strip() not in values:
                 issues.append(Issue.make("policy.quota-value-unknown", src.where(at + ("max", value), key=True),
                                          value=value, field=quota.field, values="、".join(declared.values)))
     return issues

@@ -5,12 +5,28 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from datetime import date, timedelta
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, localcontext
 
 from ..errors import Issue
-from ..fields import CONDITION_FIELDS, RESERVED_KEYS, RESERVED_SUFFIXES
-from .model import TEXT_OPS, AllOf, AnyOf, Condition, NotOf, Policy
+from ..fields import (
+    CONDITION_FIELDS,
+    FIELDS,
+    RESERVED_KEYS,
+    RESERVED_SUFFIXES,
+    alias_table,
+    header_key,
+)
+from .model import (
+    TEXT_OPS,
+    AllOf,
+    AnyOf,
+    Condition,
+    FieldDef,
+    NotOf,
+    Policy,
+    normal_text,
+)
 
 # The operators each type of field has.
 OPS_BY_TYPE = {
@@ -44,10 +60,22 @@ def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> li
             elif spec.type == "choice" and value not in spec.values:
                 issues.append(Issue.make("policy.alias-not-a-value", src.where(at + ("value_aliases", value), key=True),
                                          value=value, values="、".join(spec.values), owner_zh="该字段", owner_en="field's"))
+        if spec.type == "choice":
+            issues += _choice_spellings(key, spec, src, at)
+    issues += _headers_taken(policy, src)
     for i, rule in zip(positions, policy.rules):
+        found: list[Issue] = []
         for c, cond in enumerate(rule.conditions):
-            issues += _tree(cond, policy, src, ("rules", i, "conditions", c))
-        issues += _never(rule.conditions, policy, src, ("rules", i, "conditions"))
+            found += _tree(cond, policy, src, ("rules", i, "conditions", c))
+        found += _never(rule.conditions, policy, src, ("rules", i, "conditions"))
+        # An `all` inside the rule's list is checked on its own and with the list: one problem at one place.
+        never_at = set()
+        for issue in found:
+            if issue.code == "policy.condition-never":
+                if issue.location.path in never_at:
+                    continue
+                never_at.add(issue.location.path)
+            issues.append(issue)
     for c, check in enumerate(policy.checks):
         issues += _leaf(check, policy, src, ("checks", c))
     used = policy.fields_referenced()
@@ -57,11 +85,12 @@ def check_fields_and_conditions(policy: Policy, src, positions: list[int]) -> li
     return issues
 
 
-def _tree(cond, policy: Policy, src, at: tuple) -> list[Issue]:
+def _tree(cond, policy: Policy, src, at: tuple, negated: bool = False) -> list[Issue]:
+    """A condition and those inside it; `negated`: under an odd number of nots."""
     if isinstance(cond, (AnyOf, AllOf)):
         word = "any" if isinstance(cond, AnyOf) else "all"
         parts = cond.any if isinstance(cond, AnyOf) else cond.all
-        out = [p for k, c in enumerate(parts) for p in _tree(c, policy, src, at + (word, k))]
+        out = [p for k, c in enumerate(parts) for p in _tree(c, policy, src, at + (word, k), negated)]
         if isinstance(cond, AllOf):
             out += _never(parts, policy, src, at + (word,))
         return out
@@ -70,9 +99,13 @@ def _tree(cond, policy: Policy, src, at: tuple) -> list[Issue]:
             return [Issue.make("policy.condition-never", src.where(at + ("not",)),
                                detail_zh="not 套 not 等于原条件，请直接写原条件",
                                detail_en="a not inside a not is the condition itself; write it directly")] + \
-                _tree(cond.not_.not_, policy, src, at + ("not", "not"))
-        return _tree(cond.not_, policy, src, at + ("not",))
-    return _leaf(cond, policy, src, at)
+                _tree(cond.not_.not_, policy, src, at + ("not", "not"), negated)
+        return _tree(cond.not_, policy, src, at + ("not",), not negated)
+    out = _leaf(cond, policy, src, at)
+    if negated and cond.blank == "passes":
+        out.append(Issue.make("policy.blank-under-not", src.where(at + ("blank",)),
+                              field=policy.field_label(cond.field, "zh")))
+    return out
 
 
 def _leaf(cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
@@ -134,9 +167,95 @@ def _leaf(cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
     return out
 
 
+def _headers_taken(policy: Policy, src) -> list[Issue]:
+    """A declared field's name or alias that a built-in field (or an earlier declared one) already
+    reads: the roster's column would be taken by one of them, and the other left without it."""
+    issues: list[Issue] = []
+    taken = {name: ("builtin", key) for name, key in alias_table(dict(policy.columns or {})).items()}
+    for key, spec in policy.fields.items():
+        for where, header in ((("name",), spec.name), *((("aliases", j), a) for j, a in enumerate(spec.aliases))):
+            norm = header_key(header)
+            owner = taken.get(norm)
+            if owner is not None and owner[1] != key:
+                kind, other = owner
+                if kind == "builtin":
+                    zh, en = f"内置字段 {other}（{FIELDS[other].zh}）", f"the built-in field {other} ({FIELDS[other].en})"
+                else:
+                    zh, en = f"本政策的字段 {other}（{policy.fields[other].name}）", f"the policy's field {other}"
+                issues.append(Issue.make("policy.field-header-taken", src.where(("fields", key) + where), key=key,
+                                         header=header, owner_zh=zh, owner_en=en))
+            elif norm:
+                taken.setdefault(norm, ("declared", key))
+    return issues
+
+
+def _choice_spellings(key: str, spec: FieldDef, src, at: tuple) -> list[Issue]:
+    """A choice field's values and their other spellings: none empty, each value listed once, each
+    spelling naming one value (an alias that is also a value, or the alias of two, would leave a
+    cell read as whichever comes first)."""
+    issues: list[Issue] = []
+    owner_zh, owner_en = f"字段「{spec.name}」", f"field '{spec.name}'"
+    seen: dict[str, str] = {}
+    for k, value in enumerate(spec.values):
+        norm = normal_text(value)
+        if not norm:
+            issues.append(_empty_text(src, at + ("values", k)))
+        elif norm in seen:
+            issues.append(Issue.make("policy.value-repeated", src.where(at + ("values", k)), value=value,
+                                     field=spec.name))
+        seen.setdefault(norm, value)
+    for value, aliases in spec.value_aliases.items():
+        for k, alias in enumerate(aliases):
+            norm, where = normal_text(alias), at + ("value_aliases", value, k)
+            if not norm:
+                issues.append(_empty_text(src, where))
+            elif norm in seen and seen[norm] != value:
+                issues.append(Issue.make("policy.value-twice", src.where(where), value=alias, first=seen[norm],
+                                         second=value, owner_zh=owner_zh, owner_en=owner_en))
+            seen.setdefault(norm, value)
+    return issues
+
+
+def _empty_text(src, at: tuple, in_condition: bool = False) -> Issue:
+    """An empty text where a value belongs: a condition's (contains_any "" holds on every row, == ""
+    on none) or a choice's (a blank cell is blank, never a value)."""
+    if in_condition:
+        zh = "条件的值不能是空文本（contains_any 的空文本对每一行都成立）；空单元格由 blank: 决定"
+        en = "a condition's value cannot be empty (in contains_any it holds on every row); blank: says what a blank cell does"
+    else:
+        zh = "选项值不能是空文本：空单元格就是空白，由各条件的 blank: 决定"
+        en = "a choice cannot be empty: a blank cell is blank, and each condition's blank: says what it does"
+    return Issue.make("policy.invalid-value", src.where(at), value="", detail_zh=zh, detail_en=en)
+
+
+def alias_of(spec: FieldDef | None, value: object) -> str | None:
+    """The value a choice field's alias stands for, when `value` is an alias and not itself a value:
+    the roster's cells are read as the value, so a policy naming the alias never matches one."""
+    if spec is None or spec.type != "choice" or not isinstance(value, str):
+        return None
+    norm = normal_text(value)
+    if norm in {normal_text(v) for v in spec.values}:
+        return None
+    return next((main for main, aliases in spec.value_aliases.items()
+                 if norm in {normal_text(a) for a in aliases}), None)
+
+
+def value_is_alias(key: str, value: str, main: str, policy: Policy, src, at: tuple, place: tuple[str, str],
+                   *, is_key: bool = False) -> Issue:
+    """A choice field's alias written where its value belongs (at a condition's value, or at a key of
+    an amounts table or a quota)."""
+    return Issue.make("policy.value-is-alias", src.where(at, key=is_key), value=value, main=main,
+                      field=policy.field_label(key, "zh"), place_zh=place[0], place_en=place[1])
+
+
 def _value(value, kind: str, cond: Condition, policy: Policy, src, at: tuple) -> list[Issue]:
     """A value of the right kind for the field: a date for a date, true/false for yes/no, a listed
-    choice, a declared level key."""
+    choice (not one of its aliases: cells are read as the value), a declared level key."""
+    if isinstance(value, str) and not normal_text(value):
+        return [_empty_text(src, at, in_condition=True)]
+    main = alias_of(policy.fields.get(cond.field), value)
+    if main is not None:
+        return [value_is_alias(cond.field, value, main, policy, src, at, ("条件", "condition"))]
     if _as(value, kind, policy, cond.field) is not None:
         return []
     zh, en = {
@@ -188,11 +307,31 @@ def _as(value, kind: str, policy: Policy, key: str = ""):
 
 
 def _unknown_field(name: str, policy: Policy, src, at: tuple) -> Issue:
-    return unknown_field(name, [*CONDITION_FIELDS, *policy.fields], src, at)
+    use = ("检查", "a check") if at[:1] == ("checks",) else ("条件", "a condition")
+    return unknown_field(name, [*CONDITION_FIELDS, *policy.fields], src, at, policy=policy, use=use)
 
 
-def unknown_field(name: str, known: list[str], src, at: tuple, code: str = "policy.unknown-field", **params) -> Issue:
-    """A field name that is not one of `known` here, with the closest as a did-you-mean."""
+# A built-in field's kind, as said of it when it cannot be used somewhere.
+_KIND_TEXT = {"text": ("文本", "text"), "id": ("证件号", "ID number"), "account": ("号码", "number string"),
+              "date": ("日期", "date"), "number": ("数字", "number"), "level": ("证书等级", "level"),
+              "yes_no": ("是/否", "yes/no"), "choice": ("选项", "choice")}
+
+
+def unknown_field(name: str, known: list[str], src, at: tuple, code: str = "policy.unknown-field", *,
+                  policy: Policy | None = None, use: tuple[str, str] | None = None, **params) -> Issue:
+    """A field name that is not one of `known` here, with the closest as a did-you-mean. A field that
+    exists (built in, or declared by the policy) but is of a kind this place cannot use is said to be
+    so (policy.field-not-usable), not to be undeclared."""
+    declared = getattr(policy, "fields", None) or {}
+    if policy is not None and use is not None and (name in declared or name in FIELDS):
+        if name in declared:
+            kind, label = declared[name].type, declared[name].name
+            what_zh, what_en = f"本政策的{TYPE_TEXT[kind][0]}字段「{label}」", f"the policy's {TYPE_TEXT[kind][1]} field '{label}'"
+        else:
+            kind, spec = CONDITION_FIELDS.get(name, FIELDS[name].kind), FIELDS[name]
+            what_zh, what_en = f"内置的{_KIND_TEXT[kind][0]}字段「{spec.zh}」", f"the built-in {_KIND_TEXT[kind][1]} field '{spec.en}'"
+        return Issue.make("policy.field-not-usable", src.where(at), field=name, what_zh=what_zh, what_en=what_en,
+                          use_zh=use[0], use_en=use[1], fields=", ".join(known) or "—")
     close = difflib.get_close_matches(name, known, n=1)
     return Issue.make(code, src.where(at), field=name, fields=", ".join(known), **params,
                       suggestion_zh=f"，是否应为「{close[0]}」？" if close else "",
@@ -204,58 +343,145 @@ def _shape(src, at: tuple, zh: str, en: str) -> Issue:
 
 
 def _never(conditions: tuple, policy: Policy, src, at: tuple) -> list[Issue]:
-    """Conditions that must all hold and never can: a condition beside its own not, or bounds on
-    one field that leave no value (社保 >= 12 and < 6; in [A] and in [B])."""
-    plain = [(k, c) for k, c in enumerate(conditions) if isinstance(c, Condition)]
-    negated = [(k, c.not_) for k, c in enumerate(conditions) if isinstance(c, NotOf)]
-    for k, c in negated:
-        for j, d in enumerate(conditions):
-            if j != k and d == c:
-                return [Issue.make("policy.condition-never", src.where(at + (k,)),
-                                   detail_zh="同一条件与其 not 须同时满足", detail_en="a condition and its not must both hold")]
+    """Conditions that must all hold (a rule's list, or an `all`) and never can: a condition beside
+    its own not, or the simple conditions on one field (not: of one too) that no value meets."""
+    for k, c in enumerate(conditions):
+        if isinstance(c, NotOf) and any(j != k and d == c.not_ for j, d in enumerate(conditions)):
+            return [Issue.make("policy.condition-never", src.where(at + (k,)),
+                               detail_zh="同一条件与其 not 须同时满足", detail_en="a condition and its not must both hold")]
     by_field: dict[str, list] = {}
-    for k, c in plain:
-        if c.other is None and c.blank != "passes":
-            by_field.setdefault(c.field, []).append((k, c))
+    for where, leaf, negated in _group_leaves(conditions, at):
+        kind = policy.field_type(leaf.field)
+        test = _scalar_test(leaf, kind, policy) if kind is not None and leaf.other is None else None
+        if test is not None:
+            by_field.setdefault(leaf.field, []).append((where, leaf, negated, test))
     for key, found in by_field.items():
-        kind = policy.field_type(key)
-        if kind is None or len(found) < 2:
-            continue
-        if _empty(found, kind, policy):
-            return [Issue.make("policy.condition-never", src.where(at + (found[-1][0],)),
-                               detail_zh=f"对「{policy.field_label(key, 'zh')}」的这些条件不可能同时满足",
-                               detail_en=f"these conditions on '{key}' can never all hold")]
+        probes = _probes(policy.field_type(key), key, [t for *_, t in found], policy)
+        for j in range(1, len(found) + 1 if probes else 1):
+            if not any(all(_meets(t, negated, v) for _, _, negated, t in found[:j]) for v in probes):
+                return [_never_issue(found[:j], policy, src)]
     return []
 
 
-def _empty(found: list, kind: str, policy: Policy) -> bool:
-    """Whether simple conditions on one field leave no value that meets them all."""
+def _group_leaves(conditions: tuple, at: tuple):
+    """The simple conditions that must all hold with the others of a group, as (path, condition,
+    negated): those of the group itself, of an `all` inside it, and a `not` of one."""
+    for k, c in enumerate(conditions):
+        if isinstance(c, Condition):
+            yield at + (k,), c, False
+        elif isinstance(c, AllOf):
+            yield from _group_leaves(c.all, at + (k, "all"))
+        elif isinstance(c, NotOf) and isinstance(c.not_, Condition):
+            yield at + (k, "not"), c.not_, True
+
+
+class _Test:
+    """A simple condition decided on one value, as conditions.py decides it on a column: `values`
+    are its constants as the field's type compares them (text normalised as cells are)."""
+
+    def __init__(self, op: str, values: tuple, blank: str, needles: bool = False):
+        self.op, self.values, self.blank, self.needles = op, values, blank, needles
+
+    def holds(self, v) -> bool | None:
+        """Whether a value meets it; for a blank (None), what `blank:` says (None: the row is held)."""
+        if v is None:
+            return {"passes": True, "fails": False}.get(self.blank)
+        op, values = self.op, self.values
+        if self.needles:
+            return any(n in v for n in values)
+        if op in ("in", "not_in"):
+            return (v in values) == (op == "in")
+        if op == "between":
+            return values[0] <= v <= values[1]
+        return _COMPARE[op](v, values[0])
+
+
+_COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">=": lambda a, b: a >= b,
+            ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
+
+
+def _meets(test: _Test, negated: bool, v) -> bool:
+    said = test.holds(v)
+    if said is None:  # blank: problem, the row is held from every rule
+        return False
+    return said != negated
+
+
+def _scalar_test(cond: Condition, kind: str, policy: Policy) -> _Test | None:
+    """The condition as a test on one value, or None where it is not well formed (its own problem,
+    reported at it): a missing or wrong value, an operator the type lacks, a choice's alias."""
+    if cond.op not in OPS_BY_TYPE.get(kind, ()):
+        return None
+    lists = cond.op in ("in", "not_in", "contains_any", "between")
+    raw = cond.values if lists else (() if cond.value is None else (cond.value,))
+    if not raw or (lists and cond.value is not None) or (not lists and cond.values):
+        return None
+    if cond.op == "between" and len(raw) != 2:
+        return None
+    if any(isinstance(v, str) and not normal_text(v) for v in raw):
+        return None
     if kind in ("text", "choice"):
-        allowed = None
-        for _, c in found:
-            if c.op in ("in", "=="):
-                mine = c.accepted()
-                allowed = mine if allowed is None else allowed & mine
-        return allowed is not None and not allowed
-    if kind not in ("number", "date", "level"):
-        return False
-    low, high = None, None  # (value, inclusive)
-    for _, c in found:
-        bounds = []
-        if c.op == "between":
-            a, b = (_as(v, kind, policy) for v in c.values)
-            bounds = [(">=", a), ("<=", b)]
-        elif c.op in (">=", ">", "<=", "<", "=="):
-            v = _as(c.value, kind, policy)
-            bounds = [(">=", v), ("<=", v)] if c.op == "==" else [(c.op, v)]
-        for op, v in bounds:
-            if v is None:
-                return False
-            if op in (">=", ">"):
-                if low is None or v > low[0] or (v == low[0] and op == ">"):
-                    low = (v, op == ">=")
-            elif high is None or v < high[0] or (v == high[0] and op == "<"):
-                high = (v, op == "<=")
-    if low is None or high is None:
-        return False
-    return low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))
+        if kind == "choice" and (any(alias_of(policy.fields.get(cond.field), v) for v in raw)
+                                 or any(_as(v, kind, policy, cond.field) is None for v in raw)):
+            return None
+        if cond.op == "contains_any":
+            return _Test(cond.op, cond.needles(), cond.blank, needles=True)
+        inside = cond.op in ("in", "==")
+        return _Test("in" if inside else "not_in", tuple(cond.accepted()), cond.blank)
+    values = tuple(_as(v, kind, policy, cond.field) for v in raw)
+    if any(v is None for v in values) or (cond.op == "between" and values[0] > values[1]):
+        return None
+    return _Test(cond.op, values, cond.blank)
+
+
+_OTHER = "\ue000"  # a text no policy writes: a cell holding none of the values
+
+
+def _probes(kind: str, key: str, tests: list[_Test], policy: Policy) -> list:
+    """Values enough to decide whether some value meets every test: every constant, and one value
+    in each stretch between and beyond them; a blank cell too."""
+    constants = sorted({v for t in tests for v in t.values}, key=lambda v: (str(type(v)), v))
+    if kind == "yes_no":
+        found: list = [True, False]
+    elif kind == "level":
+        found = list(range(len(policy.level_keys)))
+    elif kind == "choice":
+        spec = policy.fields.get(key)
+        found = [normal_text(v) for v in (spec.values if spec is not None else ())]
+    elif kind == "text":
+        needles = [v for t in tests if t.needles for v in t.values]
+        found = [*constants, _OTHER, "".join(needles) + _OTHER]
+    elif kind == "date":
+        found = []
+        for c in constants:
+            for step in (-1, 0, 1):
+                try:
+                    found.append(c + timedelta(days=step))
+                except OverflowError:
+                    pass
+    else:  # number: the constants, the middle of each gap, and beyond both ends, exactly
+        with localcontext() as ctx:
+            ctx.prec, ctx.Emax, ctx.Emin = 1000, MAX_EMAX, MIN_EMIN
+            try:
+                found = [*constants, *((a + b) / 2 for a, b in zip(constants, constants[1:]))]
+                if constants:
+                    found += [constants[0] - 1, constants[-1] + 1]
+            except ArithmeticError:  # beyond any number a roster holds: not tried
+                return []
+    return [*found, None]
+
+
+def _never_issue(found: list, policy: Policy, src) -> Issue:
+    """condition-never at the condition that leaves no value, quoting the conditions as written."""
+    from ..reports.reasons import condition_rule
+
+    key = found[-1][1].field
+    said = {lang: [condition_rule(NotOf(not_=c) if negated else c, lang, policy) for _, c, negated, _ in found]
+            for lang in ("zh", "en")}
+    if len(found) == 1:
+        zh = f"「{policy.field_label(key, 'zh')}」没有值能满足「{said['zh'][0]}」"
+        en = f"no value of '{policy.field_label(key, 'en')}' meets '{said['en'][0]}'"
+    else:
+        zh = "「" + "」与「".join(said["zh"]) + "」不可能同时满足"
+        en = "'" + "' and '".join(said["en"]) + "' can never all hold"
+    return Issue.make("policy.condition-never", src.where(found[-1][0]), detail_zh=zh, detail_en=en)

@@ -19,6 +19,10 @@ FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
 MAX_YUAN = "100000000"  # no single amount in a policy reaches 1亿 yuan; beyond it is a typo
 IDENT_PATTERN = r"^[a-z][a-z0-9_-]*$"  # ids of policies, levels and rules
 Ident = Annotated[str, Field(pattern=IDENT_PATTERN)]
+# The field an amounts table or a quota is keyed on: a built-in text field (offered by editors) or a
+# text or choice field the policy declares.
+TextFieldKey = Annotated[str, Field(pattern=IDENT_PATTERN),
+                         WithJsonSchema({"anyOf": [{"enum": list(TEXT_FIELDS)}, {"type": "string", "pattern": IDENT_PATTERN}]})]
 
 
 class Strict(BaseModel):
@@ -232,7 +236,7 @@ class AmountsBy(Strict):
     other districts): per value, per level, dated amounts. A row whose value is not in the table,
     or whose level its value's entry leaves out, is paid the rule's own `amounts`."""
 
-    field: Ident  # a built-in text field (district, unit …) or a text or choice field under fields:
+    field: TextFieldKey  # a built-in text field (district, unit …) or a text or choice field under fields:
     # value as the roster writes it -> level -> dated amounts; values are compared as roster cells
     # are read (NFKC, trimmed): a full-width （ in the policy matches a half-width ( in the roster.
     values: dict[str, Annotated[LevelAmounts, Field(min_length=1)]] = Field(min_length=1)
@@ -389,7 +393,7 @@ class QuotaPer(Strict):
     ({field: category, max: {社工站人员: 2, 机构从业人员: 1}, others: 1}; `others: unlimited` leaves
     them unlimited). The field is a text field a condition may test, or one the policy declares."""
 
-    field: Annotated[str, Field(pattern=IDENT_PATTERN)]
+    field: TextFieldKey
     max: Union[Annotated[int, Field(ge=1, le=100_000)], dict[str, Annotated[int, Field(ge=0, le=100_000)]]]
     # Required with a mapping under max (no hidden default for a value nobody listed).
     others: Union[Annotated[int, Field(ge=0, le=100_000)], Unlimited, None] = None
