@@ -420,3 +420,15 @@ rules:
     held = [(i.code, i.location.row) for i in comp.roster.issues if i.severity == "error"]
     assert held == [("roster.value-required", 4)]  # 候选乙's blank 处分; the holder's blanks are no problem
     assert list(comp.status) == ["ineligible", "paid", "error"]  # the 2023 term is over; 候选甲 is selected
+
+
+def test_a_choice_written_with_full_width_brackets_matches(tmp_path):
+    extra = "  org: {name: 机构类型, type: choice, values: [社会组织（民非）, 其他]}\n"
+    path = tmp_path / "p.yaml"
+    path.write_text(HEAD + extra + RULE.format(conditions='      - {field: org, op: in, values: [社会组织（民非）]}'),
+                    encoding="utf-8")
+    roster = write_roster(tmp_path / "r.xlsx", [["甲", make_id(1), "社会工作师", date(2023, 5, 10), 12, "社会组织", "社会组织（民非）"],
+                                                  ["乙", make_id(2), "社会工作师", date(2023, 5, 10), 12, "社会组织", "社会组织(民非)"],
+                                                  ["丙", make_id(3), "社会工作师", date(2023, 5, 10), 12, "社会组织", "其他"]],
+                          ["姓名", "身份证号", "证书等级", "取得证书日期", "社保月数", "单位性质", "机构类型"])
+    assert set(run_compute(roster, path, "2023").lines["name"]) == {"甲", "乙"}

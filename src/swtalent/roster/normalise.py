@@ -482,8 +482,10 @@ class _Checker:
             else:
                 texts = col.text() if col is not None else pd.Series("", index=range(self.n), dtype=object)
                 if spec.type == "choice":
-                    canon = {unicodedata.normalize("NFKC", s).strip(): value for value in spec.values
-                             for s in (value, *spec.value_aliases.get(value, ()))}
+                    # Each spelling to its value, normalised as every cell and every condition value is
+                    # (a full-width （民非） in the policy is the half-width (民非) a cell reads as).
+                    canon = {unicodedata.normalize("NFKC", s).strip(): unicodedata.normalize("NFKC", value).strip()
+                             for value in spec.values for s in (value, *spec.value_aliases.get(value, ()))}
                     mapped = texts.map(canon)
                     unknown = (texts != "") & mapped.isna()
                     self.report("roster.choice-unknown", unknown.to_numpy() & mine, key, col,
