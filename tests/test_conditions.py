@@ -432,3 +432,15 @@ def test_a_choice_written_with_full_width_brackets_matches(tmp_path):
                                                   ["丙", make_id(3), "社会工作师", date(2023, 5, 10), 12, "社会组织", "其他"]],
                           ["姓名", "身份证号", "证书等级", "取得证书日期", "社保月数", "单位性质", "机构类型"])
     assert set(run_compute(roster, path, "2023").lines["name"]) == {"甲", "乙"}
+
+
+def test_age_on_a_day_reads_the_birth_date_in_the_id_number(tmp_path):
+    """35 岁以下 on 2023-07-01: born after 1988-07-01, as the ID number says; no 出生日期 column needed."""
+    rows = [["甲", make_id(1, born="19880702"), "社会工作师", date(2023, 5, 10), 12, "社会组织"],
+            ["乙", make_id(2, born="19880701"), "社会工作师", date(2023, 5, 10), 12, "社会组织"]]
+    roster = write_roster(tmp_path / "r.xlsx", rows, ["姓名", "身份证号", "证书等级", "取得证书日期", "社保月数", "单位性质"])
+    comp = run_compute(roster, policy(tmp_path, '      - {field: birth_date, op: ">", value: 1988-07-01}'), "2023")
+    assert list(comp.lines["name"]) == ["甲"]
+    from swtalent.reports.reasons import ineligible_reasons
+
+    assert ineligible_reasons(comp, "zh").iat[0] == "补贴：出生日期「1988-07-01」须晚于 1988-07-01"

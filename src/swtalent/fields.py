@@ -84,11 +84,15 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
 # Always needed; each rule kind and the fields its conditions test add to these (Policy.required_fields).
 BASE_REQUIRED = ("name", "person_id")
 # The built-in fields a policy condition may test, with the type that says which tests apply (a
-# policy's own fields add to these). `level` takes the policy's level keys.
+# policy's own fields add to these). `level` takes the policy's level keys; `birth_date` is the one
+# a valid ID number holds.
 CONDITION_FIELDS = {"category": "text", "exam_place": "text", "district": "text", "unit": "text",
                     "service_field": "text", "review": "text", "bank_branch": "text", "level": "level",
-                    "qualified_on": "date", "hired_on": "date", "left_on": "date", "score": "number",
+                    "qualified_on": "date", "hired_on": "date", "left_on": "date", "birth_date": "date",
+                    "score": "number",
                     "years": "number"}
+# Fields a run reads off another column, never required as a column of their own.
+DERIVED = frozenset({"birth_date"})  # from the ID number
 # Names a policy's own field may not take: the built-in fields, and the columns the roster's frame
 # adds (and the suffixes it gives a number's exact value and a date as written).
 RESERVED_KEYS = frozenset(FIELDS) | {"row", "sheet", "error"}

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 
-from ..fields import BASE_REQUIRED, CONDITION_FIELDS, FIELDS, TEXT_FIELDS
+from ..fields import BASE_REQUIRED, CONDITION_FIELDS, DERIVED, FIELDS, TEXT_FIELDS
 from ..money import to_fen
 
 FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
@@ -704,7 +704,7 @@ class Policy(Strict):
             needed += self._award_values(rule)
             needed += [t.field for t in rule.tie_break]  # the column must exist; blanks do not separate
         optional = {k for k, f in self.fields.items() if not f.required}
-        needed += sorted(self.fields_used(period) - optional)
+        needed += sorted(self.fields_used(period) - optional - DERIVED)
         # A declared field is required where a rule of the run (or a check) reads it.
         referenced = self.fields_referenced(period)
         needed += [k for k, f in self.fields.items() if f.required and k in referenced]

@@ -98,6 +98,7 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     check.long_cells()
     check.texts(needs)
     frame["person_id"] = check.ids()
+    check.birth_dates()
     frame["level"] = check.levels(needs)
     check.dates(needs)
     check.person_details()
@@ -379,6 +380,17 @@ class _Checker:
         self.report("roster.date-implausible", early, key, col, earliest=str(floor.astype("datetime64[D]")),
                     column=self.raw.header(key))
         return blank
+
+    def birth_dates(self) -> None:
+        """The birth date each valid ID number holds (digits 7 to 14), as a date a condition may
+        compare (born on or after 1989-01-01: 35 岁以下 on a day); NaT where the ID is not valid."""
+        found, ids = self.id_findings, self.frame["person_id"].to_numpy()
+        valid = found.checksum_ok & found.birth_ok
+        days = np.full(self.n, np.datetime64("NaT", "s"))
+        if valid.any():
+            text = pd.Series(ids[valid], dtype=object).str.slice(6, 14)
+            days[valid] = pd.to_datetime(text, format="%Y%m%d").to_numpy().astype("datetime64[s]")
+        self.frame["birth_date"], self.frame["birth_date_written"] = days, ""
 
     def person_details(self) -> None:
         """A 性别 or 出生日期 column that contradicts a valid ID: the ID may be someone else's (a
