@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..districts import district_order
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, format_yuan
 from .labels import labels
@@ -22,7 +23,10 @@ def policy_diff(a: Computation, b: Computation, files: list[str] | None = None) 
         left = {r[key]: r for r in of(a)}
         right = {r[key]: r for r in of(b)}
         rows = []
-        for k in dict.fromkeys([*left, *right]):  # the current policy's order, then what only the proposed has
+        keys = list(dict.fromkeys([*left, *right]))  # the current policy's order, then what only the proposed has
+        if key == "district":  # one order of 区县 whichever policy pays in them
+            keys = district_order(keys, a.policy, a.roster.frame["district"])
+        for k in keys:
             name = (left.get(k) or right.get(k))["name" if of is not by_rule else "title"]
             rows.append({"key": k, "name": name, "only": "" if k in left and k in right else "a" if k in left else "b",
                          "a_fen": left[k]["amount_fen"] if k in left else 0,

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..districts import district_order
 from ..engine import Computation
 from ..engine import outcome as o
 from ..money import capital_yuan, format_yuan
@@ -37,12 +38,13 @@ def by_rule(comp: Computation) -> list[dict]:
 
 
 def by_district(comp: Computation) -> list[dict]:
-    """Totals by 区县 when the roster has that column ('' collects rows left blank, listed last)."""
+    """Totals by 区县 when the roster has that column, in the order of their region codes (districts:
+    the order; '' collects rows left blank, listed last)."""
     if "district" not in comp.roster.headers:
         return []
     got = _totals(comp, "district")
     return [{"district": d, "persons": got[d][1], "lines": got[d][0], "amount_fen": got[d][2]}
-            for d in sorted(got, key=lambda d: (d == "", d))]
+            for d in district_order(got, comp.policy, comp.roster.frame["district"])]
 
 
 def by_level(comp: Computation) -> list[dict]:
