@@ -18,13 +18,15 @@ CHUZHOU_ORDER = ["琅琊区", "南谯区", "来安县", "全椒县", "定远县"
 
 
 def summary_table(rows: list, heading: str) -> list:
-    """The rows of one of 汇总's tables (按等级, 按区县), from its heading to the next blank row."""
+    """The rows of one of 汇总's tables (按项目, 按等级, 按区县), from its heading to its 合计 row."""
     at = next(k for k, r in enumerate(rows) if r[0] == heading)
     out = []
     for r in rows[at + 1:]:
         if r[0] is None:
             break
         out.append(r)
+        if r[0] == "合计":
+            break
     return out
 
 

@@ -27,7 +27,7 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
         table.add_column(h, justify="right" if h != L["rule"] else "left")
     for r in s["by_rule"]:
         table.add_row(escape(r["title"]), L[f"kind.{r['kind']}"], str(r["persons"]), str(r["lines"]), r["amount"])
-    table.add_row(f"[bold]{L['total']}[/]", "", "", str(s["lines"]), f"[bold]{s['total']}[/]")
+    table.add_row(f"[bold]{L['total']}[/]", "", str(s["persons"]), str(s["lines"]), f"[bold]{s['total']}[/]")
     console.print(table)
     console.print(f"{L['total_capital']}: {s['total_capital']}", highlight=False)
     problems = s["problems"]

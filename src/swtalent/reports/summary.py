@@ -31,6 +31,11 @@ def _totals(comp: Computation, keys) -> dict:
     return memo[name]
 
 
+def persons_paid(comp: Computation) -> int:
+    """How many people the run pays: a 合计 row's 人数, each person once however many lines."""
+    return int(comp.lines["person_id"].nunique())
+
+
 def by_rule(comp: Computation) -> list[dict]:
     got = _totals(comp, "rule_id")
     return [{"rule_id": r.id, "title": r.title, "kind": r.kind, "lines": got.get(r.id, (0, 0, 0))[0],
@@ -129,6 +134,7 @@ def summary(comp: Computation, lang: str = "zh") -> dict:
         "total": format_yuan(total),
         "total_capital": capital_yuan(total),
         "lines": len(comp.lines),
+        "persons": persons_paid(comp),
         "policy": comp.policy.id,
         "city": comp.policy.city,
         "period": comp.period.label(),
