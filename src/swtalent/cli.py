@@ -29,7 +29,7 @@ from .ledger_cli import (
 )
 from .progress import Stages
 from .roster.source import DEFAULT_MAX_ROWS, PendingSheet
-from .usage import Lang, LangOpt
+from .usage import Lang, LangOpt, NoCsvBomOpt
 
 app = typer.Typer(cls=usage.Group, add_completion=False, no_args_is_help=True,
                   help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
@@ -137,6 +137,7 @@ def compute(
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary; problems and exit code only"),
     force: ForceOpt = False,
+    no_csv_bom: NoCsvBomOpt = False,
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     ledger: LedgerOpt = None,
     commit: bool = typer.Option(False, "--commit", help="record what this run pays in the ledger, once every output is written"),
@@ -190,7 +191,8 @@ def compute(
                       ledger=shown_url(book.url) if book is not None else "", ledger_batch=batch_id)
         committed = commit_when_written(comp, book, batch_id, run, per.label(), str(roster), operator)
         try:
-            write_outputs(comp, out, lang.value, run, notice=notice, force=force, before_rename=committed.record)
+            write_outputs(comp, out, lang.value, run, notice=notice, force=force, before_rename=committed.record,
+                          csv_bom=not no_csv_bom)
         except BaseException as exc:  # whatever stopped the outputs, a recorded batch without them is voided
             committed.undo(exc)
             raise
