@@ -132,7 +132,7 @@ def compute(
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     previous: PreviousOpt = None,
-    notice: Optional[Path] = typer.Option(None, "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts"),
+    notice: list[Path] = typer.Option([], "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts; repeatable"),
     batch: Optional[str] = typer.Option(None, "--batch", help="批次 on the payroll titles, e.g. 2023年第1批 (default: the period)"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary; problems and exit code only"),
@@ -169,10 +169,11 @@ def compute(
             raise UsageError("--commit 需要 --out：记入账本的批次要有据以发放的发放表",
                              "--commit needs --out: a batch recorded in the ledger needs the payroll it is paid from")
         inputs = [roster, policy, *([previous] if previous else [])]
-        if notice is not None and notice.suffix.lower() not in (".xlsx", ".csv"):
-            raise UsageError(f"公示名单只能是 .xlsx 或 .csv：「{notice.name}」",
-                             f"the notice list is .xlsx or .csv: '{notice.name}'")
-        check_outputs(out + ([notice] if notice else []), inputs, force=force)
+        for path in notice:
+            if path.suffix.lower() not in (".xlsx", ".csv"):
+                raise UsageError(f"公示名单只能是 .xlsx 或 .csv：「{path.name}」",
+                                 f"the notice list is .xlsx or .csv: '{path.name}'")
+        check_outputs(out + notice, inputs, force=force)  # a path given twice, even once as --out, is refused
         from .ledger import ledger_exists
 
         existed = ledger_exists(ledger)
@@ -201,12 +202,12 @@ def compute(
         if commit or ledger:  # a run that names or writes a ledger says when it is not the one expected
             result["notes"] += ledger_note(ledger, book, commit and not existed, lang.value)
         if as_json:
-            result = {"ok": True, **result, "outputs": [str(p) for p in out + ([notice] if notice else [])]}
+            result = {"ok": True, **result, "outputs": [str(p) for p in out + notice]}
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         elif quiet:
             _errors_only(comp.roster.issues, lang.value)  # the problems still reach the clerk, one line each
         else:
-            _terminal().render_compute(_console(), result, lang.value, out + ([notice] if notice else []))
+            _terminal().render_compute(_console(), result, lang.value, out + notice)
             if commit:
                 _console().print(committed.said(lang.value), highlight=False)
 

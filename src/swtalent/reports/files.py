@@ -90,11 +90,11 @@ def _write_json(comp: Computation, path: Path) -> None:
 
 
 def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: RunInfo = RunInfo(),
-                  notice: Path | None = None, force: bool = True,
+                  notice: Path | list[Path] | None = None, force: bool = True,
                   before_rename: Callable[[], None] = lambda: None, csv_bom: bool = True) -> None:
     """`run` is what the workbook's 计算依据 sheet and payroll titles say of the run; `notice` is
-    the public list (公示名单), .xlsx or .csv. Without `force` an existing file is not replaced;
-    without `csv_bom` the CSV files have no byte-order mark."""
+    the public list (公示名单), .xlsx or .csv, or several. Without `force` an existing file is not
+    replaced; without `csv_bom` the CSV files have no byte-order mark."""
     def write(path: Path, tmp: Path) -> None:
         kind = path.suffix.lower()
         if kind == ".xlsx":
@@ -104,9 +104,10 @@ def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: R
         else:
             _write_json(comp, tmp)
     jobs = [(path, lambda tmp, path=path: write(path, tmp)) for path in paths]
-    if notice is not None:
-        jobs.append((notice, lambda tmp: write_notice(comp, tmp, lang, as_csv=notice.suffix.lower() == ".csv",
-                                                      bom=csv_bom)))
+    notices = [] if notice is None else [notice] if isinstance(notice, Path) else list(notice)
+    for path in notices:
+        jobs.append((path, lambda tmp, path=path: write_notice(comp, tmp, lang, as_csv=path.suffix.lower() == ".csv",
+                                                              bom=csv_bom)))
     replace_together(jobs, force=force, command=run.command, before_rename=before_rename)
 
 
