@@ -322,6 +322,7 @@ def diff(
         from .periods import Period
         from .policy import load_policy
         from .reports.diff import diff_json, policy_diff, write_diff_workbook
+        from .reports.diff import unchanged_notes as nothing_changed
         from .reports.files import check_outputs, write_atomically
 
         per = Period.parse(period)
@@ -330,7 +331,8 @@ def diff(
         versions, names = list(policies), [str(p) for p in policies]
         if as_of:  # one policy file, its amounts as they stood on two dates
             days = [_date(d) for d in as_of]
-            versions = [load_policy(policies[0]).as_of(d) for d in days]
+            whole = load_policy(policies[0])
+            versions = [whole.as_of(d) for d in days]
             names = [f"{policies[0]} @ {d.isoformat()}" for d in days]
         bar = Stages(("read", "compute"), lang.value, enabled=not (as_json or quiet))
         try:
@@ -339,6 +341,7 @@ def diff(
         finally:
             bar.close()
         result = policy_diff(a, b, names)
+        result["notes"] = nothing_changed(result, lang.value, days if as_of else None, whole if as_of else None)
         if out is not None:
             write_atomically([(out, lambda tmp: write_diff_workbook(result, tmp, lang.value))], force=force,
                              command=shlex.join(sys.argv))

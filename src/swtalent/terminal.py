@@ -146,6 +146,8 @@ def render_diff(console, d: dict, lang: str, out: Optional[Path]) -> None:
     console.print(table)
     console.print(f"{L['diff_gain']} {d['gain']}  {L['diff_lose']} {d['lose']}  {L['diff_unchanged']} {d['unchanged']}",
                   highlight=False)
+    for note in d.get("notes", []):
+        console.print(f"[bold yellow]{escape(note)}[/]", highlight=False, soft_wrap=True)
     people = d["people"]
     if len(people):
         shown = people.head(20)
