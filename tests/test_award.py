@@ -178,7 +178,7 @@ def test_jiujiang_example_end_to_end(tmp_path):
     assert (got["rows_in"], got["selected"], got["pending_tie"], got["rows_with_errors"]) == (46, 18, 3, 1)
     assert got["rows_paid"] + got["rows_ineligible"] + got["rows_with_errors"] == got["rows_in"]
     assert got["total"] == "180000.00" and got["total_capital"] == "壹拾捌万元整"
-    with detail.open(encoding="utf-8") as fh:
+    with detail.open(encoding="utf-8-sig") as fh:
         lines = list(csv.DictReader(fh))
     assert len(lines) == 18 and {(r["kind"], r["amount"], r["months"]) for r in lines} == {("award", "10000.00", "")}
     wb = openpyxl.load_workbook(out)

@@ -47,7 +47,7 @@ def test_json_summary_is_the_library_result_and_accounts_for_every_row(example_r
 
 def test_csv_detail_columns_and_amounts(example_run):
     got, paths = example_run
-    with paths[".csv"].open(encoding="utf-8", newline="") as fh:
+    with paths[".csv"].open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["person_id", "name", "rule_id", "kind", "level", "months", "amount"]
     assert sum(Decimal(r["amount"]) for r in rows) == Decimal(got["total"])

@@ -139,7 +139,7 @@ def test_import_then_compute_leaves_out_what_was_paid_before(ledger_url, tmp_pat
         w.writerow([person, "post-allowance", "intermediate", "2023-01..2023-03", "3", "1200.00"])
     q1 = tmp_path / "q1.csv"  # what this run pays the person for those months, left out once imported
     compute(_fresh(tmp_path), "2023-01..2023-03", "--out", q1)
-    with q1.open(encoding="utf-8") as fh:
+    with q1.open(encoding="utf-8-sig") as fh:
         due = sum(Decimal(r["amount"]) for r in csv.DictReader(fh)
                   if r["person_id"] == person and r["rule_id"] == "post-allowance")
     before = compute(ledger_url, "2023")

@@ -29,7 +29,7 @@ from .ledger_cli import (
 )
 from .progress import Stages
 from .roster.source import DEFAULT_MAX_ROWS, PendingSheet
-from .usage import Lang, LangOpt
+from .usage import Lang, LangOpt, NoCsvBomOpt
 
 app = typer.Typer(cls=usage.Group, add_completion=False, no_args_is_help=True,
                   help="swtalent: 社会工作人才补贴、津贴与评选计算 / social-work talent subsidies, allowances and awards.")
@@ -132,11 +132,12 @@ def compute(
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     previous: PreviousOpt = None,
-    notice: Optional[Path] = typer.Option(None, "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts"),
+    notice: list[Path] = typer.Option([], "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts; repeatable"),
     batch: Optional[str] = typer.Option(None, "--batch", help="批次 on the payroll titles, e.g. 2023年第1批 (default: the period)"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary; problems and exit code only"),
     force: ForceOpt = False,
+    no_csv_bom: NoCsvBomOpt = False,
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     ledger: LedgerOpt = None,
     commit: bool = typer.Option(False, "--commit", help="record what this run pays in the ledger, once every output is written"),
@@ -168,10 +169,11 @@ def compute(
             raise UsageError("--commit 需要 --out：记入账本的批次要有据以发放的发放表",
                              "--commit needs --out: a batch recorded in the ledger needs the payroll it is paid from")
         inputs = [roster, policy, *([previous] if previous else [])]
-        if notice is not None and notice.suffix.lower() not in (".xlsx", ".csv"):
-            raise UsageError(f"公示名单只能是 .xlsx 或 .csv：「{notice.name}」",
-                             f"the notice list is .xlsx or .csv: '{notice.name}'")
-        check_outputs(out + ([notice] if notice else []), inputs, force=force)
+        for path in notice:
+            if path.suffix.lower() not in (".xlsx", ".csv"):
+                raise UsageError(f"公示名单只能是 .xlsx 或 .csv：「{path.name}」",
+                                 f"the notice list is .xlsx or .csv: '{path.name}'")
+        check_outputs(out + notice, inputs, force=force)  # a path given twice, even once as --out, is refused
         from .ledger import ledger_exists
 
         existed = ledger_exists(ledger)
@@ -190,7 +192,8 @@ def compute(
                       ledger=shown_url(book.url) if book is not None else "", ledger_batch=batch_id)
         committed = commit_when_written(comp, book, batch_id, run, per.label(), str(roster), operator)
         try:
-            write_outputs(comp, out, lang.value, run, notice=notice, force=force, before_rename=committed.record)
+            write_outputs(comp, out, lang.value, run, notice=notice, force=force, before_rename=committed.record,
+                          csv_bom=not no_csv_bom)
         except BaseException as exc:  # whatever stopped the outputs, a recorded batch without them is voided
             committed.undo(exc)
             raise
@@ -199,12 +202,12 @@ def compute(
         if commit or ledger:  # a run that names or writes a ledger says when it is not the one expected
             result["notes"] += ledger_note(ledger, book, commit and not existed, lang.value)
         if as_json:
-            result = {"ok": True, **result, "outputs": [str(p) for p in out + ([notice] if notice else [])]}
+            result = {"ok": True, **result, "outputs": [str(p) for p in out + notice]}
             typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
         elif quiet:
             _errors_only(comp.roster.issues, lang.value)  # the problems still reach the clerk, one line each
         else:
-            _terminal().render_compute(_console(), result, lang.value, out + ([notice] if notice else []))
+            _terminal().render_compute(_console(), result, lang.value, out + notice)
             if commit:
                 _console().print(committed.said(lang.value), highlight=False)
 
@@ -319,6 +322,7 @@ def diff(
         from .periods import Period
         from .policy import load_policy
         from .reports.diff import diff_json, policy_diff, write_diff_workbook
+        from .reports.diff import unchanged_notes as nothing_changed
         from .reports.files import check_outputs, write_atomically
 
         per = Period.parse(period)
@@ -327,7 +331,8 @@ def diff(
         versions, names = list(policies), [str(p) for p in policies]
         if as_of:  # one policy file, its amounts as they stood on two dates
             days = [_date(d) for d in as_of]
-            versions = [load_policy(policies[0]).as_of(d) for d in days]
+            whole = load_policy(policies[0])
+            versions = [whole.as_of(d) for d in days]
             names = [f"{policies[0]} @ {d.isoformat()}" for d in days]
         bar = Stages(("read", "compute"), lang.value, enabled=not (as_json or quiet))
         try:
@@ -336,6 +341,7 @@ def diff(
         finally:
             bar.close()
         result = policy_diff(a, b, names)
+        result["notes"] = nothing_changed(result, lang.value, days if as_of else None, whole if as_of else None)
         if out is not None:
             write_atomically([(out, lambda tmp: write_diff_workbook(result, tmp, lang.value))], force=force,
                              command=shlex.join(sys.argv))

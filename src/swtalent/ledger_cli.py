@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import Issue, Location, SwtalentError, UsageError
-from .usage import Lang, LangOpt
+from .usage import Lang, LangOpt, NoCsvBomOpt, csv_encoding
 
 ledger_app = typer.Typer(no_args_is_help=True, help="发放账本 / the payment ledger: batches, lines, void, returns, import, export.")
 
@@ -138,7 +138,7 @@ def list_batches(ledger: LedgerOpt = None, as_json: bool = typer.Option(False, "
 def show(batch: str = typer.Argument(..., help="批次编号 batch id"), ledger: LedgerOpt = None,
          as_json: bool = typer.Option(False, "--json"), out: Optional[Path] = typer.Option(None, "--out", help="write the lines to .xlsx or .csv"),
          force: bool = typer.Option(False, "--force", help="replace the output if it exists"),
-         lang: LangOpt = Lang.zh) -> None:
+         no_csv_bom: NoCsvBomOpt = False, lang: LangOpt = Lang.zh) -> None:
     """一个批次 / One batch: what it records and every line, with its reversal if any."""
     lang = Lang(lang).value
 
@@ -153,7 +153,7 @@ def show(batch: str = typer.Argument(..., help="批次编号 batch id"), ledger:
         except LedgerError as exc:
             raise refused(exc) from exc
         if out is not None:
-            _write_table(rows, out, lang, force)
+            _write_table(rows, out, lang, force, not no_csv_bom)
             typer.echo(("已写入 " if lang == "zh" else "written: ") + str(out), err=True)
         if as_json:
             typer.echo(json.dumps({"batch": batch_json(info), "lines": _lines_json(rows)}, ensure_ascii=False, indent=1))
@@ -299,7 +299,7 @@ def export(out: Path = typer.Option(..., "--out", "-o", help=".xlsx or .csv"),
                                                 "or 2023-01..2023-06"),
            ledger: LedgerOpt = None, force: bool = typer.Option(False, "--force", help="replace the output if it exists"),
            as_json: bool = typer.Option(False, "--json", help="print what was written as JSON"),
-           lang: LangOpt = Lang.zh) -> None:
+           no_csv_bom: NoCsvBomOpt = False, lang: LangOpt = Lang.zh) -> None:
     """导出已发放 / Every line paid and not reversed, in the --previous format with its batch and date."""
     lang = Lang(lang).value
 
@@ -312,7 +312,7 @@ def export(out: Path = typer.Option(..., "--out", "-o", help=".xlsx or .csv"),
         if rows is not None and not rows.empty and span is not None:
             first, last = rows["first_month"].map(_month), rows["last_month"].map(_month)
             rows = rows[(first <= span.last) & (last >= span.first)]
-        _write_table(rows, out, lang, force)
+        _write_table(rows, out, lang, force, not no_csv_bom)
         written = ("已写入 " if lang == "zh" else "written: ") + str(out)
         if as_json:  # standard output holds the JSON alone; the written line goes to standard error
             count = 0 if rows is None else len(rows)
@@ -372,8 +372,9 @@ def _lines_json(rows) -> list[dict]:
     return out
 
 
-def _write_table(rows, out: Path, lang: str, force: bool) -> None:
-    """Ledger lines to .csv (UTF-8 with a byte-order mark, for Excel) or .xlsx, replaced only with --force."""
+def _write_table(rows, out: Path, lang: str, force: bool, bom: bool = True) -> None:
+    """Ledger lines to .csv (UTF-8 with a byte-order mark, for Excel, unless not `bom`) or .xlsx,
+    replaced only with --force."""
     import csv
 
     import pandas as pd
@@ -393,7 +394,7 @@ def _write_table(rows, out: Path, lang: str, force: bool) -> None:
         if out.suffix.lower() == ".csv":
             # Column by column, as the other CSV writers: defused once per distinct value, not per cell.
             columns = [defused(["" if v is None else str(v) for v in frame[c]]) for c in frame.columns]
-            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            with tmp.open("w", encoding=csv_encoding(bom), newline="") as fh:
                 w = csv.writer(fh)
                 w.writerow(frame.columns)
                 w.writerows(zip(*columns))

@@ -27,7 +27,7 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
         table.add_column(h, justify="right" if h != L["rule"] else "left")
     for r in s["by_rule"]:
         table.add_row(escape(r["title"]), L[f"kind.{r['kind']}"], str(r["persons"]), str(r["lines"]), r["amount"])
-    table.add_row(f"[bold]{L['total']}[/]", "", "", str(s["lines"]), f"[bold]{s['total']}[/]")
+    table.add_row(f"[bold]{L['total']}[/]", "", str(s["persons"]), str(s["lines"]), f"[bold]{s['total']}[/]")
     console.print(table)
     console.print(f"{L['total_capital']}: {s['total_capital']}", highlight=False)
     problems = s["problems"]
@@ -146,6 +146,8 @@ def render_diff(console, d: dict, lang: str, out: Optional[Path]) -> None:
     console.print(table)
     console.print(f"{L['diff_gain']} {d['gain']}  {L['diff_lose']} {d['lose']}  {L['diff_unchanged']} {d['unchanged']}",
                   highlight=False)
+    for note in d.get("notes", []):
+        console.print(f"[bold yellow]{escape(note)}[/]", highlight=False, soft_wrap=True)
     people = d["people"]
     if len(people):
         shown = people.head(20)

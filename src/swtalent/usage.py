@@ -25,6 +25,15 @@ class Lang(str, Enum):
 
 
 LangOpt = Annotated[Lang, typer.Option("--lang", help="zh (default) or en")]
+# CSV outputs begin with a UTF-8 byte-order mark: without it Excel in China takes them for GBK and
+# shows the names garbled. A program reading them may ask for plain UTF-8.
+NoCsvBomOpt = Annotated[bool, typer.Option("--no-csv-bom", help="CSV in plain UTF-8, for programs: without the "
+                                           "byte-order mark Excel needs to show Chinese")]
+
+
+def csv_encoding(bom: bool) -> str:
+    """How a CSV output is encoded: UTF-8 with a byte-order mark (for Excel), or without."""
+    return "utf-8-sig" if bom else "utf-8"
 
 
 def argv_lang(args: Sequence[str]) -> str:

@@ -524,6 +524,9 @@ class PlausibleMax(Strict):
 class Policy(Strict):
     id: Ident
     city: str
+    # The order of 区县 on lists and charts for the names the region-code table does not know under
+    # `city` (开发区, 市直, a county's towns); the names it knows come first, in code order.
+    districts: tuple[Annotated[str, Field(min_length=1)], ...] = ()
     title: str
     source: str = ""
     in_force_from: date

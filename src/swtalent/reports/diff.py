@@ -3,11 +3,13 @@ rule, level and 区县, and who gains or loses. Plain data in integer fen; the c
 it, and it is written as a workbook or JSON (amounts as decimal strings)."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..districts import district_order
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, format_yuan
 from .labels import labels
@@ -22,7 +24,10 @@ def policy_diff(a: Computation, b: Computation, files: list[str] | None = None) 
         left = {r[key]: r for r in of(a)}
         right = {r[key]: r for r in of(b)}
         rows = []
-        for k in dict.fromkeys([*left, *right]):  # the current policy's order, then what only the proposed has
+        keys = list(dict.fromkeys([*left, *right]))  # the current policy's order, then what only the proposed has
+        if key == "district":  # one order of 区县 whichever policy pays in them
+            keys = district_order(keys, a.policy, a.roster.frame["district"])
+        for k in keys:
             name = (left.get(k) or right.get(k))["name" if of is not by_rule else "title"]
             rows.append({"key": k, "name": name, "only": "" if k in left and k in right else "a" if k in left else "b",
                          "a_fen": left[k]["amount_fen"] if k in left else 0,
@@ -42,6 +47,46 @@ def policy_diff(a: Computation, b: Computation, files: list[str] | None = None) 
         "gain": int((people["diff_fen"] > 0).sum()), "lose": int((people["diff_fen"] < 0).sum()),
         "unchanged": int((people["diff_fen"] == 0).sum()), "people": changed,
     }
+
+
+def amount_dates(policy) -> list[date]:
+    """Every date from which one of the policy's amounts is in force (its dated `from` entries)."""
+    found = set()
+    for rule in policy.rules:
+        lists = [rule.amount] if hasattr(rule, "amount") else [rule.dated()] if hasattr(rule, "yearly_amounts") else []
+        if hasattr(rule, "amounts") and isinstance(rule.amounts, dict):
+            lists += list(rule.amounts.values())
+            if rule.amounts_by is not None:
+                lists += [entries for table in rule.amounts_by.values.values() for entries in table.values()]
+        found |= {entry.from_ for entries in lists for entry in entries}
+    return sorted(found)
+
+
+def unchanged_notes(d: dict, lang: str, as_of: list[date] | None = None, policy=None) -> list[str]:
+    """Why a comparison shows nothing but zeros: said, rather than a table of zeros left to puzzle
+    over. With --as-of, whether the file changes any amount between the two dates, and the dates on
+    which it does change one."""
+    rows = [r for part in ("by_rule", "by_level", "by_district") for r in d[part]]
+    if d["diff_fen"] or len(d["people"]) or any(r["diff_fen"] for r in rows):
+        return []
+    zh = lang == "zh"
+    if as_of is None:
+        return ["两个政策对本花名册在 " + d["period"] + " 的计算结果相同：没有任何金额变化" if zh else
+                f"the two policies pay this roster the same in {d['period']}: nothing changes"]
+    first, last = (day.isoformat() for day in as_of)
+    dates = amount_dates(policy)
+    moved = [day.isoformat() for day in dates if min(as_of) < day <= max(as_of)]
+    if moved:
+        return [f"政策文件在 {first} 与 {last} 之间调整了金额（{'、'.join(moved)} 起），但本花名册在 {d['period']} "
+                "无人领取调整的金额：没有任何金额变化" if zh else
+                f"the policy file changes amounts between {first} and {last} (from {', '.join(moved)}), but nobody "
+                f"on this roster is paid a changed amount in {d['period']}: nothing changes"]
+    shown = "、".join(day.isoformat() for day in dates) if zh else ", ".join(day.isoformat() for day in dates)
+    return [f"政策文件在 {first} 与 {last} 施行的金额相同（两个日期之间没有金额调整）：没有任何金额变化。"
+            f"本文件金额的生效日期：{shown}；比较一次调整，请在其前后各取一个日期" if zh else
+            f"the policy file's amounts in force on {first} and on {last} are the same (no amount changes between "
+            f"the two dates): nothing changes. Its amounts take effect on {shown}; to compare a change, give a date "
+            "before and one after it"]
 
 
 def _people(a: Computation, b: Computation) -> pd.DataFrame:
@@ -73,7 +118,8 @@ def diff_json(d: dict) -> dict:
         return {**{k: v for k, v in row.items() if not k.endswith("_fen")},
                 **{k[:-4]: format_yuan(v) for k, v in row.items() if k.endswith("_fen")}}
     people = [money(r) for r in d["people"].to_dict("records")]
-    return {**money({k: v for k, v in d.items() if k not in ("by_rule", "by_level", "by_district", "people")}),
+    return {**money({k: v for k, v in d.items() if k not in ("by_rule", "by_level", "by_district", "people", "notes")}),
+            "notes": d.get("notes", []),
             **{k: [money(r) for r in d[k]] for k in ("by_rule", "by_level", "by_district")}, "people": people}
 
 
@@ -92,6 +138,7 @@ def write_diff_workbook(d: dict, path: Path, lang: str = "zh") -> None:
             rows += [yuan(diff_label(r, L), r) for r in d[part]]
     # Head counts as words in the item column: the other columns are money.
     rows += [[None] * 4, *[[f"{L['diff_' + k]}{L['colon']}{d[k]}", None, None, None] for k in ("gain", "lose", "unchanged")]]
+    rows += [[note, None, None, None] for note in d.get("notes", [])]
     summary = pd.DataFrame(rows, columns=heads, dtype=object)
     people = d["people"]
     where = "district" if d["by_district"] else "unit"

@@ -14,6 +14,7 @@ from ..engine import Computation
 from ..errors import UsageError
 from ..money import format_yuan
 from ..safety import defused
+from ..usage import csv_encoding
 from .notice import write_notice
 from .outputset import recover, refuse_existing, replace_together
 from .sheets import RunInfo
@@ -69,13 +70,14 @@ def detail_records(comp: Computation) -> list[dict]:
     return [dict(zip(DETAIL_COLUMNS, row)) for row in zip(*columns.values())]
 
 
-def _write_csv(comp: Computation, path: Path) -> None:
-    """The detail as CSV. A person may open it in Excel, so no text in it may read as a formula."""
+def _write_csv(comp: Computation, path: Path, bom: bool = True) -> None:
+    """The detail as CSV. A person may open it in Excel, so no text in it may read as a formula, and
+    it begins with a byte-order mark (unless `bom` is False) so that Excel reads it as UTF-8."""
     columns = _detail_columns(comp)
     columns["months"] = ["" if m is None else m for m in columns["months"]]
     for key in ("person_id", "name", "rule_id", "level"):
         columns[key] = defused(columns[key])
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with path.open("w", encoding=csv_encoding(bom), newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(DETAIL_COLUMNS)
         writer.writerows(zip(*(columns[c] for c in DETAIL_COLUMNS)))
@@ -88,18 +90,24 @@ def _write_json(comp: Computation, path: Path) -> None:
 
 
 def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: RunInfo = RunInfo(),
-                  notice: Path | None = None, force: bool = True, before_rename: Callable[[], None] = lambda: None) -> None:
+                  notice: Path | list[Path] | None = None, force: bool = True,
+                  before_rename: Callable[[], None] = lambda: None, csv_bom: bool = True) -> None:
     """`run` is what the workbook's 计算依据 sheet and payroll titles say of the run; `notice` is
-    the public list (公示名单), .xlsx or .csv. Without `force` an existing file is not replaced."""
+    the public list (公示名单), .xlsx or .csv, or several. Without `force` an existing file is not
+    replaced; without `csv_bom` the CSV files have no byte-order mark."""
     def write(path: Path, tmp: Path) -> None:
         kind = path.suffix.lower()
         if kind == ".xlsx":
             write_workbook(comp, tmp, lang, run)
+        elif kind == ".csv":
+            _write_csv(comp, tmp, csv_bom)
         else:
-            (_write_csv if kind == ".csv" else _write_json)(comp, tmp)
+            _write_json(comp, tmp)
     jobs = [(path, lambda tmp, path=path: write(path, tmp)) for path in paths]
-    if notice is not None:
-        jobs.append((notice, lambda tmp: write_notice(comp, tmp, lang, as_csv=notice.suffix.lower() == ".csv")))
+    notices = [] if notice is None else [notice] if isinstance(notice, Path) else list(notice)
+    for path in notices:
+        jobs.append((path, lambda tmp, path=path: write_notice(comp, tmp, lang, as_csv=path.suffix.lower() == ".csv",
+                                                              bom=csv_bom)))
     replace_together(jobs, force=force, command=run.command, before_rename=before_rename)
 
 

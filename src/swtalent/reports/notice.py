@@ -13,6 +13,7 @@ import pandas as pd
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, format_yuan
 from ..safety import PUBLISHED_TEXT, defused, mask_personal_numbers, mask_text
+from ..usage import csv_encoding
 from .labels import labels
 from .sheets import Sheet
 
@@ -49,8 +50,9 @@ def notice_frame(comp: Computation, lang: str) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool = False) -> None:
-    """A CSV (UTF-8 with a byte-order mark, so Excel in China opens it) or a titled workbook."""
+def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool = False, bom: bool = True) -> None:
+    """A CSV (UTF-8 with a byte-order mark, so Excel in China opens it; without, if not `bom`) or a
+    titled workbook."""
     L = labels(lang)
     frame = notice_frame(comp, lang)
     if as_csv:
@@ -66,7 +68,7 @@ def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool =
                 text = defused(frame[c])
                 text[pd.isna(text)] = ""  # a blank level (awards) is an empty field, never "nan"
                 columns.append(text)
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        with path.open("w", encoding=csv_encoding(bom), newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(frame.columns)
             writer.writerows(zip(*columns))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..districts import district_order
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, capital_yuan
 from .sheets import Sheet, width
@@ -68,10 +69,11 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     amount = L["amount"]
     fen = lines["amount_fen"].to_numpy()
 
-    # Groups in sorted order (a blank group last), lines in roster order within each group.
+    # Groups in order (区县 by region code, districts: order; units sorted; a blank group last), lines in roster order within each group.
     if by is not None:
         codes, found = pd.factorize(lines[by].to_numpy())
-        groups = sorted(found, key=lambda g: (g == "", g))
+        groups = (district_order(found, comp.policy, roster.frame["district"]) if by == "district"
+                  else sorted(found, key=lambda g: (g == "", g)))
         rank = np.array([groups.index(g) for g in found], dtype=np.int64)
         group_of = rank[codes]
         order = np.lexsort([np.arange(len(lines)), group_of])

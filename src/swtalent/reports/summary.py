@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..districts import district_order
 from ..engine import Computation
 from ..engine import outcome as o
 from ..money import capital_yuan, format_yuan
@@ -30,6 +31,11 @@ def _totals(comp: Computation, keys) -> dict:
     return memo[name]
 
 
+def persons_paid(comp: Computation) -> int:
+    """How many people the run pays: a 合计 row's 人数, each person once however many lines."""
+    return int(comp.lines["person_id"].nunique())
+
+
 def by_rule(comp: Computation) -> list[dict]:
     got = _totals(comp, "rule_id")
     return [{"rule_id": r.id, "title": r.title, "kind": r.kind, "lines": got.get(r.id, (0, 0, 0))[0],
@@ -37,12 +43,13 @@ def by_rule(comp: Computation) -> list[dict]:
 
 
 def by_district(comp: Computation) -> list[dict]:
-    """Totals by 区县 when the roster has that column ('' collects rows left blank, listed last)."""
+    """Totals by 区县 when the roster has that column, in the order of their region codes (districts:
+    the order; '' collects rows left blank, listed last)."""
     if "district" not in comp.roster.headers:
         return []
     got = _totals(comp, "district")
     return [{"district": d, "persons": got[d][1], "lines": got[d][0], "amount_fen": got[d][2]}
-            for d in sorted(got, key=lambda d: (d == "", d))]
+            for d in district_order(got, comp.policy, comp.roster.frame["district"])]
 
 
 def by_level(comp: Computation) -> list[dict]:
@@ -127,6 +134,7 @@ def summary(comp: Computation, lang: str = "zh") -> dict:
         "total": format_yuan(total),
         "total_capital": capital_yuan(total),
         "lines": len(comp.lines),
+        "persons": persons_paid(comp),
         "policy": comp.policy.id,
         "city": comp.policy.city,
         "period": comp.period.label(),

@@ -18,11 +18,12 @@ from ..engine import INELIGIBLE, Computation
 from ..money import FEN_PER_YUAN, capital_yuan
 from ..safety import excel_frame, excel_text
 from .basis import basis_frame
+from .chartrows import leave_out_last_rows
 from .labels import labels
 from .payroll import A4, payroll_sheets
 from .reasons import ineligible_reasons, line_details, rule_reasons
 from .sheets import RunInfo, Sheet, width
-from .summary import by_district, by_level, by_rule, notes
+from .summary import by_district, by_level, by_rule, notes, persons_paid
 
 MONEY = "#,##0.00"
 
@@ -63,8 +64,12 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
     bold = Format().set_bold()
     lang = L.get("lang", "zh")
     book = FastExcel(str(path))
+    short_charts: dict[str, int] = {}  # sheet -> rows its chart leaves out at the end (a 合计 row)
     for sh in sheets:
         frame, extra = excel_frame(sh.frame, lang), dict(sh.options)
+        if "charts" in extra:
+            extra["charts"] = [{k: v for k, v in c.items() if k != "leave_out_last"} for c in extra["charts"]]
+            short_charts.update({sh.name: c["leave_out_last"] for c in sh.options["charts"] if c.get("leave_out_last")})
         book.freeze(row=sh.header_row + 1, sheet=sh.name)
         if sh.title:
             last = (sh.title_cols or len(frame.columns)) - 1
@@ -79,21 +84,25 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
                    column_formats={c: money for c in (sh.money or [L["amount"]]) if c in frame.columns} or None,
                    **extra)
     book.save()
+    if short_charts:
+        leave_out_last_rows(path, short_charts)
 
 
 def _district_sheet(comp: Computation, L: dict) -> list[Sheet]:
-    """按区县 totals with a column chart, when the roster has a 区县 column."""
+    """按区县 totals and their 合计 (summed in fen), with a column chart of the 区县 alone, when the
+    roster has a 区县 column."""
     districts = by_district(comp)
     if not districts:
         return []
     frame = pd.DataFrame({
-        L["district"]: [d["district"] or L["unknown_district"] for d in districts],
-        L["persons"]: [d["persons"] for d in districts], L["lines"]: [d["lines"] for d in districts],
-        L["amount"]: [_yuan(d["amount_fen"]) for d in districts],
+        L["district"]: [d["district"] or L["unknown_district"] for d in districts] + [L["total"]],
+        L["persons"]: [d["persons"] for d in districts] + [persons_paid(comp)],
+        L["lines"]: [d["lines"] for d in districts] + [sum(d["lines"] for d in districts)],
+        L["amount"]: [_yuan(d["amount_fen"]) for d in districts] + [_yuan(sum(d["amount_fen"] for d in districts))],
     })
     chart = {"type": "column", "series": [L["amount"]], "categories": L["district"], "title": L["chart_title"],
-             "legend": False, "width": 720, "height": 360}
-    return [Sheet(L["sheet.districts"], frame, options={"charts": [chart]})]
+             "legend": False, "width": 720, "height": 360, "leave_out_last": 1}  # not the 合计 row
+    return [Sheet(L["sheet.districts"], frame, options={"charts": [chart]}, bold_rows=[len(districts) + 1])]
 
 
 def _arrears_sheet(comp: Computation, L: dict, lang: str) -> list[Sheet]:
@@ -126,21 +135,29 @@ def _summary_frame(comp: Computation, L: dict, policy_file: str) -> pd.DataFrame
     ]
     for item in by_rule(comp):
         rows.append([item["title"], item["rule_id"], item["persons"], item["lines"], _yuan(item["amount_fen"])])
-    rows.append([L["total"], None, None, len(comp.lines), _yuan(comp.total_fen)])
+    rows.append([L["total"], None, persons_paid(comp), len(comp.lines), _yuan(comp.total_fen)])
     rows += [[L[k], v] for k, v in comp.award_counts().items()]
     rows.append([L["total_capital"], capital_yuan(comp.total_fen)])
     levels = by_level(comp)
     if levels:
         rows += [[], [L["by_level"], None, L["persons"], L["lines"], L["amount"]]]
         rows += [[lv["name"], None, lv["persons"], lv["lines"], _yuan(lv["amount_fen"])] for lv in levels]
-    rows += [[note] for note in notes(comp, L["lang"])]
+        rows.append(_total_row(levels, comp, L))
+    said = notes(comp, L["lang"])
+    rows += [[], *[[note] for note in said]] if said and levels else [[note] for note in said]
     districts = by_district(comp)
     if districts:
         rows += [[], [L["by_district"], None, L["persons"], L["lines"], L["amount"]]]
         rows += [[d["district"] or L["unknown_district"], None, d["persons"], d["lines"], _yuan(d["amount_fen"])]
                  for d in districts]
+        rows.append(_total_row(districts, comp, L))
     columns = [L["rule"], L["value"], L["persons"], L["lines"], L["amount"]]
     return pd.DataFrame([r + [None] * (len(columns) - len(r)) for r in rows], columns=columns, dtype=object)
+
+
+def _total_row(parts: list[dict], comp: Computation, L: dict) -> list:
+    """合计 under a table of 汇总: its lines and fen summed (as integers), each person counted once."""
+    return [L["total"], None, persons_paid(comp), sum(p["lines"] for p in parts), _yuan(sum(p["amount_fen"] for p in parts))]
 
 
 def _selection_frame(comp: Computation, res, L: dict, lang: str) -> pd.DataFrame:
