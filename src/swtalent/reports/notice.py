@@ -74,5 +74,5 @@ def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool =
     from .workbook import write_sheets
 
     frame[L["amount"]] = frame[L["amount"]] / FEN_PER_YUAN
-    title = L["notice_title"].format(city=comp.policy.city, period=comp.period.label())
+    title = L["notice_title"].format(city=comp.policy.city, period=comp.period.title(lang))
     write_sheets(path, [Sheet(L["sheet.notice"], frame, header_row=1, title=[title])], L)

@@ -106,7 +106,7 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     header_row = 2
     title = L["payroll_title"].format(city=comp.policy.city, items="、".join(r.title for r in rules)
                                       + (L["arrears_word"] if arrears else ""))
-    subtitle = L["payroll_subtitle"].format(policy=comp.policy.title, period=comp.period.label(), batch=batch)
+    subtitle = L["payroll_subtitle"].format(policy=comp.policy.title, period=comp.period.title(L["lang"]), batch=batch)
     last_row = header_row + len(out)
     setup = {"landscape": True, "paper_size": A4, "fit_to_pages": (1, 0), "repeat_rows": (header_row, header_row),
              "footer": L["page_footer"], "print_area": (0, 0, last_row, printed - 1), "print_gridlines": True,

@@ -34,11 +34,11 @@ def _yuan(fen: pd.Series | np.ndarray | int):
 
 def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo = RunInfo()) -> None:
     L = labels(lang)
-    batch = run.batch or comp.period.label()
+    batch = run.batch or comp.period.title(lang)  # 2023年度, not a bare 2023
     if run.ledger_batch:  # the id finance quotes when a line is queried or returned
         batch = f"{batch}（{run.ledger_batch}）" if lang == "zh" else f"{batch} ({run.ledger_batch})"
     awards = [res for res in comp.outcomes if res.award is not None]
-    title = L["title"].format(city=comp.policy.city, period=comp.period.label())
+    title = L["title"].format(city=comp.policy.city, period=comp.period.title(lang))
     sheets = [
         Sheet(L["sheet.summary"], _summary_frame(comp, L, run.policy_file), header_row=1, title=[title],
               options={"page_setup": {"paper_size": A4, "fit_to_pages": (1, 0)}}),
