@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .printing import Amendment
+
 
 @dataclass(frozen=True)
 class RunInfo:
@@ -27,11 +29,17 @@ class Sheet:
     header_row: int = 0
     title: list[str] = field(default_factory=list)  # lines merged across the top, above the header
     title_cols: int | None = None  # how many columns the title lines span (default: all)
+    title_left: list[int] = field(default_factory=list)  # title lines that are a paragraph: left, wrapped
     options: dict = field(default_factory=dict)  # further rustpy-xlsxwriter sheet options
     bold_rows: list[int] = field(default_factory=list)  # 0-based sheet rows (subtotals, totals)
     autofilter: bool = False
     money: list[str] | None = None  # columns shown as #,##0.00 (default: the amount column)
     widths: dict[str, float] = field(default_factory=dict)  # set widths, where the content would mislead
+    wrap: list[str] = field(default_factory=list)  # columns whose text wraps (besides those too wide)
+    wrap_rows: list[int] = field(default_factory=list)  # 0-based sheet rows whose text wraps (a merged line)
+    row_heights: dict[int, float] = field(default_factory=dict)  # 0-based sheet row -> points
+    fitted: bool = True  # widths, wrapping and row heights from the content (printing.layout); else as given
+    amend: Amendment = field(default_factory=Amendment)  # what the writer adds after saving (printing.amend)
 
 
 def width(values: pd.Series, header: str, cap: int = 60) -> float:

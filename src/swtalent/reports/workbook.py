@@ -19,7 +19,8 @@ from ..money import FEN_PER_YUAN, capital_yuan
 from ..safety import excel_frame, excel_text
 from .basis import basis_frame
 from .labels import labels
-from .payroll import A4, payroll_sheets
+from .payroll import payroll_sheets
+from .printing import Amendment, amend, layout, sheet_setup
 from .reasons import ineligible_reasons, line_details, rule_reasons
 from .sheets import RunInfo, Sheet, width
 from .summary import by_district, by_level, by_rule, notes
@@ -40,8 +41,7 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo
     awards = [res for res in comp.outcomes if res.award is not None]
     title = L["title"].format(city=comp.policy.city, period=comp.period.title(lang))
     sheets = [
-        Sheet(L["sheet.summary"], _summary_frame(comp, L, run.policy_file), header_row=1, title=[title],
-              options={"page_setup": {"paper_size": A4, "fit_to_pages": (1, 0)}}),
+        Sheet(L["sheet.summary"], _summary_frame(comp, L, run.policy_file), header_row=1, title=[title]),
         *[Sheet(L["sheet.selection"] + (str(k + 1) if len(awards) > 1 else ""),  # Excel names: 31 chars
                 _selection_frame(comp, res, L, lang), autofilter=True) for k, res in enumerate(awards)],
         *payroll_sheets(comp, L, line_details(comp, lang), batch),
@@ -55,30 +55,69 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo
 
 
 def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
-    """Every sheet with a bold header, frozen below it, widths fitted, amounts as #,##0.00. Every
-    text, roster text above all, is written so that Excel never reads it as a formula (a leading ')
-    and within Excel's 32,767 characters a cell (cut, with a note)."""
-    header = Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
-    money = Format().set_num_format(MONEY)
-    bold = Format().set_bold()
+    """Every sheet with a bold header, frozen below it, widths fitted (long texts wrapped), amounts as
+    #,##0.00 under a header aligned with them, and set up to print (printing.sheet_setup, unless
+    the sheet brings its own). Every text, roster text above all, is written so that Excel never
+    reads it as a formula (a leading ') and within Excel's 32,767 characters a cell (cut, with a note)."""
+    def fmt(*, money: bool = False, wrap: bool = False, valign: str | None = None, bold: bool = False) -> Format:
+        f = Format()
+        if money:
+            f = f.set_num_format(MONEY)
+        if wrap:
+            f = f.set_text_wrap()
+        if valign:
+            f = f.set_align(valign)
+        if bold:
+            f = f.set_bold()
+        return f
+
+    header = (Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
+              .set_align("center").set_align("vcenter"))
     lang = L.get("lang", "zh")
     book = FastExcel(str(path))
-    for sh in sheets:
+    changes: dict[int, Amendment] = {}
+    for k, sh in enumerate(sheets):
         frame, extra = excel_frame(sh.frame, lang), dict(sh.options)
         book.freeze(row=sh.header_row + 1, sheet=sh.name)
         if sh.title:
             last = (sh.title_cols or len(frame.columns)) - 1
-            big = Format().set_bold().set_font_size(14).set_align("center")
-            extra["merge_ranges"] = [(k, 0, k, last, excel_text(line, lang),
-                                      big if k == 0 else Format().set_align("center"))
-                                     for k, line in enumerate(sh.title)]
-        if sh.bold_rows:
-            extra["row_formats"] = {r: bold for r in sh.bold_rows}
+            big = Format().set_bold().set_font_size(14).set_align("center").set_align("vcenter")
+            extra["merge_ranges"] = [(r, 0, r, last, excel_text(line, lang),
+                                      fmt(wrap=True, valign="vcenter") if r in sh.title_left else
+                                      big if r == 0 else Format().set_align("center").set_align("vcenter"))
+                                     for r, line in enumerate(sh.title)]
+        money = [c for c in (sh.money or [L["amount"]]) if c in frame.columns]
+        heights = dict(sh.row_heights)
+        if sh.fitted:
+            natural = [sh.widths.get(c) or width(frame[c], c, cap=200) for c in frame.columns]
+            widths, wrap, tall = layout(frame, natural, set(sh.widths) | set(money))
+            wrap |= set(sh.wrap)
+            heights.update({sh.header_row + 1 + r: h for r, h in tall.items()})
+        else:
+            widths, wrap = [sh.widths.get(c) or width(frame[c], c) for c in frame.columns], set(sh.wrap)
+        # Text in the middle of a tall row (a payroll's signing space, a wrapped list's): the formats
+        # here say so, and the Normal style says so for every other cell (printing.amend, middle).
+        valign = "vcenter"
+        formats = {c: fmt(money=c in money, wrap=c in wrap, valign=valign) for c in frame.columns if c in money or c in wrap}
+        styled = {r: {"bold"} for r in sh.bold_rows}
+        for r in sh.wrap_rows:
+            styled.setdefault(r, set()).add("wrap")
+        if styled:
+            extra["row_formats"] = {r: fmt(bold="bold" in how, wrap="wrap" in how, valign=valign)
+                                    for r, how in styled.items()}
+        if heights:
+            extra["row_heights"] = heights
+        extra.setdefault("page_setup", sheet_setup(widths, sh.header_row, L["sheet_footer"]))
+        change = Amendment(merges=list(sh.amend.merges), row_breaks=list(sh.amend.row_breaks), align=dict(sh.amend.align),
+                           row_height=sh.amend.row_height, repair=sh.header_row + len(frame) in heights,
+                           middle=k == 0)
+        for c in money:  # the header over the amounts aligned as they are
+            change.align.setdefault((sh.header_row, list(frame.columns).index(c)), "right")
+        changes[k] = change
         book.sheet(sh.name, frame, header_row=sh.header_row, header_format=header, autofilter=sh.autofilter,
-                   column_widths=[sh.widths.get(c) or width(frame[c], c) for c in frame.columns],
-                   column_formats={c: money for c in (sh.money or [L["amount"]]) if c in frame.columns} or None,
-                   **extra)
+                   column_widths=widths, column_formats=formats or None, **extra)
     book.save()
+    amend(path, changes)
 
 
 def _district_sheet(comp: Computation, L: dict) -> list[Sheet]:
@@ -91,9 +130,15 @@ def _district_sheet(comp: Computation, L: dict) -> list[Sheet]:
         L["persons"]: [d["persons"] for d in districts], L["lines"]: [d["lines"] for d in districts],
         L["amount"]: [_yuan(d["amount_fen"]) for d in districts],
     })
+    # The chart under the table, and both on one page: a chart beside the table printed on a page
+    # of its own, or two; 640 x 360 pixels span about 18 rows and eleven columns from A.
+    below = len(frame) + 2
     chart = {"type": "column", "series": [L["amount"]], "categories": L["district"], "title": L["chart_title"],
-             "legend": False, "width": 720, "height": 360}
-    return [Sheet(L["sheet.districts"], frame, options={"charts": [chart]})]
+             "legend": False, "width": 640, "height": 360, "row": below, "col": 0}
+    widths = [width(frame[c], c) for c in frame.columns]
+    setup = {**sheet_setup(widths, 0, L["sheet_footer"], landscape=False, print_area=(0, 0, below + 19, 10)),
+             "fit_to_pages": (1, 1)}
+    return [Sheet(L["sheet.districts"], frame, options={"charts": [chart], "page_setup": setup})]
 
 
 def _arrears_sheet(comp: Computation, L: dict, lang: str) -> list[Sheet]:
