@@ -99,7 +99,7 @@ def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: R
             (_write_csv if kind == ".csv" else _write_json)(comp, tmp)
     jobs = [(path, lambda tmp, path=path: write(path, tmp)) for path in paths]
     if notice is not None:
-        jobs.append((notice, lambda tmp: write_notice(comp, tmp, lang, as_csv=notice.suffix.lower() == ".csv")))
+        jobs.append((notice, lambda tmp: write_notice(comp, tmp, lang, as_csv=notice.suffix.lower() == ".csv", run=run)))
     replace_together(jobs, force=force, command=run.command, before_rename=before_rename)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -18,6 +19,8 @@ class RunInfo:
     previous_file: str = ""  # earlier payments and winners (--previous), when given
     ledger: str = ""  # the ledger read (its URL, without a password), when there is one
     ledger_batch: str = ""  # the batch id this run is committed as (--commit), printed for finance
+    notice_from: date | None = None  # the 公示期 printed on the notice list (--notice-from, --notice-until)
+    notice_until: date | None = None
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Sheet:
     wrap: list[str] = field(default_factory=list)  # columns whose text wraps (besides those too wide)
     wrap_rows: list[int] = field(default_factory=list)  # 0-based sheet rows whose text wraps (a merged line)
     row_heights: dict[int, float] = field(default_factory=dict)  # 0-based sheet row -> points
+    footer: str = ""  # the page footer (Excel's &-codes); default: the sheet's name and page number
     fitted: bool = True  # widths, wrapping and row heights from the content (printing.layout); else as given
     amend: Amendment = field(default_factory=Amendment)  # what the writer adds after saving (printing.amend)
 

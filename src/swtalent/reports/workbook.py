@@ -20,7 +20,15 @@ from ..safety import excel_frame, excel_text
 from .basis import basis_frame
 from .labels import labels
 from .payroll import payroll_sheets
-from .printing import Amendment, amend, layout, sheet_setup
+from .printing import (
+    LINE_POINTS,
+    Amendment,
+    amend,
+    column_points,
+    layout,
+    sheet_setup,
+    text_lines,
+)
 from .reasons import ineligible_reasons, line_details, rule_reasons
 from .sheets import RunInfo, Sheet, width
 from .summary import by_district, by_level, by_rule, notes
@@ -105,9 +113,12 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
         if styled:
             extra["row_formats"] = {r: fmt(bold="bold" in how, wrap="wrap" in how, valign=valign)
                                     for r, how in styled.items()}
+        for r in sh.title_left:  # a paragraph over the title's columns, as many lines as it takes
+            room = sum(column_points(w) for w in widths[:sh.title_cols or len(widths)]) / column_points(1)
+            heights.setdefault(r, float(text_lines(np.array([sh.title[r]], dtype=object), room)[0] * LINE_POINTS + 6))
         if heights:
             extra["row_heights"] = heights
-        extra.setdefault("page_setup", sheet_setup(widths, sh.header_row, L["sheet_footer"]))
+        extra.setdefault("page_setup", sheet_setup(widths, sh.header_row, sh.footer or L["sheet_footer"]))
         change = Amendment(merges=list(sh.amend.merges), row_breaks=list(sh.amend.row_breaks), align=dict(sh.amend.align),
                            row_height=sh.amend.row_height, repair=sh.header_row + len(frame) in heights,
                            middle=k == 0)
