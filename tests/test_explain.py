@@ -102,7 +102,7 @@ def test_rows_without_a_usable_id_are_never_grouped_together(roster):
 
 
 def test_masked_id_with_the_policys_mask_character(tmp_path):
-    text = CHUZHOU.read_text(encoding="utf-8").replace("\nlevels:\n", "\nnotice:\n  mask: \"#\"\nlevels:\n", 1)
+    text = CHUZHOU.read_text(encoding="utf-8").replace("\nnotice:\n", "\nnotice:\n  mask: \"#\"\n", 1)
     policy = tmp_path / "p.yaml"
     policy.write_text(text, encoding="utf-8")
     comp = run_compute(EXAMPLE, policy, "2023")

@@ -79,6 +79,9 @@ def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool =
     write_sheets(path, [notice_sheet(comp, frame, L, run)], L)
 
 
+ROW_POINTS = 18.0  # a posted list's rows, a little apart to be read on a wall (Excel's default is 15)
+
+
 def _day(day: date | None, L: dict) -> str:
     return L["notice_blank_day"] if day is None else L["notice_day"].format(y=day.year, m=day.month, d=day.day)
 
@@ -114,6 +117,6 @@ def notice_sheet(comp: Computation, frame: pd.DataFrame, L: dict, run: RunInfo) 
     signed = header_row + 1 + len(frame) + 1  # the issuer's row; the date's under it
     last = len(frame.columns) - 1
     change = Amendment(merges=[(r, 0, r, last) for r in (signed, signed + 1)],
-                       align={(signed, 0): "right", (signed + 1, 0): "right"})
+                       align={(signed, 0): "right", (signed + 1, 0): "right"}, row_height=ROW_POINTS)
     return Sheet(L["sheet.notice"], out, header_row=header_row, title=[title, line], title_left=[1],
-                 widths={seq: 6.0}, footer=L["page_footer"], amend=change)
+                 widths={seq: 6.0}, footer=L["page_footer"], amend=change, gridlines=True)

@@ -199,21 +199,24 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     scale = fit_scale(list(widths.values()), landscape)
 
     # Row heights: a line is tall enough to sign in at this scale, taller where its text wraps.
+    # Every height a whole number of pixels (0.75 point), as Excel keeps it, so that pages are planned
+    # with the heights the file holds.
     zoom = scale / 100
-    sign = math.ceil(SIGN_POINTS / zoom / 0.75) * 0.75
+    sign = _pixels(SIGN_POINTS / zoom)
     line_h = np.full(len(body), sign)
     wraps = np.ones(len(body), dtype=np.int64)
     for c, w in wrapped.items():
         wraps = np.maximum(wraps, text_lines(body[c].to_numpy(dtype=object), w))
-    line_h = np.maximum(line_h, wraps * LINE_POINTS + 4)
-    line_h[kind_of == 1] = np.maximum(HEIGHTS["subtotal"], wraps[kind_of == 1] * LINE_POINTS + 4)
-    tail_h = [HEIGHTS["total"], HEIGHTS["words"], math.ceil(SIGNATURES_POINTS / zoom), math.ceil(SEAL_POINTS / zoom)]
+    line_h = _pixels(np.maximum(line_h, wraps * LINE_POINTS + 4))
+    line_h[kind_of == 1] = _pixels(np.maximum(HEIGHTS["subtotal"], wraps[kind_of == 1] * LINE_POINTS + 4))
+    tail_h = [_pixels(h) for h in (HEIGHTS["total"], HEIGHTS["words"], SIGNATURES_POINTS / zoom, SEAL_POINTS / zoom)]
     first_body = HEADER_ROW + 1
     # The lines' usual height is the sheet's default row height (printing.amend writes it), so that
     # only the rows of another height are listed: 100,000 heights cost the writer a third of a second.
     # The title's row has the default too (rustpy-xlsxwriter 0.8 drops a height given to row 0).
     usual = float(pd.Series(line_h[kind_of == 0]).mode().max()) if len(body) else sign
-    heights = {1: HEIGHTS["subtitle"], HEADER_ROW: HEIGHTS["header"]}
+    header_h = _pixels(HEIGHTS["header"])
+    heights = {1: _pixels(HEIGHTS["subtitle"]), HEADER_ROW: header_h}
     heights.update({first_body + int(i): float(line_h[i]) for i in np.flatnonzero(line_h != usual)})
     heights.update({first_body + len(body) + i: float(h) for i, h in enumerate(tail_h)})
 
@@ -234,8 +237,8 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     unit_heights = np.r_[unit_heights, sum(tail_h)]
     unit_lines = np.r_[unit_lines, 0]
     _, page_h = printable(landscape)
-    breaks = plan_pages(firsts, unit_heights, unit_lines, above=usual + HEIGHTS["subtitle"] + HEIGHTS["header"],
-                        repeat=HEIGHTS["header"], capacity=page_h / zoom * PAGE_FILL, min_lines=MIN_LINES_ON_LAST_PAGE)
+    breaks = plan_pages(firsts, unit_heights, unit_lines, above=usual + _pixels(HEIGHTS["subtitle"]) + header_h,
+                        repeat=header_h, capacity=page_h / zoom * PAGE_FILL, min_lines=MIN_LINES_ON_LAST_PAGE)
     pages = len(breaks) + 1
     # Every break placed: the count is this sheet's own. Beyond Excel's limit the first pages break
     # where the program printing them decides, and only it knows how many there are.
@@ -263,6 +266,11 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
                  title=[title, subtitle], title_cols=printed, options={"page_setup": setup}, bold_rows=bold,
                  widths=widths, wrap=list(wrapped), wrap_rows=[tail_first + 1, tail_first + 2], row_heights=heights,
                  amend=change, fitted=False)
+
+
+def _pixels(points):
+    """Points rounded up to a whole pixel (0.75 point at 96 to the inch): Excel's row heights."""
+    return np.ceil(np.asarray(points) / 0.75 - 1e-9) * 0.75 if np.ndim(points) else math.ceil(points / 0.75 - 1e-9) * 0.75
 
 
 def _row(frame: pd.DataFrame, values: dict) -> pd.DataFrame:

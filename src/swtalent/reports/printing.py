@@ -117,7 +117,7 @@ def layout(frame: pd.DataFrame, natural: list[float], fixed: set[str]) -> tuple[
 
 
 def sheet_setup(widths: list[float], header_row: int, footer: str, *, landscape: bool | None = None,
-                print_area: tuple[int, int, int, int] | None = None) -> dict:
+                print_area: tuple[int, int, int, int] | None = None, gridlines: bool = False) -> dict:
     """Page setup for a sheet of rows: A4, one page wide and as many long as it takes, the header
     row on every page, the footer, its pages numbered from 1."""
     setup = {"paper_size": A4, "landscape": is_wide(widths) if landscape is None else landscape,
@@ -125,6 +125,8 @@ def sheet_setup(widths: list[float], header_row: int, footer: str, *, landscape:
              "first_page_number": 1, "margins": dict(MARGINS), "center_horizontally": True}
     if print_area is not None:
         setup["print_area"] = print_area
+    if gridlines:
+        setup["print_gridlines"] = True
     return setup
 
 

@@ -118,7 +118,8 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
             heights.setdefault(r, float(text_lines(np.array([sh.title[r]], dtype=object), room)[0] * LINE_POINTS + 6))
         if heights:
             extra["row_heights"] = heights
-        extra.setdefault("page_setup", sheet_setup(widths, sh.header_row, sh.footer or L["sheet_footer"]))
+        extra.setdefault("page_setup", sheet_setup(widths, sh.header_row, sh.footer or L["sheet_footer"],
+                                                   gridlines=sh.gridlines))
         change = Amendment(merges=list(sh.amend.merges), row_breaks=list(sh.amend.row_breaks), align=dict(sh.amend.align),
                            row_height=sh.amend.row_height, repair=sh.header_row + len(frame) in heights,
                            middle=k == 0)
