@@ -278,3 +278,26 @@ def test_district_chart_sits_under_its_table_on_one_page(example_book):
     assert int(row_from) > sheet.max_row - 1  # under the table
     last_col, last_row = re.match(r"A1:([A-Z]+)(\d+)", area).groups()
     assert int(last_row) >= int(row_to) + 1 and openpyxl.utils.column_index_from_string(last_col) >= int(col_to) + 1
+
+
+def test_a_large_sheet_is_amended_in_pieces_to_the_same_file(tmp_path, monkeypatch):
+    """A payroll of 100,000 lines is amended as it streams past (its start and end changed, the
+    middle compressed in runs on two threads): with pieces a few kilobytes long, the example's
+    workbook reads back the same as amended whole."""
+    import zipfile
+
+    from swtalent.reports import printing
+
+    comp = run_compute(EXAMPLE, CHUZHOU, "2023")
+    whole, pieces = tmp_path / "whole.xlsx", tmp_path / "pieces.xlsx"
+    write_outputs(comp, [whole])
+    monkeypatch.setattr(printing, "HEAD", 8192)
+    monkeypatch.setattr(printing, "TAIL", 4096)
+    monkeypatch.setattr(printing, "CHUNK", 5000)
+    write_outputs(comp, [pieces])
+    with zipfile.ZipFile(whole) as a, zipfile.ZipFile(pieces) as b:
+        assert a.testzip() is None and b.testzip() is None
+        assert [i.filename for i in a.infolist()] == [i.filename for i in b.infolist()]
+        for name in a.namelist():
+            if name != "docProps/core.xml":  # the time it was made
+                assert a.read(name) == b.read(name), name
