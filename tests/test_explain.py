@@ -33,7 +33,7 @@ def test_explain_agrees_with_the_workbook_for_every_person(example):
     details = {}
     for name, rule in (("发放花名册（一次性）", "一次性补助"), ("发放花名册（按月）", "岗位补贴")):
         for r in sheet_rows(book, name, 3):
-            if isinstance(r["序号"], (int, float)):
+            if isinstance(r["来源行"], (int, float)):  # a payment line (a person's further lines share 序号)
                 details.setdefault((int(r["来源行"]), rule), []).append((r["计算说明"], r["金额（元）"]))
     ids = [i for i in dict.fromkeys(comp.roster.frame["person_id"]) if i]
     checked = 0
@@ -102,7 +102,7 @@ def test_rows_without_a_usable_id_are_never_grouped_together(roster):
 
 
 def test_masked_id_with_the_policys_mask_character(tmp_path):
-    text = CHUZHOU.read_text(encoding="utf-8").replace("\nlevels:\n", "\nnotice:\n  mask: \"#\"\nlevels:\n", 1)
+    text = CHUZHOU.read_text(encoding="utf-8").replace("\nnotice:\n", "\nnotice:\n  mask: \"#\"\n", 1)
     policy = tmp_path / "p.yaml"
     policy.write_text(text, encoding="utf-8")
     comp = run_compute(EXAMPLE, policy, "2023")

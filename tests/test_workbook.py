@@ -27,15 +27,31 @@ def example_book(tmp_path_factory):
     return comp, out, openpyxl.load_workbook(out)
 
 
+MERGED = ("序号", "姓名", "身份证号", "区县", "工作单位", "银行账号", "开户行", "签字")  # a person's cells over their lines
+
+
 def payroll(sheet):
-    """(header, lines, subtotal rows, the total row, the rows after it) of a payroll sheet."""
+    """(header, lines, subtotal rows, the total row, the rows after it) of a payroll sheet. A person's
+    further lines read the merged cells (序号, 姓名, 身份证号 …) from the first, as the paper shows them."""
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[2])
     body = rows[3:]
     at_total = next(k for k, r in enumerate(body) if r[1] == "合计")
-    lines = [dict(zip(header, r)) for r in body[:at_total] if isinstance(r[0], (int, float))]
-    subtotals = [dict(zip(header, r)) for r in body[:at_total] if r[0] is None]
+    lines, subtotals = [], []
+    for r in body[:at_total]:
+        row = dict(zip(header, r))
+        if row["姓名"] == "小计":
+            subtotals.append(row)
+            continue
+        if row["序号"] is None:
+            row.update({c: lines[-1][c] for c in MERGED if c in header})
+        lines.append(row)
     return header, lines, subtotals, dict(zip(header, body[at_total])), body[at_total + 1:]
+
+
+def head_count(rows) -> str:
+    persons, n = len({r["身份证号"] for r in rows}), len(rows)
+    return f"{persons} 人" if persons == n else f"{persons} 人，{n} 笔"
 
 
 def yuan(value) -> Decimal:
@@ -50,18 +66,22 @@ def test_payroll_subtotals_and_total_add_up_to_the_computation(example_book, nam
     assert "银行账号" in header and header.index("签字") > header.index("银行账号")
     expected = comp.lines[comp.lines["rule_id"] == rule]
     assert len(lines) == len(expected)
-    assert [r["序号"] for r in lines] == list(range(1, len(lines) + 1))
+    people = list(dict.fromkeys(r["序号"] for r in lines))  # one 序号 a person, over all their lines
+    assert people == list(range(1, len({r["身份证号"] for r in lines}) + 1))
     assert sum(yuan(r["金额（元）"]) for r in lines) == yuan(total["金额（元）"]) == Decimal(int(expected["amount_fen"].sum())) / 100
     districts = [r["区县"] for r in lines]
     assert districts == sorted(districts, key=lambda d: district_code(d, "滁州市"))  # grouped by 区县, in code order
     for sub in subtotals:
         group = [r for r in lines if r["区县"] == sub["区县"]]
         assert yuan(sub["金额（元）"]) == sum(yuan(r["金额（元）"]) for r in group)
-        assert sub["姓名"] == f"小计（{len(group)} 笔）"
+        assert sub["姓名"] == "小计" and sub["身份证号"] == head_count(group)
     assert sum(yuan(s["金额（元）"]) for s in subtotals) == yuan(total["金额（元）"])
+    assert total["姓名"] == "合计" and total["身份证号"] == head_count(lines)  # the head count beside the amount
     fen = int(expected["amount_fen"].sum())
-    assert total["身份证号"] == "人民币（大写）：" + cn2an.an2cn(f"{fen / 100:.2f}", "rmb")
-    assert "制表人" in after[-1][1] and "审核人" in after[-1][1] and "负责人" in after[-1][1]
+    words, signatures, seal = (r[0] for r in after)
+    assert words == "人民币（大写）：" + cn2an.an2cn(f"{fen / 100:.2f}", "rmb")
+    assert "制表人" in signatures and "审核人" in signatures and "负责人" in signatures
+    assert seal == "单位（盖章）："
     assert all(r["签字"] is None for r in lines)
 
 
@@ -69,10 +89,11 @@ def test_payroll_is_set_up_for_printing(example_book):
     comp, path, book = example_book
     sheet = book["发放花名册（按月）"]
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9  # A4
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (None, 1)
-    assert sheet.page_setup.fitToHeight == 0  # one page wide, as many long as it takes
+    # A scale, not fit-to-page: Excel ignores manual page breaks on a sheet fitted to pages.
+    assert not sheet.sheet_properties.pageSetUpPr.fitToPage and 10 <= sheet.page_setup.scale <= 100
     assert sheet.print_title_rows == "$3:$3"  # the header row on every page
-    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+    pages = len(sheet.row_breaks.brk) + 1
+    assert sheet.oddFooter.center.text == f"第 &P 页 共 {pages} 页"
     header = [c.value for c in sheet[3]]
     last_printed = openpyxl.utils.get_column_letter(header.index("签字") + 1)
     assert sheet.print_area.endswith(f"$A$1:${last_printed}${sheet.max_row}")  # audit columns off the paper
@@ -121,7 +142,7 @@ def test_payroll_without_district_column_groups_by_unit_and_shows_bank_branch(tm
     header, lines, subtotals, total, _ = payroll(openpyxl.load_workbook(tmp_path / "p.xlsx")["发放花名册（一次性）"])
     assert "区县" not in header and header[header.index("银行账号") + 1] == "开户行"
     assert [r["工作单位"] for r in lines] == ["乙社区", "乙社区", "甲社区"]  # grouped, roster order within a group
-    assert [(s["工作单位"], s["姓名"]) for s in subtotals] == [("乙社区", "小计（2 笔）"), ("甲社区", "小计（1 笔）")]
+    assert [(s["工作单位"], s["姓名"], s["身份证号"]) for s in subtotals] == [("乙社区", "小计", "2 人"), ("甲社区", "小计", "1 人")]
     assert {r["开户行"] for r in lines} == {"中国农业银行滁州琅琊支行"}
     assert yuan(total["金额（元）"]) == Decimal("3000.00")  # three assistants' one-off subsidy
 

@@ -133,6 +133,8 @@ def compute(
     column_map: MapOpt = [],
     previous: PreviousOpt = None,
     notice: list[Path] = typer.Option([], "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts; repeatable"),
+    notice_from: Optional[str] = typer.Option(None, "--notice-from", help="公示期 first day on the notice list, e.g. 2024-01-10"),
+    notice_until: Optional[str] = typer.Option(None, "--notice-until", help="公示期 last day (default: from + notice.period_days)"),
     batch: Optional[str] = typer.Option(None, "--batch", help="批次 on the payroll titles, e.g. 2023年第1批 (default: the period)"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary; problems and exit code only"),
@@ -173,6 +175,7 @@ def compute(
             if path.suffix.lower() not in (".xlsx", ".csv"):
                 raise UsageError(f"公示名单只能是 .xlsx 或 .csv：「{path.name}」",
                                  f"the notice list is .xlsx or .csv: '{path.name}'")
+        posted = _notice_dates(notice_from, notice_until, bool(notice))
         check_outputs(out + notice, inputs, force=force)  # a path given twice, even once as --out, is refused
         from .ledger import ledger_exists
 
@@ -189,7 +192,8 @@ def compute(
         batch_id = new_batch_id() if commit and (len(comp.lines) or len(comp.titles_without_payment())) else ""
         run = RunInfo(policy_file=str(policy), batch=batch or "", command=shlex.join(command),
                       previous_file=str(previous) if previous else "",
-                      ledger=shown_url(book.url) if book is not None else "", ledger_batch=batch_id)
+                      ledger=shown_url(book.url) if book is not None else "", ledger_batch=batch_id,
+                      notice_from=posted[0], notice_until=posted[1])
         committed = commit_when_written(comp, book, batch_id, run, per.label(), str(roster), operator)
         try:
             write_outputs(comp, out, lang.value, run, notice=notice, force=force, before_rename=committed.record,
@@ -479,6 +483,21 @@ def _errors_only(issues, lang: str) -> None:
     for issue in issues:
         if issue.severity == "error":
             typer.echo(issue.render(lang), err=True)
+
+
+def _notice_dates(start: str | None, end: str | None, notice: bool) -> tuple:
+    """The 公示期 as dates: both given, or the first alone (the policy's notice.period_days, if any,
+    gives the last), or neither (the list leaves them blank to fill in)."""
+    if (start or end) and not notice:
+        raise UsageError("--notice-from、--notice-until 是公示名单上的公示期，需要同时给出 --notice",
+                         "--notice-from and --notice-until date the notice list: give --notice too")
+    if end and not start:
+        raise UsageError("给出 --notice-until 时也要给出 --notice-from（公示期的第一天）",
+                         "--notice-until needs --notice-from (the first day of the notice period)")
+    first, last = (_date(start) if start else None), (_date(end) if end else None)
+    if first and last and last < first:
+        raise UsageError(f"公示期的最后一天 {last} 早于第一天 {first}", f"the notice period ends ({last}) before it starts ({first})")
+    return first, last
 
 
 def _date(text: str):

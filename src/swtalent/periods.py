@@ -85,5 +85,17 @@ class Period:
             return month_label(self.first)
         return f"{month_label(self.first)}..{month_label(self.last)}"
 
+    def title(self, lang: str = "zh") -> str:
+        """The period as a title or a batch line reads it: 2023年度, 2023年5月, 2023年1月至6月,
+        2023年7月至2024年6月 (the label, 2023-01..2023-06, in English)."""
+        if lang != "zh":
+            return self.label()
+        (y1, m1), (y2, m2) = divmod(self.first, 12), divmod(self.last, 12)
+        if m1 == 0 and m2 == 11:
+            return f"{y1}年度" if y1 == y2 else f"{y1}年度至{y2}年度"
+        if self.first == self.last:
+            return f"{y1}年{m1 + 1}月"
+        return f"{y1}年{m1 + 1}月至{m2 + 1}月" if y1 == y2 else f"{y1}年{m1 + 1}月至{y2}年{m2 + 1}月"
+
     def __str__(self) -> str:
         return self.label()

@@ -493,11 +493,19 @@ Rule = Annotated[Union[OneOffRule, MonthlyRule, YearlyRule, AwardRule, TitleAllo
 
 class Notice(Strict):
     """公示名单: the ID numbers show only their first and last characters. The eight birth-date digits
-    (7th to 14th) are always hidden, so at most 6 leading and 4 trailing characters may show."""
+    (7th to 14th) are always hidden, so at most 6 leading and 4 trailing characters may show.
+
+    The printed list says who publishes it (`issuer`, by default the city's 民政局), how long it is
+    posted (`period_days`, counted from compute's --notice-from), and where an objection goes
+    (`objections_to`, by default the issuer; `contact`, a telephone or an address)."""
 
     keep_first: int = Field(default=4, ge=0, le=6)
     keep_last: int = Field(default=4, ge=0, le=4)
     mask: str = Field(default="*", min_length=1, max_length=1)
+    issuer: str = Field(default="", max_length=60)
+    period_days: int | None = Field(default=None, ge=1, le=90)
+    objections_to: str = Field(default="", max_length=60)
+    contact: str = Field(default="", max_length=100)
 
 
 # The largest amount of each kind of rule that `validate` takes without a warning: beyond it an amount

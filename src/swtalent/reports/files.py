@@ -107,7 +107,7 @@ def write_outputs(comp: Computation, paths: list[Path], lang: str = "zh", run: R
     notices = [] if notice is None else [notice] if isinstance(notice, Path) else list(notice)
     for path in notices:
         jobs.append((path, lambda tmp, path=path: write_notice(comp, tmp, lang, as_csv=path.suffix.lower() == ".csv",
-                                                              bom=csv_bom)))
+                                                              bom=csv_bom, run=run)))
     replace_together(jobs, force=force, command=run.command, before_rename=before_rename)
 
 

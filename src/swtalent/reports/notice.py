@@ -5,6 +5,7 @@ another column (区县, 工作单位 …) is masked the same way wherever it app
 from __future__ import annotations
 
 import csv
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,8 @@ from ..money import FEN_PER_YUAN, format_yuan
 from ..safety import PUBLISHED_TEXT, defused, mask_personal_numbers, mask_text
 from ..usage import csv_encoding
 from .labels import labels
-from .sheets import Sheet
+from .printing import Amendment
+from .sheets import RunInfo, Sheet
 
 
 def mask_ids(ids: np.ndarray, keep_first: int, keep_last: int, mask: str = "*") -> np.ndarray:
@@ -50,9 +52,10 @@ def notice_frame(comp: Computation, lang: str) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool = False, bom: bool = True) -> None:
+def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool = False, bom: bool = True,
+                 run: RunInfo = RunInfo()) -> None:
     """A CSV (UTF-8 with a byte-order mark, so Excel in China opens it; without, if not `bom`) or a
-    titled workbook."""
+    workbook to print and post."""
     L = labels(lang)
     frame = notice_frame(comp, lang)
     if as_csv:
@@ -76,5 +79,47 @@ def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool =
     from .workbook import write_sheets
 
     frame[L["amount"]] = frame[L["amount"]] / FEN_PER_YUAN
-    title = L["notice_title"].format(city=comp.policy.city, period=comp.period.label())
-    write_sheets(path, [Sheet(L["sheet.notice"], frame, header_row=1, title=[title])], L)
+    write_sheets(path, [notice_sheet(comp, frame, L, run)], L)
+
+
+ROW_POINTS = 18.0  # a posted list's rows, a little apart to be read on a wall (Excel's default is 15)
+
+
+def _day(day: date | None, L: dict) -> str:
+    return L["notice_blank_day"] if day is None else L["notice_day"].format(y=day.year, m=day.month, d=day.day)
+
+
+def notice_period(comp: Computation, L: dict, run: RunInfo) -> tuple[str, str]:
+    """(the 公示期 line, the issuing office): from, until and where to object, in the policy's words
+    (its `notice` section) and the run's dates (--notice-from, --notice-until); a date not given is
+    printed blank, to be filled in by hand."""
+    spec, start, end = comp.policy.notice, run.notice_from, run.notice_until
+    if start is not None and end is None and spec.period_days:
+        end = start + timedelta(days=spec.period_days - 1)
+    issuer = spec.issuer or L["notice_issuer"].format(city=comp.policy.city)
+    days = L["notice_days"].format(n=spec.period_days) if spec.period_days else ""
+    contact = L["notice_contact"].format(contact=spec.contact) if spec.contact else ""
+    line = L["notice_period"].format(start=_day(start, L), end=_day(end, L), days=days,
+                                     to=spec.objections_to or issuer, contact=contact)
+    return line, issuer
+
+
+def notice_sheet(comp: Computation, frame: pd.DataFrame, L: dict, run: RunInfo) -> Sheet:
+    """The list as posted: its title; the 公示期 and where to object; the list, its header on every
+    page; the issuing office and the date under it, to the right. A4 upright unless the columns are
+    wide, one page wide, 第 1 页 共 3 页 in the footer."""
+    line, issuer = notice_period(comp, L, run)
+    title = L["notice_title"].format(city=comp.policy.city, period=comp.period.title(L["lang"]))
+    seq = L["seq"]
+    frame = frame.astype({seq: object})
+    tail = pd.DataFrame([[None] * len(frame.columns), [issuer] + [None] * (len(frame.columns) - 1),
+                         [_day(run.notice_from, L)] + [None] * (len(frame.columns) - 1)], columns=frame.columns)
+    tail = tail.astype({c: float for c, t in frame.dtypes.items() if t.kind == "f"})
+    out = pd.concat([frame, tail], ignore_index=True)
+    header_row = 2
+    signed = header_row + 1 + len(frame) + 1  # the issuer's row; the date's under it
+    last = len(frame.columns) - 1
+    change = Amendment(merges=[(r, 0, r, last) for r in (signed, signed + 1)],
+                       align={(signed, 0): "right", (signed + 1, 0): "right"}, row_height=ROW_POINTS)
+    return Sheet(L["sheet.notice"], out, header_row=header_row, title=[title, line], title_left=[1],
+                 widths={seq: 6.0}, footer=L["page_footer"], amend=change, gridlines=True)

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
+
+from .printing import Amendment
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,8 @@ class RunInfo:
     previous_file: str = ""  # earlier payments and winners (--previous), when given
     ledger: str = ""  # the ledger read (its URL, without a password), when there is one
     ledger_batch: str = ""  # the batch id this run is committed as (--commit), printed for finance
+    notice_from: date | None = None  # the 公示期 printed on the notice list (--notice-from, --notice-until)
+    notice_until: date | None = None
 
 
 @dataclass
@@ -27,11 +32,19 @@ class Sheet:
     header_row: int = 0
     title: list[str] = field(default_factory=list)  # lines merged across the top, above the header
     title_cols: int | None = None  # how many columns the title lines span (default: all)
+    title_left: list[int] = field(default_factory=list)  # title lines that are a paragraph: left, wrapped
     options: dict = field(default_factory=dict)  # further rustpy-xlsxwriter sheet options
     bold_rows: list[int] = field(default_factory=list)  # 0-based sheet rows (subtotals, totals)
     autofilter: bool = False
     money: list[str] | None = None  # columns shown as #,##0.00 (default: the amount column)
     widths: dict[str, float] = field(default_factory=dict)  # set widths, where the content would mislead
+    wrap: list[str] = field(default_factory=list)  # columns whose text wraps (besides those too wide)
+    wrap_rows: list[int] = field(default_factory=list)  # 0-based sheet rows whose text wraps (a merged line)
+    row_heights: dict[int, float] = field(default_factory=dict)  # 0-based sheet row -> points
+    gridlines: bool = False  # print the cell grid (a list to be read on paper: the notice, the payroll)
+    footer: str = ""  # the page footer (Excel's &-codes); default: the sheet's name and page number
+    fitted: bool = True  # widths, wrapping and row heights from the content (printing.layout); else as given
+    amend: Amendment = field(default_factory=Amendment)  # what the writer adds after saving (printing.amend)
 
 
 def width(values: pd.Series, header: str, cap: int = 60) -> float:

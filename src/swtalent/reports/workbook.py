@@ -20,7 +20,16 @@ from ..safety import excel_frame, excel_text
 from .basis import basis_frame
 from .chartrows import leave_out_last_rows
 from .labels import labels
-from .payroll import A4, payroll_sheets
+from .payroll import payroll_sheets
+from .printing import (
+    LINE_POINTS,
+    Amendment,
+    amend,
+    column_points,
+    layout,
+    sheet_setup,
+    text_lines,
+)
 from .reasons import ineligible_reasons, line_details, rule_reasons
 from .sheets import RunInfo, Sheet, width
 from .summary import by_district, by_level, by_rule, notes, persons_paid
@@ -35,14 +44,13 @@ def _yuan(fen: pd.Series | np.ndarray | int):
 
 def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo = RunInfo()) -> None:
     L = labels(lang)
-    batch = run.batch or comp.period.label()
+    batch = run.batch or comp.period.title(lang)  # 2023年度, not a bare 2023
     if run.ledger_batch:  # the id finance quotes when a line is queried or returned
         batch = f"{batch}（{run.ledger_batch}）" if lang == "zh" else f"{batch} ({run.ledger_batch})"
     awards = [res for res in comp.outcomes if res.award is not None]
-    title = L["title"].format(city=comp.policy.city, period=comp.period.label())
+    title = L["title"].format(city=comp.policy.city, period=comp.period.title(lang))
     sheets = [
-        Sheet(L["sheet.summary"], _summary_frame(comp, L, run.policy_file), header_row=1, title=[title],
-              options={"page_setup": {"paper_size": A4, "fit_to_pages": (1, 0)}}),
+        Sheet(L["sheet.summary"], _summary_frame(comp, L, run.policy_file), header_row=1, title=[title]),
         *[Sheet(L["sheet.selection"] + (str(k + 1) if len(awards) > 1 else ""),  # Excel names: 31 chars
                 _selection_frame(comp, res, L, lang), autofilter=True) for k, res in enumerate(awards)],
         *payroll_sheets(comp, L, line_details(comp, lang), batch),
@@ -56,16 +64,29 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo
 
 
 def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
-    """Every sheet with a bold header, frozen below it, widths fitted, amounts as #,##0.00. Every
-    text, roster text above all, is written so that Excel never reads it as a formula (a leading ')
-    and within Excel's 32,767 characters a cell (cut, with a note)."""
-    header = Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
-    money = Format().set_num_format(MONEY)
-    bold = Format().set_bold()
+    """Every sheet with a bold header, frozen below it, widths fitted (long texts wrapped), amounts as
+    #,##0.00 under a header aligned with them, and set up to print (printing.sheet_setup, unless
+    the sheet brings its own). Every text, roster text above all, is written so that Excel never
+    reads it as a formula (a leading ') and within Excel's 32,767 characters a cell (cut, with a note)."""
+    def fmt(*, money: bool = False, wrap: bool = False, valign: str | None = None, bold: bool = False) -> Format:
+        f = Format()
+        if money:
+            f = f.set_num_format(MONEY)
+        if wrap:
+            f = f.set_text_wrap()
+        if valign:
+            f = f.set_align(valign)
+        if bold:
+            f = f.set_bold()
+        return f
+
+    header = (Format().set_bold().set_background_color("#DDEBF7").set_border("thin").set_text_wrap()
+              .set_align("center").set_align("vcenter"))
     lang = L.get("lang", "zh")
     book = FastExcel(str(path))
     short_charts: dict[str, int] = {}  # sheet -> rows its chart leaves out at the end (a 合计 row)
-    for sh in sheets:
+    changes: dict[int, Amendment] = {}
+    for k, sh in enumerate(sheets):
         frame, extra = excel_frame(sh.frame, lang), dict(sh.options)
         if "charts" in extra:
             extra["charts"] = [{k: v for k, v in c.items() if k != "leave_out_last"} for c in extra["charts"]]
@@ -73,17 +94,48 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
         book.freeze(row=sh.header_row + 1, sheet=sh.name)
         if sh.title:
             last = (sh.title_cols or len(frame.columns)) - 1
-            big = Format().set_bold().set_font_size(14).set_align("center")
-            extra["merge_ranges"] = [(k, 0, k, last, excel_text(line, lang),
-                                      big if k == 0 else Format().set_align("center"))
-                                     for k, line in enumerate(sh.title)]
-        if sh.bold_rows:
-            extra["row_formats"] = {r: bold for r in sh.bold_rows}
+            big = Format().set_bold().set_font_size(14).set_align("center").set_align("vcenter")
+            extra["merge_ranges"] = [(r, 0, r, last, excel_text(line, lang),
+                                      fmt(wrap=True, valign="vcenter") if r in sh.title_left else
+                                      big if r == 0 else Format().set_align("center").set_align("vcenter"))
+                                     for r, line in enumerate(sh.title)]
+        money = [c for c in (sh.money or [L["amount"]]) if c in frame.columns]
+        heights = dict(sh.row_heights)
+        if sh.fitted:
+            natural = [sh.widths.get(c) or width(frame[c], c, cap=200) for c in frame.columns]
+            widths, wrap, tall = layout(frame, natural, set(sh.widths) | set(money))
+            wrap |= set(sh.wrap)
+            heights.update({sh.header_row + 1 + r: h for r, h in tall.items()})
+        else:
+            widths, wrap = [sh.widths.get(c) or width(frame[c], c) for c in frame.columns], set(sh.wrap)
+        # Text in the middle of a tall row (a payroll's signing space, a wrapped list's): the formats
+        # here say so, and the Normal style says so for every other cell (printing.amend, middle).
+        valign = "vcenter"
+        formats = {c: fmt(money=c in money, wrap=c in wrap, valign=valign) for c in frame.columns if c in money or c in wrap}
+        styled = {r: {"bold"} for r in sh.bold_rows}
+        for r in sh.wrap_rows:
+            styled.setdefault(r, set()).add("wrap")
+        if styled:
+            extra["row_formats"] = {r: fmt(bold="bold" in how, wrap="wrap" in how, valign=valign)
+                                    for r, how in styled.items()}
+        for r in sh.title_left:  # a paragraph over the title's columns, as many lines as it takes
+            room = sum(column_points(w) for w in widths[:sh.title_cols or len(widths)]) / column_points(1)
+            heights.setdefault(r, float(text_lines(np.array([sh.title[r]], dtype=object), room)[0] * LINE_POINTS + 6))
+        if heights:
+            extra["row_heights"] = heights
+        extra.setdefault("page_setup", sheet_setup(widths, sh.header_row, sh.footer or L["sheet_footer"],
+                                                   gridlines=sh.gridlines))
+        change = Amendment(merges=list(sh.amend.merges), row_breaks=list(sh.amend.row_breaks), align=dict(sh.amend.align),
+                           row_height=sh.amend.row_height,
+                           repair=sh.header_row + len(frame) in {**heights, **extra.get("row_formats", {})},
+                           middle=k == 0)
+        for c in money:  # the header over the amounts aligned as they are
+            change.align.setdefault((sh.header_row, list(frame.columns).index(c)), "right")
+        changes[k] = change
         book.sheet(sh.name, frame, header_row=sh.header_row, header_format=header, autofilter=sh.autofilter,
-                   column_widths=[sh.widths.get(c) or width(frame[c], c) for c in frame.columns],
-                   column_formats={c: money for c in (sh.money or [L["amount"]]) if c in frame.columns} or None,
-                   **extra)
+                   column_widths=widths, column_formats=formats or None, **extra)
     book.save()
+    amend(path, changes)
     if short_charts:
         leave_out_last_rows(path, short_charts)
 
@@ -100,9 +152,17 @@ def _district_sheet(comp: Computation, L: dict) -> list[Sheet]:
         L["lines"]: [d["lines"] for d in districts] + [sum(d["lines"] for d in districts)],
         L["amount"]: [_yuan(d["amount_fen"]) for d in districts] + [_yuan(sum(d["amount_fen"] for d in districts))],
     })
+    # The chart under the table, and both on one page: a chart beside the table printed on a page
+    # of its own, or two; 640 x 360 pixels span about 18 rows and eleven columns from A.
+    below = len(frame) + 2
     chart = {"type": "column", "series": [L["amount"]], "categories": L["district"], "title": L["chart_title"],
-             "legend": False, "width": 720, "height": 360, "leave_out_last": 1}  # not the 合计 row
-    return [Sheet(L["sheet.districts"], frame, options={"charts": [chart]}, bold_rows=[len(districts) + 1])]
+             "legend": False, "width": 640, "height": 360, "row": below, "col": 0,
+             "leave_out_last": 1}  # not the 合计 row
+    widths = [width(frame[c], c) for c in frame.columns]
+    setup = {**sheet_setup(widths, 0, L["sheet_footer"], landscape=False, print_area=(0, 0, below + 19, 10)),
+             "fit_to_pages": (1, 1)}
+    return [Sheet(L["sheet.districts"], frame, options={"charts": [chart], "page_setup": setup},
+                  bold_rows=[len(districts) + 1])]
 
 
 def _arrears_sheet(comp: Computation, L: dict, lang: str) -> list[Sheet]:
