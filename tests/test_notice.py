@@ -48,7 +48,12 @@ def test_notice_holds_no_full_id_and_no_bank_account(tmp_path, suffix):
     masked = [r[2] for r in body]
     assert all(len(m) == 18 and m[4:14] == "*" * 10 for m in masked)
     expected = [f"{p[:4]}{'*' * 10}{p[-4:]}" for p in comp.lines["person_id"]]
-    assert masked == expected
+    assert sorted(masked) == sorted(expected)
+    # Within each item, 区县 in the order of their codes (琅琊区 341102 … 明光市 341182), as posted.
+    official = ["琅琊区", "南谯区", "来安县", "全椒县", "定远县", "凤阳县", "天长市", "明光市"]
+    for item in dict.fromkeys(r[5] for r in body):
+        seen = [official.index(r[3]) for r in body if r[5] == item]
+        assert seen == sorted(seen), item
 
 
 def test_mask_pattern_comes_from_the_policy(tmp_path):
@@ -113,7 +118,7 @@ def test_notice_period_from_the_run_and_the_policy(tmp_path):
     assert line == "公示期：2024年1月10日至2024年1月16日（7 天）。公示期内如有异议，请向滁州市民政局反映。"
     assert (issuer, day) == ("滁州市民政局", "2024年1月10日")
     line, _, _ = _notice_lines(tmp_path, "--notice-from", "2024-01-10", "--notice-until", "2024-01-19")
-    assert line.startswith("公示期：2024年1月10日至2024年1月19日（7 天）。")
+    assert line.startswith("公示期：2024年1月10日至2024年1月19日（10 天）。")  # the days the dates span, both counted
     text = CHUZHOU.read_text(encoding="utf-8").replace(
         "notice:\n  issuer: 滁州市民政局\n  period_days: 7\n",
         "notice:\n  issuer: 滁州市人力资源和社会保障局\n  objections_to: 滁州市民政局社会工作科\n  contact: 联系电话：0550-1234567\n")

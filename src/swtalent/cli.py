@@ -134,7 +134,7 @@ def compute(
     previous: PreviousOpt = None,
     notice: list[Path] = typer.Option([], "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts; repeatable"),
     notice_from: Optional[str] = typer.Option(None, "--notice-from", help="公示期 first day on the notice list, e.g. 2024-01-10"),
-    notice_until: Optional[str] = typer.Option(None, "--notice-until", help="公示期 last day (default: from + notice.period_days)"),
+    notice_until: Optional[str] = typer.Option(None, "--notice-until", help="公示期 last day (default: notice.period_days days, the first counted)"),
     batch: Optional[str] = typer.Option(None, "--batch", help="批次 on the payroll titles, e.g. 2023年第1批 (default: the period)"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar and no summary; problems and exit code only"),

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..districts import district_order
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, format_yuan
 from ..safety import PUBLISHED_TEXT, defused, mask_personal_numbers, mask_text
@@ -28,8 +29,16 @@ def mask_ids(ids: np.ndarray, keep_first: int, keep_last: int, mask: str = "*") 
 
 
 def notice_frame(comp: Computation, lang: str) -> pd.DataFrame:
+    """The published lines: by item (rule) in the policy's order, then by 区县 in official order
+    (districts.district_order), then in roster order."""
     L = labels(lang)
-    lines, spec, roster = comp.lines, comp.policy.notice, comp.roster
+    spec, roster = comp.policy.notice, comp.roster
+    lines = comp.lines
+    if len(lines) and "district" in roster.headers:
+        order = district_order(pd.unique(lines["district"]), comp.policy, roster.frame["district"])
+        rank = lines["district"].map({d: k for k, d in enumerate(order)}).to_numpy()
+        rule = lines["rule_id"].cat.codes.to_numpy()
+        lines = lines.iloc[np.lexsort((np.arange(len(lines)), rank, rule))]
     level_names = comp.policy.level_titles
     cols: dict[str, object] = {
         L["seq"]: np.arange(1, len(lines) + 1), L["name"]: lines["name"].to_numpy(),
@@ -97,7 +106,9 @@ def notice_period(comp: Computation, L: dict, run: RunInfo) -> tuple[str, str]:
     if start is not None and end is None and spec.period_days:
         end = start + timedelta(days=spec.period_days - 1)
     issuer = spec.issuer or L["notice_issuer"].format(city=comp.policy.city)
-    days = L["notice_days"].format(n=spec.period_days) if spec.period_days else ""
+    # The days the dates span, both counted (10 to 16 January is 7 days); the policy's when a date is blank.
+    span = (end - start).days + 1 if start is not None and end is not None else spec.period_days
+    days = L["notice_days"].format(n=span) if span else ""
     contact = L["notice_contact"].format(contact=spec.contact) if spec.contact else ""
     line = L["notice_period"].format(start=_day(start, L), end=_day(end, L), days=days,
                                      to=spec.objections_to or issuer, contact=contact)

@@ -42,6 +42,9 @@ class Sheet:
     wrap_rows: list[int] = field(default_factory=list)  # 0-based sheet rows whose text wraps (a merged line)
     row_heights: dict[int, float] = field(default_factory=dict)  # 0-based sheet row -> points
     gridlines: bool = False  # print the cell grid (a list to be read on paper: the notice, the payroll)
+    # Printed on one page, no header repeated: a sheet of several short tables (汇总), whose one
+    # header means nothing over the next table and whose 合计 must not stand alone on a page.
+    one_page: bool = False
     footer: str = ""  # the page footer (Excel's &-codes); default: the sheet's name and page number
     fitted: bool = True  # widths, wrapping and row heights from the content (printing.layout); else as given
     amend: Amendment = field(default_factory=Amendment)  # what the writer adds after saving (printing.amend)

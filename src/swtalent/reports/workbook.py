@@ -50,7 +50,7 @@ def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo
     awards = [res for res in comp.outcomes if res.award is not None]
     title = L["title"].format(city=comp.policy.city, period=comp.period.title(lang))
     sheets = [
-        Sheet(L["sheet.summary"], _summary_frame(comp, L, run.policy_file), header_row=1, title=[title]),
+        Sheet(L["sheet.summary"], _summary_frame(comp, L, run.policy_file), header_row=1, title=[title], one_page=True),
         *[Sheet(L["sheet.selection"] + (str(k + 1) if len(awards) > 1 else ""),  # Excel names: 31 chars
                 _selection_frame(comp, res, L, lang), autofilter=True) for k, res in enumerate(awards)],
         *payroll_sheets(comp, L, line_details(comp, lang), batch),
@@ -123,8 +123,11 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
             heights.setdefault(r, float(text_lines(np.array([sh.title[r]], dtype=object), room)[0] * LINE_POINTS + 6))
         if heights:
             extra["row_heights"] = heights
-        extra.setdefault("page_setup", sheet_setup(widths, sh.header_row, sh.footer or L["sheet_footer"],
-                                                   gridlines=sh.gridlines))
+        setup = sheet_setup(widths, sh.header_row, sh.footer or L["sheet_footer"], gridlines=sh.gridlines)
+        if sh.one_page:
+            setup["fit_to_pages"] = (1, 1)
+            del setup["repeat_rows"]
+        extra.setdefault("page_setup", setup)
         change = Amendment(merges=list(sh.amend.merges), row_breaks=list(sh.amend.row_breaks), align=dict(sh.amend.align),
                            row_height=sh.amend.row_height,
                            repair=sh.header_row + len(frame) in {**heights, **extra.get("row_formats", {})},
