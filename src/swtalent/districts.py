@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .policy.model import normal_text
@@ -130,3 +131,10 @@ def district_order(names: Iterable[str], policy, seen: Iterable[str] = ()) -> li
         at = listed.get(text, listed.get(bare(text)))
         return (1, f"{at:06d}", first[name]) if at is not None else (2, "", first[name])
     return sorted(names, key=key)
+
+
+def district_ranks(values, policy, seen: Iterable[str] = ()) -> np.ndarray:
+    """Per value (a column of 区县), its place in district_order: the key to sort rows by."""
+    codes, found = pd.factorize(np.asarray(values, dtype=object))
+    place = {name: k for k, name in enumerate(district_order(found, policy, seen))}
+    return np.array([place[name] for name in found], dtype=np.int64)[codes] if len(found) else codes.astype(np.int64)

@@ -424,13 +424,6 @@ def _partial(data: dict) -> tuple[Policy, list[int]]:
             positions.append(i)
         except ValidationError:
             continue
-    fields = {}
-    raw_fields = data.get("fields")
-    for key, raw in (raw_fields.items() if isinstance(raw_fields, dict) else ()):
-        try:
-            fields[key] = FieldDef.model_validate(raw)
-        except ValidationError:
-            fields[key] = FieldDef.model_construct(name=str(key), type="text")
     return Policy.model_construct(levels=levels, rules=tuple(rules), in_force_from=in_force, fields=fields,
                                   source=str(data.get("source") or "")), positions
 

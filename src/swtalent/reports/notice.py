@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..districts import district_order
+from ..districts import district_ranks
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, format_yuan
 from ..safety import PUBLISHED_TEXT, defused, mask_personal_numbers, mask_text
@@ -35,8 +35,7 @@ def notice_frame(comp: Computation, lang: str) -> pd.DataFrame:
     spec, roster = comp.policy.notice, comp.roster
     lines = comp.lines
     if len(lines) and "district" in roster.headers:
-        order = district_order(pd.unique(lines["district"]), comp.policy, roster.frame["district"])
-        rank = lines["district"].map({d: k for k, d in enumerate(order)}).to_numpy()
+        rank = district_ranks(lines["district"], comp.policy, roster.frame["district"])
         rule = lines["rule_id"].cat.codes.to_numpy()
         lines = lines.iloc[np.lexsort((np.arange(len(lines)), rank, rule))]
     level_names = comp.policy.level_titles
