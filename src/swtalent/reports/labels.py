@@ -23,7 +23,7 @@ LABELS = {
         "cell": "单元格", "where": "位置",
         "sheet.payroll.one_off": "发放花名册（一次性）", "sheet.payroll.monthly": "发放花名册（按月）",
         "sheet.payroll.award": "发放花名册（评选）", "sheet.payroll.yearly": "发放花名册（按年）", "sheet.payroll.title_allowance": "发放花名册（称号津贴）", "signature": "签字", "bank_branch": "开户行",
-        "subtotal": "小计", "head_count": "{persons} 人", "head_count_lines": "{persons} 人，{lines} 笔", "in_words": "人民币（大写）：{}", "unknown_unit": "（未填单位）",
+        "subtotal": "小计", "sheet_part": "{name}之{k}", "part_total": "本表合计", "part_of": "　　第 {k} 张，共 {n} 张", "head_count": "{persons} 人", "head_count_lines": "{persons} 人，{lines} 笔", "in_words": "人民币（大写）：{}", "unknown_unit": "（未填单位）",
         "signatures": "制表人：____________　　审核人：____________　　负责人：____________　　日期：____________",
         "payroll_title": "{city}{items}发放花名册", "payroll_subtitle": "政策：{policy}　　期间：{period}　　批次：{batch}",
         "page_footer": "&C第 &P 页 共 &N 页", "page_footer_pages": "&C第 &P 页 共 {pages} 页", "sheet_footer": "&C&A　第 &P 页",
@@ -82,7 +82,7 @@ LABELS = {
         "kind.award": "award", "cell": "Cell", "where": "Where",
         "sheet.payroll.one_off": "Payroll (one-off)", "sheet.payroll.monthly": "Payroll (monthly)",
         "sheet.payroll.award": "Payroll (award)", "sheet.payroll.yearly": "Payroll (yearly)", "sheet.payroll.title_allowance": "Payroll (title)", "signature": "Signature", "bank_branch": "Bank branch",
-        "subtotal": "Subtotal", "head_count": "{persons} persons", "head_count_lines": "{persons} persons, {lines} lines", "in_words": "In words: {}", "unknown_unit": "(no unit)",
+        "subtotal": "Subtotal", "sheet_part": "{name} {k}", "part_total": "Total of this sheet", "part_of": "    sheet {k} of {n}", "head_count": "{persons} persons", "head_count_lines": "{persons} persons, {lines} lines", "in_words": "In words: {}", "unknown_unit": "(no unit)",
         "signatures": "Prepared by: ____________    Checked by: ____________    Approved by: ____________    "
                       "Date: ____________",
         "payroll_title": "{city} {items}: payroll", "payroll_subtitle": "Policy: {policy}    Period: {period}    "

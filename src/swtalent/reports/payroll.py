@@ -29,6 +29,7 @@ import pandas as pd
 from ..districts import district_order
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, capital_yuan
+from . import sheets as _sheets
 from .printing import (
     A4,
     LINE_POINTS,
@@ -42,7 +43,7 @@ from .printing import (
     printable,
     text_lines,
 )
-from .sheets import Sheet, width
+from .sheets import Sheet, part_name, width
 
 HEADER_ROW = 2  # below the title and the policy/period/batch line
 # Heights in points. A row a person signs in prints at least SIGN_POINTS tall (about 1 cm) whatever
@@ -54,20 +55,79 @@ SEAL_POINTS = 60.0  # printed: room for a seal beside the line
 # Widths (Excel's, in digits) of the printed columns whose text wraps rather than widens the page.
 WRAPPED = {"unit": 24.0, "bank_branch": 18.0, "rule": 16.0, "level": 16.0}
 MIN_LINES_ON_LAST_PAGE = 4
+TAIL_ROWS = 4  # under the lines: 合计, the amount in words, the signature lines, the seal
 
 
 def payroll_sheets(comp: Computation, L: dict, details: pd.Series, batch: str) -> list[Sheet]:
     """One sheet per kind of payment made in the run, in the order one-off, monthly, award; arrears
     (补发) paid with --include-arrears on sheets of their own after them, signed for separately."""
+    sheets = []
+    for kind, arrears, mask in payroll_kinds(comp):
+        lines, said = comp.lines[mask], details[mask]
+        parts = payroll_parts(comp, lines)
+        for k, pos in enumerate(parts, 1):
+            if len(parts) > 1:
+                lines_k, said_k = lines.iloc[pos], said.iloc[pos]
+            else:
+                lines_k, said_k = lines, said
+            sheets.append(_payroll(comp, L, kind, lines_k, said_k, batch, arrears, part=(k, len(parts))))
+    return sheets
+
+
+def payroll_kinds(comp: Computation):
+    """(kind, arrears, mask of comp.lines) for each payroll sheet the run pays on, in the workbook's order."""
     lines = comp.lines
     late = lines["arrears"].to_numpy(dtype=bool)
-    sheets = []
     for arrears in (False, True):
         for kind in ("one_off", "monthly", "yearly", "award", "title_allowance"):
             mask = (lines["kind"] == kind).to_numpy() & (late == arrears)
             if mask.any():
-                sheets.append(_payroll(comp, L, kind, lines[mask], details[mask], batch, arrears))
-    return sheets
+                yield kind, arrears, mask
+
+
+def _grouping(comp: Computation, lines: pd.DataFrame) -> tuple[str | None, list, np.ndarray, np.ndarray]:
+    """(the column lines are grouped by, the groups in order, each line's group, each line's person):
+    区县 by region code, then the policy's districts: order; units sorted; a blank group last."""
+    roster = comp.roster
+    by = _group_column(comp)
+    if by is not None:
+        codes, found = pd.factorize(lines[by].to_numpy())
+        groups = (district_order(found, comp.policy, roster.frame["district"]) if by == "district"
+                  else sorted(found, key=lambda g: (g == "", g)))
+        rank = np.array([groups.index(g) for g in found], dtype=np.int64)
+        group_of = rank[codes]
+    else:
+        groups, group_of = [None], np.zeros(len(lines), dtype=np.int64)
+    person_keys = ["person_id", "name", *(k for k in ("district", "unit", "bank_account", "bank_branch")
+                                          if k in roster.headers)]
+    return by, groups, group_of, _codes(lines, person_keys)
+
+
+def payroll_parts(comp: Computation, lines: pd.DataFrame) -> list[np.ndarray]:
+    """The lines of each sheet a payroll prints on: one sheet, unless its rows would pass Excel's
+    last row; then it continues on further sheets, cut between people (a person's lines stay on one
+    sheet), each with its own subtotals and 本表合计. Positions in `lines`, in the sheet's order."""
+    n = len(lines)
+    fixed = HEADER_ROW + 1 + TAIL_ROWS
+    # Few lines need no grouping to know: at most one subtotal per distinct group.
+    by = _group_column(comp)
+    if n + fixed + (lines[by].nunique() if by is not None else 0) <= _sheets.EXCEL_ROWS:
+        return [np.arange(n)]
+    _, groups, group_of, person = _grouping(comp, lines)
+    room = _sheets.EXCEL_ROWS - fixed - (len(groups) if by is not None else 0)
+    order = np.lexsort([np.arange(n), person, group_of])
+    person = person[order]
+    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])  # where each person's lines begin
+    cuts = [0]
+    while n - cuts[-1] > room:
+        cut = int(starts[np.searchsorted(starts, cuts[-1] + room, side="right") - 1])
+        cuts.append(cut if cut > cuts[-1] else cuts[-1] + room)  # one person's lines filling a sheet: cut them
+    return [order[a:b] for a, b in zip(cuts, cuts[1:] + [n])]
+
+
+def _group_column(comp: Computation) -> str | None:
+    headers = comp.roster.headers
+    return "district" if "district" in headers else "unit" if "unit" in headers else None
 
 
 def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -80,13 +140,10 @@ def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
 
 
 def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details: pd.Series, batch: str,
-             arrears: bool = False) -> Sheet:
+             arrears: bool = False, part: tuple[int, int] = (1, 1)) -> Sheet:
     rules = [r for r in comp.policy.rules if r.kind == kind]
-    by = "district" if "district" in comp.roster.headers else "unit" if "unit" in comp.roster.headers else None
     level_names = comp.policy.level_titles
     roster = comp.roster
-    person_keys = ["person_id", "name", *(k for k in ("district", "unit", "bank_account", "bank_branch")
-                                          if k in roster.headers)]
 
     cols: dict[str, object] = {L["seq"]: np.zeros(len(lines), dtype=object), L["name"]: lines["name"].to_numpy(),
                                L["person_id"]: lines["person_id"].to_numpy()}
@@ -118,17 +175,8 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     fen = lines["amount_fen"].to_numpy()
     n = len(lines)
 
-    # Groups in order (区县 by region code, then the policy's districts: order; units sorted; a blank
-    # group last); in a group, people in roster order, each person's lines together, in roster order.
-    if by is not None:
-        codes, found = pd.factorize(lines[by].to_numpy())
-        groups = (district_order(found, comp.policy, roster.frame["district"]) if by == "district"
-                  else sorted(found, key=lambda g: (g == "", g)))
-        rank = np.array([groups.index(g) for g in found], dtype=np.int64)
-        group_of = rank[codes]
-    else:
-        groups, group_of = [None], np.zeros(n, dtype=np.int64)
-    person = _codes(lines, person_keys)
+    # Groups in order; in a group, people in roster order, each person's lines together, in roster order.
+    by, groups, group_of, person = _grouping(comp, lines)
     order = np.lexsort([np.arange(n), person, group_of])
     frame = frame.iloc[order].reset_index(drop=True)
     group_of, person, fen_sorted = group_of[order], person[order], fen[order]
@@ -176,7 +224,7 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     kind_of = np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.int8)
     total_fen = int(fen.sum())
     tail = pd.concat([
-        _row(frame, {L["name"]: L["total"], L["person_id"]: head_count(np.ones(n, dtype=bool)),
+        _row(frame, {L["name"]: L["total" if part[1] == 1 else "part_total"], L["person_id"]: head_count(np.ones(n, dtype=bool)),
                      amount: total_fen / FEN_PER_YUAN}),
         _row(frame, {L["seq"]: L["in_words"].format(capital_yuan(total_fen))}),
         _row(frame, {L["seq"]: L["signatures"]}),
@@ -187,6 +235,8 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     title = L["payroll_title"].format(city=comp.policy.city, items="、".join(r.title for r in rules)
                                       + (L["arrears_word"] if arrears else ""))
     subtitle = L["payroll_subtitle"].format(policy=comp.policy.title, period=comp.period.title(L["lang"]), batch=batch)
+    if part[1] > 1:
+        subtitle += L["part_of"].format(k=part[0], n=part[1])
 
     # Widths: the person's columns as wide as their text, the long texts wrapped; the total's words
     # and the signature lines are merged across the printed columns and never widen one.
@@ -264,7 +314,8 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
              "footer": footer, "first_page_number": 1, "print_area": (0, 0, last_row, printed - 1),
              "print_gridlines": True, "center_horizontally": True, "margins": dict(MARGINS)}
     bold = [first_body + int(b) for b in np.flatnonzero(kind_of == 1)] + [tail_first, tail_first + 1]
-    return Sheet(L[f"sheet.payroll.{kind}"] + (L["arrears_word"] if arrears else ""), out, header_row=HEADER_ROW,
+    name = L[f"sheet.payroll.{kind}"] + (L["arrears_word"] if arrears else "")
+    return Sheet(part_name(name, part[0], L), out, header_row=HEADER_ROW,
                  title=[title, subtitle], title_cols=printed, options={"page_setup": setup}, bold_rows=bold,
                  widths=widths, wrap=list(wrapped), wrap_rows=[tail_first + 1, tail_first + 2], row_heights=heights,
                  amend=change, fitted=False)

@@ -1,12 +1,15 @@
 """A sheet as the workbook writer takes it: a frame and how to lay it out."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
 
 from .printing import Amendment
+
+# The rows of one Excel sheet (.xlsx): a table longer than this continues on further sheets, never cut.
+EXCEL_ROWS = 1_048_576
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,42 @@ def width(values: pd.Series, header: str, cap: int = 60) -> float:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
     return min(cap, max([w(header)] + [w(v) for v in values.iloc[:80]]) + 2)
 
+
+
+def part_name(name: str, k: int, L: dict) -> str:
+    """The k-th sheet (from 1) of a table continued over several: the first keeps its name."""
+    return name if k == 1 else L["sheet_part"].format(name=name, k=k)
+
+
+def fit_rows(sh: Sheet, L: dict) -> list[Sheet]:
+    """The sheet, or the sheets it continues on when its rows pass Excel's EXCEL_ROWS: each with the
+    title and header, its own slice of the rows, and the formats, heights, merges and breaks of
+    those rows. (Payroll sheets are cut before this, between people: reports.payroll.)"""
+    top = sh.header_row + 1
+    room = EXCEL_ROWS - top
+    if len(sh.frame) <= room:
+        return [sh]
+    parts = -(-len(sh.frame) // room)
+
+    def where(r: int) -> tuple[int, int]:
+        """A sheet row -> (its part, its row there); a title row (part -1) is on every part."""
+        if r < top:
+            return -1, r
+        k, i = divmod(r - top, room)
+        return k, top + i
+
+    def mine(rows, k):
+        return [r2 for r in rows for p, r2 in [where(r)] if p in (-1, k)]
+
+    out = []
+    for k in range(parts):
+        merges = [(a2, c1, b2, c2) for a, c1, b, c2 in sh.amend.merges
+                  for (pa, a2), (pb, b2) in [(where(a), where(b))] if pa in (-1, k) and pb in (-1, k)]
+        amend = replace(sh.amend, merges=merges, row_breaks=mine(sh.amend.row_breaks, k),
+                        align={(r2, c): v for (r, c), v in sh.amend.align.items() for p, r2 in [where(r)] if p in (-1, k)})
+        options = {o: v for o, v in sh.options.items() if o != "charts" or k == 0}
+        out.append(replace(sh, name=part_name(sh.name, k + 1, L), frame=sh.frame.iloc[k * room:(k + 1) * room].reset_index(drop=True),
+                           bold_rows=mine(sh.bold_rows, k), wrap_rows=mine(sh.wrap_rows, k),
+                           row_heights={r2: h for r, h in sh.row_heights.items() for p, r2 in [where(r)] if p in (-1, k)},
+                           amend=amend, options=options))
+    return out

@@ -108,6 +108,7 @@ def notes(comp: Computation, lang: str) -> list[str]:
                        f"{comp.period.label()} holds no selection month of '{res.rule.title}' (every "
                        f"{cycle.every_years} years from {cycle.first_year}, in month {cycle.month}); nobody is selected")
     out += _ledger_notes(comp, lang)
+    out += _continued(comp, lang)
     out += [("警告：" if lang == "zh" else "warning: ") + i.render(lang) for i in comp.policy_warnings]
     if comp.previous is None and comp.policy.uses_history():
         rules = "、".join(r.title for r in comp.policy.history_rules())
@@ -122,6 +123,28 @@ def notes(comp: Computation, lang: str) -> list[str]:
             out.append(f"往期名单中的规则编号「{rule_id}」不是本政策的规则，这些行未使用" if lang == "zh" else
                        f"rule id '{rule_id}' in the previous file is not a rule of this policy; "
                        "those rows are not used")
+    return out
+
+
+def _continued(comp: Computation, lang: str) -> list[str]:
+    """A payroll longer than an Excel sheet continues on further sheets: said, so that nobody takes
+    the first sheet's 本表合计 for the whole."""
+    from .labels import labels
+    from .payroll import payroll_kinds, payroll_parts
+    from .sheets import EXCEL_ROWS, part_name
+
+    L, out = labels(lang), []
+    for kind, arrears, mask in payroll_kinds(comp):
+        parts = payroll_parts(comp, comp.lines[mask])
+        if len(parts) > 1:
+            name = L[f"sheet.payroll.{kind}"] + (L["arrears_word"] if arrears else "")
+            names = "、".join(part_name(name, k, L) for k in range(1, len(parts) + 1))
+            out.append(f"「{name}」有 {int(mask.sum()):,} 笔，超过 Excel 一张工作表的 {EXCEL_ROWS:,} 行，"
+                       f"在工作簿中接续在 {len(parts)} 张表上（{names}），每张表有本表合计；总额以汇总为准"
+                       if lang == "zh" else
+                       f"'{name}' has {int(mask.sum()):,} lines, more than an Excel sheet's {EXCEL_ROWS:,} rows: the "
+                       f"workbook continues it on {len(parts)} sheets ({names}), each with its own total; the "
+                       "summary's total is the whole")
     return out
 
 

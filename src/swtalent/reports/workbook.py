@@ -31,7 +31,7 @@ from .printing import (
     text_lines,
 )
 from .reasons import ineligible_reasons, line_details, rule_reasons
-from .sheets import RunInfo, Sheet, width
+from .sheets import RunInfo, Sheet, fit_rows, width
 from .summary import by_district, by_level, by_rule, notes, persons_paid
 
 MONEY = "#,##0.00"
@@ -86,6 +86,7 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
     book = FastExcel(str(path))
     short_charts: dict[str, int] = {}  # sheet -> rows its chart leaves out at the end (a 合计 row)
     changes: dict[int, Amendment] = {}
+    sheets = [part for sh in sheets for part in fit_rows(sh, L)]  # never cut at Excel's last row
     for k, sh in enumerate(sheets):
         frame, extra = excel_frame(sh.frame, lang), dict(sh.options)
         if "charts" in extra:
