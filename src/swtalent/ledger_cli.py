@@ -403,7 +403,10 @@ def _write_table(rows, out: Path, lang: str, force: bool, bom: bool = True) -> N
             from .reports.sheets import Sheet
             from .reports.workbook import write_sheets
 
-            write_sheets(tmp, [Sheet("账本" if lang == "zh" else "ledger", frame, autofilter=True, money=[])], labels(lang))
+            # Amounts as numbers (#,##0.00), which Excel can add up; text would sum to 0 there.
+            sheet = frame.assign(amount=frame["amount"].astype(float)) if "amount" in frame else frame
+            write_sheets(tmp, [Sheet("账本" if lang == "zh" else "ledger", sheet, autofilter=True, money=["amount"])],
+                         labels(lang))
 
     write_atomically([(out, write)], force=force)
 
