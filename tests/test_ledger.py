@@ -445,3 +445,30 @@ def test_a_title_that_pays_later_is_recorded_when_selected(ledger_url, tmp_path)
     rescored = tmp_path / "rescored.xlsx"
     book.save(rescored)
     assert total(compute(ledger_url, "2023", "--commit", roster=rescored, policy=JINAN)) == 0
+
+
+def test_bulk_commit_keeps_every_text_and_null_exactly(ledger_url):
+    """Lines go in as one COPY (PostgreSQL) or one executemany (SQLite), built column by column: a
+    text with a backslash, a tab or a line break, one that reads \\N, an empty name and a missing
+    level or month count come back as they were, and the batch total is the lines' sum in fen."""
+    from swtalent.ledger.records import BatchInfo
+    from swtalent.ledger.store import Ledger
+
+    names = ["\\N", "a\tb", "line\nbreak", "", "back\\slash", "普通"]
+    lines = [{"batch_id": "B1", "line_no": k + 1, "person_id": make_id(k + 1),
+              "name": name, "rule_id": "r1", "kind": "monthly" if k % 2 else "one_off",
+              "level": None if k % 3 == 0 else "assistant", "months": 3 if k % 2 else None,
+              "first_month": "2023-01", "last_month": "2023-03", "year": 2023, "amount_fen": 10_001 * (k + 1)}
+             for k, name in enumerate(names)]
+    claims = [{"batch_id": "B1", "line_no": r["line_no"], "policy_id": "p", "person_id": r["person_id"],
+               "rule_id": "r1", "claim": f"c{r['line_no']}"} for r in lines]
+    book = Ledger(ledger_url)
+    try:
+        book.commit_rows(lines, claims, BatchInfo(id="B1", period="2023", policy_id="p"))
+        info, back = book.batch("B1")
+    finally:
+        book.close()
+    assert list(back["name"]) == names
+    assert [None if v is None or v != v else v for v in back["level"]] == [r["level"] for r in lines]
+    assert [None if v is None or v != v else int(v) for v in back["months"]] == [r["months"] for r in lines]
+    assert info["lines"] == 6 and int(back["amount_fen"].sum()) == sum(r["amount_fen"] for r in lines) == 210_021

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, event, func, insert, select
+from sqlalchemy import Integer, create_engine, event, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -88,12 +88,14 @@ class Ledger:
         """Record the computation's lines and claims as one batch; None when it pays nothing (a
         batch committed again pays nothing new). LedgerConflict when another batch holds a claim."""
         line_rows, claim_rows = _rows(comp, info)
-        return self.commit_rows(line_rows, claim_rows, info) if line_rows else None
+        return self.commit_rows(line_rows, claim_rows, info) if len(line_rows) else None
 
-    def commit_rows(self, line_rows: list[dict], claim_rows: list[dict] | pd.DataFrame, info: BatchInfo) -> str:
+    def commit_rows(self, line_rows: list[dict] | pd.DataFrame, claim_rows: list[dict] | pd.DataFrame,
+                    info: BatchInfo) -> str:
         """One batch from its lines (batch_id, line_no from 1, person_id, name, rule_id, kind, level,
         months, first_month, last_month, year, amount_fen) and their claims (batch_id, line_no,
         policy_id, person_id, rule_id, claim), in one transaction."""
+        line_rows = pd.DataFrame(line_rows, columns=[c.name for c in lines.columns])
         try:
             with self.engine.begin() as conn:
                 mine = pd.DataFrame(claim_rows)
@@ -108,12 +110,10 @@ class Ledger:
                     "policy_file": info.policy_file, "policy_sha256": info.policy_sha256,
                     "roster_file": info.roster_file, "roster_sha256": info.roster_sha256,
                     "swtalent_version": info.swtalent_version, "operator": info.operator, "committed_at": now_text(),
-                    "lines": len(line_rows), "total_fen": int(sum(r["amount_fen"] for r in line_rows)),
+                    "lines": len(line_rows), "total_fen": int(line_rows["amount_fen"].sum()),
                     "command": info.command}])
-                names = [c.name for c in lines.columns]
-                _bulk(conn, lines, names, [tuple(r.get(c) for c in names) for r in line_rows])
-                names = [c.name for c in claims.columns]
-                _bulk(conn, claims, names, list(zip(*(mine[c].tolist() for c in names))))
+                _bulk(conn, lines, line_rows)
+                _bulk(conn, claims, mine)
                 pause_for_tests("ledger-inserted")  # the kill test stops here, before the transaction ends
         except IntegrityError as exc:  # another batch took a claim between our look and our insert
             with self.engine.connect() as conn:
@@ -144,7 +144,7 @@ class Ledger:
              .outerjoin(reversals, (reversals.c.batch_id == lines.c.batch_id) & (reversals.c.line_no == lines.c.line_no))
              .where(lines.c.batch_id == batch_id).order_by(lines.c.line_no))
         with self.engine.connect() as conn:
-            frame = pd.DataFrame([dict(r._mapping) for r in conn.execute(q)])
+            frame = _frame(conn, q)
         return found[0], frame
 
     def export(self, period: str | None = None) -> pd.DataFrame:
@@ -156,7 +156,7 @@ class Ledger:
         if period is not None:
             q = q.where(batches.c.period == period)
         with self.engine.connect() as conn:
-            return pd.DataFrame([dict(r._mapping) for r in conn.execute(q)])
+            return _frame(conn, q)
 
     # --- reversals --------------------------------------------------------------------------------
 
@@ -206,36 +206,47 @@ def _engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _rows(comp: Computation, info: BatchInfo) -> tuple[list[dict], pd.DataFrame]:
-    """The batch's lines (numbered from 1, as on the payroll) and each line's claims."""
+def _rows(comp: Computation, info: BatchInfo) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The batch's lines (numbered from 1, as on the payroll) and each line's claims, as columns."""
     ls = comp.lines
-    kinds = ls["kind"].astype(str).to_numpy()
+    n = len(ls)
+    kinds = ls["kind"].astype(str).to_numpy(dtype=object)
     per_month = np.isin(kinds, ["monthly", "title_allowance"])
-    first, last = ls["first_month"].to_numpy(), ls["last_month"].to_numpy()
-    labels = {m: month_label(int(m)) for m in np.unique(np.r_[first, last])}
-    line_rows = [{"batch_id": info.id, "line_no": k + 1, "person_id": p, "name": n, "rule_id": r, "kind": kd,
-                  "level": None if kd in ("award", "title_allowance") or lv != lv else lv,
-                  "months": int(m) if pm else None, "first_month": labels[f], "last_month": labels[la],
-                  "year": int(f) // 12, "amount_fen": int(a)}
-                 for k, (p, n, r, kd, lv, m, pm, f, la, a) in enumerate(zip(
-                     ls["person_id"], ls["name"], ls["rule_id"].astype(str), kinds, ls["level"].astype(object),
-                     ls["months"], per_month, first, last, ls["amount_fen"]))]
+    first, last = ls["first_month"].to_numpy(dtype=np.int64), ls["last_month"].to_numpy(dtype=np.int64)
+    months_seen = np.unique(np.r_[first, last])
+    labels = np.array([month_label(int(m)) for m in months_seen], dtype=object)
+    level = ls["level"].to_numpy(dtype=object)
+    months = np.full(n, None, dtype=object)  # Python ints and None: what the drivers bind
+    months[per_month] = ls["months"].to_numpy()[per_month].astype(np.int64).tolist()
+    line_rows = pd.DataFrame({
+        "batch_id": info.id, "line_no": np.arange(1, n + 1, dtype=np.int64),
+        "person_id": ls["person_id"].to_numpy(dtype=object), "name": ls["name"].to_numpy(dtype=object),
+        "rule_id": ls["rule_id"].astype(str).to_numpy(dtype=object), "kind": kinds,
+        "level": np.where(np.isin(kinds, ["award", "title_allowance"]) | pd.isna(level), None, level),
+        "months": months, "first_month": labels[np.searchsorted(months_seen, first)],
+        "last_month": labels[np.searchsorted(months_seen, last)], "year": first // 12,
+        "amount_fen": ls["amount_fen"].to_numpy(dtype=np.int64)})
     cl = comp.claims
     claim_rows = pd.DataFrame({"batch_id": info.id, "line_no": cl["line"].to_numpy(dtype=np.int64) + 1,
                                "policy_id": info.policy_id, "person_id": cl["person_id"].to_numpy(),
                                "rule_id": cl["rule_id"].astype(str).to_numpy(), "claim": cl["claim"].to_numpy()})
     # Titles that pay nothing at once: a line of 0 and the cycle's claim, after the paid lines.
     titles = comp.titles_without_payment()
-    extra = [{"batch_id": info.id, "line_no": len(line_rows) + k + 1, "person_id": t.person_id, "name": t.name,
-              "rule_id": t.rule_id, "kind": "award", "level": None, "months": None,
-              "first_month": month_label(int(t.month)), "last_month": month_label(int(t.month)), "year": int(t.year),
-              "amount_fen": 0} for k, t in enumerate(titles.itertuples(index=False))]
-    if extra:
+    if len(titles):
+        k = len(titles)
+        line_no = np.arange(n + 1, n + k + 1, dtype=np.int64)
+        month = titles["month"].to_numpy(dtype=np.int64)
+        said = np.array([month_label(int(m)) for m in month], dtype=object)  # a few titles, not rows
+        extra = pd.DataFrame({
+            "batch_id": info.id, "line_no": line_no, "person_id": titles["person_id"].to_numpy(dtype=object),
+            "name": titles["name"].to_numpy(dtype=object), "rule_id": titles["rule_id"].to_numpy(dtype=object),
+            "kind": "award", "level": None, "months": None, "first_month": said, "last_month": said,
+            "year": titles["year"].to_numpy(dtype=np.int64), "amount_fen": np.zeros(k, dtype=np.int64)})
+        line_rows = pd.concat([line_rows, extra], ignore_index=True)
         claim_rows = pd.concat([claim_rows, pd.DataFrame(
-            {"batch_id": info.id, "line_no": [r["line_no"] for r in extra], "policy_id": info.policy_id,
-             "person_id": [r["person_id"] for r in extra], "rule_id": [r["rule_id"] for r in extra],
-             "claim": [cycle_claim(r["year"]) for r in extra]})], ignore_index=True)
-    return line_rows + extra, claim_rows
+            {"batch_id": info.id, "line_no": line_no, "policy_id": info.policy_id, "person_id": extra["person_id"],
+             "rule_id": extra["rule_id"], "claim": [cycle_claim(int(y)) for y in extra["year"]]})], ignore_index=True)
+    return line_rows, claim_rows
 
 
 def _paid_claims(conn: Connection, policy_id: str) -> PaidClaims:
@@ -250,28 +261,70 @@ def _paid_claims(conn: Connection, policy_id: str) -> PaidClaims:
     return PaidClaims(paid, _frame(conn, released, CLAIM_COLUMNS[:3]))
 
 
-def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
-    """A query's rows as columns: building a frame from row objects costs seconds at 600,000 claims."""
-    rows = conn.execute(query).cursor.fetchall()  # the driver's plain tuples, not SQLAlchemy rows
+def _frame(conn: Connection, query, columns: list[str] | None = None) -> pd.DataFrame:
+    """A query's rows as columns (named `columns`, else as the query names them): building a frame
+    from row objects costs seconds at 600,000 claims."""
+    result = conn.execute(query)
+    columns = list(result.keys()) if columns is None else columns
+    rows = result.cursor.fetchall()  # the driver's plain tuples, not SQLAlchemy rows
     return pd.DataFrame(dict(zip(columns, zip(*rows))) if rows else {c: [] for c in columns}, columns=columns)
 
 
-def _bulk(conn: Connection, table, columns: list[str], rows: list[tuple]) -> None:
-    """Many rows in one go, inside the caller's transaction: COPY on PostgreSQL, executemany on
-    SQLite, with none of the per-row work a Core insert of dicts does (a year's claims of 100,000
-    people are some 650,000 rows)."""
+def _bulk(conn: Connection, table, frame: pd.DataFrame) -> None:
+    """The frame's rows into the table in one go, inside the caller's transaction: one COPY on
+    PostgreSQL, one executemany on SQLite, with none of the per-row work a Core insert of dicts
+    does (a year's claims of 100,000 people are some 650,000 rows). The rows are made column by
+    column: Python values (int, str, None), which both drivers bind."""
+    columns = [c.name for c in table.columns]
+    values = [_python_values(frame[c], isinstance(table.c[c].type, Integer)) for c in columns]
     if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
+        import csv
+        import io
+
+        text = io.StringIO()  # COPY's text format: tab-separated, NULL as \N, backslashes escaped
+        csv.writer(text, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None,
+                   lineterminator="\n").writerows(zip(*(_copy_text(col) for col in values)))
         statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        raw = conn.connection.driver_connection
         try:
             with raw.cursor() as cur, cur.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
+                copy.write(text.getvalue())
         except conn.dialect.dbapi.IntegrityError as exc:  # the driver's own: as SQLAlchemy would say it
             raise IntegrityError(statement, None, exc) from exc
     else:
         placeholders = ", ".join("?" for _ in columns)
-        conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})",
+                             list(zip(*values)))
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(values: list) -> list:
+    r"""A column for COPY's text format: None as \N, and in a text holding a backslash, tab or line
+    break, each escaped (so that a name written \N is that text, not NULL). One look at the joined
+    column first: such texts are rare, and the column is usually passed on as it is."""
+    arr = np.asarray(values, dtype=object)
+    missing = pd.isna(arr)
+    joined = "\0".join(map(str, arr[~missing]))
+    escape = any(ch in joined for ch in "\\\t\n\r")
+    if not (escape or missing.any()):
+        return values
+    if escape:
+        arr = np.array([v.translate(_COPY_ESCAPES) if isinstance(v, str) else v for v in arr], dtype=object)
+    arr[missing] = "\\N"  # arr is a copy: np.asarray of a list makes one
+    return arr.tolist()
+
+
+def _python_values(column: pd.Series, integer: bool) -> list:
+    """A column's values as the drivers bind them: an integer column that pandas holds as floats
+    (a None among the numbers of rows built as dicts) as ints and None, not 3.0 and NaN."""
+    if not (integer and column.dtype.kind == "f"):
+        return column.tolist()
+    out = np.full(len(column), None, dtype=object)
+    known = column.notna().to_numpy()
+    out[known] = column.to_numpy()[known].astype(np.int64).tolist()
+    return out.tolist()
 
 
 def _reversed_counts(conn: Connection, policy_id: str) -> pd.DataFrame:
@@ -283,12 +336,12 @@ def _reversed_counts(conn: Connection, policy_id: str) -> pd.DataFrame:
     return _frame(conn, q, ["person_id", "rule_id", "claim", "round"])
 
 
-def _taken(conn: Connection, policy_id: str, mine: pd.DataFrame, line_rows: list[dict]) -> list[Taken]:
+def _taken(conn: Connection, policy_id: str, mine: pd.DataFrame, line_rows: pd.DataFrame) -> list[Taken]:
     paid = _paid_claims(conn, policy_id).active
     if paid.empty or mine.empty:
         return []
     hit = mine.merge(paid, on=["person_id", "rule_id", "claim"], suffixes=("", "_paid"))
-    names = {r["line_no"]: r["name"] for r in line_rows}
+    names = dict(zip(line_rows["line_no"].tolist(), line_rows["name"].tolist()))
     return [Taken(r.person_id, names.get(r.line_no, ""), r.rule_id, r.claim, r.batch_id_paid)
             for r in hit.itertuples(index=False)]
 
