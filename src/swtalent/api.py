@@ -26,11 +26,12 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
                 sheet: str | None = None, column_map: dict[str, str] | None = None,
                 previous: str | Path | None = None, stage: Callable[[str], None] = lambda name: None,
                 max_rows: int = DEFAULT_MAX_ROWS, ledger: Ledger | None = None,
-                include_arrears: bool = False) -> Computation:
+                include_arrears: bool = False, release: bool = True) -> Computation:
     """Load the policy and roster, check every row, and compute every rule for the period.
     `roster` may be a sheet already being parsed (see roster.source); `previous` is a file of
     earlier payments and award winners (see roster.previous); a roster over `max_rows` rows, or
-    one whose file would inflate past what that many rows take, is refused. With a `ledger`, what it
+    one whose file would inflate past what that many rows take, is refused; its cells are let go of
+    once read (`release`, see PendingSheet.release). With a `ledger`, what it
     has paid is not paid again, the rules that depend on history read it (with `previous`), and what
     fell due in months it covered and was never paid is arrears, paid with `include_arrears`."""
     roster = _pending(roster, sheet, max_rows)
@@ -62,7 +63,7 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
                 paid = pd.concat([history, paid], ignore_index=True).drop_duplicates(ignore_index=True)
             history = paid
     stage("read")
-    ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per)
+    ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per, release=release)
     stage("compute")
     comp = compute(pol, ros, per, history, paid_before, arrears_from, include_arrears)
     comp.policy_warnings = warnings
@@ -104,7 +105,7 @@ def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | N
     roster = _pending(roster, sheet, max_rows)
     pol = policy if isinstance(policy, Policy) or policy is None else load_policy(policy)
     per = Period.parse(period) if isinstance(period, str) else period
-    return load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per)
+    return load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per, release=True)
 
 
 def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Policy], period: Period | str, *,
@@ -113,8 +114,8 @@ def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Poli
              max_rows: int = DEFAULT_MAX_ROWS, ledger: Ledger | None = None) -> tuple[Computation, Computation]:
     """The same roster, period and earlier payments computed under two policies (the file is read once)."""
     pending = _pending(roster, sheet, max_rows)
-    a, b = (run_compute(pending, p, period, column_map=column_map, previous=previous, stage=stage, ledger=ledger)
-            for p in policies)
+    a, b = (run_compute(pending, p, period, column_map=column_map, previous=previous, stage=stage, ledger=ledger,
+                        release=k == len(policies) - 1) for k, p in enumerate(policies))
     return a, b
 
 

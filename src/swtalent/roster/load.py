@@ -12,10 +12,11 @@ from .source import PendingSheet
 
 
 def load_roster(path: str | Path | PendingSheet, needs=None, *, sheet: str | None = None,
-                column_map: dict[str, str] | None = None, period=None) -> Roster:
+                column_map: dict[str, str] | None = None, period=None, release: bool = False) -> Roster:
     """`needs` is a Policy (with the run's `period`), RosterNeeds, or None for the national rules (a
-    roster of certificates when it has a 证书等级 column); `path` may be a file already being read;
-    `column_map` maps a header in the file to a field key."""
+    roster of certificates when it has a 证书等级 column); `path` may be a file already being read,
+    whose cells are let go of once read when `release`; `column_map` maps a header in the file to
+    a field key."""
     if needs is not None and not isinstance(needs, RosterNeeds):
         needs = RosterNeeds.of(needs, period)
     aliases = dict(needs.aliases) if needs is not None else {}
@@ -24,6 +25,8 @@ def load_roster(path: str | Path | PendingSheet, needs=None, *, sheet: str | Non
     raw = read_sheet(path, sheet=sheet, required=needs.required if needs is not None else BASE_REQUIRED,
                      aliases=aliases, mapped=tuple(column_map or ()), watched=needs.watched if needs is not None else (),
                      declared=needs.specs() if needs is not None else None)
+    if release and isinstance(path, PendingSheet):
+        path.release()
     certificate = {"level", "qualified_on"}
     if needs is None and certificate & set(raw.columns) and not certificate <= set(raw.columns):
         # A roster of certificates with a level but no date, or a date but no level: every policy

@@ -80,9 +80,18 @@ class PendingSheet:
 
     def result(self) -> BookCells:
         self._done.wait()
+        if self._outcome is None:  # released: read again, here (a second use is rare)
+            self._outcome = _load(self.path, self.sheet, self.first_only, self.max_rows)
         if isinstance(self._outcome, BaseException):
             raise self._outcome
         return self._outcome
+
+    def release(self) -> None:
+        """Let go of the cells once the roster is read: at a million rows they are some 500 MB of
+        Python objects that the rest of the run does not need. A later result() reads the file again."""
+        self._done.wait()
+        if not isinstance(self._outcome, BaseException):
+            self._outcome = None
 
 
 def regular_file(path: Path) -> None:
