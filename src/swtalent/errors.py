@@ -321,7 +321,7 @@ CATALOGUE: dict[str, Entry] = {
     "scores.sheet-not-found": Entry(
         "error", "评分表中没有「{rule}」所需的工作表「{sheet}」（现有：{sheets}）",
         "the score workbook has no sheet '{sheet}' for '{rule}' (present: {sheets})",
-        "按政策 score 中 sheet 的写法给工作表命名，或在政策中改为现有的工作表名",
+        "按政策评分来源中写明的名称给工作表命名，或在政策中改为现有的工作表名",
         "name the sheet as the policy's score says under sheet, or name an existing sheet there"),
     "scores.header-not-found": Entry(
         "error", "在前 {scanned} 行中找不到评分表的表头行（需要「姓名」或「身份证号」列）",
@@ -639,7 +639,7 @@ CATALOGUE: dict[str, Entry] = {
     "policy.score-unknown-field": Entry(
         "error", "评分来源中的「{field}」不是花名册的数字列{suggestion_zh}",
         "'{field}' in the score source is not a number column of the roster{suggestion_en}",
-        "可用：{fields}；服务记录等列先在 fields 下声明（type: number）",
+        "可用：{fields}；服务记录等列先在 fields 下声明为数字列",
         "available: {fields}; declare a column such as a service record under fields first (type: number)"),
     "policy.score-source-shape": Entry(
         "error", "评分来源有误：{detail_zh}", "the score source is wrong: {detail_en}",

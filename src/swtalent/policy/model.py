@@ -848,6 +848,11 @@ class Policy(Strict):
             found += [r.field for r in part.records or ()]
         return list(dict.fromkeys(found))
 
+    def record_fields(self, period=None) -> frozenset[str]:
+        """The fields the selecting awards' scores count as service records (whole counts)."""
+        return frozenset(r.field for rule in self._selecting(period) if rule.score is not None
+                         for part in (rule.score.parts or (rule.score,)) for r in part.records or ())
+
     def _award_values(self, rule: AwardRule) -> list[str]:
         return [*self.score_fields(rule), *(["years"] if rule.min_years is not None else []),
                 *([rule.quota_per.field] if rule.quota_per is not None else []),

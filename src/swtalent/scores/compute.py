@@ -199,11 +199,7 @@ class _Scorer:
             blank = pd.isna(values).astype(bool)
             exact = np.where(blank, Decimal(0), values)
             whole = np.array([v >= 0 and v == v.to_integral_value() for v in exact], dtype=bool)
-            label = self.policy.field_label(item.field, "zh")
-            for i in np.flatnonzero(~whole & ~self.frame["error"].to_numpy()):
-                self.issues.append(Issue.make("roster.record-not-whole", self._where(i, item.field),
-                                              value=_plain(values[i]), column=label))
-            self.held |= ~whole
+            # A count not whole is a problem on its cell, said as the roster is read (needs.counts).
             whole_everywhere &= whole
             counts[item.field] = exact
         out: list = [None] * self.n
