@@ -213,6 +213,10 @@ CASES = {
                             (R, 3, "开户行")),
     "roster.person-conflict": (lambda t: book(t, [person(1), person(1, level="社会工作师", hired=date(2020, 1, 1))]),
                                CHUZHOU, {}, (R, 3, "入职日期")),
+    # An award scored from service records: 12.5 letters answered is not a count.
+    "roster.record-not-whole": (lambda t: book(t, [["记录" + cn(1), make_id(1), 10, 1, 2], ["记录" + cn(2), make_id(2), 12.5, 1, 2]],
+                                               ["姓名", "身份证号", "来信回复数", "个案结案数", "动员志愿者人数"]),
+                                ROOT / "tests" / "policies" / "award-records.yaml", {}, (R, 3, "来信回复数")),
 }
 
 

@@ -159,6 +159,8 @@ JINAN = CHUZHOU.parent / "jinan.yaml"
 SHILI = CHUZHOU.parent / "shili.yaml"
 KIND_QUOTA = CHUZHOU.parent.parent / "tests" / "policies" / "award-kind-quota.yaml"
 XIYUAN = CHUZHOU.parent / "xiyuan.yaml"
+RECORDS = CHUZHOU.parent.parent / "tests" / "policies" / "award-records.yaml"
+PARTS = CHUZHOU.parent.parent / "tests" / "policies" / "award-parts.yaml"
 # The mistakes only other shapes of policy can make: (base file, edit, code, needle).
 OTHER_BROKEN = [
     ("first selection before the policy", JIUJIANG, ("first_year: 2023", "first_year: 2021", 1),
@@ -189,6 +191,15 @@ OTHER_BROKEN = [
      "policy.value-repeated", "机关]"),
     ("a choice's alias that is another value", XIYUAN, ("事业单位: [事业]", "事业单位: [事业, 国有企业]", 1),
      "policy.value-twice", "国有企业]"),
+    ("a score record naming no declared column", RECORDS, ("{field: cases, points: 2}", "{field: case, points: 2}", 1),
+     "policy.score-unknown-field", "case, points: 2}"),
+    ("a score column no roster field declares", RECORDS, ("      records:\n        - {field: letters, points: 0.1, max: 20}\n"
+                                                          "        - {field: cases, points: 2}\n"
+                                                          "        - {field: volunteers, points: 0.5, max: 10}\n",
+                                                          "      column: 服务得分\n", 1),
+     "policy.score-unknown-field", "服务得分"),
+    ("judges' drops leaving no mark", PARTS, ("drop_lowest: 1, min_judges: 4", "drop_lowest: 1, min_judges: 2", 1),
+     "policy.score-source-shape", "2}}"),
 ]
 
 

@@ -26,14 +26,16 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
                 sheet: str | None = None, column_map: dict[str, str] | None = None,
                 previous: str | Path | None = None, stage: Callable[[str], None] = lambda name: None,
                 max_rows: int = DEFAULT_MAX_ROWS, ledger: Ledger | None = None,
-                include_arrears: bool = False, release: bool = True) -> Computation:
+                include_arrears: bool = False, scores: str | Path | None = None,
+                release: bool = True) -> Computation:
     """Load the policy and roster, check every row, and compute every rule for the period.
     `roster` may be a sheet already being parsed (see roster.source); `previous` is a file of
     earlier payments and award winners (see roster.previous); a roster over `max_rows` rows, or
     one whose file would inflate past what that many rows take, is refused; its cells are let go of
     once read (`release`, see PendingSheet.release). With a `ledger`, what it
     has paid is not paid again, the rules that depend on history read it (with `previous`), and what
-    fell due in months it covered and was never paid is arrears, paid with `include_arrears`."""
+    fell due in months it covered and was never paid is arrears, paid with `include_arrears`.
+    `scores` is a workbook of judges' marks (评委评分表) for awards whose score comes from judges."""
     roster = _pending(roster, sheet, max_rows)
     warnings = []
     if isinstance(policy, Policy):
@@ -62,12 +64,30 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
                 history = history.assign(level=[lookup.get(header_key(v), v) for v in history["level"]])
                 paid = pd.concat([history, paid], ignore_index=True).drop_duplicates(ignore_index=True)
             history = paid
+    sheets = _score_sheets(pol, scores)
     stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per, release=release)
     stage("compute")
-    comp = compute(pol, ros, per, history, paid_before, arrears_from, include_arrears)
+    from .scores import score_awards
+
+    comp = compute(pol, ros, per, history, paid_before, arrears_from, include_arrears,
+                   scores=score_awards(pol, ros, per, sheets))
     comp.policy_warnings = warnings
     return comp
+
+
+def _score_sheets(pol: Policy, path: str | Path | None):
+    """The judges' score sheets, read when given; refused for a policy no award of which reads them."""
+    if path is None:
+        return None
+    from .errors import UsageError
+    from .scores import read_scores
+
+    if not any(r.kind == "award" and r.score is not None and (r.score.judges is not None or any(
+            p.judges is not None for p in r.score.parts or ())) for r in pol.rules):
+        raise UsageError("--scores 给出了评委评分表，但政策中没有得分来自评委评分（score: judges）的评选规则",
+                         "--scores gives judges' score sheets, but no award of the policy scores by judges (score: judges)")
+    return read_scores(path)
 
 
 def _unknown_in_ledger(pol: Policy, paid_before) -> list:
@@ -122,12 +142,12 @@ def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Poli
 def run_explain(roster: str | Path | PendingSheet, policy: str | Path | Policy, period: Period | str, person: str, *,
                 sheet: str | None = None, column_map: dict[str, str] | None = None,
                 previous: str | Path | None = None, lang: str = "zh", max_rows: int = DEFAULT_MAX_ROWS,
-                ledger: Ledger | None = None) -> dict:
+                ledger: Ledger | None = None, scores: str | Path | None = None) -> dict:
     """Compute the whole roster (an award ranks everyone), then explain one person's rows."""
     from .reports.explain import explain, find_person
 
     comp = run_compute(roster, policy, period, sheet=sheet, column_map=column_map, previous=previous,
-                       max_rows=max_rows, ledger=ledger)
+                       max_rows=max_rows, ledger=ledger, scores=scores)
     return explain(comp, find_person(comp, person, lang), lang)
 
 

@@ -41,6 +41,8 @@ RosterArg = Annotated[Path, typer.Argument(help="花名册 roster (.xlsx, .xlsm,
 SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="工作表名 (default: every visible sheet of one shape)")]
 MapOpt = Annotated[list[str], typer.Option("--map", help="map a header to a field: 证件号=身份证号 (or ＝, ：); "
                                                           "repeatable")]
+ScoresOpt = Annotated[Optional[Path], typer.Option(
+    "--scores", help="评委评分表: judges' marks for awards scored by judges (score: judges in the policy)")]
 PreviousOpt = Annotated[Optional[Path], typer.Option(
     "--previous", help="earlier payments and award winners (CSV detail columns and 年度)")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show a traceback on internal errors")]
@@ -132,6 +134,7 @@ def compute(
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     previous: PreviousOpt = None,
+    scores: ScoresOpt = None,
     notice: list[Path] = typer.Option([], "--notice", help="公示名单 public notice list (.xlsx or .csv): masked IDs, no bank accounts; repeatable"),
     notice_from: Optional[str] = typer.Option(None, "--notice-from", help="公示期 first day on the notice list, e.g. 2024-01-10"),
     notice_until: Optional[str] = typer.Option(None, "--notice-until", help="公示期 last day (default: notice.period_days days, the first counted)"),
@@ -170,7 +173,7 @@ def compute(
         if commit and not out:
             raise UsageError("--commit 需要 --out：记入账本的批次要有据以发放的发放表",
                              "--commit needs --out: a batch recorded in the ledger needs the payroll it is paid from")
-        inputs = [roster, policy, *([previous] if previous else [])]
+        inputs = [roster, policy, *([previous] if previous else []), *([scores] if scores else [])]
         for path in notice:
             if path.suffix.lower() not in (".xlsx", ".csv"):
                 raise UsageError(f"公示名单只能是 .xlsx 或 .csv：「{path.name}」",
@@ -182,11 +185,12 @@ def compute(
         existed = ledger_exists(ledger)
         book = open_or_fail(ledger, create=commit)
         comp = api.run_compute(pending, policy, per, column_map=parse_map(column_map, policy), previous=previous,
-                               stage=bar.stage, ledger=book, include_arrears=include_arrears)
+                               stage=bar.stage, ledger=book, include_arrears=include_arrears, scores=scores)
         bar.stage("write")
         command = ["swtalent", "compute", str(roster), "--policy", str(policy), "--period", period,
                    *(["--sheet", sheet] if sheet else []), *[a for m in column_map for a in ("--map", m)],
-                   *(["--previous", str(previous)] if previous else []), *(["--batch", batch] if batch else []),
+                   *(["--previous", str(previous)] if previous else []), *(["--scores", str(scores)] if scores else []),
+                   *(["--batch", batch] if batch else []),
                    *(["--ledger", shown_url(ledger)] if ledger else []),
                    *(["--include-arrears"] if include_arrears else [])]
         batch_id = new_batch_id() if commit and (len(comp.lines) or len(comp.titles_without_payment())) else ""
@@ -277,6 +281,7 @@ def explain(
     sheet: SheetOpt = None,
     column_map: MapOpt = [],
     previous: PreviousOpt = None,
+    scores: ScoresOpt = None,
     as_json: bool = typer.Option(False, "--json", help="print the explanation as JSON"),
     max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     ledger: LedgerOpt = None,
@@ -289,7 +294,7 @@ def explain(
         from . import api
 
         result = api.run_explain(pending, policy, period, person, column_map=parse_map(column_map, policy),
-                                 previous=previous, lang=lang.value, ledger=open_or_fail(ledger))
+                                 previous=previous, lang=lang.value, ledger=open_or_fail(ledger), scores=scores)
         if as_json:
             typer.echo(json.dumps({"ok": True, **result}, ensure_ascii=False, indent=1))
         else:

@@ -313,6 +313,62 @@ CATALOGUE: dict[str, Entry] = {
         "'{column}' holds digits that look like an ID number or a bank account; they are masked in the public notice",
         "身份证号、银行账号请填在各自的列中，不要写进「{column}」", "put ID numbers and bank accounts in their own "
         "columns, not in '{column}'"),
+    "roster.record-not-whole": Entry(
+        "error", "{column}「{value}」不是 0 或正整数：服务记录按件（次、人）计分，本行暂不参评",
+        "{column} '{value}' is not 0 or a whole number: a service record counts whole items; the row is held",
+        "填写整数件数，如 12；空白按 0 件计", "write a whole count such as 12; a blank counts as 0"),
+    # --- judges' score sheets (--scores) ---------------------------------------
+    "scores.sheet-not-found": Entry(
+        "error", "评分表中没有「{rule}」所需的工作表「{sheet}」（现有：{sheets}）",
+        "the score workbook has no sheet '{sheet}' for '{rule}' (present: {sheets})",
+        "按政策评分来源中写明的名称给工作表命名，或在政策中改为现有的工作表名",
+        "name the sheet as the policy's score says under sheet, or name an existing sheet there"),
+    "scores.header-not-found": Entry(
+        "error", "在前 {scanned} 行中找不到评分表的表头行（需要「姓名」或「身份证号」列）",
+        "no header row in the first {scanned} rows of the score sheet (one with 姓名 or 身份证号)",
+        "长表写「评委、姓名、得分」三列，宽表写「姓名」列和每位评委一列",
+        "a long sheet has the columns 评委, 姓名, 得分; a wide one has 姓名 and a column per judge"),
+    "scores.columns-ignored": Entry(
+        "warning", "评分表的以下列未使用：{columns}（得分由本程序按政策计算）",
+        "these columns of the score sheet are not used: {columns} (the score is computed here, as the policy says)",
+        "无需处理；如其中有评委的打分，请改用评委名称作列名", "nothing to do; if one holds a judge's scores, "
+        "head it with the judge's name"),
+    "scores.not-a-number": Entry(
+        "error", "评委「{judge}」给出的得分「{value}」不是数字，该候选人暂不参评",
+        "judge '{judge}' gave '{value}', which is not a number; the candidate is held",
+        "填写数字；评委回避的写「回避」", "write a number; for a judge who stood aside, write 回避"),
+    "scores.out-of-range": Entry(
+        "error", "评委「{judge}」给出的得分 {value} 不在政策规定的 {low}～{high} 分之间，该候选人暂不参评",
+        "judge '{judge}' gave {value}, outside the policy's range of {low} to {high}; the candidate is held",
+        "核对评分表原件，改正录入错误", "check the judge's paper sheet and correct the typing"),
+    "scores.scored-twice": Entry(
+        "error", "评委「{judge}」对「{candidate}」打了两次分（另见第 {first} 行），该候选人暂不参评",
+        "judge '{judge}' scored '{candidate}' twice (see also row {first}); the candidate is held",
+        "删除重复的一行；如两次分数不同，按评审记录确认", "delete the repeated row; if the two differ, settle it from "
+        "the panel's record"),
+    "scores.judge-missing": Entry(
+        "error", "评委「{judge}」没有给「{candidate}」打分，该候选人暂不参评",
+        "judge '{judge}' gave '{candidate}' no score; the candidate is held",
+        "补录该评委的得分；评委回避的在该格写「回避」", "type the judge's score; for a judge who stood aside, write 回避 "
+        "in the cell"),
+    "scores.too-few-judges": Entry(
+        "error", "「{candidate}」只有 {count} 位评委打分，少于政策规定的 {min} 位，该候选人暂不参评",
+        "'{candidate}' was scored by {count} judges, fewer than the {min} the policy requires; the candidate is held",
+        "补录缺少的评分，或由评审委员会决定", "type the missing scores, or refer it to the committee"),
+    "scores.candidate-unknown": Entry(
+        "error", "评分表中的「{value}」不在花名册中，其得分未使用",
+        "'{value}' in the score sheet is not in the roster; the scores are not used",
+        "核对姓名或身份证号的写法；如是候选人，补入花名册", "check how the name or ID is written; if a candidate, add "
+        "them to the roster"),
+    "scores.candidate-ambiguous": Entry(
+        "error", "评分表中的「{value}」在花名册中有 {count} 人同名，无法确定是谁的得分",
+        "'{value}' in the score sheet names {count} people of the roster; whose scores they are is unclear",
+        "在评分表中加上「身份证号」列", "add an 身份证号 column to the score sheet"),
+    "scores.candidate-unscored": Entry(
+        "error", "本行是「{rule}」的候选人，但评分表中没有其得分，暂不参评",
+        "the row is a candidate of '{rule}' but the score sheet holds no scores for it; the row is held",
+        "补录该候选人的评分；不参评的人员请从候选人名单中删去", "type the candidate's scores; delete from the candidate "
+        "list anyone who is not a candidate"),
     "output.write-failed": Entry(
         "error", "无法写入输出文件：{detail_zh}；本次的输出文件均未替换", "cannot write the output file: {detail_en}; none "
         "of this run's outputs was replaced",
@@ -580,6 +636,14 @@ CATALOGUE: dict[str, Entry] = {
         "字段「{field}」的单元格写「{value}」时读作「{main}」，写别名的{place_zh}永远对不上",
         "a cell of the field '{field}' reading '{value}' is read as '{main}', so a {place_en} naming the alias "
         "never matches"),
+    "policy.score-unknown-field": Entry(
+        "error", "评分来源中的「{field}」不是花名册的数字列{suggestion_zh}",
+        "'{field}' in the score source is not a number column of the roster{suggestion_en}",
+        "可用：{fields}；服务记录等列先在 fields 下声明为数字列",
+        "available: {fields}; declare a column such as a service record under fields first (type: number)"),
+    "policy.score-source-shape": Entry(
+        "error", "评分来源有误：{detail_zh}", "the score source is wrong: {detail_en}",
+        "见政策编写指南「评分来源」一节", "see the policy guide's section on score sources"),
     "policy.amount-implausible": Entry(
         "warning", "金额 {value} 元超过{kind_zh}的合理上限 {limit} 元",
         "the amount of {value} yuan is more than the plausible maximum of {limit} yuan for {kind_en}",

@@ -44,7 +44,10 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
             quoted = p["value"] and p["value"] not in p["message"]
             value = (f"「{p['value']}」" if lang == "zh" else f" '{p['value']}'") if quoted else ""
             colour = "red" if p["severity"] == "error" else "yellow"
-            where = escape(f"{sheet if p['row'] is None or several else ''}{row}{column}{value}")  # cells may hold [tags]
+            # A problem in another file than the roster (the judges' score sheets) names its file and sheet.
+            other = p.get("file") and s.get("roster") and p["file"] != s["roster"]
+            sheet = f"{Path(p['file']).name} {sheet}" if other else sheet
+            where = escape(f"{sheet if p['row'] is None or several or other else ''}{row}{column}{value}")  # cells may hold [tags]
             console.print(f"  [{colour}]{L[p['severity']]}[/] {where}{L['colon']}{escape(p['message'])}",
                           highlight=False, soft_wrap=True)
         if len(problems) > len(shown):
@@ -116,6 +119,9 @@ def render_explain(console, r: dict, lang: str) -> None:
                 console.print(f"    {span}{count}{colon}{escape(m['why'])}", highlight=False)
             for line in e["lines"]:
                 console.print(f"    = {escape(line['detail'])} → {line['amount']}", highlight=False)
+            if e.get("score"):
+                said = "得分" if zh else "score"
+                console.print(f"    {said}{colon}{escape(e['score']['text'])}", highlight=False)
             if e.get("award_status"):
                 console.print(f"    {escape(e['award_status'])}" + (f" #{e['rank']}" if e.get("rank") else ""),
                               highlight=False)

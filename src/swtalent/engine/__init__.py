@@ -45,6 +45,8 @@ class Computation:
     # 补发 due and not paid by this run (without --include-arrears): LINE_COLUMNS, for the clerk to see
     arrears: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINE_COLUMNS))
     memo: dict = field(default_factory=dict, repr=False)  # totals the reports share (reports.summary)
+    # An award's scores computed from its score source (judges, records, parts), by rule id.
+    scores: dict = field(default_factory=dict)
 
     def award_counts(self) -> dict[str, int]:
         """Selected and pending (同分待定) candidates over the award rules; {} without awards."""
@@ -93,12 +95,18 @@ class Computation:
 
 def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None = None,
             paid_before: PaidClaims = NONE, arrears_from: int | None = None,
-            include_arrears: bool = False) -> Computation:
+            include_arrears: bool = False, scores: dict | None = None) -> Computation:
     """`previous`: earlier payments and winners (roster.previous.COLUMNS: person, rule, year, level,
     months, amount), for the rules that depend on them; the ledger's table when there is one.
     `paid_before`: what the ledger has paid, which no line of this run pays again. `arrears_from`:
     the first month the ledger covers; what fell due from then to the period's start and was never
-    paid is arrears (补发), listed, and paid only with `include_arrears`."""
+    paid is arrears (补发), listed, and paid only with `include_arrears`. `scores`: the awards'
+    scores from their score sources (scores.score_awards, which has added its problems to the
+    roster); computed here, without judges' sheets, when not given."""
+    if scores is None:
+        from ..scores import score_awards
+
+        scores = score_awards(policy, roster, period, None)
     frame = roster.frame
     outcomes: list[RuleOutcome] = []
     for rule in policy.rules:  # in order: a title allowance reads the award rule listed before it
@@ -107,6 +115,8 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
         elif rule.kind in ("one_off", "monthly"):
             evaluate = one_off.evaluate if rule.kind == "one_off" else monthly.evaluate
             outcomes.append(evaluate(rule, policy, frame, period, previous, paid_before, arrears_from))
+        elif rule.kind == "award":
+            outcomes.append(award.evaluate(rule, policy, frame, period, previous, paid_before, scores.get(rule.id)))
         else:
             outcomes.append(_evaluate(rule, policy, frame, period, previous, paid_before))
     owed = [res.arrears for res in outcomes if res.arrears is not None and res.arrears.paid.any()]
@@ -118,7 +128,7 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
     errors = frame["error"].to_numpy()
     status = np.where(errors, ERROR, np.where(paid_any, PAID, INELIGIBLE))
     return Computation(policy, roster, period, outcomes, lines, status, previous, claim_parts=claims,
-                       paid_before=paid_before, arrears=arrears)
+                       paid_before=paid_before, arrears=arrears, scores=scores)
 
 
 def _lines(policy: Policy, frame: pd.DataFrame, outcomes: list[RuleOutcome], current: int

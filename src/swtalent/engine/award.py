@@ -48,7 +48,9 @@ def selection_year(rule: AwardRule, period: Period) -> int | None:
 
 
 def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
-             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE) -> o.RuleOutcome:
+             previous: pd.DataFrame | None = None, paid_before: PaidClaims = NONE, scores=None) -> o.RuleOutcome:
+    """`scores`: the rule's scores from its score source (scores.RuleScores), where it has one;
+    otherwise the roster's 评审得分 as typed."""
     res, usable, failed = o.begin(rule, frame)
     n = len(frame)
     decision = AwardDecision(selection_year(rule, period), np.zeros(n, dtype=np.int64),
@@ -69,7 +71,7 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     later_row = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
     # No score on a row without a data problem: not a candidate (a title holder of an earlier cycle
     # on the roster of a policy that pays more than the award; Policy.blank_score_not_candidate).
-    scores = frame["score_exact"].to_numpy()
+    scores = scores.final if scores is not None else frame["score_exact"].to_numpy()
     no_score = pd.isna(scores).astype(bool)
     reason = np.select([~usable, no_score, failed >= 0, too_new, _recent_winners(rule, frame, previous, year),
                         later_row],

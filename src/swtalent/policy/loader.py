@@ -48,6 +48,7 @@ from .model import (
     YearlyRule,
     normal_text,
 )
+from .scoring import check_score
 from .yamlsource import Source, load_source
 
 _RULE = TypeAdapter(Rule)
@@ -473,6 +474,7 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
         issues.extend(_check_plausible(rule, policy, src, base))
         if isinstance(rule, AwardRule):
             issues.extend(_check_award(rule, policy, src, base))
+            issues.extend(check_score(rule, policy, src, base))
         if isinstance(rule, MonthlyRule) and rule.min_consecutive_months is not None and rule.pay_month is None:
             issues.append(Issue.make("policy.needs-pay-month", src.where(base + ("min_consecutive_months",), key=True)))
         if isinstance(rule, MonthlyRule):

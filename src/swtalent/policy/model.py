@@ -12,7 +12,14 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 
-from ..fields import BASE_REQUIRED, CONDITION_FIELDS, DERIVED, FIELDS, TEXT_FIELDS
+from ..fields import (
+    BASE_REQUIRED,
+    CONDITION_FIELDS,
+    DERIVED,
+    FIELDS,
+    TEXT_FIELDS,
+    header_key,
+)
 from ..money import to_fen
 
 FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
@@ -420,6 +427,63 @@ class QuotaPer(Strict):
 Score = Annotated[Decimal, Field(ge=0, le=Decimal(1_000_000), decimal_places=4)]
 
 
+class Rounding(Strict):
+    """How a score is rounded where it is shown and used: to `places` decimals, half_up (四舍五入),
+    half_even (银行家舍入), down (去尾) or up (进一)."""
+
+    places: int = Field(default=2, ge=0, le=4)
+    mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
+
+
+class JudgeScores(Strict):
+    """Each judge (评委) scores each candidate on a sheet of the --scores workbook (long: one row per
+    judge and candidate; wide: one column per judge). The candidate's score is the mean of the
+    scores left after dropping the `drop_highest` highest and `drop_lowest` lowest."""
+
+    sheet: str = ""  # the sheet of the --scores workbook; by default the part's name, or its only sheet
+    drop_highest: int = Field(default=0, ge=0, le=5)
+    drop_lowest: int = Field(default=0, ge=0, le=5)
+    # At least so many judges must score each candidate (回避 does not count); by default one more
+    # than the marks dropped.
+    min_judges: int | None = Field(default=None, ge=1, le=100)
+    range: tuple[Score, Score] = (Decimal(0), Decimal(100))  # a judge's score must lie within, both ends in
+
+    @property
+    def least(self) -> int:
+        return self.min_judges if self.min_judges is not None else self.drop_highest + self.drop_lowest + 1
+
+
+class RecordItem(Strict):
+    """A service record (来信回复数, 个案结案数 …): its count times `points`, at most `max`."""
+
+    field: Annotated[str, Field(pattern=IDENT_PATTERN)]  # a number field declared under fields:
+    points: Annotated[Decimal, Field(gt=0, le=Decimal(1_000_000), decimal_places=4)]
+    max: Score | None = None
+
+
+class ScorePart(Strict):
+    """A weighted part of a score (材料评审 60%: weight 0.6), from judges, records or a column."""
+
+    name: str = Field(min_length=1, max_length=31)
+    name_en: str = ""
+    weight: Annotated[Decimal, Field(gt=0, le=100, decimal_places=4)]
+    column: str | None = None
+    judges: JudgeScores | None = None
+    records: tuple[RecordItem, ...] | None = None
+
+
+class ScoreSource(Strict):
+    """Where an award's score comes from: one of a roster column (`column`, a field key or its
+    header, 评审得分 by default), judges' score sheets (`judges`), service records (`records`), or
+    weighted parts (`parts`, each one of the others); rounded as `round` says."""
+
+    column: str | None = None
+    judges: JudgeScores | None = None
+    records: tuple[RecordItem, ...] | None = None
+    parts: tuple[ScorePart, ...] | None = None
+    round: Rounding = Rounding()
+
+
 class AwardRule(RuleCommon):
     """Select within a quota by score, every so many years, and pay each selected person once."""
 
@@ -429,6 +493,8 @@ class AwardRule(RuleCommon):
     amount: tuple[DatedAmount, ...] = Field(min_length=1)
     # score: the committee's score, highest first (the one ranking implemented).
     rank_by: Literal["score"] = "score"
+    # Where the score comes from (see ScoreSource); none given: the roster's 评审得分 column as typed.
+    score: ScoreSource | None = None
     # Keys that separate equal scores, in order; none given means ties across the quota are pending.
     tie_break: tuple[TieBreak, ...] = ()
     min_score: Score | None = None  # places below it stay vacant
@@ -661,7 +727,8 @@ class Policy(Strict):
         """Every field the policy names anywhere: conditions and checks, and a rule's tie-break,
         quota or amount table (any `field:` or `other:` under a rule); with a period, in the rules
         that apply in it."""
-        return self.fields_used(period) | _fields_in(self.active_rules(period))
+        return self.fields_used(period) | _fields_in(self.active_rules(period)) | {
+            f for r in self.active_rules(period) if isinstance(r, AwardRule) for f in self.score_fields(r)}
 
     def field_type(self, key: str) -> str | None:
         """text, number, date, yes_no, choice or level; None for a field no condition may test."""
@@ -754,8 +821,39 @@ class Policy(Strict):
             return frozenset()
         return frozenset(v for rule in self._selecting(period) for v in self._award_values(rule))
 
-    @staticmethod
-    def _award_values(rule: AwardRule) -> list[str]:
-        return ["score", *(["years"] if rule.min_years is not None else []),
+    def score_column(self, name: str) -> str | None:
+        """The number field a score source's `column:` names: a field key (score, or a number field
+        under fields:), or its header as a roster writes it (评审得分, 综合得分 …); None if none."""
+        if name == "score" or (name in self.fields and self.fields[name].type == "number"):
+            return name
+        norm = header_key(name)
+        if norm in {header_key(a) for a in (FIELDS["score"].zh, *FIELDS["score"].aliases, *self.columns.get("score", ()))}:
+            return "score"
+        for key, spec in self.fields.items():
+            if spec.type == "number" and norm in {header_key(a) for a in (spec.name, *spec.aliases)}:
+                return key
+        return None
+
+    def score_fields(self, rule: AwardRule) -> list[str]:
+        """The roster number fields an award's score reads: 评审得分 without a score source, a
+        column's field, each record's field."""
+        source = rule.score
+        if source is None:
+            return ["score"]
+        found: list[str] = []
+        for part in (source.parts or (source,)):
+            if part.column is not None:
+                key = self.score_column(part.column)
+                found += [key] if key is not None else []
+            found += [r.field for r in part.records or ()]
+        return list(dict.fromkeys(found))
+
+    def record_fields(self, period=None) -> frozenset[str]:
+        """The fields the selecting awards' scores count as service records (whole counts)."""
+        return frozenset(r.field for rule in self._selecting(period) if rule.score is not None
+                         for part in (rule.score.parts or (rule.score,)) for r in part.records or ())
+
+    def _award_values(self, rule: AwardRule) -> list[str]:
+        return [*self.score_fields(rule), *(["years"] if rule.min_years is not None else []),
                 *([rule.quota_per.field] if rule.quota_per is not None else []),
                 *([rule.nominations_per.field] if rule.nominations_per is not None else [])]

@@ -118,6 +118,8 @@ def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
             if res.award is not None and res.award.year is not None and not frame["error"].iat[i]:
                 entry["rank"] = int(res.award.rank[i]) or None  # only a selection that took place ranks
                 entry["award_status"] = L[f"status.{res.award.status[i]}"]
+            if rule.id in comp.scores and comp.scores[rule.id].final[i] is not None:
+                entry["score"] = _score_seen(comp, comp.scores[rule.id], i, lang)
             entries.append(entry)
         out_rules.append({"rule_id": rule.id, "title": rule.title, "kind": rule.kind, "clause": rule.clause,
                           "rows": entries, "amount": format_yuan(int(res.amount_fen[rows].sum()))})
@@ -211,3 +213,19 @@ def _condition_seen(cond, row: pd.DataFrame, policy, lang: str) -> dict:
     return {"field": keys[0] if len(keys) == 1 else ",".join(keys),
             "label": policy.field_label(keys[0], lang) if len(keys) == 1 else "",
             "value": value, "rule": condition_rule(cond, lang, policy), "holds": bool(holds(cond, row)[0])}
+
+
+def _score_seen(comp: Computation, scores, i: int, lang: str) -> dict:
+    """The score as the 评选结果 sheet shows it: each part with its marks (dropped ones said) or
+    records, and the final score, as exact decimal strings, with the computation in words."""
+    from ..scores.shown import num, score_text
+
+    parts = [{"name": p.name_en if lang == "en" else p.name, "kind": p.kind, "score": num(p.score),
+              "weight": None if p.weight is None else num(p.weight),
+              "judges": [{"judge": m.judge, "score": None if m.value is None else num(m.value),
+                          "dropped": m.dropped, "recused": m.value is None} for m in p.marks],
+              "records": [{"field": comp.policy.field_label(r.field, lang), "count": r.count, "each": num(r.each),
+                           "points": num(r.points), "capped": r.capped} for r in p.records]}
+             for p in scores.parts[i]]
+    return {"final": num(scores.final[i]), "parts": parts,
+            "text": score_text(scores.parts[i], scores.final[i], lang, comp.policy)}

@@ -239,6 +239,14 @@ def _selection_frame(comp: Computation, res, L: dict, lang: str) -> pd.DataFrame
         L["reason"]: pd.Series(np.where(held, L["held"], reasons.to_numpy()), dtype=object),
         L["source_row"]: frame["row"],
     })
+    scores = comp.scores.get(res.rule.id)
+    if scores is not None:  # the score from its source: every judge's mark, record and part, then the score
+        from ..scores.shown import sheet_columns
+
+        at = table.columns.get_loc(L["score"])
+        for k, (head, values) in enumerate(sheet_columns(scores, lang, comp.policy).items()):
+            table.insert(at + k, head, pd.Series(values, dtype=object), allow_duplicates=True)
+        table[L["score"]] = pd.Series([None if v is None else float(v) for v in scores.final], dtype=object)
     table = _present(_with_sheet(table, comp, L, np.arange(len(frame))), comp, L, ("district", "unit"))
     # Ranked first, in rank order; the others in roster order (sheet by sheet, then by row).
     order = np.lexsort([np.arange(len(frame)), np.where(decision.rank > 0, decision.rank, np.iinfo(np.int64).max)])

@@ -66,6 +66,9 @@ class RosterNeeds:
     # Simple conditions of the run on a date (compared to the day), with their words in zh and en:
     # a date written to the month only must not decide them by guessing the day.
     date_conditions: tuple = ()
+    # Declared number fields a selecting award's score counts as service records (来信回复数 …): a
+    # cell must be 0 or a whole number, or the row is a problem on that cell.
+    counts: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, policy, period=None) -> RosterNeeds:
@@ -84,7 +87,8 @@ class RosterNeeds:
                    blank_fails=tuple(policy.blank_fails(period)),
                    date_conditions=tuple((leaf, condition_rule(leaf, "zh", policy), condition_rule(leaf, "en", policy))
                                          for leaf in policy.leaves(period)
-                                         if policy.field_type(leaf.field) == "date"))
+                                         if policy.field_type(leaf.field) == "date"),
+                   counts=policy.record_fields(period))
 
     def specs(self) -> dict:
         """The declared fields as the reader and messages see a field (FieldSpec), by key."""

@@ -480,6 +480,9 @@ class _Checker:
                 self.report("roster.number-invalid", bad & mine, key, col)
                 self.report("roster.number-ignored", bad & ~mine, key, col)
                 values = np.where(bad, None, values)
+                if key in needs.counts:  # a service record counts whole items (an award's score)
+                    partial = np.array([v is not None and (v < 0 or v != v.to_integral_value()) for v in values], dtype=bool)
+                    self.report("roster.record-not-whole", partial & mine, key, col, column=self.raw.header(key))
                 frame[f"{key}_exact"], frame[key] = values, _floats(values)
             elif spec.type == "yes_no":
                 if col is None:

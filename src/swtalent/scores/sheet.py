@@ -1,0 +1,214 @@
+"""Reading judges' score sheets (评委评分表): the --scores workbook, one sheet per panel or part.
+
+Two layouts are read, each with a title row or two above the header allowed:
+
+- long (长表): one row per judge and candidate, columns 评委 | 姓名 (or 身份证号) | 得分;
+- wide (宽表): one row per candidate, a 姓名 (or 身份证号) column and one column per judge, headed by
+  the judge's name or number (评委1, 专家A, 张三 …).
+
+A cell reading 回避 (or 弃权, 缺席) is a judge who stood aside: not a score, not a gap. Columns a
+clerk computes by hand (合计, 平均分, 最终得分 …) and descriptive ones (单位, 备注 …) are not read; the
+score is computed from the judges' cells as the policy says. Each cell keeps its sheet, row and
+column, so that every problem is located as a roster's are.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..errors import Issue, Location, SwtalentError
+from ..fields import FIELDS, header_key
+
+SCAN_ROWS = 15
+ID_HEADERS = frozenset(header_key(a) for a in (FIELDS["person_id"].zh, *FIELDS["person_id"].aliases))
+NAME_HEADERS = frozenset(header_key(a) for a in (
+    *FIELDS["name"].aliases, "候选人", "候选人姓名", "参评人员", "参评人", "参评人员姓名", "被评人", "被评人员",
+    "申报人", "申报人姓名", "推荐对象", "推荐人选", "参评对象", "评审对象", "候选对象"))
+JUDGE_HEADERS = frozenset(header_key(a) for a in (
+    "评委", "评委姓名", "评委编号", "评委名称", "评审专家", "评审专家姓名", "专家", "专家姓名", "专家编号",
+    "评审人", "评审人员", "评分人", "打分人", "评审委员"))
+SCORE_HEADERS = frozenset(header_key(a) for a in (
+    "得分", "分数", "评分", "打分", "成绩", "评审得分", "评分分值", "分值", "评委打分", "评委评分", "专家评分", "专家打分"))
+# Wide layout: columns that are not a judge's — hand-computed results and descriptions of the candidate.
+NOT_JUDGES = frozenset(header_key(a) for a in (
+    "序号", "编号", "排名", "名次", "备注", "性别", "合计", "总分", "总计", "小计", "平均分", "平均得分", "最终得分",
+    "最后得分", "综合得分", "评审得分", "得分", "去掉最高分", "去掉最低分", "最高分", "最低分", "有效分", "评审结果",
+    "是否入选", "结果"))
+NOT_JUDGE_WORDS = ("单位", "区县", "县区", "领域", "职务", "职称", "电话", "类别", "等级", "年限", "地址", "机构", "岗位",
+                   "推荐", "出生", "学历", "民族", "政治面貌", "事迹", "日期")
+RECUSED = frozenset(("回避", "弃权", "缺席"))
+
+
+@dataclass
+class ScoreCell:
+    """One judge's mark for one candidate, where it is written."""
+
+    sheet: str
+    row: int  # as Excel shows it
+    col: int  # 1-based
+    header: str  # of the column holding the mark
+    judge: str
+    candidate: str  # the candidate's ID or name as the sheet writes it (normalised)
+    text: str  # the cell as written
+    value: Decimal | None  # the mark, when it is a number
+    recused: bool = False  # 回避: the judge stood aside
+
+    def where(self, file: str, column: str | None = None) -> Location:
+        return Location(file=file, sheet=self.sheet, row=self.row, column=self.header if column is None else column,
+                        col=self.col)
+
+
+@dataclass
+class ScoreSheet:
+    """A sheet of judges' marks: who is identified how, every judge, every mark, and the blank
+    marks (a wide sheet's empty cell under a judge) as cells with no text."""
+
+    file: str
+    name: str
+    layout: str  # long or wide
+    by: str  # person_id or name: how the sheet names candidates
+    key_header: str  # the header of that column
+    key_col: int
+    judges: list[str]
+    cells: list[ScoreCell]
+    candidates: dict[str, int] = field(default_factory=dict)  # candidate -> the first row naming them
+    issues: list[Issue] = field(default_factory=list)
+
+
+def read_scores(path: str | Path) -> dict[str, ScoreSheet]:
+    """Every visible sheet of a score workbook (.xlsx, .xlsm) or a CSV file, by sheet name; a sheet
+    with no header row is said and left out when others have one."""
+    path = Path(path)
+    from ..roster.source import regular_file
+
+    regular_file(path)
+    raw = _raw_sheets(path)
+    sheets, problems = {}, []
+    for name, rows in raw.items():
+        try:
+            sheets[name] = _parse(str(path), name, rows)
+        except SwtalentError as exc:
+            problems += exc.issues
+    if not sheets:
+        raise SwtalentError(problems)
+    return sheets
+
+
+def _raw_sheets(path: Path) -> dict[str, list[tuple]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        data = path.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise SwtalentError([Issue.make("file.unreadable", Location(file=str(path)), detail="not UTF-8 or GB18030")])
+        return {"": [tuple(r) for r in csv.reader(text.splitlines())]}
+    if suffix not in (".xlsx", ".xlsm"):
+        raise SwtalentError([Issue.make("file.format", Location(file=str(path)), suffix=suffix)])
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a damaged or foreign file: said, never a traceback
+        raise SwtalentError([Issue.make("file.unreadable", Location(file=str(path)), detail=type(exc).__name__)]) from None
+    try:
+        return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets
+                if ws.sheet_state == "visible"}
+    finally:
+        book.close()
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def candidate_key(value: object, by: str) -> str:
+    """A candidate as compared with the roster: an ID in upper case; a name without blanks."""
+    text = _text(value)
+    return text.upper() if by == "person_id" else re.sub(r"\s+", "", text)
+
+
+def _mark(value: object) -> tuple[Decimal | None, bool]:
+    """(the number, stood aside) of a judge's cell."""
+    if isinstance(value, bool):
+        return None, False
+    if isinstance(value, (int, float)):
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value), False
+    text = _text(value)
+    if text in RECUSED:
+        return None, True
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None, False
+    return (number, False) if number.is_finite() else (None, False)
+
+
+def _parse(file: str, name: str, rows: list[tuple]) -> ScoreSheet:
+    for r, row in enumerate(rows[:SCAN_ROWS]):
+        keys = [header_key(_text(v)) for v in row]
+        ident = [c for c, k in enumerate(keys) if k in ID_HEADERS] or [c for c, k in enumerate(keys) if k in NAME_HEADERS]
+        if ident:
+            break
+    else:
+        raise SwtalentError([Issue.make("scores.header-not-found", Location(file=file, sheet=name), scanned=SCAN_ROWS)])
+    by = "person_id" if keys[ident[0]] in ID_HEADERS else "name"
+    key_col = ident[0]
+    headers = [_text(v) for v in row]
+    judge_col = next((c for c, k in enumerate(keys) if k in JUDGE_HEADERS), None)
+    score_col = next((c for c, k in enumerate(keys) if k in SCORE_HEADERS), None)
+    header_row = r + 1
+    sheet = ScoreSheet(file, name, "long" if judge_col is not None and score_col is not None else "wide", by,
+                       headers[key_col], key_col + 1, [], [])
+    data = [(header_row + 1 + k, row) for k, row in enumerate(rows[header_row:])]
+    identity = {c for c, k in enumerate(keys) if k in ID_HEADERS or k in NAME_HEADERS}
+    if sheet.layout == "long":
+        ignored = [headers[c] for c in range(len(keys)) if keys[c] and c not in identity | {judge_col, score_col}]
+        judges: dict[str, None] = {}
+        for excel_row, row in data:
+            cand = candidate_key(_cell(row, key_col), by)
+            judge = _text(_cell(row, judge_col))
+            raw = _cell(row, score_col)
+            if not cand and not judge and _text(raw) == "":
+                continue
+            value, recused = _mark(raw)
+            judges.setdefault(judge, None)
+            sheet.candidates.setdefault(cand, excel_row)
+            sheet.cells.append(ScoreCell(name, excel_row, score_col + 1, headers[score_col], judge, cand, _text(raw),
+                                         value, recused))
+        sheet.judges = [j for j in judges if j]
+    else:
+        judge_cols = [c for c, k in enumerate(keys) if k and c not in identity and k not in NOT_JUDGES
+                      and not any(w in k for w in NOT_JUDGE_WORDS)]
+        ignored = [headers[c] for c, k in enumerate(keys) if k and c not in identity and c not in judge_cols]
+        sheet.judges = [headers[c] for c in judge_cols]
+        for excel_row, row in data:
+            cand = candidate_key(_cell(row, key_col), by)
+            marks = [_cell(row, c) for c in judge_cols]
+            if not cand and all(_text(m) == "" for m in marks):
+                continue
+            sheet.candidates.setdefault(cand, excel_row)
+            for c, raw in zip(judge_cols, marks):
+                value, recused = _mark(raw)
+                sheet.cells.append(ScoreCell(name, excel_row, c + 1, headers[c], headers[c], cand, _text(raw), value,
+                                             recused))
+    if ignored:
+        sheet.issues.append(Issue.make("scores.columns-ignored", Location(file=file, sheet=name, row=header_row),
+                                       columns="、".join(ignored)))
+    return sheet
+
+
+def _cell(row: tuple, c: int | None) -> object:
+    return row[c] if c is not None and c < len(row) else None
