@@ -148,19 +148,27 @@ def rows(n: int, seed: int):
                    p["bank"], p["phone"], rng.choice(NOTES) if rng.random() < NOTE else None]
 
 
-def write(out: Path, n: int, seed: int) -> None:
+def write(out: Path, n: int, seed: int, sheets: int = 1) -> None:
+    """n rows, on `sheets` sheets of the same shape (a roster past one sheet's 1,048,576 rows, or
+    one sheet per district as some cities send them), each with the title and header."""
     # Not constant_memory: that mode writes inline strings, while Excel and WPS save text in a
     # shared-string table, which is what swtalent's reader meets in real rosters.
     book = xlsxwriter.Workbook(str(out))
-    ws = book.add_worksheet("花名册")
     title = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#FFF2CC"})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
-    for j, w in enumerate(WIDTHS):
-        ws.set_column(j, j, w)
-    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, len(HEADERS) - 1, "滁州市社会工作专业人才补贴申报花名册（2023年度）", title)
-    ws.write_row(HEADER_ROW, 0, HEADERS, head)
-    for r, row in enumerate(rows(n, seed), start=HEADER_ROW + 1):
+    per_sheet = -(-n // sheets)
+    if per_sheet + HEADER_ROW + 1 > 1_048_576:
+        raise SystemExit(f"{per_sheet:,} rows do not fit one sheet: use --sheets {-(-n // (1_048_576 - HEADER_ROW - 1))}")
+    ws = None
+    for k, row in enumerate(rows(n, seed)):
+        if k % per_sheet == 0:
+            ws = book.add_worksheet("花名册" if k == 0 else f"花名册{k // per_sheet + 1}")
+            for j, w in enumerate(WIDTHS):
+                ws.set_column(j, j, w)
+            ws.merge_range(TITLE_ROW, 0, TITLE_ROW, len(HEADERS) - 1, "滁州市社会工作专业人才补贴申报花名册（2023年度）", title)
+            ws.write_row(HEADER_ROW, 0, HEADERS, head)
+        r = HEADER_ROW + 1 + k % per_sheet
         ws.write_number(r, 0, row[0])
         for j in range(1, len(row)):
             value = row[j]
@@ -177,10 +185,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100_000, help="data rows to write (default 100000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--sheets", type=int, default=1, help="sheets to spread the rows over (default 1)")
     ap.add_argument("out", type=Path, help="the .xlsx file to write")
     args = ap.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    write(args.out, args.rows, args.seed)
+    write(args.out, args.rows, args.seed, args.sheets)
 
 
 if __name__ == "__main__":
