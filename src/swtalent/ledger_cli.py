@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import Issue, Location, SwtalentError, UsageError
-from .usage import Lang, LangOpt, NoCsvBomOpt, csv_encoding
+from .usage import Lang, LangOpt, NoCsvBomOpt, open_csv
 
 ledger_app = typer.Typer(no_args_is_help=True, help="发放账本 / the payment ledger: batches, lines, void, returns, import, export.")
 
@@ -394,7 +394,7 @@ def _write_table(rows, out: Path, lang: str, force: bool, bom: bool = True) -> N
         if out.suffix.lower() == ".csv":
             # Column by column, as the other CSV writers: defused once per distinct value, not per cell.
             columns = [defused(["" if v is None else str(v) for v in frame[c]]) for c in frame.columns]
-            with tmp.open("w", encoding=csv_encoding(bom), newline="") as fh:
+            with open_csv(tmp, bom) as fh:
                 w = csv.writer(fh)
                 w.writerow(frame.columns)
                 w.writerows(zip(*columns))

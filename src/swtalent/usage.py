@@ -8,7 +8,8 @@ import re
 import sys
 from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, TextIO
 
 import typer
 from typer._click import exceptions as click_exc
@@ -31,9 +32,13 @@ NoCsvBomOpt = Annotated[bool, typer.Option("--no-csv-bom", help="CSV in plain UT
                                            "byte-order mark Excel needs to show Chinese")]
 
 
-def csv_encoding(bom: bool) -> str:
-    """How a CSV output is encoded: UTF-8 with a byte-order mark (for Excel), or without."""
-    return "utf-8-sig" if bom else "utf-8"
+def open_csv(path: Path, bom: bool) -> TextIO:
+    """A CSV output to write: UTF-8 with a byte-order mark (for Excel), or without. The mark is
+    written here, once: the utf-8-sig codec is Python code that runs for every row written."""
+    fh = path.open("w", encoding="utf-8", newline="")
+    if bom:
+        fh.write("\ufeff")
+    return fh
 
 
 def argv_lang(args: Sequence[str]) -> str:

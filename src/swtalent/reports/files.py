@@ -14,7 +14,7 @@ from ..engine import Computation
 from ..errors import UsageError
 from ..money import format_yuan
 from ..safety import defused
-from ..usage import csv_encoding
+from ..usage import open_csv
 from .notice import write_notice
 from .outputset import recover, refuse_existing, replace_together
 from .sheets import RunInfo
@@ -77,7 +77,7 @@ def _write_csv(comp: Computation, path: Path, bom: bool = True) -> None:
     columns["months"] = ["" if m is None else m for m in columns["months"]]
     for key in ("person_id", "name", "rule_id", "level"):
         columns[key] = defused(columns[key])
-    with path.open("w", encoding=csv_encoding(bom), newline="") as fh:
+    with open_csv(path, bom) as fh:
         writer = csv.writer(fh)
         writer.writerow(DETAIL_COLUMNS)
         writer.writerows(zip(*(columns[c] for c in DETAIL_COLUMNS)))

@@ -15,7 +15,7 @@ from ..districts import district_ranks
 from ..engine import Computation
 from ..money import FEN_PER_YUAN, format_yuan
 from ..safety import PUBLISHED_TEXT, defused, mask_personal_numbers, mask_text
-from ..usage import csv_encoding
+from ..usage import open_csv
 from .labels import labels
 from .printing import Amendment
 from .sheets import RunInfo, Sheet
@@ -79,7 +79,7 @@ def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool =
                 text = defused(frame[c])
                 text[pd.isna(text)] = ""  # a blank level (awards) is an empty field, never "nan"
                 columns.append(text)
-        with path.open("w", encoding=csv_encoding(bom), newline="") as fh:
+        with open_csv(path, bom) as fh:
             writer = csv.writer(fh)
             writer.writerow(frame.columns)
             writer.writerows(zip(*columns))
