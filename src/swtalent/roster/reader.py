@@ -200,7 +200,8 @@ def _together(file: str, parts: list[SheetPart], warnings: list[Issue]) -> RawSh
             if c in by_index and 0 <= r - part.header_row - 1 < n:
                 errors[(offset + r - part.header_row - 1, by_index[c])] = value
         offset += n
-    return RawSheet(file, parts, columns, np.concatenate(blocks), np.concatenate(rows), np.concatenate(part_of),
+    cells = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)  # one sheet: no second copy of its cells
+    return RawSheet(file, parts, columns, cells, np.concatenate(rows), np.concatenate(part_of),
                     np.concatenate(local), np.concatenate(hidden), np.concatenate(overflow), errors, warnings)
 
 
