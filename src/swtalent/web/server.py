@@ -86,3 +86,33 @@ def serve(host: str, port: int, *, ledger: str | None, password_file: Path | Non
         server.run()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+class Background:
+    """A real uvicorn server for an app on a thread (the browser tests and the README's screenshot):
+    `with Background(app) as url: ...` listens on a free loopback port and stops on leaving."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
+        import uvicorn
+
+        if not port:
+            with socket.socket() as s:
+                s.bind((host, 0))
+                port = s.getsockname()[1]
+        self.url = page_url(host, port)
+        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        for _ in range(200):
+            if self.server.started:
+                return self.url
+            if not self.thread.is_alive():
+                break
+            threading.Event().wait(0.05)
+        raise RuntimeError(f"the server at {self.url} did not start")
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
