@@ -122,12 +122,12 @@ class Runs:
         from .. import api
         from ..ledger_cli import open_or_fail
         from ..periods import Period
-        from ..reports.annotate import annotate
-        from ..reports.files import write_atomically
         from ..roster.source import PendingSheet
 
         def stage(name: str) -> None:
             run.stage = name
+
+        run.stage = "read"
 
         per = Period.parse(run.period)
         book = open_or_fail(self.ledger)
@@ -135,11 +135,21 @@ class Runs:
                                include_arrears=run.include_arrears)
         run.stage = "write"
         self.write(run, comp, book, batch_id="")
-        annotated = run.folder / "out" / OUTPUTS["annotated"]
-        write_atomically([(annotated, lambda tmp: annotate(run.roster, comp.roster.issues, tmp, run.lang, run.sheet))],
-                         command=run.command(self.ledger))
-        run.outputs["annotated"] = annotated
         run.comp = comp
+
+    def annotated(self, run: Run) -> Path:
+        """`check --annotate`: the roster marked with its problems, made when first asked for (openpyxl
+        keeps the clerk's own workbook but takes a while on a large one; a run need not wait for it)."""
+        from ..reports.annotate import annotate
+        from ..reports.files import write_atomically
+
+        with run.lock:
+            if "annotated" not in run.outputs:
+                path = run.folder / "out" / OUTPUTS["annotated"]
+                write_atomically([(path, lambda tmp: annotate(run.roster, run.comp.roster.issues, tmp, run.lang,
+                                                              run.sheet))], command=run.command(self.ledger))
+                run.outputs["annotated"] = path
+            return run.outputs["annotated"]
 
     def write(self, run: Run, comp, book, batch_id: str, committed=None) -> None:
         """The workbook, detail CSV and notice list into the run's folder, as `compute --out

@@ -197,6 +197,11 @@ def codes_of(run: Run) -> list[tuple[str, int]]:
 async def download(request: Request) -> Response:
     run = _run(request)
     kind = request.path_params["kind"]
+    if run is not None and run.comp is not None and kind == "annotated":
+        try:
+            await run_in_threadpool(_state(request).runs.annotated, run)
+        except BaseException as exc:  # noqa: BLE001 - a roster openpyxl cannot copy: said, not a traceback
+            return _failure_page(_state(request), request, failure_of(exc), back=f"/runs/{run.id}")
     path = run.outputs.get(kind) if run is not None else None
     if path is None or not path.is_file():
         return await not_found(request, None)
