@@ -16,7 +16,7 @@ import pytest
 
 from swtalent.web.guard import NoPersonalNumbers
 
-from .conftest import CHUZHOU, EXAMPLE, ROOT, make_id, person, write_roster
+from .conftest import CHUZHOU, ROOT, make_id, write_roster
 from .webclient import app_for, client, computed, start, token
 
 TOTAL, CAPITAL = "175,200.00", "壹拾柒万伍仟贰佰元整"
@@ -103,28 +103,12 @@ def test_bad_uploads_are_refused_in_the_clerks_words(web, tmp_path):
     assert r.status_code == 400 and "请选择政策" in r.text
 
 
-def test_an_uploaded_policy_is_used_and_a_broken_one_stops_the_run_at_its_line(web, tmp_path):
-    with open(EXAMPLE, "rb") as fh:
-        r = web.post("/runs", data={"csrf": token(web), "period": "2023"},
-                     files={"roster": ("r.xlsx", fh.read()), "policy_file": ("mine.yaml", CHUZHOU.read_bytes())},
-                     follow_redirects=False)
-    url = r.headers["location"]
-    import time
-
-    from .webclient import computed as _  # noqa: F401  (waiting is done by polling below)
-    while web.get(url + "/status").json()["state"] in ("queued", "running"):
-        time.sleep(0.1)
-    assert text_of(web.get(url).text, "total") == TOTAL
+def test_an_uploaded_policy_is_used_and_a_broken_one_stops_the_run_at_its_line(web):
+    url = computed(web, policy="", policy_file=("mine.yaml", CHUZHOU.read_bytes()))
+    assert text_of(web.get(url).text, "total") == TOTAL and "mine.yaml" in web.get(url).text
     broken = CHUZHOU.read_text(encoding="utf-8").replace("city: 滁州市", "city: 滁州市\nsurprise: 1", 1)
-    with open(EXAMPLE, "rb") as fh:
-        r = web.post("/runs", data={"csrf": token(web), "period": "2023"},
-                     files={"roster": ("r.xlsx", fh.read()), "policy_file": ("bad.yaml", broken.encode())},
-                     follow_redirects=False)
-    url = r.headers["location"]
-    while web.get(url + "/status").json()["state"] in ("queued", "running"):
-        time.sleep(0.1)
-    page = web.get(url).text
-    assert "bad.yaml:" in page and "surprise" in page
+    page = web.get(computed(web, policy="", policy_file=("bad.yaml", broken.encode()))).text
+    assert "无法完成" in page and re.search(r"bad\.yaml:\d+:\d+", page) and "surprise" in page
 
 
 def test_one_person_is_explained_by_name_id_or_masked_id_and_never_by_url(web):
@@ -293,5 +277,3 @@ def test_a_port_in_use_is_said(tmp_path):
         r = serve("--port", str(s.getsockname()[1]))
     assert r.returncode == 2 and "已被占用" in r.stderr
 
-
-_ = person  # the roster helpers are shared with the other tests

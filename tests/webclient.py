@@ -31,18 +31,23 @@ def token(c: TestClient) -> str:
     return c.cookies.get("swtalent_csrf")
 
 
-def start(c: TestClient, roster: Path = EXAMPLE, policy: str = "chuzhou.yaml", period: str = "2023", **data):
-    """POST /runs; returns the response (a redirect to the run when accepted)."""
-    with open(roster, "rb") as fh:
-        return c.post("/runs", data={"csrf": token(c), "policy": policy, "period": period, **data},
-                      files={"roster": (roster.name, fh.read())}, follow_redirects=False)
+def start(c: TestClient, roster: Path = EXAMPLE, policy: str = "chuzhou.yaml", period: str = "2023",
+          policy_file: tuple[str, bytes] | None = None, **data):
+    """POST /runs (a shipped policy by name, or an uploaded one as (name, bytes)); the response (a
+    redirect to the run when accepted)."""
+    files = {"roster": (roster.name, roster.read_bytes()), **({"policy_file": policy_file} if policy_file else {})}
+    return c.post("/runs", data={"csrf": token(c), "policy": policy, "period": period, **data}, files=files,
+                  follow_redirects=False)
 
 
 def computed(c: TestClient, roster: Path = EXAMPLE, **kw) -> str:
     """Start a run and wait for it; the run's URL."""
     r = start(c, roster, **kw)
     assert r.status_code == 303, r.text
-    url = r.headers["location"]
+    return finished(c, r.headers["location"])
+
+
+def finished(c: TestClient, url: str) -> str:
     deadline = time.monotonic() + 120
     while c.get(url + "/status").json()["state"] in ("queued", "running"):
         assert time.monotonic() < deadline

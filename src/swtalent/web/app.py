@@ -33,7 +33,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..roster.source import DEFAULT_MAX_ROWS
-from . import guard, views
+from . import guard, ledger_pages, views
 from .runs import Runs
 from .text import words
 
@@ -119,12 +119,12 @@ def create_app(config: Config | None = None) -> Starlette:
         Route("/runs/{run_id}/files/{kind}", views.download, methods=["GET"]),
         Route("/runs/{run_id}/explain", views.explain, methods=["POST"]),
         Route("/runs/{run_id}/diff", views.diff, methods=["POST"]),
-        Route("/runs/{run_id}/commit", views.commit, methods=["GET", "POST"]),
+        Route("/runs/{run_id}/commit", ledger_pages.commit, methods=["GET", "POST"]),
         Route("/policy", views.policy, methods=["GET", "POST"]),
-        Route("/ledger", views.ledger, methods=["GET"]),
-        Route("/ledger/{batch}", views.batch, methods=["GET"]),
-        Route("/ledger/{batch}/void", views.reverse, methods=["POST"]),
-        Route("/ledger/{batch}/return", views.reverse, methods=["POST"]),
+        Route("/ledger", ledger_pages.ledger, methods=["GET"]),
+        Route("/ledger/{batch}", ledger_pages.batch, methods=["GET"]),
+        Route("/ledger/{batch}/void", ledger_pages.reverse, methods=["POST"]),
+        Route("/ledger/{batch}/return", ledger_pages.reverse, methods=["POST"]),
         Route("/login", views.login, methods=["GET", "POST"]),
         Route("/logout", views.logout, methods=["POST"]),
         Route("/lang/{code}", views.set_lang, methods=["GET"]),
