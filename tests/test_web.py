@@ -183,6 +183,27 @@ def test_commit_asks_with_the_total_then_nothing_is_payable_again(web):
     assert missing.status_code == 404 and "nope" in missing.text
 
 
+def test_the_page_commits_to_a_shared_postgresql_ledger_as_to_sqlite(tmp_path, ledger_url):
+    with client(app_for(tmp_path, ledger=ledger_url)) as c:
+        url = computed(c)
+        assert "已记入账本" in c.post(url + "/commit", data={"csrf": token(c)}).text
+        assert text_of(c.get(computed(c)).text, "total") == "0.00"
+        assert TOTAL in c.get("/ledger").text
+
+
+def test_old_runs_and_their_files_are_let_go(tmp_path, monkeypatch):
+    from swtalent.web import runs
+
+    monkeypatch.setattr(runs, "KEEP", 2)
+    app = app_for(tmp_path)
+    with client(app) as c:
+        first = computed(c)
+        folders = lambda: sorted(p.name for p in app.state.web.folder.glob("run-*"))  # noqa: E731
+        assert len(folders()) == 1
+        computed(c), computed(c)
+        assert len(folders()) == 2 and c.get(first).status_code == 404
+
+
 def test_forms_that_change_the_ledger_refuse_other_sites_and_missing_tokens(web):
     url = computed(web)
     good = {"csrf": token(web)}

@@ -23,6 +23,7 @@ from ..errors import Issue, SwtalentError, UsageError
 
 log = logging.getLogger("swtalent.web")
 
+KEEP = 20  # finished runs kept (each holds its computation in memory and its files on disk); older ones go
 OUTPUTS = {"workbook": "发放表.xlsx", "csv": "明细.csv", "notice": "公示名单.xlsx", "annotated": "问题标注.xlsx"}
 
 
@@ -102,8 +103,19 @@ class Runs:
 
     def start(self, run: Run) -> Run:
         self._runs[run.id] = run
+        self._forget_old()
         self._pool.submit(self._compute, run)
         return run
+
+    def _forget_old(self) -> None:
+        """Past KEEP runs, the oldest finished ones go with their files: a server left running for
+        weeks does not hold every roster it was ever given."""
+        import shutil
+
+        for run_id, old in list(self._runs.items())[:max(0, len(self._runs) - KEEP)]:
+            if old.state in ("done", "failed"):
+                del self._runs[run_id]
+                shutil.rmtree(old.folder, ignore_errors=True)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
