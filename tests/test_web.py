@@ -10,6 +10,7 @@ import logging
 import re
 import subprocess
 import sys
+import time
 
 import openpyxl
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from swtalent.web.guard import NoPersonalNumbers
 
 from .conftest import CHUZHOU, ROOT, make_id, write_roster
-from .webclient import app_for, client, computed, start, token
+from .webclient import app_for, client, computed, finished, start, token
 
 TOTAL, CAPITAL = "175,200.00", "壹拾柒万伍仟贰佰元整"
 
@@ -66,6 +67,26 @@ def test_the_example_is_computed_summed_and_its_files_read_back(web):
     marked = openpyxl.load_workbook(io.BytesIO(web.get(url + "/files/annotated").content))
     assert any(c.comment for ws in marked for row in ws.iter_rows() for c in row)  # problem cells commented
     assert web.get(url + "/files/nothing").status_code == 404
+
+
+def test_a_long_run_shows_its_stage_and_the_page_never_blocks(web, monkeypatch):
+    monkeypatch.setenv("SWTALENT_TEST_PAUSE", "compute")  # the run waits at its compute stage
+    monkeypatch.setenv("SWTALENT_TEST_PAUSE_SECONDS", "4")
+    url = start(web).headers["location"]
+    deadline = time.monotonic() + 30
+    while web.get(url + "/status").json()["stage"] != "compute":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    status = web.get(url + "/status").json()
+    assert status["state"] == "running" and status["stage_text"] == "计算"
+    page = web.get(url).text
+    assert 'id="progress"' in page and "计算" in text_of(page, "stage") and 'http-equiv="refresh"' in page
+    began = time.monotonic()
+    assert web.get("/").status_code == 200 and web.get("/ledger").status_code == 200 and web.get("/policy").status_code == 200
+    assert time.monotonic() - began < 2  # the other pages answer while the run computes
+    assert web.get(url + "/status").json()["state"] == "running"
+    monkeypatch.delenv("SWTALENT_TEST_PAUSE")
+    assert text_of(web.get(finished(web, url)).text, "total") == TOTAL
 
 
 def test_problems_have_their_cells_and_filter_by_code_and_severity(web):

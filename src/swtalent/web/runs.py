@@ -135,9 +135,11 @@ class Runs:
         from ..ledger_cli import open_or_fail
         from ..periods import Period
         from ..roster.source import PendingSheet
+        from ..testpoints import pause_for_tests
 
         def stage(name: str) -> None:
             run.stage = name
+            pause_for_tests(name)  # as the CLI's progress bar does: where the tests hold a run
 
         run.stage = "read"
 
