@@ -103,3 +103,22 @@ def test_commit_then_compute_again_and_nothing_is_payable(site):
     assert "此前已由账本中的批次发放" in site.inner_text("#summary")
     site.click("text=发放账本")
     assert TOTAL in site.inner_text("#batches")
+
+
+def test_a_dropped_roster_fills_the_field_and_a_long_run_reloads_itself_when_done(site, monkeypatch):
+    name = site.evaluate("""() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(["x"], "拖进来的花名册.xlsx"));
+        document.getElementById("drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
+        return [document.getElementById("roster").files[0].name, document.getElementById("chosen").textContent];
+    }""")
+    assert name == ["拖进来的花名册.xlsx", "拖进来的花名册.xlsx"]
+    monkeypatch.setenv("SWTALENT_TEST_PAUSE", "compute")  # the server (this process) holds the run there
+    monkeypatch.setenv("SWTALENT_TEST_PAUSE_SECONDS", "3")
+    site.set_input_files("#roster", str(EXAMPLE))
+    site.fill("#period", "2023")
+    site.click("#compute")
+    site.wait_for_selector("#progress")
+    site.wait_for_function("document.getElementById('stage').textContent === '计算'")
+    site.wait_for_selector("#summary", timeout=60_000)  # the page's own polling reloads it
+    assert site.inner_text("#total") == TOTAL
