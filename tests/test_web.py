@@ -192,6 +192,7 @@ def test_commit_asks_with_the_total_then_nothing_is_payable_again(web):
     ledger = web.get("/ledger").text
     assert batch in ledger and TOTAL in ledger and "王会计" in ledger
     lines = web.get(f"/ledger/{batch}").text
+    assert TOTAL in lines[lines.index('id="batch-info"'):lines.index('id="lines"')]  # what the batch records
     pid = re.search(r"<code>(\d{17}[\dX])</code>", lines).group(1)
     returned = web.post(f"/ledger/{batch}/return", data={"csrf": token(web), "person": pid, "reason": "账户错误"}).text
     assert "可再次发放" in text_of(returned, "done")
