@@ -269,6 +269,12 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(tmp_path):
         assert r.status_code == 413 and "超过上限" in r.text
 
 
+def test_a_roster_over_max_rows_is_refused_as_the_cli_refuses_it(tmp_path):
+    with client(app_for(tmp_path, max_rows=10)) as c:
+        page = c.get(computed(c)).text
+        assert "无法完成" in page and "超过上限（--max-rows 10 行" in page
+
+
 def test_unknown_pages_and_runs_say_so(web):
     assert web.get("/runs/0000").status_code == 404
     assert web.get("/runs/0000/status").json() == {"state": "gone"}
@@ -309,6 +315,47 @@ def test_another_address_without_a_password_is_refused(tmp_path):
     assert r.returncode == 2 and "至少 8 个字符" in r.stderr
     r = serve("--host", "0.0.0.0", "--password-file", str(tmp_path / "missing"), "--lang", "en")
     assert r.returncode == 2 and "cannot read the password file" in r.stderr
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_the_command_serves_the_page_logs_no_id_and_leaves_no_files(tmp_path, stop):
+    """`swtalent serve` as a clerk starts it: the page answers, a run's files are in a temporary
+    folder, the access log holds no ID number even from a URL typed by hand, and Ctrl-C or kill
+    removes the folder."""
+    import signal
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path),
+           "SWTALENT_LEDGER": str(tmp_path / "ledger.db")}
+    proc = subprocess.Popen([sys.executable, "-m", "swtalent", "serve", "--no-browser", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "http://127.0.0.1:%d/" % port in proc.stderr.readline()
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(base + "/").read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "计算补贴与评选" in page and "chuzhou.yaml" in page
+        pid = make_id(9)
+        try:
+            urllib.request.urlopen(f"{base}/runs/x/status?person={pid}")
+        except OSError:
+            pass  # 404: what matters is the log line
+        assert len(list(tmp_path.glob("swtalent-serve-*"))) == 1
+    finally:
+        proc.send_signal(getattr(signal, stop))
+        out, err = proc.communicate(timeout=30)
+    assert "/runs/x/status?person=" in out + err and pid not in out + err  # uvicorn's access log
+    if stop == "SIGINT":
+        assert proc.returncode == 0 and "已停止" in err, err
+    assert not list(tmp_path.glob("swtalent-serve-*"))
 
 
 def test_a_port_in_use_is_said(tmp_path):

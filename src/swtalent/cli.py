@@ -489,6 +489,7 @@ def serve(
                                                  "the page's password"),
     policies: Optional[Path] = typer.Option(None, "--policies", help="folder of policy files to offer "
                                             "(default: policies/)"),
+    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -499,7 +500,8 @@ def serve(
         from .web.server import serve as run_server
 
         run_server(host, port, ledger=ledger, password_file=password_file, browser=not no_browser,
-                   policies=policies, lang=lang.value, debug=debug, say=lambda text: typer.echo(text, err=True))
+                   policies=policies, lang=lang.value, debug=debug, max_rows=max_rows,
+                   say=lambda text: typer.echo(text, err=True))
 
     _guarded(work, lang.value, False, debug)
 

@@ -39,9 +39,12 @@ from .text import words
 
 HERE = Path(__file__).parent
 POLICY_LIMIT = 1 << 20  # the policy reader refuses a larger file (policy.too-large); the upload stops here too
-# The roster reader refuses a file that would inflate past 1 KiB a row of --max-rows: a request
-# larger than that (and a policy) cannot hold a roster it would read.
-UPLOAD_LIMIT = DEFAULT_MAX_ROWS * 1024 + 2 * POLICY_LIMIT
+
+
+def upload_limit(max_rows: int) -> int:
+    """The roster reader refuses a file that would inflate past 1 KiB a row of --max-rows: a request
+    larger than that (and two policies) cannot hold a roster it would read."""
+    return max_rows * 1024 + 2 * POLICY_LIMIT
 
 
 @dataclass
@@ -52,7 +55,8 @@ class Config:
     lang: str = "zh"
     folder: Path | None = None  # where runs keep their files (a new temporary folder by default)
     debug: bool = False
-    upload_limit: int = UPLOAD_LIMIT
+    max_rows: int = DEFAULT_MAX_ROWS  # as --max-rows: the rows a roster may have, and so its size
+    upload_limit: int | None = None  # bytes a request may carry (default: from max_rows)
 
 
 def shipped_policies(folder: Path | None) -> dict[str, Path]:
@@ -71,9 +75,11 @@ def default_policies() -> Path | None:
 
 def create_app(config: Config | None = None) -> Starlette:
     config = config or Config()
+    if config.upload_limit is None:
+        config.upload_limit = upload_limit(config.max_rows)
     own_folder = config.folder is None
     folder = Path(tempfile.mkdtemp(prefix="swtalent-serve-")) if own_folder else config.folder
-    runs = Runs(folder, config.ledger, config.debug)
+    runs = Runs(folder, config.ledger, config.debug, config.max_rows)
     sessions = guard.Sessions(config.password)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)

@@ -84,8 +84,11 @@ class Run:
 class Runs:
     """The runs since the server started, and the one worker that computes them."""
 
-    def __init__(self, folder: Path, ledger: str | None, debug: bool = False):
+    def __init__(self, folder: Path, ledger: str | None, debug: bool = False, max_rows: int | None = None):
+        from ..roster.source import DEFAULT_MAX_ROWS
+
         self.folder, self.ledger, self.debug = folder, ledger, debug
+        self.max_rows = max_rows or DEFAULT_MAX_ROWS
         self._runs: dict[str, Run] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="swtalent-run")
 
@@ -145,7 +148,7 @@ class Runs:
 
         per = Period.parse(run.period)
         book = open_or_fail(self.ledger)
-        comp = api.run_compute(PendingSheet(run.roster, run.sheet), run.policy, per, stage=stage, ledger=book,
+        comp = api.run_compute(PendingSheet(run.roster, run.sheet, max_rows=self.max_rows), run.policy, per, stage=stage, ledger=book,
                                include_arrears=run.include_arrears)
         run.stage = "write"
         self.write(run, comp, book, batch_id="")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import shutil
 import socket
-import tempfile
 import threading
 import webbrowser
 from pathlib import Path
@@ -57,7 +56,7 @@ def page_url(host: str, port: int) -> str:
 
 
 def serve(host: str, port: int, *, ledger: str | None, password_file: Path | None, browser: bool,
-          policies: Path | None, lang: str, debug: bool, say=print) -> None:
+          policies: Path | None, lang: str, debug: bool, max_rows: int | None = None, say=print) -> None:
     import uvicorn
 
     from .app import Config, create_app, default_policies
@@ -65,10 +64,12 @@ def serve(host: str, port: int, *, ledger: str | None, password_file: Path | Non
 
     password = read_password(password_file, host)
     check_port(host, port)
-    folder = Path(tempfile.mkdtemp(prefix="swtalent-serve-"))
+    # The app makes its temporary folder and removes it when the server stops (its lifespan), which
+    # uvicorn runs on Ctrl-C and on kill (SIGTERM) before it raises the signal again; and here too,
+    # should the server stop before its lifespan began.
+    app = create_app(Config(ledger=ledger, password=password, policies=policies or default_policies(), lang=lang,
+                            debug=debug, **({"max_rows": max_rows} if max_rows else {})))
     try:
-        app = create_app(Config(ledger=ledger, password=password, policies=policies or default_policies(), lang=lang,
-                                folder=folder, debug=debug))
         quiet_logs()
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,
                                                server_header=False))
@@ -83,9 +84,13 @@ def serve(host: str, port: int, *, ledger: str | None, password_file: Path | Non
                         return
                     threading.Event().wait(0.1)
             threading.Thread(target=open_when_up, daemon=True).start()
-        server.run()
+        try:
+            server.run()
+        except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then raises it again: stopping is the way out
+            pass
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(app.state.web.folder, ignore_errors=True)
+    say("已停止；上传和生成的文件已删除" if lang == "zh" else "stopped; the uploaded and generated files are removed")
 
 
 class Background:

@@ -229,7 +229,7 @@ async def explain(request: Request) -> Response:
         from .. import api
         from ..roster.source import PendingSheet
 
-        return api.run_explain(PendingSheet(run.roster, run.sheet), run.policy, run.period, person, lang=lang,
+        return api.run_explain(PendingSheet(run.roster, run.sheet, max_rows=state.config.max_rows), run.policy, run.period, person, lang=lang,
                                ledger=_ledger_book(state))
     try:
         result = await run_in_threadpool(work)
@@ -268,7 +268,7 @@ async def diff(request: Request) -> Response:
             names = [f"{run.policy.name} @ {d.isoformat()}" for d in days]
         else:
             raise UsageError("请选择或上传拟议政策，或填写两个日期", "choose or upload the proposed policy, or give two dates")
-        a, b = api.run_diff(PendingSheet(run.roster, run.sheet), versions, run.period, ledger=_ledger_book(state))
+        a, b = api.run_diff(PendingSheet(run.roster, run.sheet, max_rows=state.config.max_rows), versions, run.period, ledger=_ledger_book(state))
         result = policy_diff(a, b, names)
         result["notes"] = unchanged_notes(result, lang, days, whole)
         out = run.folder / "out" / "政策测算.xlsx"
