@@ -109,6 +109,7 @@ def test_a_roster_that_cannot_be_read_says_why(web, tmp_path):
     bad = write_roster(tmp_path / "乡镇.xlsx", [["张三", "x"]], headers=["甲", "乙"])
     page = web.get(computed(web, bad)).text
     assert "无法完成" in page and "找不到表头行" in page and "Traceback" not in page
+    assert '"where">乡镇.xlsx' in page and "swtalent-serve-" not in page
 
 
 def test_bad_uploads_are_refused_in_the_clerks_words(web, tmp_path):
@@ -129,7 +130,8 @@ def test_an_uploaded_policy_is_used_and_a_broken_one_stops_the_run_at_its_line(w
     assert text_of(web.get(url).text, "total") == TOTAL and "mine.yaml" in web.get(url).text
     broken = CHUZHOU.read_text(encoding="utf-8").replace("city: 滁州市", "city: 滁州市\nsurprise: 1", 1)
     page = web.get(computed(web, policy="", policy_file=("bad.yaml", broken.encode()))).text
-    assert "无法完成" in page and re.search(r"bad\.yaml:\d+:\d+", page) and "surprise" in page
+    assert "无法完成" in page and re.search(r'"where">bad\.yaml:\d+:\d+', page) and "surprise" in page
+    assert "swtalent-serve-" not in page  # the upload is named as the clerk sent it
 
 
 def test_one_person_is_explained_by_name_id_or_masked_id_and_never_by_url(web):

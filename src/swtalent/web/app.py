@@ -84,6 +84,7 @@ def create_app(config: Config | None = None) -> Starlette:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["yuan"] = views.grouped
+    env.filters["unfoldered"] = views.unfoldered(folder)
     state = views.State(config=config, runs=runs, sessions=sessions, env=env, folder=folder,
                         policies=shipped_policies(config.policies))
 

@@ -2,6 +2,7 @@
 blocks), render a template. No rule, check or amount is decided here."""
 from __future__ import annotations
 
+import secrets
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,15 @@ def grouped(amount: str) -> str:
     if not whole.isdigit():
         return str(amount)
     return f"{sign}{int(whole):,}{dot}{fraction}"
+
+
+def unfoldered(folder: Path):
+    """A filter that says an upload by its own name: the server's temporary folder, where the file
+    really is, means nothing to the clerk who sent it."""
+    import re
+
+    where = re.compile(re.escape(str(folder)) + r"/(?:run-[0-9a-f]+/(?:in|diff)|policies/[0-9a-f]+)/")
+    return lambda text: where.sub("", str(text))
 
 
 def remove_folder(folder: Path) -> None:
@@ -312,7 +322,7 @@ async def policy(request: Request) -> Response:
         from ..policy import validate_policy
 
         name = guard.upload_name(getattr(upload, "filename", "") or "", guard.POLICY_SUFFIXES, "policy")
-        sub = folder / __import__("secrets").token_hex(6)
+        sub = folder / secrets.token_hex(6)
         path = guard.save_upload(upload, sub, name)
         _, issues = validate_policy(path)
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
