@@ -483,6 +483,34 @@ def test_policies(
     _guarded(work, lang.value, as_json, debug)
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on; any but this computer's "
+                             "own needs --password-file"),
+    port: int = typer.Option(8765, "--port", min=1, max=65535, help="port"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="do not open the page in a browser"),
+    ledger: LedgerOpt = None,
+    password_file: Optional[Path] = typer.Option(None, "--password-file", help="file whose first line is "
+                                                 "the page's password"),
+    policies: Optional[Path] = typer.Option(None, "--policies", help="folder of policy files to offer "
+                                            "(default: policies/)"),
+    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """网页界面 / The same computations on a web page in the browser, for clerks who do not use a terminal.
+
+    Uploaded and generated files live in a temporary folder removed when the server stops."""
+    def work() -> None:
+        from .web.server import serve as run_server
+
+        run_server(host, port, ledger=ledger, password_file=password_file, browser=not no_browser,
+                   policies=policies, lang=lang.value, debug=debug, max_rows=max_rows,
+                   say=lambda text: typer.echo(text, err=True))
+
+    _guarded(work, lang.value, False, debug)
+
+
 def _errors_only(issues, lang: str) -> None:
     """--quiet: each error on one line of standard error, nothing else."""
     for issue in issues:

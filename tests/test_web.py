@@ -1,0 +1,371 @@
+"""`swtalent serve`, route by route, through real ASGI calls (Starlette's TestClient): the example
+roster computed through the page and its files read back, the problems, one person, a policy
+checked line by line, a comparison, the ledger's commit, void and return with their tokens, the
+login, the language, the limits, and the temporary folder removed when the server stops."""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pytest
+
+from swtalent.web.guard import NoPersonalNumbers
+
+from .conftest import CHUZHOU, ROOT, make_id, write_roster
+from .webclient import app_for, client, computed, finished, start, token
+
+TOTAL, CAPITAL = "175,200.00", "壹拾柒万伍仟贰佰元整"
+
+
+def text_of(html: str, element_id: str) -> str:
+    found = re.search(rf'id="{element_id}"[^>]*>(.*?)</', html, re.S)
+    assert found, f"no #{element_id}"
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+@pytest.fixture
+def web(tmp_path):
+    with client(app_for(tmp_path)) as c:
+        yield c
+
+
+def test_the_form_offers_the_shipped_policies_and_sets_a_token(web):
+    r = web.get("/")
+    assert r.status_code == 200 and "计算补贴与评选" in r.text
+    assert '<option value="chuzhou.yaml" selected>' in r.text and "jinan.yaml" in r.text
+    assert len(web.cookies.get("swtalent_csrf")) >= 32
+    assert web.get("/static/style.css").status_code == 200 and web.get("/static/app.js").status_code == 200
+
+
+def test_the_example_is_computed_summed_and_its_files_read_back(web):
+    url = computed(web)
+    status = web.get(url + "/status").json()
+    assert status["state"] == "done" and status["stage"] == "write"
+    page = web.get(url).text
+    assert text_of(page, "total") == TOTAL and text_of(page, "capital") == CAPITAL
+    assert text_of(page, "rows_in") == "72"
+    assert "有 5 个错误" in text_of(page, "errors-first")  # the errors come first on the page
+    assert page.index('id="errors-first"') < page.index('id="summary"')
+    for label in ("琅琊区", "明光市", "社会工作师"):
+        assert label in page
+    book = openpyxl.load_workbook(io.BytesIO(web.get(url + "/files/workbook").content), read_only=True)
+    cells = [v for row in book["汇总"].iter_rows(values_only=True) for v in row if v is not None]
+    assert 175200 in cells and CAPITAL in cells
+    detail = web.get(url + "/files/csv")
+    assert detail.headers["content-disposition"].startswith("attachment")
+    rows = list(csv.DictReader(io.StringIO(detail.content.decode("utf-8-sig"))))
+    assert sum(round(float(r["amount"]) * 100) for r in rows) == 17520000
+    notice = openpyxl.load_workbook(io.BytesIO(web.get(url + "/files/notice").content), read_only=True)
+    shown = " ".join(str(v) for ws in notice for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "**********" in shown and not re.search(r"\d{17}[\dX]", shown)  # masked IDs only
+    marked = openpyxl.load_workbook(io.BytesIO(web.get(url + "/files/annotated").content))
+    assert any(c.comment for ws in marked for row in ws.iter_rows() for c in row)  # problem cells commented
+    assert web.get(url + "/files/nothing").status_code == 404
+
+
+def test_a_long_run_shows_its_stage_and_the_page_never_blocks(web, monkeypatch):
+    monkeypatch.setenv("SWTALENT_TEST_PAUSE", "compute")  # the run waits at its compute stage
+    monkeypatch.setenv("SWTALENT_TEST_PAUSE_SECONDS", "4")
+    url = start(web).headers["location"]
+    deadline = time.monotonic() + 30
+    while web.get(url + "/status").json()["stage"] != "compute":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    status = web.get(url + "/status").json()
+    assert status["state"] == "running" and status["stage_text"] == "计算"
+    page = web.get(url).text
+    assert 'id="progress"' in page and "计算" in text_of(page, "stage") and 'http-equiv="refresh"' in page
+    began = time.monotonic()
+    assert web.get("/").status_code == 200 and web.get("/ledger").status_code == 200 and web.get("/policy").status_code == 200
+    assert time.monotonic() - began < 2  # the other pages answer while the run computes
+    assert web.get(url + "/status").json()["state"] == "running"
+    monkeypatch.delenv("SWTALENT_TEST_PAUSE")
+    assert text_of(web.get(finished(web, url)).text, "total") == TOTAL
+
+
+def test_problems_have_their_cells_and_filter_by_code_and_severity(web):
+    url = computed(web)
+    page = web.get(url).text
+    table = page[page.index('id="problem-table"'):]
+    assert "roster.id-checksum" in table and "<td>E16</td><td>身份证号</td><td>341103198007011110</td>" in table
+    only = web.get(url, params={"code": "roster.id-checksum"}).text
+    body = only[only.index('id="problem-table"'):only.index("</table>", only.index('id="problem-table"'))]
+    assert set(re.findall(r"<code>([a-z.-]+)</code>", body)) == {"roster.id-checksum"}
+    errors = web.get(url, params={"severity": "error"}).text
+    body = errors[errors.index('id="problem-table"'):errors.index("</table>", errors.index('id="problem-table"'))]
+    assert body.count('<tr class="error">') == 5
+    none = web.get(url, params={"severity": "warning"}).text  # the example has no warnings
+    body = none[none.index('id="problem-table"'):none.index("</table>", none.index('id="problem-table"'))]
+    assert "<td>" not in body
+
+
+def test_a_roster_that_cannot_be_read_says_why(web, tmp_path):
+    bad = write_roster(tmp_path / "乡镇.xlsx", [["张三", "x"]], headers=["甲", "乙"])
+    page = web.get(computed(web, bad)).text
+    assert "无法完成" in page and "找不到表头行" in page and "Traceback" not in page
+    assert '"where">乡镇.xlsx' in page and "swtalent-serve-" not in page
+
+
+def test_bad_uploads_are_refused_in_the_clerks_words(web, tmp_path):
+    notes = tmp_path / "roster.txt"
+    notes.write_text("hello")
+    r = start(web, notes)
+    assert r.status_code == 400 and "不支持的文件格式" in r.text
+    r = start(web, period="2023年")
+    assert r.status_code == 400 and "2023年" in r.text
+    r = web.post("/runs", data={"csrf": token(web), "policy": "chuzhou.yaml", "period": "2023"})
+    assert r.status_code == 400 and "请选择花名册" in r.text
+    r = start(web, policy="nope.yaml")
+    assert r.status_code == 400 and "请选择政策" in r.text
+
+
+def test_an_uploaded_policy_is_used_and_a_broken_one_stops_the_run_at_its_line(web):
+    url = computed(web, policy="", policy_file=("mine.yaml", CHUZHOU.read_bytes()))
+    assert text_of(web.get(url).text, "total") == TOTAL and "mine.yaml" in web.get(url).text
+    broken = CHUZHOU.read_text(encoding="utf-8").replace("city: 滁州市", "city: 滁州市\nsurprise: 1", 1)
+    page = web.get(computed(web, policy="", policy_file=("bad.yaml", broken.encode()))).text
+    assert "无法完成" in page and re.search(r'"where">bad\.yaml:\d+:\d+', page) and "surprise" in page
+    assert "swtalent-serve-" not in page  # the upload is named as the clerk sent it
+
+
+def test_one_person_is_explained_by_name_id_or_masked_id_and_never_by_url(web):
+    url = computed(web)
+    wb = openpyxl.load_workbook(io.BytesIO(web.get(url + "/files/workbook").content), read_only=True)
+    sheet = wb["发放花名册（按月）"]
+    header = next(r for r in sheet.iter_rows(values_only=True) if "身份证号" in r)
+    first = next(r for r in sheet.iter_rows(values_only=True) if r[header.index("身份证号")] and
+                 re.fullmatch(r"\d{17}[\dX]", str(r[header.index("身份证号")])))
+    pid, name = first[header.index("身份证号")], first[header.index("姓名")]
+    for query in (pid, f"{pid[:4]}**********{pid[-4:]}", name):
+        page = web.post(url + "/explain", data={"csrf": token(web), "person": query}).text
+        assert name in text_of(page, "explained") and pid in page
+    page = web.post(url + "/explain", data={"csrf": token(web), "person": "无此人"}).text
+    assert "花名册中没有「无此人」" in page
+    assert web.get(url + "/explain").status_code == 404  # no GET: an ID never goes into a URL
+
+
+def test_a_policy_is_checked_with_each_problem_beside_its_line(web):
+    broken = CHUZHOU.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(broken) if line.startswith("city:"))
+    broken.insert(at + 1, "colour: blue")
+    r = web.post("/policy", data={"csrf": token(web)},
+                 files={"policy_file": ("滁州.yaml", "\n".join(broken).encode())})
+    assert r.status_code == 200 and "1 个错误" in text_of(r.text, "validate-count")
+    assert f'data-line="{at + 2}"' in r.text and "colour" in r.text
+    r = web.post("/policy", data={"csrf": token(web)}, files={"policy_file": ("ok.yaml", CHUZHOU.read_bytes())})
+    assert "未发现问题" in text_of(r.text, "validate-count")
+    r = web.post("/policy", data={"csrf": token(web)}, files={"policy_file": ("p.json", b"{}")})
+    assert r.status_code == 400 and "不支持的文件格式" in r.text
+    assert web.get("/policy").status_code == 200
+
+
+def test_two_policies_or_two_dates_are_compared_on_the_run_roster(web):
+    url = computed(web)
+    raised = CHUZHOU.read_text(encoding="utf-8").replace("id: chuzhou", "id: chuzhou-b", 1)
+    page = web.post(url + "/diff", data={"csrf": token(web)},
+                    files={"other_file": ("proposed.yaml", raised.encode())}).text
+    assert "proposed.yaml" in text_of(page, "diffed") or "proposed.yaml" in page
+    assert text_of(page, "diff-change") == "0.00"
+    assert web.get(url + "/files/diff").status_code == 200
+    page = web.post(url + "/diff", data={"csrf": token(web), "as_of_a": "2023-01-01", "as_of_b": "2024-01-01"}).text
+    assert "@ 2023-01-01" in page
+    page = web.post(url + "/diff", data={"csrf": token(web)}).text
+    assert "请选择或上传拟议政策" in page
+
+
+def test_commit_asks_with_the_total_then_nothing_is_payable_again(web):
+    url = computed(web)
+    confirm = web.get(url + "/commit").text
+    assert TOTAL in text_of(confirm, "confirm-text") and CAPITAL in confirm
+    assert web.post(url + "/commit", data={}).status_code == 403  # no token, nothing done
+    assert "没有批次" in web.get("/ledger").text or "还不存在" in web.get("/ledger").text
+    done = web.post(url + "/commit", data={"csrf": token(web), "operator": "王会计"})
+    batch = re.search(r"批次 (\d{8}-\d{6}-[0-9a-f]{4})", done.text).group(1)
+    assert "已记入账本" in done.text
+    again = web.get(computed(web)).text
+    assert text_of(again, "total") == "0.00" and "此前已由账本中的批次发放" in again
+    assert "本次没有应发款项" in web.post(again_url := computed(web) + "/commit", data={"csrf": token(web)}).text, again_url
+    ledger = web.get("/ledger").text
+    assert batch in ledger and TOTAL in ledger and "王会计" in ledger
+    lines = web.get(f"/ledger/{batch}").text
+    assert TOTAL in lines[lines.index('id="batch-info"'):lines.index('id="lines"')]  # what the batch records
+    pid = re.search(r"<code>(\d{17}[\dX])</code>", lines).group(1)
+    returned = web.post(f"/ledger/{batch}/return", data={"csrf": token(web), "person": pid, "reason": "账户错误"}).text
+    assert "可再次发放" in text_of(returned, "done")
+    unreasoned = web.post(f"/ledger/{batch}/void", data={"csrf": token(web), "reason": ""}).text
+    assert "无法完成" in unreasoned and 'id="done"' not in unreasoned
+    voided = web.post(f"/ledger/{batch}/void", data={"csrf": token(web), "reason": "名单有误"}).text
+    assert "可再次发放" in text_of(voided, "done") and "已作废" in voided
+    assert TOTAL in text_of(web.get(computed(web)).text, "total")  # payable again after the void
+    missing = web.get("/ledger/nope")
+    assert missing.status_code == 404 and "nope" in missing.text
+
+
+def test_the_page_commits_to_a_shared_postgresql_ledger_as_to_sqlite(tmp_path, ledger_url):
+    with client(app_for(tmp_path, ledger=ledger_url)) as c:
+        url = computed(c)
+        assert "已记入账本" in c.post(url + "/commit", data={"csrf": token(c)}).text
+        assert text_of(c.get(computed(c)).text, "total") == "0.00"
+        assert TOTAL in c.get("/ledger").text
+
+
+def test_old_runs_and_their_files_are_let_go(tmp_path, monkeypatch):
+    from swtalent.web import runs
+
+    monkeypatch.setattr(runs, "KEEP", 2)
+    app = app_for(tmp_path)
+    with client(app) as c:
+        first = computed(c)
+        folders = lambda: sorted(p.name for p in app.state.web.folder.glob("run-*"))  # noqa: E731
+        assert len(folders()) == 1
+        computed(c), computed(c)
+        assert len(folders()) == 2 and c.get(first).status_code == 404
+
+
+def test_forms_that_change_the_ledger_refuse_other_sites_and_missing_tokens(web):
+    url = computed(web)
+    good = {"csrf": token(web)}
+    assert web.post(url + "/commit", data={"csrf": "x" * 43}).status_code == 403
+    r = web.post(url + "/commit", data=good, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403 and "其他网站" in r.text
+    assert web.post("/ledger/any/void", data={"reason": "x"}).status_code == 403
+    assert web.post("/ledger/any/return", data=good, headers={"Referer": "http://evil.example/x"}).status_code == 403
+    assert "没有批次" not in web.get("/ledger").text  # nothing was recorded
+
+
+def test_a_password_guards_every_page(tmp_path):
+    with client(app_for(tmp_path, password="s3cret-pass")) as c:
+        r = c.get("/", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+        assert c.get("/ledger", follow_redirects=False).status_code == 303
+        assert c.post("/runs", data={}).status_code == 403
+        assert c.get("/static/style.css").status_code == 200
+        assert c.post("/login", data={"password": "wrong"}).status_code == 401
+        assert c.post("/login", data={"password": "s3cret-pass"}, headers={"Origin": "http://evil.example"}).status_code == 403
+        r = c.post("/login", data={"password": "s3cret-pass"}, follow_redirects=False)
+        assert r.status_code == 303 and "httponly" in r.headers["set-cookie"].lower()
+        assert c.get("/").status_code == 200
+        assert text_of(c.get(computed(c)).text, "total") == TOTAL
+        c.post("/logout", data={"csrf": token(c)})
+        assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_english_is_a_click_away_and_the_switch_stays_on_this_site(web):
+    r = web.get("/lang/en", params={"next": "/policy"}, follow_redirects=False)
+    assert r.headers["location"] == "/policy"
+    page = web.get(computed(web)).text
+    assert "Total in words" in page and "Problems" in page
+    assert "the ID number" in page or "check character" in page  # the catalogue's English
+    assert web.get("/lang/zh", params={"next": "//evil.example"}, follow_redirects=False).headers["location"] == "/"
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(tmp_path):
+    with client(app_for(tmp_path, upload_limit=10_000)) as c:
+        r = start(c)
+        assert r.status_code == 413 and "超过上限" in r.text
+
+
+def test_a_roster_over_max_rows_is_refused_as_the_cli_refuses_it(tmp_path):
+    with client(app_for(tmp_path, max_rows=10)) as c:
+        page = c.get(computed(c)).text
+        assert "无法完成" in page and "超过上限（--max-rows 10 行" in page
+
+
+def test_unknown_pages_and_runs_say_so(web):
+    assert web.get("/runs/0000").status_code == 404
+    assert web.get("/runs/0000/status").json() == {"state": "gone"}
+    assert "没有这个页面" in web.get("/nowhere").text
+
+
+def test_the_temporary_folder_goes_when_the_server_stops(tmp_path):
+    app = app_for(tmp_path)
+    with client(app) as c:
+        url = computed(c)
+        folder = app.state.web.folder
+        assert any(folder.rglob("发放表.xlsx")) and any(folder.rglob("chuzhou-roster.xlsx"))
+        assert c.get(url).status_code == 200
+    assert not folder.exists()
+
+
+def test_no_id_number_or_account_reaches_the_log():
+    pid = make_id(7)
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", f"/runs/x?person={pid}&acct=6217000011112222333", "1.1", 200),
+                               None)
+    NoPersonalNumbers().filter(record)
+    line = record.getMessage()
+    assert pid not in line and "6217000011112222333" not in line and "/runs/x?person=" in line
+
+
+def serve(*args, timeout=20):
+    return subprocess.run([sys.executable, "-m", "swtalent", "serve", "--no-browser", *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT, env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+
+
+def test_another_address_without_a_password_is_refused(tmp_path):
+    r = serve("--host", "0.0.0.0")
+    assert r.returncode == 2 and "--password-file" in r.stderr and "Traceback" not in r.stderr
+    short = tmp_path / "pw"
+    short.write_text("abc\n")
+    r = serve("--host", "0.0.0.0", "--password-file", str(short))
+    assert r.returncode == 2 and "至少 8 个字符" in r.stderr
+    r = serve("--host", "0.0.0.0", "--password-file", str(tmp_path / "missing"), "--lang", "en")
+    assert r.returncode == 2 and "cannot read the password file" in r.stderr
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_the_command_serves_the_page_logs_no_id_and_leaves_no_files(tmp_path, stop):
+    """`swtalent serve` as a clerk starts it: the page answers, a run's files are in a temporary
+    folder, the access log holds no ID number even from a URL typed by hand, and Ctrl-C or kill
+    removes the folder."""
+    import signal
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path),
+           "SWTALENT_LEDGER": str(tmp_path / "ledger.db")}
+    proc = subprocess.Popen([sys.executable, "-m", "swtalent", "serve", "--no-browser", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "http://127.0.0.1:%d/" % port in proc.stderr.readline()
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(base + "/").read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "计算补贴与评选" in page and "chuzhou.yaml" in page
+        pid = make_id(9)
+        try:
+            urllib.request.urlopen(f"{base}/runs/x/status?person={pid}")
+        except OSError:
+            pass  # 404: what matters is the log line
+        assert len(list(tmp_path.glob("swtalent-serve-*"))) == 1
+    finally:
+        proc.send_signal(getattr(signal, stop))
+        out, err = proc.communicate(timeout=30)
+    assert "/runs/x/status?person=" in out + err and pid not in out + err  # uvicorn's access log
+    if stop == "SIGINT":
+        assert proc.returncode == 0 and "已停止" in err, err
+    assert not list(tmp_path.glob("swtalent-serve-*"))
+
+
+def test_a_port_in_use_is_said(tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        r = serve("--port", str(s.getsockname()[1]))
+    assert r.returncode == 2 and "已被占用" in r.stderr
+
