@@ -326,3 +326,47 @@ def test_award_policy_messages_say_what_is_wrong(tmp_path, edit, message):
     with pytest.raises(SwtalentError) as exc:
         load_policy(path)
     assert any(message in i.message() for i in exc.value.issues), [i.render() for i in exc.value.issues]
+
+
+def test_places_a_held_candidate_may_take_are_pending_not_paid(roster):
+    """A candidate held for a data problem (a score typed 八十) is not ranked; once corrected they
+    may rank anywhere, so of the 3 places only 2 are certain. The third is pending (待定), not paid:
+    paying it now would make 4 winners when 八十 is corrected to 96."""
+    comp = run(roster, [cand(1, 95), cand(2, 90), cand(3, 85), cand(4, 80), cand(5, "八十")])
+    assert statuses(comp) == ["selected", "selected", "pending_held", "not_selected", "ineligible"]
+    assert comp.award_counts() == {"selected": 2, "pending_tie": 0, "pending_held": 1}
+    assert comp.total_fen == 2 * 1_200_000
+    reason = ineligible_reasons(comp, "zh")[2]
+    assert "1 名候选人因数据问题未参加排名" in reason and "最后 1 个名额" in reason
+    assert "1 candidate(s) held" in ineligible_reasons(comp, "en")[2]
+
+
+def test_as_many_held_as_places_leaves_every_place_pending(roster):
+    comp = run(roster, [cand(1, 95), cand(2, 90), cand(3, None), cand(4, "八十"), cand(5, "x")])
+    assert statuses(comp) == ["pending_held", "pending_held", "ineligible", "ineligible", "ineligible"]
+    assert comp.total_fen == 0 and comp.award_counts()["pending_held"] == 2
+
+
+def test_a_row_with_no_score_and_another_problem_is_not_a_candidate_held(tmp_path):
+    """Where a blank score marks a row that is not a candidate (Jiujiang: 18 selected, 3 tied for
+    the last 2 places; one candidate, row 34, held for a score typed 八十, so 19 places are certain),
+    a row held for a bad ID with no score holds no place; three more held rows with a score hold
+    three: 16 places are certain, ranks 17 and 18 are pending."""
+    import openpyxl
+
+    def with_rows(rows, name):
+        wb = openpyxl.load_workbook(JIUJIANG_EXAMPLE)
+        for row in rows:
+            wb.active.append(row)
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    bad_id = "36042819861104000X"  # the check character is wrong
+    no_score = with_rows([[47, "无分某", bad_id, "社会救助", "都昌县民政局", "社会工作师", 6, None]], "a.xlsx")
+    comp = run_compute(no_score, JIUJIANG, "2023")
+    assert comp.award_counts() == {"selected": 18, "pending_tie": 3} and comp.total_fen == 18_000_000
+    scored = with_rows([[47 + k, f"待更正{k}", bad_id[:-2] + f"{k}X", "社会救助", "都昌县民政局", "社会工作师", 6, 60]
+                        for k in range(3)], "b.xlsx")
+    comp = run_compute(scored, JIUJIANG, "2023")
+    assert comp.award_counts() == {"selected": 16, "pending_tie": 3, "pending_held": 2}
+    assert comp.total_fen == 16_000_000

@@ -16,7 +16,8 @@ def render_compute(console, s: dict, lang: str, outs: list[Path]) -> None:
     L = labels(lang)
     console.print(f"[bold]{L['title'].format(city=s['city'], period=s['period'])}[/]", highlight=False)
     counts = Table(show_header=False, box=None)
-    for key in ("rows_in", "rows_paid", "rows_ineligible", "rows_with_errors", "selected", "pending_tie"):
+    for key in ("rows_in", "rows_paid", "rows_ineligible", "rows_with_errors", "selected", "pending_tie",
+                "pending_held"):
         if key in s:
             counts.add_row(L[key], str(s[key]))
     console.print(counts)

@@ -53,8 +53,10 @@ class Computation:
         decisions = [res.award for res in self.outcomes if res.award is not None]
         if not decisions:
             return {}
-        return {"selected": sum(int((d.status == award.SELECTED).sum()) for d in decisions),
-                "pending_tie": sum(int((d.status == award.PENDING).sum()) for d in decisions)}
+        counts = {"selected": sum(int((d.status == award.SELECTED).sum()) for d in decisions),
+                  "pending_tie": sum(int((d.status == award.PENDING).sum()) for d in decisions)}
+        held = sum(int((d.status == award.PENDING_HELD).sum()) for d in decisions)
+        return {**counts, "pending_held": held} if held else counts
 
     @property
     def claims(self) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from . import outcome as o
 from .claims import NONE, PaidClaims, cycle_claim
 
 SELECTED, PENDING, NOT_SELECTED, INELIGIBLE = "selected", "pending", "not_selected", "ineligible"
+PENDING_HELD = "pending_held"  # a place a candidate held for a data problem may take once corrected
 
 
 @dataclass
@@ -71,6 +72,7 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     later_row = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
     # No score on a row without a data problem: not a candidate (a title holder of an earlier cycle
     # on the roster of a policy that pays more than the award; Policy.blank_score_not_candidate).
+    held_candidates = _held_candidates(frame, usable, scores, every_row=not policy.blank_score_not_candidate())
     scores = scores.final if scores is not None else frame["score_exact"].to_numpy()
     no_score = pd.isna(scores).astype(bool)
     reason = np.select([~usable, no_score, failed >= 0, too_new, _recent_winners(rule, frame, previous, year),
@@ -81,6 +83,10 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
 
     groups = _ranked_groups(rule, frame, np.flatnonzero(reason == o.PAID), scores)
     unit = frame[rule.quota_per.field].to_numpy() if rule.quota_per else None
+    # Candidates held for a data problem are not ranked, and once corrected any of them may rank
+    # first: only the places they cannot take are certain. The places they may take are pending
+    # (待定), never given, so that correcting them never makes more winners than the quota.
+    certain = rule.quota - held_candidates
     status, taken, unit_taken, position = decision.status, 0, {}, 1
     for group in groups:
         decision.rank[group] = position
@@ -94,6 +100,10 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
         contenders = np.r_[fits, held].astype(np.int64)
         if places <= 0:
             status[contenders], reason[contenders] = NOT_SELECTED, o.AWARD_QUOTA_FULL
+        elif len(fits) + reserved <= places and taken + len(fits) + reserved > certain:
+            status[contenders], reason[contenders] = PENDING_HELD, o.AWARD_PENDING_HELD
+            decision.tied[contenders], decision.places[contenders] = held_candidates, rule.quota - max(certain, 0)
+            taken += len(fits) + reserved
         elif len(fits) + reserved <= places:
             status[fits], reason[fits] = SELECTED, o.PAID
             _pend(decision, reason, held, reserved)
@@ -122,6 +132,19 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     res.first_month = res.last_month = np.full(n, month_index(rule.cycle.selection_day(year)), dtype=np.int32)
     res.reason = reason
     return res
+
+
+def _held_candidates(frame: pd.DataFrame, usable: np.ndarray, scores, every_row: bool) -> int:
+    """How many people, held for a data problem, may be candidates: with a score source, those it
+    counts as candidates; on a roster of candidates (`every_row`), every row held; otherwise those
+    with something under 评审得分. One person on several rows counts once; a row without an ID alone."""
+    if scores is not None and scores.held is not None:
+        held = scores.held
+    else:
+        held = ~usable & (True if every_row else frame["score_given"].to_numpy(dtype=bool))
+    ids = frame["person_id"].to_numpy()[held]
+    named = ids[ids != ""]
+    return len(pd.unique(named)) + int((ids == "").sum())
 
 
 def _pend(decision: AwardDecision, reason: np.ndarray, rows: np.ndarray, places: int) -> None:

@@ -54,6 +54,7 @@ AWARD_BELOW_MIN_SCORE = "award.below_min_score"
 AWARD_QUOTA_FULL = "award.quota_full"
 AWARD_UNIT_FULL = "award.unit_full"
 AWARD_PENDING_TIE = "award.pending_tie"
+AWARD_PENDING_HELD = "award.pending_held"
 AWARD_SAME_PERSON = "award.same_person"
 LEDGER_PAID = "ledger.paid"  # paid already by a batch in the ledger; see RuleOutcome.paid_by
 AWARD_CYCLE_PAID = "award.cycle_paid"  # this cycle's winners were paid by an earlier batch

@@ -17,7 +17,7 @@ LABELS = {
         "unknown_district": "（未填区县）", "problems_errors": "错误", "problems_warnings": "警告",
         "accounting": "每个数据行均已计入：发放 + 不予发放 + 数据问题 = 读入",
         "sheet.selection": "评选结果", "rank": "排名", "score": "得分", "status": "状态", "service_field": "工作领域",
-        "status.selected": "入选", "status.pending": "同分待定", "status.not_selected": "未入选",
+        "status.selected": "入选", "status.pending": "同分待定", "status.pending_held": "待定", "pending_held": "待定人数（候选人数据待更正）", "status.not_selected": "未入选",
         "status.ineligible": "不符合条件", "held": "数据有误，见数据问题表", "selected": "入选人数",
         "pending_tie": "同分待定人数", "kind.award": "评选",
         "cell": "单元格", "where": "位置",

@@ -59,6 +59,7 @@ _TEXT = {
         o.AWARD_QUOTA_FULL: "排名在 {quota} 个名额之外",
         o.AWARD_UNIT_FULL: "本{per_zh} {per_max} 个名额已满",
         o.AWARD_PENDING_TIE: "同分待定：{tied} 人排名相同，争 {places} 个名额，由评审委员会决定",
+        o.AWARD_PENDING_HELD: "待定：{tied} 名候选人因数据问题未参加排名，更正后可能占用最后 {places} 个名额；更正并重新计算后确定",
         o.AWARD_SAME_PERSON: "同一人在名单中已有一行参评",
         o.LEDGER_PAID: "已发放（批次 {batch}，{date}）",
         o.AWARD_CYCLE_PAID: "本届评选已由此前批次发放，不再增补；如需重评，先作废该批次",
@@ -115,6 +116,8 @@ _TEXT = {
         o.AWARD_QUOTA_FULL: "ranked outside the {quota} places",
         o.AWARD_UNIT_FULL: "the {per_en}'s places ({per_max}) are taken",
         o.AWARD_PENDING_TIE: "pending tie (同分待定): {tied} ranked equal for {places} place(s); the committee decides",
+        o.AWARD_PENDING_HELD: "pending: {tied} candidate(s) held for data problems are not ranked and may take the "
+                              "last {places} place(s) once corrected; correct them and compute again",
         o.AWARD_SAME_PERSON: "the same person is a candidate on an earlier row",
         o.LEDGER_PAID: "paid already (batch {batch}, {date})",
         o.AWARD_CYCLE_PAID: "this cycle's winners were paid by an earlier batch; none is added (void that batch to select again)",
@@ -200,7 +203,7 @@ def rule_reasons(comp: Computation, lang: str, rows: np.ndarray, outcomes: list 
             if code == o.LEDGER_PAID:  # which batch paid it, and when: per row
                 paid_by = res.paid_by[picked][mask]
                 text[mask] = [t[code].format(batch=b.split("|")[0], date=b.split("|")[-1]) for b in paid_by]
-            elif code == o.AWARD_PENDING_TIE:  # how many are tied, for how many places: per group
+            elif code in (o.AWARD_PENDING_TIE, o.AWARD_PENDING_HELD):  # how many, for how many places: per group
                 tied, places = res.award.tied[picked][mask], res.award.places[picked][mask]
                 text[mask] = [t[code].format(tied=a, places=b) for a, b in zip(tied, places)]
             elif code == o.ONE_OFF_NOT_FIRST:  # the person's first certificate: its date and level, per row

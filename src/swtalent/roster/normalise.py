@@ -446,6 +446,9 @@ class _Checker:
                 self.report("roster.number-ignored", bad, key, col)
             self.frame[f"{key}_exact"] = values
             self.frame[key] = _floats(values)
+        # Something under 评审得分, a number or not: a candidate, even one held for a data problem,
+        # whose place the award must keep open until the row is corrected (engine.award).
+        self.frame["score_given"] = candidate
 
     @staticmethod
     def number_column(col: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

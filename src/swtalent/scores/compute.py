@@ -69,6 +69,8 @@ class RuleScores:
     judges: dict[str, list[str]]  # part name ('' for a source without parts) -> its judges, in sheet order
     records: list[str]  # the record fields, in policy order
     rounding: Rounding
+    # Candidates held for a data problem (a bad mark, a bad roster cell): their places stay open.
+    held: np.ndarray | None = None
 
 
 MODES = ("half_up", "half_even", "down", "up")
@@ -152,10 +154,14 @@ class _Scorer:
             details[i] = [s for _, s in got]
         # A row some part scores and another does not: held, said by the part that lacks it.
         self.roster.issues.extend(self.issues)
-        frame_error = self.frame["error"].to_numpy() | self.held
-        self.frame["error"] = frame_error
+        before = self.frame["error"].to_numpy()
+        self.frame["error"] = before | self.held
         records = [r.field for p in parts for r in ((p or source).records or ())]
-        return RuleScores(self.rule, final, details, judges, list(dict.fromkeys(records)), source.round)
+        # A row held before scoring is a candidate on a roster of candidates, or where a part scored it.
+        scored = np.array([any(s[i] is not None for _, s in per_part) for i in np.flatnonzero(before)], dtype=bool)
+        held = self.held.copy()
+        held[np.flatnonzero(before)] = self.every_row_a_candidate | scored
+        return RuleScores(self.rule, final, details, judges, list(dict.fromkeys(records)), source.round, held)
 
     # --- one source ---------------------------------------------------------------------------
     def _part(self, spec: ScorePart | ScoreSource, name: str, judges: dict) -> list:
