@@ -231,3 +231,32 @@ def test_the_jiujiang_example_from_its_judges_sheet_selects_as_the_typed_scores_
     assert list(comp.outcomes[0].award.status) == list(typed.outcomes[0].award.status)
     (bad,) = [i for i in comp.roster.issues if i.code == "scores.not-a-number"]
     assert (bad.location.sheet, bad.location.row, bad.location.column, bad.value) == ("评委打分", 33, "评委一", "八十")
+
+
+def test_one_judge_spelled_two_ways_is_one_judge(tmp_path, judges_policy):
+    """评委 一 and 评委１ are 评委一 written with a space and a full-width digit: a mark under either
+    beside 评委一's own is that judge scoring twice, never a sixth and seventh judge."""
+    long = [["评委", "候选人", "分数"]]
+    for r in WIDE[2:]:
+        long += [[f"评委{cn(j + 1)}", r[1], r[2 + j]] for j in range(5)]
+    long += [["评委 一", "甲", 99], ["评委１", "甲", 98]]
+    comp = run_compute(candidates(tmp_path, ["甲", "乙", "丙", "丁"]), judges_policy, "2023",
+                       scores=workbook(tmp_path / "long.xlsx", {"打分": long}))
+    twice = [(i.code, i.location.row) for i in comp.roster.issues if i.code == "scores.scored-twice"]
+    assert twice == [("scores.scored-twice", 22), ("scores.scored-twice", 23)]
+    assert comp.scores["talent"].judges[""] == [f"评委{cn(j + 1)}" for j in range(5)]
+    assert comp.status[0] == "error"  # 甲 held, not ranked on 7 marks
+
+
+def test_two_columns_for_one_judge_in_the_wide_layout(tmp_path, judges_policy):
+    rows = [r[:] for r in WIDE]
+    rows[1] = rows[1][:7] + ["评委 一"] + rows[1][8:]  # the 平均分 column re-headed as 评委一 again
+    rows[2][7] = 91
+    comp = run_compute(candidates(tmp_path, ["甲", "乙", "丙", "丁"]), judges_policy, "2023",
+                       scores=workbook(tmp_path / "judges.xlsx", {"评分": rows}))
+    twice = [i for i in comp.roster.issues if i.code == "scores.scored-twice"]
+    assert [(i.location.row, i.location.col) for i in twice] == [(3, 8)]  # 甲's second mark, in column H
+    assert "另见 C3 单元格" in twice[0].message("zh")  # the judge's first column named
+    # 乙 丙 丁: their empty H is nothing. 甲 held may rank first once corrected: of 2 places, 1 is
+    # certain (丁, 90.00); 丙 (89.00) is pending until 甲 is settled.
+    assert list(comp.outcomes[0].award.status) == ["ineligible", "not_selected", "pending_held", "selected"]

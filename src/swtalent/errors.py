@@ -342,10 +342,11 @@ CATALOGUE: dict[str, Entry] = {
         "judge '{judge}' gave {value}, outside the policy's range of {low} to {high}; the candidate is held",
         "核对评分表原件，改正录入错误", "check the judge's paper sheet and correct the typing"),
     "scores.scored-twice": Entry(
-        "error", "评委「{judge}」对「{candidate}」打了两次分（另见第 {first} 行），该候选人暂不参评",
-        "judge '{judge}' scored '{candidate}' twice (see also row {first}); the candidate is held",
-        "删除重复的一行；如两次分数不同，按评审记录确认", "delete the repeated row; if the two differ, settle it from "
-        "the panel's record"),
+        "error", "评委「{judge}」对「{candidate}」打了两次分（另见 {first} 单元格），该候选人暂不参评",
+        "judge '{judge}' scored '{candidate}' twice (see also cell {first}); the candidate is held",
+        "删除重复的一行或一列（同一评委的名字写法不同也算同一人，如「评委一」「评委 1」）；如两次分数不同，按评审记录确认",
+        "delete the repeated row or column (one judge's name spelled two ways is one judge: 评委一, 评委 1); "
+        "if the two differ, settle it from the panel's record"),
     "scores.judge-missing": Entry(
         "error", "评委「{judge}」没有给「{candidate}」打分，该候选人暂不参评",
         "judge '{judge}' gave '{candidate}' no score; the candidate is held",

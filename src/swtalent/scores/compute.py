@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..conditions import first_failed
-from ..errors import Issue, Location, UsageError
+from ..errors import Issue, Location, UsageError, cell_name
 from ..policy.model import (
     AwardRule,
     JudgeScores,
@@ -237,15 +237,20 @@ class _Scorer:
             if i is None:
                 continue
             scored_rows.add(i)
-            shown = cand
+            shown = str(self.frame["name"].iat[i] or cand)  # the candidate by name, even where the sheet keys IDs
             bad = False
             seen: dict[str, ScoreCell] = {}
             marks = []
             low, high = spec.range
-            for cell in cells:
+            # A judge's written marks before any empty cell of theirs: a second, empty column for one
+            # judge is nothing written twice (the sort keeps the sheet's order otherwise).
+            for cell in sorted(cells, key=lambda c: c.text == ""):
                 if cell.judge in seen:
+                    if cell.text == "":
+                        continue
+                    first = seen[cell.judge]
                     self.issues.append(Issue.make("scores.scored-twice", cell.where(file), cell.text, judge=cell.judge,
-                                                  candidate=shown, first=seen[cell.judge].row))
+                                                  candidate=shown, first=cell_name(first.col, first.row)))
                     bad = True
                     continue
                 seen[cell.judge] = cell

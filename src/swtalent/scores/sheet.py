@@ -129,9 +129,32 @@ def _raw_sheets(path: Path) -> dict[str, list[tuple]]:
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):  # a mark typed TRUE: said as Excel shows it
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+_NUMERALS = {ch: k for k, ch in enumerate("一二三四五六七八九", 1)}
+_NUMBERED = re.compile(r"(.*?)([一二三四五六七八九十]{1,3})(号?)")
+
+
+def judge_key(name: str) -> str:
+    """A judge as one person however the name is spaced or numbered: 评委 一, 评委１ and 评委1 are
+    评委一's key (no whitespace, full-width to half-width, a Chinese numeral up to 99 as digits)."""
+    text = "".join(unicodedata.normalize("NFKC", name).split())
+    m = _NUMBERED.fullmatch(text)
+    if m:
+        digits = m.group(2)
+        if "十" in digits:
+            tens, _, ones = digits.partition("十")
+            value = (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)
+        else:
+            value = _NUMERALS[digits] if len(digits) == 1 else None
+        if value is not None:
+            text = f"{m.group(1)}{value}{m.group(3)}"
+    return text
 
 
 def candidate_key(value: object, by: str) -> str:
@@ -177,9 +200,11 @@ def _parse(file: str, name: str, rows: list[tuple]) -> ScoreSheet:
     if sheet.layout == "long":
         ignored = [headers[c] for c in range(len(keys)) if keys[c] and c not in identity | {judge_col, score_col}]
         judges: dict[str, None] = {}
+        spelled: dict[str, str] = {}  # judge_key -> the judge as first written
         for excel_row, row in data:
             cand = candidate_key(_cell(row, key_col), by)
             judge = _text(_cell(row, judge_col))
+            judge = spelled.setdefault(judge_key(judge), judge) if judge else judge
             raw = _cell(row, score_col)
             if not cand and not judge and _text(raw) == "":
                 continue
@@ -193,16 +218,18 @@ def _parse(file: str, name: str, rows: list[tuple]) -> ScoreSheet:
         judge_cols = [c for c, k in enumerate(keys) if k and c not in identity and k not in NOT_JUDGES
                       and not any(w in k for w in NOT_JUDGE_WORDS)]
         ignored = [headers[c] for c, k in enumerate(keys) if k and c not in identity and c not in judge_cols]
-        sheet.judges = [headers[c] for c in judge_cols]
+        spelled = {}
+        named = [spelled.setdefault(judge_key(headers[c]), headers[c]) for c in judge_cols]  # 评委一 = 评委 1
+        sheet.judges = list(dict.fromkeys(named))
         for excel_row, row in data:
             cand = candidate_key(_cell(row, key_col), by)
             marks = [_cell(row, c) for c in judge_cols]
             if not cand and all(_text(m) == "" for m in marks):
                 continue
             sheet.candidates.setdefault(cand, excel_row)
-            for c, raw in zip(judge_cols, marks):
+            for c, judge, raw in zip(judge_cols, named, marks):
                 value, recused = _mark(raw)
-                sheet.cells.append(ScoreCell(name, excel_row, c + 1, headers[c], headers[c], cand, _text(raw), value,
+                sheet.cells.append(ScoreCell(name, excel_row, c + 1, headers[c], judge, cand, _text(raw), value,
                                              recused))
     if ignored:
         sheet.issues.append(Issue.make("scores.columns-ignored", Location(file=file, sheet=name, row=header_row),
