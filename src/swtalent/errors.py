@@ -323,6 +323,9 @@ CATALOGUE: dict[str, Entry] = {
         "the score workbook has no sheet '{sheet}' for '{rule}' (present: {sheets})",
         "按政策评分来源中写明的名称给工作表命名，或在政策中改为现有的工作表名",
         "name the sheet as the policy's score says under sheet, or name an existing sheet there"),
+    "scores.sheet-hidden": Entry(
+        "warning", "评分表中隐藏的工作表未读取", "the hidden sheet of the score workbook is not read",
+        "如其中有评委的打分，请取消隐藏", "if it holds judges' scores, unhide it"),
     "scores.header-not-found": Entry(
         "error", "在前 {scanned} 行中找不到评分表的表头行（需要「姓名」或「身份证号」列）",
         "no header row in the first {scanned} rows of the score sheet (one with 姓名 or 身份证号)",
