@@ -94,6 +94,12 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
     book = pending.result()
     specs = {**FIELDS, **(declared or {})}
     table = alias_table({**{k: (s.zh, *s.aliases) for k, s in (declared or {}).items()}, **(aliases or {})})
+    # A spec given for a built-in key (an organisation's code and name for person_id and name)
+    # replaces that field's headers: 姓名 and 身份证号 then name no column of an organisations' roster.
+    replaced = {k for k in (declared or {}) if k in FIELDS}
+    if replaced:
+        own = {header_key(a) for k in replaced for a in (declared[k].zh, *declared[k].aliases, *(aliases or {}).get(k, ()))}
+        table = {h: k for h, k in table.items() if k not in replaced or h in own}
     parts, problems, warnings = [], [], []
     for cells in book.sheets:
         part = _part(book, cells, table, problems, warnings, specs)
