@@ -88,7 +88,7 @@ def _score_sheets(pol: Policy, path: str | Path | None, max_rows: int = DEFAULT_
             p.judges is not None for p in r.score.parts or ())) for r in pol.rules):
         raise UsageError("--scores 给出了评委评分表，但政策中没有得分来自评委评分（score: judges）的评选规则",
                          "--scores gives judges' score sheets, but no award of the policy scores by judges (score: judges)")
-    return read_scores(path, max_rows)
+    return read_scores(path, max_rows, pol.organisations)
 
 
 def _unknown_in_ledger(pol: Policy, paid_before) -> list:

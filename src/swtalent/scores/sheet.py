@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..errors import Issue, Location, SwtalentError
-from ..fields import FIELDS, header_key
+from ..fields import FIELDS, ORG_FIELDS, header_key
 
 SCAN_ROWS = 15
 ID_HEADERS = frozenset(header_key(a) for a in (FIELDS["person_id"].zh, *FIELDS["person_id"].aliases))
@@ -44,8 +44,13 @@ NOT_JUDGES = frozenset(header_key(a) for a in (
     "最后得分", "综合得分", "评审得分", "得分", "去掉最高分", "去掉最低分", "最高分", "最低分", "有效分", "评审结果",
     "是否入选", "结果"))
 NOT_JUDGE_WORDS = ("单位", "区县", "县区", "领域", "职务", "职称", "电话", "类别", "等级", "年限", "地址", "机构", "岗位",
-                   "推荐", "出生", "学历", "民族", "政治面貌", "事迹", "日期")
+                   "推荐", "出生", "学历", "民族", "政治面貌", "事迹", "日期", "代表人", "负责人", "代码", "账号", "账户",
+                   "开户")
 RECUSED = frozenset(("回避", "弃权", "缺席"))
+# Where the candidates are organisations: a station or agency is named by its code or its name.
+ORG_ID_HEADERS = frozenset(header_key(a) for a in (ORG_FIELDS["person_id"].zh, *ORG_FIELDS["person_id"].aliases))
+ORG_NAME_HEADERS = frozenset(header_key(a) for a in (
+    ORG_FIELDS["name"].zh, *ORG_FIELDS["name"].aliases, "候选单位", "候选机构", "参评社工站", "被评单位"))
 
 
 @dataclass
@@ -86,10 +91,11 @@ class ScoreSheet:
     book_issues: list[Issue] = field(default_factory=list)
 
 
-def read_scores(path: str | Path, max_rows: int | None = None) -> dict[str, ScoreSheet]:
+def read_scores(path: str | Path, max_rows: int | None = None, organisations: bool = False) -> dict[str, ScoreSheet]:
     """Every visible sheet of a score workbook (.xlsx, .xlsm, .xls, .ods) or a CSV file, by sheet
     name, read under the roster's limits (`max_rows`, --max-rows); a sheet with no header row is
-    said and left out when others have one."""
+    said and left out when others have one. `organisations`: candidates are named by their unified
+    social credit code or name (统一社会信用代码, 机构名称 …), not a person's."""
     from ..roster.source import DEFAULT_MAX_ROWS, PendingSheet
 
     path = Path(path)
@@ -98,7 +104,8 @@ def read_scores(path: str | Path, max_rows: int | None = None) -> dict[str, Scor
     sheets, problems = {}, []
     for one in book.sheets:
         try:
-            sheets[one.name] = _parse(str(path), one.name, one.rows, one.first_row, one.first_col)
+            sheets[one.name] = _parse(str(path), one.name, one.rows, one.first_row, one.first_col,
+                                     *((ORG_ID_HEADERS, ORG_NAME_HEADERS) if organisations else ()))
             sheets[one.name].book_issues = book_issues
         except SwtalentError as exc:
             problems += exc.issues
@@ -141,17 +148,18 @@ def _mark(value: object) -> tuple[Decimal | None, bool]:
     return (number, False) if number.is_finite() else (None, False)
 
 
-def _parse(file: str, name: str, rows: list, first_row: int = 1, first_col: int = 0) -> ScoreSheet:
+def _parse(file: str, name: str, rows: list, first_row: int = 1, first_col: int = 0,
+           id_headers: frozenset = ID_HEADERS, name_headers: frozenset = NAME_HEADERS) -> ScoreSheet:
     """`rows` start at Excel row `first_row` and column `first_col` + 1 (the reader trims the
     blank area above and left of a sheet's cells); every location is given as Excel shows it."""
     for r, row in enumerate(rows[:SCAN_ROWS]):
         keys = [header_key(_text(v)) for v in row]
-        ident = [c for c, k in enumerate(keys) if k in ID_HEADERS] or [c for c, k in enumerate(keys) if k in NAME_HEADERS]
+        ident = [c for c, k in enumerate(keys) if k in id_headers] or [c for c, k in enumerate(keys) if k in name_headers]
         if ident:
             break
     else:
         raise SwtalentError([Issue.make("scores.header-not-found", Location(file=file, sheet=name), scanned=SCAN_ROWS)])
-    by = "person_id" if keys[ident[0]] in ID_HEADERS else "name"
+    by = "person_id" if keys[ident[0]] in id_headers else "name"
     key_col = ident[0]
     headers = [_text(v) for v in row]
     judge_col = next((c for c, k in enumerate(keys) if k in JUDGE_HEADERS), None)
@@ -160,7 +168,7 @@ def _parse(file: str, name: str, rows: list, first_row: int = 1, first_col: int 
     sheet = ScoreSheet(file, name, "long" if judge_col is not None and score_col is not None else "wide", by,
                        headers[key_col], first_col + key_col + 1, [], [])
     data = [(header_row + 1 + k, row) for k, row in enumerate(rows[r + 1:])]
-    identity = {c for c, k in enumerate(keys) if k in ID_HEADERS or k in NAME_HEADERS}
+    identity = {c for c, k in enumerate(keys) if k in id_headers or k in name_headers}
     if sheet.layout == "long":
         ignored = [headers[c] for c in range(len(keys)) if keys[c] and c not in identity | {judge_col, score_col}]
         judges: dict[str, None] = {}
