@@ -64,7 +64,8 @@ def test_a_persons_headers_do_not_key_an_organisations_roster(tmp_path):
     headers = ["姓名", "身份证号", *STATION_HEADERS[2:]]
     with pytest.raises(SwtalentError) as refused:
         run_check(_stations(tmp_path, [station(1)], headers), YUNXI)
-    assert [i.code for i in refused.value.issues] == ["roster.header-not-found"]  # no column is the key
+    (issue,) = refused.value.issues  # no column is the key, and the message names the one it looks for
+    assert issue.code == "roster.header-not-found" and "「统一社会信用代码」" in issue.message("zh")
     # A code column beside a person's name: the name of the organisation is what is missing.
     headers = ["姓名", "统一社会信用代码", *STATION_HEADERS[2:]]
     with pytest.raises(SwtalentError) as refused:

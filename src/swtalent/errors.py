@@ -73,8 +73,8 @@ CATALOGUE: dict[str, Entry] = {
         "error", "工作表「{sheet}」不存在（现有：{sheets}）", "sheet '{sheet}' does not exist (present: {sheets})",
         "用 --sheet 指定正确的工作表名", "name an existing sheet with --sheet"),
     "roster.header-not-found": Entry(
-        "error", "在前 {scanned} 行中找不到表头行（需要包含「身份证号」等列名）",
-        "no header row in the first {scanned} rows (one with 身份证号 and similar column names)",
+        "error", "在前 {scanned} 行中找不到表头行（需要包含「{key}」等列名）",
+        "no header row in the first {scanned} rows (one with {key} and similar column names)",
         "确认选对了工作表（现有：{sheets}，用 --sheet 指定），表头使用常见列名，或用 --map 原列名=字段 指定",
         "check the sheet (present: {sheets}; choose with --sheet), use the usual column names, "
         "or map yours with --map HEADER=FIELD"),
@@ -133,8 +133,8 @@ CATALOGUE: dict[str, Entry] = {
         "warning", "隐藏的工作表未读取", "the hidden sheet is not read",
         "如其中有人员，请取消隐藏，或用 --sheet 指定该表", "if it holds people, unhide it or name it with --sheet"),
     "roster.sheet-skipped": Entry(
-        "warning", "工作表前 {scanned} 行中没有表头行（需含「身份证号」等列名），未读取",
-        "no header row (with 身份证号 and similar names) in the sheet's first {scanned} rows; it is not read",
+        "warning", "工作表前 {scanned} 行中没有表头行（需含「{key}」等列名），未读取",
+        "no header row (with {key} and similar names) in the sheet's first {scanned} rows; it is not read",
         "如是说明或汇总表可忽略；如有人员，请使用标准列名", "ignore it if it is a note or a summary; if it holds "
         "people, use the usual column names"),
     "roster.sheet-shape": Entry(

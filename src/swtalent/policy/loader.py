@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
-from ..fields import CONDITION_FIELDS, FIELDS, header_key
+from ..fields import CONDITION_FIELDS, FIELDS, ORG_FIELDS, header_key
 from .meaning import (
     alias_of,
     check_fields_and_conditions,
@@ -390,7 +390,8 @@ def _choices(expected: str) -> tuple[str, str]:
     names = re.findall(r"'([^']*)'", expected)
     if not names:
         return expected, expected
-    shown = [f"{n}（{FIELDS[n].zh}）" if n in FIELDS else n for n in names]
+    shown = [f"{n}（{FIELDS[n].zh}）" if n in FIELDS else f"{n}（{ORG_FIELDS[n].zh}）" if n in ORG_FIELDS else n
+             for n in names]
     zh = "、".join(shown[:-1]) + " 或 " + shown[-1] if len(shown) > 1 else shown[0]
     en = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
     return zh, en

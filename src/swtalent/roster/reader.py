@@ -108,7 +108,7 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
     where = Location(file=str(book.path))
     if not parts and not problems:
         raise SwtalentError([Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
-                                        sheets="、".join(book.names) or "—")])
+                                        sheets="、".join(book.names) or "—", key=specs["person_id"].zh)])
     for part in parts:
         at_header = Location(file=str(book.path), sheet=part.name, row=part.header_row)
         found = {header_key(h) for h in part.headers}
@@ -144,9 +144,9 @@ def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: l
     if header_idx is None:
         if book.chosen:
             problems.append(Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
-                                       sheets="、".join(book.names) or "—"))
+                                       sheets="、".join(book.names) or "—", key=specs["person_id"].zh))
         elif any(str(c).strip() for row in rows for c in row if c is not None):
-            warnings.append(Issue.make("roster.sheet-skipped", where, scanned=HEADER_SCAN_ROWS))
+            warnings.append(Issue.make("roster.sheet-skipped", where, scanned=HEADER_SCAN_ROWS, key=specs["person_id"].zh))
         return None
     header_row = cells.first_row + header_idx
     headers = ["" if h is None else str(h).strip() for h in rows[header_idx]]
