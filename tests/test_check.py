@@ -219,6 +219,27 @@ CASES = {
                                 ROOT / "tests" / "policies" / "award-records.yaml", {}, (R, 3, "来信回复数")),
 }
 
+# Organisations (candidates: organisations): a station's unified social credit code, checked by GB 32100.
+YUNXI = ROOT / "policies" / "yunxi-stations.yaml"
+STATION_HEADERS = ["社工站名称", "统一社会信用代码", "来信回复数", "一对一帮扶人数", "小组活动次数", "个案结案数", "督导小时数"]
+STATION_CODE = "52369901MJ0001001U"  # valid: GB 32100 gives 52369901MJ0001001 the check character U
+
+
+def station(seq: int, code: object = STATION_CODE) -> list:
+    return [f"第{cn(seq)}社工站", code, 10, 5, 1, 2, 3]
+
+
+CASES |= {
+    "roster.code-missing": (lambda t: book(t, [station(1, "")], STATION_HEADERS), YUNXI, {}, (R, 2, "统一社会信用代码")),
+    # All digits, typed as a number: 18 digits do not fit a double, the last ones are gone.
+    "roster.code-number": (lambda t: book(t, [station(1, 523699011000010012.0)], STATION_HEADERS), YUNXI, {},
+                           (R, 2, "统一社会信用代码")),
+    "roster.code-format": (lambda t: book(t, [station(1, "52369901MJ00010O1U")], STATION_HEADERS), YUNXI, {},
+                           (R, 2, "统一社会信用代码")),  # the letter O for 0
+    "roster.code-checksum": (lambda t: book(t, [station(1), station(2, STATION_CODE[:-1] + "R")], STATION_HEADERS),
+                             YUNXI, {}, (R, 3, "统一社会信用代码")),
+}
+
 
 def test_every_roster_problem_code_has_a_fixture():
     codes = {c for c in CATALOGUE if c.split(".")[0] in ("roster", "file")}

@@ -179,6 +179,8 @@ def test_policy_literal_choices_read_as_a_list(tmp_path):
     path.write_text("id: x\nname: x\ncolumns:\n  idcard: [证件号]\n", encoding="utf-8")
     _, issues = validate_policy(path)
     (zh,) = [i.render("zh") for i in issues if "之一" in i.render("zh")]
-    assert "person_id（身份证号）、" in zh and " 或 birth_date（出生日期） 之一" in zh and "'" not in zh.split("应为")[1]
+    # the last two are an organisation's (candidates: organisations)
+    assert "person_id（身份证号）、" in zh and "、birth_date（出生日期）、legal_rep（法定代表人） 或 account_name（账户名称） 之一" in zh
+    assert "'" not in zh.split("应为")[1]
     (en,) = [i.render("en") for i in issues if "one of" in i.render("en")]
-    assert "person_id, category" in en and "gender or birth_date" in en
+    assert "person_id, category" in en and "gender, birth_date, legal_rep or account_name" in en

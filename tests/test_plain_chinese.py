@@ -22,6 +22,7 @@ ALLOWED = {
     # programs, formats and standards a clerk knows by their names
     "Excel", "WPS", "CSV", "YAML", "UTF-8", "KB", "GB",  # GB 11643, the ID number standard
     "X", "O", "Y/N",  # the ID's check character X, the letter O typed for 0, Y/N for yes/no
+    "I", "Z", "S", "V",  # the letters a unified social credit code never holds (GB 32100)
     ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".yaml",
     # the command line as it is typed
     "swtalent", "compute", "ledger", "list", "show", "export",
@@ -33,13 +34,14 @@ ALLOWED = {
     "value_aliases", "checks", "columns", "required", "not", "in_force_from", "cycle.first_year", "pay_month",
     "min_consecutive_months", "wait_months", "blank_hire_date", "in_post", "held", "qualified_until",
     "plausible_max", "title/name", "hukou", "insured_months", "blank", "passes", "fails", "unit",
+    "candidates", "organisations", "people", "kind",
     # the English column names an earlier-payments file may use
     "person_id", "year", "rule_id",
 }
 PHRASES = ("Scenario tests",)  # a section title of the guide, in its own words
 # ASCII quotes where the text speaks of the quote itself: the apostrophe that keeps an ID as text, the
 # quote an unclosed CSV cell lacks, the quotes around a --reason typed on the command line.
-QUOTES = {"roster.id-number": "'", "roster.csv-quote": '"', "ledger.no-reason": '"'}
+QUOTES = {"roster.id-number": "'", "roster.code-number": "'", "roster.csv-quote": '"', "ledger.no-reason": '"'}
 WORD = re.compile(r"(?:--|\.)?[A-Za-z][A-Za-z0-9_]*(?:[-./][A-Za-z0-9_]+)*")
 
 

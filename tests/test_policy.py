@@ -198,6 +198,12 @@ OTHER_BROKEN = [
                                                           "        - {field: volunteers, points: 0.5, max: 10}\n",
                                                           "      column: 服务得分\n", 1),
      "policy.score-unknown-field", "服务得分"),
+    ("an organisations' policy with a rule that is no award", CHUZHOU.parent / "yunxi-stations.yaml",
+     ("    amount:\n      - {from: 2024-01-01, value: 30000}\n",
+      "    amount:\n      - {from: 2024-01-01, value: 30000}\n  - id: station-title\n    kind: title_allowance\n"
+      "    title: 称号期内经费\n    clause: 示例\n    award: ten-best-stations\n    term_years: 3\n    pay_month: 12\n"
+      "    amounts:\n      - {from: 2024-01-01, value: 1000}\n", 1),
+     "policy.candidates-rule-kind", "title_allowance"),
     ("judges' drops leaving no mark", PARTS, ("drop_lowest: 1, min_judges: 4", "drop_lowest: 1, min_judges: 2", 1),
      "policy.score-source-shape", "2}}"),
 ]

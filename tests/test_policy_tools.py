@@ -93,7 +93,10 @@ def test_schema_is_shipped_current_and_strict():
     assert shipped == schema_text(), "run: swtalent schema --out schema/policy.schema.json"
     schema = json.loads(shipped)
     assert schema["additionalProperties"] is False  # unknown keys are flagged in the editor too
-    assert set(schema["required"]) >= {"id", "city", "title", "in_force_from", "levels", "rules"}
+    assert set(schema["required"]) >= {"id", "city", "title", "in_force_from", "rules"}
+    # levels: required unless the candidates are organisations (stations, agencies have no certificates)
+    assert schema["else"] == {"required": ["levels"]} and schema["if"]["properties"]["candidates"] == {
+        "const": "organisations"}
     assert schema["$defs"]["DatedAmount"]["required"] == ["from", "value"]
     assert invoke("schema").stdout == shipped
     for policy in POLICIES:  # each shipped policy tells editors where the schema is

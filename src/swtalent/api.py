@@ -64,7 +64,7 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
                 history = history.assign(level=[lookup.get(header_key(v), v) for v in history["level"]])
                 paid = pd.concat([history, paid], ignore_index=True).drop_duplicates(ignore_index=True)
             history = paid
-    sheets = _score_sheets(pol, scores)
+    sheets = _score_sheets(pol, scores, roster.max_rows)  # under the roster's --max-rows
     stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per, release=release)
     stage("compute")
@@ -76,8 +76,9 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     return comp
 
 
-def _score_sheets(pol: Policy, path: str | Path | None):
-    """The judges' score sheets, read when given; refused for a policy no award of which reads them."""
+def _score_sheets(pol: Policy, path: str | Path | None, max_rows: int = DEFAULT_MAX_ROWS):
+    """The judges' score sheets, read when given, under the roster's limits (`max_rows`); refused
+    for a policy no award of which reads them."""
     if path is None:
         return None
     from .errors import UsageError
@@ -87,7 +88,7 @@ def _score_sheets(pol: Policy, path: str | Path | None):
             p.judges is not None for p in r.score.parts or ())) for r in pol.rules):
         raise UsageError("--scores 给出了评委评分表，但政策中没有得分来自评委评分（score: judges）的评选规则",
                          "--scores gives judges' score sheets, but no award of the policy scores by judges (score: judges)")
-    return read_scores(path)
+    return read_scores(path, max_rows, pol.organisations)
 
 
 def _unknown_in_ledger(pol: Policy, paid_before) -> list:

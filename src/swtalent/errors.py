@@ -73,8 +73,8 @@ CATALOGUE: dict[str, Entry] = {
         "error", "工作表「{sheet}」不存在（现有：{sheets}）", "sheet '{sheet}' does not exist (present: {sheets})",
         "用 --sheet 指定正确的工作表名", "name an existing sheet with --sheet"),
     "roster.header-not-found": Entry(
-        "error", "在前 {scanned} 行中找不到表头行（需要包含「身份证号」等列名）",
-        "no header row in the first {scanned} rows (one with 身份证号 and similar column names)",
+        "error", "在前 {scanned} 行中找不到表头行（需要包含「{key}」等列名）",
+        "no header row in the first {scanned} rows (one with {key} and similar column names)",
         "确认选对了工作表（现有：{sheets}，用 --sheet 指定），表头使用常见列名，或用 --map 原列名=字段 指定",
         "check the sheet (present: {sheets}; choose with --sheet), use the usual column names, "
         "or map yours with --map HEADER=FIELD"),
@@ -133,8 +133,8 @@ CATALOGUE: dict[str, Entry] = {
         "warning", "隐藏的工作表未读取", "the hidden sheet is not read",
         "如其中有人员，请取消隐藏，或用 --sheet 指定该表", "if it holds people, unhide it or name it with --sheet"),
     "roster.sheet-skipped": Entry(
-        "warning", "工作表前 {scanned} 行中没有表头行（需含「身份证号」等列名），未读取",
-        "no header row (with 身份证号 and similar names) in the sheet's first {scanned} rows; it is not read",
+        "warning", "工作表前 {scanned} 行中没有表头行（需含「{key}」等列名），未读取",
+        "no header row (with {key} and similar names) in the sheet's first {scanned} rows; it is not read",
         "如是说明或汇总表可忽略；如有人员，请使用标准列名", "ignore it if it is a note or a summary; if it holds "
         "people, use the usual column names"),
     "roster.sheet-shape": Entry(
@@ -183,6 +183,28 @@ CATALOGUE: dict[str, Entry] = {
         "the ID number fails the GB 11643 checksum (the check character should be {expected})",
         "对照身份证原件逐位核对，通常是某一位录入错误",
         "compare it digit by digit with the ID card; usually one digit is mistyped"),
+    "roster.code-missing": Entry(
+        "error", "统一社会信用代码为空", "the unified social credit code is blank",
+        "填写 18 位统一社会信用代码（见营业执照或登记证书）",
+        "fill in the 18-character code (on the business licence or registration certificate)"),
+    "roster.code-number": Entry(
+        "error", "统一社会信用代码被 Excel 当作数字保存，末尾数位已丢失（{value}）",
+        "Excel has stored the unified social credit code as a number and lost its last digits ({value})",
+        "将该列设置为文本格式（或在代码前加英文单引号 '）后对照登记证书重新录入，不要猜测缺失的数位",
+        "format the column as text (or start the code with an apostrophe ') and type it again from the "
+        "certificate; never guess the lost digits"),
+    "roster.code-format": Entry(
+        "error", "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V，第 3～8 位为数字），实际 {length} 位",
+        "the unified social credit code must be 18 digits or capital letters (not I, O, Z, S or V; the 3rd to "
+        "8th digits), and has {length} characters",
+        "对照营业执照或登记证书核对，删除空格和多余字符；字母 O 多为数字 0", "compare it with the business licence or "
+        "registration certificate and remove stray characters; a letter O is usually the digit 0"),
+    "roster.code-checksum": Entry(
+        "error", "统一社会信用代码校验码错误（按 GB 32100 第 18 位应为 {expected}）",
+        "the unified social credit code fails the GB 32100 check (its 18th character should be {expected})",
+        "对照营业执照或登记证书逐位核对，通常是某一位录入错误；不要只改第 18 位",
+        "compare it character by character with the certificate; usually one is mistyped. Do not just change "
+        "the 18th"),
     "roster.id-birth-date": Entry(
         "error", "身份证号中的出生日期「{birth}」不是有效日期",
         "the birth date '{birth}' inside the ID number is not a real date",
@@ -323,6 +345,9 @@ CATALOGUE: dict[str, Entry] = {
         "the score workbook has no sheet '{sheet}' for '{rule}' (present: {sheets})",
         "按政策评分来源中写明的名称给工作表命名，或在政策中改为现有的工作表名",
         "name the sheet as the policy's score says under sheet, or name an existing sheet there"),
+    "scores.sheet-hidden": Entry(
+        "warning", "评分表中隐藏的工作表未读取", "the hidden sheet of the score workbook is not read",
+        "如其中有评委的打分，请取消隐藏", "if it holds judges' scores, unhide it"),
     "scores.header-not-found": Entry(
         "error", "在前 {scanned} 行中找不到评分表的表头行（需要「姓名」或「身份证号」列）",
         "no header row in the first {scanned} rows of the score sheet (one with 姓名 or 身份证号)",
@@ -458,6 +483,13 @@ CATALOGUE: dict[str, Entry] = {
         "error", "场景文件有误：{detail_zh}", "scenario file problem: {detail_en}",
         "格式见 docs/policy-guide.md 的「Scenario tests」一节", "see 'Scenario tests' in docs/policy-guide.md"),
     # --- policy file ---------------------------------------------------------
+    "policy.candidates-rule-kind": Entry(
+        "error", "本政策的评选对象是机构（candidates: organisations），只能写评选奖励（kind: award）；规则「{rule}」不是评选奖励",
+        "this policy's candidates are organisations (candidates: organisations), whose rules are awards (kind: award) "
+        "only; rule '{rule}' is not an award",
+        "按证书、在岗月数发给个人的补贴另写一个政策文件（candidates 默认为 people）",
+        "put allowances paid to people by certificate or months in post in a policy file of their own (candidates "
+        "is people by default)"),
     "policy.not-found": Entry(
         "error", "找不到政策文件", "policy file not found", "检查政策文件的路径", "check the policy file's path"),
     "policy.unreadable": Entry(

@@ -81,6 +81,25 @@ FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
     FieldSpec("birth_date", "出生日期", "birth date", "date", ("出生日期", "出生年月", "出生年月日", "出生时间")),
 )}
 
+# A policy whose candidates are organisations (`candidates: organisations`: social-work stations and
+# agencies) reads its roster with these in place of the person's: the key is the unified social credit
+# code (统一社会信用代码, GB 32100) under the frame's person_id, the organisation's name under name, and
+# its legal representative and the name its account is held in, which the payroll prints. A person's
+# headers (姓名, 身份证号) then mean nothing in it; 单位名称 names the organisation, not a 工作单位.
+ORG_FIELDS: dict[str, FieldSpec] = {f.key: f for f in (
+    FieldSpec("person_id", "统一社会信用代码", "unified social credit code", "id",
+              ("统一社会信用代码", "社会信用代码", "信用代码", "统一信用代码", "机构代码", "统一社会信用代码证号",
+               "统一社会信用代码号", "组织机构代码", "单位代码", "机构统一社会信用代码", "单位统一社会信用代码")),
+    FieldSpec("name", "机构名称", "organisation", "text",
+              ("机构名称", "单位名称", "社工站名称", "站点名称", "社工站", "站点", "机构全称", "单位全称", "组织名称",
+               "社会组织名称", "社工机构名称", "服务机构名称", "申报单位", "申报机构", "参评单位", "参评机构")),
+    FieldSpec("legal_rep", "法定代表人", "legal representative", "text",
+              ("法定代表人", "法人代表", "法人", "负责人", "法定代表人姓名", "负责人姓名", "站长", "机构负责人")),
+    FieldSpec("account_name", "账户名称", "account name", "text",
+              ("账户名称", "开户名称", "户名", "账户名", "开户名", "收款户名", "收款单位", "收款账户名称", "开户单位")),
+)}
+ORG_ONLY = ("legal_rep", "account_name")  # read only from an organisations' roster
+
 # Always needed; each rule kind and the fields its conditions test add to these (Policy.required_fields).
 BASE_REQUIRED = ("name", "person_id")
 # The built-in fields a policy condition may test, with the type that says which tests apply (a

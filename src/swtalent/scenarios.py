@@ -33,7 +33,7 @@ import numpy as np
 from stdnum.cn.ric import calc_check_digit
 
 from .errors import Issue, Location, SwtalentError, UsageError
-from .fields import FIELDS
+from .fields import FIELDS, ORG_FIELDS
 from .money import format_yuan
 from .periods import Period
 from .policy.yamlsource import load_source
@@ -55,8 +55,14 @@ class Outcome:
         return not self.refused and not self.failures and not any(i.severity == "error" for i in self.problems)
 
 
-def made_up_id(seq: int) -> str:
-    """A valid ID (checksum included) for a scenario person given none; one per name."""
+def made_up_id(seq: int, organisations: bool = False) -> str:
+    """A valid ID (checksum included) for a scenario person given none, or a valid unified social
+    credit code (a 民政-registered social service agency's, 52…) for an organisation; one per name."""
+    if organisations:
+        from .roster.codes import check_character
+
+        body = f"52110101MJ{seq:07d}"
+        return body + check_character(body)
     body = f"11010119800101{seq:03d}"
     return body + calc_check_digit(body + "0")
 
@@ -279,7 +285,8 @@ def _write_previous(path: Path, rows: list[dict] | None, names: dict[str, str]) 
 def _headers(policy) -> dict[str, str]:
     """What a person's key may be, with the header it is written under: a roster field (its standard
     header), or a field the policy declares (its name)."""
-    return {**{key: spec.zh for key, spec in FIELDS.items()},
+    org = {key: spec.zh for key, spec in ORG_FIELDS.items()} if policy.organisations else {}
+    return {**{key: spec.zh for key, spec in FIELDS.items()}, **org,
             **{key: declared.name for key, declared in policy.fields.items() if key not in FIELDS}}
 
 
@@ -294,7 +301,7 @@ def _write_roster(path: Path, people: list[dict], policy) -> tuple[dict[str, str
         writer.writerow([known[k] for k in keys])
         for person in people:
             # Within a scenario one name is one person (one row per certificate), unless IDs are given.
-            pid = person.get("person_id") or made_up.setdefault(person.get("name"), made_up_id(len(made_up) + 1))
+            pid = person.get("person_id") or made_up.setdefault(person.get("name"), made_up_id(len(made_up) + 1, policy.organisations))
             row = {**person, "person_id": str(pid)}
             names[row["person_id"].upper()] = str(person.get("name", ""))
             writer.writerow([_cell(row.get(k)) for k in keys])

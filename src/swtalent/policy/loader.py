@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Issue, SwtalentError
-from ..fields import CONDITION_FIELDS, FIELDS, header_key
+from ..fields import CONDITION_FIELDS, FIELDS, ORG_FIELDS, header_key
 from .meaning import (
     alias_of,
     check_fields_and_conditions,
@@ -390,7 +390,8 @@ def _choices(expected: str) -> tuple[str, str]:
     names = re.findall(r"'([^']*)'", expected)
     if not names:
         return expected, expected
-    shown = [f"{n}（{FIELDS[n].zh}）" if n in FIELDS else n for n in names]
+    shown = [f"{n}（{FIELDS[n].zh}）" if n in FIELDS else f"{n}（{ORG_FIELDS[n].zh}）" if n in ORG_FIELDS else n
+             for n in names]
     zh = "、".join(shown[:-1]) + " 或 " + shown[-1] if len(shown) > 1 else shown[0]
     en = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
     return zh, en
@@ -429,6 +430,20 @@ def _partial(data: dict) -> tuple[Policy, list[int]]:
                                   source=str(data.get("source") or "")), positions
 
 
+def _check_candidates(policy: Policy, src: Source, positions: list[int]) -> list[Issue]:
+    """A policy for people declares its certificate levels; one for organisations (stations and
+    agencies, keyed by their unified social credit code) has awards only: certificates, months in
+    post and titles are a person's. One kind of candidate per file, since a roster has one key."""
+    if not policy.organisations:
+        if "levels" not in (src.data or {}):
+            return [Issue.make("policy.missing-key", src.where(("levels",)), key="levels")]
+        if not policy.levels:
+            return [_invalid(src.where(("levels",)), "至少需要一项", "at least one item is needed", "{}")]
+        return []
+    return [Issue.make("policy.candidates-rule-kind", src.where(("rules", i, "kind")), rule=rule.id)
+            for i, rule in zip(positions, policy.rules) if not isinstance(rule, AwardRule)]
+
+
 def check_meaning(policy: Policy, src: Source, positions: list[int] | None = None) -> list[Issue]:
     """What the types cannot say: levels that exist, amounts for each, dates in order, unique ids.
     `positions`: where each rule stands in the file, when only some rules are checked."""
@@ -444,6 +459,7 @@ def check_meaning(policy: Policy, src: Source, positions: list[int] | None = Non
             seen_alias.setdefault(name, key)
     if not policy.source.strip():
         issues.append(Issue.make("policy.source-missing", src.where(("id",), key=True)))
+    issues.extend(_check_candidates(policy, src, positions))
     seen_ids: set[str] = set()
     for i, rule in zip(positions, policy.rules):
         base = ("rules", i)

@@ -17,12 +17,14 @@ from ..fields import (
     CONDITION_FIELDS,
     DERIVED,
     FIELDS,
+    ORG_FIELDS,
+    ORG_ONLY,
     TEXT_FIELDS,
     header_key,
 )
 from ..money import to_fen
 
-FieldName = Literal[tuple(FIELDS)]  # type: ignore[valid-type]
+FieldName = Literal[tuple(FIELDS) + ORG_ONLY]  # type: ignore[valid-type]
 MAX_YUAN = "100000000"  # no single amount in a policy reaches 1亿 yuan; beyond it is a typo
 IDENT_PATTERN = r"^[a-z][a-z0-9_-]*$"  # ids of policies, levels and rules
 Ident = Annotated[str, Field(pattern=IDENT_PATTERN)]
@@ -596,6 +598,11 @@ class PlausibleMax(Strict):
 
 
 class Policy(Strict):
+    # levels is required of a policy for people (loader._check_candidates); an editor says so too.
+    model_config = ConfigDict(**Strict.model_config, json_schema_extra={
+        "if": {"properties": {"candidates": {"const": "organisations"}}, "required": ["candidates"]},
+        "else": {"required": ["levels"]}})
+
     id: Ident
     city: str
     # The order of 区县 on lists and charts for the names the region-code table does not know under
@@ -605,8 +612,13 @@ class Policy(Strict):
     source: str = ""
     in_force_from: date
     assumptions: tuple[str, ...] = ()
-    # Declared lowest first: the order is the rank used by highest_level_held.
-    levels: dict[Ident, LevelDef] = Field(min_length=1, json_schema_extra={"additionalProperties": False})
+    # Who the roster lists: people (the key is the resident ID number), or organisations — stations
+    # and agencies, keyed by the unified social credit code, paid to an account in their name. One
+    # kind per policy file: a roster has one key, and only awards are paid to organisations.
+    candidates: Literal["people", "organisations"] = "people"
+    # Declared lowest first: the order is the rank used by highest_level_held. Required of a
+    # policy for people (loader.check_meaning); an organisations' policy has none.
+    levels: dict[Ident, LevelDef] = Field(default={}, json_schema_extra={"additionalProperties": False})
     # Extra header names for roster fields, e.g. {person_id: [证件号]}.
     columns: dict[FieldName, tuple[str, ...]] = {}
     # Roster columns this policy declares for itself, by key (hukou: {name: 户籍所在地, …}).
@@ -735,11 +747,19 @@ class Policy(Strict):
         declared = self.fields.get(key)
         return declared.type if declared is not None else CONDITION_FIELDS.get(key)
 
+    @property
+    def organisations(self) -> bool:
+        """Whether the candidates are organisations (see `candidates`)."""
+        return self.candidates == "organisations"
+
     def field_label(self, key: str, lang: str) -> str:
-        """A field as messages and sheets name it: a declared field by its name, a built-in one by its header."""
+        """A field as messages and sheets name it: a declared field by its name, a built-in one by its
+        header (an organisation's where the candidates are organisations: 统一社会信用代码, 机构名称)."""
         declared = self.fields.get(key)
         if declared is not None:
             return declared.name_en or declared.name if lang == "en" else declared.name
+        if self.organisations and key in ORG_FIELDS:
+            return ORG_FIELDS[key].label(lang)
         return FIELDS[key].label(lang) if key in FIELDS else key
 
 

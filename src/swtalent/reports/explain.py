@@ -58,16 +58,22 @@ def find_person(comp: Computation, query: str, lang: str = "zh") -> np.ndarray:
     else:
         hits = np.flatnonzero(frame["name"].to_numpy() == query.strip())
     people = sorted({ids[h] or f"#{h}" for h in hits})  # rows without an ID are each their own
+    # An organisation is asked for by its unified social credit code (18 characters too) or its name.
+    key_zh, key_en, name_zh, name_en = (("统一社会信用代码", "unified social credit code", "机构名称", "organisation")
+                                        if comp.policy.organisations else ("身份证号", "ID number", "姓名", "name"))
     if not people:
         raw = np.flatnonzero(comp.roster.frame["person_id"].to_numpy() == "")
-        hint_zh = "；身份证号有误的行在花名册中没有可用的号码，可按姓名查询" if len(raw) else ""
-        hint_en = "; rows whose ID is unusable can be found by name" if len(raw) else ""
-        raise UsageError(f"花名册中没有「{query}」：请用身份证号、打码的身份证号或姓名{hint_zh}",
-                         f"nobody in the roster matches '{query}': give an ID number, a masked one or a name{hint_en}")
+        hint_zh = f"；{key_zh}有误的行在花名册中没有可用的号码，可按{name_zh}查询" if len(raw) else ""
+        hint_en = f"; rows whose {key_en} is unusable can be found by {name_en}" if len(raw) else ""
+        masked_zh, masked_en = ("", "") if comp.policy.organisations else (f"、打码的{key_zh}", ", a masked one")
+        raise UsageError(f"花名册中没有「{query}」：请用{key_zh}{masked_zh}或{name_zh}{hint_zh}",
+                         f"nothing in the roster matches '{query}': give the {key_en}{masked_en} or the {name_en}"
+                         f"{hint_en}")
     if len(people) > 1:
         listed = "、".join(f"{frame['name'].iat[_first(ids, p)]} {_shown(ids, p)}" for p in people)
-        raise UsageError(f"「{query}」对应 {len(people)} 人（{listed}）：请用身份证号",
-                         f"'{query}' matches {len(people)} people ({listed}): give the ID number")
+        raise UsageError(f"「{query}」对应 {len(people)} {'个机构' if comp.policy.organisations else '人'}（{listed}）：请用{key_zh}",
+                         f"'{query}' matches {len(people)} {'organisations' if comp.policy.organisations else 'people'} "
+                         f"({listed}): give the {key_en}")
     return hits if people[0].startswith("#") else np.flatnonzero(ids == people[0])
 
 
@@ -82,7 +88,7 @@ def _shown(ids: np.ndarray, person: str) -> str:
 
 def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
     """The explanation as plain data (amounts as decimal strings)."""
-    L = labels(lang)
+    L = labels(lang, comp.policy.organisations)
     frame, lines = comp.roster.frame, comp.lines
     mask = np.zeros(len(frame), dtype=bool)
     mask[rows] = True

@@ -126,5 +126,15 @@ LABELS = {
 }
 
 
-def labels(lang: str) -> dict[str, str]:
-    return LABELS[lang]
+# Where the candidates are organisations (candidates: organisations), the columns that name a person
+# name the organisation instead, and two more are printed: its legal representative and the name its
+# account is held in.
+ORGANISATION_LABELS = {
+    "zh": {"name": "机构名称", "person_id": "统一社会信用代码", "legal_rep": "法定代表人", "account_name": "账户名称"},
+    "en": {"name": "Organisation", "person_id": "Unified social credit code", "legal_rep": "Legal representative",
+           "account_name": "Account name"},
+}
+
+
+def labels(lang: str, organisations: bool = False) -> dict[str, str]:
+    return {**LABELS[lang], **ORGANISATION_LABELS[lang]} if organisations else LABELS[lang]

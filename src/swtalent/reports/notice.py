@@ -1,7 +1,9 @@
 """公示名单: the list published before payment. Name, masked ID, unit, district, item, level and
 amount; never a bank account or a full ID. The mask is the policy's `notice` section (by default
 3411**********1234: the eight birth-date digits are always hidden). An ID or account typed into
-another column (区县, 工作单位 …) is masked the same way wherever it appears in the list's text."""
+another column (区县, 工作单位 …) is masked the same way wherever it appears in the list's text.
+Where the candidates are organisations, the list names each by 机构名称, its unified social credit
+code in full (public information) and its 法定代表人; never its account."""
 from __future__ import annotations
 
 import csv
@@ -31,7 +33,7 @@ def mask_ids(ids: np.ndarray, keep_first: int, keep_last: int, mask: str = "*") 
 def notice_frame(comp: Computation, lang: str) -> pd.DataFrame:
     """The published lines: by item (rule) in the policy's order, then by 区县 in official order
     (districts.district_order), then in roster order."""
-    L = labels(lang)
+    L = labels(lang, comp.policy.organisations)
     spec, roster = comp.policy.notice, comp.roster
     lines = comp.lines
     if len(lines) and "district" in roster.headers:
@@ -39,10 +41,18 @@ def notice_frame(comp: Computation, lang: str) -> pd.DataFrame:
         rule = lines["rule_id"].cat.codes.to_numpy()
         lines = lines.iloc[np.lexsort((np.arange(len(lines)), rank, rule))]
     level_names = comp.policy.level_titles
+    # An organisation's unified social credit code is public (it is printed on its licence and
+    # searchable in the national credit system), and the list must say which organisation is paid:
+    # published in full. So is its legal representative, a public fact of its registration. A
+    # person's ID is masked. Neither list ever shows an account.
+    organisations = comp.policy.organisations
     cols: dict[str, object] = {
         L["seq"]: np.arange(1, len(lines) + 1), L["name"]: lines["name"].to_numpy(),
-        L["person_id"]: mask_ids(lines["person_id"].to_numpy(), spec.keep_first, spec.keep_last, spec.mask),
+        L["person_id"]: lines["person_id"].to_numpy() if organisations else
+        mask_ids(lines["person_id"].to_numpy(), spec.keep_first, spec.keep_last, spec.mask),
     }
+    if organisations and "legal_rep" in roster.headers:
+        cols[L["legal_rep"]] = roster.frame["legal_rep"].to_numpy()[lines["pos"].to_numpy()]
     for key in PUBLISHED_TEXT:
         if key in roster.headers:
             cols[L[key]] = lines[key].to_numpy()
@@ -64,7 +74,7 @@ def write_notice(comp: Computation, path: Path, lang: str = "zh", as_csv: bool =
                  run: RunInfo = RunInfo()) -> None:
     """A CSV (UTF-8 with a byte-order mark, so Excel in China opens it; without, if not `bom`) or a
     workbook to print and post."""
-    L = labels(lang)
+    L = labels(lang, comp.policy.organisations)
     frame = notice_frame(comp, lang)
     if as_csv:
         # Excel opens this file (it has a byte-order mark for that): no text may read as a formula.

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..districts import district_order
 from ..engine import Computation
+from ..fields import ORG_ONLY
 from ..money import FEN_PER_YUAN, capital_yuan
 from . import sheets as _sheets
 from .printing import (
@@ -147,6 +148,12 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
 
     cols: dict[str, object] = {L["seq"]: np.zeros(len(lines), dtype=object), L["name"]: lines["name"].to_numpy(),
                                L["person_id"]: lines["person_id"].to_numpy()}
+    # An organisation is paid to an account in its name: its legal representative, and the account's
+    # name beside its number (the roster's, by each line's row).
+    org = [k for k in ORG_ONLY if comp.policy.organisations and k in roster.headers]
+    at = lines["pos"].to_numpy()
+    if "legal_rep" in org:
+        cols[L["legal_rep"]] = roster.frame["legal_rep"].to_numpy()[at]
     for key in ("district", "unit"):
         if key in roster.headers:
             cols[L[key]] = lines[key].to_numpy()
@@ -157,6 +164,8 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     if kind in ("monthly", "title_allowance"):
         cols[L["months"]] = lines["months"].to_numpy()
     cols[L["amount"]] = lines["amount_fen"].to_numpy() / FEN_PER_YUAN  # a yuan number for the cell; sums are in fen
+    if "account_name" in org:
+        cols[L["account_name"]] = roster.frame["account_name"].to_numpy()[at]
     for key in ("bank_account", "bank_branch"):
         if key in roster.headers:
             cols[L[key]] = lines[key].to_numpy()
@@ -185,8 +194,9 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     seq = np.full(n, None, dtype=object)
     seq[starts] = np.arange(1, len(starts) + 1)
     frame[L["seq"]] = seq
-    merged_cols = [c for c in (L["seq"], L["name"], L["person_id"], L["district"], L["unit"], L["bank_account"],
-                               L["bank_branch"], L["signature"]) if c in frame.columns]
+    merged_cols = [c for c in (L["seq"], L["name"], L["person_id"], L.get("legal_rep"), L["district"], L["unit"],
+                               L.get("account_name"), L["bank_account"], L["bank_branch"], L["signature"])
+                   if c in frame.columns]
     repeat = np.ones(n, dtype=bool)
     repeat[starts] = False
     for c in merged_cols[1:-1]:  # the merged cell shows the first line's value; the others stay empty

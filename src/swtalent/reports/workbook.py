@@ -43,7 +43,7 @@ def _yuan(fen: pd.Series | np.ndarray | int):
 
 
 def write_workbook(comp: Computation, path: Path, lang: str = "zh", run: RunInfo = RunInfo()) -> None:
-    L = labels(lang)
+    L = labels(lang, comp.policy.organisations)
     batch = run.batch or comp.period.title(lang)  # 2023年度, not a bare 2023
     if run.ledger_batch:  # the id finance quotes when a line is queried or returned
         batch = f"{batch}（{run.ledger_batch}）" if lang == "zh" else f"{batch} ({run.ledger_batch})"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..fields import BASE_REQUIRED, declared_spec, header_key
+from ..fields import BASE_REQUIRED, ORG_FIELDS, declared_spec, header_key
 from ..policy.describe import condition_rule
 
 # The three levels of the national social-work qualification (社会工作者职业水平), lowest first, with
@@ -69,6 +69,9 @@ class RosterNeeds:
     # Declared number fields a selecting award's score counts as service records (来信回复数 …): a
     # cell must be 0 or a whole number, or the row is a problem on that cell.
     counts: frozenset[str] = frozenset()
+    # The candidates are organisations (stations, agencies): the key is the unified social credit
+    # code, read under the frame's person_id, the name is the organisation's (fields.ORG_FIELDS).
+    organisations: bool = False
 
     @classmethod
     def of(cls, policy, period=None) -> RosterNeeds:
@@ -88,11 +91,14 @@ class RosterNeeds:
                    date_conditions=tuple((leaf, condition_rule(leaf, "zh", policy), condition_rule(leaf, "en", policy))
                                          for leaf in policy.leaves(period)
                                          if policy.field_type(leaf.field) == "date"),
-                   counts=policy.record_fields(period))
+                   counts=policy.record_fields(period), organisations=policy.organisations)
 
     def specs(self) -> dict:
-        """The declared fields as the reader and messages see a field (FieldSpec), by key."""
-        return {key: declared_spec(key, f.name, f.aliases, f.type, f.name_en) for key, f in self.declared.items()}
+        """The declared fields as the reader and messages see a field (FieldSpec), by key; for
+        organisations, their code, name, legal representative and account name in place of a
+        person's name and ID (a spec for a built-in key replaces its headers: see reader.read_sheet)."""
+        own = {key: declared_spec(key, f.name, f.aliases, f.type, f.name_en) for key, f in self.declared.items()}
+        return {**ORG_FIELDS, **own} if self.organisations else own
 
     @classmethod
     def national(cls, certificates: bool) -> RosterNeeds:

@@ -16,12 +16,13 @@ import pandas as pd
 
 from ..conditions import blank_column, first_failed, holds, test
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
-from ..fields import header_key
+from ..fields import ORG_ONLY, header_key
 from ..safety import (  # the pattern the notice masks with
     PUBLISHED_TEXT,
     has_personal_number,
 )
 from .cells import Column, cell_text, is_number, number_text
+from .codes import check_codes
 from .dates import birth_prefixes, month_only, parse_dates
 from .ids import check_ids
 from .needs import RosterNeeds
@@ -91,17 +92,22 @@ class Roster:
 
 
 def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
-    check = _Checker(raw, frozenset(needs.declared))
+    check = _Checker(raw, frozenset(needs.declared) | (frozenset(ORG_ONLY) if needs.organisations else frozenset()))
     frame = check.frame
     check.row_width()
     check.unclosed_quotes()
     check.long_cells()
     check.texts(needs)
-    frame["person_id"] = check.ids()
-    check.birth_dates()
+    if needs.organisations:  # an organisation's code, name, legal representative and account name
+        frame["person_id"] = check.codes()
+        check.organisation_texts()
+    else:
+        frame["person_id"] = check.ids()
+        check.birth_dates()
     frame["level"] = check.levels(needs)
     check.dates(needs)
-    check.person_details()
+    if not needs.organisations:
+        check.person_details()
     check.numbers(needs)
     check.declared(needs)
     check.group_values(needs)
@@ -282,7 +288,36 @@ class _Checker:
             col = self.column(key)
             frame[key] = col.text() if col is not None else ""
         self.report("roster.name-missing", (frame["name"] == "").to_numpy(), "name")
-        self.report("roster.name-invalid", ~_plausible_names(frame["name"].to_numpy()), "name", names)
+        if not needs.organisations:  # 九江市第1社工站（浔阳）: an organisation's name has digits and brackets
+            self.report("roster.name-invalid", ~_plausible_names(frame["name"].to_numpy()), "name", names)
+
+    def organisation_texts(self) -> None:
+        """An organisation's legal representative and the name its account is held in, as text
+        ('' where the roster has no such column): the payroll prints them."""
+        for key in ORG_ONLY:
+            col = self.column(key)
+            self.frame[key] = col.text() if col is not None else ""
+
+    def codes(self) -> pd.Series:
+        """Normalised unified social credit codes (GB 32100); every problem reported on its cell.
+        Blanks, hyphens and the marks that keep a number text ('…, ="…") are dropped, letters put
+        in capitals. An all-digit code typed as a number has lost its last digits, as an ID does."""
+        cells, report = self.column("person_id"), self.report
+        texts = cells.unique_texts()
+        codes = np.array([_id_text(t).replace("-", "") for t in texts], dtype=object)[cells.codes]
+        is_num = cells.is_number()
+        joined = "".join(texts)
+        if "E" in joined or "e" in joined:  # 9.13604E+17 written out as text by a CSV export
+            scientific = np.array([("E" in t or "e" in t) and bool(_SCIENTIFIC.fullmatch(t.upper())) for t in texts])
+            is_num |= scientific[cells.codes]
+        codes[is_num] = ""
+        found = check_codes(codes)
+        blank = (found.length == 0) & ~is_num
+        report("roster.code-number", is_num, "person_id", cells)
+        report("roster.code-missing", blank, "person_id")
+        report("roster.code-format", ~is_num & ~blank & ~found.shaped, "person_id", cells, length=found.length)
+        report("roster.code-checksum", found.shaped & ~found.checksum_ok, "person_id", cells, expected=found.expected)
+        return pd.Series(codes, dtype=object)
 
     def ids(self) -> pd.Series:
         """Normalised IDs; every problem reported on its cell."""
@@ -636,7 +671,9 @@ class _Checker:
             mask = np.zeros(self.n, dtype=bool)
             mask[np.flatnonzero(usable)[dup]] = True
             same = ({"same_zh": "同一身份证号、同一证书等级", "same_en": "same ID number and level"}
-                    if needs.certificates else {"same_zh": "同一身份证号", "same_en": "same ID number"})
+                    if needs.certificates else {"same_zh": "同一统一社会信用代码", "same_en": "same unified social "
+                                                "credit code"} if needs.organisations
+                    else {"same_zh": "同一身份证号", "same_en": "same ID number"})
             self.report("roster.duplicate", mask, "person_id", self.column("person_id"), **self._first(first, mask),
                         **same)
 

@@ -94,6 +94,12 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
     book = pending.result()
     specs = {**FIELDS, **(declared or {})}
     table = alias_table({**{k: (s.zh, *s.aliases) for k, s in (declared or {}).items()}, **(aliases or {})})
+    # A spec given for a built-in key (an organisation's code and name for person_id and name)
+    # replaces that field's headers: 姓名 and 身份证号 then name no column of an organisations' roster.
+    replaced = {k for k in (declared or {}) if k in FIELDS}
+    if replaced:
+        own = {header_key(a) for k in replaced for a in (declared[k].zh, *declared[k].aliases, *(aliases or {}).get(k, ()))}
+        table = {h: k for h, k in table.items() if k not in replaced or h in own}
     parts, problems, warnings = [], [], []
     for cells in book.sheets:
         part = _part(book, cells, table, problems, warnings, specs)
@@ -102,7 +108,7 @@ def read_sheet(path: str | Path | PendingSheet, *, sheet: str | None = None, req
     where = Location(file=str(book.path))
     if not parts and not problems:
         raise SwtalentError([Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
-                                        sheets="、".join(book.names) or "—")])
+                                        sheets="、".join(book.names) or "—", key=specs["person_id"].zh)])
     for part in parts:
         at_header = Location(file=str(book.path), sheet=part.name, row=part.header_row)
         found = {header_key(h) for h in part.headers}
@@ -138,9 +144,9 @@ def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: l
     if header_idx is None:
         if book.chosen:
             problems.append(Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
-                                       sheets="、".join(book.names) or "—"))
+                                       sheets="、".join(book.names) or "—", key=specs["person_id"].zh))
         elif any(str(c).strip() for row in rows for c in row if c is not None):
-            warnings.append(Issue.make("roster.sheet-skipped", where, scanned=HEADER_SCAN_ROWS))
+            warnings.append(Issue.make("roster.sheet-skipped", where, scanned=HEADER_SCAN_ROWS, key=specs["person_id"].zh))
         return None
     header_row = cells.first_row + header_idx
     headers = ["" if h is None else str(h).strip() for h in rows[header_idx]]

@@ -114,6 +114,8 @@ def score_awards(policy: Policy, roster, period, sheets: dict[str, ScoreSheet] |
             out[rule.id] = _Scorer(policy, roster, rule, sheets, used_sheets).run()
     for name in used_sheets:
         roster.issues.extend(sheets[name].issues)
+    if used_sheets:  # the workbook's own notes (a hidden sheet), once
+        roster.issues.extend(sheets[next(iter(used_sheets))].book_issues)
     return out
 
 

@@ -10,10 +10,15 @@ A cell reading 回避 (or 弃权, 缺席) is a judge who stood aside: not a scor
 clerk computes by hand (合计, 平均分, 最终得分 …) and descriptive ones (单位, 备注 …) are not read; the
 score is computed from the judges' cells as the policy says. Each cell keeps its sheet, row and
 column, so that every problem is located as a roster's are.
+
+The file is read as a roster is (roster.source): .xlsx, .xlsm, .xls, .ods or a CSV in UTF-8 or GBK,
+under the same limits (--max-rows: the size it may inflate to, a zip part compressed past 100 to 1,
+a sheet wider than 256 columns or of more cells than the rows allow), so that a hostile or huge
+score workbook is refused with the same located file.* problems before it is inflated. A hidden
+sheet is not read and is said (scores.sheet-hidden).
 """
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -21,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..errors import Issue, Location, SwtalentError
-from ..fields import FIELDS, header_key
+from ..fields import FIELDS, ORG_FIELDS, header_key
 
 SCAN_ROWS = 15
 ID_HEADERS = frozenset(header_key(a) for a in (FIELDS["person_id"].zh, *FIELDS["person_id"].aliases))
@@ -39,8 +44,13 @@ NOT_JUDGES = frozenset(header_key(a) for a in (
     "最后得分", "综合得分", "评审得分", "得分", "去掉最高分", "去掉最低分", "最高分", "最低分", "有效分", "评审结果",
     "是否入选", "结果"))
 NOT_JUDGE_WORDS = ("单位", "区县", "县区", "领域", "职务", "职称", "电话", "类别", "等级", "年限", "地址", "机构", "岗位",
-                   "推荐", "出生", "学历", "民族", "政治面貌", "事迹", "日期")
+                   "推荐", "出生", "学历", "民族", "政治面貌", "事迹", "日期", "代表人", "负责人", "代码", "账号", "账户",
+                   "开户")
 RECUSED = frozenset(("回避", "弃权", "缺席"))
+# Where the candidates are organisations: a station or agency is named by its code or its name.
+ORG_ID_HEADERS = frozenset(header_key(a) for a in (ORG_FIELDS["person_id"].zh, *ORG_FIELDS["person_id"].aliases))
+ORG_NAME_HEADERS = frozenset(header_key(a) for a in (
+    ORG_FIELDS["name"].zh, *ORG_FIELDS["name"].aliases, "候选单位", "候选机构", "参评社工站", "被评单位"))
 
 
 @dataclass
@@ -77,53 +87,31 @@ class ScoreSheet:
     cells: list[ScoreCell]
     candidates: dict[str, int] = field(default_factory=dict)  # candidate -> the first row naming them
     issues: list[Issue] = field(default_factory=list)
+    # The workbook's own notes (a hidden sheet not read): one list shared by its sheets, said once.
+    book_issues: list[Issue] = field(default_factory=list)
 
 
-def read_scores(path: str | Path) -> dict[str, ScoreSheet]:
-    """Every visible sheet of a score workbook (.xlsx, .xlsm) or a CSV file, by sheet name; a sheet
-    with no header row is said and left out when others have one."""
+def read_scores(path: str | Path, max_rows: int | None = None, organisations: bool = False) -> dict[str, ScoreSheet]:
+    """Every visible sheet of a score workbook (.xlsx, .xlsm, .xls, .ods) or a CSV file, by sheet
+    name, read under the roster's limits (`max_rows`, --max-rows); a sheet with no header row is
+    said and left out when others have one. `organisations`: candidates are named by their unified
+    social credit code or name (统一社会信用代码, 机构名称 …), not a person's."""
+    from ..roster.source import DEFAULT_MAX_ROWS, PendingSheet
+
     path = Path(path)
-    from ..roster.source import regular_file
-
-    regular_file(path)
-    raw = _raw_sheets(path)
+    book = PendingSheet(path, max_rows=DEFAULT_MAX_ROWS if max_rows is None else max_rows).result()
+    book_issues = [Issue.make("scores.sheet-hidden", Location(file=str(path), sheet=name)) for name in book.hidden]
     sheets, problems = {}, []
-    for name, rows in raw.items():
+    for one in book.sheets:
         try:
-            sheets[name] = _parse(str(path), name, rows)
+            sheets[one.name] = _parse(str(path), one.name, one.rows, one.first_row, one.first_col,
+                                     *((ORG_ID_HEADERS, ORG_NAME_HEADERS) if organisations else ()))
+            sheets[one.name].book_issues = book_issues
         except SwtalentError as exc:
             problems += exc.issues
     if not sheets:
         raise SwtalentError(problems)
     return sheets
-
-
-def _raw_sheets(path: Path) -> dict[str, list[tuple]]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        data = path.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise SwtalentError([Issue.make("file.unreadable", Location(file=str(path)), detail="not UTF-8 or GB18030")])
-        return {"": [tuple(r) for r in csv.reader(text.splitlines())]}
-    if suffix not in (".xlsx", ".xlsm"):
-        raise SwtalentError([Issue.make("file.format", Location(file=str(path)), suffix=suffix)])
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or foreign file: said, never a traceback
-        raise SwtalentError([Issue.make("file.unreadable", Location(file=str(path)), detail=type(exc).__name__)]) from None
-    try:
-        return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets
-                if ws.sheet_state == "visible"}
-    finally:
-        book.close()
 
 
 def _text(value: object) -> str:
@@ -167,8 +155,12 @@ def _mark(value: object) -> tuple[Decimal | None, bool]:
     """(the number, stood aside) of a judge's cell."""
     if isinstance(value, bool):
         return None, False
-    if isinstance(value, (int, float)):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value), False
+    if isinstance(value, float):  # every number of a workbook comes as a float: 90.0 is the mark 90
+        if value != value or value in (float("inf"), float("-inf")):
+            return None, False
+        return (Decimal(int(value)) if value.is_integer() else Decimal(repr(value))), False
+    if isinstance(value, int):
+        return Decimal(value), False
     text = _text(value)
     if text in RECUSED:
         return None, True
@@ -179,24 +171,27 @@ def _mark(value: object) -> tuple[Decimal | None, bool]:
     return (number, False) if number.is_finite() else (None, False)
 
 
-def _parse(file: str, name: str, rows: list[tuple]) -> ScoreSheet:
+def _parse(file: str, name: str, rows: list, first_row: int = 1, first_col: int = 0,
+           id_headers: frozenset = ID_HEADERS, name_headers: frozenset = NAME_HEADERS) -> ScoreSheet:
+    """`rows` start at Excel row `first_row` and column `first_col` + 1 (the reader trims the
+    blank area above and left of a sheet's cells); every location is given as Excel shows it."""
     for r, row in enumerate(rows[:SCAN_ROWS]):
         keys = [header_key(_text(v)) for v in row]
-        ident = [c for c, k in enumerate(keys) if k in ID_HEADERS] or [c for c, k in enumerate(keys) if k in NAME_HEADERS]
+        ident = [c for c, k in enumerate(keys) if k in id_headers] or [c for c, k in enumerate(keys) if k in name_headers]
         if ident:
             break
     else:
         raise SwtalentError([Issue.make("scores.header-not-found", Location(file=file, sheet=name), scanned=SCAN_ROWS)])
-    by = "person_id" if keys[ident[0]] in ID_HEADERS else "name"
+    by = "person_id" if keys[ident[0]] in id_headers else "name"
     key_col = ident[0]
     headers = [_text(v) for v in row]
     judge_col = next((c for c, k in enumerate(keys) if k in JUDGE_HEADERS), None)
     score_col = next((c for c, k in enumerate(keys) if k in SCORE_HEADERS), None)
-    header_row = r + 1
+    header_row = first_row + r
     sheet = ScoreSheet(file, name, "long" if judge_col is not None and score_col is not None else "wide", by,
-                       headers[key_col], key_col + 1, [], [])
-    data = [(header_row + 1 + k, row) for k, row in enumerate(rows[header_row:])]
-    identity = {c for c, k in enumerate(keys) if k in ID_HEADERS or k in NAME_HEADERS}
+                       headers[key_col], first_col + key_col + 1, [], [])
+    data = [(header_row + 1 + k, row) for k, row in enumerate(rows[r + 1:])]
+    identity = {c for c, k in enumerate(keys) if k in id_headers or k in name_headers}
     if sheet.layout == "long":
         ignored = [headers[c] for c in range(len(keys)) if keys[c] and c not in identity | {judge_col, score_col}]
         judges: dict[str, None] = {}
@@ -211,7 +206,7 @@ def _parse(file: str, name: str, rows: list[tuple]) -> ScoreSheet:
             value, recused = _mark(raw)
             judges.setdefault(judge, None)
             sheet.candidates.setdefault(cand, excel_row)
-            sheet.cells.append(ScoreCell(name, excel_row, score_col + 1, headers[score_col], judge, cand, _text(raw),
+            sheet.cells.append(ScoreCell(name, excel_row, first_col + score_col + 1, headers[score_col], judge, cand, _text(raw),
                                          value, recused))
         sheet.judges = [j for j in judges if j]
     else:
@@ -229,7 +224,7 @@ def _parse(file: str, name: str, rows: list[tuple]) -> ScoreSheet:
             sheet.candidates.setdefault(cand, excel_row)
             for c, judge, raw in zip(judge_cols, named, marks):
                 value, recused = _mark(raw)
-                sheet.cells.append(ScoreCell(name, excel_row, c + 1, headers[c], judge, cand, _text(raw), value,
+                sheet.cells.append(ScoreCell(name, excel_row, first_col + c + 1, headers[c], judge, cand, _text(raw), value,
                                              recused))
     if ignored:
         sheet.issues.append(Issue.make("scores.columns-ignored", Location(file=file, sheet=name, row=header_row),
