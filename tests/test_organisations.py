@@ -143,6 +143,8 @@ def test_payroll_notice_selection_and_explain_name_the_organisation(tmp_path):
     selection = list(book_["评选结果"].iter_rows(values_only=True))
     assert selection[0][1:3] == ("机构名称", "统一社会信用代码")
     listed = list(openpyxl.load_workbook(notice).active.iter_rows(values_only=True))
+    assert listed[0][0].startswith("云溪市十佳社工站") and "人才补贴" not in listed[0][0]  # the item's own name
+    assert "工作领域" not in selection[0]  # a column stations do not have is not printed empty
     header = next(r for r in listed if r and r[0] == "序号")
     assert header[:4] == ("序号", "机构名称", "统一社会信用代码", "法定代表人")
     assert not {"账户名称", "银行账号", "开户行"} & set(header)

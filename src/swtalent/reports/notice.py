@@ -129,7 +129,11 @@ def notice_sheet(comp: Computation, frame: pd.DataFrame, L: dict, run: RunInfo) 
     page; the issuing office and the date under it, to the right. A4 upright unless the columns are
     wide, one page wide, 第 1 页 共 3 页 in the footer."""
     line, issuer = notice_period(comp, L, run)
-    title = L["notice_title"].format(city=comp.policy.city, period=comp.period.title(L["lang"]))
+    if comp.policy.candidates == "organisations":  # 十佳社工站 …: not a subsidy to people; the items' own names
+        items = "、".join(dict.fromkeys(r.title for r in comp.policy.active_rules(comp.period)))
+        title = L["notice_title_items"].format(city=comp.policy.city, items=items, period=comp.period.title(L["lang"]))
+    else:
+        title = L["notice_title"].format(city=comp.policy.city, period=comp.period.title(L["lang"]))
     seq = L["seq"]
     frame = frame.astype({seq: object})
     tail = pd.DataFrame([[None] * len(frame.columns), [issuer] + [None] * (len(frame.columns) - 1),

@@ -247,7 +247,7 @@ def _selection_frame(comp: Computation, res, L: dict, lang: str) -> pd.DataFrame
         for k, (head, values) in enumerate(sheet_columns(scores, lang, comp.policy).items()):
             table.insert(at + k, head, pd.Series(values, dtype=object), allow_duplicates=True)
         table[L["score"]] = pd.Series([None if v is None else float(v) for v in scores.final], dtype=object)
-    table = _present(_with_sheet(table, comp, L, np.arange(len(frame))), comp, L, ("district", "unit"))
+    table = _present(_with_sheet(table, comp, L, np.arange(len(frame))), comp, L, ("district", "unit", "service_field"))
     # Ranked first, in rank order; the others in roster order (sheet by sheet, then by row).
     order = np.lexsort([np.arange(len(frame)), np.where(decision.rank > 0, decision.rank, np.iinfo(np.int64).max)])
     return table.iloc[order].reset_index(drop=True)

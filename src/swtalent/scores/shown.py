@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from .compute import PartScore, RuleScores
 
+# A record's count has no unit word: letters, students, cases and hours share none.
 WORDS = {
     "zh": {"highest": "去掉最高分", "lowest": "去掉最低分", "recused": "回避", "mean": "平均", "judge": "评委",
-           "cap": "上限", "points": "得分", "total": "合计", "sep": "、", "semi": "；", "count": "件"},
+           "cap": "上限", "points": "得分", "total": "合计", "sep": "、", "semi": "；", "count": ""},
     "en": {"highest": "highest, dropped", "lowest": "lowest, dropped", "recused": "stood aside", "mean": "mean",
            "judge": "judge", "cap": "cap", "points": "points", "total": "total", "sep": ", ", "semi": "; ",
            "count": ""},
