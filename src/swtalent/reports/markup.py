@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..errors import Issue, cell_name
 from ..safety import excel_text
-from .printing import CHUNK, _insert, _rewrite, _sheet_parts, _Styles
+from .printing import CHUNK, _insert, _rewrite, _Styles
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own "bad" and "neutral" colours
 # Characters XML 1.0 does not allow (openpyxl's ILLEGAL_CHARACTERS_RE, and the non-characters).
@@ -544,6 +544,16 @@ def _types_xml(types: bytes, overrides: list[tuple[str, str]], vml: bool) -> byt
     return types[:close] + add + types[close:]
 
 
+def _sheet_parts(book: bytes, rels: bytes) -> list[str]:
+    """The worksheet parts in the workbook's sheet order, whatever the order of the attributes (openpyxl
+    writes a relationship's Id last; printing._sheet_parts reads only the writer's own files)."""
+    targets = {}
+    for tag in re.findall(rb"<Relationship\s[^>]*?>", rels):
+        target = html.unescape(_attr(tag, b"Target").decode("utf-8"))
+        targets[_attr(tag, b"Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    return [targets[_attr(tag, b"r:id")] for tag in re.findall(rb"<sheet\s[^>]*?>", book)]
+
+
 class _WithParts:
     """The roster's zip as printing._rewrite sees it: its parts, then those made new."""
 
@@ -571,7 +581,7 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
     if not re.search(rb"<workbook[\s>]", book) or ('xmlns:r="' + REL_NS + '"').encode() not in book:
         raise Unsure("workbook.xml is not as Excel writes it")
     names = [html.unescape(_attr(t, b"name").decode("utf-8")) for t in re.findall(rb"<sheet\s[^>]*?>", book)]
-    parts = _sheet_parts(z)
+    parts = _sheet_parts(book, z.read("xl/_rels/workbook.xml.rels"))
     if len(names) != len(parts) or len(set(names)) != len(names):
         raise Unsure("the sheets of workbook.xml")
     sheets = {name: _Sheet(name, part) for name, part in zip(names, parts)}
@@ -610,7 +620,7 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
     changed = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
     new, made, overrides = [], {}, []
     shapes = [int(n) for p in have if p.lower().endswith(".vml")
-              for data in [z.read(p)] for ids in re.findall(rb'<o:idmap\s[^>]*?data="([\d,\s]*)"', data)
+              for data in [z.read(p)] for ids in re.findall(rb'<(?:[\w.-]+:)?idmap\s[^>]*?data="([\d,\s]*)"', data)
               for n in re.findall(rb"\d+", ids)]
     next_shape = (max(shapes, default=0) + 1) * 1024
     for sheet in sheets.values():
