@@ -26,6 +26,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import Issue, cell_name
 from ..safety import excel_text
 from .printing import CHUNK, _insert, _rewrite, _Styles
@@ -140,30 +142,6 @@ def _row_at(chunk: bytes, m: re.Match) -> tuple[int, int, int]:
     return gt + 1, close, close + len(b"</row>")
 
 
-@dataclass
-class _Survey:
-    """What the first pass over a sheet learns: its merged ranges, the first filled cell of each row
-    a problem is about as a whole, and the style of its columns (for a cell added where none was)."""
-
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # first row, col, last row, col
-    first_cols: dict[int, int] = field(default_factory=dict)
-    col_styles: list[tuple[int, int, int]] = field(default_factory=list)  # min, max, s
-    selected: bool = False
-
-    def top_left(self, row: int, col: int) -> tuple[int, int]:
-        """A cell inside a merged range is written on the range's first cell, the one Excel shows."""
-        for r1, c1, r2, c2 in self.merges:
-            if r1 <= row <= r2 and c1 <= col <= c2:
-                return r1, c1
-        return row, col
-
-    def col_style(self, col: int) -> int:
-        for lo, hi, s in self.col_styles:
-            if lo <= col <= hi:
-                return s
-        return 0
-
-
 _MERGE = re.compile(rb'<mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _COL = re.compile(rb"<col\s[^>]*?/>")
 
@@ -182,43 +160,64 @@ def _set_attr(tag: bytes, name: bytes, value: bytes) -> bytes:
     return tag[:m.end()] + b" " + name + b'="' + value + b'"' + tag[m.end():]
 
 
-def _survey(part, whole_rows: set[int]) -> _Survey:
-    found = _Survey()
-    wanted = _rows_re(whole_rows) if whole_rows else None
+def _check_head(data: bytes, sheet: _Sheet) -> None:
+    """The start of a sheet: its root as Excel writes it; whether it is selected; its columns' styles."""
+    if not re.search(rb"<worksheet[\s>]", data) or b'xmlns="' + MAIN_NS + b'"' not in data or \
+            re.search(rb'xmlns:[\w.-]+="' + re.escape(MAIN_NS) + b'"', data) or _PREFIXED.search(data):
+        raise Unsure("the sheet's root is not an unprefixed <worksheet>, or its namespace has a prefix")
+    sheet.selected = re.search(rb'<sheetView\s[^>]*?tabSelected="(?:1|true)"', data) is not None
+    sheet.col_styles = []
+    for tag in _COL.findall(data):
+        s = _attr(tag, b"style")
+        if s and s != b"0":
+            sheet.col_styles.append((int(_attr(tag, b"min")), int(_attr(tag, b"max")), int(s)))
+
+
+def _check_rows(data: bytes) -> None:
+    # An element under a prefix needs the namespace bound to that prefix: in the rows (a scan for a
+    # literal here) or in the root (_check_head). A row without its number: counted, C-speed too.
+    if MAIN_NS in data:
+        raise Unsure("a namespace declared inside the sheet's rows")
+    if data.count(b'<row r="') != data.count(b"<row ") + data.count(b"<row>") and _ROW_NO_R.search(data):
+        raise Unsure("a row without its number (r=)")
+
+
+def _read_tail(data: bytes, sheet: _Sheet) -> None:
+    """The end of a sheet (from </sheetData>): no comments of its own, and its merged ranges."""
+    if _PREFIXED.search(data):
+        raise Unsure("prefixed elements in the sheet")
+    if b"<legacyDrawing" in data:
+        raise Unsure("the sheet has comments or other legacy drawings already")
+    ranges = []
+    for m in _MERGE.finditer(data):
+        r1, c1 = int(m.group(2)), col_number(m.group(1))
+        r2, c2 = (int(m.group(4)), col_number(m.group(3))) if m.group(3) else (r1, c1)
+        ranges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+    sheet.merges = np.array(ranges, dtype=np.int64).reshape(-1, 4)
+
+
+def _first_filled(body: bytes) -> int:
+    """The column of a row's first cell that holds something (1 when none does), as _first_col says."""
+    for col, _, tag_end, empty in _cells(body):
+        if not empty and _FILLED.search(body, tag_end, body.index(b"</c>", tag_end)):
+            return col
+    return 1
+
+
+def _survey(part, sheet: _Sheet) -> None:
+    """The first pass over a sheet, when the second cannot do without it: its merged ranges, and the
+    first filled cell of each row a problem is about as a whole."""
+    wanted = _rows_re(sheet.whole) if sheet.whole else None
     for kind, data in _pieces(part):
         if kind == "head":
-            if not re.search(rb"<worksheet[\s>]", data) or b'xmlns="' + MAIN_NS + b'"' not in data:
-                raise Unsure("the sheet's root is not an unprefixed <worksheet>")
-            found.selected = re.search(rb'<sheetView\s[^>]*?tabSelected="(?:1|true)"', data) is not None
-            for tag in _COL.findall(data):
-                s = _attr(tag, b"style")
-                if s and s != b"0":
-                    found.col_styles.append((int(_attr(tag, b"min")), int(_attr(tag, b"max")), int(s)))
-            if _PREFIXED.search(data):
-                raise Unsure("prefixed elements in the sheet")
+            _check_head(data, sheet)
         elif kind == "rows":
-            if _PREFIXED.search(data):
-                raise Unsure("prefixed elements in the sheet")
-            if _ROW_NO_R.search(data):
-                raise Unsure("a row without its number (r=)")
+            _check_rows(data)
             for m in wanted.finditer(data) if wanted else ():
                 start, close, _ = _row_at(data, m)
-                body = data[start:close] if close >= 0 else b""
-                for col, _, tag_end, empty in _cells(body):
-                    content = b"" if empty else body[tag_end:body.index(b"</c>", tag_end)]
-                    if _FILLED.search(content):
-                        found.first_cols[int(m.group(1))] = col
-                        break
+                sheet.first_cols[int(m.group(1))] = _first_filled(data[start:close] if close >= 0 else b"")
         else:
-            if _PREFIXED.search(data):
-                raise Unsure("prefixed elements in the sheet")
-            if b"<legacyDrawing" in data:
-                raise Unsure("the sheet has comments or other legacy drawings already")
-            for m in _MERGE.finditer(data):
-                r1, c1 = int(m.group(2)), col_number(m.group(1))
-                r2, c2 = (int(m.group(4)), col_number(m.group(3))) if m.group(3) else (r1, c1)
-                found.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-    return found
+            _read_tail(data, sheet)
 
 
 class _Marks(_Styles):
@@ -291,14 +290,41 @@ class _Sheet:
 
     name: str
     part: str
-    survey: _Survey | None = None
     marks: dict[int, dict[int, str]] = field(default_factory=dict)  # row -> column -> worst severity
-    notes: dict[tuple[int, int], list[Issue]] = field(default_factory=dict)
+    notes: dict[tuple[int, int], list[Issue]] = field(default_factory=dict)  # made once every problem is placed
+    located: int = 0  # how many problems are on its cells
+    whole: dict[int, list[int]] = field(default_factory=dict)  # row -> the problems about it as a whole
+    merges: np.ndarray | None = None  # first row, col, last row, col; None until read
+    first_cols: dict[int, int] | None = None  # row -> its first filled column, from a first pass
+    col_styles: list[tuple[int, int, int]] = field(default_factory=list)  # min, max, s
+    selected: bool = False
     rels: str = ""  # its relationships part
     comments: str = ""  # the parts made for its comments
     vml: str = ""
     drawing_id: str = ""
     first_shape: int = 0
+
+    def top_left(self, row: int, col: int) -> tuple[int, int]:
+        """A cell inside a merged range is written on the range's first cell, the one Excel shows."""
+        if self.merges is not None and len(self.merges):
+            m = self.merges
+            inside = np.flatnonzero((m[:, 0] <= row) & (row <= m[:, 2]) & (m[:, 1] <= col) & (col <= m[:, 3]))
+            if len(inside):
+                return int(m[inside[0], 0]), int(m[inside[0], 1])
+        return row, col
+
+    def col_style(self, col: int) -> int:
+        for lo, hi, s in self.col_styles:
+            if lo <= col <= hi:
+                return s
+        return 0
+
+    def note(self, issue: Issue, row: int, col: int) -> tuple[str, int, int]:
+        """Where the problem is written (its cell, or the first of the merged range that holds it), marked."""
+        row, col = self.top_left(row, col)
+        marks = self.marks.setdefault(row, {})
+        marks[col] = "error" if issue.severity == "error" or marks.get(col) == "error" else "warning"
+        return self.name, row, col
 
 
 def _fresh(taken: set[str], pattern: str) -> str:
@@ -333,13 +359,28 @@ def _add_rels(rels: bytes | None, entries: list[tuple[str, str, str]]) -> bytes:
     return rels[:close] + add + rels[close:]
 
 
-def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool):
-    """The sheet's XML with the problem cells given their new formats, in pieces."""
-    wanted = _rows_re(sheet.marks) if sheet.marks else None
-    pending = sorted(sheet.marks)  # rows with marks not yet met
+class _Redo(Exception):
+    """A problem cell lies inside a merged range, learnt at the end of the sheet: the copy is made
+    again, with a first pass over each sheet to learn its ranges before its rows."""
+
+
+def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool, issues: list[Issue], places: list):
+    """The sheet's XML with the problem cells given their new formats, in pieces. A problem about a
+    whole row is placed when its row is read (on the row's first filled cell); without a first pass
+    the merged ranges are read at the end, and a problem cell inside one (not its first) means _Redo."""
+    rows = set(sheet.marks) | set(sheet.whole)
+    wanted = _rows_re(rows) if rows else None
+    pending = sorted(rows)  # rows with marks not yet met
     last = 0
+
+    def place_whole(row: int, col: int) -> None:
+        for k in sheet.whole.pop(row, ()):
+            places[k] = sheet.note(issues[k], row, col)
+
     for kind, data in _pieces(part):
         if kind == "head":
+            if wanted:
+                _check_head(data, sheet)
             if clear_tab:
                 data = re.sub(rb'(<sheetView\b[^>]*?\stabSelected=")(?:1|true)"', rb'\g<1>0"', data, count=1)
             yield data
@@ -347,6 +388,7 @@ def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool):
             if not wanted:
                 yield data
                 continue
+            _check_rows(data)
             m = _ANY_ROW.match(data, data.rfind(b"<row"))
             top = int(m.group(1)) if m else last
             first = _ANY_ROW.search(data)
@@ -359,6 +401,8 @@ def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool):
                 start, close, end = _row_at(data, m)
                 tag = data[m.start():start]
                 body = data[start:close] if close >= 0 else b""
+                if row in sheet.whole:
+                    place_whole(row, _first_filled(body))
                 if close < 0:
                     tag = tag[:-2].rstrip() + b">"
                 edits.append((m.start(), end, tag + _mark_row(body, row, sheet, styles, tag) + b"</row>"))
@@ -367,17 +411,27 @@ def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool):
                 starts = [(int(m.group(1)), m.start()) for m in _ANY_ROW.finditer(data)]
                 numbers = [n for n, _ in starts]
                 for row in gone:
+                    place_whole(row, 1)
                     at = starts[bisect.bisect_right(numbers, row)][1]
                     edits.append((at, at, _new_row(row, sheet, styles)))
             pending = [row for row in pending if row > top]
             last = top
             yield _apply(data, edits)
         else:
+            for row in pending:
+                place_whole(row, 1)
             head = b"".join(_new_row(row, sheet, styles) for row in pending)
             pending = []
             rest = data[len(b"</sheetData>"):] if data.startswith(b"</sheetData>") else None
-            if rest is None:  # <sheetData/> with marks: cannot be, its rows were read
-                raise Unsure("marks on a sheet without rows")
+            if rest is None:
+                if wanted:  # <sheetData/> with marks: cannot be, its rows were read
+                    raise Unsure("marks on a sheet without rows")
+                yield data
+                return
+            if wanted and sheet.merges is None:
+                _read_tail(rest, sheet)
+                if any(sheet.top_left(row, col) != (row, col) for row, cols in sheet.marks.items() for col in cols):
+                    raise _Redo()
             if sheet.drawing_id:
                 rest = _insert(rest, "legacyDrawing", b'<legacyDrawing xmlns:r="%s" r:id="%s"/>'
                                % (REL_NS.encode(), sheet.drawing_id.encode()))
@@ -397,6 +451,8 @@ def _mark_row(body: bytes, row: int, sheet: _Sheet, styles: _Marks, tag: bytes) 
     """A row's cells with the marked ones in their new formats, a cell added for each that is absent."""
     cells = _cells(body)
     cols = [c for c, *_ in cells]
+    if cols != sorted(cols):
+        raise Unsure("cells out of order")
     row_style = int(_attr(tag, b"s") or 0) if _attr(tag, b"customFormat") in (b"1", b"true") else None
     edits = []
     for col, worst in sorted(sheet.marks[row].items()):  # cells added at one place go in column order
@@ -408,14 +464,14 @@ def _mark_row(body: bytes, row: int, sheet: _Sheet, styles: _Marks, tag: bytes) 
             edits.append((start, tag_end, _set_attr(old, b"s", b"%d" % styles.filled(s, worst))))
         else:
             at = cells[k][1] if k < len(cells) else len(body)
-            s = row_style if row_style is not None else sheet.survey.col_style(col)
+            s = row_style if row_style is not None else sheet.col_style(col)
             edits.append((at, at, b'<c r="%s" s="%d"/>' % (cell_name(col, row).encode(), styles.filled(s, worst))))
     return _apply(body, edits)
 
 
 def _new_row(row: int, sheet: _Sheet, styles: _Marks) -> bytes:
     cells = b"".join(b'<c r="%s" s="%d"/>' % (cell_name(col, row).encode(),
-                                               styles.filled(sheet.survey.col_style(col), worst))
+                                               styles.filled(sheet.col_style(col), worst))
                      for col, worst in sorted(sheet.marks[row].items()))
     return b'<row r="%d">%s</row>' % (row, cells)
 
@@ -566,55 +622,64 @@ class _WithParts:
 
 
 def mark_up(roster: Path, issues: list[Issue], out: Path, lang: str, L: dict, problems_title) -> None:
-    """Write the marked-up copy of `roster` (.xlsx, .xlsm) to `out`; Unsure when it cannot for certain."""
+    """Write the marked-up copy of `roster` (.xlsx, .xlsm) to `out`; Unsure when it cannot for certain.
+    One pass over each sheet with problems; two when a problem cell lies inside a merged range."""
     try:
         with zipfile.ZipFile(roster) as z, open(roster, "rb") as src:
-            _mark_up(z, src, issues, out, lang, L, problems_title)
+            try:
+                _mark_up(z, src, issues, out, lang, L, problems_title, survey=False)
+            except _Redo:
+                _mark_up(z, src, issues, out, lang, L, problems_title, survey=True)
     except (KeyError, ValueError, IndexError, AttributeError, zipfile.BadZipFile, zlib.error, UnicodeError) as e:
         raise Unsure(f"{type(e).__name__}: {e}") from e
 
 
-def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str, L: dict, problems_title) -> None:
+def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str, L: dict, problems_title,
+             survey: bool) -> None:
     have = {i.filename for i in z.infolist()}
+    sizes = {i.filename: i.file_size for i in z.infolist()}
     taken = {n.lower() for n in have}
     book = z.read("xl/workbook.xml")
     if not re.search(rb"<workbook[\s>]", book) or ('xmlns:r="' + REL_NS + '"').encode() not in book:
         raise Unsure("workbook.xml is not as Excel writes it")
     names = [html.unescape(_attr(t, b"name").decode("utf-8")) for t in re.findall(rb"<sheet\s[^>]*?>", book)]
     parts = _sheet_parts(book, z.read("xl/_rels/workbook.xml.rels"))
-    if len(names) != len(parts) or len(set(names)) != len(names):
+    if len(names) != len(parts) or len(set(names)) != len(names) or len(set(parts)) != len(parts):
         raise Unsure("the sheets of workbook.xml")
     sheets = {name: _Sheet(name, part) for name, part in zip(names, parts)}
     styles = _Marks(z.read("xl/styles.xml"))
 
-    # First pass over each sheet with problems: merged ranges, rows' first filled cells.
-    for name, sheet in sheets.items():
-        about = [i for i in issues if i.location.sheet == name and i.location.row is not None]
-        if not about:
+    # Each problem on its cell; one about a whole row once its row is read (on its first filled cell).
+    places: list[tuple[str, int, int] | None] = [None] * len(issues)
+    for k, issue in enumerate(issues):
+        loc = issue.location
+        sheet = sheets.get(loc.sheet)
+        if sheet is None or loc.row is None:
+            continue
+        sheet.located += 1
+        if loc.col:
+            places[k] = (sheet.name, loc.row, loc.col)
+        else:
+            sheet.whole.setdefault(loc.row, []).append(k)
+    for sheet in sheets.values():
+        if not sheet.located:
             continue
         if sheet.part not in have:
             raise Unsure("a sheet's part is missing")
         rels = _rels_part(sheet.part)
         if rels in have and re.search(rb'/(?:comments|vmlDrawing)"', z.read(rels)):
             raise Unsure("the sheet has comments already")
-        with z.open(sheet.part) as part:
-            sheet.survey = _survey(part, {i.location.row for i in about if not i.location.col})
-
-    def place(issue: Issue) -> tuple[str, int, int] | None:
-        """The cell a problem is written on: its own, a row's first filled cell, a merged range's first."""
-        loc = issue.location
-        sheet = sheets.get(loc.sheet)
-        if sheet is None or loc.row is None:
-            return None
-        return (sheet.name, *sheet.survey.top_left(loc.row, loc.col or sheet.survey.first_cols.get(loc.row, 1)))
-
-    places = [place(issue) for issue in issues]
-    for issue, at in zip(issues, places):
+        if survey:  # a first pass: the merged ranges and the rows' first filled cells before any row
+            with z.open(sheet.part) as part:
+                sheet.first_cols = {}
+                _survey(part, sheet)
+            for row, ks in sheet.whole.items():
+                for k in ks:
+                    places[k] = (sheet.name, row, sheet.first_cols.get(row, 1))
+            sheet.whole = {}
+    for k, at in enumerate(places):
         if at is not None:
-            sheets[at[0]].notes.setdefault(at[1:], []).append(issue)
-    for sheet in sheets.values():
-        for (row, col), found in sheet.notes.items():
-            sheet.marks.setdefault(row, {})[col] = "error" if any(i.severity == "error" for i in found) else "warning"
+            places[k] = sheets[at[0]].note(issues[k], at[1], at[2])
 
     # The new parts and the entries that point to them.
     changed = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
@@ -624,12 +689,12 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
               for n in re.findall(rb"\d+", ids)]
     next_shape = (max(shapes, default=0) + 1) * 1024
     for sheet in sheets.values():
-        if not sheet.notes:
+        if not sheet.located:
             continue
         sheet.comments = _fresh(taken, "xl/comments%d.xml")
         sheet.vml = _fresh(taken, "xl/drawings/vmlDrawing%d.vml")
         sheet.first_shape = next_shape + 1
-        next_shape = (sheet.first_shape + len(sheet.notes) - 1) // 1024 * 1024 + 1024
+        next_shape = (sheet.first_shape + sheet.located - 1) // 1024 * 1024 + 1024  # at most a shape a problem
         sheet.rels = _rels_part(sheet.part)
         old = z.read(sheet.rels) if sheet.rels in have else None
         c_id = _free_id(old or b"")
@@ -637,22 +702,18 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
         folder = posixpath.dirname(sheet.part)
         made[sheet.rels] = _add_rels(old, [(c_id, "comments", posixpath.relpath(sheet.comments, folder)),
                                            (sheet.drawing_id, "vmlDrawing", posixpath.relpath(sheet.vml, folder))])
-        made[sheet.comments] = _comments_xml(sheet, lang, L)
-        made[sheet.vml] = _vml(sheet)
         overrides.append((sheet.comments, "spreadsheetml.comments+xml"))
         new += [sheet.comments, sheet.vml] + ([] if old is not None else [sheet.rels])
         changed |= {sheet.rels, sheet.part}
     # A sheet shown selected beside the problems sheet would open grouped with it: its mark goes.
     selected = set()
     for sheet in sheets.values():
-        if sheet.survey is not None:
-            if sheet.survey.selected:
-                selected.add(sheet.part)
-        elif sheet.part in have:
-            with z.open(sheet.part) as part:
-                head = part.read(1 << 16)
-            if re.search(rb'<sheetView\s[^>]*?tabSelected="(?:1|true)"', head):
-                selected.add(sheet.part)
+        if sheet.part not in have:
+            continue
+        with z.open(sheet.part) as part:
+            head = part.read(1 << 16)
+        if re.search(rb'<sheetView\s[^>]*?tabSelected="(?:1|true)"', head):
+            selected.add(sheet.part)
     changed |= selected
 
     title = problems_title(names)
@@ -663,22 +724,40 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
     made["xl/_rels/workbook.xml.rels"] = _add_rels(book_rels, [(rid, "worksheet", posixpath.relpath(problems, "xl"))])
     made["xl/workbook.xml"] = _workbook_xml(book, title, rid)
     overrides.append((problems, "spreadsheetml.worksheet+xml"))
-    made["[Content_Types].xml"] = _types_xml(z.read("[Content_Types].xml"), overrides, any(s.notes for s in sheets.values()))
+    made["[Content_Types].xml"] = _types_xml(z.read("[Content_Types].xml"), overrides,
+                                             any(s.located for s in sheets.values()))
     if "docProps/app.xml" in have:
         made["docProps/app.xml"] = _app_xml(z.read("docProps/app.xml"), title)
         changed.add("docProps/app.xml")
     by_part = {sheet.part: sheet for sheet in sheets.values()}
+    by_comments = {sheet.comments: sheet for sheet in sheets.values() if sheet.comments}
+    by_vml = {sheet.vml: sheet for sheet in sheets.values() if sheet.vml}
+
+    def notes(sheet: _Sheet) -> None:
+        """The problems on each cell, in the order they are listed (every problem placed by now)."""
+        if not sheet.notes:
+            for issue, at in zip(issues, places):
+                if at is not None and at[0] == sheet.name:
+                    sheet.notes.setdefault(at[1:], []).append(issue)
 
     def make(name: str):
-        if name == "xl/styles.xml":  # last: the sheets have added their formats
+        # The sheets come first in the zip, the parts made new after them (_WithParts), styles last.
+        if name == "xl/styles.xml":
             yield styles.to_xml()
         elif name == problems:
             yield _problems_xml(issues, places, {n: n for n in names}, lang, L, styles)
+        elif name in by_comments:
+            notes(by_comments[name])
+            yield _comments_xml(by_comments[name], lang, L)
+        elif name in by_vml:
+            notes(by_vml[name])
+            yield _vml(by_vml[name])
         elif name in made:
             yield made[name]
+        elif not by_part[name].located and sizes[name] < 1 << 20:  # only its tab unselected
+            yield re.sub(rb'(<sheetView\b[^>]*?\stabSelected=")(?:1|true)"', rb'\g<1>0"', z.read(name), count=1)
         else:
-            sheet = by_part[name]
             with z.open(name) as part:
-                yield from _marked(part, sheet, styles, name in selected)
+                yield from _marked(part, by_part[name], styles, name in selected, issues, places)
     with open(out, "wb") as target:
         _rewrite(_WithParts(z, new), src, target, changed | set(new), make)
