@@ -449,6 +449,16 @@ def _apply(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
 
 def _mark_row(body: bytes, row: int, sheet: _Sheet, styles: _Marks, tag: bytes) -> bytes:
     """A row's cells with the marked ones in their new formats, a cell added for each that is absent."""
+    direct = []
+    for col, worst in sorted(sheet.marks[row].items()):  # the usual case: each marked cell found by its name
+        start = body.find(b'<c r="%s"' % cell_name(col, row).encode())
+        if start < 0:
+            break
+        tag_end = body.index(b">", start) + 1
+        old = body[start:tag_end]
+        direct.append((start, tag_end, _set_attr(old, b"s", b"%d" % styles.filled(int(_attr(old, b"s") or 0), worst))))
+    else:
+        return _apply(body, direct)
     cells = _cells(body)
     cols = [c for c, *_ in cells]
     if cols != sorted(cols):
@@ -520,6 +530,13 @@ def _problems_xml(issues: list[Issue], places: list, names: dict, lang: str, L: 
     heads = [L["severity"], L["code"], L["sheet"], L["cell"], L["row"], L["column"], L["value"], L["message"],
              L["hint"]]
 
+    texts: dict[str, bytes] = {}  # most messages and hints recur: each made safe and escaped once
+
+    def text(v: str) -> bytes:
+        if v not in texts:
+            texts[v] = _esc(clean(v, lang))
+        return texts[v]
+
     def cells(r: int, values: list, style: dict[int, int]) -> bytes:
         out = []
         for j, v in enumerate(values):
@@ -529,7 +546,7 @@ def _problems_xml(issues: list[Issue], places: list, names: dict, lang: str, L: 
                 out.append(b'<c r="%s"%s><v>%d</v></c>' % (ref, s, v))
             elif v not in (None, ""):
                 out.append(b'<c r="%s"%s t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
-                           % (ref, s, _esc(clean(v, lang))))
+                           % (ref, s, text(v)))
             elif s:
                 out.append(b'<c r="%s"%s/>' % (ref, s))
         return b'<row r="%d">%s</row>' % (r, b"".join(out))
