@@ -277,3 +277,36 @@ def test_libreoffice_opens_the_stream_copy(tmp_path):
     roster = next(text for name, text in sheets.items() if "花名册" in name)
     assert "roster.id-checksum" in problems and "B4" in problems
     assert TITLE in roster and BAD_SUM in roster and "乡镇的备注" in next(t for n, t in sheets.items() if "备注" in n)
+
+
+def as_xlsm(src: Path, out: Path) -> Path:
+    """The roster saved with macros: a VBA part, its relationship, the macro-enabled workbook type."""
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"spreadsheetml.sheet.main+xml", b"MACRO").replace(
+                    b"application/vnd.openxmlformats-officedocument.MACRO", b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.'
+                                    b'vbaProject"/><Override PartName="/xl/vbaProject.bin" ContentType="application/'
+                                    b'vnd.ms-office.vbaProject"/></Types>')
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/'
+                                    b'office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+            w.writestr(info.filename, data)
+        w.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not a real macro")
+    return out
+
+
+def test_a_roster_with_macros_gives_a_plain_xlsx(tmp_path):
+    src = as_xlsm(clerk_book(tmp_path / "township.xlsx", merged=False), tmp_path / "township.xlsm")
+    issues = checked(src)
+    out = tmp_path / "checked.xlsx"
+    assert annotate(src, issues, out) == "zip"
+    with zipfile.ZipFile(out) as z:
+        assert "xl/vbaProject.bin" not in z.namelist() and b"vbaProject" not in z.read("xl/_rels/workbook.xml.rels")
+        types = z.read("[Content_Types].xml")
+        assert b"macroEnabled" not in types and b'PartName="/xl/workbook.xml" ContentType="application/vnd.openxml' \
+            b'formats-officedocument.spreadsheetml.sheet.main+xml"' in types
+    back = snapshot(out)
+    assert back["sheets"] == ["数据问题", "花名册", "备注"] and back["花名册"]["cells"]["B4"][4] == "FFC7CE"

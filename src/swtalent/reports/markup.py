@@ -607,7 +607,10 @@ def _app_xml(app: bytes, name: str) -> bytes:
             + b"</vt:lpstr>" + app[titles.end():])
 
 
-def _types_xml(types: bytes, overrides: list[tuple[str, str]], vml: bool) -> bytes:
+def _types_xml(types: bytes, overrides: list[tuple[str, str]], vml: bool, dropped: set[str]) -> bytes:
+    types = types.replace(b"application/vnd.ms-excel.sheet.macroEnabled.main+xml", (CT + "spreadsheetml.sheet.main+xml").encode())
+    for part in dropped:
+        types = re.sub(rb'<Override\s[^>]*?PartName="/' + re.escape(part.encode()) + rb'"[^>]*?/>', b"", types)
     add = b"".join(b'<Override PartName="/%s" ContentType="%s"/>' % (_esc(p), (CT + t).encode()) for p, t in overrides)
     if vml and not re.search(rb'<Default\s[^>]*Extension="vml"', types, re.I):
         add += b'<Default Extension="vml" ContentType="%s"/>' % (CT + "vmlDrawing").encode()
@@ -630,9 +633,9 @@ def _sheet_parts(book: bytes, rels: bytes) -> list[str]:
 class _WithParts:
     """The roster's zip as printing._rewrite sees it: its parts, then those made new."""
 
-    def __init__(self, z: zipfile.ZipFile, new: list[str]) -> None:
+    def __init__(self, z: zipfile.ZipFile, new: list[str], dropped: set[str]) -> None:
         stamp = time.localtime()[:6]
-        self.infos = z.infolist() + [zipfile.ZipInfo(name, stamp) for name in new]
+        self.infos = [i for i in z.infolist() if i.filename not in dropped] + [zipfile.ZipInfo(n, stamp) for n in new]
 
     def infolist(self) -> list[zipfile.ZipInfo]:
         return self.infos
@@ -738,11 +741,15 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
     new.append(problems)
     book_rels = z.read("xl/_rels/workbook.xml.rels")
     rid = _free_id(book_rels)
+    # The copy is an .xlsx, which Excel will not open with a macro-enabled workbook in it: an .xlsm
+    # roster's macros stay behind (openpyxl drops them too), the rest is kept.
+    dropped = {n for n in have if re.fullmatch(r"xl/(?:_rels/)?vbaProject[^/]*", n, re.I)}
+    book_rels = re.sub(rb"<Relationship\s[^>]*?/vbaProject\"[^>]*?/>", b"", book_rels)
     made["xl/_rels/workbook.xml.rels"] = _add_rels(book_rels, [(rid, "worksheet", posixpath.relpath(problems, "xl"))])
     made["xl/workbook.xml"] = _workbook_xml(book, title, rid)
     overrides.append((problems, "spreadsheetml.worksheet+xml"))
     made["[Content_Types].xml"] = _types_xml(z.read("[Content_Types].xml"), overrides,
-                                             any(s.located for s in sheets.values()))
+                                             any(s.located for s in sheets.values()), dropped)
     if "docProps/app.xml" in have:
         made["docProps/app.xml"] = _app_xml(z.read("docProps/app.xml"), title)
         changed.add("docProps/app.xml")
@@ -777,4 +784,4 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
             with z.open(name) as part:
                 yield from _marked(part, by_part[name], styles, name in selected, issues, places)
     with open(out, "wb") as target:
-        _rewrite(_WithParts(z, new), src, target, changed | set(new), make)
+        _rewrite(_WithParts(z, new, dropped), src, target, changed | set(new), make)
