@@ -171,6 +171,9 @@ def test_cells_and_rows_absent_from_the_file_are_made_in_their_place_in_english(
     for ref in ("B3", "A3", "I2", "L5", "C9", "A40", "B2", "A4"):
         assert fill(back["花名册"][ref]) in ("FFC7CE", "FFEB9C") and back["花名册"][ref].comment is not None
     xml = zipfile.ZipFile(fast).read("xl/worksheets/sheet1.xml").decode()
+    assert '<dimension ref="A1:L40"/>' in xml  # grown to the cells added
+    assert re.search(r'<row r="5"[^>]*>', xml).group(0) == '<row r="5">'  # spans="1:9" no longer true: gone
+    assert 'spans="1:9"' in re.search(r'<row r="2"[^>]*>', xml).group(0)  # still true (B2, I2): kept
     numbers = [int(n) for n in re.findall(r'<row r="(\d+)"', xml)]
     assert numbers == sorted(numbers) == [1, 2, 3, 4, 5, 9, 40]
     for row in re.findall(r"<row [^>]*>(.*?)</row>", xml):

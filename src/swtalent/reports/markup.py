@@ -3,13 +3,15 @@
 openpyxl loads a 100,000-row roster whole (a minute and a gigabyte) to change a few hundred cells.
 Here every part of the clerk's file is copied as it was compressed except those that change
 (printing._rewrite): xl/styles.xml gains the two fills and, for each cell format a problem cell
-had, a copy of it with the fill; each sheet with problems is read twice as a stream, once to learn
-its merged ranges and the first filled cell of the rows a problem is about, once to give the
-problem cells their new format (a blank cell absent from the file is added in its place); its
-comments go in a new comments part with the VML shapes Excel needs to show them; the problems
-sheet is a new worksheet part, first in the workbook. The sheet XML passes through in pieces of
-8 MiB, cut between rows, and only the rows with a problem are looked at in Python: the rest is
-found and copied by regular expressions and byte slices.
+had, a copy of it with the fill; each sheet with problems passes through once, its problem cells
+given their new formats (a blank cell absent from the file added in its place, a problem about
+a whole row put on the row's first filled cell as the row goes by); its comments go in a new
+comments part with the VML shapes Excel needs to show them; the problems sheet is a new
+worksheet part, first in the workbook. A sheet's merged ranges come after its rows: when one
+turns out to hold a problem cell other than its first, the copy is made again with a first pass
+over the sheet to learn them (a problem goes on the range's first cell, the one Excel shows).
+The sheet XML passes through in pieces of 8 MiB cut between rows, and only the rows with a
+problem are looked at in Python: the rest is found and copied by regular expressions and slices.
 
 Whatever this cannot be sure of raises `Unsure` and the caller makes the copy with openpyxl
 instead (annotate.py says when).
@@ -381,6 +383,7 @@ def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool, issues: list[I
         if kind == "head":
             if wanted:
                 _check_head(data, sheet)
+                data = _dimension(data, rows, max((c for cols in sheet.marks.values() for c in cols), default=1))
             if clear_tab:
                 data = re.sub(rb'(<sheetView\b[^>]*?\stabSelected=")(?:1|true)"', rb'\g<1>0"', data, count=1)
             yield data
@@ -405,11 +408,14 @@ def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool, issues: list[I
                     place_whole(row, _first_filled(body))
                 if close < 0:
                     tag = tag[:-2].rstrip() + b">"
-                edits.append((m.start(), end, tag + _mark_row(body, row, sheet, styles, tag) + b"</row>"))
+                body = _mark_row(body, row, sheet, styles, tag)
+                edits.append((m.start(), end, _spans(tag, sheet.marks.get(row, {})) + body + b"</row>"))
             gone = [row for row in pending if row <= top and row not in met]
             if gone:  # rows not in the file: made where they belong
                 starts = [(int(m.group(1)), m.start()) for m in _ANY_ROW.finditer(data)]
                 numbers = [n for n, _ in starts]
+                if numbers != sorted(numbers):
+                    raise Unsure("rows out of order")
                 for row in gone:
                     place_whole(row, 1)
                     at = starts[bisect.bisect_right(numbers, row)][1]
@@ -436,6 +442,31 @@ def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool, issues: list[I
                 rest = _insert(rest, "legacyDrawing", b'<legacyDrawing xmlns:r="%s" r:id="%s"/>'
                                % (REL_NS.encode(), sheet.drawing_id.encode()))
             yield head + b"</sheetData>" + rest
+
+
+def _dimension(head: bytes, rows, last_col: int) -> bytes:
+    """The sheet's <dimension> grown to hold the cells added (a hint to readers, kept true)."""
+    m = re.search(rb'<dimension ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"', head)
+    if m is None:
+        return head
+    c2, r2 = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
+    col, row = max(col_number(c2), last_col), max(int(r2), max(rows))
+    if (col, row) == (col_number(c2), int(r2)):
+        return head
+    ref = b'<dimension ref="%s%s:%s"' % (m.group(1), m.group(2), cell_name(col, row).encode())
+    return head[:m.start()] + ref + head[m.end():]
+
+
+def _spans(tag: bytes, cols) -> bytes:
+    """A row's start tag without its spans (an optional hint of its cells' columns) when a cell is
+    added outside them."""
+    spans = _attr(tag, b"spans")
+    if spans is None:
+        return tag
+    ranges = [tuple(map(int, part.split(b":"))) for part in spans.split()]
+    if all(any(lo <= c <= hi for lo, hi in ranges) for c in cols):
+        return tag
+    return re.sub(rb'\sspans="[^"]*"', b"", tag, count=1)
 
 
 def _apply(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
