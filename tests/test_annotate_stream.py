@@ -10,6 +10,7 @@ import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -25,6 +26,7 @@ from .conftest import CHUZHOU, HEADERS, person
 from .test_check import BAD_SUM
 from .test_cli import invoke
 
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 TITLE = "2023年度社会工作专业人才补贴花名册"
 
 
@@ -39,6 +41,7 @@ def clerk_book(path: Path, merged: bool = True) -> Path:
     boxed = wb.add_format({"border": 1, "num_format": "@"})
     ws.set_column(1, 1, 24)
     ws.set_column(4, 4, 12)
+    ws.repeat_rows(1)  # the header on every printed page: a name local to the sheet, by its position
     ws.merge_range(0, 0, 0, len(HEADERS), TITLE, bold)
     ws.write_row(1, 0, HEADERS + ["核对"], bold)
     rows = [person(1), person(2, pid=BAD_SUM), person(3, level="心理咨询师"), person(4, level=None),
@@ -84,7 +87,7 @@ def snapshot(path: Path) -> dict:
         out[ws.title] = {"cells": cells, "merged": sorted(map(str, ws.merged_cells.ranges)),
                          "widths": {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth},
                          "selected": bool(ws.sheet_view.tabSelected), "freeze": ws.freeze_panes,
-                         "filter": ws.auto_filter.ref}
+                         "filter": ws.auto_filter.ref, "print_titles": ws.print_title_rows}
     return out
 
 
@@ -138,6 +141,7 @@ def test_the_stream_copy_marks_what_openpyxl_marks_and_keeps_the_clerks_workbook
     assert got["sheets"] == ["数据问题", "花名册", "备注"] and got["active"] == "数据问题"
     assert [got[n]["selected"] for n in got["sheets"]] == [True, False, False]
     assert got["数据问题"]["freeze"] == "A2" and got["数据问题"]["filter"] == f"A1:I{len(issues) + 1}"
+    assert got["花名册"]["print_titles"] == original["花名册"]["print_titles"] == "$2:$2"
     with zipfile.ZipFile(fast) as z, zipfile.ZipFile(src) as before:
         # Parts that do not change are copied as they were compressed; the new ones are declared.
         for info in before.infolist():
@@ -148,6 +152,10 @@ def test_the_stream_copy_marks_what_openpyxl_marks_and_keeps_the_clerks_workbook
         assert "/xl/comments1.xml" in types and 'Extension="vml"' in types
         assert "<vt:lpstr>数据问题</vt:lpstr>" in z.read("docProps/app.xml").decode()
         assert "<legacyDrawing" in z.read("xl/worksheets/sheet1.xml").decode()
+        names = {(e.get("name"), e.get("localSheetId"), e.text)
+                 for e in ElementTree.fromstring(z.read("xl/workbook.xml")).iter(f"{{{MAIN}}}definedName")}
+        assert names == {("_xlnm._FilterDatabase", "0", f"'数据问题'!$A$1:$I${len(issues) + 1}"),
+                         ("_xlnm.Print_Titles", "1", "花名册!$2:$2")}  # the roster's print titles: now sheet 1
 
 
 def test_cells_and_rows_absent_from_the_file_are_made_in_their_place_in_english(tmp_path):

@@ -608,18 +608,29 @@ def _problems_xml(issues: list[Issue], places: list, names: dict, lang: str, L: 
                b"<hyperlinks>%s</hyperlinks>" % b"".join(links) if links else b""))
 
 
-def _workbook_xml(book: bytes, name: str, rid: str) -> bytes:
+def _workbook_xml(book: bytes, name: str, rid: str, rows: int) -> bytes:
     """workbook.xml with the problems sheet first and shown: the other sheets' positions, by which
-    names local to a sheet (print titles, filters) refer to them, move on by one."""
+    names local to a sheet (print titles, filters) refer to them, move on by one; the problems
+    sheet's filter named as Excel names it (_xlnm._FilterDatabase, as openpyxl writes it too)."""
     ids = [int(n) for n in re.findall(rb'<sheet\s[^>]*?sheetId="(\d+)"', book)]
     entry = b'<sheet name="%s" sheetId="%d" r:id="%s"/>' % (_esc(name), max(ids, default=0) + 1, rid.encode())
     m = re.search(rb"<sheets>", book)
-    if m is None:
+    if m is None or b"</sheets>" not in book:
         raise Unsure("no <sheets> in workbook.xml")
     book = book[:m.end()] + entry + book[m.end():]
     book = re.sub(rb'localSheetId="(\d+)"', lambda k: b'localSheetId="%d"' % (int(k.group(1)) + 1), book)
-    return re.sub(rb'(<workbookView\b[^>]*?)\s(?:activeTab|firstSheet)="\d+"', rb"\1",
-                  re.sub(rb'(<workbookView\b[^>]*?)\s(?:activeTab|firstSheet)="\d+"', rb"\1", book))
+    for attribute in (b"activeTab", b"firstSheet"):
+        book = re.sub(rb"(<workbookView\b[^>]*?)\s" + attribute + rb'="\d+"', rb"\1", book)
+    quoted = name.replace("'", "''")
+    names = b'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">%s</definedName>' % _esc(
+        f"'{quoted}'!$A$1:$I${rows}")
+    if b"<definedNames>" in book:
+        at = book.index(b"<definedNames>") + len(b"<definedNames>")
+    else:  # after <sheets> and what the schema puts between (functionGroups, externalReferences)
+        at = max([book.index(b"</sheets>") + len(b"</sheets>")] + [book.index(b"</" + tag + b">") + len(tag) + 3
+                 for tag in (b"functionGroups", b"externalReferences") if b"</" + tag + b">" in book])
+        names = b"<definedNames>" + names + b"</definedNames>"
+    return book[:at] + names + book[at:]
 
 
 def _app_xml(app: bytes, name: str) -> bytes:
@@ -777,7 +788,7 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
     dropped = {n for n in have if re.fullmatch(r"xl/(?:_rels/)?vbaProject[^/]*", n, re.I)}
     book_rels = re.sub(rb"<Relationship\s[^>]*?/vbaProject\"[^>]*?/>", b"", book_rels)
     made["xl/_rels/workbook.xml.rels"] = _add_rels(book_rels, [(rid, "worksheet", posixpath.relpath(problems, "xl"))])
-    made["xl/workbook.xml"] = _workbook_xml(book, title, rid)
+    made["xl/workbook.xml"] = _workbook_xml(book, title, rid, len(issues) + 1)
     overrides.append((problems, "spreadsheetml.worksheet+xml"))
     made["[Content_Types].xml"] = _types_xml(z.read("[Content_Types].xml"), overrides,
                                              any(s.located for s in sheets.values()), dropped)
