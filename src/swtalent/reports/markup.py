@@ -8,8 +8,8 @@ given their new formats (a blank cell absent from the file added in its place, a
 a whole row put on the row's first filled cell as the row goes by); its comments go in a new
 comments part with the VML shapes Excel needs to show them; the problems sheet is a new
 worksheet part, first in the workbook. A sheet's merged ranges come after its rows: when one
-turns out to hold a problem cell other than its first, the copy is made again with a first pass
-over the sheet to learn them (a problem goes on the range's first cell, the one Excel shows).
+turns out to hold a problem cell other than its first, the copy is made again knowing them (a
+problem goes on the range's first cell, the one Excel shows, which may be in a row gone by).
 The sheet XML passes through in pieces of 8 MiB cut between rows, and only the rows with a
 problem are looked at in Python: the rest is found and copied by regular expressions and slices.
 
@@ -206,22 +206,6 @@ def _first_filled(body: bytes) -> int:
     return 1
 
 
-def _survey(part, sheet: _Sheet) -> None:
-    """The first pass over a sheet, when the second cannot do without it: its merged ranges, and the
-    first filled cell of each row a problem is about as a whole."""
-    wanted = _rows_re(sheet.whole) if sheet.whole else None
-    for kind, data in _pieces(part):
-        if kind == "head":
-            _check_head(data, sheet)
-        elif kind == "rows":
-            _check_rows(data)
-            for m in wanted.finditer(data) if wanted else ():
-                start, close, _ = _row_at(data, m)
-                sheet.first_cols[int(m.group(1))] = _first_filled(data[start:close] if close >= 0 else b"")
-        else:
-            _read_tail(data, sheet)
-
-
 class _Marks(_Styles):
     """xl/styles.xml with the two fills, a copy with the fill of each cell format a problem cell had,
     and the formats of the problems sheet (a bold header, links in blue)."""
@@ -297,7 +281,7 @@ class _Sheet:
     located: int = 0  # how many problems are on its cells
     whole: dict[int, list[int]] = field(default_factory=dict)  # row -> the problems about it as a whole
     merges: np.ndarray | None = None  # first row, col, last row, col; None until read
-    first_cols: dict[int, int] | None = None  # row -> its first filled column, from a first pass
+    first_cols: dict[int, int] = field(default_factory=dict)  # row -> its first filled column, once read
     col_styles: list[tuple[int, int, int]] = field(default_factory=list)  # min, max, s
     selected: bool = False
     rels: str = ""  # its relationships part
@@ -363,19 +347,25 @@ def _add_rels(rels: bytes | None, entries: list[tuple[str, str, str]]) -> bytes:
 
 class _Redo(Exception):
     """A problem cell lies inside a merged range, learnt at the end of the sheet: the copy is made
-    again, with a first pass over each sheet to learn its ranges before its rows."""
+    again, knowing the sheet's merged ranges and the first filled cells of its rows from this pass."""
+
+    def __init__(self, sheet: _Sheet) -> None:
+        super().__init__(sheet.name)
+        self.known = {sheet.name: (sheet.merges, sheet.first_cols)}
 
 
 def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool, issues: list[Issue], places: list):
     """The sheet's XML with the problem cells given their new formats, in pieces. A problem about a
-    whole row is placed when its row is read (on the row's first filled cell); without a first pass
-    the merged ranges are read at the end, and a problem cell inside one (not its first) means _Redo."""
+    whole row is placed when its row is read (on the row's first filled cell); unless a pass before
+    learnt them, the merged ranges are read at the end, and a problem cell inside one (not its
+    first) means _Redo."""
     rows = set(sheet.marks) | set(sheet.whole)
     wanted = _rows_re(rows) if rows else None
     pending = sorted(rows)  # rows with marks not yet met
     last = 0
 
     def place_whole(row: int, col: int) -> None:
+        sheet.first_cols[row] = col
         for k in sheet.whole.pop(row, ()):
             places[k] = sheet.note(issues[k], row, col)
 
@@ -437,7 +427,7 @@ def _marked(part, sheet: _Sheet, styles: _Marks, clear_tab: bool, issues: list[I
             if wanted and sheet.merges is None:
                 _read_tail(rest, sheet)
                 if any(sheet.top_left(row, col) != (row, col) for row, cols in sheet.marks.items() for col in cols):
-                    raise _Redo()
+                    raise _Redo(sheet)
             if sheet.drawing_id:
                 rest = _insert(rest, "legacyDrawing", b'<legacyDrawing xmlns:r="%s" r:id="%s"/>'
                                % (REL_NS.encode(), sheet.drawing_id.encode()))
@@ -688,16 +678,18 @@ def mark_up(roster: Path, issues: list[Issue], out: Path, lang: str, L: dict, pr
     One pass over each sheet with problems; two when a problem cell lies inside a merged range."""
     try:
         with zipfile.ZipFile(roster) as z, open(roster, "rb") as src:
-            try:
-                _mark_up(z, src, issues, out, lang, L, problems_title, survey=False)
-            except _Redo:
-                _mark_up(z, src, issues, out, lang, L, problems_title, survey=True)
+            known: dict = {}
+            while True:  # at most once more for each sheet with a problem cell inside a merged range
+                try:
+                    return _mark_up(z, src, issues, out, lang, L, problems_title, known)
+                except _Redo as redo:
+                    known.update(redo.known)
     except (KeyError, ValueError, IndexError, AttributeError, zipfile.BadZipFile, zlib.error, UnicodeError) as e:
         raise Unsure(f"{type(e).__name__}: {e}") from e
 
 
 def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str, L: dict, problems_title,
-             survey: bool) -> None:
+             known: dict) -> None:
     have = {i.filename for i in z.infolist()}
     sizes = {i.filename: i.file_size for i in z.infolist()}
     taken = {n.lower() for n in have}
@@ -731,10 +723,8 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
         rels = _rels_part(sheet.part)
         if rels in have and re.search(rb'/(?:comments|vmlDrawing)"', z.read(rels)):
             raise Unsure("the sheet has comments already")
-        if survey:  # a first pass: the merged ranges and the rows' first filled cells before any row
-            with z.open(sheet.part) as part:
-                sheet.first_cols = {}
-                _survey(part, sheet)
+        if sheet.name in known:  # learnt by a pass before: the ranges and first cells placed up front
+            sheet.merges, sheet.first_cols = known[sheet.name]
             for row, ks in sheet.whole.items():
                 for k in ks:
                     places[k] = (sheet.name, row, sheet.first_cols.get(row, 1))
