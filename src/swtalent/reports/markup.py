@@ -32,9 +32,9 @@ import numpy as np
 
 from ..errors import Issue, cell_name
 from ..safety import excel_text
+from .annotate import FILLS
 from .printing import CHUNK, _insert, _rewrite, _Styles
 
-FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own "bad" and "neutral" colours
 # Characters XML 1.0 does not allow (openpyxl's ILLEGAL_CHARACTERS_RE, and the non-characters).
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
