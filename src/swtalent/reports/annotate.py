@@ -1,12 +1,14 @@
 """A marked-up copy of a roster for the township to fix: each problem cell filled and commented,
 and a problems sheet whose cell references link to them.
 
-openpyxl (not the fast writer) because the copy must keep the clerk's own workbook: its formats,
-widths, formulas and other sheets. An .xls, .ods or .csv roster, which openpyxl cannot open, is
-copied by value into a new workbook: the cells as read, dates as dates. Text we write (the copied
-cells, the comments, the problems sheet) never becomes a formula: openpyxl makes one of any text
-that starts with '=', so such text gets a leading ' (swtalent.safety); the clerk's own formulas in
-their own .xlsx stay as they are.
+The copy must keep the clerk's own workbook: its formats, widths, formulas and other sheets. An
+.xlsx or .xlsm is copied part by part with only what changes rewritten (markup.py); openpyxl,
+which loads and saves the whole workbook, is the fallback where that path cannot be sure. An
+.xls, .ods or .csv roster, which openpyxl cannot open, is copied by value into a new workbook:
+the cells as read, dates as dates. Text we write (the copied cells, the comments, the problems
+sheet) never becomes a formula: openpyxl makes one of any text that starts with '=', so such
+text gets a leading ' (swtalent.safety), and the stream path writes the same texts; the clerk's
+own formulas in their own .xlsx stay as they are.
 """
 from __future__ import annotations
 
@@ -24,8 +26,31 @@ FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own "bad" and "neutr
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel does not allow in a sheet name
 
 
-def annotate(roster_path: Path, issues: list[Issue], out: Path, lang: str = "zh", sheet: str | None = None) -> None:
-    """Write the copy to `out` (the caller makes that atomic)."""
+def annotate(roster_path: Path, issues: list[Issue], out: Path, lang: str = "zh", sheet: str | None = None) -> str:
+    """Write the copy to `out` (the caller makes that atomic). Says how: "zip" (the workbook's parts
+    edited as a stream, markup.py), "openpyxl" (loaded and saved whole) or "values" (copied by value).
+
+    An .xlsx or .xlsm goes the zip's way, which keeps every part of the clerk's file as it was
+    (pictures, charts and the other parts openpyxl drops, too; an .xlsm's macros stay behind, the
+    copy being an .xlsx) at about the cost of reading the sheets with problems once: 100,000 rows
+    in half a second where openpyxl took a minute and a gigabyte. It falls back to openpyxl when it
+    cannot be sure of the result: a sheet with problems that has comments or a legacy drawing
+    already (the new notes would have to be merged into its VML), XML with prefixed elements
+    (<x:c>, as some generators write), a cell or row without its reference, rows or cells out of
+    order, or a part whose XML its patterns do not read (tests/test_annotate_stream.py)."""
+    L = labels(lang)
+    if roster_path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .markup import Unsure, mark_up
+
+        try:
+            mark_up(roster_path, issues, out, lang, L, lambda taken: _free_name(L["sheet.problems"], taken))
+            return "zip"
+        except Unsure:
+            pass
+    return _annotate_openpyxl(roster_path, issues, out, lang, sheet)
+
+
+def _annotate_openpyxl(roster_path: Path, issues: list[Issue], out: Path, lang: str, sheet: str | None) -> str:
     from openpyxl import load_workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.comments import Comment
@@ -39,7 +64,8 @@ def annotate(roster_path: Path, issues: list[Issue], out: Path, lang: str = "zh"
         or the web (not allowed in a file), inert, and within Excel's limit."""
         return excel_text(ILLEGAL_CHARACTERS_RE.sub("", text), lang) if isinstance(text, str) else text
 
-    if roster_path.suffix.lower() in (".xlsx", ".xlsm"):
+    how = "openpyxl" if roster_path.suffix.lower() in (".xlsx", ".xlsm") else "values"
+    if how == "openpyxl":
         with warnings.catch_warnings():  # "extension is not supported": parts openpyxl drops, said in the README
             warnings.simplefilter("ignore")
             book = load_workbook(roster_path)
@@ -92,6 +118,7 @@ def annotate(roster_path: Path, issues: list[Issue], out: Path, lang: str = "zh"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:I{ws.max_row}"
     book.save(out)
+    return how
 
 
 def _copy_by_value(path: Path, sheet: str | None, L: dict, clean):
