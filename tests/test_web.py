@@ -351,6 +351,13 @@ def test_the_command_serves_the_page_logs_no_id_and_leaves_no_files(tmp_path, st
         except OSError:
             pass  # 404: what matters is the log line
         assert len(list(tmp_path.glob("swtalent-serve-*"))) == 1
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/", headers={"Host": f"evil.example:{port}"})  # DNS rebinding, as curl -H sends it
+        answer = conn.getresponse()
+        assert answer.status == 400 and "计算补贴" not in answer.read().decode()
+        conn.close()
     finally:
         proc.send_signal(getattr(signal, stop))
         out, err = proc.communicate(timeout=30)
@@ -369,3 +376,34 @@ def test_a_port_in_use_is_said(tmp_path):
         r = serve("--port", str(s.getsockname()[1]))
     assert r.returncode == 2 and "已被占用" in r.stderr
 
+
+
+def test_a_host_header_that_is_not_the_pages_own_is_refused(tmp_path):
+    """DNS rebinding: a page of evil.example whose name now points at 127.0.0.1 sends Host:
+    evil.example. Nothing is shown, downloaded or done for it; the page's own names still work."""
+    app = app_for(tmp_path, port=8765)
+    with client(app) as c:
+        url = computed(c)
+        for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765", "localhost", "[::1]"):
+            assert c.get("/", headers={"Host": host}).status_code == 200, host
+        for host in ("evil.example:8765", "evil.example", "127.0.0.1.nip.io:8765", "::1", "[::2]:8765",
+                     "127.0.0.1:9999", "localhost:x"):
+            r = c.get("/", headers={"Host": host})
+            assert r.status_code == 400 and "Host" in r.text and "计算补贴" not in r.text, host
+        r = c.get(url + "/files/csv", headers={"Host": "evil.example:8765"})
+        assert r.status_code == 400 and "身份证" not in r.text and "," not in r.text
+        good = {"csrf": token(c)}
+        evil = {"Origin": "http://evil.example:8765"}
+        assert c.post(url + "/commit", data=good, headers={**evil, "Host": "evil.example:8765"}).status_code == 400
+        # The Origin is checked against the page's names too, not only against the Host sent
+        assert c.post(url + "/commit", data=good, headers=evil).status_code == 403
+        assert c.post(url + "/commit", data=good, headers={"Origin": "http://localhost:8765",
+                                                           "Host": "localhost:8765"}).status_code == 200
+    with client(app_for(tmp_path / "office", host="office.lan", port=8765)) as c:
+        assert c.get("/", headers={"Host": "office.lan:8765"}).status_code == 200
+        assert c.get("/", headers={"Host": "office.lan:8766"}).status_code == 400
+        assert c.get("/", headers={"Host": "192.168.1.5:8765"}).status_code == 400
+    with client(app_for(tmp_path / "all", host="0.0.0.0")) as c:  # every address: any IP, never a name
+        assert c.get("/", headers={"Host": "192.168.1.5:8765"}).status_code == 200
+        assert c.get("/", headers={"Host": "[fe80::1]:8765"}).status_code == 200
+        assert c.get("/", headers={"Host": "evil.example:8765"}).status_code == 400

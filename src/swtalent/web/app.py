@@ -57,6 +57,8 @@ class Config:
     debug: bool = False
     max_rows: int = DEFAULT_MAX_ROWS  # as --max-rows: the rows a roster may have, and so its size
     upload_limit: int | None = None  # bytes a request may carry (default: from max_rows)
+    host: str | None = None  # as --host: the page answers to this name too (besides 127.0.0.1, localhost, [::1])
+    port: int | None = None  # as --port: a Host header naming another port is refused (None: any)
 
 
 def shipped_policies(folder: Path | None) -> dict[str, Path]:
@@ -85,8 +87,9 @@ def create_app(config: Config | None = None) -> Starlette:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["yuan"] = views.grouped
     env.filters["unfoldered"] = views.unfoldered(folder)
+    hosts = guard.Hosts(config.host, config.port)
     state = views.State(config=config, runs=runs, sessions=sessions, env=env, folder=folder,
-                        policies=shipped_policies(config.policies))
+                        policies=shipped_policies(config.policies), hosts=hosts)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -137,7 +140,7 @@ def create_app(config: Config | None = None) -> Starlette:
         Route("/lang/{code}", views.set_lang, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(Gate)], lifespan=lifespan,
+    app = Starlette(routes=routes, middleware=[Middleware(guard.Shield, hosts=hosts), Middleware(Gate)], lifespan=lifespan,
                     exception_handlers={404: views.not_found, 405: views.not_found})
     app.state.web = state
     return app

@@ -2,6 +2,8 @@
 ledger, what an upload may be, and a server log without ID numbers or bank accounts.
 
 - Bound to 127.0.0.1 unless told otherwise; any other address needs a password (server.py).
+- A request whose Host header is not one of this page's own names is refused before anything
+  runs: a page on another site whose name was re-pointed at 127.0.0.1 (DNS rebinding) reads nothing.
 - With a password, every page but the login form and the style sheet asks for a session cookie
   (random, HttpOnly, SameSite=Strict), made by logging in with the password.
 - Every form that posts carries a token equal to a random cookie of the browser's own (a
@@ -13,6 +15,7 @@ ledger, what an upload may be, and a server log without ID numbers or bank accou
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import re
 import secrets
@@ -63,18 +66,105 @@ def csrf_token(cookies: dict) -> str:
     return token if re.fullmatch(r"[A-Za-z0-9_-]{32,64}", token) else secrets.token_urlsafe(32)
 
 
-def same_origin(headers, url) -> bool:
-    """False when Origin (or, without it, Referer) names a site other than this server."""
+def split_host(netloc: str) -> tuple[str, int | None] | None:
+    """A Host header (or an Origin's netloc) as its name and port: 'localhost:8765', '[::1]:8765',
+    '127.0.0.1'. None for anything else (an IPv6 address without brackets, a port that is no number)."""
+    netloc = netloc.strip().lower()
+    if netloc.startswith("["):
+        name, _, rest = netloc[1:].partition("]")
+    elif netloc.count(":") > 1:
+        return None
+    else:
+        name, colon, port = netloc.partition(":")
+        rest = colon + port
+    if not name or rest and not (rest.startswith(":") and rest[1:].isdigit() and len(rest) < 7):
+        return None
+    return name, int(rest[1:]) if rest else None
+
+
+def is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class Hosts:
+    """The names this page answers to: 127.0.0.1, localhost and [::1], and the --host it listens on
+    (with its port, when known). A browser sends the name it was given in the Host header, so a page
+    of evil.example that re-points its own name at this computer (DNS rebinding) sends
+    'evil.example' and is refused. Listening on every address (0.0.0.0, ::), the page also answers
+    to this computer's own name and to any IP address: an address is no name another site can
+    re-point, so it cannot carry that site's pages here."""
+
+    def __init__(self, host: str | None = None, port: int | None = None):
+        self.port = port
+        self.everywhere = host in ("0.0.0.0", "::", "[::]")
+        self.names = {"127.0.0.1", "localhost", "::1"}
+        if host and not self.everywhere:
+            self.names.add(host.strip("[]").lower())
+        if self.everywhere:
+            self.names |= own_names()
+
+    def allows(self, netloc: str | None) -> bool:
+        found = split_host(netloc or "")
+        if found is None:
+            return False
+        name, port = found
+        if self.port is not None and port is not None and port != self.port:
+            return False
+        return name in self.names or self.everywhere and is_ip(name)
+
+
+def own_names() -> set[str]:
+    import socket
+
+    names = set()
+    for name in (socket.gethostname(), socket.getfqdn()):
+        if name:
+            names.add(name.lower())
+    return names
+
+
+def same_origin(headers, url, hosts: Hosts | None = None) -> bool:
+    """False when Origin (or, without it, Referer) names a site other than this server: another
+    scheme or address than the request's, or a name that is not one of the page's own."""
     claimed = headers.get("origin") or headers.get("referer")
     if not claimed or claimed == "null" and not headers.get("origin"):
         return True  # a client that sends neither (curl, the tests' client): the token still applies
     seen = urlsplit(claimed)
+    if hosts is not None and not hosts.allows(seen.netloc):
+        return False
     return (seen.scheme, seen.netloc) == (url.scheme, url.netloc)
 
 
-def csrf_ok(cookies: dict, form, headers, url) -> bool:
+def csrf_ok(cookies: dict, form, headers, url, hosts: Hosts | None = None) -> bool:
     cookie, sent = cookies.get(CSRF_COOKIE, ""), str(form.get("csrf", ""))
-    return bool(cookie) and hmac.compare_digest(cookie.encode(), sent.encode()) and same_origin(headers, url)
+    return bool(cookie) and hmac.compare_digest(cookie.encode(), sent.encode()) and same_origin(headers, url, hosts)
+
+
+HOST_REFUSED = ("此地址不是本页面的地址（Host 不符），请求未处理。请用 http://127.0.0.1:端口/ 打开本页面。\n"
+                "This address is not the page's own (the Host header does not match); nothing was done. "
+                "Open the page at http://127.0.0.1:PORT/.\n")
+
+
+class Shield:
+    """The outermost guard, before any route or middleware of the app: a request whose Host header
+    is not one of the page's own names gets a short plain 400 and nothing else."""
+
+    def __init__(self, app, hosts: Hosts):
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        host = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), None)
+        if not self.hosts.allows(host):
+            from starlette.responses import PlainTextResponse
+
+            return await PlainTextResponse(HOST_REFUSED, status_code=400)(scope, receive, send)
+        return await self.app(scope, receive, send)
 
 
 def upload_name(filename: str | None, allowed: tuple[str, ...], what: str) -> str:

@@ -34,6 +34,7 @@ class State:
     env: Environment
     folder: Path
     policies: dict[str, Path] = field(default_factory=dict)
+    hosts: guard.Hosts = field(default_factory=guard.Hosts)
 
 
 def _state(request: Request) -> State:
@@ -97,7 +98,7 @@ async def not_found(request: Request, exc) -> HTMLResponse:
 async def _form(request: Request):
     """The posted form, its size per field bounded; the token checked before anything is done."""
     form = await request.form(max_files=4, max_fields=20)
-    if not guard.csrf_ok(request.cookies, form, request.headers, request.url):
+    if not guard.csrf_ok(request.cookies, form, request.headers, request.url, _state(request).hosts):
         return form, False
     return form, True
 
@@ -348,7 +349,7 @@ async def login(request: Request) -> Response:
     if request.method == "GET":
         return render(state, request, "login.html")
     form = await request.form(max_files=0, max_fields=5)
-    if not guard.same_origin(request.headers, request.url):
+    if not guard.same_origin(request.headers, request.url, state.hosts):
         return _refused(state, request)
     token = state.sessions.login(str(form.get("password", "")))
     if token is None:
