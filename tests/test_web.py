@@ -407,3 +407,36 @@ def test_a_host_header_that_is_not_the_pages_own_is_refused(tmp_path):
         assert c.get("/", headers={"Host": "192.168.1.5:8765"}).status_code == 200
         assert c.get("/", headers={"Host": "[fe80::1]:8765"}).status_code == 200
         assert c.get("/", headers={"Host": "evil.example:8765"}).status_code == 400
+
+
+def test_a_run_reads_and_records_its_own_copy_of_the_policy(tmp_path):
+    """The shipped policy edited after a run: its explanations, its commit and its 计算依据 are the
+    policy the run computed with, by the names the clerk knows and the hash of that file."""
+    import hashlib
+    import shutil
+
+    shelf = tmp_path / "policies"
+    shelf.mkdir()
+    shipped = shelf / "chuzhou.yaml"
+    shutil.copyfile(CHUZHOU, shipped)
+    before = hashlib.sha256(shipped.read_bytes()).hexdigest()
+    with client(app_for(tmp_path, policies=shelf)) as c:
+        url = computed(c)
+        person = {"csrf": token(c), "person": "陈晓梅"}
+        explained = text_of(c.post(url + "/explain", data=person).text, "explained-total")
+        raised = re.sub(r"value: (\d+)", lambda m: f"value: {int(m.group(1)) * 5}", CHUZHOU.read_text(encoding="utf-8"))
+        shipped.write_text(raised, encoding="utf-8")
+        assert hashlib.sha256(shipped.read_bytes()).hexdigest() != before
+        assert explained != "0.00"
+        assert text_of(c.post(url + "/explain", data=person).text, "explained-total") == explained
+        assert "已记入账本" in c.post(url + "/commit", data={"csrf": token(c)}).text
+        basis = openpyxl.load_workbook(io.BytesIO(c.get(url + "/files/workbook").content), read_only=True)["计算依据"]
+        rows = [r for r in basis.iter_rows(values_only=True)]
+        shown = [r[1] for r in rows if r[0] == "SHA-256"]
+        assert shown[0] == before  # the policy's, not empty and not the edited file's
+        assert ("花名册文件", "chuzhou-roster.xlsx") in [r[:2] for r in rows] and "swtalent-serve-" not in str(rows)
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "ledger.db") as db:
+        batch = db.execute("select policy_file, policy_sha256, roster_file, roster_sha256 from batches").fetchone()
+    assert batch[:3] == ("chuzhou.yaml", before, "chuzhou-roster.xlsx") and len(batch[3]) == 64

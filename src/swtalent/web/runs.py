@@ -18,8 +18,12 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Issue, SwtalentError, UsageError
+
+if TYPE_CHECKING:
+    from ..reports.sheets import RunInfo
 
 log = logging.getLogger("swtalent.web")
 
@@ -67,6 +71,16 @@ class Run:
     outputs: dict[str, Path] = field(default_factory=dict)
     committed: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def info(self, ledger: str = "", batch_id: str = "", command: str = "") -> RunInfo:
+        """What the workbook's 计算依据 and the ledger say of the run: the policy and roster by the
+        names the clerk knows, with the hashes of the files this run read (its own copies)."""
+        from ..reports.basis import sha256
+        from ..reports.sheets import RunInfo
+
+        return RunInfo(policy_file=self.policy.name, policy_sha256=sha256(str(self.policy)),
+                       roster_file=self.roster.name, roster_sha256=sha256(str(self.roster)),
+                       command=command, ledger=ledger, ledger_batch=batch_id)
 
     def elapsed(self) -> int:
         return int(self.seconds if self.state in ("done", "failed") else time.monotonic() - self.started)
@@ -173,12 +187,10 @@ class Runs:
         发放表.xlsx --out 明细.csv --notice 公示名单.xlsx` writes them (replacing the last ones)."""
         from ..ledger_cli import shown_url
         from ..reports.files import write_outputs
-        from ..reports.sheets import RunInfo
 
         out = run.folder / "out"
         out.mkdir(exist_ok=True)
-        info = RunInfo(policy_file=run.policy.name, command=run.command(self.ledger),
-                       ledger=shown_url(book.url) if book is not None else "", ledger_batch=batch_id)
+        info = run.info(shown_url(book.url) if book is not None else "", batch_id, run.command(self.ledger))
         paths = {k: out / OUTPUTS[k] for k in ("workbook", "csv", "notice")}
         write_outputs(comp, [paths["workbook"], paths["csv"]], run.lang, info, notice=[paths["notice"]], force=True,
                       before_rename=committed.record if committed is not None else (lambda: None))
@@ -190,7 +202,6 @@ class Runs:
         index refuses anything another batch paid since. None when there was nothing to pay."""
         from ..ledger import new_batch_id
         from ..ledger_cli import commit_when_written, open_or_fail
-        from ..reports.sheets import RunInfo
 
         with run.lock:
             if run.committed:
@@ -200,8 +211,9 @@ class Runs:
                 return None
             book = open_or_fail(self.ledger, create=True)
             batch_id = new_batch_id()
-            # The ledger keeps the policy file's full path and hash, as for compute --commit.
-            info = RunInfo(policy_file=str(run.policy), command=run.command(self.ledger), ledger_batch=batch_id)
+            # The ledger keeps the policy's and the roster's names and the hashes of the files the run
+            # read (its own copies: the shipped policy may have changed since), as compute --commit.
+            info = run.info("", batch_id, run.command(self.ledger))
             committed = commit_when_written(comp, book, batch_id, info, comp.period.label(), str(run.roster), operator)
             try:
                 self.write(run, comp, book, batch_id, committed)

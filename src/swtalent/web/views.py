@@ -122,8 +122,13 @@ def _policy_choice(state: State, form, folder: Path, field_name: str, upload_fie
     if upload is not None and getattr(upload, "filename", ""):
         name = guard.upload_name(upload.filename, guard.POLICY_SUFFIXES, "policy")
         return guard.save_upload(upload, folder / "in", name)
-    chosen = str(form.get(field_name, ""))
-    return state.policies.get(chosen)
+    chosen = state.policies.get(str(form.get(field_name, "")))
+    if chosen is None:
+        return None
+    # A copy, read by the run, its explanations, comparisons and commit: the shipped file may be
+    # edited while the run waits to be committed, and what is recorded must be what was computed.
+    (folder / "in").mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(chosen, folder / "in" / chosen.name))
 
 
 async def start_run(request: Request) -> Response:
