@@ -440,3 +440,43 @@ def test_a_run_reads_and_records_its_own_copy_of_the_policy(tmp_path):
     with sqlite3.connect(tmp_path / "ledger.db") as db:
         batch = db.execute("select policy_file, policy_sha256, roster_file, roster_sha256 from batches").fetchone()
     assert batch[:3] == ("chuzhou.yaml", before, "chuzhou-roster.xlsx") and len(batch[3]) == 64
+
+
+def multipart(field: str, name: str, content: bytes, csrf: str) -> tuple[bytes, str]:
+    boundary = "swtalenttestboundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def files_in(folder) -> list:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_an_upload_is_stopped_at_its_limit_as_it_is_read_and_a_checked_policy_is_let_go(tmp_path):
+    app = app_for(tmp_path, upload_limit=200_000)
+    folder = app.state.web.folder
+    with client(app) as c:
+        csrf = token(c)
+        # a policy past 1 MiB on one line, with its length declared: refused before it is read, not echoed
+        big = b"id: " + b"x" * (3 << 20)
+        body, kind = multipart("policy_file", "big.yaml", big, csrf)
+        r = c.post("/policy", content=body, headers={"Content-Type": kind})
+        assert r.status_code == 413 and "超过上限 1 MiB" in r.text and len(r.content) < 20_000
+        # the same sent in chunks (no Content-Length): stopped while read
+        chunks = lambda data: (data[i:i + 65536] for i in range(0, len(data), 65536))  # noqa: E731
+        r = c.post("/policy", content=chunks(body), headers={"Content-Type": kind})
+        assert r.status_code == 413 and len(r.content) < 20_000
+        body, kind = multipart("roster", "big.csv", b"a,b\n" * 100_000, csrf)
+        r = c.post("/runs", content=chunks(body), headers={"Content-Type": kind})
+        assert r.status_code == 413 and "超过上限" in r.text
+        assert files_in(folder) == [] and not list(folder.glob("run-*"))
+        # a long line with a problem is shown cut, the rest of the file not at all; nothing stays
+        long = CHUZHOU.read_text(encoding="utf-8").replace("city: 滁州市", "city: 滁州市\ncolour: " + "蓝" * 200_000, 1)
+        r = c.post("/policy", data={"csrf": csrf}, files={"policy_file": ("long.yaml", long.encode())})
+        assert r.status_code == 200 and "colour" in r.text and r.text.count("蓝") < 1000
+        assert "clause" not in r.text  # lines without a problem are not echoed
+        r = c.post("/policy", data={"csrf": csrf}, files={"policy_file": ("ok.yaml", CHUZHOU.read_bytes())})
+        assert "未发现问题" in text_of(r.text, "validate-count")
+        assert files_in(folder) == []

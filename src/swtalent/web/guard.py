@@ -149,12 +149,23 @@ HOST_REFUSED = ("此地址不是本页面的地址（Host 不符），请求未�
                 "Open the page at http://127.0.0.1:PORT/.\n")
 
 
+class BodyTooLarge(Exception):
+    """A request body past its route's limit, found while it was being read (sent in chunks, or
+    longer than its Content-Length said): the route stops reading it."""
+
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
+
+
 class Shield:
     """The outermost guard, before any route or middleware of the app: a request whose Host header
-    is not one of the page's own names gets a short plain 400 and nothing else."""
+    is not one of the page's own names gets a short plain 400 and nothing else; a request body is
+    counted as it is read and stopped at its route's limit (`limit_of(path)`), whether or not it
+    declared its length."""
 
-    def __init__(self, app, hosts: Hosts):
-        self.app, self.hosts = app, hosts
+    def __init__(self, app, hosts: Hosts, limit_of=lambda path: None, too_large=None):
+        self.app, self.hosts, self.limit_of, self.too_large = app, hosts, limit_of, too_large
 
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
@@ -164,7 +175,46 @@ class Shield:
             from starlette.responses import PlainTextResponse
 
             return await PlainTextResponse(HOST_REFUSED, status_code=400)(scope, receive, send)
-        return await self.app(scope, receive, send)
+        limit = self.limit_of(scope.get("path", "")) if scope["type"] == "http" else None
+        if limit is None:
+            return await self.app(scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(limit)
+            return message
+        started = False
+
+        async def sending(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+        try:
+            return await self.app(scope, counted, sending)
+        except Exception as exc:  # BaseHTTPMiddleware hands it on inside an ExceptionGroup
+            found = within(exc, BodyTooLarge)
+            if started or found is None or self.too_large is None:
+                raise
+            from starlette.requests import Request
+
+            response = await self.too_large(Request(scope), found)
+            return await response(scope, receive, send)
+
+
+def within(exc: BaseException, kind: type) -> BaseException | None:
+    """The exception of this kind, itself or inside an exception group (anyio's task groups wrap)."""
+    if isinstance(exc, kind):
+        return exc
+    for inner in getattr(exc, "exceptions", ()):
+        found = within(inner, kind)
+        if found is not None:
+            return found
+    return None
 
 
 def upload_name(filename: str | None, allowed: tuple[str, ...], what: str) -> str:

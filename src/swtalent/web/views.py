@@ -47,6 +47,8 @@ def lang_of(request: Request, config) -> str:
 
 
 def size_words(n: int) -> str:
+    if n < 1 << 20:
+        return f"{n / 1024:.0f} KiB"
     return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MiB"
 
 
@@ -93,6 +95,15 @@ async def not_found(request: Request, exc) -> HTMLResponse:
     if not hasattr(request.state, "csrf"):
         request.state.csrf = guard.csrf_token(request.cookies)
     return message(state, request, words(lang_of(request, state.config))["not_found"], status=404)
+
+
+async def too_large(request: Request, exc: guard.BodyTooLarge) -> HTMLResponse:
+    """A body stopped at its limit while it was read (guard.Shield): nothing of it is kept."""
+    state = _state(request)
+    if not hasattr(request.state, "csrf"):
+        request.state.csrf = guard.csrf_token(request.cookies)
+    text = words(lang_of(request, state.config))["too_large"].format(limit=size_words(exc.limit))
+    return message(state, request, text, status=413)
 
 
 async def _form(request: Request):
@@ -329,10 +340,12 @@ async def policy(request: Request) -> Response:
 
         name = guard.upload_name(getattr(upload, "filename", "") or "", guard.POLICY_SUFFIXES, "policy")
         sub = folder / secrets.token_hex(6)
-        path = guard.save_upload(upload, sub, name)
-        _, issues = validate_policy(path)
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        return name, issues, lines
+        try:
+            path = guard.save_upload(upload, sub, name)
+            _, issues = validate_policy(path)
+            return name, issues, problem_lines(path, {i.location.line for i in issues if i.location.line})
+        finally:  # checked, then let go: nothing the clerk uploads stays until the server stops
+            shutil.rmtree(sub, ignore_errors=True)
     try:
         if upload is None or not getattr(upload, "filename", ""):
             t = words(lang)
@@ -345,8 +358,28 @@ async def policy(request: Request) -> Response:
     for issue in issues:
         (by_line.setdefault(issue.location.line, []) if issue.location.line else loose).append(issue)
     errors = sum(i.severity == "error" for i in issues)
-    return render(state, request, "policy.html", name=name, lines=lines if len(lines) <= 5000 else lines[:5000],
-                  by_line=by_line, loose=loose, errors=errors, warnings=len(issues) - errors, checked=True)
+    return render(state, request, "policy.html", name=name, lines=lines, by_line=by_line, loose=loose, errors=errors, warnings=len(issues) - errors, checked=True)
+
+
+SHOWN_LINE = 500  # characters of a line shown beside its problem
+
+
+def problem_lines(path: Path, wanted: set[int]) -> list[tuple[int, str]]:
+    """The lines of a policy that have problems, each cut to SHOWN_LINE characters: the page echoes
+    no more of an upload than that, and nothing of a file over the policy limit (not read here)."""
+    from .app import POLICY_LIMIT
+
+    if not wanted or path.stat().st_size > POLICY_LIMIT:
+        return []
+    shown = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, text in enumerate(fh, 1):
+            if n in wanted:
+                text = text.rstrip("\r\n")
+                shown.append((n, text if len(text) <= SHOWN_LINE else text[:SHOWN_LINE] + " …"))
+            if n >= max(wanted):
+                break
+    return shown
 
 
 async def login(request: Request) -> Response:
