@@ -480,3 +480,44 @@ def test_an_upload_is_stopped_at_its_limit_as_it_is_read_and_a_checked_policy_is
         r = c.post("/policy", data={"csrf": csrf}, files={"policy_file": ("ok.yaml", CHUZHOU.read_bytes())})
         assert "未发现问题" in text_of(r.text, "validate-count")
         assert files_in(folder) == []
+
+
+def test_a_name_too_long_for_the_file_system_is_shortened_and_the_unexpected_is_said_not_traced(
+        tmp_path, monkeypatch, caplog):
+    from swtalent.web import guard, views
+
+    long = "花" * 100 + ".xlsx"  # 305 bytes: more than a file system takes
+    roster = (ROOT / "examples" / "chuzhou-roster.xlsx").read_bytes()
+
+    def send(c):
+        return c.post("/runs", data={"csrf": token(c), "policy": "chuzhou.yaml", "period": "2023"},
+                      files={"roster": (long, roster)}, follow_redirects=False)
+    app = app_for(tmp_path)
+    folder = app.state.web.folder
+    pid = make_id(3)
+    caplog.set_level(logging.INFO)
+    with client(app) as c:
+        r = send(c)
+        assert r.status_code == 303, r.text
+        assert text_of(c.get(finished(c, r.headers["location"])).text, "total") == TOTAL
+        stored = next(folder.glob("run-*/in/*.xlsx"))
+        assert stored.name.startswith("花花") and stored.name.endswith(".xlsx") and len(stored.name.encode()) <= 255
+        # a file system that refuses the upload anyway: said where, the folder not left behind
+        def refused(upload, where, name):
+            raise OSError(36, "File name too long", str(where / f"{pid}.xlsx"))
+        saved = guard.save_upload
+        monkeypatch.setattr(guard, "save_upload", refused)
+        before = sorted(folder.glob("run-*"))
+        r = send(c)
+        assert r.status_code == 500 and "File name too long" in r.text and "Traceback" not in r.text
+        assert sorted(folder.glob("run-*")) == before and "swtalent-serve-" not in r.text
+        monkeypatch.setattr(guard, "save_upload", saved)
+        # anything unexpected in any route: a page in the clerk's language, one masked line in the log
+        monkeypatch.setattr(views, "summary_of", lambda run, lang: (_ for _ in ()).throw(RuntimeError(f"cell {pid}")))
+        r = c.get(computed(c))
+        assert r.status_code == 500 and "内部错误" in r.text and "Traceback" not in r.text and pid not in r.text
+        c.get("/lang/en")
+        assert "Internal error" in c.get(before[0].name.replace("run-", "/runs/")).text
+    logged = "\n".join(rec.getMessage() for rec in caplog.records)
+    assert "internal error: GET /runs/" in logged and "RuntimeError" in logged
+    assert pid not in logged and "Traceback" not in logged and all(rec.exc_info is None for rec in caplog.records)

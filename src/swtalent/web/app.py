@@ -146,7 +146,8 @@ def create_app(config: Config | None = None) -> Starlette:
         Route("/lang/{code}", views.set_lang, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(guard.Shield, hosts=hosts, limit_of=limit_of, too_large=views.too_large), Middleware(Gate)], lifespan=lifespan,
+    app = Starlette(routes=routes, middleware=[Middleware(guard.Shield, hosts=hosts, limit_of=limit_of, too_large=views.too_large,
+                                             internal=views.internal, debug=config.debug), Middleware(Gate)], lifespan=lifespan,
                     exception_handlers={404: views.not_found, 405: views.not_found,
                                         guard.BodyTooLarge: views.too_large})
     app.state.web = state

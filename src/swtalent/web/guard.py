@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 from ..errors import Issue, Location, SwtalentError
 from ..safety import PERSONAL_NUMBER
 
+log = logging.getLogger("swtalent.web")
+
 SESSION_COOKIE = "swtalent_session"
 CSRF_COOKIE = "swtalent_csrf"
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -164,8 +166,10 @@ class Shield:
     counted as it is read and stopped at its route's limit (`limit_of(path)`), whether or not it
     declared its length."""
 
-    def __init__(self, app, hosts: Hosts, limit_of=lambda path: None, too_large=None):
+    def __init__(self, app, hosts: Hosts, limit_of=lambda path: None, too_large=None, internal=None,
+                 debug: bool = False):
         self.app, self.hosts, self.limit_of, self.too_large = app, hosts, limit_of, too_large
+        self.internal, self.debug = internal, debug
 
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
@@ -176,8 +180,6 @@ class Shield:
 
             return await PlainTextResponse(HOST_REFUSED, status_code=400)(scope, receive, send)
         limit = self.limit_of(scope.get("path", "")) if scope["type"] == "http" else None
-        if limit is None:
-            return await self.app(scope, receive, send)
         seen = 0
 
         async def counted():
@@ -185,7 +187,7 @@ class Shield:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > limit:
+                if limit is not None and seen > limit:
                     raise BodyTooLarge(limit)
             return message
         started = False
@@ -198,12 +200,44 @@ class Shield:
             return await self.app(scope, counted, sending)
         except Exception as exc:  # BaseHTTPMiddleware hands it on inside an ExceptionGroup
             found = within(exc, BodyTooLarge)
-            if started or found is None or self.too_large is None:
-                raise
+            if found is not None and not started and self.too_large is not None:
+                from starlette.requests import Request
+
+                response = await self.too_large(Request(scope), found)
+                return await response(scope, receive, send)
+            # Anything else unexpected: a one-line masked summary in the log, never a traceback
+            # (a file name or a cell quoted in it may hold an ID), and a page that says so.
+            log.error("internal error: %s %s: %s", scope.get("method", ""), mask(scope.get("path", "")),
+                      type(within_leaf(exc)).__name__)
+            if self.debug:
+                import traceback
+
+                log.error("%s", mask(traceback.format_exc()))
+            if started:
+                return None  # the answer is on its way: the connection closes where it is
+            return await self.broken(scope, receive, send)
+
+    async def broken(self, scope, receive, send):
+        from starlette.responses import PlainTextResponse
+
+        try:
             from starlette.requests import Request
 
-            response = await self.too_large(Request(scope), found)
-            return await response(scope, receive, send)
+            response = await self.internal(Request(scope))
+        except Exception:  # noqa: BLE001 - the page itself failed: the plain words
+            response = PlainTextResponse(INTERNAL, status_code=500)
+        return await response(scope, receive, send)
+
+
+INTERNAL = ("内部错误，请求未完成。服务器窗口中有一行记录，请报告给维护者。\n"
+            "Internal error; the request was not completed. The server's window has a line about it: report it "
+            "to the maintainers.\n")
+
+
+def within_leaf(exc: BaseException) -> BaseException:
+    """The first exception inside exception groups, for the log's one line."""
+    inner = getattr(exc, "exceptions", ())
+    return within_leaf(inner[0]) if inner else exc
 
 
 def within(exc: BaseException, kind: type) -> BaseException | None:
@@ -220,11 +254,23 @@ def within(exc: BaseException, kind: type) -> BaseException | None:
 def upload_name(filename: str | None, allowed: tuple[str, ...], what: str) -> str:
     """The name an upload is kept under: its own file name, without any folder or character a file
     system refuses, and with one of the suffixes the CLI reads (file.format otherwise)."""
-    name = _UNSAFE_NAME.sub("_", Path((filename or "").replace("\\", "/")).name).strip(" .")[-120:]
+    name = _UNSAFE_NAME.sub("_", Path((filename or "").replace("\\", "/")).name).strip(" .")
     suffix = Path(name).suffix.lower()
     if suffix not in allowed:
-        raise SwtalentError([Issue.make("file.format", Location(file=name or what), suffix=suffix or name or what)])
-    return name
+        raise SwtalentError([Issue.make("file.format", Location(file=shortened(name, "") or what),
+                                        suffix=suffix or shortened(name, "") or what)])
+    return shortened(name[:len(name) - len(suffix)], name[len(name) - len(suffix):])
+
+
+NAME_BYTES = 150  # a file system takes 255 bytes a name; the outputs' temporary names add their own
+
+
+def shortened(stem: str, suffix: str) -> str:
+    """The name cut to NAME_BYTES bytes of UTF-8 (a Chinese character takes three), at a character,
+    keeping its suffix: '花' * 100 + '.xlsx' is 305 bytes, more than a file system takes."""
+    room = NAME_BYTES - len(suffix.encode())
+    cut = stem.encode()[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return (cut or "upload") + suffix
 
 
 def save_upload(upload, folder: Path, name: str) -> Path:

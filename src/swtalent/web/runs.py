@@ -46,9 +46,14 @@ def failure_of(exc: BaseException, debug: bool = False) -> Failure:
         return Failure(issues=list(exc.issues))
     if isinstance(exc, UsageError):
         return Failure(usage=exc)
+    from .guard import mask
+
     if debug:
-        log.error("%s", traceback.format_exc())
+        log.error("%s", mask("".join(traceback.format_exception(exc))))
     log.error("internal error: %s", type(exc).__name__)  # the message may quote a cell: not logged
+    if isinstance(exc, OSError):  # a file the system refused: which one, by the name the clerk gave it
+        where = Path(exc.filename).name if isinstance(exc.filename, str) else ""
+        return Failure(internal=f"{where + '：' if where else ''}{exc.strerror or type(exc).__name__}")
     return Failure(internal=f"{type(exc).__name__}: {exc}")
 
 

@@ -39,6 +39,7 @@ WORDS = {
         "not_found": "没有这个页面（或计算已随服务器重启而清除）", "need_file": "请选择{what}",
         "need_period": "请填写期间", "internal": "内部错误：{detail}。请把服务器窗口中的输出报告给维护者",
         "ledger_at": "账本", "paid_note": "计算时已扣除账本中已发放的款项",
+        "internal.page": "内部错误，请求未完成。服务器窗口中有一行记录，请报告给维护者；返回后可重试。",
     },
     "en": {
         "app": "Social-work talent subsidies", "nav.compute": "Compute", "nav.policy": "Check a policy",
@@ -84,6 +85,8 @@ WORDS = {
         "need_file": "choose {what}", "need_period": "give the period",
         "internal": "internal error: {detail}. Report the server window's output to the maintainers",
         "ledger_at": "ledger", "paid_note": "what the ledger has paid is left out",
+        "internal.page": "Internal error; the request was not completed. The server's window has a line about it: "
+                         "report it to the maintainers. Go back and try again.",
     },
 }
 

@@ -106,6 +106,13 @@ async def too_large(request: Request, exc: guard.BodyTooLarge) -> HTMLResponse:
     return message(state, request, text, status=413)
 
 
+async def internal(request: Request) -> HTMLResponse:
+    """The page for anything unexpected (guard.Shield logged one masked line): no traceback."""
+    state = _state(request)
+    request.state.csrf = guard.csrf_token(request.cookies)
+    return message(state, request, words(lang_of(request, state.config))["internal.page"], status=500)
+
+
 async def _form(request: Request):
     """The posted form, its size per field bounded; the token checked before anything is done."""
     form = await request.form(max_files=4, max_fields=20)
@@ -164,9 +171,10 @@ async def start_run(request: Request) -> Response:
         from ..periods import Period
 
         Period.parse(period)  # a period the CLI would refuse is refused here, in its words
-    except (SwtalentError, UsageError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a file system that refuses the upload too: said, and nothing kept
         remove_folder(folder)
-        return _failure_page(state, request, failure_of(exc), back="/")
+        known = isinstance(exc, (SwtalentError, UsageError))
+        return _failure_page(state, request, failure_of(exc, state.config.debug), back="/", status=400 if known else 500)
     sheet = str(form.get("sheet", "")).strip() or None
     run = Run(id=run_id, folder=folder, roster=roster_path, policy=policy, period=period, sheet=sheet,
               include_arrears=form.get("include_arrears") == "on", lang=lang_of(request, state.config))
