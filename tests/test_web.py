@@ -521,3 +521,26 @@ def test_a_name_too_long_for_the_file_system_is_shortened_and_the_unexpected_is_
     logged = "\n".join(rec.getMessage() for rec in caplog.records)
     assert "internal error: GET /runs/" in logged and "RuntimeError" in logged
     assert pid not in logged and "Traceback" not in logged and all(rec.exc_info is None for rec in caplog.records)
+
+
+def test_judges_score_sheets_are_uploaded_on_the_page_and_asked_for_in_its_words(web):
+    candidates, judges = ROOT / "examples" / "jiujiang-candidates.xlsx", ROOT / "examples" / "jiujiang-judges.xlsx"
+    assert 'name="scores_file"' in web.get("/").text and "评委评分表" in web.get("/").text
+    page = web.get(computed(web, candidates, policy="jiujiang-judges.yaml")).text
+    assert "无法完成" in page and "评委评分表" in page and "--scores" not in page and "上传" in page
+    url = computed(web, candidates, policy="jiujiang-judges.yaml", files={"scores_file": (judges.name, judges.read_bytes())})
+    assert text_of(web.get(url).text, "total") == "180,000.00"
+    rows = list(csv.DictReader(io.StringIO(web.get(url + "/files/csv").content.decode("utf-8-sig"))))
+    winner = next(r for r in rows if float(r["amount"]) > 0)
+    page = web.post(url + "/explain", data={"csrf": token(web), "person": winner["person_id"]}).text
+    assert text_of(page, "explained-total") == f"{float(winner['amount']):,.2f}"  # explained with the same sheets
+    wrong = web.get(computed(web, policy="chuzhou.yaml", files={"scores_file": (judges.name, judges.read_bytes())})).text
+    assert "无法完成" in wrong and "--scores" not in wrong
+
+
+def test_a_lost_commit_race_says_what_to_do_on_the_page(web):
+    first, second = computed(web), computed(web)  # both computed before either is recorded
+    assert "已记入账本" in web.post(first + "/commit", data={"csrf": token(web)}).text
+    r = web.post(second + "/commit", data={"csrf": token(web)})
+    assert r.status_code == 409 and "另一次提交抢先记入" in r.text
+    assert "重新计算" in r.text and "swtalent compute" not in r.text and "--commit" not in r.text

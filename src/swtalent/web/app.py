@@ -35,7 +35,7 @@ from starlette.staticfiles import StaticFiles
 from ..roster.source import DEFAULT_MAX_ROWS
 from . import guard, ledger_pages, views
 from .runs import Runs
-from .text import words
+from .text import hint_of, words
 
 HERE = Path(__file__).parent
 POLICY_LIMIT = 1 << 20  # the policy reader refuses a larger file (policy.too-large); the upload stops here too
@@ -88,6 +88,7 @@ def create_app(config: Config | None = None) -> Starlette:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["yuan"] = views.grouped
     env.filters["unfoldered"] = views.unfoldered(folder)
+    env.globals["hint_of"] = hint_of
     hosts = guard.Hosts(config.host, config.port)
     state = views.State(config=config, runs=runs, sessions=sessions, env=env, folder=folder,
                         policies=shipped_policies(config.policies), hosts=hosts)

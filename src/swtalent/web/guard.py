@@ -32,6 +32,7 @@ SESSION_COOKIE = "swtalent_session"
 CSRF_COOKIE = "swtalent_csrf"
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 POLICY_SUFFIXES = (".yaml", ".yml")
+SCORE_SUFFIXES = (".xlsx", ".xlsm", ".csv")  # what scores.read_scores reads
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 

@@ -67,6 +67,7 @@ class Run:
     sheet: str | None
     include_arrears: bool
     lang: str
+    scores: Path | None = None  # the judges' score sheets (评委评分表), when uploaded
     state: str = "queued"  # queued, running, done, failed
     stage: str = "queued"
     started: float = field(default_factory=time.monotonic)
@@ -98,6 +99,28 @@ class Run:
                            self.period, *(["--sheet", self.sheet] if self.sheet else []),
                            *(["--ledger", shown_url(ledger)] if ledger else []),
                            *(["--include-arrears"] if self.include_arrears else [])])
+
+
+def scores_fit(run: Run) -> None:
+    """The judges' score sheets uploaded when, and only when, an award of the policy reads them:
+    said in the page's words (the library's name the CLI's --scores). A policy that cannot be read
+    is left to the run, which says where."""
+    from ..api import judged_awards
+    from ..policy import load_policy
+
+    try:
+        judged = judged_awards(load_policy(run.policy))
+    except SwtalentError:
+        return
+    if judged and run.scores is None:
+        titles = "、".join(f"「{t}」" for t in judged)
+        raise UsageError(f"{titles}的得分来自评委评分表：请在「评委评分表」处上传评分表文件（.xlsx 或 .csv）后重新计算",
+                         f"the score of {', '.join(judged)} comes from judges' score sheets: upload the sheets under "
+                         "'Judges' score sheets' (.xlsx or .csv) and compute again")
+    if run.scores is not None and not judged:
+        raise UsageError("上传了评委评分表，但所选政策中没有得分来自评委评分的评选：不上传评分表，或选择相应的政策",
+                         "judges' score sheets were uploaded, but no award of the chosen policy is scored by judges: "
+                         "leave them out, or choose the policy they belong to")
 
 
 class Runs:
@@ -166,9 +189,10 @@ class Runs:
         run.stage = "read"
 
         per = Period.parse(run.period)
+        scores_fit(run)
         book = open_or_fail(self.ledger)
         comp = api.run_compute(PendingSheet(run.roster, run.sheet, max_rows=self.max_rows), run.policy, per, stage=stage, ledger=book,
-                               include_arrears=run.include_arrears)
+                               include_arrears=run.include_arrears, scores=run.scores)
         run.stage = "write"
         self.write(run, comp, book, batch_id="")
         run.comp = comp

@@ -165,6 +165,11 @@ async def start_run(request: Request) -> Response:
         policy = await run_in_threadpool(_policy_choice, state, form, folder, "policy", "policy_file")
         if policy is None:
             raise UsageError(t["need_file"].format(what=t["policy"]), words("en")["need_file"].format(what="a policy"))
+        scores = form.get("scores_file")
+        scores_path = None
+        if scores is not None and getattr(scores, "filename", ""):
+            scores_name = guard.upload_name(scores.filename, guard.SCORE_SUFFIXES, "scores")
+            scores_path = await run_in_threadpool(guard.save_upload, scores, folder / "scores", scores_name)
         period = str(form.get("period", "")).strip()
         if not period:
             raise UsageError(t["need_period"], words("en")["need_period"])
@@ -177,7 +182,8 @@ async def start_run(request: Request) -> Response:
         return _failure_page(state, request, failure_of(exc, state.config.debug), back="/", status=400 if known else 500)
     sheet = str(form.get("sheet", "")).strip() or None
     run = Run(id=run_id, folder=folder, roster=roster_path, policy=policy, period=period, sheet=sheet,
-              include_arrears=form.get("include_arrears") == "on", lang=lang_of(request, state.config))
+              include_arrears=form.get("include_arrears") == "on", lang=lang_of(request, state.config),
+              scores=scores_path)
     state.runs.start(run)
     return RedirectResponse(f"/runs/{run.id}", 303)
 
@@ -265,7 +271,7 @@ async def explain(request: Request) -> Response:
         from ..roster.source import PendingSheet
 
         return api.run_explain(PendingSheet(run.roster, run.sheet, max_rows=state.config.max_rows), run.policy, run.period, person, lang=lang,
-                               ledger=_ledger_book(state))
+                               ledger=_ledger_book(state), scores=run.scores)
     try:
         result = await run_in_threadpool(work)
     except BaseException as exc:  # noqa: BLE001 - shown on the page, in the clerk's words
@@ -303,7 +309,8 @@ async def diff(request: Request) -> Response:
             names = [f"{run.policy.name} @ {d.isoformat()}" for d in days]
         else:
             raise UsageError("请选择或上传拟议政策，或填写两个日期", "choose or upload the proposed policy, or give two dates")
-        a, b = api.run_diff(PendingSheet(run.roster, run.sheet, max_rows=state.config.max_rows), versions, run.period, ledger=_ledger_book(state))
+        a, b = api.run_diff(PendingSheet(run.roster, run.sheet, max_rows=state.config.max_rows), versions, run.period, ledger=_ledger_book(state),
+                            scores=run.scores)
         result = policy_diff(a, b, names)
         result["notes"] = unchanged_notes(result, lang, days, whole)
         out = run.folder / "out" / "政策测算.xlsx"
