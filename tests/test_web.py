@@ -544,3 +544,42 @@ def test_a_lost_commit_race_says_what_to_do_on_the_page(web):
     r = web.post(second + "/commit", data={"csrf": token(web)})
     assert r.status_code == 409 and "另一次提交抢先记入" in r.text
     assert "重新计算" in r.text and "swtalent compute" not in r.text and "--commit" not in r.text
+
+
+def test_an_account_or_id_written_with_url_escapes_is_masked_in_the_log():
+    pid = make_id(5)
+    escaped = "".join(f"%{ord(ch):02X}" for ch in pid)  # every digit escaped
+    for path in ("/runs/x?acct=6217%200000%201111%202222", "/runs/x?acct=6217+0000+1111+2222",
+                 f"/runs/x?person={escaped}", f"/runs/x?person={pid[:6]}%2520{pid[6:]}"):
+        record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                                   ("127.0.0.1:5000", "GET", path, "1.1", 200), None)
+        NoPersonalNumbers().filter(record)
+        line = record.getMessage()
+        assert "/runs/x?" in line and not re.search(r"\d{4}", line.split("?", 1)[1]), line
+
+
+def test_only_real_loopback_addresses_go_without_a_password(tmp_path):
+    from swtalent.web.guard import is_loopback
+
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost", "LOCALHOST"):
+        assert is_loopback(host), host
+    for host in ("127.0.0.1.192.168.1.5.nip.io", "127.example.com", "0.0.0.0", "192.168.1.5", "localhost.evil", ""):
+        assert not is_loopback(host), host
+    r = serve("--host", "127.0.0.1.192.168.1.5.nip.io")
+    assert r.returncode == 2 and "--password-file" in r.stderr
+
+
+def test_wrong_passwords_are_limited_per_client(tmp_path, monkeypatch):
+    from swtalent.web import guard
+
+    now = [1000.0]
+    monkeypatch.setattr(guard.time, "monotonic", lambda: now[0])
+    with client(app_for(tmp_path, password="s3cret-pass")) as c:
+        for _ in range(5):
+            assert c.post("/login", data={"password": "guess"}).status_code == 401
+        r = c.post("/login", data={"password": "s3cret-pass"}, follow_redirects=False)
+        assert r.status_code == 429 and "60 秒后再试" in text_of(r.text, "login-wait")
+        now[0] += 30
+        assert "30 秒后再试" in c.post("/login", data={"password": "guess"}).text
+        now[0] += 31
+        assert c.post("/login", data={"password": "s3cret-pass"}, follow_redirects=False).status_code == 303

@@ -17,11 +17,13 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import math
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from ..errors import Issue, Location, SwtalentError
 from ..safety import PERSONAL_NUMBER
@@ -41,9 +43,28 @@ class Sessions:
     """The password (None: no login asked) and the sessions opened with it, in memory: a restart
     logs everyone out, which is the point of a per-run server."""
 
+    TRIES, WINDOW = 5, 60.0  # failed logins a client may make in WINDOW seconds; then it waits
+
     def __init__(self, password: str | None):
         self.password = password
         self._open: set[str] = set()
+        self._failed: dict[str, list[float]] = {}
+
+    def wait(self, client: str) -> int:
+        """Seconds this client must wait before it may try the password again (0: it may now)."""
+        now = time.monotonic()
+        recent = [t for t in self._failed.get(client, ()) if now - t < self.WINDOW]
+        if recent:
+            self._failed[client] = recent
+        else:
+            self._failed.pop(client, None)
+        return max(1, math.ceil(self.WINDOW - (now - recent[0]))) if len(recent) >= self.TRIES else 0
+
+    def failed(self, client: str) -> None:
+        if len(self._failed) > 10_000:  # many clients guessing: forget those who stopped
+            now = time.monotonic()
+            self._failed = {k: v for k, v in self._failed.items() if v and now - v[-1] < self.WINDOW}
+        self._failed.setdefault(client, []).append(time.monotonic())
 
     @property
     def required(self) -> bool:
@@ -285,7 +306,16 @@ def save_upload(upload, folder: Path, name: str) -> Path:
 
 
 def is_loopback(host: str) -> bool:
-    return host in LOOPBACK or host.startswith("127.")
+    """This computer only: 'localhost' or a loopback address written as one (127.0.0.1, 127.0.0.2,
+    ::1, [::1]). A name that merely begins with 127. (127.0.0.1.192.168.1.5.nip.io resolves to a
+    network address) is not."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class NoPersonalNumbers(logging.Filter):
@@ -303,6 +333,16 @@ class NoPersonalNumbers(logging.Filter):
 
 
 def mask(text: str) -> str:
+    """Anything shaped like an ID number or an account starred out, also when a URL spells it with
+    escapes (6217%200000%201111%202222, %36%32…): such a line is masked as decoded."""
+    decoded = text
+    for _ in range(3):  # an escape escaped again (%2520) is decoded too
+        step = unquote_plus(decoded)
+        if step == decoded:
+            break
+        decoded = step
+    if decoded != text and PERSONAL_NUMBER.search(decoded):
+        text = decoded
     return PERSONAL_NUMBER.sub(lambda m: "*" * len(m.group()), text)
 
 

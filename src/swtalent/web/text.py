@@ -35,6 +35,7 @@ WORDS = {
         "return.person": "收款人身份证号", "return.go": "登记退票", "reason": "原因",
         "reversed": "已冲销 {n} 行：可再次发放", "months": "月份", "rule": "规则", "person_id": "身份证号",
         "login.title": "登录", "password": "密码", "login.go": "登录", "login.wrong": "密码不正确",
+        "login.wait": "密码错误次数过多：请 {s} 秒后再试",
         "csrf": "页面已过期或请求来自其他网站，未执行。请刷新页面后重试。", "too_large": "上传的文件超过上限 {limit}，未接收",
         "not_found": "没有这个页面（或计算已随服务器重启而清除）", "need_file": "请选择{what}",
         "need_period": "请填写期间", "internal": "内部错误：{detail}。请把服务器窗口中的输出报告给维护者",
@@ -80,6 +81,7 @@ WORDS = {
         "return.go": "Record the return", "reason": "reason", "reversed": "{n} lines reversed: payable again",
         "months": "months", "rule": "rule", "person_id": "ID", "login.title": "Log in", "password": "Password",
         "login.go": "Log in", "login.wrong": "wrong password",
+        "login.wait": "too many wrong passwords: try again in {s} s",
         "csrf": "the page had expired or the request came from another site; nothing was done. Reload the page "
                 "and try again.", "too_large": "the upload is larger than the limit of {limit}; not accepted",
         "not_found": "no such page (or the run was cleared when the server restarted)",

@@ -404,8 +404,14 @@ async def login(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
     if not guard.same_origin(request.headers, request.url, state.hosts):
         return _refused(state, request)
+    client = request.client.host if request.client else ""
+    wait = state.sessions.wait(client)
+    if wait:
+        text = words(lang_of(request, state.config))["login.wait"].format(s=wait)
+        return render(state, request, "login.html", status=429, wait=text)
     token = state.sessions.login(str(form.get("password", "")))
     if token is None:
+        state.sessions.failed(client)
         return render(state, request, "login.html", status=401, wrong=True)
     response = RedirectResponse("/", 303)
     response.set_cookie(guard.SESSION_COOKIE, token, httponly=True, samesite="strict")
