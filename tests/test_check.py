@@ -102,6 +102,11 @@ def text_file(path: Path, text: str) -> Path:
     return path
 
 
+def bytes_file(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
 def _without(column: str) -> tuple[list[str], list[list]]:
     j = HEADERS.index(column)
     return HEADERS[:j] + HEADERS[j + 1:], [person(1)[:j] + person(1)[j + 1:]]
@@ -113,7 +118,8 @@ R = "花名册"
 # code -> (build(tmp) -> path, policy, options, (sheet, row, column) of the problem)
 CASES = {
     "file.not-found": (lambda t: t / "nothing.xlsx", CHUZHOU, {}, ("", None, "")),
-    "file.unreadable": (lambda t: text_file(t / "r.xlsx", "not a workbook"), CHUZHOU, {}, ("", None, "")),
+    "file.unreadable": (lambda t: bytes_file(t / "r.xlsx", b"PK\x03\x04" + b"\x00" * 60), CHUZHOU, {}, ("", None, "")),
+    "file.not-a-workbook": (lambda t: text_file(t / "r.xlsx", ",".join(HEADERS) + "\n"), CHUZHOU, {}, ("", None, "")),
     "file.format": (lambda t: text_file(t / "r.txt", "x"), CHUZHOU, {}, ("", None, "")),
     "file.not-a-file": (_folder, CHUZHOU, {}, ("", None, "")),
     "file.too-large": (lambda t: text_file(t / "r.csv", ",".join(HEADERS) + "\n" + "x" * (2**20 + 5000)), CHUZHOU,

@@ -287,7 +287,8 @@ def test_names_padded_with_spaces_are_one_name(roster):
 
 @pytest.mark.parametrize("make,code", [
     (lambda p: p.with_suffix(".txt").write_text("x"), "file.format"),
-    (lambda p: p.write_text("not a workbook"), "file.unreadable"),
+    (lambda p: p.write_text("not a workbook"), "file.not-a-workbook"),
+    (lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00" * 60), "file.unreadable"),
 ])
 def test_files_that_are_not_rosters(tmp_path, make, code):
     path = tmp_path / "roster.xlsx"
@@ -359,3 +360,29 @@ def test_error_cell_in_a_column_no_rule_uses_changes_nothing(tmp_path):
     book.close()
     comp = run_compute(path, CHUZHOU, "2023")
     assert comp.roster.issues == [] and list(comp.status) == [PAID]
+
+
+@pytest.mark.parametrize("content,kind", [
+    ((",".join(HEADERS) + "\n张三,1\n").encode("utf-8-sig"), "文本（可能是 CSV）"),
+    (",".join(HEADERS).encode("gbk"), "文本（可能是 CSV）"),
+    (b"", "空的（0 字节）"),
+    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页（HTML）"),
+], ids=["csv-utf8", "csv-gbk", "empty", "html"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
+def test_a_file_named_as_a_workbook_that_is_none_says_what_it_is(tmp_path, content, kind, suffix):
+    """A CSV (or a web page, or nothing) saved with a workbook's name: said in the clerk's words
+    (the reader's 'invalid Zip archive: Could not find EOCD' is not), in the CLI's output too."""
+    from typer.testing import CliRunner
+
+    from swtalent.cli import app
+
+    path = tmp_path / f"花名册{suffix}"
+    path.write_bytes(content)
+    with pytest.raises(SwtalentError) as exc:
+        load_roster(path, load_policy(CHUZHOU))
+    [issue] = exc.value.issues
+    assert issue.code == "file.not-a-workbook"
+    assert issue.message("zh") == f"不是 Excel 工作簿：文件内容是{kind}，只是文件名以 {suffix} 结尾"
+    assert "改名为 .csv" in issue.hint("zh") and "rename it to .csv" in issue.hint("en")
+    out = CliRunner().invoke(app, ["check", str(path), "--policy", str(CHUZHOU)])
+    assert out.exit_code == 1 and "不是 Excel 工作簿" in out.output and "EOCD" not in out.output

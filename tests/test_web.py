@@ -351,6 +351,13 @@ def test_the_command_serves_the_page_logs_no_id_and_leaves_no_files(tmp_path, st
         except OSError:
             pass  # 404: what matters is the log line
         assert len(list(tmp_path.glob("swtalent-serve-*"))) == 1
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/", headers={"Host": f"evil.example:{port}"})  # DNS rebinding, as curl -H sends it
+        answer = conn.getresponse()
+        assert answer.status == 400 and "计算补贴" not in answer.read().decode()
+        conn.close()
     finally:
         proc.send_signal(getattr(signal, stop))
         out, err = proc.communicate(timeout=30)
@@ -369,3 +376,210 @@ def test_a_port_in_use_is_said(tmp_path):
         r = serve("--port", str(s.getsockname()[1]))
     assert r.returncode == 2 and "已被占用" in r.stderr
 
+
+
+def test_a_host_header_that_is_not_the_pages_own_is_refused(tmp_path):
+    """DNS rebinding: a page of evil.example whose name now points at 127.0.0.1 sends Host:
+    evil.example. Nothing is shown, downloaded or done for it; the page's own names still work."""
+    app = app_for(tmp_path, port=8765)
+    with client(app) as c:
+        url = computed(c)
+        for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765", "localhost", "[::1]"):
+            assert c.get("/", headers={"Host": host}).status_code == 200, host
+        for host in ("evil.example:8765", "evil.example", "127.0.0.1.nip.io:8765", "::1", "[::2]:8765",
+                     "127.0.0.1:9999", "localhost:x"):
+            r = c.get("/", headers={"Host": host})
+            assert r.status_code == 400 and "Host" in r.text and "计算补贴" not in r.text, host
+        r = c.get(url + "/files/csv", headers={"Host": "evil.example:8765"})
+        assert r.status_code == 400 and "身份证" not in r.text and "," not in r.text
+        good = {"csrf": token(c)}
+        evil = {"Origin": "http://evil.example:8765"}
+        assert c.post(url + "/commit", data=good, headers={**evil, "Host": "evil.example:8765"}).status_code == 400
+        # The Origin is checked against the page's names too, not only against the Host sent
+        assert c.post(url + "/commit", data=good, headers=evil).status_code == 403
+        assert c.post(url + "/commit", data=good, headers={"Origin": "http://localhost:8765",
+                                                           "Host": "localhost:8765"}).status_code == 200
+    with client(app_for(tmp_path / "office", host="office.lan", port=8765)) as c:
+        assert c.get("/", headers={"Host": "office.lan:8765"}).status_code == 200
+        assert c.get("/", headers={"Host": "office.lan:8766"}).status_code == 400
+        assert c.get("/", headers={"Host": "192.168.1.5:8765"}).status_code == 400
+    with client(app_for(tmp_path / "all", host="0.0.0.0")) as c:  # every address: any IP, never a name
+        assert c.get("/", headers={"Host": "192.168.1.5:8765"}).status_code == 200
+        assert c.get("/", headers={"Host": "[fe80::1]:8765"}).status_code == 200
+        assert c.get("/", headers={"Host": "evil.example:8765"}).status_code == 400
+
+
+def test_a_run_reads_and_records_its_own_copy_of_the_policy(tmp_path):
+    """The shipped policy edited after a run: its explanations, its commit and its 计算依据 are the
+    policy the run computed with, by the names the clerk knows and the hash of that file."""
+    import hashlib
+    import shutil
+
+    shelf = tmp_path / "policies"
+    shelf.mkdir()
+    shipped = shelf / "chuzhou.yaml"
+    shutil.copyfile(CHUZHOU, shipped)
+    before = hashlib.sha256(shipped.read_bytes()).hexdigest()
+    with client(app_for(tmp_path, policies=shelf)) as c:
+        url = computed(c)
+        person = {"csrf": token(c), "person": "陈晓梅"}
+        explained = text_of(c.post(url + "/explain", data=person).text, "explained-total")
+        raised = re.sub(r"value: (\d+)", lambda m: f"value: {int(m.group(1)) * 5}", CHUZHOU.read_text(encoding="utf-8"))
+        shipped.write_text(raised, encoding="utf-8")
+        assert hashlib.sha256(shipped.read_bytes()).hexdigest() != before
+        assert explained != "0.00"
+        assert text_of(c.post(url + "/explain", data=person).text, "explained-total") == explained
+        assert "已记入账本" in c.post(url + "/commit", data={"csrf": token(c)}).text
+        basis = openpyxl.load_workbook(io.BytesIO(c.get(url + "/files/workbook").content), read_only=True)["计算依据"]
+        rows = [r for r in basis.iter_rows(values_only=True)]
+        shown = [r[1] for r in rows if r[0] == "SHA-256"]
+        assert shown[0] == before  # the policy's, not empty and not the edited file's
+        assert ("花名册文件", "chuzhou-roster.xlsx") in [r[:2] for r in rows] and "swtalent-serve-" not in str(rows)
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "ledger.db") as db:
+        batch = db.execute("select policy_file, policy_sha256, roster_file, roster_sha256 from batches").fetchone()
+    assert batch[:3] == ("chuzhou.yaml", before, "chuzhou-roster.xlsx") and len(batch[3]) == 64
+
+
+def multipart(field: str, name: str, content: bytes, csrf: str) -> tuple[bytes, str]:
+    boundary = "swtalenttestboundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def files_in(folder) -> list:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_an_upload_is_stopped_at_its_limit_as_it_is_read_and_a_checked_policy_is_let_go(tmp_path):
+    app = app_for(tmp_path, upload_limit=200_000)
+    folder = app.state.web.folder
+    with client(app) as c:
+        csrf = token(c)
+        # a policy past 1 MiB on one line, with its length declared: refused before it is read, not echoed
+        big = b"id: " + b"x" * (3 << 20)
+        body, kind = multipart("policy_file", "big.yaml", big, csrf)
+        r = c.post("/policy", content=body, headers={"Content-Type": kind})
+        assert r.status_code == 413 and "超过上限 1 MiB" in r.text and len(r.content) < 20_000
+        # the same sent in chunks (no Content-Length): stopped while read
+        chunks = lambda data: (data[i:i + 65536] for i in range(0, len(data), 65536))  # noqa: E731
+        r = c.post("/policy", content=chunks(body), headers={"Content-Type": kind})
+        assert r.status_code == 413 and len(r.content) < 20_000
+        body, kind = multipart("roster", "big.csv", b"a,b\n" * 100_000, csrf)
+        r = c.post("/runs", content=chunks(body), headers={"Content-Type": kind})
+        assert r.status_code == 413 and "超过上限" in r.text
+        assert files_in(folder) == [] and not list(folder.glob("run-*"))
+        # a long line with a problem is shown cut, the rest of the file not at all; nothing stays
+        long = CHUZHOU.read_text(encoding="utf-8").replace("city: 滁州市", "city: 滁州市\ncolour: " + "蓝" * 200_000, 1)
+        r = c.post("/policy", data={"csrf": csrf}, files={"policy_file": ("long.yaml", long.encode())})
+        assert r.status_code == 200 and "colour" in r.text and r.text.count("蓝") < 1000
+        assert "clause" not in r.text  # lines without a problem are not echoed
+        r = c.post("/policy", data={"csrf": csrf}, files={"policy_file": ("ok.yaml", CHUZHOU.read_bytes())})
+        assert "未发现问题" in text_of(r.text, "validate-count")
+        assert files_in(folder) == []
+
+
+def test_a_name_too_long_for_the_file_system_is_shortened_and_the_unexpected_is_said_not_traced(
+        tmp_path, monkeypatch, caplog):
+    from swtalent.web import guard, views
+
+    long = "花" * 100 + ".xlsx"  # 305 bytes: more than a file system takes
+    roster = (ROOT / "examples" / "chuzhou-roster.xlsx").read_bytes()
+
+    def send(c):
+        return c.post("/runs", data={"csrf": token(c), "policy": "chuzhou.yaml", "period": "2023"},
+                      files={"roster": (long, roster)}, follow_redirects=False)
+    app = app_for(tmp_path)
+    folder = app.state.web.folder
+    pid = make_id(3)
+    caplog.set_level(logging.INFO)
+    with client(app) as c:
+        r = send(c)
+        assert r.status_code == 303, r.text
+        assert text_of(c.get(finished(c, r.headers["location"])).text, "total") == TOTAL
+        stored = next(folder.glob("run-*/in/*.xlsx"))
+        assert stored.name.startswith("花花") and stored.name.endswith(".xlsx") and len(stored.name.encode()) <= 255
+        # a file system that refuses the upload anyway: said where, the folder not left behind
+        def refused(upload, where, name):
+            raise OSError(36, "File name too long", str(where / f"{pid}.xlsx"))
+        saved = guard.save_upload
+        monkeypatch.setattr(guard, "save_upload", refused)
+        before = sorted(folder.glob("run-*"))
+        r = send(c)
+        assert r.status_code == 500 and "File name too long" in r.text and "Traceback" not in r.text
+        assert sorted(folder.glob("run-*")) == before and "swtalent-serve-" not in r.text
+        monkeypatch.setattr(guard, "save_upload", saved)
+        # anything unexpected in any route: a page in the clerk's language, one masked line in the log
+        monkeypatch.setattr(views, "summary_of", lambda run, lang: (_ for _ in ()).throw(RuntimeError(f"cell {pid}")))
+        r = c.get(computed(c))
+        assert r.status_code == 500 and "内部错误" in r.text and "Traceback" not in r.text and pid not in r.text
+        c.get("/lang/en")
+        assert "Internal error" in c.get(before[0].name.replace("run-", "/runs/")).text
+    logged = "\n".join(rec.getMessage() for rec in caplog.records)
+    assert "internal error: GET /runs/" in logged and "RuntimeError" in logged
+    assert pid not in logged and "Traceback" not in logged and all(rec.exc_info is None for rec in caplog.records)
+
+
+def test_judges_score_sheets_are_uploaded_on_the_page_and_asked_for_in_its_words(web):
+    candidates, judges = ROOT / "examples" / "jiujiang-candidates.xlsx", ROOT / "examples" / "jiujiang-judges.xlsx"
+    assert 'name="scores_file"' in web.get("/").text and "评委评分表" in web.get("/").text
+    page = web.get(computed(web, candidates, policy="jiujiang-judges.yaml")).text
+    assert "无法完成" in page and "评委评分表" in page and "--scores" not in page and "上传" in page
+    url = computed(web, candidates, policy="jiujiang-judges.yaml", files={"scores_file": (judges.name, judges.read_bytes())})
+    assert text_of(web.get(url).text, "total") == "180,000.00"
+    rows = list(csv.DictReader(io.StringIO(web.get(url + "/files/csv").content.decode("utf-8-sig"))))
+    winner = next(r for r in rows if float(r["amount"]) > 0)
+    page = web.post(url + "/explain", data={"csrf": token(web), "person": winner["person_id"]}).text
+    assert text_of(page, "explained-total") == f"{float(winner['amount']):,.2f}"  # explained with the same sheets
+    wrong = web.get(computed(web, policy="chuzhou.yaml", files={"scores_file": (judges.name, judges.read_bytes())})).text
+    assert "无法完成" in wrong and "--scores" not in wrong
+
+
+def test_a_lost_commit_race_says_what_to_do_on_the_page(web):
+    first, second = computed(web), computed(web)  # both computed before either is recorded
+    assert "已记入账本" in web.post(first + "/commit", data={"csrf": token(web)}).text
+    r = web.post(second + "/commit", data={"csrf": token(web)})
+    assert r.status_code == 409 and "另一次提交抢先记入" in r.text
+    assert "重新计算" in r.text and "swtalent compute" not in r.text and "--commit" not in r.text
+
+
+def test_an_account_or_id_written_with_url_escapes_is_masked_in_the_log():
+    pid = make_id(5)
+    escaped = "".join(f"%{ord(ch):02X}" for ch in pid)  # every digit escaped
+    for path in ("/runs/x?acct=6217%200000%201111%202222", "/runs/x?acct=6217+0000+1111+2222",
+                 f"/runs/x?person={escaped}", f"/runs/x?person={pid[:6]}%2520{pid[6:]}"):
+        record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                                   ("127.0.0.1:5000", "GET", path, "1.1", 200), None)
+        NoPersonalNumbers().filter(record)
+        line = record.getMessage()
+        assert "/runs/x?" in line and not re.search(r"\d{4}", line.split("?", 1)[1]), line
+
+
+def test_only_real_loopback_addresses_go_without_a_password(tmp_path):
+    from swtalent.web.guard import is_loopback
+
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost", "LOCALHOST"):
+        assert is_loopback(host), host
+    for host in ("127.0.0.1.192.168.1.5.nip.io", "127.example.com", "0.0.0.0", "192.168.1.5", "localhost.evil", ""):
+        assert not is_loopback(host), host
+    r = serve("--host", "127.0.0.1.192.168.1.5.nip.io")
+    assert r.returncode == 2 and "--password-file" in r.stderr
+
+
+def test_wrong_passwords_are_limited_per_client(tmp_path, monkeypatch):
+    from swtalent.web import guard
+
+    now = [1000.0]
+    monkeypatch.setattr(guard.time, "monotonic", lambda: now[0])
+    with client(app_for(tmp_path, password="s3cret-pass")) as c:
+        for _ in range(5):
+            assert c.post("/login", data={"password": "guess"}).status_code == 401
+        r = c.post("/login", data={"password": "s3cret-pass"}, follow_redirects=False)
+        assert r.status_code == 429 and "60 秒后再试" in text_of(r.text, "login-wait")
+        now[0] += 30
+        assert "30 秒后再试" in c.post("/login", data={"password": "guess"}).text
+        now[0] += 31
+        assert c.post("/login", data={"password": "s3cret-pass"}, follow_redirects=False).status_code == 303

@@ -32,10 +32,11 @@ def token(c: TestClient) -> str:
 
 
 def start(c: TestClient, roster: Path = EXAMPLE, policy: str = "chuzhou.yaml", period: str = "2023",
-          policy_file: tuple[str, bytes] | None = None, **data):
-    """POST /runs (a shipped policy by name, or an uploaded one as (name, bytes)); the response (a
-    redirect to the run when accepted)."""
-    files = {"roster": (roster.name, roster.read_bytes()), **({"policy_file": policy_file} if policy_file else {})}
+          policy_file: tuple[str, bytes] | None = None, files: dict | None = None, **data):
+    """POST /runs (a shipped policy by name, or an uploaded one as (name, bytes); further uploads in
+    `files`); the response (a redirect to the run when accepted)."""
+    files = {"roster": (roster.name, roster.read_bytes()), **({"policy_file": policy_file} if policy_file else {}),
+             **(files or {})}
     return c.post("/runs", data={"csrf": token(c), "policy": policy, "period": period, **data}, files=files,
                   follow_redirects=False)
 

@@ -76,6 +76,12 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     return comp
 
 
+def judged_awards(pol: Policy) -> list[str]:
+    """The titles of the awards whose score comes from judges' score sheets (score: judges)."""
+    return [r.title for r in pol.rules if r.kind == "award" and r.score is not None and (
+        r.score.judges is not None or any(p.judges is not None for p in r.score.parts or ()))]
+
+
 def _score_sheets(pol: Policy, path: str | Path | None, max_rows: int = DEFAULT_MAX_ROWS):
     """The judges' score sheets, read when given, under the roster's limits (`max_rows`); refused
     for a policy no award of which reads them."""
@@ -84,8 +90,7 @@ def _score_sheets(pol: Policy, path: str | Path | None, max_rows: int = DEFAULT_
     from .errors import UsageError
     from .scores import read_scores
 
-    if not any(r.kind == "award" and r.score is not None and (r.score.judges is not None or any(
-            p.judges is not None for p in r.score.parts or ())) for r in pol.rules):
+    if not judged_awards(pol):
         raise UsageError("--scores 给出了评委评分表，但政策中没有得分来自评委评分（score: judges）的评选规则",
                          "--scores gives judges' score sheets, but no award of the policy scores by judges (score: judges)")
     return read_scores(path, max_rows, pol.organisations)
@@ -132,11 +137,13 @@ def run_check(roster: str | Path | PendingSheet, policy: str | Path | Policy | N
 def run_diff(roster: str | Path | PendingSheet, policies: list[str | Path | Policy], period: Period | str, *,
              sheet: str | None = None, column_map: dict[str, str] | None = None, previous: str | Path | None = None,
              stage: Callable[[str], None] = lambda name: None,
-             max_rows: int = DEFAULT_MAX_ROWS, ledger: Ledger | None = None) -> tuple[Computation, Computation]:
-    """The same roster, period and earlier payments computed under two policies (the file is read once)."""
+             max_rows: int = DEFAULT_MAX_ROWS, ledger: Ledger | None = None,
+             scores: str | Path | None = None) -> tuple[Computation, Computation]:
+    """The same roster, period, earlier payments and judges' scores computed under two policies (the
+    file is read once)."""
     pending = _pending(roster, sheet, max_rows)
     a, b = (run_compute(pending, p, period, column_map=column_map, previous=previous, stage=stage, ledger=ledger,
-                        release=k == len(policies) - 1) for k, p in enumerate(policies))
+                        scores=scores, release=k == len(policies) - 1) for k, p in enumerate(policies))
     return a, b
 
 

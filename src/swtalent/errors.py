@@ -30,6 +30,11 @@ CATALOGUE: dict[str, Entry] = {
     "file.unreadable": Entry(
         "error", "无法读取文件：{detail}", "cannot read the file: {detail}",
         "用 Excel 打开后另存为 .xlsx 再试", "open it in Excel and save it as .xlsx"),
+    "file.not-a-workbook": Entry(
+        "error", "不是 Excel 工作簿：文件内容是{kind_zh}，只是文件名以 {suffix} 结尾",
+        "not an Excel workbook: the file holds {kind_en}; only its name ends in {suffix}",
+        "用 Excel 或 WPS 打开后另存为 .xlsx；如本是 CSV，把文件改名为 .csv",
+        "open it in Excel or WPS and save it as .xlsx; if it is a CSV, rename it to .csv"),
     "file.not-a-file": Entry(
         "error", "不是普通文件（是文件夹、设备或管道），未读取", "not a regular file (a folder, a device or a pipe); not read",
         "给出 Excel 或 CSV 文件本身的路径", "give the path of the Excel or CSV file itself"),

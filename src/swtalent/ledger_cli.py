@@ -429,9 +429,12 @@ class commit_when_written:
         from .ledger.store import LedgerError
         from .reports.basis import sha256
 
+        run = self.run  # names as given, with the hashes of the files read, when the caller knows them (the page)
         info = BatchInfo(id=self.batch_id, period=self.period, policy_id=self.comp.policy.id,
-                         policy_file=str(Path(self.run.policy_file).resolve()), policy_sha256=sha256(self.run.policy_file),
-                         roster_file=str(Path(self.roster).resolve()), roster_sha256=sha256(self.roster),
+                         policy_file=run.policy_file if run.policy_sha256 else str(Path(run.policy_file).resolve()),
+                         policy_sha256=run.policy_sha256 or sha256(run.policy_file),
+                         roster_file=run.roster_file or str(Path(self.roster).resolve()),
+                         roster_sha256=run.roster_sha256 or sha256(self.roster),
                          swtalent_version=__version__,
                          operator=self.operator, command=self.run.command)
         try:

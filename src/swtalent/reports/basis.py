@@ -34,10 +34,11 @@ def basis_frame(comp: Computation, L: dict, run: RunInfo, batch: str) -> pd.Data
     command = run.command or shlex.join(["swtalent", "compute", roster.file, "--policy", policy_file,
                                          "--period", comp.period.label()])
     rows: list[tuple[str, str]] = [
-        (L["policy_file"], policy_file), (L["sha256"], sha256(policy_file)),
+        (L["policy_file"], policy_file), (L["sha256"], run.policy_sha256 or sha256(policy_file)),
         (L["policy"], f"{policy.title}（{policy.id}）" if L["lang"] == "zh" else f"{policy.title} ({policy.id})"),
         (L["city"], policy.city), (L["source"], policy.source), (L["in_force"], policy.in_force_from.isoformat()),
-        (L["roster_file"], roster.file), (L["sha256"], sha256(roster.file)), (L["sheet"], roster.sheet),
+        (L["roster_file"], run.roster_file or roster.file), (L["sha256"], run.roster_sha256 or sha256(roster.file)),
+        (L["sheet"], roster.sheet),
     ]
     if run.previous_file:  # earlier payments and winners change who is paid what
         rows += [(L["previous_file"], run.previous_file), (L["sha256"], sha256(run.previous_file))]

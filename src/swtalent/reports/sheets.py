@@ -17,6 +17,12 @@ class RunInfo:
     """What the workbook says about how it was made (计算依据, payroll titles)."""
 
     policy_file: str = ""
+    # The file names as the person who gave them knows them, with the hashes of the files read, when
+    # those are not where the names say (the page's uploads and its copy of the policy); else the
+    # hashes are read from policy_file and the roster's own path.
+    policy_sha256: str = ""
+    roster_file: str = ""
+    roster_sha256: str = ""
     batch: str = ""  # 批次; the period when not given
     command: str = ""  # the command line that reproduces the run
     previous_file: str = ""  # earlier payments and winners (--previous), when given

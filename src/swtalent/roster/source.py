@@ -109,6 +109,8 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise SwtalentError([Issue.make("file.format", where, suffix=path.suffix or path.name)])
+    if suffix != ".csv":
+        _check_workbook(path, suffix)
     _check_size(path, max_rows)
     if suffix == ".ods":
         _check_extent(path, None, max_rows)  # calamine reads every table of an .ods as it opens it
@@ -134,6 +136,44 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
         raise SwtalentError([Issue.make("file.unreadable", where, detail=exc)]) from exc
     hidden = [] if sheet is not None or first_only else [n for n in names if n not in visible and n not in chosen]
     return BookCells(path, names, sheets, chosen=sheet is not None, hidden=hidden)
+
+
+ZIP_START, OLE_START = b"PK", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xlsx/.xlsm/.ods; .xls (and an encrypted .xlsx)
+
+
+def _check_workbook(path: Path, suffix: str) -> None:
+    """A file named as a workbook that is none by its first bytes (a CSV or a web page saved with an
+    .xlsx name, an empty file) is said as such, not as the reader's own words about a zip."""
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if head.startswith((ZIP_START, OLE_START)):
+        return
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        kind = ("空的（0 字节）", "nothing (0 bytes)")
+    elif text.startswith((b"<!doctype html", b"<html")) or b"<table" in text:
+        kind = ("网页（HTML）", "a web page (HTML)")
+    elif text.startswith(b"<?xml") or text.startswith(b"<"):
+        kind = ("XML 文本", "XML text")
+    elif _looks_like_text(head):
+        kind = ("文本（可能是 CSV）", "text (a CSV, perhaps)")
+    else:
+        kind = ("其他格式的数据", "data of another format")
+    raise SwtalentError([Issue.make("file.not-a-workbook", Location(file=str(path)), kind_zh=kind[0], kind_en=kind[1],
+                                    suffix=suffix)])
+
+
+def _looks_like_text(head: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            decoded = head.decode(encoding)
+        except UnicodeDecodeError:  # the block may end inside a character: try it a few bytes shorter
+            try:
+                decoded = head[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return not any(ch < " " and ch not in "\t\r\n" for ch in decoded)
+    return False
 
 
 def _check_size(path: Path, max_rows: int) -> None:

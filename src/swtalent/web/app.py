@@ -35,10 +35,11 @@ from starlette.staticfiles import StaticFiles
 from ..roster.source import DEFAULT_MAX_ROWS
 from . import guard, ledger_pages, views
 from .runs import Runs
-from .text import words
+from .text import hint_of, words
 
 HERE = Path(__file__).parent
 POLICY_LIMIT = 1 << 20  # the policy reader refuses a larger file (policy.too-large); the upload stops here too
+FORM_SLACK = 64 << 10  # a form's own fields and boundaries, besides its file
 
 
 def upload_limit(max_rows: int) -> int:
@@ -57,6 +58,8 @@ class Config:
     debug: bool = False
     max_rows: int = DEFAULT_MAX_ROWS  # as --max-rows: the rows a roster may have, and so its size
     upload_limit: int | None = None  # bytes a request may carry (default: from max_rows)
+    host: str | None = None  # as --host: the page answers to this name too (besides 127.0.0.1, localhost, [::1])
+    port: int | None = None  # as --port: a Host header naming another port is refused (None: any)
 
 
 def shipped_policies(folder: Path | None) -> dict[str, Path]:
@@ -85,8 +88,10 @@ def create_app(config: Config | None = None) -> Starlette:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["yuan"] = views.grouped
     env.filters["unfoldered"] = views.unfoldered(folder)
+    env.globals["hint_of"] = hint_of
+    hosts = guard.Hosts(config.host, config.port)
     state = views.State(config=config, runs=runs, sessions=sessions, env=env, folder=folder,
-                        policies=shipped_policies(config.policies))
+                        policies=shipped_policies(config.policies), hosts=hosts)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -97,6 +102,11 @@ def create_app(config: Config | None = None) -> Starlette:
             runs.shutdown()
             if own_folder:
                 views.remove_folder(folder)
+
+    def limit_of(path: str) -> int:
+        """What a request to this path may carry: a policy (checked, or compared with this run's) and
+        its form, else a roster, a policy and a score sheet (upload_limit)."""
+        return POLICY_LIMIT + FORM_SLACK if path == "/policy" or path.endswith("/diff") else config.upload_limit
 
     class Gate(BaseHTTPMiddleware):
         """Login, request size, and the browser's cross-site token cookie, before any route."""
@@ -110,8 +120,8 @@ def create_app(config: Config | None = None) -> Starlette:
                     return RedirectResponse("/login", 303)
                 return views.message(state, request, words(lang)["login.title"], status=403)
             size = request.headers.get("content-length", "")
-            if request.method == "POST" and size.isdigit() and int(size) > config.upload_limit:
-                text = words(lang)["too_large"].format(limit=views.size_words(config.upload_limit))
+            if request.method == "POST" and size.isdigit() and int(size) > limit_of(request.url.path):
+                text = words(lang)["too_large"].format(limit=views.size_words(limit_of(request.url.path)))
                 return views.message(state, request, text, status=413)
             response = await call_next(request)
             if request.cookies.get(guard.CSRF_COOKIE) != request.state.csrf:
@@ -137,8 +147,10 @@ def create_app(config: Config | None = None) -> Starlette:
         Route("/lang/{code}", views.set_lang, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(Gate)], lifespan=lifespan,
-                    exception_handlers={404: views.not_found, 405: views.not_found})
+    app = Starlette(routes=routes, middleware=[Middleware(guard.Shield, hosts=hosts, limit_of=limit_of, too_large=views.too_large,
+                                             internal=views.internal, debug=config.debug), Middleware(Gate)], lifespan=lifespan,
+                    exception_handlers={404: views.not_found, 405: views.not_found,
+                                        guard.BodyTooLarge: views.too_large})
     app.state.web = state
     return app
 

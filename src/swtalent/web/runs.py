@@ -18,8 +18,12 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Issue, SwtalentError, UsageError
+
+if TYPE_CHECKING:
+    from ..reports.sheets import RunInfo
 
 log = logging.getLogger("swtalent.web")
 
@@ -42,9 +46,14 @@ def failure_of(exc: BaseException, debug: bool = False) -> Failure:
         return Failure(issues=list(exc.issues))
     if isinstance(exc, UsageError):
         return Failure(usage=exc)
+    from .guard import mask
+
     if debug:
-        log.error("%s", traceback.format_exc())
+        log.error("%s", mask("".join(traceback.format_exception(exc))))
     log.error("internal error: %s", type(exc).__name__)  # the message may quote a cell: not logged
+    if isinstance(exc, OSError):  # a file the system refused: which one, by the name the clerk gave it
+        where = Path(exc.filename).name if isinstance(exc.filename, str) else ""
+        return Failure(internal=f"{where + '：' if where else ''}{exc.strerror or type(exc).__name__}")
     return Failure(internal=f"{type(exc).__name__}: {exc}")
 
 
@@ -58,6 +67,7 @@ class Run:
     sheet: str | None
     include_arrears: bool
     lang: str
+    scores: Path | None = None  # the judges' score sheets (评委评分表), when uploaded
     state: str = "queued"  # queued, running, done, failed
     stage: str = "queued"
     started: float = field(default_factory=time.monotonic)
@@ -67,6 +77,16 @@ class Run:
     outputs: dict[str, Path] = field(default_factory=dict)
     committed: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def info(self, ledger: str = "", batch_id: str = "", command: str = "") -> RunInfo:
+        """What the workbook's 计算依据 and the ledger say of the run: the policy and roster by the
+        names the clerk knows, with the hashes of the files this run read (its own copies)."""
+        from ..reports.basis import sha256
+        from ..reports.sheets import RunInfo
+
+        return RunInfo(policy_file=self.policy.name, policy_sha256=sha256(str(self.policy)),
+                       roster_file=self.roster.name, roster_sha256=sha256(str(self.roster)),
+                       command=command, ledger=ledger, ledger_batch=batch_id)
 
     def elapsed(self) -> int:
         return int(self.seconds if self.state in ("done", "failed") else time.monotonic() - self.started)
@@ -79,6 +99,28 @@ class Run:
                            self.period, *(["--sheet", self.sheet] if self.sheet else []),
                            *(["--ledger", shown_url(ledger)] if ledger else []),
                            *(["--include-arrears"] if self.include_arrears else [])])
+
+
+def scores_fit(run: Run) -> None:
+    """The judges' score sheets uploaded when, and only when, an award of the policy reads them:
+    said in the page's words (the library's name the CLI's --scores). A policy that cannot be read
+    is left to the run, which says where."""
+    from ..api import judged_awards
+    from ..policy import load_policy
+
+    try:
+        judged = judged_awards(load_policy(run.policy))
+    except SwtalentError:
+        return
+    if judged and run.scores is None:
+        titles = "、".join(f"「{t}」" for t in judged)
+        raise UsageError(f"{titles}的得分来自评委评分表：请在「评委评分表」处上传评分表文件（.xlsx 或 .csv）后重新计算",
+                         f"the score of {', '.join(judged)} comes from judges' score sheets: upload the sheets under "
+                         "'Judges' score sheets' (.xlsx or .csv) and compute again")
+    if run.scores is not None and not judged:
+        raise UsageError("上传了评委评分表，但所选政策中没有得分来自评委评分的评选：不上传评分表，或选择相应的政策",
+                         "judges' score sheets were uploaded, but no award of the chosen policy is scored by judges: "
+                         "leave them out, or choose the policy they belong to")
 
 
 class Runs:
@@ -147,9 +189,10 @@ class Runs:
         run.stage = "read"
 
         per = Period.parse(run.period)
+        scores_fit(run)
         book = open_or_fail(self.ledger)
         comp = api.run_compute(PendingSheet(run.roster, run.sheet, max_rows=self.max_rows), run.policy, per, stage=stage, ledger=book,
-                               include_arrears=run.include_arrears)
+                               include_arrears=run.include_arrears, scores=run.scores)
         run.stage = "write"
         self.write(run, comp, book, batch_id="")
         run.comp = comp
@@ -173,12 +216,10 @@ class Runs:
         发放表.xlsx --out 明细.csv --notice 公示名单.xlsx` writes them (replacing the last ones)."""
         from ..ledger_cli import shown_url
         from ..reports.files import write_outputs
-        from ..reports.sheets import RunInfo
 
         out = run.folder / "out"
         out.mkdir(exist_ok=True)
-        info = RunInfo(policy_file=run.policy.name, command=run.command(self.ledger),
-                       ledger=shown_url(book.url) if book is not None else "", ledger_batch=batch_id)
+        info = run.info(shown_url(book.url) if book is not None else "", batch_id, run.command(self.ledger))
         paths = {k: out / OUTPUTS[k] for k in ("workbook", "csv", "notice")}
         write_outputs(comp, [paths["workbook"], paths["csv"]], run.lang, info, notice=[paths["notice"]], force=True,
                       before_rename=committed.record if committed is not None else (lambda: None))
@@ -190,7 +231,6 @@ class Runs:
         index refuses anything another batch paid since. None when there was nothing to pay."""
         from ..ledger import new_batch_id
         from ..ledger_cli import commit_when_written, open_or_fail
-        from ..reports.sheets import RunInfo
 
         with run.lock:
             if run.committed:
@@ -200,8 +240,9 @@ class Runs:
                 return None
             book = open_or_fail(self.ledger, create=True)
             batch_id = new_batch_id()
-            # The ledger keeps the policy file's full path and hash, as for compute --commit.
-            info = RunInfo(policy_file=str(run.policy), command=run.command(self.ledger), ledger_batch=batch_id)
+            # The ledger keeps the policy's and the roster's names and the hashes of the files the run
+            # read (its own copies: the shipped policy may have changed since), as compute --commit.
+            info = run.info("", batch_id, run.command(self.ledger))
             committed = commit_when_written(comp, book, batch_id, info, comp.period.label(), str(run.roster), operator)
             try:
                 self.write(run, comp, book, batch_id, committed)

@@ -68,7 +68,8 @@ def serve(host: str, port: int, *, ledger: str | None, password_file: Path | Non
     # uvicorn runs on Ctrl-C and on kill (SIGTERM) before it raises the signal again; and here too,
     # should the server stop before its lifespan began.
     app = create_app(Config(ledger=ledger, password=password, policies=policies or default_policies(), lang=lang,
-                            debug=debug, **({"max_rows": max_rows} if max_rows else {})))
+                            debug=debug, host=host, port=port,
+                            **({"max_rows": max_rows} if max_rows else {})))
     try:
         quiet_logs()
         server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", access_log=True,

@@ -35,10 +35,13 @@ WORDS = {
         "return.person": "收款人身份证号", "return.go": "登记退票", "reason": "原因",
         "reversed": "已冲销 {n} 行：可再次发放", "months": "月份", "rule": "规则", "person_id": "身份证号",
         "login.title": "登录", "password": "密码", "login.go": "登录", "login.wrong": "密码不正确",
+        "login.wait": "密码错误次数过多：请 {s} 秒后再试",
         "csrf": "页面已过期或请求来自其他网站，未执行。请刷新页面后重试。", "too_large": "上传的文件超过上限 {limit}，未接收",
         "not_found": "没有这个页面（或计算已随服务器重启而清除）", "need_file": "请选择{what}",
         "need_period": "请填写期间", "internal": "内部错误：{detail}。请把服务器窗口中的输出报告给维护者",
         "ledger_at": "账本", "paid_note": "计算时已扣除账本中已发放的款项",
+        "scores": "评委评分表（可不填）", "scores.hint": "评选得分来自评委打分时（如 jiujiang-judges.yaml）上传：.xlsx 或 .csv",
+        "internal.page": "内部错误，请求未完成。服务器窗口中有一行记录，请报告给维护者；返回后可重试。",
     },
     "en": {
         "app": "Social-work talent subsidies", "nav.compute": "Compute", "nav.policy": "Check a policy",
@@ -78,14 +81,43 @@ WORDS = {
         "return.go": "Record the return", "reason": "reason", "reversed": "{n} lines reversed: payable again",
         "months": "months", "rule": "rule", "person_id": "ID", "login.title": "Log in", "password": "Password",
         "login.go": "Log in", "login.wrong": "wrong password",
+        "login.wait": "too many wrong passwords: try again in {s} s",
         "csrf": "the page had expired or the request came from another site; nothing was done. Reload the page "
                 "and try again.", "too_large": "the upload is larger than the limit of {limit}; not accepted",
         "not_found": "no such page (or the run was cleared when the server restarted)",
         "need_file": "choose {what}", "need_period": "give the period",
         "internal": "internal error: {detail}. Report the server window's output to the maintainers",
         "ledger_at": "ledger", "paid_note": "what the ledger has paid is left out",
+        "scores": "Judges' score sheets (optional)",
+        "scores.hint": "for awards scored by judges (such as jiujiang-judges.yaml): .xlsx or .csv",
+        "internal.page": "Internal error; the request was not completed. The server's window has a line about it: "
+                         "report it to the maintainers. Go back and try again.",
     },
 }
+
+
+# The catalogue's hints that name a command or flag, as the page says them: a clerk on the page
+# has no terminal. Keyed by problem code; the hint's {fields} are the issue's.
+PAGE_HINTS = {
+    "ledger.taken": ("回到计算页面重新计算，再记入账本：已发放的部分会自动扣除",
+                     "compute the roster again on the page, then record it: what is paid is left out"),
+    "ledger.voided-for-outputs": ("稍后在计算页面重新计算并记入账本；如反复出现，请把服务器窗口中的输出报告给维护者",
+                                  "compute again on the page and record it; if it happens again, report the server "
+                                  "window's output to the maintainers"),
+    "ledger.no-batch": ("在「发放账本」页面查看批次编号", "see the batch ids on the Ledger page"),
+    "ledger.no-reason": ("在「原因」一栏写明原因后再提交", "write why in the reason field and submit again"),
+    "ledger.already-void": ("在「发放账本」页面查看批次 {batch}", "see batch {batch} on the Ledger page"),
+    "ledger.nothing-to-return": ("核对批次编号和身份证号（在「发放账本」页面查看批次 {batch}）",
+                                 "check the batch id and the ID number (batch {batch} on the Ledger page)"),
+}
+
+
+def hint_of(issue, lang: str) -> str:
+    """An issue's hint as the page gives it (PAGE_HINTS where the catalogue's names a command)."""
+    page = PAGE_HINTS.get(issue.code)
+    if page is None:
+        return issue.hint(lang)
+    return issue._fill(page[1 if lang == "en" else 0])
 
 
 def words(lang: str) -> dict:

@@ -34,6 +34,7 @@ class State:
     env: Environment
     folder: Path
     policies: dict[str, Path] = field(default_factory=dict)
+    hosts: guard.Hosts = field(default_factory=guard.Hosts)
 
 
 def _state(request: Request) -> State:
@@ -46,6 +47,8 @@ def lang_of(request: Request, config) -> str:
 
 
 def size_words(n: int) -> str:
+    if n < 1 << 20:
+        return f"{n / 1024:.0f} KiB"
     return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MiB"
 
 
@@ -94,10 +97,26 @@ async def not_found(request: Request, exc) -> HTMLResponse:
     return message(state, request, words(lang_of(request, state.config))["not_found"], status=404)
 
 
+async def too_large(request: Request, exc: guard.BodyTooLarge) -> HTMLResponse:
+    """A body stopped at its limit while it was read (guard.Shield): nothing of it is kept."""
+    state = _state(request)
+    if not hasattr(request.state, "csrf"):
+        request.state.csrf = guard.csrf_token(request.cookies)
+    text = words(lang_of(request, state.config))["too_large"].format(limit=size_words(exc.limit))
+    return message(state, request, text, status=413)
+
+
+async def internal(request: Request) -> HTMLResponse:
+    """The page for anything unexpected (guard.Shield logged one masked line): no traceback."""
+    state = _state(request)
+    request.state.csrf = guard.csrf_token(request.cookies)
+    return message(state, request, words(lang_of(request, state.config))["internal.page"], status=500)
+
+
 async def _form(request: Request):
     """The posted form, its size per field bounded; the token checked before anything is done."""
     form = await request.form(max_files=4, max_fields=20)
-    if not guard.csrf_ok(request.cookies, form, request.headers, request.url):
+    if not guard.csrf_ok(request.cookies, form, request.headers, request.url, _state(request).hosts):
         return form, False
     return form, True
 
@@ -121,8 +140,13 @@ def _policy_choice(state: State, form, folder: Path, field_name: str, upload_fie
     if upload is not None and getattr(upload, "filename", ""):
         name = guard.upload_name(upload.filename, guard.POLICY_SUFFIXES, "policy")
         return guard.save_upload(upload, folder / "in", name)
-    chosen = str(form.get(field_name, ""))
-    return state.policies.get(chosen)
+    chosen = state.policies.get(str(form.get(field_name, "")))
+    if chosen is None:
+        return None
+    # A copy, read by the run, its explanations, comparisons and commit: the shipped file may be
+    # edited while the run waits to be committed, and what is recorded must be what was computed.
+    (folder / "in").mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(chosen, folder / "in" / chosen.name))
 
 
 async def start_run(request: Request) -> Response:
@@ -141,18 +165,25 @@ async def start_run(request: Request) -> Response:
         policy = await run_in_threadpool(_policy_choice, state, form, folder, "policy", "policy_file")
         if policy is None:
             raise UsageError(t["need_file"].format(what=t["policy"]), words("en")["need_file"].format(what="a policy"))
+        scores = form.get("scores_file")
+        scores_path = None
+        if scores is not None and getattr(scores, "filename", ""):
+            scores_name = guard.upload_name(scores.filename, guard.SCORE_SUFFIXES, "scores")
+            scores_path = await run_in_threadpool(guard.save_upload, scores, folder / "scores", scores_name)
         period = str(form.get("period", "")).strip()
         if not period:
             raise UsageError(t["need_period"], words("en")["need_period"])
         from ..periods import Period
 
         Period.parse(period)  # a period the CLI would refuse is refused here, in its words
-    except (SwtalentError, UsageError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a file system that refuses the upload too: said, and nothing kept
         remove_folder(folder)
-        return _failure_page(state, request, failure_of(exc), back="/")
+        known = isinstance(exc, (SwtalentError, UsageError))
+        return _failure_page(state, request, failure_of(exc, state.config.debug), back="/", status=400 if known else 500)
     sheet = str(form.get("sheet", "")).strip() or None
     run = Run(id=run_id, folder=folder, roster=roster_path, policy=policy, period=period, sheet=sheet,
-              include_arrears=form.get("include_arrears") == "on", lang=lang_of(request, state.config))
+              include_arrears=form.get("include_arrears") == "on", lang=lang_of(request, state.config),
+              scores=scores_path)
     state.runs.start(run)
     return RedirectResponse(f"/runs/{run.id}", 303)
 
@@ -240,7 +271,7 @@ async def explain(request: Request) -> Response:
         from ..roster.source import PendingSheet
 
         return api.run_explain(PendingSheet(run.roster, run.sheet, max_rows=state.config.max_rows), run.policy, run.period, person, lang=lang,
-                               ledger=_ledger_book(state))
+                               ledger=_ledger_book(state), scores=run.scores)
     try:
         result = await run_in_threadpool(work)
     except BaseException as exc:  # noqa: BLE001 - shown on the page, in the clerk's words
@@ -278,7 +309,8 @@ async def diff(request: Request) -> Response:
             names = [f"{run.policy.name} @ {d.isoformat()}" for d in days]
         else:
             raise UsageError("请选择或上传拟议政策，或填写两个日期", "choose or upload the proposed policy, or give two dates")
-        a, b = api.run_diff(PendingSheet(run.roster, run.sheet, max_rows=state.config.max_rows), versions, run.period, ledger=_ledger_book(state))
+        a, b = api.run_diff(PendingSheet(run.roster, run.sheet, max_rows=state.config.max_rows), versions, run.period, ledger=_ledger_book(state),
+                            scores=run.scores)
         result = policy_diff(a, b, names)
         result["notes"] = unchanged_notes(result, lang, days, whole)
         out = run.folder / "out" / "政策测算.xlsx"
@@ -323,10 +355,12 @@ async def policy(request: Request) -> Response:
 
         name = guard.upload_name(getattr(upload, "filename", "") or "", guard.POLICY_SUFFIXES, "policy")
         sub = folder / secrets.token_hex(6)
-        path = guard.save_upload(upload, sub, name)
-        _, issues = validate_policy(path)
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        return name, issues, lines
+        try:
+            path = guard.save_upload(upload, sub, name)
+            _, issues = validate_policy(path)
+            return name, issues, problem_lines(path, {i.location.line for i in issues if i.location.line})
+        finally:  # checked, then let go: nothing the clerk uploads stays until the server stops
+            shutil.rmtree(sub, ignore_errors=True)
     try:
         if upload is None or not getattr(upload, "filename", ""):
             t = words(lang)
@@ -339,8 +373,28 @@ async def policy(request: Request) -> Response:
     for issue in issues:
         (by_line.setdefault(issue.location.line, []) if issue.location.line else loose).append(issue)
     errors = sum(i.severity == "error" for i in issues)
-    return render(state, request, "policy.html", name=name, lines=lines if len(lines) <= 5000 else lines[:5000],
-                  by_line=by_line, loose=loose, errors=errors, warnings=len(issues) - errors, checked=True)
+    return render(state, request, "policy.html", name=name, lines=lines, by_line=by_line, loose=loose, errors=errors, warnings=len(issues) - errors, checked=True)
+
+
+SHOWN_LINE = 500  # characters of a line shown beside its problem
+
+
+def problem_lines(path: Path, wanted: set[int]) -> list[tuple[int, str]]:
+    """The lines of a policy that have problems, each cut to SHOWN_LINE characters: the page echoes
+    no more of an upload than that, and nothing of a file over the policy limit (not read here)."""
+    from .app import POLICY_LIMIT
+
+    if not wanted or path.stat().st_size > POLICY_LIMIT:
+        return []
+    shown = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, text in enumerate(fh, 1):
+            if n in wanted:
+                text = text.rstrip("\r\n")
+                shown.append((n, text if len(text) <= SHOWN_LINE else text[:SHOWN_LINE] + " …"))
+            if n >= max(wanted):
+                break
+    return shown
 
 
 async def login(request: Request) -> Response:
@@ -348,10 +402,16 @@ async def login(request: Request) -> Response:
     if request.method == "GET":
         return render(state, request, "login.html")
     form = await request.form(max_files=0, max_fields=5)
-    if not guard.same_origin(request.headers, request.url):
+    if not guard.same_origin(request.headers, request.url, state.hosts):
         return _refused(state, request)
+    client = request.client.host if request.client else ""
+    wait = state.sessions.wait(client)
+    if wait:
+        text = words(lang_of(request, state.config))["login.wait"].format(s=wait)
+        return render(state, request, "login.html", status=429, wait=text)
     token = state.sessions.login(str(form.get("password", "")))
     if token is None:
+        state.sessions.failed(client)
         return render(state, request, "login.html", status=401, wrong=True)
     response = RedirectResponse("/", 303)
     response.set_cookie(guard.SESSION_COOKIE, token, httponly=True, samesite="strict")
