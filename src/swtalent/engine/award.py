@@ -72,7 +72,7 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     later_row = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
     # No score on a row without a data problem: not a candidate (a title holder of an earlier cycle
     # on the roster of a policy that pays more than the award; Policy.blank_score_not_candidate).
-    held_candidates = _held_candidates(frame, usable, scores, every_row=not policy.blank_score_not_candidate())
+    held_candidates = _held_candidates(frame, usable, scores, not policy.blank_score_not_candidate(), rule)
     scores = scores.final if scores is not None else frame["score_exact"].to_numpy()
     no_score = pd.isna(scores).astype(bool)
     reason = np.select([~usable, no_score, failed >= 0, too_new, _recent_winners(rule, frame, previous, year),
@@ -134,17 +134,33 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     return res
 
 
-def _held_candidates(frame: pd.DataFrame, usable: np.ndarray, scores, every_row: bool) -> int:
-    """How many people, held for a data problem, may be candidates: with a score source, those it
-    counts as candidates; on a roster of candidates (`every_row`), every row held; otherwise those
-    with something under 评审得分. One person on several rows counts once; a row without an ID alone."""
+def _held_candidates(frame: pd.DataFrame, usable: np.ndarray, scores, every_row: bool, rule: AwardRule) -> int:
+    """How many people, held for a data problem, may be candidates once corrected: with a score
+    source, those it counts as candidates; on a roster of candidates (`every_row`), every row held;
+    otherwise those with something under 评审得分. One person on several rows counts once; a row
+    without an ID alone. Under `nominations_per`, a unit brings back no more nominees than its
+    places left beside its nominees not held (a unit that nominated too many has all held)."""
+    candidate = np.ones(len(frame), dtype=bool) if every_row else frame["score_given"].to_numpy(dtype=bool)
     if scores is not None and scores.held is not None:
         held = scores.held
     else:
-        held = ~usable & (True if every_row else frame["score_given"].to_numpy(dtype=bool))
-    ids = frame["person_id"].to_numpy()[held]
-    named = ids[ids != ""]
-    return len(pd.unique(named)) + int((ids == "").sum())
+        held = ~usable & candidate
+    ids = frame["person_id"].to_numpy()
+    if rule.nominations_per is None:
+        return _people(ids[held])
+    units = frame[rule.nominations_per.field].to_numpy()
+    count = 0
+    for u in pd.unique(units[held]):  # the units with someone held: a few
+        mine = held & (units == u)
+        limit = rule.nominations_per.limit_of(u)
+        standing = _people(ids[usable & candidate & (units == u)])
+        count += _people(ids[mine]) if limit is None else min(_people(ids[mine]), max(limit - standing, 0))
+    return count
+
+
+def _people(ids: np.ndarray) -> int:
+    """People among rows: by ID, each row without one alone."""
+    return len(pd.unique(ids[ids != ""])) + int((ids == "").sum())
 
 
 def _pend(decision: AwardDecision, reason: np.ndarray, rows: np.ndarray, places: int) -> None:
