@@ -93,14 +93,16 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     if rule.amounts_by is not None:
         res.table_entry = entry
     rates = rate_grid(rule, policy, grid)
-    row_rates = rates[np.maximum(schedule_codes(policy, frame, entry), 0)]  # rows x months
-    held &= row_rates > 0
+    codes = np.maximum(schedule_codes(policy, frame, entry), 0)
+    # No rate changes within the grid's months (the usual case): a rate per row, not a rows x
+    # months grid of them (a lifetime cap needs the grid of amounts).
+    flat = rule.lifetime_cap is None and bool((rates == rates[:, :1]).all())
+    row_rates = rates[codes, 0] if flat else rates[codes]  # rows, or rows x months
+    held &= (row_rates > 0)[:, None] if flat else row_rates > 0
 
     # Highest level held each month, per person, then only that row is paid for the month.
-    rank = np.where(held, levels[:, None], -1).astype(np.int16)
     person = pd.factorize(frame["person_id"])[0]
-    best = pd.DataFrame(rank).groupby(person).transform("max").to_numpy()
-    won = held & (rank == best)
+    won = highest_held(person, held, levels)
     res.earlier_months = np.zeros(len(frame), dtype=np.int64)
     short = capped = np.zeros(len(frame), dtype=bool)
     if rule.min_consecutive_months is not None:  # counted within each year paid, not across years
@@ -114,8 +116,10 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     # (they were months in post), before the months allowed are (history counts them already).
     claimed = paid_before.month_grid(rule.id, frame["person_id"].to_numpy(), months)
     now = months >= period.first
-    all_paid = (won & now).any(axis=1) & ~(won & now & ~claimed).any(axis=1)
-    won &= ~claimed
+    all_paid = np.zeros(len(frame), dtype=bool)
+    if claimed.any():
+        all_paid = (won & now).any(axis=1) & ~(won & now & ~claimed).any(axis=1)
+        won &= ~claimed
     if rule.max_months is not None:
         won, capped = _within_max_months(rule, frame, previous, person, won, res)
     full = won  # the months due before a lifetime cap
@@ -128,6 +132,9 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         person_total = limited.earlier + pay.sum(axis=1) - limited.before  # all of the person's months in the grid
 
     def part(into: o.RuleOutcome, cols: np.ndarray) -> None:
+        if flat:  # months x rate, one rate a row
+            _paid_months(into, won if cols.all() else won[:, cols], row_rates, months[cols])
+            return
         if rule.lifetime_cap is None:  # months x rate: no grid of amounts to carry
             _paid_months(into, won[:, cols], row_rates[:, cols], months[cols])
             return
@@ -149,13 +156,13 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     # Waiting: without the waiting period a month of this period would be due, with it none is.
     unwaited = np.maximum.reduce([start, hire, np.full(len(frame), latest_start, dtype=np.int32)])
     waiting = (rule.wait_offset() > 0) & (unwaited <= hi) & (np.maximum(unwaited, ready) > hi)
-    res.reason = np.select(
+    res.reason = o.select_reason(
         [~usable, failed >= 0, any_won, in_force > period.last, start > period.last,
          left < latest_start, hire > period.last, waiting, ~held.any(axis=1), short, all_paid, capped, cut],
         [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.MONTHLY_NOT_IN_FORCE, o.MONTHLY_QUALIFIED_LATE,
          o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_WAITING, o.MONTHLY_NO_OVERLAP, o.MONTHLY_TOO_SHORT,
          o.LEDGER_PAID, o.MONTHLY_MAX_MONTHS, o.LIFETIME_CAP],
-        default=o.MONTHLY_SUPERSEDED).astype(object)
+        default=o.MONTHLY_SUPERSEDED)
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res
 
@@ -164,30 +171,58 @@ def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, mon
                  pay: np.ndarray | None = None, full: np.ndarray | None = None) -> None:
     """Amounts, month counts and spans, rates, runs and claims of the months `won` (rows x months);
     the claims as month indices (engine.claims.claim_texts makes them 2023-04 when committed).
+    `row_rates`: rows x months, or one rate a row when the rate is the same in every month.
     `pay`: what each month pays when a lifetime cap cut the last month short (else rate x month);
     `full`: the months due before the cap. A row the cap cut has `capped`; one whose last month it
     cut short has no single rate (rate_fen -1): months x rate no longer makes the amount."""
-    count = won.sum(axis=1).astype(np.int32)
-    standard = (won * row_rates).sum(axis=1).astype(np.int64)
-    res.amount_fen = standard if pay is None else pay.sum(axis=1).astype(np.int64)
-    res.capped = np.zeros(len(won), dtype=bool) if full is None else (full * row_rates).sum(axis=1) > res.amount_fen
-    res.months = count
+    n, width = won.shape
+    count = np.count_nonzero(won, axis=1).astype(np.int32)
     any_won = count > 0
-    idx = np.arange(len(months))
-    first = np.where(won, idx[None, :], len(months)).min(axis=1)
-    last = np.where(won, idx[None, :], -1).max(axis=1)
-    res.first_month = np.where(any_won, months[np.minimum(first, len(months) - 1)], 0).astype(np.int32)
-    res.last_month = np.where(any_won, months[np.maximum(last, 0)], 0).astype(np.int32)
+    flat = row_rates.ndim == 1
+    if flat:
+        standard = count.astype(np.int64) * row_rates
+    else:
+        standard = (won * row_rates).sum(axis=1).astype(np.int64)
+    res.amount_fen = standard if pay is None else pay.sum(axis=1).astype(np.int64)
+    res.capped = np.zeros(n, dtype=bool) if full is None else (full * row_rates).sum(axis=1) > res.amount_fen
+    res.months = count
+    # The first and the last month paid (argmax finds the first True; a row with none is left out).
+    first = won.argmax(axis=1) if width else np.zeros(n, dtype=np.int64)
+    last = width - 1 - won[:, ::-1].argmax(axis=1) if width else np.zeros(n, dtype=np.int64)
+    res.first_month = np.where(any_won, months[first] if width else 0, 0).astype(np.int32)
+    res.last_month = np.where(any_won, months[last] if width else 0, 0).astype(np.int32)
     res.contiguous = ~any_won | (last - first + 1 == count)
-    paid_rates = np.where(won, row_rates, -1)
-    low = np.where(won, row_rates, np.iinfo(np.int64).max).min(axis=1)
-    res.rate_fen = np.where(any_won & (low == paid_rates.max(axis=1)), low, -1)
-    res.segments = {int(i): _runs(won[i], row_rates[i], months)
+    if flat:
+        res.rate_fen = np.where(any_won, row_rates, -1).astype(np.int64)
+    else:
+        paid_rates = np.where(won, row_rates, -1)
+        low = np.where(won, row_rates, np.iinfo(np.int64).max).min(axis=1)
+        res.rate_fen = np.where(any_won & (low == paid_rates.max(axis=1)), low, -1)
+    res.segments = {int(i): _runs(won[i], np.broadcast_to(row_rates[i], width) if flat else row_rates[i], months)
                     for i in np.flatnonzero(any_won & ((res.rate_fen < 0) | ~res.contiguous))}
     if pay is not None:
         res.rate_fen = np.where(standard == res.amount_fen, res.rate_fen, -1)  # the cap paid part of a month
-    rows, cols = np.nonzero(won)
-    res.set_claims(rows, months[cols])
+    res.set_claim_grid(won, months)
+
+
+def highest_held(person: np.ndarray, held: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """rows x months: the months each row is paid, being its person's highest level held that month
+    (held: rows x months; person: codes from pd.factorize). Only the rows of people with several
+    rows held can lose a month: those are sorted by person and the highest level of each month
+    found with np.maximum.reduceat, not with a groupby over every row."""
+    won = held.copy()
+    some = np.flatnonzero(held.any(axis=1))
+    key = person[some] + 1  # pd.factorize gives -1 to a missing ID: rows without one are a group too
+    shared = some[np.bincount(key)[key] > 1] if len(some) else some
+    if not len(shared):
+        return won
+    order = shared[np.argsort(person[shared], kind="stable")]
+    p = person[order]
+    starts = np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1])))
+    rank = np.where(held[order], levels[order, None], -1).astype(np.int16)
+    best = np.maximum.reduceat(rank, starts, axis=0)
+    won[order] = held[order] & (rank == np.repeat(best, np.diff(np.append(starts, len(order))), axis=0))
+    return won
 
 
 def _person_months(person: np.ndarray, won: np.ndarray) -> np.ndarray:

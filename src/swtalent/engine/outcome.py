@@ -94,14 +94,45 @@ class RuleOutcome:
     # (a late roster, a bank return); paid only when the clerk asks (--include-arrears).
     arrears: RuleOutcome | None = None
 
+    # Or, until they are asked for (a commit), the grid they come from: (rows x months paid, months).
+    claim_grid: tuple = None
+
     def set_claims(self, pos: np.ndarray, keys: np.ndarray) -> None:
         keys = np.asarray(keys)
         self.claim_pos = np.asarray(pos, dtype=np.int64)
         self.claim_key = keys if keys.dtype.kind in "iu" else keys.astype(object)  # month indices, or texts
+        self.claim_grid = None
+
+    def set_claim_grid(self, won: np.ndarray, months: np.ndarray) -> None:
+        """The claims of a monthly grid, a month a claim, made into pairs only when asked for: a
+        year's months of a million rows are millions of pairs, which a run that only computes never
+        reads."""
+        self.claim_pos = self.claim_key = None
+        self.claim_grid = (won, months)
+
+    @property
+    def has_claims(self) -> bool:
+        return self.claim_pos is not None or self.claim_grid is not None
+
+    def claims(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row positions, claim keys), one pair a claim, in row order then month order."""
+        if self.claim_grid is not None:
+            won, months = self.claim_grid
+            rows, cols = np.nonzero(won)
+            self.set_claims(rows, months[cols])
+        return self.claim_pos, self.claim_key
 
     @property
     def paid(self) -> np.ndarray:
         return self.amount_fen > 0
+
+
+def select_reason(masks: list[np.ndarray], codes: list, default: str) -> np.ndarray:
+    """np.select of reason codes (the first mask that holds wins), as an object array. Chosen as
+    small integers and the texts then taken from a short array: selecting the texts themselves and
+    turning them into objects made a new Python string a row."""
+    texts = np.array(list(codes) + [default], dtype=object)
+    return texts[np.select(masks, np.arange(len(codes), dtype=np.int8), default=np.int8(len(codes)))]
 
 
 def begin(rule: RuleCommon, frame: pd.DataFrame) -> tuple[RuleOutcome, np.ndarray, np.ndarray]:
