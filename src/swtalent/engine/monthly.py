@@ -147,7 +147,7 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         res.arrears = o.empty_outcome(rule, len(frame))
         res.arrears.table_entry = res.table_entry
         part(res.arrears, ~now)
-        res.arrears.reason = np.where(res.arrears.months > 0, o.PAID, o.NOT_EVALUATED).astype(object)
+        res.arrears.reason = o.select_reason([res.arrears.months > 0], [o.PAID], default=o.NOT_EVALUATED)
     held = held[:, now]
     if all_paid.any():
         res.paid_by = np.where(all_paid, paid_before.paid_by(rule.id, frame["person_id"].to_numpy()), "")

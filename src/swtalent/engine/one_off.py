@@ -48,9 +48,10 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     masks = [~usable, failed >= 0, before_from, after_until, not_first | first_held, q_month < early,
              q_month > period.last, amount == 0]
     codes = [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM, o.ONE_OFF_AFTER_UNTIL,
-             np.where(first_held, o.ONE_OFF_FIRST_HELD, o.ONE_OFF_NOT_FIRST),
+             None,  # first_held (a part of not_first | first_held): ONE_OFF_FIRST_HELD, else ONE_OFF_NOT_FIRST
              o.ONE_OFF_EARLIER_PERIOD, o.ONE_OFF_LATER_PERIOD, o.ZERO_AMOUNT]
-    reason = np.select(masks, codes, default=o.PAID).astype(object)
+    reason = o.select_reason(masks[:4] + [first_held] + masks[4:],
+                             codes[:4] + [o.ONE_OFF_FIRST_HELD, o.ONE_OFF_NOT_FIRST] + codes[5:], default=o.PAID)
     blocked = np.zeros(n, dtype=bool)
     first_reason = []
     for mask in masks:
@@ -80,7 +81,9 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
         _net_of_earlier(rule, frame, previous, paid, levels, res, reason)
     res.first_month = res.last_month = q_month
     late = q_month < period.first  # due in an earlier period the ledger covered, and never paid
-    if late.any():
+    # Only a late row still paid (due from arrears_from on) is owed: without a ledger (no
+    # arrears_from) none is, and no outcome of arrears, all nothing, is made for a million rows.
+    if (late & paid).any():
         res.arrears = o.empty_outcome(rule, n)
         res.arrears.table_entry = res.table_entry
         for name in ("amount_fen", "rate_fen", "earlier_fen"):
@@ -89,9 +92,9 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
         res.arrears.first_month = res.arrears.last_month = q_month
         owed = np.flatnonzero(res.arrears.amount_fen > 0)
         res.arrears.set_claims(owed, keys[owed])
-        res.arrears.reason = np.where(res.arrears.amount_fen > 0, o.PAID, o.NOT_EVALUATED).astype(object)
-        # Said as due in its own period, unless the row would never be paid in any period.
-        reason[late & ~never] = o.ONE_OFF_EARLIER_PERIOD
+        res.arrears.reason = o.select_reason([res.arrears.amount_fen > 0], [o.PAID], default=o.NOT_EVALUATED)
+    # Said as due in its own period, unless the row would never be paid in any period.
+    reason[late & ~never] = o.ONE_OFF_EARLIER_PERIOD
     now = np.flatnonzero(res.amount_fen > 0)
     res.set_claims(now, keys[now])
     res.reason = reason
