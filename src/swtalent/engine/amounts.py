@@ -55,9 +55,14 @@ def amounts_on(rule: RuleBase, policy: Policy, frame: pd.DataFrame, days: pd.Ser
     code = schedule_codes(policy, frame, entry)
     code = np.where(np.isnat(day), -1, code)
     plans = schedules(rule, policy)
-    order = np.argsort(code, kind="stable")
-    found, starts = np.unique(code[order], return_index=True)
-    for s, rows in zip(found, np.split(order, starts[1:])):
+    present = np.flatnonzero(np.bincount(code + 1, minlength=len(plans) + 1)[1:])
+    if len(present) <= 8:  # a few (entry, level) pairs: a pass over the rows for each, no sort
+        groups = ((s, np.flatnonzero(code == s)) for s in present)
+    else:
+        order = np.argsort(code, kind="stable")
+        found, starts = np.unique(code[order], return_index=True)
+        groups = zip(found, np.split(order, starts[1:]))
+    for s, rows in groups:
         dated = plans[s] if s >= 0 else ()
         if not dated:
             continue

@@ -101,8 +101,9 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     held &= (row_rates > 0)[:, None] if flat else row_rates > 0
 
     # Highest level held each month, per person, then only that row is paid for the month.
-    person = pd.factorize(frame["person_id"])[0]
-    won = highest_held(person, held, levels)
+    won = highest_held(frame["person_id"].to_numpy(), held, levels)
+    if rule.min_consecutive_months is not None or rule.max_months is not None or rule.lifetime_cap is not None:
+        person = pd.factorize(frame["person_id"])[0]  # these count per person over all rows
     res.earlier_months = np.zeros(len(frame), dtype=np.int64)
     short = capped = np.zeros(len(frame), dtype=bool)
     if rule.min_consecutive_months is not None:  # counted within each year paid, not across years
@@ -205,23 +206,26 @@ def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, mon
     res.set_claim_grid(won, months)
 
 
-def highest_held(person: np.ndarray, held: np.ndarray, levels: np.ndarray) -> np.ndarray:
+def highest_held(ids: np.ndarray, held: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """rows x months: the months each row is paid, being its person's highest level held that month
-    (held: rows x months; person: codes from pd.factorize). Only the rows of people with several
-    rows held can lose a month: those are sorted by person and the highest level of each month
-    found with np.maximum.reduceat, not with a groupby over every row."""
+    (held: rows x months; ids: each row's person_id). Only the rows of people with several rows
+    held can lose a month: the IDs of the rows held at all are grouped (a million IDs cost more to
+    group than all the rest of the rule), then the rows of people with several are sorted by person
+    and the highest level of each month found with np.maximum.reduceat, not a groupby."""
     won = held.copy()
     some = np.flatnonzero(held.any(axis=1))
-    key = person[some] + 1  # pd.factorize gives -1 to a missing ID: rows without one are a group too
-    shared = some[np.bincount(key)[key] > 1] if len(some) else some
+    if not len(some):
+        return won
+    person = pd.factorize(ids[some])[0] + 1  # a missing ID is -1: the rows without one are a group too
+    several = np.bincount(person)[person] > 1
+    order = np.argsort(person[several], kind="stable")
+    shared, p = some[several][order], person[several][order]
     if not len(shared):
         return won
-    order = shared[np.argsort(person[shared], kind="stable")]
-    p = person[order]
     starts = np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1])))
-    rank = np.where(held[order], levels[order, None], -1).astype(np.int16)
+    rank = np.where(held[shared], levels[shared, None], -1).astype(np.int16)
     best = np.maximum.reduceat(rank, starts, axis=0)
-    won[order] = held[order] & (rank == np.repeat(best, np.diff(np.append(starts, len(order))), axis=0))
+    won[shared] = held[shared] & (rank == np.repeat(best, np.diff(np.append(starts, len(shared))), axis=0))
     return won
 
 
