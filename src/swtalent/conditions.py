@@ -13,6 +13,8 @@ pandas' nullable boolean, the level is categorical in the policy's level order.
 from __future__ import annotations
 
 import operator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 
@@ -23,6 +25,32 @@ from .policy.model import AllOf, AnyOf, Condition, NotOf
 
 _COMPARE = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt, "<=": operator.le,
             "<": operator.lt}
+
+
+_memo: ContextVar[dict | None] = ContextVar("swtalent_column_memo", default=None)
+
+
+@contextmanager
+def shared_columns():
+    """Within it, what is worked out from a whole column of a frame (its distinct values, its
+    months) is worked out once, however many rules ask: engine.compute holds one for its run, in
+    which the frame does not change. Outside one, every call works it out again."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def once(frame: pd.DataFrame, key: tuple, make):
+    """make(), or what it gave for this frame and key before, within shared_columns()."""
+    memo = _memo.get()
+    if memo is None:
+        return make()
+    at = (id(frame), key)
+    if at not in memo:
+        memo[at] = (frame, make())  # the frame is kept, so that its id is not another's meanwhile
+    return memo[at][1]
 
 
 def first_failed(conditions: tuple, frame: pd.DataFrame) -> np.ndarray:
@@ -77,11 +105,10 @@ def test(cond: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         truth = column.fillna(False).to_numpy(dtype=bool)
         want = bool(cond.value)
         return (truth == want) if cond.op == "==" else (truth != want), blank
-    return _texts(cond, column)
+    return _texts(cond, *once(frame, ("factorize", cond.field), lambda: pd.factorize(column)))
 
 
-def _texts(cond: Condition, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, distinct = pd.factorize(column)
+def _texts(cond: Condition, codes: np.ndarray, distinct) -> tuple[np.ndarray, np.ndarray]:
     if cond.op == "contains_any":
         needles = cond.needles()
         decide = lambda v: any(n in v for n in needles)  # noqa: E731

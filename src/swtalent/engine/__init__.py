@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..conditions import shared_columns
 from ..periods import Period
 from ..policy import Policy
 from ..roster import Roster
@@ -100,6 +101,12 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
     `paid_before`: what the ledger has paid, which no line of this run pays again. `arrears_from`:
     the first month the ledger covers; what fell due from then to the period's start and was never
     paid is arrears (补发), listed, and paid only with `include_arrears`."""
+    with shared_columns():  # each text column's distinct values and each date column's months once
+        return _compute(policy, roster, period, previous, paid_before, arrears_from, include_arrears)
+
+
+def _compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None,
+             paid_before: PaidClaims, arrears_from: int | None, include_arrears: bool) -> Computation:
     frame = roster.frame
     outcomes: list[RuleOutcome] = []
     for rule in policy.rules:  # in order: a title allowance reads the award rule listed before it

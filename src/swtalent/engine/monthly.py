@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..money import to_fen
-from ..periods import NO_MONTH, Period, month_index, month_start, months_of
+from ..periods import NO_MONTH, Period, month_index, month_start
 from ..policy.model import MonthlyRule, Policy, fen_on
 from . import caps
 from . import outcome as o
@@ -36,11 +36,11 @@ def rate_grid(rule: MonthlyRule, policy: Policy, period: Period) -> np.ndarray:
 def month_bounds(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Per row: the first month the certificate counts, the first month in post and the last month
     paid for being in post; and the policy's first month. `swtalent explain` reads the same bounds."""
-    q_month = months_of(frame["qualified_on"])
+    q_month = o.months_in(frame, "qualified_on")
     start = q_month + 1 if rule.first_month == "after_qualifying" else q_month
-    hire = months_of(frame["hired_on"])
+    hire = o.months_in(frame, "hired_on")
     hire = np.where(hire == NO_MONTH, _FAR_PAST, hire)  # blank_hire_date: in_post
-    left = months_of(frame["left_on"])
+    left = o.months_in(frame, "left_on")
     left = np.where(left == NO_MONTH, _FAR_FUTURE, left if rule.leaving_month == "paid" else left - 1)
     return start, hire, left, month_index(policy.in_force_from)
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from ..money import to_fen
-from ..periods import Period, months_of
+from ..periods import Period
 from ..policy.model import OneOffRule, Policy
 from . import outcome as o
 from .amounts import amounts_on, table_entries
@@ -21,7 +21,7 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     n = len(frame)
     early = min(arrears_from, period.first) if arrears_from is not None else period.first
     qualified = frame["qualified_on"]
-    q_month = months_of(qualified)
+    q_month = o.months_in(frame, "qualified_on")
     q_day = qualified.to_numpy(dtype="datetime64[D]")
     before_from = q_day < np.datetime64(rule.since(policy), "D")
     after_until = q_day > np.datetime64(rule.qualified_until, "D") if rule.qualified_until is not None \

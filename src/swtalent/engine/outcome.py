@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..conditions import first_failed
+from ..conditions import first_failed, once
+from ..periods import months_of
 from ..policy.model import RuleCommon
 
 # Reason codes (rendered into Chinese or English by reports.reasons).
@@ -125,6 +126,12 @@ class RuleOutcome:
     @property
     def paid(self) -> np.ndarray:
         return self.amount_fen > 0
+
+
+def months_in(frame: pd.DataFrame, key: str) -> np.ndarray:
+    """periods.months_of of a date column, worked out once per run (conditions.shared_columns):
+    the one-off and the monthly rule both read the qualifying month. Not to be changed in place."""
+    return once(frame, ("months", key), lambda: months_of(frame[key]))
 
 
 def filled(n: int, text: str) -> np.ndarray:
