@@ -216,8 +216,13 @@ def highest_held(ids: np.ndarray, held: np.ndarray, levels: np.ndarray) -> np.nd
     some = np.flatnonzero(held.any(axis=1))
     if not len(some):
         return won
-    person = pd.factorize(ids[some])[0] + 1  # a missing ID is -1: the rows without one are a group too
-    several = np.bincount(person)[person] > 1
+    # Equal IDs have equal hashes (Python's, kept in each string): only rows whose hash another
+    # row shares may be a person's other certificates, and only their IDs are compared as text.
+    # A missing ID (pd.factorize's -1, one group there too) is always compared.
+    hashes = np.fromiter(map(hash, ids[some]), dtype=np.int64, count=len(some))
+    some = some[pd.Series(hashes).duplicated(keep=False).to_numpy() | pd.isna(ids[some])]
+    person = pd.factorize(ids[some])[0] + 1
+    several = np.bincount(person)[person] > 1 if len(some) else np.zeros(0, dtype=bool)
     order = np.argsort(person[several], kind="stable")
     shared, p = some[several][order], person[several][order]
     if not len(shared):
