@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from swtalent.engine import compute
+from swtalent.engine import compute, monthly
 from swtalent.periods import Period
 from swtalent.policy import load_policy
 from swtalent.roster.load import load_roster
@@ -135,7 +135,10 @@ def reference(frame, first: tuple[int, int], last: tuple[int, int]) -> dict[tupl
 
 
 @pytest.mark.parametrize("period", ["2023", "2022", "2021-07..2022-06", "2023-05"])
-def test_the_engine_pays_what_the_plain_reference_pays(generated, period):
+@pytest.mark.parametrize("months_as", ["bits", "grid"])
+def test_the_engine_pays_what_the_plain_reference_pays(generated, period, months_as, monkeypatch):
+    if months_as == "grid":  # the rows x months grid that arrears, ledger claims and caps need, not bit masks
+        monkeypatch.setattr(monthly, "_MAX_BITS", 0)
     policy, per = load_policy(CHUZHOU), Period.parse(period)
     roster = load_roster(generated, policy, period=per)
     frame = roster.frame

@@ -88,7 +88,6 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
 
     candidate = usable & (failed < 0) & (levels >= 0)
     months = grid.months
-    held = candidate[:, None] & (months[None, :] >= lo[:, None]) & (months[None, :] <= hi[:, None])
     entry = table_entries(rule, policy, frame)
     if rule.amounts_by is not None:
         res.table_entry = entry
@@ -98,13 +97,58 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     # months grid of them (a lifetime cap needs the grid of amounts).
     flat = rule.lifetime_cap is None and bool((rates == rates[:, :1]).all())
     row_rates = rates[codes, 0] if flat else rates[codes]  # rows, or rows x months
-    held &= (row_rates > 0)[:, None] if flat else row_rates > 0
+    ids = frame["person_id"].to_numpy()
+    now = months >= period.first
+    res.earlier_months = np.zeros(len(frame), dtype=np.int64)
+    short = capped = cut = all_paid = np.zeros(len(frame), dtype=bool)
 
+    if flat and now.all() and len(months) <= _MAX_BITS and rule.min_consecutive_months is None \
+            and rule.max_months is None and not paid_before.has(rule.id):
+        # The usual run (one rate a row, no arrears, no ledger claims, nothing counted per person
+        # over time): a row's months held are one run, lo..hi, kept as a bit mask a row; only
+        # the rows of people with several are made a grid, to find the highest level each month.
+        held_bits = np.where(candidate & (row_rates > 0), _bits(lo - grid.first, hi - grid.first, len(months)),
+                             np.uint64(0))
+        won_bits = held_bits.copy()
+        shared, starts = _sharing(ids, np.flatnonzero(held_bits))
+        if len(shared):
+            won_bits[shared] = _pack(_highest(_unpack(held_bits[shared], len(months)), levels[shared], starts))
+        _paid_bits(res, won_bits, row_rates, months)
+        any_won = res.months > 0
+        held_any = held_bits != 0
+    else:
+        held = candidate[:, None] & (months[None, :] >= lo[:, None]) & (months[None, :] <= hi[:, None])
+        held &= (row_rates > 0)[:, None] if flat else row_rates > 0
+        any_won, held_any, short, all_paid, capped, cut = _grid(rule, frame, period, previous, paid_before, res,
+                                                                 held, levels, row_rates, flat, months, now)
+
+    latest_start = np.maximum(in_force, period.first)
+    # Waiting: without the waiting period a month of this period would be due, with it none is.
+    unwaited = np.maximum.reduce([start, hire, np.full(len(frame), latest_start, dtype=np.int32)])
+    waiting = (rule.wait_offset() > 0) & (unwaited <= hi) & (np.maximum(unwaited, ready) > hi)
+    res.reason = o.select_reason(
+        [~usable, failed >= 0, any_won, in_force > period.last, start > period.last,
+         left < latest_start, hire > period.last, waiting, ~held_any, short, all_paid, capped, cut],
+        [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.MONTHLY_NOT_IN_FORCE, o.MONTHLY_QUALIFIED_LATE,
+         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_WAITING, o.MONTHLY_NO_OVERLAP, o.MONTHLY_TOO_SHORT,
+         o.LEDGER_PAID, o.MONTHLY_MAX_MONTHS, o.LIFETIME_CAP],
+        default=o.MONTHLY_SUPERSEDED)
+    res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
+    return res
+
+
+def _grid(rule: MonthlyRule, frame: pd.DataFrame, period: Period, previous: pd.DataFrame | None,
+          paid_before: PaidClaims, res: o.RuleOutcome, held: np.ndarray, levels: np.ndarray, row_rates: np.ndarray,
+          flat: bool, months: np.ndarray, now: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The months paid as a rows x months grid (held), for what the bit masks do not do: rates that
+    change, arrears, ledger claims, runs, limits and caps counted per person. Fills `res` (and
+    res.arrears); returns, per row, whether a month is paid and held, and the masks of the reasons
+    short, all paid by the ledger, capped by max_months and cut by a lifetime cap."""
+    ids = frame["person_id"].to_numpy()
     # Highest level held each month, per person, then only that row is paid for the month.
-    won = highest_held(frame["person_id"].to_numpy(), held, levels)
+    won = highest_held(ids, held, levels)
     if rule.min_consecutive_months is not None or rule.max_months is not None or rule.lifetime_cap is not None:
         person = pd.factorize(frame["person_id"])[0]  # these count per person over all rows
-    res.earlier_months = np.zeros(len(frame), dtype=np.int64)
     short = capped = np.zeros(len(frame), dtype=bool)
     if rule.min_consecutive_months is not None:  # counted within each year paid, not across years
         kept = np.zeros_like(won)
@@ -115,8 +159,7 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         short, won = won.any(axis=1) & ~kept.any(axis=1), kept
     # Months the ledger has paid already are left out: after the run of months in post is counted
     # (they were months in post), before the months allowed are (history counts them already).
-    claimed = paid_before.month_grid(rule.id, frame["person_id"].to_numpy(), months)
-    now = months >= period.first
+    claimed = paid_before.month_grid(rule.id, ids, months)
     all_paid = np.zeros(len(frame), dtype=bool)
     if claimed.any():
         all_paid = (won & now).any(axis=1) & ~(won & now & ~claimed).any(axis=1)
@@ -149,23 +192,9 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         res.arrears.table_entry = res.table_entry
         part(res.arrears, ~now)
         res.arrears.reason = o.select_reason([res.arrears.months > 0], [o.PAID], default=o.NOT_EVALUATED)
-    held = held[:, now]
     if all_paid.any():
-        res.paid_by = np.where(all_paid, paid_before.paid_by(rule.id, frame["person_id"].to_numpy()), "")
-
-    latest_start = np.maximum(in_force, period.first)
-    # Waiting: without the waiting period a month of this period would be due, with it none is.
-    unwaited = np.maximum.reduce([start, hire, np.full(len(frame), latest_start, dtype=np.int32)])
-    waiting = (rule.wait_offset() > 0) & (unwaited <= hi) & (np.maximum(unwaited, ready) > hi)
-    res.reason = o.select_reason(
-        [~usable, failed >= 0, any_won, in_force > period.last, start > period.last,
-         left < latest_start, hire > period.last, waiting, ~held.any(axis=1), short, all_paid, capped, cut],
-        [o.NOT_EVALUATED, o.CONDITION, o.PAID, o.MONTHLY_NOT_IN_FORCE, o.MONTHLY_QUALIFIED_LATE,
-         o.MONTHLY_LEFT, o.MONTHLY_HIRED_LATE, o.MONTHLY_WAITING, o.MONTHLY_NO_OVERLAP, o.MONTHLY_TOO_SHORT,
-         o.LEDGER_PAID, o.MONTHLY_MAX_MONTHS, o.LIFETIME_CAP],
-        default=o.MONTHLY_SUPERSEDED)
-    res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
-    return res
+        res.paid_by = np.where(all_paid, paid_before.paid_by(rule.id, ids), "")
+    return any_won, held[:, now].any(axis=1), short, all_paid, capped, cut
 
 
 def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, months: np.ndarray,
@@ -208,30 +237,82 @@ def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, mon
 
 def highest_held(ids: np.ndarray, held: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """rows x months: the months each row is paid, being its person's highest level held that month
-    (held: rows x months; ids: each row's person_id). Only the rows of people with several rows
-    held can lose a month: the IDs of the rows held at all are grouped (a million IDs cost more to
-    group than all the rest of the rule), then the rows of people with several are sorted by person
-    and the highest level of each month found with np.maximum.reduceat, not a groupby."""
+    (held: rows x months; ids: each row's person_id)."""
     won = held.copy()
-    some = np.flatnonzero(held.any(axis=1))
+    shared, starts = _sharing(ids, np.flatnonzero(held.any(axis=1)))
+    if len(shared):
+        won[shared] = _highest(held[shared], levels[shared], starts)
+    return won
+
+
+def _sharing(ids: np.ndarray, some: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of the rows `some`, those whose person has another row among them, sorted by person (stably),
+    and where each person's rows start. Only these rows can lose a month to a higher level: they
+    are few, and grouping all the rows' text IDs cost more than all the rest of the rule.
+    Equal IDs have equal hashes (Python's, kept in each string): only the rows whose hash another
+    row shares are grouped by ID as text. A missing ID (pd.factorize's -1, one group) always is."""
     if not len(some):
-        return won
-    # Equal IDs have equal hashes (Python's, kept in each string): only rows whose hash another
-    # row shares may be a person's other certificates, and only their IDs are compared as text.
-    # A missing ID (pd.factorize's -1, one group there too) is always compared.
+        return some, some
     hashes = np.fromiter(map(hash, ids[some]), dtype=np.int64, count=len(some))
     some = some[pd.Series(hashes).duplicated(keep=False).to_numpy() | pd.isna(ids[some])]
     person = pd.factorize(ids[some])[0] + 1
     several = np.bincount(person)[person] > 1 if len(some) else np.zeros(0, dtype=bool)
     order = np.argsort(person[several], kind="stable")
     shared, p = some[several][order], person[several][order]
-    if not len(shared):
-        return won
-    starts = np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1])))
-    rank = np.where(held[shared], levels[shared, None], -1).astype(np.int16)
+    return shared, np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1]))) if len(p) else p
+
+
+def _highest(held: np.ndarray, levels: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """held (rows x months, rows sorted by person, each person's first row at `starts`) where the
+    row's level is the highest its person holds that month: np.maximum.reduceat, not a groupby."""
+    rank = np.where(held, levels[:, None], -1).astype(np.int16)
     best = np.maximum.reduceat(rank, starts, axis=0)
-    won[shared] = held[shared] & (rank == np.repeat(best, np.diff(np.append(starts, len(shared))), axis=0))
-    return won
+    return held & (rank == np.repeat(best, np.diff(np.append(starts, len(held))), axis=0))
+
+
+# Months as bits of a uint64 a row (bit k: the grid's k-th month), for grids of at most this many.
+_MAX_BITS = 62
+_ONE = np.uint64(1)
+
+
+def _bits(first: np.ndarray, last: np.ndarray, width: int) -> np.ndarray:
+    """Per row, the mask of grid columns first..last (0 where first > last)."""
+    def below(k: np.ndarray) -> np.ndarray:  # columns 0..k-1
+        return (_ONE << np.clip(k, 0, width).astype(np.uint64)) - _ONE
+    return below(last.astype(np.int64) + 1) & ~below(first.astype(np.int64))
+
+
+def _unpack(bits: np.ndarray, width: int) -> np.ndarray:
+    """rows x width bool grid of the masks."""
+    return (bits[:, None] >> np.arange(width, dtype=np.uint64)) & _ONE != 0
+
+
+def _pack(grid: np.ndarray) -> np.ndarray:
+    return np.bitwise_or.reduce(grid.astype(np.uint64) << np.arange(grid.shape[1], dtype=np.uint64), axis=1)
+
+
+def _paid_bits(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, months: np.ndarray) -> None:
+    """_paid_months for months as bit masks (won: uint64 a row) at one rate a row: the count is
+    the bits set, the first month the lowest bit, the last the highest."""
+    width = len(months)
+    count = np.bitwise_count(won).astype(np.int32)
+    any_won = count > 0
+    first = np.bitwise_count((won & (~won + _ONE)) - _ONE).astype(np.int64)  # the lowest bit's index
+    smeared = won.copy()
+    for k in (1, 2, 4, 8, 16, 32):
+        smeared |= smeared >> np.uint64(k)
+    last = np.bitwise_count(smeared).astype(np.int64) - 1  # the highest bit's index
+    res.amount_fen = count.astype(np.int64) * row_rates
+    res.capped = np.zeros(len(won), dtype=bool)
+    res.months = count
+    res.first_month = np.where(any_won, months[np.clip(first, 0, width - 1)], 0).astype(np.int32)
+    res.last_month = np.where(any_won, months[np.clip(last, 0, width - 1)], 0).astype(np.int32)
+    res.contiguous = ~any_won | (last - first + 1 == count)
+    res.rate_fen = np.where(any_won, row_rates, -1).astype(np.int64)
+    broken = np.flatnonzero(any_won & ~res.contiguous)  # an upgrade in the middle: runs of months
+    grid = _unpack(won[broken], width)
+    res.segments = {int(i): _runs(g, np.broadcast_to(row_rates[i], width), months) for i, g in zip(broken, grid)}
+    res.set_claim_grid(won, months)
 
 
 def _person_months(person: np.ndarray, won: np.ndarray) -> np.ndarray:

@@ -95,7 +95,8 @@ class RuleOutcome:
     # (a late roster, a bank return); paid only when the clerk asks (--include-arrears).
     arrears: RuleOutcome | None = None
 
-    # Or, until they are asked for (a commit), the grid they come from: (rows x months paid, months).
+    # Or, until they are asked for (a commit), the grid they come from: (rows x months paid, or a
+    # bit mask of the months a row, and the months).
     claim_grid: tuple = None
 
     def set_claims(self, pos: np.ndarray, keys: np.ndarray) -> None:
@@ -119,6 +120,8 @@ class RuleOutcome:
         """(row positions, claim keys), one pair a claim, in row order then month order."""
         if self.claim_grid is not None:
             won, months = self.claim_grid
+            if won.ndim == 1:  # months as bits of a uint64 a row (engine.monthly)
+                won = (won[:, None] >> np.arange(len(months), dtype=np.uint64)) & np.uint64(1) != 0
             rows, cols = np.nonzero(won)
             self.set_claims(rows, months[cols])
         return self.claim_pos, self.claim_key
