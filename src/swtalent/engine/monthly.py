@@ -83,7 +83,7 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     levels = frame["level"].cat.codes.to_numpy().astype(np.int16)
     start, hire, left, in_force = month_bounds(rule, policy, frame)
     ready = waited(rule, hire)
-    lo = np.maximum.reduce([start, ready, np.full(len(frame), max(in_force, grid.first), dtype=np.int32)])
+    lo = np.maximum(np.maximum(start, ready), max(in_force, grid.first)).astype(np.int32)
     hi = np.minimum(left, period.last)
 
     candidate = usable & (failed < 0) & (levels >= 0)
@@ -107,15 +107,19 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         # The usual run (one rate a row, no arrears, no ledger claims, nothing counted per person
         # over time): a row's months held are one run, lo..hi, kept as a bit mask a row; only
         # the rows of people with several are made a grid, to find the highest level each month.
-        held_bits = np.where(candidate & (row_rates > 0), _bits(lo - grid.first, hi - grid.first, len(months)),
-                             np.uint64(0))
+        width = len(months)
+        first = np.clip(lo - grid.first, 0, width).astype(np.int64)  # grid columns first..last held
+        last = np.clip(hi - grid.first, -1, width - 1).astype(np.int64)
+        held_any = candidate & (row_rates > 0) & (first <= last)
+        count = np.where(held_any, last - first + 1, 0)
+        held_bits = np.where(held_any, _below(last + 1) & ~_below(first), np.uint64(0))
         won_bits = held_bits.copy()
-        shared, starts = _sharing(ids, np.flatnonzero(held_bits))
-        if len(shared):
-            won_bits[shared] = _pack(_highest(_unpack(held_bits[shared], len(months)), levels[shared], starts))
-        _paid_bits(res, won_bits, row_rates, months)
+        shared, starts = _sharing(ids, np.flatnonzero(held_any))
+        if len(shared):  # their months may be broken by a higher level held in between: count the bits
+            won_bits[shared] = _pack(_highest(_unpack(held_bits[shared], width), levels[shared], starts))
+            count[shared], first[shared], last[shared] = _bit_stats(won_bits[shared])
+        _paid_bits(res, won_bits, count, first, last, row_rates, months)
         any_won = res.months > 0
-        held_any = held_bits != 0
     else:
         held = candidate[:, None] & (months[None, :] >= lo[:, None]) & (months[None, :] <= hi[:, None])
         held &= (row_rates > 0)[:, None] if flat else row_rates > 0
@@ -275,11 +279,9 @@ _MAX_BITS = 62
 _ONE = np.uint64(1)
 
 
-def _bits(first: np.ndarray, last: np.ndarray, width: int) -> np.ndarray:
-    """Per row, the mask of grid columns first..last (0 where first > last)."""
-    def below(k: np.ndarray) -> np.ndarray:  # columns 0..k-1
-        return (_ONE << np.clip(k, 0, width).astype(np.uint64)) - _ONE
-    return below(last.astype(np.int64) + 1) & ~below(first.astype(np.int64))
+def _below(k: np.ndarray) -> np.ndarray:
+    """Per row, the mask of grid columns 0..k-1 (0 <= k <= _MAX_BITS)."""
+    return (_ONE << k.astype(np.uint64)) - _ONE
 
 
 def _unpack(bits: np.ndarray, width: int) -> np.ndarray:
@@ -291,17 +293,23 @@ def _pack(grid: np.ndarray) -> np.ndarray:
     return np.bitwise_or.reduce(grid.astype(np.uint64) << np.arange(grid.shape[1], dtype=np.uint64), axis=1)
 
 
-def _paid_bits(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, months: np.ndarray) -> None:
-    """_paid_months for months as bit masks (won: uint64 a row) at one rate a row: the count is
-    the bits set, the first month the lowest bit, the last the highest."""
-    width = len(months)
-    count = np.bitwise_count(won).astype(np.int32)
-    any_won = count > 0
-    first = np.bitwise_count((won & (~won + _ONE)) - _ONE).astype(np.int64)  # the lowest bit's index
+def _bit_stats(won: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per mask: the bits set, the lowest bit's index and the highest's (-1 for none)."""
+    count = np.bitwise_count(won).astype(np.int64)
+    first = np.bitwise_count((won & (~won + _ONE)) - _ONE).astype(np.int64)  # 64 for none
     smeared = won.copy()
     for k in (1, 2, 4, 8, 16, 32):
         smeared |= smeared >> np.uint64(k)
-    last = np.bitwise_count(smeared).astype(np.int64) - 1  # the highest bit's index
+    return count, first, np.bitwise_count(smeared).astype(np.int64) - 1
+
+
+def _paid_bits(res: o.RuleOutcome, won: np.ndarray, count: np.ndarray, first: np.ndarray, last: np.ndarray,
+               row_rates: np.ndarray, months: np.ndarray) -> None:
+    """_paid_months for months as bit masks (won: uint64 a row) at one rate a row, given each
+    row's count of months and its first and last grid column (meaningless where the count is 0)."""
+    width = len(months)
+    count = count.astype(np.int32)
+    any_won = count > 0
     res.amount_fen = count.astype(np.int64) * row_rates
     res.capped = np.zeros(len(won), dtype=bool)
     res.months = count

@@ -149,7 +149,10 @@ def select_reason(masks: list[np.ndarray], codes: list, default: str) -> np.ndar
     small integers and the texts then taken from a short array: selecting the texts themselves and
     turning them into objects made a new Python string a row."""
     texts = np.array(list(codes) + [default], dtype=object)
-    return texts[np.select(masks, np.arange(len(codes), dtype=np.int8), default=np.int8(len(codes)))]
+    some = [k for k, mask in enumerate(masks) if np.any(mask)]  # a mask that holds nowhere chooses nothing
+    chosen = np.select([masks[k] for k in some], np.array(some, dtype=np.int8), default=np.int8(len(codes))) \
+        if some else np.int8(len(codes))
+    return texts[np.broadcast_to(chosen, np.broadcast_shapes(*(np.shape(m) for m in masks)))]
 
 
 def begin(rule: RuleCommon, frame: pd.DataFrame) -> tuple[RuleOutcome, np.ndarray, np.ndarray]:
