@@ -43,6 +43,8 @@ def schedules(rule: RuleBase, policy: Policy) -> list[tuple[DatedAmount, ...]]:
 def schedule_codes(policy: Policy, frame: pd.DataFrame, entry: np.ndarray) -> np.ndarray:
     """Per row, its index into schedules(): entry * len(levels) + level; -1 where no level."""
     levels = frame["level"].cat.codes.to_numpy().astype(np.int64)
+    if not entry.any():  # no amounts table, or no row paid by one: the level (-1 stays -1)
+        return levels
     return np.where(levels >= 0, entry.astype(np.int64) * len(policy.level_keys) + levels, -1)
 
 

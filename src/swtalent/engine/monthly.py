@@ -112,13 +112,12 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         last = np.clip(hi - grid.first, -1, width - 1).astype(np.int64)
         held_any = candidate & (row_rates > 0) & (first <= last)
         count = np.where(held_any, last - first + 1, 0)
-        held_bits = np.where(held_any, _below(last + 1) & ~_below(first), np.uint64(0))
-        won_bits = held_bits.copy()
         shared, starts = _sharing(ids, np.flatnonzero(held_any))
-        if len(shared):  # their months may be broken by a higher level held in between: count the bits
-            won_bits[shared] = _pack(_highest(_unpack(held_bits[shared], width), levels[shared], starts))
-            count[shared], first[shared], last[shared] = _bit_stats(won_bits[shared])
-        _paid_bits(res, won_bits, count, first, last, row_rates, months)
+        # Their months may be broken by a higher level held in between: their bits are counted.
+        held_bits = _below(last[shared] + 1) & ~_below(first[shared])
+        won_bits = _pack(_highest(_unpack(held_bits, width), levels[shared], starts)) if len(shared) else held_bits
+        count[shared], first[shared], last[shared] = _bit_stats(won_bits)
+        _paid_bits(res, count, first, last, shared, won_bits, row_rates, months)
         any_won = res.months > 0
     else:
         held = candidate[:, None] & (months[None, :] >= lo[:, None]) & (months[None, :] <= hi[:, None])
@@ -303,24 +302,32 @@ def _bit_stats(won: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return count, first, np.bitwise_count(smeared).astype(np.int64) - 1
 
 
-def _paid_bits(res: o.RuleOutcome, won: np.ndarray, count: np.ndarray, first: np.ndarray, last: np.ndarray,
-               row_rates: np.ndarray, months: np.ndarray) -> None:
-    """_paid_months for months as bit masks (won: uint64 a row) at one rate a row, given each
-    row's count of months and its first and last grid column (meaningless where the count is 0)."""
+def _paid_bits(res: o.RuleOutcome, count: np.ndarray, first: np.ndarray, last: np.ndarray, shared: np.ndarray,
+               shared_bits: np.ndarray, row_rates: np.ndarray, months: np.ndarray) -> None:
+    """_paid_months for months as runs at one rate a row: each row's count of months and its first
+    and last grid column (meaningless where the count is 0); the rows `shared` may have broken
+    runs, their months are the bit masks `shared_bits`. The claims are made bit masks, then a
+    grid, only when asked for."""
     width = len(months)
     count = count.astype(np.int32)
     any_won = count > 0
     res.amount_fen = count.astype(np.int64) * row_rates
-    res.capped = np.zeros(len(won), dtype=bool)
+    res.capped = np.zeros(len(count), dtype=bool)
     res.months = count
     res.first_month = np.where(any_won, months[np.clip(first, 0, width - 1)], 0).astype(np.int32)
     res.last_month = np.where(any_won, months[np.clip(last, 0, width - 1)], 0).astype(np.int32)
     res.contiguous = ~any_won | (last - first + 1 == count)
     res.rate_fen = np.where(any_won, row_rates, -1).astype(np.int64)
-    broken = np.flatnonzero(any_won & ~res.contiguous)  # an upgrade in the middle: runs of months
-    grid = _unpack(won[broken], width)
-    res.segments = {int(i): _runs(g, np.broadcast_to(row_rates[i], width), months) for i, g in zip(broken, grid)}
-    res.set_claim_grid(won, months)
+    broken = ~res.contiguous[shared]  # an upgrade in the middle: runs of months (only shared rows)
+    grid = _unpack(shared_bits[broken], width)
+    res.segments = {int(i): _runs(g, np.broadcast_to(row_rates[i], width), months)
+                    for i, g in zip(shared[broken], grid)}
+
+    def bits() -> np.ndarray:
+        out = np.where(any_won, _below(np.clip(last + 1, 0, width)) & ~_below(np.clip(first, 0, width)), np.uint64(0))
+        out[shared] = shared_bits
+        return out
+    res.set_claim_grid(bits, months)
 
 
 def _person_months(person: np.ndarray, won: np.ndarray) -> np.ndarray:

@@ -96,7 +96,7 @@ class RuleOutcome:
     arrears: RuleOutcome | None = None
 
     # Or, until they are asked for (a commit), the grid they come from: (rows x months paid, or a
-    # bit mask of the months a row, and the months).
+    # bit mask of the months a row, or a function that makes one; and the months).
     claim_grid: tuple = None
 
     def set_claims(self, pos: np.ndarray, keys: np.ndarray) -> None:
@@ -120,6 +120,8 @@ class RuleOutcome:
         """(row positions, claim keys), one pair a claim, in row order then month order."""
         if self.claim_grid is not None:
             won, months = self.claim_grid
+            if callable(won):  # made when asked for
+                won = won()
             if won.ndim == 1:  # months as bits of a uint64 a row (engine.monthly)
                 won = (won[:, None] >> np.arange(len(months), dtype=np.uint64)) & np.uint64(1) != 0
             rows, cols = np.nonzero(won)
