@@ -85,9 +85,11 @@ def fen(yuan: Decimal) -> int:
     return int(value)
 
 
-def reference(frame, first: tuple[int, int], last: tuple[int, int]) -> dict[tuple[int, str], int]:
-    """{(roster row position, rule id): fen paid}, one row and one month at a time."""
+def reference(frame, first: tuple[int, int], last: tuple[int, int]) -> tuple[dict, dict]:
+    """{(roster row position, rule id): fen paid}, one row and one month at a time; and what each
+    pays for, as the ledger's claims: {(position, rule id): {"2023-04", ...} or {"once:senior"}}."""
     paid: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    claims: dict[tuple[int, str], set] = defaultdict(set)
     records = []
     for i in range(len(frame)):
         level = frame["level"].iat[i]
@@ -113,6 +115,7 @@ def reference(frame, first: tuple[int, int], last: tuple[int, int]) -> dict[tupl
             continue
         given.add((r["person"], r["level"]))
         paid[(r["pos"], ONE_OFF)] += ONE_OFF_YUAN[r["level"]]
+        claims[(r["pos"], ONE_OFF)].add(f"once:{r['level']}")
 
     # 岗位补贴: each month, the person's highest level held while in post.
     people = defaultdict(list)
@@ -131,7 +134,8 @@ def reference(frame, first: tuple[int, int], last: tuple[int, int]) -> dict[tupl
                 top = max(held, key=lambda r: RANK[r["level"]])
                 assert sum(RANK[r["level"]] == RANK[top["level"]] for r in held) == 1  # duplicates are errors
                 paid[(top["pos"], MONTHLY)] += MONTHLY_YUAN[top["level"]]
-    return {key: fen(yuan) for key, yuan in paid.items() if yuan}
+                claims[(top["pos"], MONTHLY)].add(f"{month[0]}-{month[1]:02d}")
+    return {key: fen(yuan) for key, yuan in paid.items() if yuan}, dict(claims)
 
 
 @pytest.mark.parametrize("period", ["2023", "2022", "2021-07..2022-06", "2023-05"])
@@ -150,9 +154,18 @@ def test_the_engine_pays_what_the_plain_reference_pays(generated, period, months
     for pos, rule_id, amount in zip(lines["pos"], lines["rule_id"].astype(str), lines["amount_fen"]):
         assert isinstance(amount, (int,)) or float(amount) == int(amount)
         got[(int(pos), rule_id)] += int(amount)
-    want = reference(frame, (per.first // 12, per.first % 12 + 1), (per.last // 12, per.last % 12 + 1))
+    want, want_claims = reference(frame, (per.first // 12, per.first % 12 + 1), (per.last // 12, per.last % 12 + 1))
     assert want, "the sample pays something"
     assert dict(got) == want
+
+    # What each line claims (a commit records it, so that no later run pays it again).
+    got_claims = defaultdict(set)
+    claims = comp.claims
+    for line, rule_id, claim in zip(claims["line"], claims["rule_id"], claims["claim"]):
+        assert rule_id == lines["rule_id"].iat[line]
+        got_claims[(int(lines["pos"].iat[line]), rule_id)].add(claim)
+    assert len(claims) == sum(len(c) for c in got_claims.values())  # no claim twice
+    assert dict(got_claims) == want_claims
 
     # Per person, the same totals; and the run's total is the sum of its lines.
     by_person = defaultdict(int)
