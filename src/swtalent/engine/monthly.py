@@ -256,9 +256,11 @@ def _sharing(ids: np.ndarray, some: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     row shares are grouped by ID as text. A missing ID (pd.factorize's -1, one group) always is."""
     if not len(some):
         return some, some
-    hashes = np.fromiter(map(hash, ids[some]), dtype=np.int64, count=len(some))
-    some = some[pd.Series(hashes).duplicated(keep=False).to_numpy() | pd.isna(ids[some])]
-    person = pd.factorize(ids[some])[0] + 1
+    mine = ids[some]
+    hashes = np.fromiter(map(hash, mine), dtype=np.int64, count=len(some))
+    maybe = pd.Series(hashes).duplicated(keep=False).to_numpy() | pd.isna(mine)
+    some = some[maybe]
+    person = pd.factorize(mine[maybe])[0] + 1
     several = np.bincount(person)[person] > 1 if len(some) else np.zeros(0, dtype=bool)
     order = np.argsort(person[several], kind="stable")
     shared, p = some[several][order], person[several][order]
