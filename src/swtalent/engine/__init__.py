@@ -124,7 +124,9 @@ def _compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFr
     for res in outcomes + (owed if include_arrears else []):
         paid_any |= res.paid
     errors = frame["error"].to_numpy()
-    status = np.array([INELIGIBLE, PAID, ERROR])[np.where(errors, 2, paid_any.view(np.int8))]
+    code = paid_any.view(np.int8).copy()
+    code[errors] = 2
+    status = np.array([INELIGIBLE, PAID, ERROR])[code]
     return Computation(policy, roster, period, outcomes, lines, status, previous, claim_parts=claims,
                        paid_before=paid_before, arrears=arrears)
 
@@ -173,10 +175,11 @@ def _lines(policy: Policy, frame: pd.DataFrame, outcomes: list[RuleOutcome], cur
     columns["level"] = pd.Categorical(frame["level"].array.take(at), categories=list(policy.level_keys))
     for name in ("months", "first_month", "last_month", "contiguous", "rate_fen"):
         columns[name] = gathered(lambda res: getattr(res, name))
-    zeros, no = np.zeros(len(frame), dtype=np.int64), np.zeros(len(frame), dtype=bool)
-    columns["earlier_fen"] = gathered(lambda res: res.earlier_fen if res.earlier_fen is not None else zeros)
+    columns["earlier_fen"] = np.concatenate([res.earlier_fen[pos] if res.earlier_fen is not None
+                                             else np.zeros(len(pos), dtype=np.int64) for res, pos in zip(outcomes, picks)])
     columns["amount_fen"] = gathered(lambda res: res.amount_fen)
-    columns["capped"] = gathered(lambda res: res.capped if res.capped is not None else no)  # a lifetime cap cut it
+    columns["capped"] = np.concatenate([res.capped[pos] if res.capped is not None  # a lifetime cap cut it
+                                        else np.zeros(len(pos), dtype=bool) for res, pos in zip(outcomes, picks)])
     columns["arrears"] = each([k >= current for k in range(len(outcomes))]).astype(bool)
     # copy=False: every array is new here; copying them all again cost more than the rules at 1M rows
     return pd.DataFrame({name: columns[name] for name in LINE_COLUMNS}, copy=False), claims

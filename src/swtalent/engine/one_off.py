@@ -60,11 +60,13 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     due = ~blocked
     # Rows no period would ever pay (a data problem, a condition, the dates, not the first).
     never = first_reason[0] | first_reason[1] | first_reason[2] | first_reason[3] | first_reason[4]
-    keys = np.array([once_claim(k) for k in policy.level_keys] + [""], dtype=object)[levels]
+    key_texts = np.array([once_claim(k) for k in policy.level_keys] + [""], dtype=object)
+    keys = key_texts[levels] if paid_before.has(rule.id) else None  # else only the rows paid need theirs
     ids = frame["person_id"].to_numpy()
     # Once per person and level, ever; a certificate the ledger paid says so, even one that is now
     # not the person's first (a lower level turned up on a later roster).
-    held = (due | first_reason[4]) & paid_before.held(rule.id, ids, keys)
+    held = (due | first_reason[4]) & paid_before.held(rule.id, ids, keys) if keys is not None \
+        else np.zeros(n, dtype=bool)
     reason[held] = o.LEDGER_PAID
     due &= ~held
     res.paid_by = np.where(held, paid_before.paid_by(rule.id, ids), "") if held.any() else None
@@ -91,12 +93,12 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
             setattr(res, name, np.where(late, 0 if name != "rate_fen" else -1, getattr(res, name)))
         res.arrears.first_month = res.arrears.last_month = q_month
         owed = np.flatnonzero(res.arrears.amount_fen > 0)
-        res.arrears.set_claims(owed, keys[owed])
+        res.arrears.set_claims(owed, key_texts[levels[owed]])
         res.arrears.reason = o.select_reason([res.arrears.amount_fen > 0], [o.PAID], default=o.NOT_EVALUATED)
     # Said as due in its own period, unless the row would never be paid in any period.
     reason[late & ~never] = o.ONE_OFF_EARLIER_PERIOD
     now = np.flatnonzero(res.amount_fen > 0)
-    res.set_claims(now, keys[now])
+    res.set_claims(now, key_texts[levels[now]])
     res.reason = reason
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res
