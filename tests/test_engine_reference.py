@@ -24,10 +24,13 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from swtalent.engine import compute, monthly
-from swtalent.periods import Period
+from swtalent.engine.outcome import month_numbers
+from swtalent.periods import NO_MONTH, Period, months_of
 from swtalent.policy import load_policy
 from swtalent.roster.load import load_roster
 
@@ -177,3 +180,17 @@ def test_the_engine_pays_what_the_plain_reference_pays(generated, period, months
     assert dict(paid_people) == dict(by_person)
     assert comp.total_fen == sum(want.values())
     assert lines["amount_fen"].dtype.kind == "i"
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_months_by_table_are_the_calendar_months(unit):
+    """engine.outcome.month_numbers (a table of each day's month) against periods.months_of."""
+    days = pd.to_datetime(["1899-12-31", None, "1969-12-31 23:59:59", "1970-01-01", "2000-02-29", "2100-03-01",
+                           "2200-02-28", "2023-03-31 12:00", "2023-04-01"], format="ISO8601")
+    column = pd.Series(days).astype(f"datetime64[{unit}]")
+    got = month_numbers(column)
+    assert got.dtype == np.int32
+    assert got.tolist() == months_of(column).tolist()
+    assert got[1] == NO_MONTH and got[-2] == 2023 * 12 + 2 and got[2] == 1969 * 12 + 11 and got[0] == 1899 * 12 + 11
+    assert month_numbers(column.iloc[[1, 1]]).tolist() == [NO_MONTH, NO_MONTH]
+    assert month_numbers(column.iloc[:0]).tolist() == []

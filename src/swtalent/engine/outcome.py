@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..conditions import first_failed, once
-from ..periods import months_of
+from ..periods import NO_MONTH, months_of
 from ..policy.model import RuleCommon
 
 # Reason codes (rendered into Chinese or English by reports.reasons).
@@ -136,7 +136,31 @@ class RuleOutcome:
 def months_in(frame: pd.DataFrame, key: str) -> np.ndarray:
     """periods.months_of of a date column, worked out once per run (conditions.shared_columns):
     the one-off and the monthly rule both read the qualifying month. Not to be changed in place."""
-    return once(frame, ("months", key), lambda: months_of(frame[key]))
+    return once(frame, ("months", key), lambda: month_numbers(frame[key]))
+
+
+_PER_DAY = {"D": 1, "h": 24, "m": 1440, "s": 86400, "ms": 86400 * 10**3, "us": 86400 * 10**6, "ns": 86400 * 10**9}
+
+
+def month_numbers(dates: pd.Series) -> np.ndarray:
+    """periods.months_of, by a table of the month of each day from the column's first day to its
+    last (a few thousand days) instead of a calendar reckoned for every row: at a million rows,
+    half the time. periods.months_of itself where the column is not plain datetime64, or spans
+    more than about 1,100 years."""
+    values = dates.to_numpy() if dates.dtype.kind == "M" else None
+    unit = np.datetime_data(values.dtype)[0] if values is not None else None
+    if unit not in _PER_DAY or not len(values):
+        return months_of(dates)
+    blank = np.isnat(values)
+    day = values.view(np.int64) // _PER_DAY[unit]  # days since 1970-01-01 (floor: before 1970 too)
+    if blank.all():
+        return np.full(len(values), NO_MONTH, dtype=np.int32)
+    first, last = day[~blank].min(), day[~blank].max()
+    if last - first > 400_000:
+        return months_of(dates)
+    table = np.arange(first, last + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    at = np.where(blank, 0, day - first)
+    return np.where(blank, NO_MONTH, table.astype(np.int32)[at]).astype(np.int32)
 
 
 def filled(n: int, text: str) -> np.ndarray:
