@@ -7,6 +7,8 @@ the highest level eligible that month; the grid makes that a group-wise max, not
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -324,12 +326,15 @@ def _paid_bits(res: o.RuleOutcome, count: np.ndarray, first: np.ndarray, last: n
     grid = _unpack(shared_bits[broken], width)
     res.segments = {int(i): _runs(g, np.broadcast_to(row_rates[i], width), months)
                     for i, g in zip(shared[broken], grid)}
+    res.set_claim_grid(partial(_run_bits, any_won, first, last, shared, shared_bits, width), months)
 
-    def bits() -> np.ndarray:
-        out = np.where(any_won, _below(np.clip(last + 1, 0, width)) & ~_below(np.clip(first, 0, width)), np.uint64(0))
-        out[shared] = shared_bits
-        return out
-    res.set_claim_grid(bits, months)
+
+def _run_bits(any_won: np.ndarray, first: np.ndarray, last: np.ndarray, shared: np.ndarray, shared_bits: np.ndarray,
+              width: int) -> np.ndarray:
+    """Per row, the bit mask of the months paid: first..last, or the shared rows' own masks."""
+    out = np.where(any_won, _below(np.clip(last + 1, 0, width)) & ~_below(np.clip(first, 0, width)), np.uint64(0))
+    out[shared] = shared_bits
+    return out
 
 
 def _person_months(person: np.ndarray, won: np.ndarray) -> np.ndarray:
