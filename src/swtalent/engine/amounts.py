@@ -57,6 +57,11 @@ def amounts_on(rule: RuleBase, policy: Policy, frame: pd.DataFrame, days: pd.Ser
     code = schedule_codes(policy, frame, entry)
     code = np.where(np.isnat(day), -1, code)
     plans = schedules(rule, policy)
+    if all(len(dated) <= 1 for dated in plans):  # one amount a pair, never changed: a lookup, no search
+        froms = np.array([np.datetime64(d[0].from_, "D") if d else np.datetime64("NaT", "D") for d in plans]
+                         + [np.datetime64("NaT", "D")])  # the last for code -1 (no level, no day)
+        fens = np.array([d[0].fen if d else 0 for d in plans] + [0], dtype=np.int64)
+        return np.where(day >= froms[code], fens[code], 0)  # never on or after NaT
     present = np.flatnonzero(np.bincount(code + 1, minlength=len(plans) + 1)[1:])
     if len(present) <= 8:  # a few (entry, level) pairs: a pass over the rows for each, no sort
         groups = ((s, np.flatnonzero(code == s)) for s in present)
