@@ -13,6 +13,8 @@ pandas' nullable boolean, the level is categorical in the policy's level order.
 from __future__ import annotations
 
 import operator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 
@@ -23,6 +25,32 @@ from .policy.model import AllOf, AnyOf, Condition, NotOf
 
 _COMPARE = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt, "<=": operator.le,
             "<": operator.lt}
+
+
+_memo: ContextVar[dict | None] = ContextVar("swtalent_column_memo", default=None)
+
+
+@contextmanager
+def shared_columns():
+    """Within it, what is worked out from a whole column of a frame (its distinct values, its
+    months) is worked out once, however many rules ask: engine.compute holds one for its run, in
+    which the frame does not change. Outside one, every call works it out again."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def once(frame: pd.DataFrame, key: tuple, make):
+    """make(), or what it gave for this frame and key before, within shared_columns()."""
+    memo = _memo.get()
+    if memo is None:
+        return make()
+    at = (id(frame), key)
+    if at not in memo:
+        memo[at] = (frame, make())  # the frame is kept, so that its id is not another's meanwhile
+    return memo[at][1]
 
 
 def first_failed(conditions: tuple, frame: pd.DataFrame) -> np.ndarray:
@@ -47,6 +75,9 @@ def holds(cond, frame: pd.DataFrame) -> np.ndarray:
         return out
     if isinstance(cond, NotOf):
         return ~holds(cond.not_, frame)
+    if _is_text(cond, frame):  # decided per distinct value, blank ones too: one take over the rows
+        codes, met, blank = _text_table(cond, frame)
+        return np.where(blank, cond.blank == "passes", met)[codes]
     met, blank = test(cond, frame)
     return np.where(blank, cond.blank == "passes", met)
 
@@ -77,11 +108,28 @@ def test(cond: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         truth = column.fillna(False).to_numpy(dtype=bool)
         want = bool(cond.value)
         return (truth == want) if cond.op == "==" else (truth != want), blank
-    return _texts(cond, column)
+    codes, met, blank = _text_table(cond, frame)
+    return met[codes], blank[codes]
 
 
-def _texts(cond: Condition, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, distinct = pd.factorize(column)
+def _is_text(cond: Condition, frame: pd.DataFrame) -> bool:
+    """Is the condition's column text (what test() leaves to _text_table)?"""
+    column = frame[cond.field]
+    return f"{cond.field}_exact" not in frame and column.dtype.kind != "M" \
+        and not isinstance(column.dtype, (pd.CategoricalDtype, pd.BooleanDtype))
+
+
+def _text_table(cond: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A text condition per distinct value: each row's code (pd.factorize's, -1 for a missing
+    cell, worked out once per run: shared_columns) and, per code, met and blank (the last entry
+    for code -1)."""
+    column = frame[cond.field]
+    codes, distinct = once(frame, ("factorize", cond.field), lambda: pd.factorize(column))
+    met, blank = _texts(cond, distinct)
+    return codes, met, blank
+
+
+def _texts(cond: Condition, distinct) -> tuple[np.ndarray, np.ndarray]:
     if cond.op == "contains_any":
         needles = cond.needles()
         decide = lambda v: any(n in v for n in needles)  # noqa: E731
@@ -89,8 +137,8 @@ def _texts(cond: Condition, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         accepted = cond.accepted()
         inside = cond.op in ("in", "==")
         decide = lambda v: (v in accepted) == inside  # noqa: E731
-    met = np.array([decide(str(v)) for v in distinct] + [False], dtype=bool)[codes]
-    blank = np.array([str(v) == "" for v in distinct] + [True], dtype=bool)[codes]
+    met = np.array([decide(str(v)) for v in distinct] + [False], dtype=bool)
+    blank = np.array([str(v) == "" for v in distinct] + [True], dtype=bool)
     return met, blank
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..conditions import shared_columns
 from ..periods import Period
 from ..policy import Policy
 from ..roster import Roster
@@ -64,10 +65,11 @@ class Computation:
         if "claims" not in self.memo:
             ids, parts = self.roster.frame["person_id"].to_numpy(), []
             for offset, pos, res in self.claim_parts:
-                mine = np.isin(res.claim_pos, pos)
-                at = np.searchsorted(pos, res.claim_pos[mine])
+                claim_pos, claim_key = res.claims()
+                mine = np.isin(claim_pos, pos)
+                at = np.searchsorted(pos, claim_pos[mine])
                 parts.append(pd.DataFrame({"line": offset + at, "person_id": ids[pos][at], "rule_id": res.rule.id,
-                                           "claim": claim_texts(res.claim_key[mine])}))
+                                           "claim": claim_texts(claim_key[mine])}))
             self.memo["claims"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CLAIM_COLUMNS)
         return self.memo["claims"]
 
@@ -109,6 +111,12 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
         from ..scores import score_awards
 
         scores = score_awards(policy, roster, period, None)
+    with shared_columns():  # each text column's distinct values and each date column's months once
+        return _compute(policy, roster, period, previous, paid_before, arrears_from, include_arrears, scores)
+
+
+def _compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None,
+             paid_before: PaidClaims, arrears_from: int | None, include_arrears: bool, scores: dict) -> Computation:
     frame = roster.frame
     outcomes: list[RuleOutcome] = []
     for rule in policy.rules:  # in order: a title allowance reads the award rule listed before it
@@ -128,7 +136,9 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
     for res in outcomes + (owed if include_arrears else []):
         paid_any |= res.paid
     errors = frame["error"].to_numpy()
-    status = np.where(errors, ERROR, np.where(paid_any, PAID, INELIGIBLE))
+    code = paid_any.view(np.int8).copy()
+    code[errors] = 2
+    status = np.array([INELIGIBLE, PAID, ERROR])[code]
     return Computation(policy, roster, period, outcomes, lines, status, previous, claim_parts=claims,
                        paid_before=paid_before, arrears=arrears, scores=scores)
 
@@ -136,31 +146,55 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
 def _lines(policy: Policy, frame: pd.DataFrame, outcomes: list[RuleOutcome], current: int
            ) -> tuple[pd.DataFrame, list]:
     """Payment lines (LINE_COLUMNS; the outcomes from `current` on are arrears), and for the claims
-    (see Computation.claims) each outcome with the index of its first line."""
-    parts, claims, offset = [], [], 0
+    (see Computation.claims) each outcome with the index of its first line.
+
+    Built from numpy arrays once: the positions of every outcome's paid rows are put end to end,
+    and each roster column is taken at them in one go (a frame per rule, then concat, cost more
+    than the rules themselves at a million rows)."""
+    claims, offset, picks = [], 0, []
     for k, res in enumerate(outcomes):
         pos = np.flatnonzero(res.paid)
-        if res.claim_pos is not None and len(pos):
+        if res.has_claims and len(pos):
             claims.append((offset, pos, res))
         offset += len(pos)
-        part = frame.iloc[pos][["row", "person_id", "name", "district", "unit", "bank_account", "bank_branch",
-                                "level"]].copy()
-        part.insert(0, "pos", pos)
-        part["rule_id"] = res.rule.id
-        part["kind"] = res.rule.kind
-        for name in ("months", "first_month", "last_month", "contiguous", "rate_fen", "amount_fen"):
-            part[name] = getattr(res, name)[pos]
-        part["earlier_fen"] = res.earlier_fen[pos] if res.earlier_fen is not None else 0
-        part["capped"] = res.capped[pos] if res.capped is not None else False  # a lifetime cap cut the line
-        part["arrears"] = k >= current
-        parts.append(part)
-    lines = pd.concat(parts, ignore_index=True)[LINE_COLUMNS] if parts else pd.DataFrame(columns=LINE_COLUMNS)
-    lines["level"] = pd.Categorical(lines["level"], categories=list(policy.level_keys))
-    lines["rule_id"] = pd.Categorical(lines["rule_id"], categories=[r.id for r in policy.rules])
-    lines["kind"] = pd.Categorical(lines["kind"], categories=KINDS)
-    lines["arrears"] = lines["arrears"].astype(bool)
-    lines["capped"] = lines["capped"].astype(bool)
-    return lines, claims
+        picks.append(pos)
+    if not outcomes:
+        lines = pd.DataFrame(columns=LINE_COLUMNS)
+        lines["level"] = pd.Categorical(lines["level"], categories=list(policy.level_keys))
+        lines["rule_id"] = pd.Categorical(lines["rule_id"], categories=[r.id for r in policy.rules])
+        lines["kind"] = pd.Categorical(lines["kind"], categories=KINDS)
+        lines["arrears"] = lines["arrears"].astype(bool)
+        lines["capped"] = lines["capped"].astype(bool)
+        return lines, claims
+    at = np.concatenate(picks)
+    counts = [len(pos) for pos in picks]
+    rule_ids = [r.id for r in policy.rules]
+
+    def each(values) -> np.ndarray:  # one value per outcome, repeated over its lines
+        return np.repeat(np.asarray(values), counts)
+
+    def gathered(get) -> np.ndarray:  # an array per outcome, taken at its paid rows
+        return np.concatenate([get(res)[pos] for res, pos in zip(outcomes, picks)])
+
+    columns = {"pos": at}
+    for name in ("row", "person_id", "name", "district", "unit", "bank_account", "bank_branch"):
+        column = frame[name]  # its own dtype (object stays object: pandas would make it str)
+        columns[name] = pd.Series(column.array.take(at), dtype=column.dtype, copy=False)
+    columns["rule_id"] = pd.Categorical.from_codes(each([rule_ids.index(res.rule.id) for res in outcomes]),
+                                                   categories=rule_ids)
+    columns["kind"] = pd.Categorical.from_codes(each([KINDS.index(res.rule.kind) for res in outcomes]),
+                                                categories=list(KINDS))
+    columns["level"] = pd.Categorical(frame["level"].array.take(at), categories=list(policy.level_keys))
+    for name in ("months", "first_month", "last_month", "contiguous", "rate_fen"):
+        columns[name] = gathered(lambda res: getattr(res, name))
+    columns["earlier_fen"] = np.concatenate([res.earlier_fen[pos] if res.earlier_fen is not None
+                                             else np.zeros(len(pos), dtype=np.int64) for res, pos in zip(outcomes, picks)])
+    columns["amount_fen"] = gathered(lambda res: res.amount_fen)
+    columns["capped"] = np.concatenate([res.capped[pos] if res.capped is not None  # a lifetime cap cut it
+                                        else np.zeros(len(pos), dtype=bool) for res, pos in zip(outcomes, picks)])
+    columns["arrears"] = each([k >= current for k in range(len(outcomes))]).astype(bool)
+    # copy=False: every array is new here; copying them all again cost more than the rules at 1M rows
+    return pd.DataFrame({name: columns[name] for name in LINE_COLUMNS}, copy=False), claims
 
 
 def _evaluate(rule, policy: Policy, frame: pd.DataFrame, period: Period, previous, paid_before) -> RuleOutcome:

@@ -43,6 +43,8 @@ def schedules(rule: RuleBase, policy: Policy) -> list[tuple[DatedAmount, ...]]:
 def schedule_codes(policy: Policy, frame: pd.DataFrame, entry: np.ndarray) -> np.ndarray:
     """Per row, its index into schedules(): entry * len(levels) + level; -1 where no level."""
     levels = frame["level"].cat.codes.to_numpy().astype(np.int64)
+    if not entry.any():  # no amounts table, or no row paid by one: the level (-1 stays -1)
+        return levels
     return np.where(levels >= 0, entry.astype(np.int64) * len(policy.level_keys) + levels, -1)
 
 
@@ -55,9 +57,19 @@ def amounts_on(rule: RuleBase, policy: Policy, frame: pd.DataFrame, days: pd.Ser
     code = schedule_codes(policy, frame, entry)
     code = np.where(np.isnat(day), -1, code)
     plans = schedules(rule, policy)
-    order = np.argsort(code, kind="stable")
-    found, starts = np.unique(code[order], return_index=True)
-    for s, rows in zip(found, np.split(order, starts[1:])):
+    if all(len(dated) <= 1 for dated in plans):  # one amount a pair, never changed: a lookup, no search
+        froms = np.array([np.datetime64(d[0].from_, "D") if d else np.datetime64("NaT", "D") for d in plans]
+                         + [np.datetime64("NaT", "D")])  # the last for code -1 (no level, no day)
+        fens = np.array([d[0].fen if d else 0 for d in plans] + [0], dtype=np.int64)
+        return np.where(day >= froms[code], fens[code], 0)  # never on or after NaT
+    present = np.flatnonzero(np.bincount(code + 1, minlength=len(plans) + 1)[1:])
+    if len(present) <= 8:  # a few (entry, level) pairs: a pass over the rows for each, no sort
+        groups = ((s, np.flatnonzero(code == s)) for s in present)
+    else:
+        order = np.argsort(code, kind="stable")
+        found, starts = np.unique(code[order], return_index=True)
+        groups = zip(found, np.split(order, starts[1:]))
+    for s, rows in groups:
         dated = plans[s] if s >= 0 else ()
         if not dated:
             continue

@@ -53,6 +53,10 @@ class PaidClaims:
     def _of(self, rule_id: str) -> pd.DataFrame:
         return self.active[self.active["rule_id"] == rule_id]
 
+    def has(self, rule_id: str) -> bool:
+        """Has this rule paid anything?"""
+        return not self._of(rule_id).empty
+
     def held(self, rule_id: str, ids: np.ndarray, claims: np.ndarray | str) -> np.ndarray:
         """Per row: is (its person, this rule, its claim) paid already?"""
         mine = self._of(rule_id)

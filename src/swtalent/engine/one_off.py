@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from ..money import to_fen
-from ..periods import Period, months_of
+from ..periods import Period
 from ..policy.model import OneOffRule, Policy
 from . import outcome as o
 from .amounts import amounts_on, table_entries
@@ -21,7 +21,7 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     n = len(frame)
     early = min(arrears_from, period.first) if arrears_from is not None else period.first
     qualified = frame["qualified_on"]
-    q_month = months_of(qualified)
+    q_month = o.months_in(frame, "qualified_on")
     q_day = qualified.to_numpy(dtype="datetime64[D]")
     before_from = q_day < np.datetime64(rule.since(policy), "D")
     after_until = q_day > np.datetime64(rule.qualified_until, "D") if rule.qualified_until is not None \
@@ -48,9 +48,10 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     masks = [~usable, failed >= 0, before_from, after_until, not_first | first_held, q_month < early,
              q_month > period.last, amount == 0]
     codes = [o.NOT_EVALUATED, o.CONDITION, o.ONE_OFF_BEFORE_FROM, o.ONE_OFF_AFTER_UNTIL,
-             np.where(first_held, o.ONE_OFF_FIRST_HELD, o.ONE_OFF_NOT_FIRST),
+             None,  # first_held (a part of not_first | first_held): ONE_OFF_FIRST_HELD, else ONE_OFF_NOT_FIRST
              o.ONE_OFF_EARLIER_PERIOD, o.ONE_OFF_LATER_PERIOD, o.ZERO_AMOUNT]
-    reason = np.select(masks, codes, default=o.PAID).astype(object)
+    reason = o.select_reason(masks[:4] + [first_held] + masks[4:],
+                             codes[:4] + [o.ONE_OFF_FIRST_HELD, o.ONE_OFF_NOT_FIRST] + codes[5:], default=o.PAID)
     blocked = np.zeros(n, dtype=bool)
     first_reason = []
     for mask in masks:
@@ -59,11 +60,13 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
     due = ~blocked
     # Rows no period would ever pay (a data problem, a condition, the dates, not the first).
     never = first_reason[0] | first_reason[1] | first_reason[2] | first_reason[3] | first_reason[4]
-    keys = np.array([once_claim(k) for k in policy.level_keys] + [""], dtype=object)[levels]
+    key_texts = np.array([once_claim(k) for k in policy.level_keys] + [""], dtype=object)
+    keys = key_texts[levels] if paid_before.has(rule.id) else None  # else only the rows paid need theirs
     ids = frame["person_id"].to_numpy()
     # Once per person and level, ever; a certificate the ledger paid says so, even one that is now
     # not the person's first (a lower level turned up on a later roster).
-    held = (due | first_reason[4]) & paid_before.held(rule.id, ids, keys)
+    held = (due | first_reason[4]) & paid_before.held(rule.id, ids, keys) if keys is not None \
+        else np.zeros(n, dtype=bool)
     reason[held] = o.LEDGER_PAID
     due &= ~held
     res.paid_by = np.where(held, paid_before.paid_by(rule.id, ids), "") if held.any() else None
@@ -80,7 +83,9 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
         _net_of_earlier(rule, frame, previous, paid, levels, res, reason)
     res.first_month = res.last_month = q_month
     late = q_month < period.first  # due in an earlier period the ledger covered, and never paid
-    if late.any():
+    # Only a late row still paid (due from arrears_from on) is owed: without a ledger (no
+    # arrears_from) none is, and no outcome of arrears, all nothing, is made for a million rows.
+    if (late & paid).any():
         res.arrears = o.empty_outcome(rule, n)
         res.arrears.table_entry = res.table_entry
         for name in ("amount_fen", "rate_fen", "earlier_fen"):
@@ -88,12 +93,12 @@ def evaluate(rule: OneOffRule, policy: Policy, frame: pd.DataFrame, period: Peri
             setattr(res, name, np.where(late, 0 if name != "rate_fen" else -1, getattr(res, name)))
         res.arrears.first_month = res.arrears.last_month = q_month
         owed = np.flatnonzero(res.arrears.amount_fen > 0)
-        res.arrears.set_claims(owed, keys[owed])
-        res.arrears.reason = np.where(res.arrears.amount_fen > 0, o.PAID, o.NOT_EVALUATED).astype(object)
-        # Said as due in its own period, unless the row would never be paid in any period.
-        reason[late & ~never] = o.ONE_OFF_EARLIER_PERIOD
+        res.arrears.set_claims(owed, key_texts[levels[owed]])
+        res.arrears.reason = o.select_reason([res.arrears.amount_fen > 0], [o.PAID], default=o.NOT_EVALUATED)
+    # Said as due in its own period, unless the row would never be paid in any period.
+    reason[late & ~never] = o.ONE_OFF_EARLIER_PERIOD
     now = np.flatnonzero(res.amount_fen > 0)
-    res.set_claims(now, keys[now])
+    res.set_claims(now, key_texts[levels[now]])
     res.reason = reason
     res.failed_condition = np.where(usable, failed, -1).astype(np.int16)
     return res

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..conditions import first_failed
+from ..conditions import first_failed, once
+from ..periods import NO_MONTH, months_of
 from ..policy.model import RuleCommon
 
 # Reason codes (rendered into Chinese or English by reports.reasons).
@@ -95,14 +96,90 @@ class RuleOutcome:
     # (a late roster, a bank return); paid only when the clerk asks (--include-arrears).
     arrears: RuleOutcome | None = None
 
+    # Or, until they are asked for (a commit), the grid they come from: (rows x months paid, or a
+    # bit mask of the months a row, or a function that makes one; and the months).
+    claim_grid: tuple = None
+
     def set_claims(self, pos: np.ndarray, keys: np.ndarray) -> None:
         keys = np.asarray(keys)
         self.claim_pos = np.asarray(pos, dtype=np.int64)
         self.claim_key = keys if keys.dtype.kind in "iu" else keys.astype(object)  # month indices, or texts
+        self.claim_grid = None
+
+    def set_claim_grid(self, won: np.ndarray, months: np.ndarray) -> None:
+        """The claims of a monthly grid, a month a claim, made into pairs only when asked for: a
+        year's months of a million rows are millions of pairs, which a run that only computes never
+        reads."""
+        self.claim_pos = self.claim_key = None
+        self.claim_grid = (won, months)
+
+    @property
+    def has_claims(self) -> bool:
+        return self.claim_pos is not None or self.claim_grid is not None
+
+    def claims(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row positions, claim keys), one pair a claim, in row order then month order."""
+        if self.claim_grid is not None:
+            won, months = self.claim_grid
+            if callable(won):  # made when asked for
+                won = won()
+            if won.ndim == 1:  # months as bits of a uint64 a row (engine.monthly)
+                won = (won[:, None] >> np.arange(len(months), dtype=np.uint64)) & np.uint64(1) != 0
+            rows, cols = np.nonzero(won)
+            self.set_claims(rows, months[cols])
+        return self.claim_pos, self.claim_key
 
     @property
     def paid(self) -> np.ndarray:
         return self.amount_fen > 0
+
+
+def months_in(frame: pd.DataFrame, key: str) -> np.ndarray:
+    """periods.months_of of a date column, worked out once per run (conditions.shared_columns):
+    the one-off and the monthly rule both read the qualifying month. Not to be changed in place."""
+    return once(frame, ("months", key), lambda: month_numbers(frame[key]))
+
+
+_PER_DAY = {"D": 1, "h": 24, "m": 1440, "s": 86400, "ms": 86400 * 10**3, "us": 86400 * 10**6, "ns": 86400 * 10**9}
+
+
+def month_numbers(dates: pd.Series) -> np.ndarray:
+    """periods.months_of, by a table of the month of each day from the column's first day to its
+    last (a few thousand days) instead of a calendar reckoned for every row: at a million rows,
+    half the time. periods.months_of itself where the column is not plain datetime64, or spans
+    more than about 1,100 years."""
+    values = dates.to_numpy() if dates.dtype.kind == "M" else None
+    unit = np.datetime_data(values.dtype)[0] if values is not None else None
+    if unit not in _PER_DAY or not len(values):
+        return months_of(dates)
+    blank = np.isnat(values)
+    day = values.view(np.int64) // _PER_DAY[unit]  # days since 1970-01-01 (floor: before 1970 too)
+    if blank.all():
+        return np.full(len(values), NO_MONTH, dtype=np.int32)
+    first, last = day[~blank].min(), day[~blank].max()
+    if last - first > 400_000:
+        return months_of(dates)
+    table = np.arange(first, last + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    at = np.where(blank, 0, day - first)
+    return np.where(blank, NO_MONTH, table.astype(np.int32)[at]).astype(np.int32)
+
+
+def filled(n: int, text: str) -> np.ndarray:
+    """An object array of one text: np.full(n, text, dtype=object) is 25 times slower."""
+    out = np.empty(n, dtype=object)
+    out.fill(text)
+    return out
+
+
+def select_reason(masks: list[np.ndarray], codes: list, default: str) -> np.ndarray:
+    """np.select of reason codes (the first mask that holds wins), as an object array. Chosen as
+    small integers and the texts then taken from a short array: selecting the texts themselves and
+    turning them into objects made a new Python string a row."""
+    texts = np.array(list(codes) + [default], dtype=object)
+    some = [k for k, mask in enumerate(masks) if np.any(mask)]  # a mask that holds nowhere chooses nothing
+    chosen = np.select([masks[k] for k in some], np.array(some, dtype=np.int8), default=np.int8(len(codes))) \
+        if some else np.int8(len(codes))
+    return texts[np.broadcast_to(chosen, np.broadcast_shapes(*(np.shape(m) for m in masks)))]
 
 
 def begin(rule: RuleCommon, frame: pd.DataFrame) -> tuple[RuleOutcome, np.ndarray, np.ndarray]:
@@ -121,6 +198,6 @@ def empty_outcome(rule: RuleCommon, n: int) -> RuleOutcome:
         last_month=np.zeros(n, dtype=np.int32),
         rate_fen=np.full(n, -1, dtype=np.int64),
         contiguous=np.ones(n, dtype=bool),
-        reason=np.full(n, NOT_EVALUATED, dtype=object),
+        reason=filled(n, NOT_EVALUATED),
         failed_condition=np.full(n, -1, dtype=np.int16),
     )
