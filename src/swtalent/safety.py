@@ -91,8 +91,8 @@ def excel_text(value: object, lang: str = "zh") -> object:
 _LIVE_START = re.compile(r"\x00[=+\-@\t\r]")  # a text that begins so, in the column joined after NULs
 
 
-def _may_change(texts, search: re.Pattern, longest: int | None = None) -> bool:
-    """One C-level look at a column's texts: False when surely none needs changing (the
+def _may_change(texts: np.ndarray, search: re.Pattern, longest: int | None = None) -> bool:
+    """One C-level look at a column's distinct values: False when surely none needs changing (the
     usual case); True sends them to be looked at one by one."""
     try:
         joined = "\x00" + "\x00".join(texts)  # every text after a NUL, which no pattern here matches
@@ -110,12 +110,10 @@ def _changed(values, wanted: Callable[[str], bool], fn: Callable[[str], str], se
     after a NUL, or anywhere in it) and `longest` rule out most columns before any per-value work."""
     if not isinstance(values, (pd.Series, pd.Index, np.ndarray)):
         values = np.asarray(values, dtype=object)  # factorize takes arrays, not lists
-    # The rows' texts are looked at once before they are made distinct: joining them costs a
-    # tenth of hashing them, and most columns need nothing.
-    if not _may_change(list(map(str, np.asarray(values, dtype=object))), search, longest):
-        return None
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniq = np.asarray(uniques, dtype=object)
+    if not _may_change(uniq, search, longest):
+        return None
     hit = np.fromiter((isinstance(u, str) and wanted(u) for u in uniq), dtype=bool, count=len(uniq))
     if not hit.any():
         return None
