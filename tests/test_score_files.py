@@ -13,26 +13,8 @@ from swtalent.api import run_compute
 from swtalent.errors import SwtalentError
 
 from .test_hostile_roster import _limited
-from .test_scores import WIDE, candidates, workbook
+from .test_scores import JUDGES_POLICY, WIDE, candidates, workbook
 
-JUDGES_POLICY = """\
-id: judges-test
-city: 测试市
-title: 测试评选
-in_force_from: 2023-01-01
-levels:
-  assistant: {name: 助理社会工作师}
-rules:
-  - id: talent
-    kind: award
-    title: 优秀人才
-    cycle: {every_years: 2, first_year: 2023}
-    quota: 2
-    score:
-      judges: {drop_highest: 1, drop_lowest: 1, min_judges: 4}
-    amount:
-      - {from: 2023-01-01, value: 10000}
-"""
 SCORES = [Decimal("90.00"), Decimal("86.33"), Decimal("89.00"), Decimal("90.00")]  # see test_scores.WIDE
 
 

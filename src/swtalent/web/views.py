@@ -255,7 +255,9 @@ def _ledger_book(state: State, create: bool = False):
     return open_or_fail(state.config.ledger, create=create)
 
 
-async def explain(request: Request) -> Response:
+async def _run_form(request: Request):
+    """(state, run, form, lang) for a form posted on a finished run's page, or the Response that
+    answers instead: no such run, or a form refused (a cross-site post)."""
     state = _state(request)
     run = _run(request)
     if run is None or run.comp is None:
@@ -263,7 +265,14 @@ async def explain(request: Request) -> Response:
     form, ok = await _form(request)
     if not ok:
         return _refused(state, request)
-    lang = lang_of(request, state.config)
+    return state, run, form, lang_of(request, state.config)
+
+
+async def explain(request: Request) -> Response:
+    got = await _run_form(request)
+    if isinstance(got, Response):
+        return got
+    state, run, form, lang = got
     person = str(form.get("person", "")).strip()
 
     def work() -> dict:
@@ -280,14 +289,10 @@ async def explain(request: Request) -> Response:
 
 
 async def diff(request: Request) -> Response:
-    state = _state(request)
-    run = _run(request)
-    if run is None or run.comp is None:
-        return await not_found(request, None)
-    form, ok = await _form(request)
-    if not ok:
-        return _refused(state, request)
-    lang = lang_of(request, state.config)
+    got = await _run_form(request)
+    if isinstance(got, Response):
+        return got
+    state, run, form, lang = got
     dates = [str(form.get(k, "")).strip() for k in ("as_of_a", "as_of_b")]
 
     def work() -> dict:
