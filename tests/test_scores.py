@@ -360,3 +360,15 @@ def test_two_rounds_on_the_sheet_and_in_explain(tmp_path):
     assert "第一轮" in score["text"] and "平均 90.50" in score["text"]
     missed = run_explain(roster, ROUNDS, "2023", "己", scores=judges)["rules"][0]["rows"][0]["score"]
     assert (missed["final"], missed["shortlist"]) == (None, "未入围")
+
+
+def test_two_rounds_in_english(tmp_path):
+    # The held-in-round-1 case above: 丁 is 入围待定 (shortlist pending), its status pending_held.
+    roster = rounds_roster(tmp_path, {**ROUND_ONE, "己": (50, 1.5)})
+    judges = workbook(tmp_path / "j.xlsx", {"打分": ROUND_TWO})
+    said = invoke(*["explain", str(roster), "--scores", str(judges), "--policy", str(ROUNDS), "--period", "2023",
+                    "--person", "丁", "--lang", "en"])
+    assert said.exit_code == 0, said.output
+    flat = " ".join(said.output.split())
+    assert "round 1:" in flat and "round 2:" in flat and "mean 90.50" in flat
+    assert "pending (a held candidate may take the place)" in flat and "shortlist pending:" in flat
