@@ -34,7 +34,7 @@ ALLOWED = {
     "value_aliases", "checks", "columns", "required", "not", "in_force_from", "cycle.first_year", "pay_month",
     "min_consecutive_months", "wait_months", "blank_hire_date", "in_post", "held", "qualified_until",
     "plausible_max", "title/name", "hukou", "insured_months", "blank", "passes", "fails", "unit",
-    "candidates", "organisations", "people", "kind",
+    "candidates", "organisations", "people", "kind", "shortlist", "quota",
     # the English column names an earlier-payments file may use
     "person_id", "year", "rule_id",
 }

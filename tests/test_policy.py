@@ -161,6 +161,7 @@ KIND_QUOTA = CHUZHOU.parent.parent / "tests" / "policies" / "award-kind-quota.ya
 XIYUAN = CHUZHOU.parent / "xiyuan.yaml"
 RECORDS = CHUZHOU.parent.parent / "tests" / "policies" / "award-records.yaml"
 PARTS = CHUZHOU.parent.parent / "tests" / "policies" / "award-parts.yaml"
+ROUNDS = CHUZHOU.parent.parent / "tests" / "policies" / "award-rounds.yaml"
 # The mistakes only other shapes of policy can make: (base file, edit, code, needle).
 OTHER_BROKEN = [
     ("first selection before the policy", JIUJIANG, ("first_year: 2023", "first_year: 2021", 1),
@@ -204,6 +205,11 @@ OTHER_BROKEN = [
       "    title: 称号期内经费\n    clause: 示例\n    award: ten-best-stations\n    term_years: 3\n    pay_month: 12\n"
       "    amounts:\n      - {from: 2024-01-01, value: 1000}\n", 1),
      "policy.candidates-rule-kind", "title_allowance"),
+    ("a shortlist smaller than the quota", ROUNDS, ("shortlist: 4", "shortlist: 1  # 少于名额", 1),
+     "policy.shortlist-below-quota", "1  #"),
+    ("a second round with a shortlist", ROUNDS, ("        - judges: {drop_highest: 1",
+                                                  "        - shortlist: 3  # 第二轮\n          judges: {drop_highest: 1", 1),
+     "policy.score-source-shape", "3  #"),
     ("judges' drops leaving no mark", PARTS, ("drop_lowest: 1, min_judges: 4", "drop_lowest: 1, min_judges: 2", 1),
      "policy.score-source-shape", "2}}"),
 ]

@@ -171,7 +171,8 @@ def test_policy_guide_documents_every_message_and_every_key():
     for cls in (model.Policy, model.LevelDef, model.Notice, model.Condition, model.OneOffRule, model.MonthlyRule,
                 model.AwardRule, model.Cycle, model.TieBreak, model.QuotaPer, model.DatedAmount, model.AmountsBy,
                 model.FieldDef, model.Check, model.Offset, model.AnyOf, model.AllOf, model.NotOf, model.YearlyRule,
-                model.TitleAllowanceRule, model.ScoreSource, model.ScorePart, model.JudgeScores, model.RecordItem,
+                model.TitleAllowanceRule, model.ScoreSource, model.ScorePart, model.ScoreRound, model.JudgeScores,
+                model.RecordItem,
                 model.Rounding):
         for name, info in cls.model_fields.items():
             assert f"`{info.alias or name}`" in guide, f"{cls.__name__}.{name} is not in docs/policy-guide.md"

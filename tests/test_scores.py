@@ -260,3 +260,115 @@ def test_two_columns_for_one_judge_in_the_wide_layout(tmp_path, judges_policy):
     # 乙 丙 丁: their empty H is nothing. 甲 held may rank first once corrected: of 2 places, 1 is
     # certain (丁, 90.00); 丙 (89.00) is pending until 甲 is settled.
     assert list(comp.outcomes[0].award.status) == ["ineligible", "not_selected", "pending_held", "selected"]
+
+
+# --- two rounds: records shortlist, judges rank the shortlisted (issue 15) ----------------------------
+ROUNDS = POLICIES / "award-rounds.yaml"
+# Round 1, records: 来信 0.1 each, at most 20; 个案 2 each; shortlist 4:
+#   甲 200 letters -> 20; 3 cases -> 6   = 26.00  1st
+#   乙 150 letters -> 15; 2 cases -> 4   = 19.00  2nd
+#   丙 100 letters -> 10; 4 cases -> 8   = 18.00  3rd
+#   丁  80 letters ->  8; 3 cases -> 6   = 14.00  4th, tied
+#   戊  60 letters ->  6; 4 cases -> 8   = 14.00  4th, tied: both through (5 shortlisted)
+#   己  50 letters ->  5; 1 case  -> 2   =  7.00  6th, not shortlisted
+ROUND_ONE = {"甲": (200, 3), "乙": (150, 2), "丙": (100, 4), "丁": (80, 3), "戊": (60, 4), "己": (50, 1)}
+# Round 2, four judges, the highest and lowest dropped:
+#   甲 80 85 90 95 -> (85 + 90) / 2 = 87.50
+#   乙 90 92 94 96 -> (92 + 94) / 2 = 93.00  1st: selected
+#   丙 70 75 80 85 -> (75 + 80) / 2 = 77.50
+#   丁 88 90 91 99 -> (90 + 91) / 2 = 90.50  2nd: selected (shortlisted only through the tie)
+#   戊 85 86 87 88 -> (86 + 87) / 2 = 86.50
+ROUND_TWO = [["姓名", "评委一", "评委二", "评委三", "评委四"], ["甲", 80, 85, 90, 95], ["乙", 90, 92, 94, 96],
+             ["丙", 70, 75, 80, 85], ["丁", 88, 90, 91, 99], ["戊", 85, 86, 87, 88]]
+
+
+def rounds_roster(tmp_path, one=ROUND_ONE):
+    return candidates(tmp_path, list(one), ("来信回复数", "个案结案数"), {n: v for n, v in one.items()})
+
+
+def test_two_rounds_a_tie_at_the_shortlists_last_place_goes_through(tmp_path):
+    comp = run_compute(rounds_roster(tmp_path), ROUNDS, "2023",
+                       scores=workbook(tmp_path / "j.xlsx", {"第二轮": ROUND_TWO}))
+    got = comp.scores["two-rounds"]
+    assert [p[0].score for p in got.parts] == [Decimal(v) for v in ("26.00", "19.00", "18.00", "14.00", "14.00",
+                                                                     "7.00")]
+    assert list(got.shortlist) == ["in", "in", "in", "in", "in", "out"]
+    assert list(got.final) == [Decimal("87.50"), Decimal("93.00"), Decimal("77.50"), Decimal("90.50"),
+                               Decimal("86.50"), None]
+    (res,) = comp.outcomes
+    assert list(res.award.status) == ["not_selected", "selected", "not_selected", "selected", "not_selected",
+                                      "ineligible"]
+    assert res.reason[5] == "award.not_shortlisted"
+    assert comp.roster.issues == []  # 己, not shortlisted, is absent from the judges' sheet: no problem
+    assert list(comp.status) == ["ineligible", "paid", "ineligible", "paid", "ineligible", "ineligible"]
+
+
+def test_two_rounds_a_mark_for_someone_not_shortlisted_is_a_warning(tmp_path):
+    rows = ROUND_TWO + [["己", 99, 99, 99, 99]]
+    comp = run_compute(rounds_roster(tmp_path), ROUNDS, "2023", scores=workbook(tmp_path / "j.xlsx", {"打分": rows}))
+    (issue,) = comp.roster.issues
+    assert (issue.code, issue.severity, issue.location.row, issue.value) == ("scores.not-shortlisted", "warning", 7, "己")
+    assert comp.scores["two-rounds"].final[5] is None and comp.status[5] == "ineligible"
+
+
+def test_two_rounds_a_shortlisted_candidate_without_marks_is_held(tmp_path):
+    rows = [r for r in ROUND_TWO if r[0] != "丁"]
+    comp = run_compute(rounds_roster(tmp_path), ROUNDS, "2023", scores=workbook(tmp_path / "j.xlsx", {"打分": rows}))
+    assert [i.code for i in comp.roster.issues] == ["scores.candidate-unscored"]
+    # 丁 held: one place may be theirs once marked. 乙 93.00 ranks first, but with one held and a
+    # quota of 2 only 1 place is certain: 乙 selected; 甲 87.50 for the last place pending (待定).
+    (res,) = comp.outcomes
+    assert comp.status[3] == "error"
+    assert list(res.award.status[[1, 0, 4, 2]]) == ["selected", "pending_held", "not_selected", "not_selected"]
+
+
+def test_two_rounds_a_candidate_held_in_round_one_keeps_the_shortlists_last_places_open(tmp_path):
+    # 己's case count 1.5 is not whole: held, and once corrected may rank anywhere in round 1. With
+    # one held, places 1-3 (甲 0, 乙 1, 丙 2 ranked above, +1 held < 4) are certain; 丁 and 戊 (3
+    # above, +1 held = 4) may be pushed off: 入围待定, judged but not ranked, their places kept open.
+    # Held for the final: 己, 丁, 戊 = 3 people against a quota of 2: no place is certain, so 乙 (93.00)
+    # and 甲 (87.50) are pending_held for the 2 places, 丙 ranked outside them.
+    one = {**ROUND_ONE, "己": (50, 1.5)}
+    comp = run_compute(rounds_roster(tmp_path, one), ROUNDS, "2023",
+                       scores=workbook(tmp_path / "j.xlsx", {"打分": ROUND_TWO}))
+    got, (res,) = comp.scores["two-rounds"], comp.outcomes
+    assert list(got.shortlist) == ["in", "in", "in", "pending", "pending", ""]
+    assert list(res.award.status) == ["pending_held", "pending_held", "not_selected", "pending_held", "pending_held",
+                                      "ineligible"]
+    assert list(res.reason[3:5]) == ["award.shortlist_pending"] * 2
+    assert [(i.code, i.location.row) for i in comp.roster.issues] == [("roster.record-not-whole", 7)]
+    assert comp.status[5] == "error"
+
+
+def test_two_rounds_on_the_sheet_and_in_explain(tmp_path):
+    out = tmp_path / "out.xlsx"
+    roster = rounds_roster(tmp_path)
+    judges = workbook(tmp_path / "j.xlsx", {"第二轮": ROUND_TWO})
+    result = invoke(*["compute", str(roster), "--scores", str(judges), "--policy", str(ROUNDS), "--period", "2023",
+                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)["评选结果"]
+    head = [c.value for c in ws[1]]
+    first, mark, second = head.index("第一轮得分"), head.index("第二轮·评委一"), head.index("第二轮得分")
+    assert first < head.index("是否入围") < mark < second
+    rows = {r[head.index("姓名")]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[head.index("姓名")]}
+    assert (rows["己"][first], rows["己"][head.index("是否入围")], rows["己"][second]) == (7, "未入围", None)
+    assert (rows["丁"][first], rows["丁"][head.index("是否入围")], rows["丁"][second]) == (14, "入围", 90.5)
+    got = run_explain(roster, ROUNDS, "2023", "丁", scores=judges)
+    score = got["rules"][0]["rows"][0]["score"]
+    assert (score["final"], score["shortlist"], [p["round"] for p in score["parts"]]) == ("90.50", "入围", [1, 2])
+    assert "第一轮" in score["text"] and "平均 90.50" in score["text"]
+    missed = run_explain(roster, ROUNDS, "2023", "己", scores=judges)["rules"][0]["rows"][0]["score"]
+    assert (missed["final"], missed["shortlist"]) == (None, "未入围")
+
+
+def test_two_rounds_in_english(tmp_path):
+    # The held-in-round-1 case above: 丁 is 入围待定 (shortlist pending), its status pending_held.
+    roster = rounds_roster(tmp_path, {**ROUND_ONE, "己": (50, 1.5)})
+    judges = workbook(tmp_path / "j.xlsx", {"打分": ROUND_TWO})
+    said = invoke(*["explain", str(roster), "--scores", str(judges), "--policy", str(ROUNDS), "--period", "2023",
+                    "--person", "丁", "--lang", "en"])
+    assert said.exit_code == 0, said.output
+    flat = " ".join(said.output.split())
+    assert "round 1:" in flat and "round 2:" in flat and "mean 90.50" in flat
+    assert "pending (a held candidate may take the place)" in flat and "shortlist pending:" in flat

@@ -71,7 +71,7 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     from .scores import score_awards
 
     comp = compute(pol, ros, per, history, paid_before, arrears_from, include_arrears,
-                   scores=score_awards(pol, ros, per, sheets))
+                   scores=score_awards(pol, ros, per, sheets, history))
     comp.policy_warnings = warnings
     return comp
 
@@ -79,7 +79,8 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
 def judged_awards(pol: Policy) -> list[str]:
     """The titles of the awards whose score comes from judges' score sheets (score: judges)."""
     return [r.title for r in pol.rules if r.kind == "award" and r.score is not None and (
-        r.score.judges is not None or any(p.judges is not None for p in r.score.parts or ()))]
+        r.score.judges is not None or any(p.judges is not None for p in (*(r.score.parts or ()),
+                                                                          *(r.score.rounds or ()))))]
 
 
 def _score_sheets(pol: Policy, path: str | Path | None, max_rows: int = DEFAULT_MAX_ROWS):

@@ -400,6 +400,12 @@ CATALOGUE: dict[str, Entry] = {
         "the row is a candidate of '{rule}' but the score sheet holds no scores for it; the row is held",
         "补录该候选人的评分；不参评的人员请从候选人名单中删去", "type the candidate's scores; delete from the candidate "
         "list anyone who is not a candidate"),
+    "scores.not-shortlisted": Entry(
+        "warning", "「{value}」未进入「{rule}」第二轮（第一轮未入围），评分表中其得分未使用",
+        "'{value}' did not go through to the second round of '{rule}' (not shortlisted in the first); the scores "
+        "are not used",
+        "核对评分表是否用错了名单；如第一轮数据有误，更正后重新计算", "check the sheet was for the shortlist; if the first "
+        "round's data are wrong, correct them and compute again"),
     "output.write-failed": Entry(
         "error", "无法写入输出文件：{detail_zh}；本次的输出文件均未替换", "cannot write the output file: {detail_en}; none "
         "of this run's outputs was replaced",
@@ -682,6 +688,10 @@ CATALOGUE: dict[str, Entry] = {
     "policy.score-source-shape": Entry(
         "error", "评分来源有误：{detail_zh}", "the score source is wrong: {detail_en}",
         "见政策编写指南「评分来源」一节", "see the policy guide's section on score sources"),
+    "policy.shortlist-below-quota": Entry(
+        "error", "第一轮入围人数 {value} 少于名额 {quota}：入围者不够评选", "the first round's shortlist of {value} is "
+        "fewer than the quota of {quota}: too few go through to fill it",
+        "把 shortlist 改为不少于 quota 的人数", "make shortlist at least the quota"),
     "policy.amount-implausible": Entry(
         "warning", "金额 {value} 元超过{kind_zh}的合理上限 {limit} 元",
         "the amount of {value} yuan is more than the plausible maximum of {limit} yuan for {kind_en}",

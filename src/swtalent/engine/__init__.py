@@ -110,7 +110,7 @@ def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFra
     if scores is None:
         from ..scores import score_awards
 
-        scores = score_awards(policy, roster, period, None)
+        scores = score_awards(policy, roster, period, None, previous)
     with shared_columns():  # each text column's distinct values and each date column's months once
         return _compute(policy, roster, period, previous, paid_before, arrears_from, include_arrears, scores)
 

@@ -64,23 +64,25 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
         res.reason = np.where(usable, o.AWARD_NOT_SELECTION_YEAR, o.NOT_EVALUATED).astype(object)
         return res
 
-    years = frame["years_exact"].to_numpy()
-    too_new = np.zeros(n, dtype=bool) if rule.min_years is None else np.array(
-        [y is None or y < rule.min_years for y in years], dtype=bool)
-    # One candidacy per person: where a policy also pays by certificate, a person may have several rows.
-    ids = frame["person_id"].where(usable, None)
-    later_row = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    too_new, recent, later_row = bars(rule, frame, usable, year, previous)
     # No score on a row without a data problem: not a candidate (a title holder of an earlier cycle
     # on the roster of a policy that pays more than the award; Policy.blank_score_not_candidate).
     held_candidates = _held_candidates(frame, usable, scores, not policy.blank_score_not_candidate(), rule)
+    stage = scores.shortlist if scores is not None else None
     scores = scores.final if scores is not None else frame["score_exact"].to_numpy()
     no_score = pd.isna(scores).astype(bool)
-    reason = np.select([~usable, no_score, failed >= 0, too_new, _recent_winners(rule, frame, previous, year),
-                        later_row],
+    reason = np.select([~usable, no_score, failed >= 0, too_new, recent, later_row],
                        [o.NOT_EVALUATED, o.AWARD_NOT_CANDIDATE, o.CONDITION, o.AWARD_MIN_YEARS,
                         o.AWARD_NEVER_AGAIN if rule.no_repeat == "ever" else o.AWARD_REPEAT, o.AWARD_SAME_PERSON],
                        default=o.PAID).astype(object)
 
+    if stage is not None:  # two rounds: no final score because not (or not certainly) shortlisted
+        unscored = reason == o.AWARD_NOT_CANDIDATE
+        reason[unscored & (stage == "out")] = o.AWARD_NOT_SHORTLISTED
+        waiting = unscored & (stage == "pending")
+        reason[waiting], status_waiting = o.AWARD_SHORTLIST_PENDING, waiting
+    else:
+        status_waiting = None
     groups = _ranked_groups(rule, frame, np.flatnonzero(reason == o.PAID), scores)
     unit = frame[rule.quota_per.field].to_numpy() if rule.quota_per else None
     # Candidates held for a data problem are not ranked, and once corrected any of them may rank
@@ -112,6 +114,8 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
             _pend(decision, reason, contenders, places)
             taken = rule.quota
 
+    if status_waiting is not None:  # their places are kept open: pending, like a held candidate's
+        status[status_waiting] = PENDING_HELD
     amount = rule.amount_in(year)
     selected = status == SELECTED
     if amount == 0:
@@ -132,6 +136,18 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     res.first_month = res.last_month = np.full(n, month_index(rule.cycle.selection_day(year)), dtype=np.int32)
     res.reason = reason
     return res
+
+
+def bars(rule: AwardRule, frame: pd.DataFrame, usable: np.ndarray, year: int, previous: pd.DataFrame | None):
+    """Rows that are no candidate whatever their score: (too few years, a recent winner, a person's
+    later row). Also what a two-round selection's shortlist leaves out (scores.compute)."""
+    years = frame["years_exact"].to_numpy()
+    too_new = np.zeros(len(frame), dtype=bool) if rule.min_years is None else np.array(
+        [y is None or y < rule.min_years for y in years], dtype=bool)
+    # One candidacy per person: where a policy also pays by certificate, a person may have several rows.
+    ids = frame["person_id"].where(usable, None)
+    later_row = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    return too_new, _recent_winners(rule, frame, previous, year), later_row
 
 
 def _held_candidates(frame: pd.DataFrame, usable: np.ndarray, scores, every_row: bool, rule: AwardRule) -> int:

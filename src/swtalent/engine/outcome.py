@@ -57,6 +57,8 @@ AWARD_UNIT_FULL = "award.unit_full"
 AWARD_PENDING_TIE = "award.pending_tie"
 AWARD_PENDING_HELD = "award.pending_held"
 AWARD_SAME_PERSON = "award.same_person"
+AWARD_NOT_SHORTLISTED = "award.not_shortlisted"  # two rounds: outside the first round's shortlist
+AWARD_SHORTLIST_PENDING = "award.shortlist_pending"  # two rounds: shortlisted or not once held candidates are corrected
 LEDGER_PAID = "ledger.paid"  # paid already by a batch in the ledger; see RuleOutcome.paid_by
 AWARD_CYCLE_PAID = "award.cycle_paid"  # this cycle's winners were paid by an earlier batch
 

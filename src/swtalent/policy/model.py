@@ -474,15 +474,27 @@ class ScorePart(Strict):
     records: tuple[RecordItem, ...] | None = None
 
 
+class ScoreRound(Strict):
+    """One round of a two-round selection, from one of judges, records or a column; the first
+    round says how many candidates go through to the second (`shortlist`, 入围名额)."""
+
+    column: str | None = None
+    judges: JudgeScores | None = None
+    records: tuple[RecordItem, ...] | None = None
+    shortlist: int | None = Field(default=None, ge=1, le=100000)
+
+
 class ScoreSource(Strict):
     """Where an award's score comes from: one of a roster column (`column`, a field key or its
-    header, 评审得分 by default), judges' score sheets (`judges`), service records (`records`), or
-    weighted parts (`parts`, each one of the others); rounded as `round` says."""
+    header, 评审得分 by default), judges' score sheets (`judges`), service records (`records`),
+    weighted parts (`parts`, each one of the others), or two rounds (`rounds`: the first shortlists,
+    the second ranks the shortlisted); rounded as `round` says."""
 
     column: str | None = None
     judges: JudgeScores | None = None
     records: tuple[RecordItem, ...] | None = None
     parts: tuple[ScorePart, ...] | None = None
+    rounds: tuple[ScoreRound, ...] | None = None
     round: Rounding = Rounding()
 
 
@@ -861,7 +873,7 @@ class Policy(Strict):
         if source is None:
             return ["score"]
         found: list[str] = []
-        for part in (source.parts or (source,)):
+        for part in (source.parts or source.rounds or (source,)):
             if part.column is not None:
                 key = self.score_column(part.column)
                 found += [key] if key is not None else []
@@ -871,7 +883,7 @@ class Policy(Strict):
     def record_fields(self, period=None) -> frozenset[str]:
         """The fields the selecting awards' scores count as service records (whole counts)."""
         return frozenset(r.field for rule in self._selecting(period) if rule.score is not None
-                         for part in (rule.score.parts or (rule.score,)) for r in part.records or ())
+                         for part in (rule.score.parts or rule.score.rounds or (rule.score,)) for r in part.records or ())
 
     def _award_values(self, rule: AwardRule) -> list[str]:
         return [*self.score_fields(rule), *(["years"] if rule.min_years is not None else []),

@@ -15,12 +15,14 @@ def check_score(rule: AwardRule, policy: Policy, src, base: tuple) -> list[Issue
     if source is None:
         return []
     at = base + ("score",)
-    given = [k for k in (*SOURCES, "parts") if getattr(source, k) is not None]
+    given = [k for k in (*SOURCES, "parts", "rounds") if getattr(source, k) is not None]
     if len(given) != 1:
-        return [_shape(src, at, "score 须写 column、judges、records、parts 之一，且只写一个（现有：{}）".format(
-            "、".join(given) or "无"), "score takes exactly one of column, judges, records, parts (given: {})".format(
-            ", ".join(given) or "none"))]
+        return [_shape(src, at, "score 须写 column、judges、records、parts、rounds 之一，且只写一个（现有：{}）".format(
+            "、".join(given) or "无"), "score takes exactly one of column, judges, records, parts, rounds (given: {})"
+            .format(", ".join(given) or "none"))]
     issues: list[Issue] = []
+    if source.rounds is not None:
+        return _rounds(rule, policy, src, at)
     if source.parts is not None:
         if not source.parts:
             issues.append(_shape(src, at + ("parts",), "parts 至少列出一部分", "parts lists at least one part"))
@@ -38,6 +40,34 @@ def check_score(rule: AwardRule, policy: Policy, src, base: tuple) -> list[Issue
             issues += _one(part, policy, src, where)
     else:
         issues += _one(source, policy, src, at)
+    return issues
+
+
+def _rounds(rule: AwardRule, policy: Policy, src, at: tuple) -> list[Issue]:
+    """Two rounds: the first with its shortlist (no fewer than the quota), the second without."""
+    rounds = rule.score.rounds
+    if len(rounds) != 2:
+        return [_shape(src, at + ("rounds",), f"rounds 须列出两轮（现有 {len(rounds)} 轮）",
+                       f"rounds lists two rounds ({len(rounds)} given)")]
+    issues: list[Issue] = []
+    for k, spec in enumerate(rounds):
+        where = at + ("rounds", k)
+        inner = [s for s in SOURCES if getattr(spec, s) is not None]
+        if len(inner) != 1:
+            issues.append(_shape(src, where, f"第{'一二'[k]}轮须写 column、judges、records 之一，且只写一个",
+                                 f"round {k + 1} takes exactly one of column, judges, records"))
+            continue
+        issues += _one(spec, policy, src, where)
+    first, second = rounds
+    if first.shortlist is None:
+        issues.append(_shape(src, at + ("rounds", 0), "第一轮须写 shortlist（入围人数）",
+                             "the first round states its shortlist (how many go through)"))
+    elif first.shortlist < rule.quota:
+        issues.append(Issue.make("policy.shortlist-below-quota", src.where(at + ("rounds", 0, "shortlist")),
+                                 str(first.shortlist), quota=rule.quota))
+    if second.shortlist is not None:
+        issues.append(_shape(src, at + ("rounds", 1, "shortlist"), "第二轮不写 shortlist：入选人数即名额 quota",
+                             "the second round has no shortlist: it selects the quota"))
     return issues
 
 

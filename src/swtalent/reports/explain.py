@@ -124,8 +124,9 @@ def explain(comp: Computation, rows: np.ndarray, lang: str = "zh") -> dict:
             if res.award is not None and res.award.year is not None and not frame["error"].iat[i]:
                 entry["rank"] = int(res.award.rank[i]) or None  # only a selection that took place ranks
                 entry["award_status"] = L[f"status.{res.award.status[i]}"]
-            if rule.id in comp.scores and comp.scores[rule.id].final[i] is not None:
-                entry["score"] = _score_seen(comp, comp.scores[rule.id], i, lang)
+            got = comp.scores.get(rule.id)
+            if got is not None and (got.final[i] is not None or (got.shortlist is not None and got.parts[i])):
+                entry["score"] = _score_seen(comp, got, i, lang)  # two rounds: round 1's score even if not shortlisted
             entries.append(entry)
         out_rules.append({"rule_id": rule.id, "title": rule.title, "kind": rule.kind, "clause": rule.clause,
                           "rows": entries, "amount": format_yuan(int(res.amount_fen[rows].sum()))})
@@ -233,5 +234,12 @@ def _score_seen(comp: Computation, scores, i: int, lang: str) -> dict:
               "records": [{"field": comp.policy.field_label(r.field, lang), "count": r.count, "each": num(r.each),
                            "points": num(r.points), "capped": r.capped} for r in p.records]}
              for p in scores.parts[i]]
-    return {"final": num(scores.final[i]), "parts": parts,
+    seen = {"final": None if scores.final[i] is None else num(scores.final[i]), "parts": parts,
             "text": score_text(scores.parts[i], scores.final[i], lang, comp.policy)}
+    if scores.shortlist is not None:  # two rounds: shortlisted (入围) or not, as 评选结果 says
+        from ..scores.shown import WORDS
+
+        seen["shortlist"] = WORDS[lang].get(scores.shortlist[i]) or None
+        for p, part in zip(parts, scores.parts[i]):
+            p["round"] = part.round
+    return seen

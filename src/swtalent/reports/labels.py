@@ -77,6 +77,8 @@ LABELS = {
         "accounting": "Every data row is accounted for: paid + not eligible + problems = read",
         "sheet.selection": "Selection", "rank": "Rank", "score": "Score", "status": "Status",
         "service_field": "Field of work", "status.selected": "selected", "status.pending": "pending tie",
+        "status.pending_held": "pending (a held candidate may take the place)",
+        "pending_held": "Pending (held candidates to be corrected)",
         "status.not_selected": "not selected", "status.ineligible": "not eligible",
         "held": "data problem, see the Problems sheet", "selected": "Selected", "pending_tie": "Pending ties",
         "kind.award": "award", "cell": "Cell", "where": "Where",

@@ -61,6 +61,8 @@ _TEXT = {
         o.AWARD_PENDING_TIE: "同分待定：{tied} 人排名相同，争 {places} 个名额，由评审委员会决定",
         o.AWARD_PENDING_HELD: "待定：{tied} 名候选人因数据问题未参加排名，更正后可能占用最后 {places} 个名额；更正并重新计算后确定",
         o.AWARD_SAME_PERSON: "同一人在名单中已有一行参评",
+        o.AWARD_NOT_SHORTLISTED: "第一轮未入围：排在 {shortlist} 个入围名额之外",
+        o.AWARD_SHORTLIST_PENDING: "入围待定：因数据问题未参加第一轮排名的候选人更正后，可能占去本人的入围名额；更正并重新计算后确定（其名额暂留）",
         o.LEDGER_PAID: "已发放（批次 {batch}，{date}）",
         o.AWARD_CYCLE_PAID: "本届评选已由此前批次发放，不再增补；如需重评，先作废该批次",
         "blank": "{field}为空",
@@ -119,6 +121,10 @@ _TEXT = {
         o.AWARD_PENDING_HELD: "pending: {tied} candidate(s) held for data problems are not ranked and may take the "
                               "last {places} place(s) once corrected; correct them and compute again",
         o.AWARD_SAME_PERSON: "the same person is a candidate on an earlier row",
+        o.AWARD_NOT_SHORTLISTED: "not shortlisted in the first round: ranked outside its {shortlist} places",
+        o.AWARD_SHORTLIST_PENDING: "shortlist pending: candidates held for data problems in the first round may take "
+                                   "this place on the shortlist once corrected; correct them and compute again (a "
+                                   "place is kept open)",
         o.LEDGER_PAID: "paid already (batch {batch}, {date})",
         o.AWARD_CYCLE_PAID: "this cycle's winners were paid by an earlier batch; none is added (void that batch to select again)",
         "blank": "{field} is blank",
@@ -299,7 +305,13 @@ def _award_terms(rule) -> dict[str, object]:
             "min_years": given(getattr(rule, "min_years", None)), "cycles": given(getattr(rule, "no_repeat_cycles", None)),
             "min_score": given(getattr(rule, "min_score", None)), "quota": getattr(rule, "quota", ""),
             "per_max": per.max if simple else "", "per_zh": _PER[per.field][0] if simple else "",
-            "per_en": _PER[per.field][1] if simple else ""}
+            "per_en": _PER[per.field][1] if simple else "", "shortlist": _shortlist(rule)}
+
+
+def _shortlist(rule) -> object:
+    """A two-round award's first-round shortlist ('' for others)."""
+    source = getattr(rule, "score", None)
+    return source.rounds[0].shortlist if source is not None and source.rounds else ""
 
 
 _PER = {"unit": ("单位", "unit"), "district": ("区县", "district")}

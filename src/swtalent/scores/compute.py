@@ -57,6 +57,7 @@ class PartScore:
     score: Decimal
     marks: list[Mark] = field(default_factory=list)
     records: list[RecordPoints] = field(default_factory=list)
+    round: int = 0  # two rounds: 1 or 2
 
 
 @dataclass
@@ -71,6 +72,9 @@ class RuleScores:
     rounding: Rounding
     # Candidates held for a data problem (a bad mark, a bad roster cell): their places stay open.
     held: np.ndarray | None = None
+    # Two rounds: per row "in" (入围), "out" (未入围), "pending" (入围待定) or "" (not in the first
+    # round's ranking); None for a source of one round.
+    shortlist: np.ndarray | None = None
 
 
 MODES = ("half_up", "half_even", "down", "up")
@@ -104,14 +108,20 @@ def trimmed(marks: list[Mark], spec: JudgeScores) -> Fraction:
     return Fraction(sum(kept, Decimal(0))) / len(kept)
 
 
-def score_awards(policy: Policy, roster, period, sheets: dict[str, ScoreSheet] | None) -> dict[str, RuleScores]:
+ROUNDS = (("第一轮", "round 1"), ("第二轮", "round 2"))
+
+
+def score_awards(policy: Policy, roster, period, sheets: dict[str, ScoreSheet] | None,
+                 previous: pd.DataFrame | None = None) -> dict[str, RuleScores]:
     """The scores of every award of the run with a score source; their problems are added to the
-    roster's, and the rows they concern are held (frame["error"])."""
+    roster's, and the rows they concern are held (frame["error"]). `previous`: earlier winners, whom
+    a two-round selection's shortlist leaves out where the award bars them."""
     out = {}
     used_sheets: set[str] = set()
     for rule in policy.active_rules(period):
         if isinstance(rule, AwardRule) and rule.score is not None:
-            out[rule.id] = _Scorer(policy, roster, rule, sheets, used_sheets).run()
+            scorer = _Scorer(policy, roster, rule, sheets, used_sheets)
+            out[rule.id] = scorer.two_rounds(period, previous) if rule.score.rounds else scorer.run()
     for name in used_sheets:
         roster.issues.extend(sheets[name].issues)
     if used_sheets:  # the workbook's own notes (a hidden sheet), once
@@ -166,15 +176,81 @@ class _Scorer:
         return RuleScores(self.rule, final, details, judges, list(dict.fromkeys(records)), source.round, held)
 
     # --- one source ---------------------------------------------------------------------------
-    def _part(self, spec: ScorePart | ScoreSource, name: str, judges: dict) -> list:
+    def _part(self, spec: ScorePart | ScoreSource, name: str, judges: dict, wanted: np.ndarray | None = None) -> list:
+        """`wanted`: the rows that must have a score (a second round: the shortlist); others are not
+        scored, and a judges' mark for one of them is a warning."""
         rounding = self.rule.score.round
         if spec.column is not None:
-            return self._column(spec, name, rounding)
-        if spec.records is not None:
-            return self._records(spec, name, rounding)
-        return self._judges(spec.judges, name, rounding, judges)
+            got = self._column(spec, name, rounding, wanted)
+        elif spec.records is not None:
+            got = self._records(spec, name, rounding)
+        else:
+            got = self._judges(spec.judges, name, rounding, judges, wanted)
+        if wanted is not None:
+            got = [g if wanted[i] else None for i, g in enumerate(got)]
+        return got
+
+    def two_rounds(self, period, previous) -> RuleScores:
+        """Round 1 ranks every candidate and shortlists its `shortlist` best; everyone tied with the
+        last of them goes through too. Candidates held for a data problem in round 1 may rank
+        anywhere once corrected: a candidate whom they could push off the shortlist is 入围待定,
+        judged in round 2 but not ranked, its place kept open (RuleScores.held) like theirs. Round 2
+        scores only the shortlist (入围 and 入围待定); its score is the final one."""
+        from ..engine.award import _people, bars, selection_year
+
+        first, second = self.rule.score.rounds
+        judges: dict[str, list[str]] = {}
+        before = self.frame["error"].to_numpy().copy()
+        one = self._part(first, ROUNDS[0][0], judges)
+        # Round 1's held candidates: its data problems, and rows held before scoring that are
+        # candidates (a roster of candidates) or that round 1 scored.
+        scored1 = np.array([g is not None for g in one], dtype=bool)
+        held1 = self.held | (before & (self.every_row_a_candidate | scored1))
+        pool = self.eligible & ~self.held & scored1
+        year = selection_year(self.rule, period)
+        if year is not None:
+            too_new, recent, later = bars(self.rule, self.frame, ~before, year, previous)
+            pool &= ~(too_new | recent | later)
+        stage = np.full(self.n, "", dtype=object)
+        stage[pool] = "out"
+        waiting = _people(self.frame["person_id"].to_numpy()[held1])
+        limit = first.shortlist
+        by_score: dict = {}
+        for i in np.flatnonzero(pool):
+            by_score.setdefault(one[i].score, []).append(i)
+        above = 0
+        for score in sorted(by_score, reverse=True):
+            group = by_score[score]
+            if above + waiting < limit:
+                stage[group] = "in"
+            elif above < limit:
+                stage[group] = "pending"
+            above += len(group)
+        wanted = (stage == "in") | (stage == "pending")
+        two = self._part(second, ROUNDS[1][0], judges, wanted)
+        final = np.full(self.n, None, dtype=object)
+        details: list = [None] * self.n
+        for i in range(self.n):
+            if one[i] is None:
+                continue
+            one[i].round = 1
+            details[i] = [one[i]]
+            if two[i] is not None:
+                two[i].round = 2
+                details[i].append(two[i])
+                if stage[i] == "in" and not self.held[i]:
+                    final[i] = two[i].score
+        self.roster.issues.extend(self.issues)
+        self.frame["error"] = before | self.held
+        records = [r.field for spec in (first, second) for r in (spec.records or ())]
+        held = self.held | held1 | (stage == "pending")
+        return RuleScores(self.rule, final, details, judges, list(dict.fromkeys(records)), self.rule.score.round,
+                          held, stage)
 
     def _label(self, name: str) -> tuple[str, str]:
+        for zh, en in ROUNDS if self.rule.score.rounds else ():
+            if name == zh:
+                return zh, en
         part = next((p for p in self.rule.score.parts or () if p.name == name), None)
         return name, (part.name_en or name) if part is not None else name
 
@@ -183,14 +259,14 @@ class _Scorer:
         header = self.roster.headers.get(key) or self.policy.field_label(key, "zh")
         return Location(file=self.roster.file, sheet=frame["sheet"].iat[i], row=int(frame["row"].iat[i]), column=header)
 
-    def _column(self, spec, name: str, rounding: Rounding) -> list:
+    def _column(self, spec, name: str, rounding: Rounding, wanted: np.ndarray | None = None) -> list:
         key = self.policy.score_column(spec.column)
         values = self.frame[f"{key}_exact"].to_numpy()
         out: list = [None] * self.n
         zh, en = self._label(name)
         blank = pd.isna(values).astype(bool)
         if self.every_row_a_candidate and key != "score":  # 评审得分 itself is checked as the roster is read
-            for i in np.flatnonzero(blank & self.eligible & ~self.held):
+            for i in np.flatnonzero(blank & (self.eligible if wanted is None else wanted) & ~self.held):
                 self.issues.append(Issue.make("roster.number-missing", self._where(i, key),
                                               column=self.policy.field_label(key, "zh")))
                 self.held[i] = True
@@ -223,7 +299,8 @@ class _Scorer:
             out[i] = PartScore(zh, en, "records", None, rounded(total, rounding), records=got)
         return out
 
-    def _judges(self, spec: JudgeScores, name: str, rounding: Rounding, judges: dict) -> list:
+    def _judges(self, spec: JudgeScores, name: str, rounding: Rounding, judges: dict,
+                wanted: np.ndarray | None = None) -> list:
         sheet = self._sheet(spec, name)
         judges[name] = list(sheet.judges)
         rows = self._match(sheet)
@@ -240,6 +317,11 @@ class _Scorer:
                 continue
             scored_rows.add(i)
             shown = str(self.frame["name"].iat[i] or cand)  # the candidate by name, even where the sheet keys IDs
+            if wanted is not None and not wanted[i]:  # a second round's marks for someone not shortlisted
+                self.issues.append(Issue.make("scores.not-shortlisted", Location(
+                    file=file, sheet=sheet.name, row=sheet.candidates[cand], column=sheet.key_header,
+                    col=sheet.key_col), shown, rule=self.rule.title))
+                continue
             bad = False
             seen: dict[str, ScoreCell] = {}
             marks = []
@@ -287,8 +369,9 @@ class _Scorer:
                 continue
             mean = trimmed(marks, spec)
             out[i] = PartScore(zh, en, "judges", None, rounded(mean, rounding), marks=marks)
-        missing = self.eligible & ~self.held & ~np.isin(np.arange(self.n), list(scored_rows))
-        if not self.every_row_a_candidate:  # a roster listing others too: a candidate is someone scored somewhere
+        missing = (self.eligible if wanted is None else wanted) & ~self.held & ~np.isin(np.arange(self.n),
+                                                                                       list(scored_rows))
+        if not self.every_row_a_candidate and wanted is None:  # a roster listing others too: a candidate is someone scored somewhere
             others = [p for p in self.rule.score.parts or () if p.name != name]
             missing &= self._scored_elsewhere(others) if others else np.zeros(self.n, dtype=bool)
         for i in np.flatnonzero(missing):
@@ -314,7 +397,8 @@ class _Scorer:
         wanted = spec.sheet or name
         if wanted and wanted in self.sheets:
             sheet = self.sheets[wanted]
-        elif not wanted and len(self.sheets) == 1:
+        elif (not wanted or (self.rule.score.rounds and not spec.sheet)) and len(self.sheets) == 1:
+            # a round's sheet: named as `sheet` says, else 第一轮/第二轮, else the workbook's only one
             sheet = next(iter(self.sheets.values()))
         else:
             from ..errors import SwtalentError

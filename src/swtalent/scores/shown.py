@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .compute import PartScore, RuleScores
+from .compute import ROUNDS, PartScore, RuleScores
 
 # A record's count has no unit word: letters, students, cases and hours share none.
 WORDS = {
     "zh": {"highest": "去掉最高分", "lowest": "去掉最低分", "recused": "回避", "mean": "平均", "judge": "评委",
-           "cap": "上限", "points": "得分", "total": "合计", "sep": "、", "semi": "；", "count": ""},
+           "cap": "上限", "points": "得分", "total": "合计", "sep": "、", "semi": "；", "count": "",
+           "in": "入围", "out": "未入围", "pending": "入围待定", "shortlisted": "是否入围"},
     "en": {"highest": "highest, dropped", "lowest": "lowest, dropped", "recused": "stood aside", "mean": "mean",
            "judge": "judge", "cap": "cap", "points": "points", "total": "total", "sep": ", ", "semi": "; ",
-           "count": ""},
+           "count": "", "in": "shortlisted", "out": "not shortlisted", "pending": "shortlist pending",
+           "shortlisted": "Shortlisted"},
 }
 
 
@@ -55,10 +57,12 @@ def part_text(part: PartScore, lang: str, policy) -> str:
 
 def score_text(parts: list[PartScore] | None, final: Decimal | None, lang: str, policy) -> str:
     """The whole computation of one candidate's score, ending in the score itself."""
-    if parts is None or final is None:
+    if parts is None or (final is None and not parts[0].round):
         return ""
     w = WORDS[lang]
     said = w["semi"].join(part_text(p, lang, policy) for p in parts)
+    if parts[0].round:  # two rounds: each round's score; the second's is the final one
+        return said
     if len(parts) > 1 or parts[0].weight is not None:
         return f"{said} = {num(final)}"
     return said
@@ -87,6 +91,20 @@ def sheet_columns(scores: RuleScores, lang: str, policy) -> dict[str, list]:
     for part in parts or ():
         head = part.name_en or part.name if lang == "en" else part.name
         cols[head] = [next((float(p.score) for p in scores.parts[i] or () if p.name == part.name), None) for i in range(n)]
+    if scores.shortlist is not None:  # two rounds: round 1's score, shortlisted or not, round 2's score
+        w = WORDS[lang]
+        for k, (zh, en) in enumerate(ROUNDS, 1):
+            head = (zh + "得分") if lang == "zh" else f"{en[0].upper()}{en[1:]} score"
+            cols[head] = [next((float(p.score) for p in scores.parts[i] or () if p.round == k), None) for i in range(n)]
+            if k == 1:
+                cols[w["shortlisted"]] = [w.get(v) if v else None for v in scores.shortlist]
+        # Round 1's marks or records, its score, shortlisted or not, then round 2's marks and score.
+        heads = list(cols)
+        rank = {h: (1 if h.startswith(ROUNDS[0][0] + "·") else 3 if h.startswith(ROUNDS[1][0] + "·")
+                    else 0) for h in heads}
+        r1, r2 = heads[-3], heads[-1]
+        rank.update({r1: 2, w["shortlisted"]: 2, r2: 4})
+        cols = {h: cols[h] for h in sorted(heads, key=lambda h: rank[h])}
     cols["得分计算" if lang == "zh" else "How scored"] = [score_text(scores.parts[i], scores.final[i], lang, policy)
                                                          for i in range(n)]
     return cols
