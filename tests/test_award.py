@@ -169,13 +169,15 @@ def test_award_policy_mistakes_are_found(tmp_path):
 
 def test_jiujiang_example_end_to_end(tmp_path):
     """The shipped example: 20 places, a three-way tie at 86.5 across places 19-21, four candidates
-    outside the listed fields, one score typed as words."""
+    outside the listed fields, one score typed as words (八十). That candidate, held, may take one of
+    places 19-20 once corrected, so the tie is not the committee's to settle yet: 待定, not 同分待定."""
     out, detail = tmp_path / "result.xlsx", tmp_path / "detail.csv"
     result = invoke("compute", JIUJIANG_EXAMPLE, "--policy", JIUJIANG, "--period", "2023", "--out", out,
                     "--out", detail, "--json")
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
-    assert (got["rows_in"], got["selected"], got["pending_tie"], got["rows_with_errors"]) == (46, 18, 3, 1)
+    assert (got["rows_in"], got["selected"], got["pending_tie"], got["pending_held"], got["rows_with_errors"]) == (
+        46, 18, 0, 3, 1)
     assert got["rows_paid"] + got["rows_ineligible"] + got["rows_with_errors"] == got["rows_in"]
     assert got["total"] == "180000.00" and got["total_capital"] == "壹拾捌万元整"
     with detail.open(encoding="utf-8-sig") as fh:
@@ -187,9 +189,9 @@ def test_jiujiang_example_end_to_end(tmp_path):
     header, body = sheet[0], sheet[1:]
     assert header[:3] == ("排名", "姓名", "身份证号") and "状态" in header and "原因" in header
     status = [dict(zip(header, r))["状态"] for r in body]
-    assert status.count("入选") == 18 and status.count("同分待定") == 3
-    assert status.count("不符合条件") == 5  # four fields outside the list, one unreadable score
-    pending = [dict(zip(header, r)) for r in body if dict(zip(header, r))["状态"] == "同分待定"]
+    assert status.count("入选") == 18 and status.count("待定") == 3
+    assert status.count("不符合条件") == 4 and status.count("数据待更正") == 1  # fields outside the list; 八十
+    pending = [dict(zip(header, r)) for r in body if dict(zip(header, r))["状态"] == "待定"]
     assert {(p["排名"], p["得分"]) for p in pending} == {(19, 86.5)}
     assert sum(Decimal(r["amount"]) for r in lines) == Decimal(got["total"])
 
@@ -348,10 +350,10 @@ def test_as_many_held_as_places_leaves_every_place_pending(roster):
 
 
 def test_a_row_with_no_score_and_another_problem_is_not_a_candidate_held(tmp_path):
-    """Where a blank score marks a row that is not a candidate (Jiujiang: 18 selected, 3 tied for
-    the last 2 places; one candidate, row 34, held for a score typed 八十, so 19 places are certain),
+    """Where a blank score marks a row that is not a candidate (Jiujiang: one candidate, row 34, held
+    for a score typed 八十, so 19 places are certain and the tie at 86.5 across places 19-21 waits),
     a row held for a bad ID with no score holds no place; three more held rows with a score hold
-    three: 16 places are certain, ranks 17 and 18 are pending."""
+    three: 16 places are certain, ranks 17 and 18 and the tie are pending."""
     import openpyxl
 
     def with_rows(rows, name):
@@ -364,9 +366,40 @@ def test_a_row_with_no_score_and_another_problem_is_not_a_candidate_held(tmp_pat
     bad_id = "36042819861104000X"  # the check character is wrong
     no_score = with_rows([[47, "无分某", bad_id, "社会救助", "都昌县民政局", "社会工作师", 6, None]], "a.xlsx")
     comp = run_compute(no_score, JIUJIANG, "2023")
-    assert comp.award_counts() == {"selected": 18, "pending_tie": 3} and comp.total_fen == 18_000_000
+    # 18 certain; the tie at 86.5 on places 19-20 waits for the held 八十 (which may take one of them)
+    assert comp.award_counts() == {"selected": 18, "pending_tie": 0, "pending_held": 3} and comp.total_fen == 18_000_000
     scored = with_rows([[47 + k, f"待更正{k}", bad_id[:-2] + f"{k}X", "社会救助", "都昌县民政局", "社会工作师", 6, 60]
                         for k in range(3)], "b.xlsx")
     comp = run_compute(scored, JIUJIANG, "2023")
-    assert comp.award_counts() == {"selected": 16, "pending_tie": 3, "pending_held": 2}
+    assert comp.award_counts() == {"selected": 16, "pending_tie": 0, "pending_held": 5}  # ranks 17, 18 and the tie
     assert comp.total_fen == 16_000_000
+
+
+def test_a_tie_across_the_last_place_waits_for_a_held_candidate(roster):
+    """Review: 甲 90, 乙 丙 丁 85 and 戊 typed 八十, 3 places. 戊 may take a place once corrected, so
+    only 2 are certain: 甲's. The tie is not for 2 places (the committee would pick two, 戊 at 95
+    would then make four winners): it waits, 待定, and nothing is paid for it."""
+    comp = run(roster, [cand(1, 90), cand(2, 85), cand(3, 85), cand(4, 85), cand(5, "八十")])
+    assert statuses(comp) == ["selected", "pending_held", "pending_held", "pending_held", "ineligible"]
+    assert comp.award_counts() == {"selected": 1, "pending_tie": 0, "pending_held": 3}
+    assert comp.total_fen == 1_200_000
+    from swtalent.reports.summary import summary
+
+    assert any("3 人待定" in n and "不再增补" in n for n in summary(comp)["notes"])  # said before a commit
+
+
+def test_a_held_candidate_keeps_their_units_place_open(roster):
+    """Review: one place per unit, 3 places. 甲 (unit 甲, 90) would be certain overall, but 戊 (unit 甲,
+    typed 八十) may beat 甲 for unit 甲's one place: 甲 waits; 乙 (unit 乙) is certain."""
+    rows = [cand(1, 90), cand(2, 88, unit="乙单位"), cand(3, 80, unit="丙单位"), cand(5, "八十")]
+    comp = run(roster, rows, policy="award-unit-quota")
+    assert statuses(comp)[:3] == ["pending_held", "selected", "selected"]
+    assert comp.total_fen == 2 * 1_200_000
+
+
+def test_a_person_ranked_on_one_row_is_not_held_again_on_another(roster):
+    """Review: 甲 on two rows, one with 八十: 甲 is ranked on the good row, so no place waits for the
+    other; 乙 and 丙 are certain. (The two rows of one person are a problem said on the row.)"""
+    rows = [cand(1, 95), cand(2, 90), cand(3, 85), cand(4, 70), cand(1, "八十")]
+    comp = run(roster, rows)
+    assert comp.award_counts().get("pending_held", 0) == 0

@@ -67,7 +67,9 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     too_new, recent, later_row = bars(rule, frame, usable, year, previous)
     # No score on a row without a data problem: not a candidate (a title holder of an earlier cycle
     # on the roster of a policy that pays more than the award; Policy.blank_score_not_candidate).
-    held_candidates = _held_candidates(frame, usable, scores, not policy.blank_score_not_candidate(), rule)
+    held_rows = _held_rows(frame, usable, scores, not policy.blank_score_not_candidate())
+    held_candidates = _held_count(frame, usable, held_rows, not policy.blank_score_not_candidate(), rule)
+    unit_held = _held_per_unit(frame, held_rows, rule)
     stage = scores.shortlist if scores is not None else None
     scores = scores.final if scores is not None else frame["score_exact"].to_numpy()
     no_score = pd.isna(scores).astype(bool)
@@ -90,6 +92,7 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
     # (待定), never given, so that correcting them never makes more winners than the quota.
     certain = rule.quota - held_candidates
     status, taken, unit_taken, position = decision.status, 0, {}, 1
+    covered: dict = {}  # unit -> its held people whose place is already kept open within the unit
     for group in groups:
         decision.rank[group] = position
         position += len(group)
@@ -100,11 +103,27 @@ def evaluate(rule: AwardRule, policy, frame: pd.DataFrame, period: Period,
         status[unit_full], reason[unit_full] = NOT_SELECTED, o.AWARD_UNIT_FULL
         places = rule.quota - taken
         contenders = np.r_[fits, held].astype(np.int64)
+        # A unit's place a held candidate of that unit may take is no more certain than the award's.
+        unsure = _unit_unsure(fits, unit, unit_taken, unit_held, rule)
+        # A held person whose unit's place is already kept open takes no other place.
+        sure = certain + sum(covered.values())
+        if len(fits) and unsure.any():
+            for u in pd.unique(unit[fits[unsure]]):
+                covered[u] = min(unit_held[u], covered.get(u, 0) + int((unit[fits[unsure]] == u).sum()))
         if places <= 0:
             status[contenders], reason[contenders] = NOT_SELECTED, o.AWARD_QUOTA_FULL
-        elif len(fits) + reserved <= places and taken + len(fits) + reserved > certain:
+        elif held_candidates and taken + len(fits[~unsure]) + reserved > sure or unsure.all() and len(fits) and not len(held):
+            # Past the certain places (a tie across the last place too: a held candidate may take
+            # one of them), or every place in the group is one a held candidate of its unit may take.
             status[contenders], reason[contenders] = PENDING_HELD, o.AWARD_PENDING_HELD
-            decision.tied[contenders], decision.places[contenders] = held_candidates, rule.quota - max(certain, 0)
+            decision.tied[contenders] = held_candidates or sum(unit_held.values())
+            decision.places[contenders] = max(rule.quota - max(certain, 0), 1)
+            taken = min(rule.quota, taken + len(fits) + reserved)
+        elif len(fits) + reserved <= places and unsure.any():
+            status[fits[unsure]], reason[fits[unsure]] = PENDING_HELD, o.AWARD_PENDING_HELD
+            decision.tied[fits[unsure]], decision.places[fits[unsure]] = sum(unit_held.values()), 1
+            status[fits[~unsure]], reason[fits[~unsure]] = SELECTED, o.PAID
+            _pend(decision, reason, held, reserved)
             taken += len(fits) + reserved
         elif len(fits) + reserved <= places:
             status[fits], reason[fits] = SELECTED, o.PAID
@@ -150,20 +169,28 @@ def bars(rule: AwardRule, frame: pd.DataFrame, usable: np.ndarray, year: int, pr
     return too_new, _recent_winners(rule, frame, previous, year), later_row
 
 
-def _held_candidates(frame: pd.DataFrame, usable: np.ndarray, scores, every_row: bool, rule: AwardRule) -> int:
-    """How many people, held for a data problem, may be candidates once corrected: with a score
-    source, those it counts as candidates; on a roster of candidates (`every_row`), every row held;
-    otherwise those with something under 评审得分. One person on several rows counts once; a row
-    without an ID alone. Under `nominations_per`, a unit brings back no more nominees than its
-    places left beside its nominees not held (a unit that nominated too many has all held)."""
+def _held_rows(frame: pd.DataFrame, usable: np.ndarray, scores, every_row: bool) -> np.ndarray:
+    """Rows held for a data problem that may be candidates once corrected: with a score source,
+    those it counts as candidates; on a roster of candidates (`every_row`), every row held;
+    otherwise those with something under 评审得分. A person ranked on another row is not held again."""
     candidate = np.ones(len(frame), dtype=bool) if every_row else frame["score_given"].to_numpy(dtype=bool)
-    if scores is not None and scores.held is not None:
-        held = scores.held
-    else:
-        held = ~usable & candidate
+    held = scores.held.copy() if scores is not None and scores.held is not None else ~usable & candidate
+    ids = frame["person_id"].to_numpy()
+    standing = ids[usable & candidate & ~held & (ids != "")]  # ranked on a row of their own
+    if held.any() and len(standing):
+        held &= ~np.isin(ids, standing)
+    return held
+
+
+def _held_count(frame: pd.DataFrame, usable: np.ndarray, held: np.ndarray, every_row: bool,
+                rule: AwardRule) -> int:
+    """How many people the held rows are (one person on several rows once, a row without an ID
+    alone). Under `nominations_per`, a unit brings back no more nominees than its places left
+    beside its nominees not held (a unit that nominated too many has all held)."""
     ids = frame["person_id"].to_numpy()
     if rule.nominations_per is None:
         return _people(ids[held])
+    candidate = np.ones(len(frame), dtype=bool) if every_row else frame["score_given"].to_numpy(dtype=bool)
     units = frame[rule.nominations_per.field].to_numpy()
     count = 0
     for u in pd.unique(units[held]):  # the units with someone held: a few
@@ -172,6 +199,29 @@ def _held_candidates(frame: pd.DataFrame, usable: np.ndarray, scores, every_row:
         standing = _people(ids[usable & candidate & (units == u)])
         count += _people(ids[mine]) if limit is None else min(_people(ids[mine]), max(limit - standing, 0))
     return count
+
+
+def _held_per_unit(frame: pd.DataFrame, held: np.ndarray, rule: AwardRule) -> dict:
+    """Under `quota_per`, the people held in each unit: each may take one of its unit's places."""
+    if rule.quota_per is None or not held.any():
+        return {}
+    units, ids = frame[rule.quota_per.field].to_numpy(), frame["person_id"].to_numpy()
+    return {u: _people(ids[held & (units == u)]) for u in pd.unique(units[held])}
+
+
+def _unit_unsure(fits: np.ndarray, unit: np.ndarray | None, unit_taken: dict, unit_held: dict,
+                 rule: AwardRule) -> np.ndarray:
+    """Of the candidates fitting their unit's quota, those whose place a held candidate of the
+    same unit may take: the unit's places taken so far pass its limit less its held people."""
+    unsure = np.zeros(len(fits), dtype=bool)
+    if unit is None or not unit_held:
+        return unsure
+    for k, i in enumerate(fits):
+        u = unit[i]
+        limit = rule.quota_per.limit_of(u)
+        if limit is not None and unit_held.get(u, 0) and unit_taken.get(u, 0) > limit - unit_held[u]:
+            unsure[k] = True
+    return unsure
 
 
 def _people(ids: np.ndarray) -> int:

@@ -101,6 +101,14 @@ def notes(comp: Computation, lang: str) -> list[str]:
                            if lang == "zh" else
                            f"{outside} row(s) have no score and are taken as not candidates for '{res.rule.title}'; "
                            "if a candidate's score was left out, fill it in and compute again")
+        if res.award is not None and res.award.year is not None:
+            waiting = int((res.award.status == "pending_held").sum())
+            if waiting:
+                out.append(f"「{res.rule.title}」有 {waiting} 人待定：有候选人因数据问题未参加排名，更正后重新计算才能确定；"
+                           "本次记入账本后，本届评选不再增补，待定名额请在更正后再记入" if lang == "zh" else
+                           f"'{res.rule.title}': {waiting} pending, since candidates held for data problems are not "
+                           "ranked; correct them and compute again. Once this run is committed to the ledger the "
+                           "cycle takes no one more: commit after the correction")
         if res.award is not None and res.award.year is None:
             cycle = res.rule.cycle
             out.append(f"{comp.period.label()} 不含「{res.rule.title}」的评选月份（自 {cycle.first_year} 年起每 "

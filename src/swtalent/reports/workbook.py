@@ -235,7 +235,9 @@ def _selection_frame(comp: Computation, res, L: dict, lang: str) -> pd.DataFrame
         L["name"]: frame["name"], L["person_id"]: frame["person_id"], L["service_field"]: frame["service_field"],
         L["unit"]: frame["unit"], L["district"]: frame["district"], L["score"]: pd.Series(frame["score"].astype(object).where(frame["score"].notna()),
                                                         dtype=object),
-        L["status"]: pd.Series([L[f"status.{s}"] for s in decision.status], dtype=object),
+        # A row held for a data problem is not ineligible: its status waits for the correction.
+        L["status"]: pd.Series([L["status.held"] if h else L[f"status.{s}"] for s, h in zip(decision.status, held)],
+                               dtype=object),
         L["reason"]: pd.Series(np.where(held, L["held"], reasons.to_numpy()), dtype=object),
         L["source_row"]: frame["row"],
     })
