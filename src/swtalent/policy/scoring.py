@@ -29,18 +29,25 @@ def check_score(rule: AwardRule, policy: Policy, src, base: tuple) -> list[Issue
         names = [p.name for p in source.parts]
         for k, part in enumerate(source.parts):
             where = at + ("parts", k)
-            inner = [s for s in SOURCES if getattr(part, s) is not None]
-            if len(inner) != 1:
-                issues.append(_shape(src, where, f"每一部分须写 column、judges、records 之一，且只写一个（「{part.name}」）",
-                                     f"each part takes exactly one of column, judges, records ('{part.name}')"))
-                continue
-            if part.name in names[:k]:
+            if part.name in names[:k] and _one_source(part):
                 issues.append(_shape(src, where + ("name",), f"部分名称「{part.name}」重复", f"the part name '{part.name}' "
                                      "is used twice"))
-            issues += _one(part, policy, src, where)
+            issues += _single(part, policy, src, where, f"每一部分须写 column、judges、records 之一，且只写一个（「{part.name}」）",
+                              f"each part takes exactly one of column, judges, records ('{part.name}')")
     else:
         issues += _one(source, policy, src, at)
     return issues
+
+
+def _one_source(spec) -> bool:
+    return sum(getattr(spec, s) is not None for s in SOURCES) == 1
+
+
+def _single(spec, policy: Policy, src, where: tuple, zh: str, en: str) -> list[Issue]:
+    """A part or a round: exactly one source, then that source's own checks."""
+    if not _one_source(spec):
+        return [_shape(src, where, zh, en)]
+    return _one(spec, policy, src, where)
 
 
 def _rounds(rule: AwardRule, policy: Policy, src, at: tuple) -> list[Issue]:
@@ -51,13 +58,8 @@ def _rounds(rule: AwardRule, policy: Policy, src, at: tuple) -> list[Issue]:
                        f"rounds lists two rounds ({len(rounds)} given)")]
     issues: list[Issue] = []
     for k, spec in enumerate(rounds):
-        where = at + ("rounds", k)
-        inner = [s for s in SOURCES if getattr(spec, s) is not None]
-        if len(inner) != 1:
-            issues.append(_shape(src, where, f"第{'一二'[k]}轮须写 column、judges、records 之一，且只写一个",
-                                 f"round {k + 1} takes exactly one of column, judges, records"))
-            continue
-        issues += _one(spec, policy, src, where)
+        issues += _single(spec, policy, src, at + ("rounds", k), f"第{'一二'[k]}轮须写 column、judges、records 之一，且只写一个",
+                          f"round {k + 1} takes exactly one of column, judges, records")
     first, second = rounds
     if first.shortlist is None:
         issues.append(_shape(src, at + ("rounds", 0), "第一轮须写 shortlist（入围人数）",
