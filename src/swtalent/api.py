@@ -10,6 +10,7 @@ import pandas as pd
 from .engine import Computation, compute
 from .engine.claims import NONE
 from .errors import SwtalentError
+from .memory import give_back
 from .periods import Period
 from .policy import Policy, load_policy, validate_policy
 from .roster.load import load_roster
@@ -67,6 +68,7 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     sheets = _score_sheets(pol, scores, roster.max_rows)  # under the roster's --max-rows
     stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per, release=release)
+    give_back()  # what the read let go of, before the rules and the outputs need memory of their own
     stage("compute")
     from .scores import score_awards
 

@@ -138,18 +138,20 @@ def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: l
           specs: dict = FIELDS) -> SheetPart | None:
     """One sheet's header and columns, or None for a sheet that is not a roster (said as a warning
     unless it is empty; an error when the user named it)."""
-    rows = cells.rows
+    grid = cells.grid
     where = Location(file=str(book.path), sheet=cells.name)
-    header_idx = _find_header(rows, table)
+    header_idx = _find_header(grid[:HEADER_SCAN_ROWS].tolist(), table)
     if header_idx is None:
         if book.chosen:
             problems.append(Issue.make("roster.header-not-found", where, scanned=HEADER_SCAN_ROWS,
                                        sheets="、".join(book.names) or "—", key=specs["person_id"].zh))
-        elif any(str(c).strip() for row in rows for c in row if c is not None):
+        elif any(str(c).strip() for c in grid.ravel() if c is not None):
             warnings.append(Issue.make("roster.sheet-skipped", where, scanned=HEADER_SCAN_ROWS, key=specs["person_id"].zh))
         return None
     header_row = cells.first_row + header_idx
-    headers = ["" if h is None else str(h).strip() for h in rows[header_idx]]
+    # A CSV file's rows may be ragged: its header is as wide as it was written.
+    width = grid.shape[1] if cells.widths is None else int(cells.widths[header_idx])
+    headers = ["" if h is None else str(h).strip() for h in grid[header_idx, :width]]
     columns: dict[str, int] = {}
     ignored = []
     for j, h in enumerate(headers):
@@ -171,14 +173,16 @@ def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: l
         guess_en = "".join(f"; '{h}' may be {spec.zh} ({spec.en}): --map {h}={spec.zh}" for h, spec in guesses)
         warnings.append(Issue.make("roster.columns-ignored", replace(where, row=header_row), columns="、".join(ignored),
                                    guess_zh=guess_zh, guess_en=guess_en))
-    body, width = rows[header_idx + 1:], len(headers)
+    matrix = grid[header_idx + 1:, :width]  # a view: no second copy of the cells
     overflow = {}
-    if any(len(r) != width for r in body):  # a CSV file's rows may be ragged
-        overflow = {i: len(r) for i, r in enumerate(body) if any(str(c).strip() for c in r[width:])}
-        body = [(list(r) + [""] * width)[:width] for r in body]
-    matrix = np.empty((len(body), width), dtype=object)
-    if body:
-        matrix[:, :] = body
+    if cells.widths is not None:  # a CSV row wider than its header, with something past it
+        wider = np.flatnonzero(cells.widths[header_idx + 1:] > width)
+        beyond = grid[header_idx + 1:, width:]
+        overflow = {int(i): int(cells.widths[header_idx + 1 + i]) for i in wider
+                    if any(str(c).strip() for c in beyond[i] if c is not None)}
+        if len(matrix) and (cells.widths[header_idx + 1:] < width).any():  # a short row's missing cells are empty
+            matrix = matrix.copy()
+            matrix[matrix == None] = ""  # noqa: E711 - elementwise, on objects
     return SheetPart(cells.name, header_row, headers, columns, cells.first_col, matrix, cells.facts, overflow)
 
 

@@ -12,6 +12,7 @@ without a byte-order mark) or GBK/GB18030, as Excel in China saves it.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import threading
 import zipfile
@@ -39,13 +40,21 @@ MAX_RATIO, RATIO_FROM_BYTES = 100, 16 * 2**20
 
 @dataclass
 class SheetCells:
-    """The cells of one sheet, trimmed to the used area, merged ranges filled down."""
+    """The cells of one sheet, trimmed to the used area, merged ranges filled down: a 2-D object
+    array (numpy's), one row for each sheet row, every row as wide as the widest."""
 
     name: str  # '' for a CSV file, which has no sheets
-    rows: list[list]
-    first_row: int  # the Excel row number of rows[0]
-    first_col: int  # the 0-based column of rows[i][0]
+    grid: object  # numpy object array; '' for an empty cell (None where a CSV row is shorter)
+    first_row: int  # the Excel row number of grid[0]
+    first_col: int  # the 0-based column of grid[:, 0]
     facts: SheetFacts = field(default_factory=SheetFacts)  # error cells and hidden rows
+    widths: object = None  # a CSV file's rows: each row's own number of cells (they may differ)
+
+    @property
+    def rows(self) -> list[list]:
+        """The rows as lists (each as long as it was written, for a CSV file): for small sheets."""
+        rows = self.grid.tolist()
+        return rows if self.widths is None else [r[:w] for r, w in zip(rows, self.widths.tolist())]
 
 
 @dataclass
@@ -117,7 +126,7 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
     if suffix == ".csv":
         rows = csv_rows(path)
         _check_rows(path, "", len(rows), max_rows)
-        return BookCells(path, [], [SheetCells("", rows, 1, 0)], chosen=True)
+        return BookCells(path, [], [_csv_sheet(rows)], chosen=True)
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
         names = book.sheet_names
@@ -129,7 +138,7 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
             _check_extent(path, chosen, max_rows)  # calamine lays a sheet out when it is asked for
         sheets = [_sheet(book, path, name) for name in chosen]
         for one in sheets:
-            _check_rows(path, one.name, len(one.rows), max_rows)
+            _check_rows(path, one.name, len(one.grid), max_rows)
     except SwtalentError:
         raise
     except Exception as exc:  # calamine raises its own errors for damaged or encrypted files
@@ -259,30 +268,99 @@ def _sheet(book, path: Path, name: str) -> SheetCells:
     scanner = threading.Thread(target=lambda: scan.update(facts=_scan(path, name)), daemon=True)
     scanner.start()
     data = book.get_sheet_by_name(name)
-    rows = data.to_python(skip_empty_area=True)
     first_row, first_col = (data.start[0], data.start[1]) if data.start else (0, 0)
+    merged = data.merged_cell_ranges
+    grid = _grid(data, first_row)
+    del data  # calamine's own copy of the cells: some 1 GB at a million rows
     scanner.join()
     facts = scan["facts"]
     if isinstance(facts, BaseException):
         raise facts
-    _fill_merged(rows, data.merged_cell_ranges or facts.merged, first_row, first_col)
-    return SheetCells(name, rows, first_row + 1, first_col, facts)
+    _fill_merged(grid, merged or facts.merged, first_row, first_col)
+    return SheetCells(name, grid, first_row + 1, first_col, facts)
 
 
-def _fill_merged(rows: list[list], ranges, first_row: int, first_col: int) -> None:
+CHUNK_ROWS = 1 << 16
+_KEPT_ONCE = (str, datetime.date, datetime.datetime, datetime.time, datetime.timedelta)  # none equals another type
+
+
+def _grid(data, first_row: int):
+    """The sheet's cells as a 2-D object array, made from calamine's rows a chunk at a time.
+
+    A roster repeats itself down most columns (a district, a level, a category, a date), and every
+    cell calamine hands over is a Python object of its own: 15 million of them at a million rows,
+    more than calamine's own copy of the sheet. Each chunk's repeated values are kept once (one
+    object for all the cells holding 2023-03-01), so the grid holds a fraction of them. Only texts
+    and dates are: no value of another type equals them, while True == 1 == 1.0 to Python."""
+    import itertools
+
+    import numpy as np
+    import pandas as pd
+
+    height, width = data.height, data.width
+    grid = np.empty((height, width), dtype=object)
+    if not height or not width:
+        return grid
+    # calamine's rows start at the sheet's first row, not at `start` (python-calamine 0.9, every format)
+    rows = itertools.islice(data.iter_rows(), first_row, None)
+    lo, repeated = 0, list(range(width))  # the columns worth keeping once, as the first chunk shows
+    while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+        hi = lo + len(chunk)
+        if hi > height or any(len(r) != width for r in chunk):
+            break
+        block = grid[lo:hi]
+        block[:, :] = chunk
+        del chunk
+        for j in list(repeated):
+            codes, uniques = pd.factorize(block[:, j], use_na_sentinel=False)
+            if 4 * len(uniques) > len(codes):  # an ID, a name, an account: nearly every value differs
+                if lo == 0:
+                    repeated.remove(j)
+                continue
+            # Texts and dates only: factorize finds True, 1 and 1.0 one value, and a number cell
+            # keeps its own object (and type).
+            numeric = np.fromiter((type(u) not in _KEPT_ONCE for u in uniques), dtype=bool, count=len(uniques))
+            once = ~numeric[codes]
+            block[once, j] = uniques[codes[once]]
+        lo = hi
+    if lo != height or chunk:  # not the rows calamine's extent says: its own layout, as it gives it
+        grid[:, :] = data.to_python(skip_empty_area=True)
+    return grid
+
+
+def _csv_sheet(rows: list[list[str]]) -> SheetCells:
+    """A CSV file's rows in a grid as wide as its widest row, shorter rows padded with None; each
+    row's own width is kept (roster.reader says a row wider than its header)."""
+    import numpy as np
+
+    widths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    width = int(widths.max()) if len(rows) else 0
+    grid = np.empty((len(rows), width), dtype=object)
+    if len(rows) and width:
+        if (widths == width).all():
+            grid[:, :] = rows
+        else:
+            for i, r in enumerate(rows):
+                grid[i, :len(r)] = r
+    return SheetCells("", grid, 1, 0, widths=widths)
+
+
+def _fill_merged(grid, ranges, first_row: int, first_col: int) -> None:
     """A cell merged down over several rows (a 区县 or 单位 shared by the people below it) shows its
     value on each of them, so each row gets it; calamine gives it to the top row only. Only the
     range's first column is filled (a merge across columns is one value, not one per column), and
     only rows holding something else (a blank row inside the range stays blank)."""
+    import numpy as np
+
+    height, width = grid.shape
     for (r1, c1), (r2, _c2) in ranges:
         i1, j = r1 - first_row, c1 - first_col
-        if r2 == r1 or not (0 <= i1 < len(rows)) or j < 0:
+        if r2 == r1 or not (0 <= i1 < height) or not (0 <= j < width):
             continue
-        value = rows[i1][j] if j < len(rows[i1]) else ""
-        for i in range(i1 + 1, min(r2 - first_row + 1, len(rows))):
-            row = rows[i]
-            if j < len(row) and any(c not in (None, "") for k, c in enumerate(row) if k != j):
-                row[j] = value
+        i2 = min(r2 - first_row + 1, height)
+        others = np.delete(grid[i1 + 1:i2], j, axis=1)
+        filled = ((others != "") & (others != None)).any(axis=1)  # noqa: E711 - elementwise, on objects
+        grid[i1 + 1:i2, j][filled] = grid[i1, j]
 
 
 def _scan(path: Path, name: str) -> SheetFacts | BaseException:
