@@ -1,22 +1,16 @@
 """The roster's cells are taken from calamine a chunk at a time, each chunk's repeated values kept
 once (roster.source._grid): a million-row run then peaks at 1.85 GiB instead of 2.3. What is kept
 must be exactly what calamine reads, value and type, wherever the sheet starts, across chunk
-edges, with booleans beside the numbers Python finds equal to them (True == 1). And a one-batch
-command turns Python's cycle collector off while it runs, and on again after."""
+edges, with booleans beside the numbers Python finds equal to them (True == 1)."""
 from __future__ import annotations
 
-import gc
 from datetime import date, datetime
 
 import openpyxl
 import pytest
 import python_calamine as calamine
-from typer.testing import CliRunner
 
-from swtalent import api, cli
 from swtalent.roster import source
-
-from .conftest import CHUZHOU, EXAMPLE
 
 VALUES = ["琅琊区", "琅琊区", 1, 1.0, True, False, 0, 0.0, "1", "TRUE", date(2023, 3, 1), datetime(2023, 3, 1, 8, 30),
           "2023-03-01", None, " 琅琊区", 341102199001011328, 3.41102199001011e17, "", "社会工作师"]
@@ -48,6 +42,7 @@ def _typed(rows):
 def test_the_grid_holds_what_calamine_reads_value_and_type(tmp_path, monkeypatch, chunk):
     path = _book(tmp_path / "r.xlsx")
     monkeypatch.setattr(source, "CHUNK_ROWS", chunk)
+    monkeypatch.setattr(source, "WHOLE_CELLS", 0)  # chunk by chunk, as a large roster is read
     sheet = source.PendingSheet(path).result().sheets[0]
     data = calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     assert (sheet.first_row, sheet.first_col) == (5, 2)  # C5, as Excel numbers the row
@@ -56,13 +51,16 @@ def test_the_grid_holds_what_calamine_reads_value_and_type(tmp_path, monkeypatch
     assert {bool, float, str, date, datetime} <= kinds  # True stayed True beside 1.0, which equals it
 
 
-def test_repeated_values_are_kept_once(tmp_path):
+def test_repeated_values_are_kept_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(source, "WHOLE_CELLS", 0)
     sheet = source.PendingSheet(_book(tmp_path / "r.xlsx")).result().sheets[0]
     assert len({id(v) for v in sheet.grid[:, 4] if v == "琅琊区"}) == 1
     assert len({id(v) for v in sheet.grid[:, 0]}) == 400  # the IDs, each its own
 
 
-def test_merged_cells_fill_down_as_before(tmp_path):
+@pytest.mark.parametrize("whole", [0, source.WHOLE_CELLS])
+def test_merged_cells_fill_down_as_before(tmp_path, monkeypatch, whole):
+    monkeypatch.setattr(source, "WHOLE_CELLS", whole)
     path = tmp_path / "m.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -75,16 +73,3 @@ def test_merged_cells_fill_down_as_before(tmp_path):
     grid = source.PendingSheet(path).result().sheets[0].grid
     # the blank row inside the range stays blank; the others show the district
     assert grid[:, 0].tolist() == ["区县", "琅琊区", "琅琊区", "", "琅琊区"]
-
-
-def test_a_one_batch_command_runs_without_the_cycle_collector_and_turns_it_back_on(monkeypatch):
-    seen = []
-    run = api.run_compute
-    monkeypatch.setattr(api, "run_compute", lambda *a, **k: seen.append(gc.isenabled()) or run(*a, **k))
-    assert gc.isenabled()
-    result = CliRunner().invoke(cli.app, ["compute", str(EXAMPLE), "--policy", str(CHUZHOU), "--period", "2023",
-                                          "--json"])
-    assert result.exit_code == 0, result.output
-    assert seen == [False] and gc.isenabled()
-    bad = CliRunner().invoke(cli.app, ["check", str(EXAMPLE) + ".missing.xlsx", "--policy", str(CHUZHOU)])
-    assert bad.exit_code != 0 and gc.isenabled()  # on again after a failure too

@@ -5,7 +5,6 @@ be used, 2 usage, 3 internal error. A traceback is shown only with --debug.
 """
 from __future__ import annotations
 
-import gc
 import json
 import re
 import shlex
@@ -156,7 +155,7 @@ def compute(
     """计算补贴与评选 / Compute the policy's subsidies, allowances and award selections for a period."""
     def work() -> None:
         # The workbook is parsed on other threads while pandas, the policy model and the policy load.
-        pending = _read_roster(roster, sheet, max_rows)
+        pending = PendingSheet(roster, sheet, max_rows=max_rows)
         bar = Stages(("read", "compute", "write"), lang.value, enabled=not (quiet or as_json))
         try:
             run(pending, bar)
@@ -244,7 +243,7 @@ def check(
 
     Exit 1 if any problem is an error."""
     def work() -> None:
-        pending = _read_roster(roster, sheet, max_rows)
+        pending = PendingSheet(roster, sheet, max_rows=max_rows)
         from . import api
         from .reports.files import check_outputs, write_atomically
 
@@ -293,7 +292,7 @@ def explain(
 ) -> None:
     """解释计算 / For one person: every rule, each condition and the value seen, the months counted, the rate, the amount and the clause."""
     def work() -> None:
-        pending = _read_roster(roster, sheet, max_rows)
+        pending = PendingSheet(roster, sheet, max_rows=max_rows)
         from . import api
 
         result = api.run_explain(pending, policy, period, person, column_map=parse_map(column_map, policy),
@@ -329,7 +328,7 @@ def diff(
         if not (len(policies) == 2 and not as_of or len(policies) == 1 and len(as_of) == 2):
             raise UsageError("请给出两个 --policy（现行政策在前，拟议政策在后），或一个 --policy 和两个 --as-of 日期",
                              "give two --policy options (the current policy first), or one --policy and two --as-of dates")
-        pending = _read_roster(roster, sheet, max_rows)
+        pending = PendingSheet(roster, sheet, max_rows=max_rows)
         from . import api
         from .periods import Period
         from .policy import load_policy
@@ -514,15 +513,6 @@ def serve(
     _guarded(work, lang.value, False, debug)
 
 
-def _read_roster(roster: Path, sheet: str | None, max_rows: int) -> PendingSheet:
-    """Start reading the roster for a one-batch command, with Python's cycle collector off. A run at a
-    million rows makes tens of millions of objects, and the collector, which walks them over and over,
-    took 7 s of a 58 s run (benchmarks: 15 %); the process ends with the batch, and a run's garbage
-    has no cycles worth the walk (its peak memory is the same either way). `serve` keeps it on."""
-    gc.disable()
-    return PendingSheet(roster, sheet, max_rows=max_rows)
-
-
 def _errors_only(issues, lang: str) -> None:
     """--quiet: each error on one line of standard error, nothing else."""
     for issue in issues:
@@ -555,9 +545,7 @@ def _date(text: str):
 
 
 def _guarded(work, lg: str, as_json: bool, debug: bool) -> None:
-    """Run a command's work and map what goes wrong to messages and exit codes. The cycle collector,
-    turned off for a batch (_read_roster), is on again after it (the command may run in a longer process)."""
-    collecting = gc.isenabled()
+    """Run a command's work and map what goes wrong to messages and exit codes."""
     try:
         work()
     except SwtalentError as exc:
@@ -578,9 +566,6 @@ def _guarded(work, lg: str, as_json: bool, debug: bool) -> None:
                else "internal error: {}. Run again with --debug and report the output")
         _console(stderr=True).print(msg.format(exc), highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(3)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _terminal():
