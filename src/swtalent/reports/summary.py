@@ -20,9 +20,7 @@ def _totals(comp: Computation, keys) -> dict:
         lines = comp.lines
         key = lines[keys].astype(object).to_numpy() if isinstance(keys, str) else keys(lines)
         codes, found = pd.factorize(key)
-        if "people" not in comp.memo:
-            comp.memo["people"] = pd.factorize(lines["person_id"].to_numpy())[0]
-        people = comp.memo["people"]
+        people = _people(comp)
         fen = np.zeros(len(found), dtype=np.int64)
         np.add.at(fen, codes, lines["amount_fen"].to_numpy(dtype=np.int64))
         count = np.bincount(codes, minlength=len(found))
@@ -31,9 +29,18 @@ def _totals(comp: Computation, keys) -> dict:
     return memo[name]
 
 
+def _people(comp: Computation) -> np.ndarray:
+    """Each payment line's person as a number, the same for all of one person's lines: found once
+    and kept, since every 合计 row's 人数 counts from it (a million-line run asks five times)."""
+    if "people" not in comp.memo:
+        comp.memo["people"] = pd.factorize(comp.lines["person_id"].to_numpy())[0]
+    return comp.memo["people"]
+
+
 def persons_paid(comp: Computation) -> int:
     """How many people the run pays: a 合计 row's 人数, each person once however many lines."""
-    return int(comp.lines["person_id"].nunique())
+    people = _people(comp)
+    return int(people.max()) + 1 if len(people) else 0  # factorize numbers the people 0, 1, 2 … (no ID is blank)
 
 
 def by_rule(comp: Computation) -> list[dict]:
