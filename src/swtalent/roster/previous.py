@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import Issue, Location, SwtalentError
 from ..fields import FIELDS, header_key
 from ..money import to_fen
-from .cells import is_number, number_text
+from .cells import Column, is_number, number_text
 from .ids import check_ids
 from .source import PendingSheet
 
@@ -40,11 +40,22 @@ def load_previous(path: str | Path, need_year: bool = True, as_written: bool = F
     """person_id, rule_id ('' when not given), year (0 when not given and not needed), level, months
     and amount in fen of each earlier payment or winner. An ID that is not a valid resident ID (or
     was typed as a number, losing digits) stops the run: a barred winner or a capped payment must
-    never slip through on a mistyped number."""
+    never slip through on a mistyped number.
+
+    Column by column, each distinct value looked at once (a year, a level, an amount repeat down a
+    file of a million payments); each row is said by its own row number, blank rows counted."""
     path = Path(path)
-    rows = _rows(path)
-    header, body = (rows[0], rows[1:]) if rows else ([], [])
-    where = Location(file=str(path), row=1)
+    sheet = PendingSheet(path, first_only=True).result().sheets[0]
+    grid = sheet.grid
+    columns = [Column(grid[:, j]) for j in range(grid.shape[1])]
+    texts = [c.per_value(_text) for c in columns]
+    filled = np.zeros(len(grid), dtype=bool)
+    for t in texts:
+        filled |= t != ""
+    rows = np.flatnonzero(filled)  # blank rows are no payment, and keep the numbers of the others
+    excel_row = rows + sheet.first_row
+    header = [t[rows[0]] for t in texts] if len(rows) else []  # the first row holding something
+    where = Location(file=str(path), row=int(excel_row[0]) if len(rows) else 1)
     index = {}
     for key, names in _COLUMNS.items():
         hit = [j for j, h in enumerate(header) if header_key(h) in names]
@@ -52,48 +63,64 @@ def load_previous(path: str | Path, need_year: bool = True, as_written: bool = F
             index[key] = hit[0]
         elif key == "person_id" or key == "year" and need_year:
             raise SwtalentError([Issue.make("previous.column-missing", where, column=_SHOWN[key])])
-    out, problems = [], []
-    for r, row in enumerate(body, start=2):
-        cells = [_text(c) for c in row] + [""] * len(header)
-        raw_id = row[index["person_id"]] if index["person_id"] < len(row) else ""
-        pid = "".join(cells[index["person_id"]].split()).upper()
-        at = Location(file=str(path), row=r, column=header[index["person_id"]])
-        if not pid:
-            if any(cells[j] for j in index.values()):  # a payment with no one to count it against
-                problems.append(Issue.make("previous.id-missing", at))
-            continue
-        if is_number(raw_id):
-            problems.append(Issue.make("roster.id-number", at, pid))
-            continue
-        found = check_ids(np.array([pid], dtype=object))
-        if not found.checksum_ok[0]:
-            problems.append(Issue.make("previous.id-invalid", at, pid))
-            continue
-        year = re.match(r"(\d{4})", cells[index["year"]]) if "year" in index else None
-        if "year" in index and not year:
-            problems.append(Issue.make("previous.year-invalid", Location(file=str(path), row=r,
-                                                                          column=header[index["year"]]),
-                                       cells[index["year"]]))
-            continue
-        months, amount = cells[index["months"]] if "months" in index else "", cells[index["amount"]] if "amount" in index else ""
-        bad_amount = amount and not (_is_decimal(amount) and Decimal(amount) >= 0)
-        bad_months = months and not (_is_decimal(months) and Decimal(months) >= 0 and Decimal(months) % 1 == 0)
-        if bad_amount or bad_months:
-            column = header[index["amount" if bad_amount else "months"]]
-            problems.append(Issue.make("previous.number-invalid", Location(file=str(path), row=r, column=column),
-                                       amount if bad_amount else months))
-            continue
-        fen = to_fen(Decimal(amount)) if amount else 0
-        count = int(Decimal(months)) if months else 0
-        out.append((pid, cells[index["rule_id"]] if "rule_id" in index else "", int(year.group(1)) if year else 0,
-                    cells[index["level"]] if "level" in index else "", count, fen,
-                    cells[index["year"]] if "year" in index else "", r, bool(months)))
+    body, excel_row = rows[1:], excel_row[1:]
+
+    def cells(key: str) -> np.ndarray:
+        return texts[index[key]][body] if key in index else np.full(len(body), "", dtype=object)
+
+    ids = columns[index["person_id"]]
+    pid = ids.per_value(lambda v: "".join(_text(v).split()).upper())[body]
+    problems: list[tuple[int, Issue]] = []
+    left = np.ones(len(body), dtype=bool)  # rows not yet found wrong: each row is said once, its first problem
+
+    def said(mask: np.ndarray, code: str, key: str, shown: np.ndarray | None) -> None:
+        nonlocal left
+        mask &= left
+        column = header[index[key]]
+        problems.extend((int(excel_row[i]), Issue.make(code, Location(file=str(path), row=int(excel_row[i]), column=column),
+                                                        *(() if shown is None else (shown[i],))))
+                        for i in np.flatnonzero(mask))
+        left &= ~mask
+
+    no_id = pid == ""
+    mapped = np.zeros(len(body), dtype=bool)
+    for key in index:
+        mapped |= cells(key) != ""
+    said(no_id & mapped, "previous.id-missing", "person_id", None)  # a payment with no one to count it against
+    left &= ~no_id
+    said(ids.is_number()[body], "roster.id-number", "person_id", pid)
+    said(~check_ids(pid).checksum_ok, "previous.id-invalid", "person_id", pid)
+    year_text = cells("year")
+    year = _per_text(year_text, lambda t: int(m.group(1)) if (m := re.match(r"(\d{4})", t)) else -1, np.int64)
+    if "year" in index:
+        said(year < 0, "previous.year-invalid", "year", year_text)
+    year = np.where(year < 0, 0, year)
+    months, amount = cells("months"), cells("amount")
+    bad_amount = _per_text(amount, lambda t: bool(t) and not (_is_decimal(t) and Decimal(t) >= 0), bool)
+    bad_months = _per_text(months, lambda t: bool(t) and not (_is_decimal(t) and Decimal(t) >= 0
+                                                              and Decimal(t) % 1 == 0), bool)
+    if "amount" in index:
+        said(bad_amount, "previous.number-invalid", "amount", amount)
+    if "months" in index:
+        said(bad_months, "previous.number-invalid", "months", months)
     if problems:
-        raise SwtalentError(problems)
-    # as_written: also the year or period cell as typed (2023-01..2023-06), the row number, and
-    # whether months were given, for `ledger import`, which records each month a payment covered.
-    frame = pd.DataFrame(out, columns=COLUMNS + ["period", "row", "months_given"])
+        raise SwtalentError([issue for _, issue in sorted(problems, key=lambda p: p[0])])
+    keep = left
+    fen = _per_text(amount[keep], lambda t: to_fen(Decimal(t)) if t else 0, np.int64)
+    count = _per_text(months[keep], lambda t: int(Decimal(t)) if t else 0, np.int64)
+    frame = pd.DataFrame({"person_id": pid[keep], "rule_id": cells("rule_id")[keep], "year": year[keep],
+                          "level": cells("level")[keep], "months": count, "amount_fen": fen,
+                          # for `ledger import`, which records each month a payment covered: the year or
+                          # period cell as typed (2023-01..2023-06), the row number, whether months were given
+                          "period": year_text[keep], "row": excel_row[keep], "months_given": months[keep] != ""})
     return frame if as_written else frame[COLUMNS]
+
+
+def _per_text(texts: np.ndarray, fn, dtype) -> np.ndarray:
+    """fn of each distinct text, spread back over the rows."""
+    codes, uniques = pd.factorize(texts)
+    out = np.array([fn(u) for u in uniques], dtype=dtype) if len(uniques) else np.zeros(0, dtype=dtype)
+    return out[codes] if len(codes) else np.zeros(0, dtype=dtype)
 
 
 def _is_decimal(text: str) -> bool:
@@ -105,9 +132,3 @@ def _is_decimal(text: str) -> bool:
 
 def _text(cell: object) -> str:
     return number_text(cell) if is_number(cell) else ("" if cell is None else str(cell).strip())
-
-
-def _rows(path: Path) -> list[list]:
-    """The first sheet's non-blank rows (the whole file for a CSV)."""
-    rows = PendingSheet(path, first_only=True).result().sheets[0].rows
-    return [row for row in rows if any(_text(c) for c in row)]
