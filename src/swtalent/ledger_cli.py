@@ -282,7 +282,7 @@ def import_payments(file: Path = typer.Argument(..., help="earlier payments (the
             raise taken_error(exc, book.url, code="ledger.imported", policy=pol) from exc
         except LedgerError as exc:
             raise refused(exc) from exc
-        total = sum(r["amount_fen"] for r in lines)
+        total = int(lines["amount_fen"].sum())
         if as_json:
             typer.echo(json.dumps({"ok": True, "batch": batch, "lines": len(lines), "total": yuan(total)},
                                   ensure_ascii=False, indent=1))
