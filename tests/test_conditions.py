@@ -247,8 +247,9 @@ def test_did_you_mean_and_unused_fields(tmp_path):
 
 
 def test_a_field_named_like_a_frame_column_is_refused(tmp_path):
-    path = policy(tmp_path, '      - {field: months, op: ">=", value: 12}', "  score_exact: {name: 分}\n  row: {name: 行}\n")
-    assert [i.code for i in validate_policy(path)[1] if i.severity == "error"] == ["policy.field-reserved"] * 2
+    path = policy(tmp_path, '      - {field: months, op: ">=", value: 12}',
+                  "  score_exact: {name: 分}\n  row: {name: 行}\n  person: {name: 人员}\n")
+    assert [i.code for i in validate_policy(path)[1] if i.severity == "error"] == ["policy.field-reserved"] * 3
 
 
 def test_the_shipped_example_reads_like_its_assumptions():

@@ -114,7 +114,7 @@ CONDITION_FIELDS = {"category": "text", "exam_place": "text", "district": "text"
 DERIVED = frozenset({"birth_date"})  # from the ID number
 # Names a policy's own field may not take: the built-in fields, and the columns the roster's frame
 # adds (and the suffixes it gives a number's exact value and a date as written).
-RESERVED_KEYS = frozenset(FIELDS) | {"row", "sheet", "error"}
+RESERVED_KEYS = frozenset(FIELDS) | {"row", "sheet", "error", "person"}  # the roster frame's own columns
 RESERVED_SUFFIXES = ("_exact", "_written")
 
 

@@ -99,7 +99,7 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
     # months grid of them (a lifetime cap needs the grid of amounts).
     flat = rule.lifetime_cap is None and bool((rates == rates[:, :1]).all())
     row_rates = rates[codes, 0] if flat else rates[codes]  # rows, or rows x months
-    ids = frame["person_id"].to_numpy()
+    persons = frame["person"].to_numpy()
     now = months >= period.first
     res.earlier_months = np.zeros(len(frame), dtype=np.int64)
     short = capped = cut = all_paid = np.zeros(len(frame), dtype=bool)
@@ -114,7 +114,7 @@ def evaluate(rule: MonthlyRule, policy: Policy, frame: pd.DataFrame, period: Per
         last = np.clip(hi - grid.first, -1, width - 1).astype(np.int64)
         held_any = candidate & (row_rates > 0) & (first <= last)
         count = np.where(held_any, last - first + 1, 0)
-        shared, starts = _sharing(ids, np.flatnonzero(held_any))
+        shared, starts = _sharing(persons, np.flatnonzero(held_any))
         # Their months may be broken by a higher level held in between: their bits are counted.
         held_bits = _below(last[shared] + 1) & ~_below(first[shared])
         won_bits = _pack(_highest(_unpack(held_bits, width), levels[shared], starts)) if len(shared) else held_bits
@@ -151,9 +151,8 @@ def _grid(rule: MonthlyRule, frame: pd.DataFrame, period: Period, previous: pd.D
     short, all paid by the ledger, capped by max_months and cut by a lifetime cap."""
     ids = frame["person_id"].to_numpy()
     # Highest level held each month, per person, then only that row is paid for the month.
-    won = highest_held(ids, held, levels)
-    if rule.min_consecutive_months is not None or rule.max_months is not None or rule.lifetime_cap is not None:
-        person = pd.factorize(frame["person_id"])[0]  # these count per person over all rows
+    person = frame["person"].to_numpy()  # the limits below count per person over all rows
+    won = highest_held(person, held, levels)
     short = capped = np.zeros(len(frame), dtype=bool)
     if rule.min_consecutive_months is not None:  # counted within each year paid, not across years
         kept = np.zeros_like(won)
@@ -240,30 +239,25 @@ def _paid_months(res: o.RuleOutcome, won: np.ndarray, row_rates: np.ndarray, mon
     res.set_claim_grid(won, months)
 
 
-def highest_held(ids: np.ndarray, held: np.ndarray, levels: np.ndarray) -> np.ndarray:
+def highest_held(persons: np.ndarray, held: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """rows x months: the months each row is paid, being its person's highest level held that month
-    (held: rows x months; ids: each row's person_id)."""
+    (held: rows x months; persons: each row's person number, the roster's `person`)."""
     won = held.copy()
-    shared, starts = _sharing(ids, np.flatnonzero(held.any(axis=1)))
+    shared, starts = _sharing(persons, np.flatnonzero(held.any(axis=1)))
     if len(shared):
         won[shared] = _highest(held[shared], levels[shared], starts)
     return won
 
 
-def _sharing(ids: np.ndarray, some: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _sharing(persons: np.ndarray, some: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Of the rows `some`, those whose person has another row among them, sorted by person (stably),
-    and where each person's rows start. Only these rows can lose a month to a higher level: they
-    are few, and grouping all the rows' text IDs cost more than all the rest of the rule.
-    Equal IDs have equal hashes (Python's, kept in each string): only the rows whose hash another
-    row shares are grouped by ID as text. A missing ID (pd.factorize's -1, one group) always is."""
+    and where each person's rows start. Only these rows can lose a month to a higher level. By the
+    person numbers normalise found (-1, rows without an ID, one group), not by the IDs as text:
+    hashing a million scattered strings was a fifth of the rule step."""
     if not len(some):
         return some, some
-    mine = ids[some]
-    hashes = np.fromiter(map(hash, mine), dtype=np.int64, count=len(some))
-    maybe = pd.Series(hashes).duplicated(keep=False).to_numpy() | pd.isna(mine)
-    some = some[maybe]
-    person = pd.factorize(mine[maybe])[0] + 1
-    several = np.bincount(person)[person] > 1 if len(some) else np.zeros(0, dtype=bool)
+    person = persons[some] + 1
+    several = np.bincount(person)[person] > 1
     order = np.argsort(person[several], kind="stable")
     shared, p = some[several][order], person[several][order]
     return shared, np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1]))) if len(p) else p

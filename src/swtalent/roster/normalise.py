@@ -104,6 +104,9 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
     else:
         frame["person_id"] = check.ids()
         check.birth_dates()
+    # Each row's person as a number (equal IDs, equal numbers; -1 for none), found once here: the
+    # checks of a person's rows and the rules that pay a person once a month both group by it.
+    frame["person"] = pd.factorize(frame["person_id"].to_numpy())[0]
     frame["level"] = check.levels(needs)
     check.dates(needs)
     if not needs.organisations:
@@ -689,7 +692,7 @@ class _Checker:
         """A person's rows (one per certificate) must agree on name, category and dates in post:
         the allowance is paid per person. A later row that disagrees with the first is held."""
         usable = np.flatnonzero(~self.error)
-        codes = pd.factorize(self.frame["person_id"].to_numpy()[usable])[0]
+        codes = self.frame["person"].to_numpy()[usable] + 1  # a row without an ID is in error: none here
         several = np.bincount(codes)[codes] > 1
         if not several.any():
             return  # everyone on one row
