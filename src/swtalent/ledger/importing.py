@@ -14,6 +14,7 @@ from ..errors import Issue, Location, SwtalentError, UsageError
 from ..fields import header_key
 from ..periods import Period, month_label
 from ..policy import Policy
+from ..roster.cells import per_distinct
 from ..roster.needs import RosterNeeds
 from .store import BatchInfo
 
@@ -28,14 +29,14 @@ def import_rows(frame: pd.DataFrame, policy: Policy, path: Path, info: BatchInfo
     line_no = np.arange(1, n + 1)  # every row of the file counts, the ones with a problem too
     given = frame["rule_id"].to_numpy(dtype=object)
     rule_id = np.where(given == "", policy.rules[0].id if len(policy.rules) == 1 else "", given).astype(object)
-    kind = _per_value(rule_id, lambda r: rules[r].kind if r in rules else "", object)
+    kind = per_distinct(rule_id, lambda r: rules[r].kind if r in rules else "", object)
     written = frame["level"].to_numpy(dtype=object)
-    level = _per_value(written, lambda t: levels.get(header_key(t)) if t else None, object)
+    level = per_distinct(written, lambda t: levels.get(header_key(t)) if t else None, object)
     amount = frame["amount_fen"].to_numpy(dtype=np.int64)
     year = frame["year"].to_numpy(dtype=np.int64)
     monthly = kind == "monthly"
     period = frame["period"].to_numpy(dtype=object)
-    spans = _per_value(np.where(monthly, period, ""), _span, object)  # (first, last, a year alone) or None
+    spans = per_distinct(np.where(monthly, period, ""), _span, object)  # (first, last, a year alone) or None
     first = np.array([s[0] if s else 0 for s in spans], dtype=np.int64) if n else np.zeros(0, np.int64)
     last = np.array([s[1] if s else -1 for s in spans], dtype=np.int64) if n else np.zeros(0, np.int64)
     year_alone = np.array([bool(s and s[2]) for s in spans], dtype=bool)
@@ -66,7 +67,7 @@ def import_rows(frame: pd.DataFrame, policy: Policy, path: Path, info: BatchInfo
     first = np.where(monthly, first, year * 12)
     last = np.where(monthly, last, year * 12)
     at = np.flatnonzero(ok)
-    labels = _per_value(np.concatenate([first[at], last[at]]), month_label, object)
+    labels = per_distinct(np.concatenate([first[at], last[at]]), month_label, object)
     lines = pd.DataFrame({
         "batch_id": info.id, "line_no": line_no[at], "person_id": frame["person_id"].to_numpy(dtype=object)[at],
         "name": "", "rule_id": rule_id[at], "kind": kind[at], "level": level[at],
@@ -97,11 +98,11 @@ def _claims(lines: pd.DataFrame, monthly: np.ndarray, first: np.ndarray, count: 
     step = np.arange(len(at)) - np.repeat(np.cumsum(times) - times, times)  # 0, 1, 2 … within each line
     month = first[at] + step
     kind, level, year = lines["kind"].to_numpy()[at], lines["level"].to_numpy()[at], lines["year"].to_numpy()[at]
-    once = _per_value(level, lambda v: once_claim(v) if v is not None else "", object)
-    claim = np.where(monthly[at], _per_value(month, lambda m: month_claim(int(m)), object),
+    once = per_distinct(level, lambda v: once_claim(v) if v is not None else "", object)
+    claim = np.where(monthly[at], per_distinct(month, lambda m: month_claim(int(m)), object),
                      np.where(kind == "one_off", once,
-                              np.where(kind == "award", _per_value(year, lambda y: cycle_claim(int(y)), object),
-                                       _per_value(year, lambda y: year_claim(int(y)), object))))
+                              np.where(kind == "award", per_distinct(year, lambda y: cycle_claim(int(y)), object),
+                                       per_distinct(year, lambda y: year_claim(int(y)), object))))
     return pd.DataFrame({"batch_id": lines["batch_id"].to_numpy()[at], "line_no": lines["line_no"].to_numpy()[at],
                          "policy_id": policy_id, "person_id": lines["person_id"].to_numpy()[at],
                          "rule_id": lines["rule_id"].to_numpy()[at], "claim": claim})
@@ -116,15 +117,6 @@ def _span(text: str) -> tuple[int, int, bool] | None:
     except UsageError:
         return None
     return span.first, span.last, span.last - span.first == 11 and len(text.strip()) == 4
-
-
-def _per_value(values: np.ndarray, fn, dtype) -> np.ndarray:
-    """fn of each distinct value, spread back over the rows."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    out = np.empty(len(uniques), dtype=dtype)
-    for k, u in enumerate(uniques):  # one at a time: a list of tuples would be taken for a 2-D array
-        out[k] = fn(u)
-    return out[codes]
 
 
 def _bad(at: Location, zh: str, en: str) -> Issue:

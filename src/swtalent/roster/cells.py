@@ -58,6 +58,15 @@ class Column:
         return (self.unique_texts() == "")[self.codes]
 
 
+def per_distinct(values: np.ndarray, fn: Callable[[object], object], dtype: object = object) -> np.ndarray:
+    """fn of each distinct value of a column (a missing one too), spread back over its rows."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    out = np.empty(len(uniques), dtype=dtype)
+    for k, u in enumerate(uniques):  # one at a time: a list of tuples would be taken for a 2-D array
+        out[k] = fn(u)
+    return out[codes]
+
+
 def is_number(value: object) -> bool:
     kind = type(value)
     if kind is float or kind is int:

@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import Issue, Location, SwtalentError
 from ..fields import FIELDS, header_key
 from ..money import to_fen
-from .cells import Column, is_number, number_text
+from .cells import Column, is_number, number_text, per_distinct
 from .ids import check_ids
 from .source import PendingSheet
 
@@ -91,13 +91,13 @@ def load_previous(path: str | Path, need_year: bool = True, as_written: bool = F
     said(ids.is_number()[body], "roster.id-number", "person_id", pid)
     said(~check_ids(pid).checksum_ok, "previous.id-invalid", "person_id", pid)
     year_text = cells("year")
-    year = _per_text(year_text, lambda t: int(m.group(1)) if (m := re.match(r"(\d{4})", t)) else -1, np.int64)
+    year = per_distinct(year_text, lambda t: int(m.group(1)) if (m := re.match(r"(\d{4})", t)) else -1, np.int64)
     if "year" in index:
         said(year < 0, "previous.year-invalid", "year", year_text)
     year = np.where(year < 0, 0, year)
     months, amount = cells("months"), cells("amount")
-    bad_amount = _per_text(amount, lambda t: bool(t) and not (_is_decimal(t) and Decimal(t) >= 0), bool)
-    bad_months = _per_text(months, lambda t: bool(t) and not (_is_decimal(t) and Decimal(t) >= 0
+    bad_amount = per_distinct(amount, lambda t: bool(t) and not (_is_decimal(t) and Decimal(t) >= 0), bool)
+    bad_months = per_distinct(months, lambda t: bool(t) and not (_is_decimal(t) and Decimal(t) >= 0
                                                               and Decimal(t) % 1 == 0), bool)
     if "amount" in index:
         said(bad_amount, "previous.number-invalid", "amount", amount)
@@ -106,21 +106,14 @@ def load_previous(path: str | Path, need_year: bool = True, as_written: bool = F
     if problems:
         raise SwtalentError([issue for _, issue in sorted(problems, key=lambda p: p[0])])
     keep = left
-    fen = _per_text(amount[keep], lambda t: to_fen(Decimal(t)) if t else 0, np.int64)
-    count = _per_text(months[keep], lambda t: int(Decimal(t)) if t else 0, np.int64)
+    fen = per_distinct(amount[keep], lambda t: to_fen(Decimal(t)) if t else 0, np.int64)
+    count = per_distinct(months[keep], lambda t: int(Decimal(t)) if t else 0, np.int64)
     frame = pd.DataFrame({"person_id": pid[keep], "rule_id": cells("rule_id")[keep], "year": year[keep],
                           "level": cells("level")[keep], "months": count, "amount_fen": fen,
                           # for `ledger import`, which records each month a payment covered: the year or
                           # period cell as typed (2023-01..2023-06), the row number, whether months were given
                           "period": year_text[keep], "row": excel_row[keep], "months_given": months[keep] != ""})
     return frame if as_written else frame[COLUMNS]
-
-
-def _per_text(texts: np.ndarray, fn, dtype) -> np.ndarray:
-    """fn of each distinct text, spread back over the rows."""
-    codes, uniques = pd.factorize(texts)
-    out = np.array([fn(u) for u in uniques], dtype=dtype) if len(uniques) else np.zeros(0, dtype=dtype)
-    return out[codes] if len(codes) else np.zeros(0, dtype=dtype)
 
 
 def _is_decimal(text: str) -> bool:
