@@ -5,12 +5,16 @@ edges, with booleans beside the numbers Python finds equal to them (True == 1)."
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import openpyxl
 import pytest
 import python_calamine as calamine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from swtalent.roster import source
+from swtalent.roster.cells import number_text
 
 VALUES = ["琅琊区", "琅琊区", 1, 1.0, True, False, 0, 0.0, "1", "TRUE", date(2023, 3, 1), datetime(2023, 3, 1, 8, 30),
           "2023-03-01", None, " 琅琊区", 341102199001011328, 3.41102199001011e17, "", "社会工作师"]
@@ -73,3 +77,12 @@ def test_merged_cells_fill_down_as_before(tmp_path, monkeypatch, whole):
     grid = source.PendingSheet(path).result().sheets[0].grid
     # the blank row inside the range stays blank; the others show the district
     assert grid[:, 0].tolist() == ["区县", "琅琊区", "琅琊区", "", "琅琊区"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**17, 10**17).map(float),
+                 st.integers(-10**6, 10**6), st.sampled_from([0.0, -0.0, 1e15, 1e15 - 1, -1e15 + 1, 2.0**53])))
+def test_a_number_reads_as_excel_shows_it_whichever_way_it_is_worked_out(value):
+    """number_text's quick way for whole numbers below 10^15 (a 序号 column of a million rows took 1.6 s
+    the long way) gives what the long way does: 15 significant digits, no '.0'."""
+    assert number_text(value) == format(Decimal(f"{float(value):.15g}"), "f")

@@ -167,6 +167,13 @@ def test_vectorised_checksum_agrees_with_python_stdnum():
     found = check_ids(np.array(samples, dtype=object))
     assert list(found.checksum_ok) == [len(s) == 18 and ric.calc_check_digit(s) == s[-1] for s in samples]
     assert list(found.birth_ok) == [True, False, False, True, False]  # 1880 is before 1900; 1949 not a leap year
+    from swtalent.roster.ids import region_known
+
+    mixed = samples + ["990105194912310020", "11010519491231002", "１１０１０５１９４９１２３１００２X", "ABCDEF194912310020"]
+    found = check_ids(np.array(mixed, dtype=object))
+    assert list(found.region) == [s[:6] for s in mixed]
+    assert list(found.region_known) == [bool(shaped) and region_known(s[:6]) for s, shaped in zip(mixed, found.shaped)]
+    assert list(found.region_known) == [True, True, True, True, False, False, False, False, False]
 
 
 def test_byte_matrix_birth_dates_agree_with_python_stdnum():

@@ -88,4 +88,7 @@ def cell_text(value: object) -> str:
 def number_text(value: float | int) -> str:
     """A number as Excel shows it in the formula bar: at most 15 significant digits, no '.0'
     (6217000011112222333 typed as a number is 6217000011112220000 to Excel, not 6217…2720)."""
-    return format(Decimal(f"{float(value):.15g}"), "f")
+    f = float(value)
+    if f.is_integer() and 0 < abs(f) < 1e15:  # a 序号, a year, an amount in yuan: the same text, 20 times faster
+        return str(int(f))
+    return format(Decimal(f"{f:.15g}"), "f")
