@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import numpy as np
 import openpyxl
 import pytest
 import python_calamine as calamine
@@ -86,3 +87,13 @@ def test_a_number_reads_as_excel_shows_it_whichever_way_it_is_worked_out(value):
     """number_text's quick way for whole numbers below 10^15 (a 序号 column of a million rows took 1.6 s
     the long way) gives what the long way does: 15 significant digits, no '.0'."""
     assert number_text(value) == format(Decimal(f"{float(value):.15g}"), "f")
+
+
+def test_a_column_keeps_true_apart_from_1_and_false_from_0():
+    """factorize finds True and 1 one value: a column reads each as what it is, whichever comes first."""
+    from swtalent.roster.cells import Column, cell_text
+
+    for cells in ([True, 1.0, 1, False, 0.0, "x", None, True], [1.0, True, 0, False, 1, None, False, 0.0]):
+        column = Column(np.array(cells, dtype=object))
+        assert column.per_value(cell_text).tolist() == [cell_text(c) for c in cells]
+        assert column.is_number().tolist() == [type(c) in (int, float) for c in cells]

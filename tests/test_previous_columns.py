@@ -146,7 +146,7 @@ def test_a_blank_line_does_not_shift_the_row_numbers(tmp_path):
     path.write_text(f"身份证号,年度,金额\n{_id(1)},2022,1000\n,,\n\n{_id(2)},2022,一千\n", encoding="utf-8")
     with pytest.raises(SwtalentError) as bad:
         load_previous(path)
-    assert _said(bad.value) == [("previous.number-invalid", 5, "金额", "一千")]  # the fifth line, as a text editor counts
+    assert _said(bad.value) == [("previous.number-invalid", 5, "金额", "一千")]  # row 5, as Excel shows the file
 
 
 def test_an_id_typed_as_a_number_in_a_workbook(tmp_path):
@@ -163,3 +163,33 @@ def test_an_id_typed_as_a_number_in_a_workbook(tmp_path):
         load_previous(path)
     (code, row, column, _),  = _said(bad.value)
     assert (code, row, column) == ("roster.id-number", 3, "身份证号")
+
+
+@pytest.mark.parametrize("first", [True, 1])
+def test_true_in_a_workbook_is_not_the_number_1(tmp_path, first):
+    """To Python True == 1: a cell holding TRUE must not be read as 1 month, nor a 1 as TRUE,
+    whichever comes first."""
+    import openpyxl
+
+    path = tmp_path / "p.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["身份证号", "规则编号", "期间", "月数", "金额"])
+    other = 1 if first is True else True
+    sheet.append([_id(1), "post-allowance", "2023-01", first, 200])
+    sheet.append([_id(2), "post-allowance", "2023-01", other, 200])
+    book.save(path)
+    with pytest.raises(SwtalentError) as bad:
+        load_previous(path, need_year=False)
+    row = 2 if first is True else 3
+    assert _said(bad.value) == [("previous.number-invalid", row, "月数", "True")]
+
+
+def test_an_amount_past_what_the_ledger_holds_is_said_not_a_crash(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(f"身份证号,年度,金额,月数\n{_id(1)},2023,341122199411281032,\n{_id(2)},2023,100,99999999999999999999\n",
+                    encoding="utf-8")
+    with pytest.raises(SwtalentError) as bad:
+        load_previous(path)
+    assert _said(bad.value) == [("previous.number-invalid", 2, "金额", "341122199411281032"),
+                                ("previous.number-invalid", 3, "月数", "99999999999999999999")]

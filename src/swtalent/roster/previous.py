@@ -33,6 +33,7 @@ _COLUMNS = {
 }
 
 _SHOWN = {"person_id": "身份证号", "year": "年度"}
+_MOST = 2**63 - 1  # fen or months: the largest the ledger's BIGINT holds
 COLUMNS = ["person_id", "rule_id", "year", "level", "months", "amount_fen"]
 
 
@@ -96,8 +97,10 @@ def load_previous(path: str | Path, need_year: bool = True, as_written: bool = F
         said(year < 0, "previous.year-invalid", "year", year_text)
     year = np.where(year < 0, 0, year)
     months, amount = cells("months"), cells("amount")
-    bad_amount = per_distinct(amount, lambda t: bool(t) and not (_is_decimal(t) and Decimal(t) >= 0), bool)
-    bad_months = per_distinct(months, lambda t: bool(t) and not (_is_decimal(t) and Decimal(t) >= 0
+    # A number past what the ledger can hold (an ID pasted into 金额) is no amount either.
+    bad_amount = per_distinct(amount, lambda t: bool(t) and not (_is_decimal(t) and 0 <= to_fen(Decimal(t)) <= _MOST),
+                              bool)
+    bad_months = per_distinct(months, lambda t: bool(t) and not (_is_decimal(t) and 0 <= Decimal(t) <= _MOST
                                                               and Decimal(t) % 1 == 0), bool)
     if "amount" in index:
         said(bad_amount, "previous.number-invalid", "amount", amount)
