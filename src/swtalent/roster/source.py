@@ -5,9 +5,11 @@ inflating the sheet's XML for error cells and hidden rows does too. Starting bot
 and the policy are loaded lets that start-up work use the second core. This module imports only
 the standard library and the reader, so the command line can start it first.
 
-Every format ends as the same SheetCells: .xlsx/.xlsm/.xls/.ods through calamine (each cell
-with its type, so an ID typed as a number is seen as one), .csv as text in UTF-8 (with or
-without a byte-order mark) or GBK/GB18030, as Excel in China saves it.
+Every format ends as the same SheetCells: .xlsx/.xlsm through fastexcel as text with each
+non-text cell's type from the sheet XML (roster.fastxlsx; a sheet written in a way that scan does
+not know goes the calamine way), .xls/.ods through python-calamine's cell objects (each cell with
+its type, so an ID typed as a number is seen as one), .csv as text in UTF-8 (with or without a
+byte-order mark) or GBK/GB18030, as Excel in China saves it.
 """
 from __future__ import annotations
 
@@ -127,16 +129,25 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
         rows = csv_rows(path)
         _check_rows(path, "", len(rows), max_rows)
         return BookCells(path, [], [_csv_sheet(rows)], chosen=True)
+    fast = _fast_reader(path) if suffix in (".xlsx", ".xlsm") else None
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
+        if fast is not None:
+            reader, states = fast
+            book, names = None, reader.sheet_names
+            visible = [n for n in names if states[n]]
+        else:
+            book = calamine.CalamineWorkbook.from_path(str(path))
+            names = book.sheet_names
+            visible = [m.name for m in book.sheets_metadata if m.visible == calamine.SheetVisibleEnum.Visible]
         if sheet is not None and sheet not in names:
             raise SwtalentError([Issue.make("file.sheet-not-found", where, sheet=sheet, sheets="、".join(names))])
-        visible = [m.name for m in book.sheets_metadata if m.visible == calamine.SheetVisibleEnum.Visible]
         chosen = [sheet] if sheet is not None else (visible or names)[:1 if first_only else None]
         if suffix in (".xlsx", ".xlsm"):
             _check_extent(path, chosen, max_rows)  # calamine lays a sheet out when it is asked for
-        sheets = [_sheet(book, path, name) for name in chosen]
+        sheets = _fast_sheets(fast[0], path, chosen) if fast is not None else None
+        if sheets is None:
+            book = book or calamine.CalamineWorkbook.from_path(str(path))
+            sheets = [_sheet(book, path, name) for name in chosen]
         for one in sheets:
             _check_rows(path, one.name, len(one.grid), max_rows)
     except SwtalentError:
@@ -145,6 +156,38 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
         raise SwtalentError([Issue.make("file.unreadable", where, detail=exc)]) from exc
     hidden = [] if sheet is not None or first_only else [n for n in names if n not in visible and n not in chosen]
     return BookCells(path, names, sheets, chosen=sheet is not None, hidden=hidden)
+
+
+def _fast_reader(path: Path):
+    """fastexcel's reader of an .xlsx file and each sheet's visibility, or None: then python-calamine
+    reads it, and says what is wrong with a file neither can open."""
+    try:
+        import fastexcel
+
+        from .fastxlsx import visible_sheets
+
+        reader, states = fastexcel.read_excel(str(path)), visible_sheets(path)
+    except Exception:  # noqa: BLE001 - damaged, encrypted, or not laid out as expected
+        return None
+    return (reader, states) if set(reader.sheet_names) == set(states) else None
+
+
+def _fast_sheets(reader, path: Path, names: list[str]) -> list[SheetCells] | None:
+    """The sheets read the fast way (roster.fastxlsx), or None when one of them cannot be."""
+    from .fastxlsx import read_sheet
+
+    sheets = []
+    for name in names:
+        try:
+            got = read_sheet(reader, path, name)
+        except Exception:  # noqa: BLE001 - python-calamine reads it again and says what is wrong
+            return None
+        if got is None:
+            return None
+        grid, first_row, first_col, facts, merged = got
+        _fill_merged(grid, merged, first_row - 1, first_col)
+        sheets.append(SheetCells(name, grid, first_row, first_col, facts))
+    return sheets
 
 
 ZIP_START, OLE_START = b"PK", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xlsx/.xlsm/.ods; .xls (and an encrypted .xlsx)
