@@ -92,10 +92,13 @@ def _xlsxwriter_book(path: Path, rows, start) -> Path:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(CELLS, min_size=1, max_size=5), min_size=1, max_size=8),
-       start=st.tuples(st.integers(1, 4), st.integers(1, 3)), writer=st.sampled_from(["openpyxl", "xlsxwriter"]))
-def test_the_fast_read_gives_what_calamine_reads_value_and_type(tmp_path_factory, monkeypatch, rows, start, writer):
+       start=st.tuples(st.integers(1, 4), st.integers(1, 3)), writer=st.sampled_from(["openpyxl", "xlsxwriter"]),
+       slice_bytes=st.sampled_from([1, 300, 1 << 24]))
+def test_the_fast_read_gives_what_calamine_reads_value_and_type(tmp_path_factory, monkeypatch, rows, start, writer,
+                                                                slice_bytes):
     path = tmp_path_factory.mktemp("b") / "r.xlsx"
     (_openpyxl_book if writer == "openpyxl" else _xlsxwriter_book)(path, rows, start)
+    monkeypatch.setattr(fastxlsx, "SLICE", slice_bytes)  # the sheet's XML in slices, as a big one is
     _same(path, monkeypatch, fast=True)
 
 
@@ -133,7 +136,9 @@ def _roster(path: Path) -> Path:
     return path
 
 
-def test_a_township_roster_reads_the_fast_way_exactly(tmp_path, monkeypatch):
+@pytest.mark.parametrize("slice_bytes", [1, 500, 1 << 24])
+def test_a_township_roster_reads_the_fast_way_exactly(tmp_path, monkeypatch, slice_bytes):
+    monkeypatch.setattr(fastxlsx, "SLICE", slice_bytes)
     (sheet,) = _same(_roster(tmp_path / "r.xlsx"), monkeypatch, fast=True)
     grid = sheet.grid
     assert grid[4, 3] == 341102199001011328.0 and type(grid[4, 3]) is float  # the number-typed ID stays a number

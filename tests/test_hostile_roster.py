@@ -169,8 +169,10 @@ def _bomb(path: Path, part: str, size: int) -> Path:
     return path
 
 
-def _limited(args: list[str], memory: int = 1 << 30, timeout: float = 60) -> tuple[subprocess.CompletedProcess, float]:
-    """The command in a process of its own, with its memory capped: a bomb fails it, not the suite."""
+def _limited(args: list[str], memory: int = 2 << 30, timeout: float = 60) -> tuple[subprocess.CompletedProcess, float]:
+    """The command in a process of its own, with its memory capped: a bomb fails it, not the suite.
+    The cap is on address space, where each reading thread's malloc arena reserves 64-128 MB it
+    never touches (a run uses some 300 MB): 2 GiB, not 1."""
     import resource
 
     def cap():

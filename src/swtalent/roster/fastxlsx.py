@@ -18,6 +18,7 @@ whole file be read by python-calamine instead, as before: slower, never differen
 """
 from __future__ import annotations
 
+import io
 import re
 import threading
 import zipfile
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..memory import give_back
 from .sheetxml import (
     _COMMENT,
     REF,
@@ -37,25 +39,20 @@ from .sheetxml import (
     _tags,
     _utf8,
     _xlsx_facts,
+    _xlsx_fast,
     column_index,
     sheet_part,
 )
 
-# A cell that is not text, as the writers above write it: its reference, its style, t="n" or
-# t="b" or no type; then its formula, if any, and its value as stored (the exact number: fastexcel
-# writes a number as text to nine decimals). '/>' is a cell without a value. Texts are t="s"
-# (shared), t="str" (a formula's), t="inlineStr"; errors t="e" (blank, as calamine reads them;
-# SheetFacts has them). A cell of any type written <c …/> or <c … /> (openpyxl) holds no value.
-_NOT_TEXT = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"(?: s="\d+")?(?: t="[nb]"| t="(?:s|str|inlineStr|e)"(?= ?/>))?'
-                       rb'(?: ?/>|>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?(?:<v>([^<]*)</v>)?)')
-_TEXT_TYPES = (b' t="s">', b' t="str">', b' t="inlineStr">', b' t="e">')
-SLICE = 1 << 24  # the sheet is scanned this many bytes at a time: the matches of a million rows at once take 400 MB
+SLICE = 1 << 24  # the sheet is inflated and scanned this many bytes at a time (cut at a <row)
 _CELL_REF = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
-_ODD_CELL = re.compile(rb"<c[\t\n\r>/]")  # a cell tag without attributes, or spaced otherwise
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"\s*/>')
 _MERGE_MARK = b"<mergeCell "
-_VALUE_START = (b"<v>", b"<is>")
-_VALUE_END = (b"</v>", b"</is>")
+# A cell's type, t="…", as it ends the tag: texts (shared, a formula's, inline) and errors (blank,
+# as calamine reads them; SheetFacts has them) are taken from fastexcel as they are; numbers and
+# booleans are not text. A cell of another type (t="d", an ISO date) sends the sheet to calamine.
+REF_WIDTH, STYLE_WIDTH, VALUE_WIDTH = 11, 8, 32
+PAST_END = 64
 
 
 @dataclass
@@ -70,65 +67,264 @@ class CellKinds:
     merged: list = field(default_factory=list)  # ((r1, c1), (r2, c2)), 0-based, as calamine gives them
 
 
-def scan(path: Path, name: str) -> tuple[SheetFacts, CellKinds | None] | BaseException:
-    """The sheet's facts (error cells, hidden rows) and cell kinds, from one inflation of its XML."""
+def scan(path: Path, name: str) -> tuple[SheetFacts | None, CellKinds | None] | BaseException:
+    """The sheet's facts (error cells, hidden rows) and cell kinds, inflating its XML a slice at a
+    time (a million rows are 480 MB of XML, beside fastexcel's own copy of the cells); (None, None)
+    when python-calamine must read it."""
     try:
         with zipfile.ZipFile(path) as z:
-            xml = _utf8(z.read(sheet_part(z, name)))
-        return _xlsx_facts(xml), cell_kinds(xml)
+            part = sheet_part(z, name)
+            with z.open(part) as stream:
+                got = _scan(_pieces(stream), facts=True)
+            if got is _FACTS_OTHERWISE:  # the facts' own exact way, on the whole sheet
+                xml = _utf8(z.read(part))
+                return _xlsx_facts(xml), cell_kinds(xml)
+            return got
     except Exception as exc:  # noqa: BLE001 - re-raised on the reading thread
         return exc
 
 
 def cell_kinds(xml: bytes) -> CellKinds | None:
     """The non-text cells of a sheet's XML, or None when it is not written the way this knows."""
-    if (xml.find(b"!") >= 0 and _COMMENT.search(xml) or _prefixed(xml) or not _plain_references(xml)
-            or _ODD_CELL.search(xml)):
-        return None
-    parts, found, start = [], 0, 0
-    while start < len(xml):
-        end = xml.find(b"<row", start + SLICE) if start + SLICE < len(xml) else -1
-        end = len(xml) if end < 0 else end
-        matches = _NOT_TEXT.findall(xml, start, end)
-        found += len(matches)
-        part = _columns(matches)
-        if part is None:
-            return None
+    got = _scan(_pieces(io.BytesIO(xml)), facts=False)
+    return None if got is _FACTS_OTHERWISE else got[1]
+
+
+_FACTS_OTHERWISE = object()
+
+
+def _pieces(stream):
+    """The sheet's XML in slices of about SLICE bytes, each cut before a <row: no tag is cut."""
+    rest = b""
+    while more := stream.read(SLICE):
+        rest += more
+        cut = rest.rfind(b"<row")
+        if cut > 0:
+            yield rest[:cut]
+            rest = rest[cut:]
+    if rest:
+        yield rest
+
+
+def _scan(pieces, facts: bool):
+    """(SheetFacts or None, CellKinds) of a sheet's slices; (None, None) when a slice is not written
+    the way this knows (the rest is not inflated), _FACTS_OTHERWISE when only the facts' quick way
+    is not enough."""
+    found, parts, rows, merged = SheetFacts(), [], [0, 0], []
+    for n, xml in enumerate(pieces):
+        if n == 0 and _utf8(xml) is not xml:
+            return None, None  # UTF-16, or another encoding declared
+        if facts:
+            part_facts = _xlsx_fast(xml)  # its guards are the ones below
+            if part_facts is None:
+                return _FACTS_OTHERWISE
+            found.errors.update(part_facts.errors)
+            found.hidden += part_facts.hidden
+        elif xml.find(b"!") >= 0 and _COMMENT.search(xml) or _prefixed(xml) or not _plain_references(xml):
+            return None, None
+        part = _cells(_Bytes(xml))
+        if part is None or not _extent(xml, rows) or not _merges(xml, merged):
+            return None, None
         parts.append(part)
-        start = end
-    if xml.count(b"<c ") != found + sum(xml.count(t) for t in _TEXT_TYPES):
-        return None  # a cell tag written otherwise: it could be a number read as text
-    rows, cols, numbers = (np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in range(3))
-    kinds = CellKinds(rows.astype(np.int64), cols.astype(np.int64), numbers.astype(np.float64))
-    first = [p for p in (xml.find(v) for v in _VALUE_START) if p >= 0]
-    if first:
-        last = max(xml.rfind(v) for v in _VALUE_END)
-        kinds.first_row, kinds.last_row = _row_of(xml, min(first)), _row_of(xml, last)
-        if not kinds.first_row or not kinds.last_row:
-            return None
-    if xml.find(_MERGE_MARK) >= 0:
-        merges = _MERGE.findall(xml)
-        if len(merges) != xml.count(_MERGE_MARK):
-            return None
-        for a, b in merges:
-            (r1, c1), (r2, c2) = _ref(a), _ref(b)
-            kinds.merged.append(((r1 - 1, c1), (r2 - 1, c2)))
-    return kinds
+    numbers = [np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in range(3)]
+    kinds = CellKinds(numbers[0].astype(np.int64), numbers[1].astype(np.int64), numbers[2].astype(np.float64),
+                      rows[0], rows[1], merged)
+    return (found if facts else None), kinds
 
 
-def _columns(matches: list[tuple[bytes, bytes, bytes]]):
-    """(rows, columns, stored values) of the matched cells; None when a stored value is no number."""
-    letters = np.array([m[0] for m in matches], dtype="S3")
-    rows = np.array([m[1] for m in matches], dtype="S7").astype(np.int64)
-    texts = np.array([m[2] or b"nan" for m in matches], dtype=bytes)
-    del matches
-    try:
-        numbers = texts.astype(np.float64) if len(texts) else np.empty(0)
-    except ValueError:
+def _extent(xml: bytes, rows: list[int]) -> bool:
+    """rows[0] and rows[1] become the Excel rows of the first and last cells holding a value (<v>
+    or <is>) so far; False when one cannot be told."""
+    first = _first_value(xml) if not rows[0] else -1
+    last = _last_value(xml)
+    for k, at in ((0, first), (1, last)):
+        if at >= 0:
+            rows[k] = _row_of(xml, at)
+            if not rows[k]:
+                return False
+    return True
+
+
+def _merges(xml: bytes, merged: list) -> bool:
+    """The slice's merged areas added to `merged` as ((r1, c1), (r2, c2)), 0-based, as calamine gives
+    them; False when one is written otherwise."""
+    if xml.find(_MERGE_MARK) < 0:
+        return True
+    found = _MERGE.findall(xml)
+    if len(found) != xml.count(_MERGE_MARK):
+        return False
+    for a, b in found:
+        (r1, c1), (r2, c2) = _ref(a), _ref(b)
+        merged.append(((r1 - 1, c1), (r2 - 1, c2)))
+    return True
+
+
+class _Bytes:
+    """A sheet's bytes, read at many positions at once: one byte, or two or four from each."""
+
+    def __init__(self, xml: bytes):
+        xml += bytes(PAST_END)  # a value or reference read in full near the end of a slice
+        self.one = np.frombuffer(xml, dtype=np.uint8)
+        self.two = np.ndarray((len(xml) - 1,), "<u2", buffer=xml, strides=(1,))
+        self.four = np.ndarray((len(xml) - 3,), "<u4", buffer=xml, strides=(1,))
+
+    def spells(self, at: np.ndarray, word: bytes) -> np.ndarray:
+        """Whether `word` (1 to 4 bytes) is written at each position of `at`."""
+        view = {1: self.one, 2: self.two}.get(len(word), self.four)
+        got = view[at]
+        if len(word) == 3:
+            got = got & 0xFFFFFF
+        return got == int.from_bytes(word, "little")
+
+    def ends(self, at: np.ndarray, word: bytes) -> np.ndarray:
+        """Whether `word` (any length) is written just before each position of `at`."""
+        ok = np.ones(len(at), dtype=bool)
+        for k in range(0, len(word), 4):
+            ok &= self.spells(at - len(word) + k, word[k:k + 4])
+        return ok
+
+    def fixed(self, at: np.ndarray, width: np.ndarray, most: int) -> np.ndarray:
+        """The bytes at each of `at`, `width` long (at most `most`), as a matrix with zeros after."""
+        offsets = np.arange(most)
+        return self.one[at[:, None] + offsets] * (offsets < width[:, None])
+
+
+def _cells(whole: _Bytes):
+    """(Excel rows, 0-based columns, stored values) of the non-text cells of a slice of the sheet,
+    every cell tag there read on whole arrays at once (numpy, which lets go of the GIL while
+    fastexcel parses); None when a cell is not written <c r="A1"[ s="3"][ t="…"]> (or …/>, … />)
+    with nothing between its elements, or its value is not a number as stored.
+
+    A tag ends where the next element starts; a text cell is known by its ending alone, and the
+    others (the ones that matter) are read in full: the reference, the style, the type."""
+    lt = np.flatnonzero(whole.one == ord("<"))
+    c_like = np.flatnonzero((whole.one[lt + 1]) == ord("c"))  # <c …, and <col, <cfRule…
+    second = whole.one[lt[c_like] + 2]
+    if np.isin(second, np.frombuffer(b"\t\n\r>/", np.uint8)).any():
+        return None  # <c>, <c/> or an attribute after a line break: written otherwise
+    j = c_like[second == ord(" ")]  # each cell's place among the elements
+    close = lt[j + 1] - 1  # the next element starts right after the tag's '>'
+    if not whole.spells(close, b">").all():
         return None
-    distinct, inverse = np.unique(letters, return_inverse=True)
-    cols = np.array([column_index(d) for d in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+    closed = whole.spells(close - 1, b"/")
+    attrs_end = close - closed - (closed & whole.spells(close - 2, b" "))  # after the last quote
+    kind, type_start = _kinds(whole, attrs_end)
+    if (kind == UNKNOWN).any():
+        return None  # another type (t="d", an ISO date): calamine reads the sheet
+    mine = (kind >= NUMBER) | ((kind == TEXT) & closed)  # a text cell written <c … /> holds nothing
+    j, closed, type_start = j[mine], closed[mine], type_start[mine]
+    tag = lt[j]
+    if not whole.spells(tag + 2, b' r="').all():
+        return None
+    ref = whole.fixed(tag + 6, np.full(len(tag), REF_WIDTH), REF_WIDTH)
+    width = np.argmax(ref == ord('"'), axis=1)
+    rows, cols = _references(ref, width)
+    if rows is None or not _styles_only(whole, tag + 7 + width, type_start):
+        return None  # another attribute: calamine reads the sheet
+    numbers = np.full(len(tag), np.nan)
+    opened = ~closed
+    if opened.any():
+        found = _values(whole, lt, j[opened])
+        if found is None:
+            return None
+        numbers[opened] = found
     return rows, cols, numbers
+
+
+UNKNOWN, TEXT, NUMBER = -1, 0, 1  # a tag's kind by its ending; NUMBER (and no type at all) is not text
+_ONE_LETTER = {ord("s"): TEXT, ord("e"): TEXT, ord("n"): NUMBER, ord("b"): NUMBER}
+
+
+def _kinds(whole: _Bytes, attrs_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each tag's kind by the type ending it (' t="s"', ' t="str"', ' t="inlineStr"' and ' t="e"'
+    are text, ' t="n"', ' t="b"' or none are not), and where that type attribute starts."""
+    mark = int.from_bytes(b' t="', "little")
+    one, eight, fourteen = (whole.four[attrs_end - k] == mark for k in (6, 8, 14))
+    kind = np.full(len(attrs_end), NUMBER, dtype=np.int8)  # no type: a number
+    kind[one | eight | fourteen] = UNKNOWN
+    letter = whole.one[attrs_end - 2]
+    for byte, what in _ONE_LETTER.items():
+        kind[one & (letter == byte)] = what
+    kind[eight & whole.spells(attrs_end - 4, b'str"')] = TEXT
+    kind[fourteen & whole.ends(attrs_end, b'inlineStr"')] = TEXT
+    return kind, attrs_end - np.select([one, eight, fourteen], [6, 8, 14], 0)
+
+
+def _styles_only(whole: _Bytes, at: np.ndarray, stop: np.ndarray) -> bool:
+    """Whether each stretch at:stop is empty or ' s="digits"' (any other attribute is not)."""
+    width = stop - at
+    styled = width != 0
+    at, width = at[styled], width[styled]
+    digits = whole.fixed(at + 4, width - 5, STYLE_WIDTH)
+    inside = np.arange(STYLE_WIDTH) < (width - 5)[:, None]
+    return bool((width >= 6).all() and (width - 5 <= STYLE_WIDTH).all() and whole.spells(at, b' s="').all()
+                and whole.spells(at + width - 1, b'"').all()
+                and (~inside | ((digits >= ord("0")) & (digits <= ord("9")))).all())
+
+
+FOLLOWING = 4  # a value comes within this many elements of its tag: <f…/>, or <f…>…</f>, then <v>
+
+
+def _values(whole: _Bytes, lt: np.ndarray, j: np.ndarray) -> np.ndarray | None:
+    """The stored value of the cells whose tags are the elements `j` among `lt`: the first <v> before
+    the cell's </c> (a formula comes first), as a double; NaN for none."""
+    v_mark, end_mark = int.from_bytes(b"<v>", "little"), int.from_bytes(b"</c>", "little")
+    value_at = np.full(len(j), -1)
+    open_ = np.ones(len(j), dtype=bool)  # no <v> or </c> seen yet
+    for k in range(1, FOLLOWING + 1):
+        follows = whole.four[lt[j[open_] + k]]
+        found = np.flatnonzero(open_)
+        value_at[found[(follows & 0xFFFFFF) == v_mark]] = j[found[(follows & 0xFFFFFF) == v_mark]] + k
+        open_[found[((follows & 0xFFFFFF) == v_mark) | (follows == end_mark)]] = False
+        if not open_.any():
+            break
+    if open_.any():
+        return None  # something else in a cell
+    numbers = np.full(len(j), np.nan)
+    valued = value_at >= 0
+    if valued.any():
+        begin, stop = lt[value_at[valued]] + 3, lt[value_at[valued] + 1]
+        width = stop - begin
+        if not whole.spells(stop, b"</v>").all() or width.max(initial=0) > VALUE_WIDTH:
+            return None
+        text = np.ascontiguousarray(whole.fixed(begin, width, VALUE_WIDTH)).view(f"S{VALUE_WIDTH}").ravel()
+        try:
+            numbers[valued] = text.astype(np.float64)
+        except ValueError:  # not a number as stored (calamine says what it makes of it)
+            return None
+    return numbers
+
+
+def _references(ref: np.ndarray, width: np.ndarray):
+    """Excel rows and 0-based columns of the references A1…XFD1048576 in `ref` (a byte matrix, each
+    `width` long); (None, None) when one is not letters then digits."""
+    offsets = np.arange(ref.shape[1])
+    inside = offsets < width[:, None]
+    raw = ref.astype(np.int64)
+    letter = inside & (raw >= ord("A")) & (raw <= ord("Z"))
+    digit = inside & (raw >= ord("0")) & (raw <= ord("9"))
+    letters = letter.sum(axis=1)
+    if (not (letter | digit | ~inside).all() or not (letter == (offsets < letters[:, None])).all()
+            or ((letters < 1) | (letters > 3) | (width - letters < 1) | (width - letters > 7)).any()):
+        return None, None
+    value = np.where(letter, raw - ord("A") + 1, 0)
+    cols = np.zeros(len(ref), dtype=np.int64)
+    for k in range(3):
+        cols = np.where(k < letters, cols * 26 + value[:, k], cols)
+    power = np.where(digit, 10 ** np.clip(width[:, None] - 1 - offsets, 0, 18), 0)
+    return (np.where(digit, raw - ord("0"), 0) * power).sum(axis=1), cols - 1
+
+
+def _first_value(xml: bytes) -> int:
+    """Where the first value (<v> or <is>) is; -1 for none. Each search stops at the other's find."""
+    v = xml.find(b"<v>")
+    inline = xml.find(b"<is>", 0, v if v >= 0 else len(xml))
+    return inline if inline >= 0 else v
+
+
+def _last_value(xml: bytes) -> int:
+    v = xml.rfind(b"</v>")
+    return max(v, xml.rfind(b"</is>", max(v, 0)))
 
 
 def _row_of(xml: bytes, at: int) -> int:
@@ -158,7 +354,10 @@ def read_sheet(reader, path: Path, name: str):
     sheet = reader.load_sheet(name, header_row=None, dtypes="string")
     columns = sheet.available_columns()
     frame = sheet.to_polars()
-    del sheet  # fastexcel's own copy of the cells
+    del sheet  # fastexcel's own copy of the cells: 1 GB at a million rows, given back to the system
+    give_back()  # (else glibc keeps it, and the Python objects made next cannot use it)
+    frame = frame.select(frame.get_columns()[j].fill_null("") for j in range(frame.width))
+    grid = _texts(frame)  # while the scan goes on
     scanner.join()
     if isinstance(out["scan"], BaseException):
         raise out["scan"]
@@ -174,37 +373,31 @@ def read_sheet(reader, path: Path, name: str):
               & (kinds.cols >= first_col) & (kinds.cols < first_col + frame.width))
     if frame.height != kinds.last_row - kinds.first_row + 1 or not np.isnan(kinds.numbers[~inside]).all():
         return None  # fastexcel's extent is not the one the XML shows
-    kinds.rows, kinds.cols, kinds.numbers = kinds.rows[inside], kinds.cols[inside], kinds.numbers[inside]
-    grid = _grid(frame, kinds, first_col)
-    if grid is None:
-        return None
+    at, cols, numbers = kinds.rows[inside] - kinds.first_row, kinds.cols[inside] - first_col, kinds.numbers[inside]
+    for j, series in enumerate(frame.get_columns()):
+        mine = cols == j
+        if mine.any():
+            values = _typed(series.gather(at[mine]), numbers[mine])
+            if values is None:
+                return None
+            grid[at[mine], j] = values
     return grid, kinds.first_row, first_col, facts, kinds.merged
 
 
 SAMPLE = 20_000
 
 
-def _grid(frame, kinds: CellKinds, first_col: int):
-    """The object grid calamine would give: texts as str, '' for an empty cell, and the non-text
-    cells as float, bool, date or datetime. A column's repeated texts are one object each."""
-
+def _texts(frame) -> np.ndarray:
+    """The frame's texts as an object grid, '' for an empty cell. A column's repeated texts are one
+    object each: normalise works on each distinct value once."""
     height, width = frame.shape
     grid = np.empty((height, width), dtype=object)
-    at = kinds.rows - kinds.first_row
     for j, series in enumerate(frame.get_columns()):
-        series = series.fill_null("")
-        sample = series.gather(np.arange(0, height, max(height // SAMPLE, 1)))
+        sample = series.gather(np.arange(0, height, max(height // SAMPLE, 1))) if height else series
         if height >= 4 * SAMPLE and sample.n_unique() > 0.97 * len(sample):
             grid[:, j] = series.to_numpy()  # an ID, an account: nearly every value differs
         else:
             grid[:, j] = _distinct(series)
-        mine = kinds.cols == first_col + j
-        if mine.any():
-            rows = at[mine]
-            values = _typed(series.gather(rows), kinds.numbers[mine])
-            if values is None:
-                return None
-            grid[rows, j] = values
     return grid
 
 
