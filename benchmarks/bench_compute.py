@@ -13,8 +13,8 @@ them taking turns in every round:
   the same values back as one sheet of the same size. It does no work but the I/O that any
   program reading this roster and writing a sheet that size must do, so it is the yardstick, and
   only while its reader and writer are at least as fast as swtalent's own. --reader: fastexcel
-  (calamine to Arrow to a polars DataFrame; the fastest reader we know, the default when
-  fastexcel and polars are installed: the bench extra) or python-calamine (Python values).
+  (calamine to Arrow to a polars DataFrame; the fastest reader we know, the default, and what
+  swtalent itself reads an .xlsx with) or python-calamine (Python values).
   --writer: rustpy-xlsxwriter (Rust's rust_xlsxwriter, which swtalent writes with) given the
   whole frame, the default, or Python's xlsxwriter in constant_memory mode, cell by cell;
 - read: the floor's read alone, the yardstick of a run that writes no workbook;
@@ -292,19 +292,13 @@ def main() -> None:
                                                           "commas (default 10000,100000; add 1000000 for issue 16's size)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each process; the median counts (default 3)")
     ap.add_argument("--seed", type=int, default=1, help="seed for a roster that must be generated (default 1)")
-    ap.add_argument("--reader", choices=READERS, help="the floor's reader (default fastexcel when the bench "
-                                                      "extra is installed, else calamine)")
+    ap.add_argument("--reader", choices=READERS, default="fastexcel", help="the floor's reader (default fastexcel)")
     ap.add_argument("--writer", choices=WRITERS, default="rustpy", help="the floor's writer (default rustpy)")
     ap.add_argument("--profile", action="store_true", help="profile one in-process compute instead of timing")
     ap.add_argument("--rules", action="store_true", help="time the rule step alone (engine.compute), best of --repeat")
     ap.add_argument("--floor", nargs=2, type=Path, metavar=("ROSTER", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--read", type=Path, metavar="ROSTER", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    has_fastexcel = all(importlib.util.find_spec(m) for m in ("fastexcel", "polars"))
-    if args.reader is None:
-        args.reader = "fastexcel" if has_fastexcel else "calamine"
-    elif args.reader == "fastexcel" and not has_fastexcel:
-        ap.error("--reader fastexcel needs fastexcel and polars (pip install -e '.[bench]'), or use --reader calamine")
     if args.floor:
         floor(*args.floor, args.reader, args.writer)
         return
