@@ -148,10 +148,10 @@ def test_a_township_roster_reads_the_fast_way_exactly(tmp_path, monkeypatch, sli
     assert sheet.facts.errors == {(4, 5): "#N/A"} and sheet.facts.hidden == [(6, 6)]
 
 
-def _rewrite(path: Path, change) -> Path:
+def _rewrite(path: Path, change, part: str = SHEET_XML) -> Path:
     with zipfile.ZipFile(path) as z:
         parts = {i.filename: z.read(i.filename) for i in z.infolist()}
-    parts[SHEET_XML] = change(parts[SHEET_XML])
+    parts[part] = change(parts[part])
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
@@ -180,6 +180,13 @@ def test_a_roster_saved_again_by_openpyxl_reads_the_fast_way_exactly(tmp_path, m
     lambda xml: xml.replace(b'<c r="A3">', b'<c\nr="A3">'),
     lambda xml: xml.replace(b"</sheetData>", b'<!-- --></sheetData>'),
     lambda xml: xml.replace(b'<c r="A3"><v>1</v></c>', b'<c r="A3" t="d"><v>2023-03-01T00:00:00</v></c>'),  # ISO date
+    # Written by no spreadsheet program, each hiding a number from a scan that trusted less:
+    lambda xml: xml.replace(b'<c r="A3"><v>1</v></c>', b'<?pi <c r="A3"><v>1</v></c>?><c r="A3"><v>1</v></c>'),
+    lambda xml: xml.replace(b'<c r="D5"', b"""<c r="D5" x=' t="s'"""),  # the number-typed ID, as if text
+    lambda xml: xml.replace(b'<c r="A3"><v>1</v></c>', b'<c r="A3"><v>1</v><v>1.000000001</v></c>'),
+    lambda xml: xml.replace(b'<c r="A3"><v>1</v></c>', b'<c r="A3"><v>1</v><is><t>1</t></is></c>'),
+    lambda xml: xml.replace(b'<c r="C3" t="s">', b'<c t="s">'),  # placed by its order
+    lambda xml: xml.replace(b"</sheetData>", b'</sheetData><extLst><c r="A3"><v>1</v></c></extLst>'),
 ])
 def test_a_sheet_written_otherwise_is_read_by_calamine(tmp_path, monkeypatch, change):
     path = _rewrite(_roster(tmp_path / "r.xlsx"), change)
@@ -201,6 +208,60 @@ def test_a_value_the_fast_read_cannot_give_exactly_sends_the_file_to_calamine(tm
     wb.active["F3"].number_format = fmt
     wb.save(path)
     _same(path, monkeypatch, fast=False)
+
+
+def _styled(path: Path, value, fmt: str, **options) -> Path:
+    book = xlsxwriter.Workbook(str(path), options)
+    ws = book.add_worksheet("花名册")
+    ws.write_row(0, 0, ["身份证号", "取得证书日期"])
+    ws.write_string(1, 0, "341102199001011328")
+    ws.write(1, 1, value, book.add_format({"num_format": fmt}))
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("format_id", [27, 31, 36, 50, 57, 58])
+def test_a_chinese_built_in_date_format_sends_the_workbook_to_calamine(tmp_path, monkeypatch, format_id):
+    """yyyy"年"m"月"d"日" (31) and its kin have no <numFmt> of their own: fastexcel's calamine
+    reads them as numbers, python-calamine as dates."""
+    import re
+
+    path = _styled(tmp_path / "r.xlsx", datetime(2023, 3, 15), "yyyy-mm-dd")
+    _rewrite(path, lambda xml: re.sub(rb"<numFmts.*?</numFmts>", b"", xml).replace(b'numFmtId="164"',
+                                                                                  f'numFmtId="{format_id}"'.encode()),
+             "xl/styles.xml")
+    (sheet,) = _same(path, monkeypatch, fast=False)
+    assert isinstance(sheet.grid[1, 1], date)
+
+
+@pytest.mark.parametrize("value, fmt, options", [
+    (400.25, "[h]:mm", {}),  # a duration past a year: fastexcel says 1901-02-03 06:00
+    (400.25, "[h]:mm:ss", {}),  # built-in 46
+    (0.4375, "hh:mm", {"date_1904": True}),  # the 1904 date system
+    (datetime(2023, 3, 15), "yyyy-mm-dd", {"date_1904": True}),
+])
+def test_durations_and_the_1904_date_system_send_the_workbook_to_calamine(tmp_path, monkeypatch, value, fmt, options):
+    _same(_styled(tmp_path / "r.xlsx", value, fmt, **options), monkeypatch, fast=False)
+
+
+def test_a_formula_text_with_an_escaped_character_is_read_by_calamine(tmp_path, monkeypatch):
+    path = tmp_path / "r.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("花名册").write_formula("A1", '="x"', None, "x_x0041_y")
+    book.close()
+    (sheet,) = _same(path, monkeypatch, fast=False)
+    assert sheet.grid[0, 0] == "xAy"
+
+
+@pytest.mark.parametrize("stored", [b"2", b"1.0"])
+def test_a_boolean_calamine_refuses_is_not_read_the_fast_way(tmp_path, stored):
+    path = tmp_path / "r.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("花名册").write_boolean("A1", True)
+    book.close()
+    _rewrite(path, lambda xml: xml.replace(b"<v>1</v>", b"<v>" + stored + b"</v>"))
+    with zipfile.ZipFile(path) as z:
+        assert fastxlsx.cell_kinds(z.read(SHEET_XML)) is None
 
 
 def test_every_visible_sheet_is_read_and_a_hidden_one_is_not(tmp_path, monkeypatch):

@@ -10,11 +10,13 @@ sheet's XML while fastexcel parses (`cell_kinds`, on another thread) and given b
 the grid is the one python-calamine would give, value and type (tests/test_fast_xlsx.py holds the
 two equal).
 
-`cell_kinds` knows the XML that Excel, WPS, openpyxl and xlsxwriter write (<c r="A1" s="3"><v>…),
-and counts every cell tag against what it found: a sheet written any other way (a namespace
-prefix, other attributes on a number cell, an ISO date cell), or a value this module would not
-give back exactly as calamine does (a time of day, a duration, a date before 1901), makes the
-whole file be read by python-calamine instead, as before: slower, never different.
+`cell_kinds` knows the XML that Excel, WPS, openpyxl and xlsxwriter write (<c r="A1" s="3"><v>…)
+and reads every byte of a non-text cell's tag: a sheet written any other way (a namespace prefix,
+other attributes on a number cell, an ISO date cell, a processing instruction), a value this module
+would not give back exactly as calamine does (a time of day, a date before 1901), or a workbook
+where fastexcel's older calamine reads dates otherwise than python-calamine (`workbook_sheets`),
+makes the whole file be read by python-calamine instead, as before: slower, not different. The one
+known exception is crafted (docs/security.md): a text cell with a number cell's reference.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ from .sheetxml import (
 )
 
 SLICE = 1 << 24  # the sheet is inflated and scanned this many bytes at a time (cut at a <row)
+_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")  # calamine's unescaping of a character XML cannot hold
 _CELL_REF = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"\s*/>')
 _MERGE_MARK = b"<mergeCell "
@@ -122,6 +125,8 @@ def _scan(pieces, facts: bool):
             found.hidden += part_facts.hidden
         elif xml.find(b"!") >= 0 and _COMMENT.search(xml) or _prefixed(xml) or not _plain_references(xml):
             return None, None
+        if xml.find(b"<?", 1 if n == 0 else 0) >= 0 or xml.find(b"_x") >= 0 and _ESCAPE.search(xml):
+            return None, None  # a processing instruction; a formula's text with _x0041_ in it (not unescaped)
         part = _cells(_Bytes(xml))
         if part is None or not _extent(xml, rows) or not _merges(xml, merged):
             return None, None
@@ -163,10 +168,14 @@ class _Bytes:
     """A sheet's bytes, read at many positions at once: one byte, or two or four from each."""
 
     def __init__(self, xml: bytes):
+        self.xml = xml
         xml += bytes(PAST_END)  # a value or reference read in full near the end of a slice
         self.one = np.frombuffer(xml, dtype=np.uint8)
         self.two = np.ndarray((len(xml) - 1,), "<u2", buffer=xml, strides=(1,))
         self.four = np.ndarray((len(xml) - 3,), "<u4", buffer=xml, strides=(1,))
+
+    def find(self, word: bytes) -> int:
+        return self.xml.find(word)
 
     def spells(self, at: np.ndarray, word: bytes) -> np.ndarray:
         """Whether `word` (1 to 4 bytes) is written at each position of `at`."""
@@ -203,19 +212,21 @@ def _cells(whole: _Bytes):
     if np.isin(second, np.frombuffer(b"\t\n\r>/", np.uint8)).any():
         return None  # <c>, <c/> or an attribute after a line break: written otherwise
     j = c_like[second == ord(" ")]  # each cell's place among the elements
-    close = lt[j + 1] - 1  # the next element starts right after the tag's '>'
-    if not whole.spells(close, b">").all():
-        return None
+    tag, close = lt[j], lt[j + 1] - 1  # the next element starts right after the tag's '>'
+    if not (whole.spells(close, b">").all() and whole.spells(tag + 2, b' r="').all()):
+        return None  # a cell placed by its order, not its reference, could land on a number's place
+    data_end = whole.find(b"</sheetData>")
+    if data_end >= 0 and len(tag) and tag[-1] > data_end:
+        return None  # a "cell" in what follows the cells
     closed = whole.spells(close - 1, b"/")
     attrs_end = close - closed - (closed & whole.spells(close - 2, b" "))  # after the last quote
-    kind, type_start = _kinds(whole, attrs_end)
+    if not whole.spells(attrs_end - 1, b'"').all():
+        return None  # an attribute in single quotes could hide what ends the tag
+    kind, boolean, type_start = _kinds(whole, attrs_end)
     if (kind == UNKNOWN).any():
         return None  # another type (t="d", an ISO date): calamine reads the sheet
     mine = (kind >= NUMBER) | ((kind == TEXT) & closed)  # a text cell written <c … /> holds nothing
-    j, closed, type_start = j[mine], closed[mine], type_start[mine]
-    tag = lt[j]
-    if not whole.spells(tag + 2, b' r="').all():
-        return None
+    j, closed, boolean, type_start, tag = j[mine], closed[mine], boolean[mine], type_start[mine], tag[mine]
     ref = whole.fixed(tag + 6, np.full(len(tag), REF_WIDTH), REF_WIDTH)
     width = np.argmax(ref == ord('"'), axis=1)
     rows, cols = _references(ref, width)
@@ -224,7 +235,7 @@ def _cells(whole: _Bytes):
     numbers = np.full(len(tag), np.nan)
     opened = ~closed
     if opened.any():
-        found = _values(whole, lt, j[opened])
+        found = _values(whole, lt, j[opened], boolean[opened])
         if found is None:
             return None
         numbers[opened] = found
@@ -237,7 +248,7 @@ _ONE_LETTER = {ord("s"): TEXT, ord("e"): TEXT, ord("n"): NUMBER, ord("b"): NUMBE
 
 def _kinds(whole: _Bytes, attrs_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each tag's kind by the type ending it (' t="s"', ' t="str"', ' t="inlineStr"' and ' t="e"'
-    are text, ' t="n"', ' t="b"' or none are not), and where that type attribute starts."""
+    are text, ' t="n"', ' t="b"' or none are not), whether it is t="b", and where its type starts."""
     mark = int.from_bytes(b' t="', "little")
     one, eight, fourteen = (whole.four[attrs_end - k] == mark for k in (6, 8, 14))
     kind = np.full(len(attrs_end), NUMBER, dtype=np.int8)  # no type: a number
@@ -247,7 +258,7 @@ def _kinds(whole: _Bytes, attrs_end: np.ndarray) -> tuple[np.ndarray, np.ndarray
         kind[one & (letter == byte)] = what
     kind[eight & whole.spells(attrs_end - 4, b'str"')] = TEXT
     kind[fourteen & whole.ends(attrs_end, b'inlineStr"')] = TEXT
-    return kind, attrs_end - np.select([one, eight, fourteen], [6, 8, 14], 0)
+    return kind, one & (letter == ord("b")), attrs_end - np.select([one, eight, fourteen], [6, 8, 14], 0)
 
 
 def _styles_only(whole: _Bytes, at: np.ndarray, stop: np.ndarray) -> bool:
@@ -265,9 +276,10 @@ def _styles_only(whole: _Bytes, at: np.ndarray, stop: np.ndarray) -> bool:
 FOLLOWING = 4  # a value comes within this many elements of its tag: <f…/>, or <f…>…</f>, then <v>
 
 
-def _values(whole: _Bytes, lt: np.ndarray, j: np.ndarray) -> np.ndarray | None:
-    """The stored value of the cells whose tags are the elements `j` among `lt`: the first <v> before
-    the cell's </c> (a formula comes first), as a double; NaN for none."""
+def _values(whole: _Bytes, lt: np.ndarray, j: np.ndarray, boolean: np.ndarray) -> np.ndarray | None:
+    """The stored value of the cells whose tags are the elements `j` among `lt`: the <v> before the
+    cell's </c> (a formula comes first), as a double; NaN for none. None when a cell holds more
+    after its value, or a boolean is not 0 or 1 (calamine refuses the file)."""
     v_mark, end_mark = int.from_bytes(b"<v>", "little"), int.from_bytes(b"</c>", "little")
     value_at = np.full(len(j), -1)
     open_ = np.ones(len(j), dtype=bool)  # no <v> or </c> seen yet
@@ -285,7 +297,11 @@ def _values(whole: _Bytes, lt: np.ndarray, j: np.ndarray) -> np.ndarray | None:
     if valued.any():
         begin, stop = lt[value_at[valued]] + 3, lt[value_at[valued] + 1]
         width = stop - begin
-        if not whole.spells(stop, b"</v>").all() or width.max(initial=0) > VALUE_WIDTH:
+        if (not whole.spells(stop, b"</v>").all() or width.max(initial=0) > VALUE_WIDTH
+                or not whole.spells(lt[value_at[valued] + 2], b"</c>").all()):
+            return None
+        flags = boolean[valued]
+        if not (whole.spells(begin[flags], b"0") | whole.spells(begin[flags], b"1")).all() or (width[flags] != 1).any():
             return None
         text = np.ascontiguousarray(whole.fixed(begin, width, VALUE_WIDTH)).view(f"S{VALUE_WIDTH}").ravel()
         try:
@@ -338,10 +354,27 @@ def _ref(text: bytes) -> tuple[int, int]:
     return int(m.group(2)), column_index(m.group(1))
 
 
-def visible_sheets(path: Path) -> dict[str, bool]:
-    """Each sheet's name and whether it is visible (state absent or "visible"), from workbook.xml."""
+# Where python-calamine and fastexcel's older calamine part ways, or where fastexcel's text of a
+# cell cannot say what calamine makes of it, the workbook is read by python-calamine: the 1904
+# date system (times and dates before 1904 read as dates), the built-in CJK date formats (ids 27-36
+# and 50-58, yyyy"年"m"月"d"日 among them: read as numbers), and durations ([h]:mm:ss, id 46 or
+# written out: read as dates from 1900).
+_DATE_1904 = re.compile(rb"""\bdate1904\s*=\s*["'](?:1|true)["']""")
+_FORMAT_ID = re.compile(rb"""\bnumFmtId\s*=\s*["'](\d+)["']""")
+_DURATION = re.compile(rb"\[(?:h+|m+|s+)\]", re.IGNORECASE)
+DEFERRED_FORMATS = frozenset([*range(27, 37), 46, *range(50, 59)])
+
+
+def workbook_sheets(path: Path) -> dict[str, bool] | None:
+    """Each sheet's name and whether it is visible (state absent or "visible"), from workbook.xml;
+    None when the workbook must be read by python-calamine (see DEFERRED_FORMATS)."""
     with zipfile.ZipFile(path) as z:
-        tags = _tags(z.read("xl/workbook.xml"), b"sheet")
+        book = z.read("xl/workbook.xml")
+        styles = z.read("xl/styles.xml") if "xl/styles.xml" in z.NameToInfo else b""
+    if (_DATE_1904.search(book) or _DURATION.search(styles)
+            or any(int(n) in DEFERRED_FORMATS for n in _FORMAT_ID.findall(styles))):
+        return None
+    tags = _tags(book, b"sheet")
     return {unescape(t.get(b"name", b"").decode()): t.get(b"state", b"visible") == b"visible" for t in tags}
 
 

@@ -164,10 +164,15 @@ def _fast_reader(path: Path):
     try:
         import fastexcel
 
-        from .fastxlsx import visible_sheets
+        from .fastxlsx import workbook_sheets
 
-        reader, states = fastexcel.read_excel(str(path)), visible_sheets(path)
-    except Exception:  # noqa: BLE001 - damaged, encrypted, or not laid out as expected
+        states = workbook_sheets(path)
+        if states is None:
+            return None
+        reader = fastexcel.read_excel(str(path))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - damaged, encrypted, not laid out as expected; a Rust panic
         return None
     return (reader, states) if set(reader.sheet_names) == set(states) else None
 
@@ -180,8 +185,10 @@ def _fast_sheets(reader, path: Path, names: list[str]) -> list[SheetCells] | Non
     for name in names:
         try:
             got = read_sheet(reader, path, name)
-        except Exception:  # noqa: BLE001 - python-calamine reads it again and says what is wrong
-            return None
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001 - python-calamine reads it again and says what is wrong
+            return None  # (a Rust panic in fastexcel is a BaseException)
         if got is None:
             return None
         grid, first_row, first_col, facts, merged = got
