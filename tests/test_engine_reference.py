@@ -32,6 +32,7 @@ from swtalent.engine import compute, monthly
 from swtalent.engine.outcome import month_numbers
 from swtalent.periods import NO_MONTH, Period, months_of
 from swtalent.policy import load_policy
+from swtalent.roster import source
 from swtalent.roster.load import load_roster
 
 from .conftest import CHUZHOU
@@ -143,11 +144,18 @@ def reference(frame, first: tuple[int, int], last: tuple[int, int]) -> tuple[dic
 
 @pytest.mark.parametrize("period", ["2023", "2022", "2021-07..2022-06", "2023-05"])
 @pytest.mark.parametrize("months_as", ["bits", "grid"])
-def test_the_engine_pays_what_the_plain_reference_pays(generated, period, months_as, monkeypatch):
+@pytest.mark.parametrize("reader", ["calamine", "fast"])
+def test_the_engine_pays_what_the_plain_reference_pays(generated, period, months_as, reader, monkeypatch):
     if months_as == "grid":  # the rows x months grid that arrears, ledger claims and caps need, not bit masks
         monkeypatch.setattr(monthly, "_MAX_BITS", 0)
+    # Read as a small roster is (python-calamine) and as a large one is (fastexcel, roster.fastxlsx).
+    monkeypatch.setattr(source, "FAST_READ_FROM", 0 if reader == "fast" else 1 << 62)
+    by_calamine = []
+    real = source._sheet
+    monkeypatch.setattr(source, "_sheet", lambda *a: by_calamine.append(1) or real(*a))
     policy, per = load_policy(CHUZHOU), Period.parse(period)
     roster = load_roster(generated, policy, period=per)
+    assert bool(by_calamine) is (reader == "calamine")
     frame = roster.frame
     assert len(frame) == ROWS and frame["error"].any() and frame["left_on"].notna().any()
     comp = compute(policy, roster, per)

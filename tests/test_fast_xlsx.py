@@ -21,6 +21,12 @@ from swtalent.roster import fastxlsx, source
 SHEET_XML = "xl/worksheets/sheet1.xml"
 
 
+@pytest.fixture(autouse=True)
+def every_sheet_the_fast_way(monkeypatch):
+    """A roster is read the fast way from 64 MiB of sheet XML on; these small ones too."""
+    monkeypatch.setattr(source, "FAST_READ_FROM", 0)
+
+
 def _typed(rows):
     return [[(type(v).__name__, v) for v in row] for row in rows]
 

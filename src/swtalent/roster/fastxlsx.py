@@ -70,7 +70,8 @@ class CellKinds:
     merged: list = field(default_factory=list)  # ((r1, c1), (r2, c2)), 0-based, as calamine gives them
 
 
-def scan(path: Path, name: str) -> tuple[SheetFacts | None, CellKinds | None] | BaseException:
+def scan(path: Path, name: str, stop: threading.Event | None = None
+         ) -> tuple[SheetFacts | None, CellKinds | None] | BaseException:
     """The sheet's facts (error cells, hidden rows) and cell kinds, inflating its XML a slice at a
     time (a million rows are 480 MB of XML, beside fastexcel's own copy of the cells); (None, None)
     when python-calamine must read it."""
@@ -78,7 +79,7 @@ def scan(path: Path, name: str) -> tuple[SheetFacts | None, CellKinds | None] | 
         with zipfile.ZipFile(path) as z:
             part = sheet_part(z, name)
             with z.open(part) as stream:
-                got = _scan(_pieces(stream), facts=True)
+                got = _scan(_pieces(stream, stop), facts=True)
             if got is _FACTS_OTHERWISE:  # the facts' own exact way, on the whole sheet
                 xml = _utf8(z.read(part))
                 return _xlsx_facts(xml), cell_kinds(xml)
@@ -96,10 +97,10 @@ def cell_kinds(xml: bytes) -> CellKinds | None:
 _FACTS_OTHERWISE = object()
 
 
-def _pieces(stream):
+def _pieces(stream, stop: threading.Event | None = None):
     """The sheet's XML in slices of about SLICE bytes, each cut before a <row: no tag is cut."""
     rest = b""
-    while more := stream.read(SLICE):
+    while not (stop and stop.is_set()) and (more := stream.read(SLICE)):
         rest += more
         cut = rest.rfind(b"<row")
         if cut > 0:
@@ -378,12 +379,34 @@ def workbook_sheets(path: Path) -> dict[str, bool] | None:
     return {unescape(t.get(b"name", b"").decode()): t.get(b"state", b"visible") == b"visible" for t in tags}
 
 
-def read_sheet(reader, path: Path, name: str):
-    """The sheet's (grid, Excel row of grid[0], 0-based column of grid[:, 0], facts), or None when
-    it must be read by python-calamine (see the module's note). Its XML is scanned meanwhile."""
-    out: dict = {}
-    scanner = threading.Thread(target=lambda: out.update(scan=scan(path, name)), daemon=True)
-    scanner.start()
+class SheetScan:
+    """`scan` of one sheet on a thread of its own, from before fastexcel opens the file."""
+
+    def __init__(self, path: Path, name: str):
+        self._out: dict = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=lambda: self._out.update(got=scan(path, name, self._stop)),
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop at the next slice (the sheet is read otherwise) and wait for it."""
+        self._stop.set()
+        self.join()
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> tuple[SheetFacts | None, CellKinds | None]:
+        self.join()
+        if isinstance(self._out["got"], BaseException):
+            raise self._out["got"]
+        return self._out["got"]
+
+
+def read_sheet(reader, name: str, scanning: SheetScan):
+    """The sheet's (grid, Excel row of grid[0], 0-based column of grid[:, 0], facts, merged areas),
+    or None when it must be read by python-calamine (see the module's note)."""
     sheet = reader.load_sheet(name, header_row=None, dtypes="string")
     columns = sheet.available_columns()
     frame = sheet.to_polars()
@@ -391,10 +414,7 @@ def read_sheet(reader, path: Path, name: str):
     give_back()  # (else glibc keeps it, and the Python objects made next cannot use it)
     frame = frame.select(frame.get_columns()[j].fill_null("") for j in range(frame.width))
     grid = _texts(frame)  # while the scan goes on
-    scanner.join()
-    if isinstance(out["scan"], BaseException):
-        raise out["scan"]
-    facts, kinds = out["scan"]
+    facts, kinds = scanning.result()
     if kinds is None:
         return None
     if not kinds.first_row or frame.height == 0:

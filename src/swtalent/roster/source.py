@@ -129,11 +129,10 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
         rows = csv_rows(path)
         _check_rows(path, "", len(rows), max_rows)
         return BookCells(path, [], [_csv_sheet(rows)], chosen=True)
-    fast = _fast_reader(path) if suffix in (".xlsx", ".xlsm") else None
+    states = _fast_states(path) if suffix in (".xlsx", ".xlsm") else None
     try:
-        if fast is not None:
-            reader, states = fast
-            book, names = None, reader.sheet_names
+        if states is not None:
+            book, names = None, list(states)
             visible = [n for n in names if states[n]]
         else:
             book = calamine.CalamineWorkbook.from_path(str(path))
@@ -144,7 +143,8 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
         chosen = [sheet] if sheet is not None else (visible or names)[:1 if first_only else None]
         if suffix in (".xlsx", ".xlsm"):
             _check_extent(path, chosen, max_rows)  # calamine lays a sheet out when it is asked for
-        sheets = _fast_sheets(fast[0], path, chosen) if fast is not None else None
+        fast = states is not None and _sheet_bytes(path, chosen) >= FAST_READ_FROM
+        sheets = _fast_sheets(path, names, chosen) if fast else None
         if sheets is None:
             book = book or calamine.CalamineWorkbook.from_path(str(path))
             sheets = [_sheet(book, path, name) for name in chosen]
@@ -158,42 +158,63 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
     return BookCells(path, names, sheets, chosen=sheet is not None, hidden=hidden)
 
 
-def _fast_reader(path: Path):
-    """fastexcel's reader of an .xlsx file and each sheet's visibility, or None: then python-calamine
-    reads it, and says what is wrong with a file neither can open."""
+# A sheet's XML from which it is read the fast way (fastxlsx): about 130,000 rows of 15 columns.
+# Below it the fast way saves nothing (at 100,000 rows both take 1.5 s) and importing fastexcel
+# and polars costs 0.2 s and 55 MB more than python-calamine; at 300,000 rows it saves 0.2 s, at
+# a million 2.7 s (docs/benchmarks.md).
+FAST_READ_FROM = 64 << 20
+
+
+def _sheet_bytes(path: Path, names: list[str]) -> int:
+    """How large the sheets' XML is, inflated, as the zip's directory says (0 when it cannot say)."""
+    from .sheetxml import sheet_part
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return sum(z.getinfo(sheet_part(z, name)).file_size for name in names)
+    except Exception:  # noqa: BLE001 - calamine says what is wrong with the file
+        return 0
+
+
+def _fast_states(path: Path) -> dict[str, bool] | None:
+    """Each sheet's name and whether it is visible, when the file can be read the fast way
+    (roster.fastxlsx); None when python-calamine reads it, and says what is wrong with a file
+    neither can open."""
+    from .fastxlsx import workbook_sheets
+
+    try:
+        return workbook_sheets(path)
+    except Exception:  # noqa: BLE001 - damaged, encrypted, or not laid out as expected
+        return None
+
+
+def _fast_sheets(path: Path, names: list[str], chosen: list[str]) -> list[SheetCells] | None:
+    """The chosen sheets read the fast way (roster.fastxlsx), or None when one of them cannot be.
+    Each sheet's XML scan starts before fastexcel opens the file (1.4 s at a million rows: its
+    shared strings)."""
+    from .fastxlsx import SheetScan, read_sheet
+
+    sheets, scan = [], SheetScan(path, chosen[0])
     try:
         import fastexcel
 
-        from .fastxlsx import workbook_sheets
-
-        states = workbook_sheets(path)
-        if states is None:
-            return None
         reader = fastexcel.read_excel(str(path))
+        if set(reader.sheet_names) != set(names):
+            return None
+        for k, name in enumerate(chosen):
+            scan = scan if k == 0 else SheetScan(path, name)
+            got = read_sheet(reader, name, scan)
+            if got is None:
+                return None
+            grid, first_row, first_col, facts, merged = got
+            _fill_merged(grid, merged, first_row - 1, first_col)
+            sheets.append(SheetCells(name, grid, first_row, first_col, facts))
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # noqa: BLE001 - damaged, encrypted, not laid out as expected; a Rust panic
-        return None
-    return (reader, states) if set(reader.sheet_names) == set(states) else None
-
-
-def _fast_sheets(reader, path: Path, names: list[str]) -> list[SheetCells] | None:
-    """The sheets read the fast way (roster.fastxlsx), or None when one of them cannot be."""
-    from .fastxlsx import read_sheet
-
-    sheets = []
-    for name in names:
-        try:
-            got = read_sheet(reader, path, name)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException:  # noqa: BLE001 - python-calamine reads it again and says what is wrong
-            return None  # (a Rust panic in fastexcel is a BaseException)
-        if got is None:
-            return None
-        grid, first_row, first_col, facts, merged = got
-        _fill_merged(grid, merged, first_row - 1, first_col)
-        sheets.append(SheetCells(name, grid, first_row, first_col, facts))
+    except BaseException:  # noqa: BLE001 - python-calamine reads it again and says what is wrong
+        return None  # (a Rust panic in fastexcel is a BaseException)
+    finally:
+        scan.stop()  # no scan goes on after the read, whatever became of it
     return sheets
 
 
