@@ -114,7 +114,7 @@ def _scan(pieces, facts: bool):
     """(SheetFacts or None, CellKinds) of a sheet's slices; (None, None) when a slice is not written
     the way this knows (the rest is not inflated), _FACTS_OTHERWISE when only the facts' quick way
     is not enough."""
-    found, parts, rows, merged = SheetFacts(), [], [0, 0], []
+    found, parts, rows, merged, cells_ended = SheetFacts(), [], [0, 0], [], False
     for n, xml in enumerate(pieces):
         if n == 0 and _utf8(xml) is not xml:
             return None, None  # UTF-16, or another encoding declared
@@ -126,11 +126,17 @@ def _scan(pieces, facts: bool):
             found.hidden += part_facts.hidden
         elif xml.find(b"!") >= 0 and _COMMENT.search(xml) or _prefixed(xml) or not _plain_references(xml):
             return None, None
-        if xml.find(b"<?", 1 if n == 0 else 0) >= 0 or xml.find(b"_x") >= 0 and _ESCAPE.search(xml):
+        prolog = xml.find(b"?>") + 2 if n == 0 and xml.find(b"<?xml", 0, 8) >= 0 else 0
+        if xml.find(b"?", prolog) >= 0 and xml.find(b"<?", prolog) >= 0 or _ESCAPE.search(xml):
             return None, None  # a processing instruction; a formula's text with _x0041_ in it (not unescaped)
         part = _cells(_Bytes(xml))
-        if part is None or not _extent(xml, rows) or not _merges(xml, merged):
+        if part is None or not _extent(xml, rows):
             return None, None
+        *part, data_end = part
+        if data_end >= 0 or cells_ended:  # <mergeCells> follows the cells
+            cells_ended = True
+            if not _merges(xml, max(data_end, 0), merged):
+                return None, None
         parts.append(part)
     numbers = [np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in range(3)]
     kinds = CellKinds(numbers[0].astype(np.int64), numbers[1].astype(np.int64), numbers[2].astype(np.float64),
@@ -151,13 +157,13 @@ def _extent(xml: bytes, rows: list[int]) -> bool:
     return True
 
 
-def _merges(xml: bytes, merged: list) -> bool:
-    """The slice's merged areas added to `merged` as ((r1, c1), (r2, c2)), 0-based, as calamine gives
-    them; False when one is written otherwise."""
-    if xml.find(_MERGE_MARK) < 0:
+def _merges(xml: bytes, start: int, merged: list) -> bool:
+    """The merged areas from `start` on added to `merged` as ((r1, c1), (r2, c2)), 0-based, as
+    calamine gives them; False when one is written otherwise."""
+    if xml.find(_MERGE_MARK, start) < 0:
         return True
-    found = _MERGE.findall(xml)
-    if len(found) != xml.count(_MERGE_MARK):
+    found = _MERGE.findall(xml, start)
+    if len(found) != xml.count(_MERGE_MARK, start):
         return False
     for a, b in found:
         (r1, c1), (r2, c2) = _ref(a), _ref(b)
@@ -169,14 +175,10 @@ class _Bytes:
     """A sheet's bytes, read at many positions at once: one byte, or two or four from each."""
 
     def __init__(self, xml: bytes):
-        self.xml = xml
         xml += bytes(PAST_END)  # a value or reference read in full near the end of a slice
         self.one = np.frombuffer(xml, dtype=np.uint8)
         self.two = np.ndarray((len(xml) - 1,), "<u2", buffer=xml, strides=(1,))
         self.four = np.ndarray((len(xml) - 3,), "<u4", buffer=xml, strides=(1,))
-
-    def find(self, word: bytes) -> int:
-        return self.xml.find(word)
 
     def spells(self, at: np.ndarray, word: bytes) -> np.ndarray:
         """Whether `word` (1 to 4 bytes) is written at each position of `at`."""
@@ -201,6 +203,7 @@ class _Bytes:
 
 def _cells(whole: _Bytes):
     """(Excel rows, 0-based columns, stored values) of the non-text cells of a slice of the sheet,
+    and where </sheetData> is in it (-1 for not there),
     every cell tag there read on whole arrays at once (numpy, which lets go of the GIL while
     fastexcel parses); None when a cell is not written <c r="A1"[ s="3"][ t="…"]> (or …/>, … />)
     with nothing between its elements, or its value is not a number as stored.
@@ -208,7 +211,12 @@ def _cells(whole: _Bytes):
     A tag ends where the next element starts; a text cell is known by its ending alone, and the
     others (the ones that matter) are read in full: the reference, the style, the type."""
     lt = np.flatnonzero(whole.one == ord("<"))
-    c_like = np.flatnonzero((whole.one[lt + 1]) == ord("c"))  # <c …, and <col, <cfRule…
+    after = whole.one[lt + 1]
+    ends = lt[after == ord("/")]
+    ends = ends[whole.one[ends + 2] == ord("s")]  # </s…: few
+    ends = ends[whole.spells(ends + 1, b"/she") & whole.spells(ends + 5, b"etDa")]  # </sheetData>, if here
+    data_end = int(ends[0]) if len(ends) else -1
+    c_like = np.flatnonzero(after == ord("c"))  # <c …, and <col, <cfRule…
     second = whole.one[lt[c_like] + 2]
     if np.isin(second, np.frombuffer(b"\t\n\r>/", np.uint8)).any():
         return None  # <c>, <c/> or an attribute after a line break: written otherwise
@@ -216,7 +224,6 @@ def _cells(whole: _Bytes):
     tag, close = lt[j], lt[j + 1] - 1  # the next element starts right after the tag's '>'
     if not (whole.spells(close, b">").all() and whole.spells(tag + 2, b' r="').all()):
         return None  # a cell placed by its order, not its reference, could land on a number's place
-    data_end = whole.find(b"</sheetData>")
     if data_end >= 0 and len(tag) and tag[-1] > data_end:
         return None  # a "cell" in what follows the cells
     closed = whole.spells(close - 1, b"/")
@@ -240,7 +247,7 @@ def _cells(whole: _Bytes):
         if found is None:
             return None
         numbers[opened] = found
-    return rows, cols, numbers
+    return rows, cols, numbers, data_end
 
 
 UNKNOWN, TEXT, NUMBER = -1, 0, 1  # a tag's kind by its ending; NUMBER (and no type at all) is not text
@@ -304,7 +311,8 @@ def _values(whole: _Bytes, lt: np.ndarray, j: np.ndarray, boolean: np.ndarray) -
         flags = boolean[valued]
         if not (whole.spells(begin[flags], b"0") | whole.spells(begin[flags], b"1")).all() or (width[flags] != 1).any():
             return None
-        text = np.ascontiguousarray(whole.fixed(begin, width, VALUE_WIDTH)).view(f"S{VALUE_WIDTH}").ravel()
+        most = max(int(width.max()), 1)
+        text = np.ascontiguousarray(whole.fixed(begin, width, most)).view(f"S{most}").ravel()
         try:
             numbers[valued] = text.astype(np.float64)
         except ValueError:  # not a number as stored (calamine says what it makes of it)
@@ -315,21 +323,20 @@ def _values(whole: _Bytes, lt: np.ndarray, j: np.ndarray, boolean: np.ndarray) -
 def _references(ref: np.ndarray, width: np.ndarray):
     """Excel rows and 0-based columns of the references A1…XFD1048576 in `ref` (a byte matrix, each
     `width` long); (None, None) when one is not letters then digits."""
-    offsets = np.arange(ref.shape[1])
-    inside = offsets < width[:, None]
-    raw = ref.astype(np.int64)
-    letter = inside & (raw >= ord("A")) & (raw <= ord("Z"))
-    digit = inside & (raw >= ord("0")) & (raw <= ord("9"))
-    letters = letter.sum(axis=1)
+    offsets = np.arange(ref.shape[1], dtype=np.int8)
+    inside = offsets < width.astype(np.int8)[:, None]
+    letter = inside & ((ref - np.uint8(ord("A"))) < 26)  # bytes wrap: below "A" is above 26
+    digit = inside & ((ref - np.uint8(ord("0"))) < 10)
+    letters = letter.sum(axis=1, dtype=np.int64)
     if (not (letter | digit | ~inside).all() or not (letter == (offsets < letters[:, None])).all()
             or ((letters < 1) | (letters > 3) | (width - letters < 1) | (width - letters > 7)).any()):
         return None, None
-    value = np.where(letter, raw - ord("A") + 1, 0)
-    cols = np.zeros(len(ref), dtype=np.int64)
-    for k in range(3):
-        cols = np.where(k < letters, cols * 26 + value[:, k], cols)
-    power = np.where(digit, 10 ** np.clip(width[:, None] - 1 - offsets, 0, 18), 0)
-    return (np.where(digit, raw - ord("0"), 0) * power).sum(axis=1), cols - 1
+    rows, cols = np.zeros(len(ref), dtype=np.int64), np.zeros(len(ref), dtype=np.int64)
+    for k in range(ref.shape[1]):  # a column of the matrix at a time: letters, then digits
+        byte = ref[:, k].astype(np.int64)
+        cols = np.where(letter[:, k], cols * 26 + byte - (ord("A") - 1), cols)
+        rows = np.where(digit[:, k], rows * 10 + byte - ord("0"), rows)
+    return rows, cols - 1
 
 
 def _first_value(xml: bytes) -> int:
