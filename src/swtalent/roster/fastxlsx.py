@@ -419,7 +419,6 @@ def read_sheet(reader, name: str, scanning: SheetScan):
     frame = sheet.to_polars()
     del sheet  # fastexcel's own copy of the cells: 1 GB at a million rows, given back to the system
     give_back()  # (else glibc keeps it, and the Python objects made next cannot use it)
-    frame = frame.select(frame.get_columns()[j].fill_null("") for j in range(frame.width))
     grid = _texts(frame)  # while the scan goes on
     facts, kinds = scanning.result()
     if kinds is None:
@@ -437,7 +436,7 @@ def read_sheet(reader, name: str, scanning: SheetScan):
     for j, series in enumerate(frame.get_columns()):
         mine = cols == j
         if mine.any():
-            values = _typed(series.gather(at[mine]), numbers[mine])
+            values = _typed(series.gather(at[mine]).fill_null(""), numbers[mine])
             if values is None:
                 return None
             grid[at[mine], j] = values
@@ -456,25 +455,28 @@ def _texts(frame) -> np.ndarray:
         sample = series.gather(np.arange(0, height, max(height // SAMPLE, 1))) if height else series
         if height >= 4 * SAMPLE and sample.n_unique() > 0.97 * len(sample):
             grid[:, j] = series.to_numpy()  # an ID, an account: nearly every value differs
+            if series.null_count():
+                grid[series.is_null().to_numpy(), j] = ""
         else:
             grid[:, j] = _distinct(series)
     return grid
 
 
 def _distinct(series) -> np.ndarray:
-    """A text column as an object array with each distinct text one object."""
+    """A text column as an object array with each distinct text one object, '' for an empty cell."""
     codes, uniques = _codes(series)
     return uniques[codes]
 
 
 def _codes(series) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's number among the distinct values, and those values (an object array)."""
+    """Each value's number among the distinct values, and those values (an object array); an empty
+    cell (null) is '', the last of them."""
     import polars as pl
 
-    uniques = series.unique(maintain_order=True)
+    uniques = series.drop_nulls().unique(maintain_order=True)
     codes = series.replace_strict(uniques, pl.int_range(len(uniques), dtype=pl.UInt32, eager=True),
-                                  return_dtype=pl.UInt32).to_numpy()
-    return codes, uniques.to_numpy()
+                                  default=len(uniques), return_dtype=pl.UInt32).to_numpy()
+    return codes, np.append(uniques.to_numpy().astype(object), "")
 
 
 _DATE_TEXT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?")
@@ -501,9 +503,9 @@ def _typed(texts, numbers: np.ndarray) -> np.ndarray | None:
     out[empty] = ""
     rest = ~(plain | empty)
     if rest.any():  # dates and booleans, each distinct text looked at once
-        codes, uniques = _codes(texts.filter(pl.Series(rest)))
+        codes, uniques = _codes(texts.filter(pl.Series(rest)))  # none empty: the last ('') is unused
         values = np.empty(len(uniques), dtype=object)
-        values[:] = [_value(u) for u in uniques.tolist()]
+        values[:] = [_value(u) for u in uniques[:-1].tolist()] + [""]
         if any(v is _REFUSED for v in values):
             return None
         out[rest] = values[codes]
