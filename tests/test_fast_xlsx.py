@@ -226,18 +226,31 @@ def _styled(path: Path, value, fmt: str, **options) -> Path:
     return path
 
 
-@pytest.mark.parametrize("format_id", [27, 31, 36, 50, 57, 58])
-def test_a_chinese_built_in_date_format_sends_the_workbook_to_calamine(tmp_path, monkeypatch, format_id):
-    """yyyy"年"m"月"d"日" (31) and its kin have no <numFmt> of their own: fastexcel's calamine
-    reads them as numbers, python-calamine as dates."""
+def _cjk(path: Path, value, format_id: int, own_format: bytes = b"") -> Path:
+    """A cell in a built-in CJK format, as Chinese Excel writes it: the id alone, no <numFmt>."""
     import re
 
-    path = _styled(tmp_path / "r.xlsx", datetime(2023, 3, 15), "yyyy-mm-dd")
-    _rewrite(path, lambda xml: re.sub(rb"<numFmts.*?</numFmts>", b"", xml).replace(b'numFmtId="164"',
-                                                                                  f'numFmtId="{format_id}"'.encode()),
-             "xl/styles.xml")
-    (sheet,) = _same(path, monkeypatch, fast=False)
-    assert isinstance(sheet.grid[1, 1], date)
+    _styled(path, value, "yyyy-mm-dd")
+    return _rewrite(path, lambda xml: re.sub(rb"<numFmts.*?</numFmts>", own_format, xml).replace(
+        b'numFmtId="164"', f'numFmtId="{format_id}"'.encode()), "xl/styles.xml")
+
+
+@pytest.mark.parametrize("format_id", [*range(27, 37), *range(50, 59)])
+def test_a_chinese_built_in_date_format_reads_as_the_date_it_shows(tmp_path, monkeypatch, format_id):
+    """yyyy"年"m"月"d"日" (31) and its kin have no <numFmt> of their own: fastexcel's calamine reads
+    them as numbers, python-calamine as dates; the fast read gives the date from the number."""
+    (sheet,) = _same(_cjk(tmp_path / "r.xlsx", datetime(2023, 3, 15), format_id), monkeypatch, fast=True)
+    assert sheet.grid[1, 1] == date(2023, 3, 15) and type(sheet.grid[1, 1]) is date
+
+
+@pytest.mark.parametrize("value, own_format", [
+    (datetime(2023, 3, 15, 8, 30), b""),  # a moment in the day: calamine's own rounding
+    (datetime(1900, 3, 1), b""),  # before 1901
+    (0.25, b""),  # a time of day
+    (datetime(2023, 3, 15), b'<numFmts count="1"><numFmt numFmtId="31" formatCode="0.00"/></numFmts>'),
+])
+def test_a_chinese_date_format_the_fast_read_cannot_give_goes_to_calamine(tmp_path, monkeypatch, value, own_format):
+    _same(_cjk(tmp_path / "r.xlsx", value, 31, own_format), monkeypatch, fast=False)
 
 
 @pytest.mark.parametrize("value, fmt, options", [

@@ -14,7 +14,7 @@ two equal).
 and reads every byte of a non-text cell's tag: a sheet written any other way (a namespace prefix,
 other attributes on a number cell, an ISO date cell, a processing instruction), a value this module
 would not give back exactly as calamine does (a time of day, a date before 1901), or a workbook
-where fastexcel's older calamine reads dates otherwise than python-calamine (`workbook_sheets`),
+where fastexcel's older calamine reads dates otherwise than python-calamine (`workbook_facts`),
 makes the whole file be read by python-calamine instead, as before: slower, not different. The one
 known exception is crafted (docs/security.md): a text cell with a number cell's reference.
 """
@@ -65,6 +65,7 @@ class CellKinds:
     rows: np.ndarray  # Excel row of each non-text cell (one without a value too, unless written <c …/>)
     cols: np.ndarray  # its 0-based column
     numbers: np.ndarray  # its value as stored, as a double; NaN for none
+    styles: np.ndarray  # its style (s="…", the index of its cell format; 0 when not written)
     first_row: int = 0  # Excel rows of the first and last cells holding a value; 0 for none
     last_row: int = 0
     merged: list = field(default_factory=list)  # ((r1, c1), (r2, c2)), 0-based, as calamine gives them
@@ -138,9 +139,9 @@ def _scan(pieces, facts: bool):
             if not _merges(xml, max(data_end, 0), merged):
                 return None, None
         parts.append(part)
-    numbers = [np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in range(3)]
-    kinds = CellKinds(numbers[0].astype(np.int64), numbers[1].astype(np.int64), numbers[2].astype(np.float64),
-                      rows[0], rows[1], merged)
+    got = [np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in range(4)]
+    kinds = CellKinds(got[0].astype(np.int64), got[1].astype(np.int64), got[2].astype(np.float64),
+                      got[3].astype(np.int64), rows[0], rows[1], merged)
     return (found if facts else None), kinds
 
 
@@ -202,8 +203,8 @@ class _Bytes:
 
 
 def _cells(whole: _Bytes):
-    """(Excel rows, 0-based columns, stored values) of the non-text cells of a slice of the sheet,
-    and where </sheetData> is in it (-1 for not there),
+    """(Excel rows, 0-based columns, stored values, styles) of the non-text cells of a slice of the
+    sheet, and where </sheetData> is in it (-1 for not there),
     every cell tag there read on whole arrays at once (numpy, which lets go of the GIL while
     fastexcel parses); None when a cell is not written <c r="A1"[ s="3"][ t="…"]> (or …/>, … />)
     with nothing between its elements, or its value is not a number as stored.
@@ -238,7 +239,8 @@ def _cells(whole: _Bytes):
     ref = whole.fixed(tag + 6, np.full(len(tag), REF_WIDTH), REF_WIDTH)
     width = np.argmax(ref == ord('"'), axis=1)
     rows, cols = _references(ref, width)
-    if rows is None or not _styles_only(whole, tag + 7 + width, type_start):
+    styles = None if rows is None else _styles(whole, tag + 7 + width, type_start)
+    if styles is None:
         return None  # another attribute: calamine reads the sheet
     numbers = np.full(len(tag), np.nan)
     opened = ~closed
@@ -247,7 +249,7 @@ def _cells(whole: _Bytes):
         if found is None:
             return None
         numbers[opened] = found
-    return rows, cols, numbers, data_end
+    return rows, cols, numbers, styles, data_end
 
 
 UNKNOWN, TEXT, NUMBER = -1, 0, 1  # a tag's kind by its ending; NUMBER (and no type at all) is not text
@@ -269,16 +271,24 @@ def _kinds(whole: _Bytes, attrs_end: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return kind, one & (letter == ord("b")), attrs_end - np.select([one, eight, fourteen], [6, 8, 14], 0)
 
 
-def _styles_only(whole: _Bytes, at: np.ndarray, stop: np.ndarray) -> bool:
-    """Whether each stretch at:stop is empty or ' s="digits"' (any other attribute is not)."""
+def _styles(whole: _Bytes, at: np.ndarray, stop: np.ndarray) -> np.ndarray | None:
+    """The style of each cell whose stretch at:stop is ' s="digits"' (0 when it is empty); None when
+    one is anything else (another attribute)."""
     width = stop - at
-    styled = width != 0
-    at, width = at[styled], width[styled]
-    digits = whole.fixed(at + 4, width - 5, STYLE_WIDTH)
-    inside = np.arange(STYLE_WIDTH) < (width - 5)[:, None]
-    return bool((width >= 6).all() and (width - 5 <= STYLE_WIDTH).all() and whole.spells(at, b' s="').all()
-                and whole.spells(at + width - 1, b'"').all()
-                and (~inside | ((digits >= ord("0")) & (digits <= ord("9")))).all())
+    styles = np.zeros(len(at), dtype=np.int64)
+    styled = np.flatnonzero(width != 0)
+    at, width = at[styled], width[styled] - 5
+    if not ((width >= 1).all() and (width <= STYLE_WIDTH).all() and whole.spells(at, b' s="').all()
+            and whole.spells(at + width + 4, b'"').all()):
+        return None
+    digits = whole.fixed(at + 4, width, STYLE_WIDTH)
+    inside = np.arange(STYLE_WIDTH) < width[:, None]
+    if not (~inside | ((digits - np.uint8(ord("0"))) < 10)).all():
+        return None
+    for k in range(STYLE_WIDTH):
+        styles[styled] = np.where(inside[:, k], styles[styled] * 10 + digits[:, k].astype(np.int64) - ord("0"),
+                                  styles[styled])
+    return styles
 
 
 FOLLOWING = 4  # a value comes within this many elements of its tag: <f…/>, or <f…>…</f>, then <v>
@@ -364,26 +374,43 @@ def _ref(text: bytes) -> tuple[int, int]:
 
 # Where python-calamine and fastexcel's older calamine part ways, or where fastexcel's text of a
 # cell cannot say what calamine makes of it, the workbook is read by python-calamine: the 1904
-# date system (times and dates before 1904 read as dates), the built-in CJK date formats (ids 27-36
-# and 50-58, yyyy"年"m"月"d"日 among them: read as numbers), and durations ([h]:mm:ss, id 46 or
-# written out: read as dates from 1900).
+# date system (times and dates before 1904 read as dates) and durations ([h]:mm:ss, id 46 or
+# written out: read as dates from 1900). The built-in CJK date formats (ids 27-36 and 50-58,
+# yyyy"年"m"月"d"日" among them), which fastexcel reads as numbers, are dates again here
+# (`_typed`) when a whole day after 1900; a workbook that gives one of those ids a format of its
+# own is read by python-calamine.
 _DATE_1904 = re.compile(rb"""\bdate1904\s*=\s*["'](?:1|true)["']""")
 _FORMAT_ID = re.compile(rb"""\bnumFmtId\s*=\s*["'](\d+)["']""")
 _DURATION = re.compile(rb"\[(?:h+|m+|s+)\]", re.IGNORECASE)
-DEFERRED_FORMATS = frozenset([*range(27, 37), 46, *range(50, 59)])
+_OWN_FORMAT = re.compile(rb"""<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId\s*=\s*["'](\d+)["']""")
+_CELL_FORMATS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs\s*>", re.S)
+_CELL_FORMAT = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+DURATION_FORMAT = 46
+CJK_DATE_FORMATS = frozenset([*range(27, 37), *range(50, 59)])
 
 
-def workbook_sheets(path: Path) -> dict[str, bool] | None:
-    """Each sheet's name and whether it is visible (state absent or "visible"), from workbook.xml;
-    None when the workbook must be read by python-calamine (see DEFERRED_FORMATS)."""
+@dataclass
+class Book:
+    sheets: dict[str, bool]  # each sheet's name, and whether it is visible
+    cjk_dates: np.ndarray  # the cell formats (s="…") showing a built-in CJK date format
+
+
+def workbook_facts(path: Path) -> Book | None:
+    """The workbook's sheets (state absent or "visible" is visible) and its CJK date styles, from
+    workbook.xml and styles.xml; None when it must be read by python-calamine (see above)."""
     with zipfile.ZipFile(path) as z:
         book = z.read("xl/workbook.xml")
         styles = z.read("xl/styles.xml") if "xl/styles.xml" in z.NameToInfo else b""
     if (_DATE_1904.search(book) or _DURATION.search(styles)
-            or any(int(n) in DEFERRED_FORMATS for n in _FORMAT_ID.findall(styles))):
+            or any(int(n) == DURATION_FORMAT for n in _FORMAT_ID.findall(styles))
+            or any(int(n) in CJK_DATE_FORMATS for n in _OWN_FORMAT.findall(styles))):
         return None
+    block = _CELL_FORMATS.search(styles)
+    formats = [_FORMAT_ID.search(m.group(1)) for m in _CELL_FORMAT.finditer(block.group(1))] if block else []
+    cjk = [k for k, f in enumerate(formats) if f is not None and int(f.group(1)) in CJK_DATE_FORMATS]
     tags = _tags(book, b"sheet")
-    return {unescape(t.get(b"name", b"").decode()): t.get(b"state", b"visible") == b"visible" for t in tags}
+    return Book({unescape(t.get(b"name", b"").decode()): t.get(b"state", b"visible") == b"visible" for t in tags},
+                np.array(cjk, dtype=np.int64))
 
 
 class SheetScan:
@@ -411,7 +438,7 @@ class SheetScan:
         return self._out["got"]
 
 
-def read_sheet(reader, name: str, scanning: SheetScan):
+def read_sheet(reader, name: str, scanning: SheetScan, cjk_dates: np.ndarray):
     """The sheet's (grid, Excel row of grid[0], 0-based column of grid[:, 0], facts, merged areas),
     or None when it must be read by python-calamine (see the module's note)."""
     sheet = reader.load_sheet(name, header_row=None, dtypes="string")
@@ -433,10 +460,11 @@ def read_sheet(reader, name: str, scanning: SheetScan):
     if frame.height != kinds.last_row - kinds.first_row + 1 or not np.isnan(kinds.numbers[~inside]).all():
         return None  # fastexcel's extent is not the one the XML shows
     at, cols, numbers = kinds.rows[inside] - kinds.first_row, kinds.cols[inside] - first_col, kinds.numbers[inside]
+    cjk = np.isin(kinds.styles[inside], cjk_dates)
     for j, series in enumerate(frame.get_columns()):
         mine = cols == j
         if mine.any():
-            values = _typed(series.gather(at[mine]).fill_null(""), numbers[mine])
+            values = _typed(series.gather(at[mine]).fill_null(""), numbers[mine], cjk[mine])
             if values is None:
                 return None
             grid[at[mine], j] = values
@@ -482,7 +510,7 @@ def _codes(series) -> tuple[np.ndarray, np.ndarray]:
 _DATE_TEXT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?")
 
 
-def _typed(texts, numbers: np.ndarray) -> np.ndarray | None:
+def _typed(texts, numbers: np.ndarray, cjk: np.ndarray) -> np.ndarray | None:
     """The values calamine gives for non-text cells, from fastexcel's text of each and its value as
     stored: a number as its stored value (fastexcel's text is rounded), a date at midnight as a date,
     another moment as a datetime, a boolean, a cell without a value as ''. None for one this cannot
@@ -501,6 +529,12 @@ def _typed(texts, numbers: np.ndarray) -> np.ndarray | None:
     out = np.empty(len(texts), dtype=object)
     out[plain] = numbers[plain].tolist()
     out[empty] = ""
+    days = plain & cjk  # a CJK date format's number: the date it shows
+    if days.any():
+        serial = numbers[days]
+        if not ((serial == np.floor(serial)) & (serial >= FIRST_SERIAL) & (serial <= LAST_SERIAL)).all():
+            return None  # a moment in the day, or before 1901: calamine's own conversion
+        out[days] = (np.datetime64("1899-12-30") + serial.astype("timedelta64[D]")).astype(object)
     rest = ~(plain | empty)
     if rest.any():  # dates and booleans, each distinct text looked at once
         codes, uniques = _codes(texts.filter(pl.Series(rest)))  # none empty: the last ('') is unused
@@ -513,6 +547,7 @@ def _typed(texts, numbers: np.ndarray) -> np.ndarray | None:
 
 
 _REFUSED = object()
+FIRST_SERIAL, LAST_SERIAL = 367, 2_958_465  # 1901-01-01 and 9999-12-31 as Excel's day numbers
 
 
 def _value(text: str) -> object:

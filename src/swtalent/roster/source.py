@@ -129,11 +129,11 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
         rows = csv_rows(path)
         _check_rows(path, "", len(rows), max_rows)
         return BookCells(path, [], [_csv_sheet(rows)], chosen=True)
-    states = _fast_states(path) if suffix in (".xlsx", ".xlsm") else None
+    facts = _fast_book(path) if suffix in (".xlsx", ".xlsm") else None
     try:
-        if states is not None:
-            book, names = None, list(states)
-            visible = [n for n in names if states[n]]
+        if facts is not None:
+            book, names = None, list(facts.sheets)
+            visible = [n for n in names if facts.sheets[n]]
         else:
             book = calamine.CalamineWorkbook.from_path(str(path))
             names = book.sheet_names
@@ -143,8 +143,8 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
         chosen = [sheet] if sheet is not None else (visible or names)[:1 if first_only else None]
         if suffix in (".xlsx", ".xlsm"):
             _check_extent(path, chosen, max_rows)  # calamine lays a sheet out when it is asked for
-        fast = states is not None and _sheet_bytes(path, chosen) >= FAST_READ_FROM
-        sheets = _fast_sheets(path, names, chosen) if fast else None
+        fast = facts is not None and _sheet_bytes(path, chosen) >= FAST_READ_FROM
+        sheets = _fast_sheets(path, facts, chosen) if fast else None
         if sheets is None:
             book = book or calamine.CalamineWorkbook.from_path(str(path))
             sheets = [_sheet(book, path, name) for name in chosen]
@@ -176,19 +176,19 @@ def _sheet_bytes(path: Path, names: list[str]) -> int:
         return 0
 
 
-def _fast_states(path: Path) -> dict[str, bool] | None:
-    """Each sheet's name and whether it is visible, when the file can be read the fast way
-    (roster.fastxlsx); None when python-calamine reads it, and says what is wrong with a file
-    neither can open."""
-    from .fastxlsx import workbook_sheets
+def _fast_book(path: Path):
+    """The workbook's sheets (and what the fast read needs of its styles) when it can be read the
+    fast way (roster.fastxlsx.Book); None when python-calamine reads it, and says what is wrong with
+    a file neither can open."""
+    from .fastxlsx import workbook_facts
 
     try:
-        return workbook_sheets(path)
+        return workbook_facts(path)
     except Exception:  # noqa: BLE001 - damaged, encrypted, or not laid out as expected
         return None
 
 
-def _fast_sheets(path: Path, names: list[str], chosen: list[str]) -> list[SheetCells] | None:
+def _fast_sheets(path: Path, book, chosen: list[str]) -> list[SheetCells] | None:
     """The chosen sheets read the fast way (roster.fastxlsx), or None when one of them cannot be.
     Each sheet's XML scan starts before fastexcel opens the file (1.4 s at a million rows: its
     shared strings)."""
@@ -199,11 +199,11 @@ def _fast_sheets(path: Path, names: list[str], chosen: list[str]) -> list[SheetC
         import fastexcel
 
         reader = fastexcel.read_excel(str(path))
-        if set(reader.sheet_names) != set(names):
+        if set(reader.sheet_names) != set(book.sheets):
             return None
         for k, name in enumerate(chosen):
             scan = scan if k == 0 else SheetScan(path, name)
-            got = read_sheet(reader, name, scan)
+            got = read_sheet(reader, name, scan, book.cjk_dates)
             if got is None:
                 return None
             grid, first_row, first_col, facts, merged = got
