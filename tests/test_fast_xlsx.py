@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from swtalent.roster import fastxlsx, source
 
+from .test_hostile_roster import _rewrite
+
 SHEET_XML = "xl/worksheets/sheet1.xml"
 
 
@@ -154,16 +156,6 @@ def test_a_township_roster_reads_the_fast_way_exactly(tmp_path, monkeypatch, sli
     assert sheet.facts.errors == {(4, 5): "#N/A"} and sheet.facts.hidden == [(6, 6)]
 
 
-def _rewrite(path: Path, change, part: str = SHEET_XML) -> Path:
-    with zipfile.ZipFile(path) as z:
-        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
-    parts[part] = change(parts[part])
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    return path
-
-
 def _prefixed(xml: bytes) -> bytes:
     import re
 
@@ -195,7 +187,7 @@ def test_a_roster_saved_again_by_openpyxl_reads_the_fast_way_exactly(tmp_path, m
     lambda xml: xml.replace(b"</sheetData>", b'</sheetData><extLst><c r="A3"><v>1</v></c></extLst>'),
 ])
 def test_a_sheet_written_otherwise_is_read_by_calamine(tmp_path, monkeypatch, change):
-    path = _rewrite(_roster(tmp_path / "r.xlsx"), change)
+    path = _rewrite(_roster(tmp_path / "r.xlsx"), SHEET_XML, change)
     with zipfile.ZipFile(path) as z:
         assert fastxlsx.cell_kinds(z.read(SHEET_XML)) is None
     _same(path, monkeypatch, fast=False)
@@ -231,8 +223,8 @@ def _cjk(path: Path, value, format_id: int, own_format: bytes = b"") -> Path:
     import re
 
     _styled(path, value, "yyyy-mm-dd")
-    return _rewrite(path, lambda xml: re.sub(rb"<numFmts.*?</numFmts>", own_format, xml).replace(
-        b'numFmtId="164"', f'numFmtId="{format_id}"'.encode()), "xl/styles.xml")
+    return _rewrite(path, "xl/styles.xml", lambda xml: re.sub(rb"<numFmts.*?</numFmts>", own_format, xml).replace(
+        b'numFmtId="164"', f'numFmtId="{format_id}"'.encode()))
 
 
 @pytest.mark.parametrize("format_id", [*range(27, 37), *range(50, 59)])
@@ -278,7 +270,7 @@ def test_a_boolean_calamine_refuses_is_not_read_the_fast_way(tmp_path, stored):
     book = xlsxwriter.Workbook(str(path))
     book.add_worksheet("花名册").write_boolean("A1", True)
     book.close()
-    _rewrite(path, lambda xml: xml.replace(b"<v>1</v>", b"<v>" + stored + b"</v>"))
+    _rewrite(path, SHEET_XML, lambda xml: xml.replace(b"<v>1</v>", b"<v>" + stored + b"</v>"))
     with zipfile.ZipFile(path) as z:
         assert fastxlsx.cell_kinds(z.read(SHEET_XML)) is None
 
