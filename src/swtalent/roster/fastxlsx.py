@@ -51,11 +51,8 @@ _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")  # calamine's unescaping of a charac
 _CELL_REF = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"\s*/>')
 _MERGE_MARK = b"<mergeCell "
-# A cell's type, t="…", as it ends the tag: texts (shared, a formula's, inline) and errors (blank,
-# as calamine reads them; SheetFacts has them) are taken from fastexcel as they are; numbers and
-# booleans are not text. A cell of another type (t="d", an ISO date) sends the sheet to calamine.
-REF_WIDTH, STYLE_WIDTH, VALUE_WIDTH = 11, 8, 32
-PAST_END = 64
+REF_WIDTH, STYLE_WIDTH, VALUE_WIDTH = 11, 8, 32  # most bytes of a reference (and its quote), a style, a value
+PAST_END = 64  # zero bytes after a slice, so that those reads never pass its end
 
 
 @dataclass
@@ -252,6 +249,9 @@ def _cells(whole: _Bytes):
     return rows, cols, numbers, styles, data_end
 
 
+# A cell's type, t="…", as it ends the tag: texts (shared, a formula's, inline) and errors (blank,
+# as calamine reads them; SheetFacts has them) are taken from fastexcel as they are; numbers and
+# booleans are not text. A cell of another type (t="d", an ISO date) sends the sheet to calamine.
 UNKNOWN, TEXT, NUMBER = -1, 0, 1  # a tag's kind by its ending; NUMBER (and no type at all) is not text
 _ONE_LETTER = {ord("s"): TEXT, ord("e"): TEXT, ord("n"): NUMBER, ord("b"): NUMBER}
 
