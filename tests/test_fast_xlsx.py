@@ -162,6 +162,47 @@ def _prefixed(xml: bytes) -> bytes:
     return re.sub(rb"<(/?)(?![?!])", rb"<\1x:", xml).replace(b'xmlns="', b'xmlns:x="')
 
 
+@pytest.mark.parametrize("slice_bytes", [1, 1 << 24])
+def test_merged_areas_spelt_otherwise_or_before_the_cells_read_the_fast_way(tmp_path, monkeypatch, slice_bytes):
+    import re
+
+    monkeypatch.setattr(fastxlsx, "SLICE", slice_bytes)
+    path = _roster(tmp_path / "r.xlsx")
+
+    def move(xml: bytes) -> bytes:  # <mergeCells> before <sheetData>, a tab in one of them
+        merges = re.search(rb"<mergeCells.*?</mergeCells>", xml).group()
+        xml = xml.replace(merges, b"").replace(b"<sheetData>", merges.replace(b"<mergeCell ref", b"<mergeCell\tref")
+                                               + b"<sheetData>")
+        return xml
+    (sheet,) = _same(_rewrite(path, SHEET_XML, move), monkeypatch, fast=True)
+    assert [sheet.grid[i, 1] for i in range(2, 5)] == ["琅琊区"] * 3
+
+
+def test_a_date_is_a_date_only_when_its_day_number_is_whole(tmp_path, monkeypatch):
+    """As calamine has it: 44986.999999999985 (=DATE(2023,3,1)+0.2*5) shows 2023-03-02 00:00:00 and
+    is a datetime; so is a moment 400 microseconds past midnight."""
+    path = tmp_path / "r.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws, day = book.add_worksheet("花名册"), book.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_string(0, 0, "取得证书日期")
+    ws.write_number(1, 0, 44986.999999999985, day)
+    ws.write_datetime(2, 0, datetime(2023, 3, 1, 0, 0, 0, 400), day)
+    ws.write_datetime(3, 0, datetime(2023, 3, 1), day)
+    book.close()
+    (sheet,) = _same(path, monkeypatch, fast=True)
+    assert [type(v) for v in sheet.grid[1:, 0]] == [datetime, datetime, date]
+
+
+def test_a_formula_that_spells_an_error_type_sends_the_file_to_calamine_at_once(tmp_path, monkeypatch):
+    """The error cells' quick scan cannot tell ="e" in a formula from t="e": the exact parse of the
+    whole sheet is calamine's way, and the scan stops there."""
+    path = _roster(tmp_path / "r.xlsx")
+    _rewrite(path, SHEET_XML, lambda xml: xml.replace(b"<f>1+1</f>", b'<f>IF(A1="e",1,2)</f>'))
+    with zipfile.ZipFile(path) as z:
+        assert b'"e"' in z.read(SHEET_XML)
+    _same(path, monkeypatch, fast=False)
+
+
 def test_a_roster_saved_again_by_openpyxl_reads_the_fast_way_exactly(tmp_path, monkeypatch):
     path = _roster(tmp_path / "r.xlsx")
     openpyxl.load_workbook(path).save(path)  # blank formatted cells become <c r="F3" s="1" />
@@ -185,6 +226,11 @@ def test_a_roster_saved_again_by_openpyxl_reads_the_fast_way_exactly(tmp_path, m
     lambda xml: xml.replace(b'<c r="A3"><v>1</v></c>', b'<c r="A3"><v>1</v><is><t>1</t></is></c>'),
     lambda xml: xml.replace(b'<c r="C3" t="s">', b'<c t="s">'),  # placed by its order
     lambda xml: xml.replace(b"</sheetData>", b'</sheetData><extLst><c r="A3"><v>1</v></c></extLst>'),
+    lambda xml: xml.replace(b"</sheetData>",  # in a slice of its own: the XML is cut before <rowBreaks
+                            b'</sheetData><rowBreaks count="1"><brk id="2"/></rowBreaks><extLst><c r="A3"><v>1</v></c>'
+                            b"</extLst>"),
+    lambda xml: xml.replace(b'<mergeCell ref="B3:B5"', b'<mergeCell\tref="B3:B5"').replace(b"<mergeCells", b"<x"),
+    lambda xml: xml.replace(b"</mergeCells>", b'</mergeCells><mergeCell ref="C3:C4"/>'),  # outside: calamine ignores it
 ])
 def test_a_sheet_written_otherwise_is_read_by_calamine(tmp_path, monkeypatch, change):
     path = _rewrite(_roster(tmp_path / "r.xlsx"), SHEET_XML, change)

@@ -40,7 +40,6 @@ from .sheetxml import (
     _prefixed,
     _tags,
     _utf8,
-    _xlsx_facts,
     _xlsx_fast,
     column_index,
     sheet_part,
@@ -49,8 +48,8 @@ from .sheetxml import (
 SLICE = 1 << 24  # the sheet is inflated and scanned this many bytes at a time (cut at a <row)
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")  # calamine's unescaping of a character XML cannot hold
 _CELL_REF = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"\s*/>')
-_MERGE_MARK = b"<mergeCell "
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"\s*/>')
+_EMPTY_MERGES = re.compile(rb"<mergeCells\b[^>]*/>")
 REF_WIDTH, STYLE_WIDTH, VALUE_WIDTH = 11, 8, 32  # most bytes of a reference (and its quote), a style, a value
 PAST_END = 64  # zero bytes after a slice, so that those reads never pass its end
 
@@ -77,22 +76,14 @@ def scan(path: Path, name: str, stop: threading.Event | None = None
         with zipfile.ZipFile(path) as z:
             part = sheet_part(z, name)
             with z.open(part) as stream:
-                got = _scan(_pieces(stream, stop), facts=True)
-            if got is _FACTS_OTHERWISE:  # the facts' own exact way, on the whole sheet
-                xml = _utf8(z.read(part))
-                return _xlsx_facts(xml), cell_kinds(xml)
-            return got
+                return _scan(_pieces(stream, stop), facts=True)
     except Exception as exc:  # noqa: BLE001 - re-raised on the reading thread
         return exc
 
 
 def cell_kinds(xml: bytes) -> CellKinds | None:
     """The non-text cells of a sheet's XML, or None when it is not written the way this knows."""
-    got = _scan(_pieces(io.BytesIO(xml)), facts=False)
-    return None if got is _FACTS_OTHERWISE else got[1]
-
-
-_FACTS_OTHERWISE = object()
+    return _scan(_pieces(io.BytesIO(xml)), facts=False)[1]
 
 
 def _pieces(stream, stop: threading.Event | None = None):
@@ -110,16 +101,15 @@ def _pieces(stream, stop: threading.Event | None = None):
 
 def _scan(pieces, facts: bool):
     """(SheetFacts or None, CellKinds) of a sheet's slices; (None, None) when a slice is not written
-    the way this knows (the rest is not inflated), _FACTS_OTHERWISE when only the facts' quick way
-    is not enough."""
-    found, parts, rows, merged, cells_ended = SheetFacts(), [], [0, 0], [], False
+    the way this knows, or its facts need the exact (whole-sheet) parse: the rest is not inflated."""
+    found, parts, rows, merges, cells_ended = SheetFacts(), [], [0, 0], _Merges(), False
     for n, xml in enumerate(pieces):
         if n == 0 and _utf8(xml) is not xml:
             return None, None  # UTF-16, or another encoding declared
         if facts:
             part_facts = _xlsx_fast(xml)  # its guards are the ones below
             if part_facts is None:
-                return _FACTS_OTHERWISE
+                return None, None
             found.errors.update(part_facts.errors)
             found.hidden += part_facts.hidden
         elif xml.find(b"!") >= 0 and _COMMENT.search(xml) or _prefixed(xml) or not _plain_references(xml):
@@ -127,18 +117,17 @@ def _scan(pieces, facts: bool):
         prolog = xml.find(b"?>") + 2 if n == 0 and xml.find(b"<?xml", 0, 8) >= 0 else 0
         if xml.find(b"?", prolog) >= 0 and xml.find(b"<?", prolog) >= 0 or _ESCAPE.search(xml):
             return None, None  # a processing instruction; a formula's text with _x0041_ in it (not unescaped)
-        part = _cells(_Bytes(xml))
+        part = _cells(_Bytes(xml), cells_ended, merges)
         if part is None or not _extent(xml, rows):
             return None, None
         *part, data_end = part
-        if data_end >= 0 or cells_ended:  # <mergeCells> follows the cells
-            cells_ended = True
-            if not _merges(xml, max(data_end, 0), merged):
-                return None, None
+        cells_ended = cells_ended or data_end >= 0
         parts.append(part)
+    if merges.state == _Merges.INSIDE:
+        return None, None
     got = [np.concatenate([p[k] for p in parts]) if parts else np.empty(0) for k in range(4)]
     kinds = CellKinds(got[0].astype(np.int64), got[1].astype(np.int64), got[2].astype(np.float64),
-                      got[3].astype(np.int64), rows[0], rows[1], merged)
+                      got[3].astype(np.int64), rows[0], rows[1], merges.areas)
     return (found if facts else None), kinds
 
 
@@ -155,24 +144,35 @@ def _extent(xml: bytes, rows: list[int]) -> bool:
     return True
 
 
-def _merges(xml: bytes, start: int, merged: list) -> bool:
-    """The merged areas from `start` on added to `merged` as ((r1, c1), (r2, c2)), 0-based, as
-    calamine gives them; False when one is written otherwise."""
-    if xml.find(_MERGE_MARK, start) < 0:
+class _Merges:
+    """The merged areas, from the <mergeCell> elements inside the sheet's one <mergeCells>, in
+    whichever slice they come (calamine reads no other)."""
+
+    BEFORE, INSIDE, AFTER = 0, 1, 2
+
+    def __init__(self):
+        self.state, self.areas = self.BEFORE, []  # areas: ((r1, c1), (r2, c2)), 0-based
+
+    def read(self, xml: bytes, at: np.ndarray) -> bool:
+        """Take the <m…> elements at `at`; False when one is not as this knows it."""
+        for pos in at.tolist():
+            if xml.startswith(b"<mergeCells", pos) and self.state == self.BEFORE:
+                self.state = self.AFTER if _EMPTY_MERGES.match(xml, pos) else self.INSIDE
+            elif xml.startswith(b"</mergeCells>", pos) and self.state == self.INSIDE:
+                self.state = self.AFTER
+            elif (m := _MERGE.match(xml, pos)) and self.state == self.INSIDE:
+                (r1, c1), (r2, c2) = _ref(m.group(1)), _ref(m.group(2))
+                self.areas.append(((r1 - 1, c1), (r2 - 1, c2)))
+            elif xml.startswith((b"<merge", b"</merge"), pos):
+                return False  # misplaced, or spelt otherwise
         return True
-    found = _MERGE.findall(xml, start)
-    if len(found) != xml.count(_MERGE_MARK, start):
-        return False
-    for a, b in found:
-        (r1, c1), (r2, c2) = _ref(a), _ref(b)
-        merged.append(((r1 - 1, c1), (r2 - 1, c2)))
-    return True
 
 
 class _Bytes:
     """A sheet's bytes, read at many positions at once: one byte, or two or four from each."""
 
     def __init__(self, xml: bytes):
+        self.xml = xml
         xml += bytes(PAST_END)  # a value or reference read in full near the end of a slice
         self.one = np.frombuffer(xml, dtype=np.uint8)
         self.two = np.ndarray((len(xml) - 1,), "<u2", buffer=xml, strides=(1,))
@@ -199,9 +199,9 @@ class _Bytes:
         return self.one[at[:, None] + offsets] * (offsets < width[:, None])
 
 
-def _cells(whole: _Bytes):
+def _cells(whole: _Bytes, cells_ended: bool, merges: _Merges):
     """(Excel rows, 0-based columns, stored values, styles) of the non-text cells of a slice of the
-    sheet, and where </sheetData> is in it (-1 for not there),
+    sheet, and where </sheetData> is in it (-1 for not there; `cells_ended` when it came before),
     every cell tag there read on whole arrays at once (numpy, which lets go of the GIL while
     fastexcel parses); None when a cell is not written <c r="A1"[ s="3"][ t="…"]> (or …/>, … />)
     with nothing between its elements, or its value is not a number as stored.
@@ -210,10 +210,14 @@ def _cells(whole: _Bytes):
     others (the ones that matter) are read in full: the reference, the style, the type."""
     lt = np.flatnonzero(whole.one == ord("<"))
     after = whole.one[lt + 1]
-    ends = lt[after == ord("/")]
-    ends = ends[whole.one[ends + 2] == ord("s")]  # </s…: few
+    closing = lt[after == ord("/")]
+    name = whole.one[closing + 2]
+    ends = closing[name == ord("s")]  # </s…: few
     ends = ends[whole.spells(ends + 1, b"/she") & whole.spells(ends + 5, b"etDa")]  # </sheetData>, if here
     data_end = int(ends[0]) if len(ends) else -1
+    m_like = np.sort(np.concatenate([lt[after == ord("m")], closing[name == ord("m")]]))  # <mergeCell…
+    if len(m_like) and not merges.read(whole.xml, m_like):
+        return None
     c_like = np.flatnonzero(after == ord("c"))  # <c …, and <col, <cfRule…
     second = whole.one[lt[c_like] + 2]
     if np.isin(second, np.frombuffer(b"\t\n\r>/", np.uint8)).any():
@@ -222,7 +226,7 @@ def _cells(whole: _Bytes):
     tag, close = lt[j], lt[j + 1] - 1  # the next element starts right after the tag's '>'
     if not (whole.spells(close, b">").all() and whole.spells(tag + 2, b' r="').all()):
         return None  # a cell placed by its order, not its reference, could land on a number's place
-    if data_end >= 0 and len(tag) and tag[-1] > data_end:
+    if len(tag) and (cells_ended or 0 <= data_end < tag[-1]):
         return None  # a "cell" in what follows the cells
     closed = whole.spells(close - 1, b"/")
     attrs_end = close - closed - (closed & whole.spells(close - 2, b" "))  # after the last quote
@@ -512,8 +516,8 @@ _DATE_TEXT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?")
 
 def _typed(texts, numbers: np.ndarray, cjk: np.ndarray) -> np.ndarray | None:
     """The values calamine gives for non-text cells, from fastexcel's text of each and its value as
-    stored: a number as its stored value (fastexcel's text is rounded), a date at midnight as a date,
-    another moment as a datetime, a boolean, a cell without a value as ''. None for one this cannot
+    stored: a number as its stored value (fastexcel's text is rounded), a whole day as a date, any
+    other moment as a datetime, a boolean, a cell without a value as ''. None for one this cannot
     give exactly: a time of day or a duration (calamine's own types), a date before 1901, or a text
     that is not what the stored value shows (the cells would be out of place)."""
     import polars as pl
@@ -542,7 +546,12 @@ def _typed(texts, numbers: np.ndarray, cjk: np.ndarray) -> np.ndarray | None:
         values[:] = [_value(u) for u in uniques[:-1].tolist()] + [""]
         if any(v is _REFUSED for v in values):
             return None
-        out[rest] = values[codes]
+        # A date is a date when its stored day number is whole, else a datetime (as calamine has
+        # it), even one that shows midnight: 44986.999999999985 is 2023-03-02 00:00:00.
+        days = np.empty(len(values), dtype=object)
+        days[:] = [v.date() if type(v) is datetime else v for v in values]
+        whole = numbers[rest] == np.floor(numbers[rest])
+        out[rest] = np.where(whole, days[codes], values[codes])
     return out
 
 
@@ -555,5 +564,4 @@ def _value(text: str) -> object:
         return text == "true"
     if not _DATE_TEXT.fullmatch(text) or int(text[:4]) <= 1900:
         return _REFUSED  # a time of day or a duration (calamine's own types), or not a date at all
-    moment = datetime.fromisoformat(text)
-    return moment.date() if moment.time() == datetime.min.time() else moment
+    return datetime.fromisoformat(text)
