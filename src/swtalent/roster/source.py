@@ -5,11 +5,12 @@ inflating the sheet's XML for error cells and hidden rows does too. Starting bot
 and the policy are loaded lets that start-up work use the second core. This module imports only
 the standard library and the reader, so the command line can start it first.
 
-Every format ends as the same SheetCells: .xlsx/.xlsm through fastexcel as text with each
-non-text cell's type from the sheet XML (roster.fastxlsx; a sheet written in a way that scan does
-not know goes the calamine way), .xls/.ods through python-calamine's cell objects (each cell with
-its type, so an ID typed as a number is seen as one), .csv as text in UTF-8 (with or without a
-byte-order mark) or GBK/GB18030, as Excel in China saves it.
+Every format ends as the same SheetCells: a large .xlsx/.xlsm sheet (FAST_READ_FROM) through
+fastexcel as text with each non-text cell's type from the sheet XML (roster.fastxlsx; a sheet
+written in a way that scan does not know goes the calamine way), smaller ones and .xls/.ods
+through python-calamine's cell objects (each cell with its type, so an ID typed as a number is
+seen as one), .csv as text in UTF-8 (with or without a byte-order mark) or GBK/GB18030, as Excel
+in China saves it.
 """
 from __future__ import annotations
 
