@@ -85,6 +85,13 @@ def test_row_errors_pay_nothing_and_name_the_cell(roster, row, code, column, val
     assert comp.lines.empty
 
 
+def test_a_leaving_date_before_the_hire_date_names_both_on_its_own_row(roster):
+    comp = run_compute(roster([person(1), person(2, hired=date(2023, 5, 1), left=date(2023, 4, 1)), person(3)]),
+                       CHUZHOU, "2023")
+    (issue,) = comp.roster.issues
+    assert issue.location.row == 3 and issue.message() == "离职日期 2023-04-01 早于入职日期 2023-05-01"
+
+
 def test_blank_condition_value_is_a_warning_and_the_row_is_not_eligible(roster):
     comp = run_compute(roster([person(category="")]), CHUZHOU, "2023")
     assert [(i.code, i.severity, i.location.column) for i in comp.roster.issues] == [

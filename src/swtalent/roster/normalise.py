@@ -384,8 +384,12 @@ class _Checker:
                 self.report("roster.date-missing", blank, key, column=self.raw.header(key))
         hired, left = frame["hired_on"].to_numpy(), frame["left_on"].to_numpy()
         backwards = ~np.isnat(hired) & ~np.isnat(left) & (left < hired)
-        self.report("roster.leave-before-hire", backwards, "left_on", self.column("left_on"),
-                    left=np.datetime_as_string(left, unit="D"), hired=np.datetime_as_string(hired, unit="D"))
+        if backwards.any():  # the dates as text for the rows said only (0.9 s for every row of a million)
+            rows = np.flatnonzero(backwards)
+            shown = {k: np.full(self.n, "", dtype=object) for k in ("left", "hired")}
+            shown["left"][rows] = np.datetime_as_string(left[rows], unit="D")
+            shown["hired"][rows] = np.datetime_as_string(hired[rows], unit="D")
+            self.report("roster.leave-before-hire", backwards, "left_on", self.column("left_on"), **shown)
 
     def date_column(self, key: str, floor: np.datetime64, mine: np.ndarray | bool = True) -> np.ndarray | None:
         """A date column into frame[key] (NaT where blank or unreadable) and frame[key_written];
@@ -738,7 +742,8 @@ class _Checker:
             if not nominee.any():
                 continue
             ids = frame["person_id"].to_numpy().astype(object)
-            person = np.where(ids != "", ids, np.char.add("#", np.arange(self.n).astype(str)).astype(object))
+            person, blank = ids.copy(), np.flatnonzero(ids == "")  # a row without an ID is a person of its own
+            person[blank] = np.char.add("#", blank.astype(str)).astype(object)
             pairs = pd.DataFrame({"value": values[nominee], "person": person[nominee]}).drop_duplicates()
             counts = pairs.groupby("value").size()
             limits = {v: spec.limit_of(v) for v in counts.index}  # per distinct value
