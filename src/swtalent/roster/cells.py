@@ -80,7 +80,13 @@ def _apart_from_bools(cells: np.ndarray, codes: np.ndarray, uniques: list) -> li
     return uniques
 
 
-SAMPLE = 20_000
+SAMPLE, NEARLY_ALL = 20_000, 0.97
+
+
+def sample_rows(n: int) -> np.ndarray | None:
+    """SAMPLE rows spread over a column of n, to judge whether its values nearly all differ; None
+    for a column too short to be worth it."""
+    return np.arange(0, n, n // SAMPLE)[:SAMPLE] if n >= 4 * SAMPLE else None
 
 
 def _nearly_all_differ(cells: np.ndarray) -> bool:
@@ -89,10 +95,8 @@ def _nearly_all_differ(cells: np.ndarray) -> bool:
     0.3 s a column) saves nothing: each row is looked at as its own value, which gives the same
     results. A column of names (131,000 among a million rows) repeats enough to be factorised:
     about 7 % of such a sample repeats, against 1 % for IDs with some people on two rows."""
-    if len(cells) < 4 * SAMPLE:
-        return False
-    head = cells[::len(cells) // SAMPLE][:SAMPLE]
-    return len(set(head.tolist())) > 0.97 * SAMPLE
+    rows = sample_rows(len(cells))
+    return rows is not None and len(set(cells[rows].tolist())) > NEARLY_ALL * SAMPLE
 
 
 def per_distinct(values: np.ndarray, fn: Callable[[object], object], dtype: object = object) -> np.ndarray:

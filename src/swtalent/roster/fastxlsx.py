@@ -396,15 +396,19 @@ CJK_DATE_FORMATS = frozenset([*range(27, 37), *range(50, 59)])
 @dataclass
 class Book:
     sheets: dict[str, bool]  # each sheet's name, and whether it is visible
+    sizes: dict[str, int]  # each sheet's XML, inflated, in bytes (as the zip's directory says)
     cjk_dates: np.ndarray  # the cell formats (s="…") showing a built-in CJK date format
 
 
 def workbook_facts(path: Path) -> Book | None:
-    """The workbook's sheets (state absent or "visible" is visible) and its CJK date styles, from
-    workbook.xml and styles.xml; None when it must be read by python-calamine (see above)."""
+    """The workbook's sheets (state absent or "visible" is visible), their sizes and its CJK date
+    styles, from the zip's directory, workbook.xml and styles.xml; None when it must be read by
+    python-calamine (see above)."""
     with zipfile.ZipFile(path) as z:
         book = z.read("xl/workbook.xml")
         styles = z.read("xl/styles.xml") if "xl/styles.xml" in z.NameToInfo else b""
+        names = [unescape(t.get(b"name", b"").decode()) for t in _tags(book, b"sheet")]
+        sizes = {name: z.getinfo(sheet_part(z, name)).file_size for name in names}
     if (_DATE_1904.search(book) or _DURATION.search(styles)
             or any(int(n) == DURATION_FORMAT for n in _FORMAT_ID.findall(styles))
             or any(int(n) in CJK_DATE_FORMATS for n in _OWN_FORMAT.findall(styles))):
@@ -412,9 +416,8 @@ def workbook_facts(path: Path) -> Book | None:
     block = _CELL_FORMATS.search(styles)
     formats = [_FORMAT_ID.search(m.group(1)) for m in _CELL_FORMAT.finditer(block.group(1))] if block else []
     cjk = [k for k, f in enumerate(formats) if f is not None and int(f.group(1)) in CJK_DATE_FORMATS]
-    tags = _tags(book, b"sheet")
-    return Book({unescape(t.get(b"name", b"").decode()): t.get(b"state", b"visible") == b"visible" for t in tags},
-                np.array(cjk, dtype=np.int64))
+    visible = [t.get(b"state", b"visible") == b"visible" for t in _tags(book, b"sheet")]
+    return Book(dict(zip(names, visible)), sizes, np.array(cjk, dtype=np.int64))
 
 
 class SheetScan:
@@ -475,18 +478,18 @@ def read_sheet(reader, name: str, scanning: SheetScan, cjk_dates: np.ndarray):
     return grid, kinds.first_row, first_col, facts, kinds.merged
 
 
-SAMPLE = 20_000
-
-
 def _texts(frame) -> np.ndarray:
     """The frame's texts as an object grid, '' for an empty cell. A column's repeated texts are one
     object each: normalise works on each distinct value once."""
+    # cells imports pandas: here it is loaded already; at the top it would hold up the read's start.
+    from .cells import NEARLY_ALL, SAMPLE, sample_rows
+
     height, width = frame.shape
     grid = np.empty((height, width), dtype=object)
+    rows = sample_rows(height)
     for j, series in enumerate(frame.get_columns()):
-        sample = series.gather(np.arange(0, height, max(height // SAMPLE, 1))) if height else series
-        if height >= 4 * SAMPLE and sample.n_unique() > 0.97 * len(sample):
-            grid[:, j] = series.to_numpy()  # an ID, an account: nearly every value differs
+        if rows is not None and series.gather(rows).n_unique() > NEARLY_ALL * SAMPLE:
+            grid[:, j] = series.to_numpy()  # an ID, an account: nearly every value differs (cells.Column)
             if series.null_count():
                 grid[series.is_null().to_numpy(), j] = ""
         else:
@@ -533,12 +536,12 @@ def _typed(texts, numbers: np.ndarray, cjk: np.ndarray) -> np.ndarray | None:
     out = np.empty(len(texts), dtype=object)
     out[plain] = numbers[plain].tolist()
     out[empty] = ""
-    days = plain & cjk  # a CJK date format's number: the date it shows
-    if days.any():
-        serial = numbers[days]
+    shown_as_date = plain & cjk  # a CJK date format's number: the date it shows
+    if shown_as_date.any():
+        serial = numbers[shown_as_date]
         if not ((serial == np.floor(serial)) & (serial >= FIRST_SERIAL) & (serial <= LAST_SERIAL)).all():
             return None  # a moment in the day, or before 1901: calamine's own conversion
-        out[days] = (np.datetime64("1899-12-30") + serial.astype("timedelta64[D]")).astype(object)
+        out[shown_as_date] = (np.datetime64("1899-12-30") + serial.astype("timedelta64[D]")).astype(object)
     rest = ~(plain | empty)
     if rest.any():  # dates and booleans, each distinct text looked at once
         codes, uniques = _codes(texts.filter(pl.Series(rest)))  # none empty: the last ('') is unused

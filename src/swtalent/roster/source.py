@@ -144,7 +144,7 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
         chosen = [sheet] if sheet is not None else (visible or names)[:1 if first_only else None]
         if suffix in (".xlsx", ".xlsm"):
             _check_extent(path, chosen, max_rows)  # calamine lays a sheet out when it is asked for
-        fast = facts is not None and _sheet_bytes(path, chosen) >= FAST_READ_FROM
+        fast = facts is not None and sum(facts.sizes[name] for name in chosen) >= FAST_READ_FROM
         sheets = _fast_sheets(path, facts, chosen) if fast else None
         if sheets is None:
             book = book or calamine.CalamineWorkbook.from_path(str(path))
@@ -164,17 +164,6 @@ def _load(path: Path, sheet: str | None, first_only: bool = False, max_rows: int
 # and polars costs 0.2 s and 55 MB more than python-calamine; at 300,000 rows it saves 0.2 s, at
 # a million 2.7 s (docs/benchmarks.md).
 FAST_READ_FROM = 64 << 20
-
-
-def _sheet_bytes(path: Path, names: list[str]) -> int:
-    """How large the sheets' XML is, inflated, as the zip's directory says (0 when it cannot say)."""
-    from .sheetxml import sheet_part
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            return sum(z.getinfo(sheet_part(z, name)).file_size for name in names)
-    except Exception:  # noqa: BLE001 - calamine says what is wrong with the file
-        return 0
 
 
 def _fast_book(path: Path):
