@@ -107,6 +107,28 @@ def test_a_person_paid_at_two_levels_signs_once(example_book):
     assert len(sun[sun["kind"] == "monthly"]) == 2
 
 
+def test_signature_blocks_are_the_distinct_people_and_accounts():
+    """Who signs together (payroll._codes, which compares each line with the next of its ID) against
+    the plain count of distinct (ID, name, account) combinations: a person paid to two accounts,
+    alternately, signs twice, once an account; a missing account is one value."""
+    import numpy as np
+    import pandas as pd
+
+    from swtalent.reports.payroll import _codes
+
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        n = int(rng.integers(1, 60))
+        frame = pd.DataFrame({
+            "person_id": rng.choice(["A", "B", "C", None], n).astype(object),
+            "name": rng.choice(["甲", "乙"], n, p=[0.9, 0.1]).astype(object),
+            "bank_account": rng.choice(["1", "2", None, float("nan")], n, p=[0.7, 0.1, 0.1, 0.1]).astype(object),
+        })
+        keys = [tuple("missing" if v is None or v != v else v for v in row) for row in frame.itertuples(index=False)]
+        expected = pd.factorize(pd.Series(keys, dtype=object))[0]
+        assert list(_codes(frame, list(frame.columns))) == list(expected)
+
+
 @pytest.mark.parametrize("name", ["发放花名册（一次性）", "发放花名册（按月）"])
 def test_payroll_totals_head_count_words_signatures_and_seal(example_book, name):
     comp, _, book = example_book

@@ -91,16 +91,22 @@ def excel_text(value: object, lang: str = "zh") -> object:
 _LIVE_START = re.compile(r"\x00[=+\-@\t\r]")  # a text that begins so, in the column joined after NULs
 
 
-def _may_change(texts: np.ndarray, search: re.Pattern, longest: int | None = None) -> bool:
-    """One C-level look at a column's distinct values: False when surely none needs changing (the
-    usual case); True sends them to be looked at one by one."""
+def _may_change(values: np.ndarray, search: re.Pattern, longest: int | None = None) -> bool:
+    """One C-level look at a whole column: False when surely none of its texts needs changing (the
+    usual case); True sends its distinct texts to be looked at one by one. Cheaper than hashing
+    every row to find the distinct texts first."""
     try:
-        joined = "\x00" + "\x00".join(texts)  # every text after a NUL, which no pattern here matches
-    except TypeError:  # numbers among the texts
-        return True
+        joined = "\x00" + "\x00".join(values)  # every text after a NUL, which no pattern here matches
+    except TypeError:  # missing cells or numbers among the texts: only a text is ever changed
+        try:
+            values = values[~pd.isna(values)]  # in C: a payroll's merged cells and subtotal rows
+            joined = "\x00" + "\x00".join(values)
+        except TypeError:
+            values = [v for v in values if isinstance(v, str)]
+            joined = "\x00" + "\x00".join(values)
     if search.search(joined):
         return True
-    return longest is not None and len(joined) > longest and max(map(len, texts)) > longest
+    return longest is not None and len(joined) > longest and max(map(len, values)) > longest
 
 
 def _changed(values, wanted: Callable[[str], bool], fn: Callable[[str], str], search: re.Pattern,
@@ -108,19 +114,18 @@ def _changed(values, wanted: Callable[[str], bool], fn: Callable[[str], str], se
     """fn applied to each distinct text for which wanted() holds, spread back over the rows; None
     when no value is wanted, so the caller keeps its column as it is. `search` (a text's start
     after a NUL, or anywhere in it) and `longest` rule out most columns before any per-value work."""
-    if not isinstance(values, (pd.Series, pd.Index, np.ndarray)):
-        values = np.asarray(values, dtype=object)  # factorize takes arrays, not lists
+    values = np.asarray(values, dtype=object)  # a view of an object column; factorize takes no lists
+    if not _may_change(values, search, longest):
+        return None
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniq = np.asarray(uniques, dtype=object)
-    if not _may_change(uniq, search, longest):
-        return None
     hit = np.fromiter((isinstance(u, str) and wanted(u) for u in uniq), dtype=bool, count=len(uniq))
     if not hit.any():
         return None
     new = uniq.copy()
     new[hit] = [fn(u) for u in uniq[hit]]
     rows = np.append(hit, False)[codes]  # code -1 (a missing value) reads the trailing False
-    out = np.array(values, dtype=object)  # a copy; only the rows whose text changes are replaced
+    out = values.copy()  # only the rows whose text changes are replaced
     out[rows] = new[codes[rows]]
     return out
 

@@ -113,7 +113,7 @@ def layout(frame: pd.DataFrame, natural: list[float], fixed: set[str]) -> tuple[
     for c in wrapped:
         lines = np.maximum(lines, text_lines(frame[c].to_numpy(dtype=object), widths[columns.index(c)]))
     tall = np.flatnonzero(lines > 1)
-    return widths, wrapped, {int(r): float(lines[r] * LINE_POINTS + 3) for r in tall}
+    return widths, wrapped, dict(zip(tall.tolist(), (lines[tall] * LINE_POINTS + 3.0).tolist()))
 
 
 def sheet_setup(widths: list[float], header_row: int, footer: str, *, landscape: bool | None = None,

@@ -24,8 +24,10 @@ def _totals(comp: Computation, keys) -> dict:
         fen = np.zeros(len(found), dtype=np.int64)
         np.add.at(fen, codes, lines["amount_fen"].to_numpy(dtype=np.int64))
         count = np.bincount(codes, minlength=len(found))
-        persons = pd.DataFrame({"k": codes, "p": people}).drop_duplicates()["k"].value_counts()
-        memo[name] = {k: (int(count[i]), int(persons.get(i, 0)), int(fen[i])) for i, k in enumerate(found)}
+        span = int(people.max()) + 2 if len(people) else 1  # distinct (key, person) pairs, as integers
+        pairs = (codes.astype(np.int64) * span + people + 1)[codes >= 0]
+        persons = np.bincount(np.unique(pairs) // span, minlength=len(found))
+        memo[name] = {k: (int(count[i]), int(persons[i]), int(fen[i])) for i, k in enumerate(found)}
     return memo[name]
 
 
