@@ -91,22 +91,13 @@ def excel_text(value: object, lang: str = "zh") -> object:
 _LIVE_START = re.compile(r"\x00[=+\-@\t\r]")  # a text that begins so, in the column joined after NULs
 
 
-def _may_change(values: np.ndarray, search: re.Pattern, longest: int | None = None) -> bool:
-    """One C-level look at a whole column: False when surely none of its texts needs changing (the
-    usual case); True sends its distinct texts to be looked at one by one. Cheaper than hashing
-    every row to find the distinct texts first."""
-    try:
-        joined = "\x00" + "\x00".join(values)  # every text after a NUL, which no pattern here matches
-    except TypeError:  # missing cells or numbers among the texts: only a text is ever changed
-        try:
-            values = values[~pd.isna(values)]  # in C: a payroll's merged cells and subtotal rows
-            joined = "\x00" + "\x00".join(values)
-        except TypeError:
-            values = [v for v in values if isinstance(v, str)]
-            joined = "\x00" + "\x00".join(values)
+def _may_change(texts, search: re.Pattern, longest: int | None = None) -> bool:
+    """One C-level look at texts: False when surely none needs changing (the usual case); True
+    sends them to be looked at one by one."""
+    joined = "\x00" + "\x00".join(texts)  # every text after a NUL, which no pattern here matches
     if search.search(joined):
         return True
-    return longest is not None and len(joined) > longest and max(map(len, values)) > longest
+    return longest is not None and len(joined) > longest and max(map(len, texts)) > longest
 
 
 def _changed(values, wanted: Callable[[str], bool], fn: Callable[[str], str], search: re.Pattern,
@@ -115,10 +106,15 @@ def _changed(values, wanted: Callable[[str], bool], fn: Callable[[str], str], se
     when no value is wanted, so the caller keeps its column as it is. `search` (a text's start
     after a NUL, or anywhere in it) and `longest` rule out most columns before any per-value work."""
     values = np.asarray(values, dtype=object)  # a view of an object column; factorize takes no lists
-    if not _may_change(values, search, longest):
-        return None
+    try:  # a column of texts alone is looked at whole: cheaper than hashing every row to its distinct texts
+        if not _may_change(values, search, longest):
+            return None
+    except TypeError:  # missing cells or numbers among them: their distinct texts are looked at
+        pass
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniq = np.asarray(uniques, dtype=object)
+    if not _may_change([u for u in uniq if isinstance(u, str)], search, longest):
+        return None
     hit = np.fromiter((isinstance(u, str) and wanted(u) for u in uniq), dtype=bool, count=len(uniq))
     if not hit.any():
         return None

@@ -45,6 +45,7 @@ from .printing import (
     text_lines,
 )
 from .sheets import Sheet, part_name, width
+from .summary import line_persons, persons_per_group
 
 HEADER_ROW = 2  # below the title and the policy/period/batch line
 # Heights in points. A row a person signs in prints at least SIGN_POINTS tall (about 1 cm) whatever
@@ -101,7 +102,7 @@ def _grouping(comp: Computation, lines: pd.DataFrame) -> tuple[str | None, list,
         groups, group_of = [None], np.zeros(len(lines), dtype=np.int64)
     person_keys = ["person_id", "name", *(k for k in ("district", "unit", "bank_account", "bank_branch")
                                           if k in roster.headers)]
-    return by, groups, group_of, _codes(lines, person_keys)
+    return by, groups, group_of, _codes(lines, person_keys, line_persons(comp, lines))
 
 
 def payroll_parts(comp: Computation, lines: pd.DataFrame) -> list[np.ndarray]:
@@ -131,12 +132,15 @@ def _group_column(comp: Computation) -> str | None:
     return "district" if "district" in headers else "unit" if "unit" in headers else None
 
 
-def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+def _codes(frame: pd.DataFrame, columns: list[str], first: np.ndarray | None = None) -> np.ndarray:
     """One integer per distinct combination of the columns' values, numbered in order of first appearance.
-    The first column (the ID) nearly decides it: the others are factorised only for the rows of an
-    ID that comes with more than one combination (a person paid to two accounts), found by comparing
-    each row with the next of the same ID (0.9 s less a sheet at a million lines)."""
-    first = pd.factorize(frame[columns[0]].astype(object).to_numpy())[0].astype(np.int64)
+    The first column (the ID; `first`, its values as integers, when known) nearly decides it: the
+    others are factorised only for the rows of an ID that comes with more than one combination (a
+    person paid to two accounts), found by comparing each row with the next of the same ID (0.9 s
+    less a sheet at a million lines)."""
+    if first is None:
+        first = pd.factorize(frame[columns[0]].astype(object).to_numpy())[0]
+    first = first.astype(np.int64)
     order = np.argsort(first, kind="stable")
     same = first[order][1:] == first[order][:-1]
     varies = np.zeros(len(frame), dtype=bool)
@@ -226,13 +230,12 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
         values = frame[c].to_numpy(dtype=object).copy()
         values[repeat] = None
         frame[c] = values
-    ids = lines["person_id"].to_numpy()[order]
 
     # People per group and in all, each once however many lines: distinct (group, ID) pairs, counted
     # in one pass over integer codes (a distinct-ID search per group cost 2 s at a million lines).
-    id_codes = pd.factorize(ids)[0].astype(np.int64)
+    id_codes = pd.factorize(line_persons(comp, lines)[order])[0].astype(np.int64)
     span = int(id_codes.max()) + 1 if n else 1
-    persons_in = np.bincount(np.unique(group_of * span + id_codes) // span, minlength=len(groups))
+    persons_in = persons_per_group(group_of, id_codes, len(groups))
 
     def head_count(persons: int, lines_n: int) -> str:
         return (L["head_count"] if persons == lines_n else L["head_count_lines"]).format(persons=persons, lines=lines_n)

@@ -24,19 +24,34 @@ def _totals(comp: Computation, keys) -> dict:
         fen = np.zeros(len(found), dtype=np.int64)
         np.add.at(fen, codes, lines["amount_fen"].to_numpy(dtype=np.int64))
         count = np.bincount(codes, minlength=len(found))
-        span = int(people.max()) + 2 if len(people) else 1  # distinct (key, person) pairs, as integers
-        pairs = (codes.astype(np.int64) * span + people + 1)[codes >= 0]
-        persons = np.bincount(np.unique(pairs) // span, minlength=len(found))
+        persons = persons_per_group(codes, people, len(found))
         memo[name] = {k: (int(count[i]), int(persons[i]), int(fen[i])) for i, k in enumerate(found)}
     return memo[name]
+
+
+def persons_per_group(groups: np.ndarray, people: np.ndarray, count: int) -> np.ndarray:
+    """How many distinct people each of `count` groups holds, from each line's group (a code below 0
+    counts nowhere) and person (integer codes): distinct (group, person) pairs, found by sorting
+    them as integers (numpy 2's np.unique of a million integers takes a second; sorting, 0.03 s)."""
+    keep = groups >= 0
+    span = int(people.max()) + 2 if len(people) else 1
+    pairs = np.sort(groups[keep].astype(np.int64) * span + people[keep] + 1)
+    first = np.r_[True, pairs[1:] != pairs[:-1]] if len(pairs) else np.zeros(0, dtype=bool)
+    return np.bincount(pairs[first] // span, minlength=count)
 
 
 def _people(comp: Computation) -> np.ndarray:
     """Each payment line's person as a number, the same for all of one person's lines: found once
     and kept, since every 合计 row's 人数 counts from it (a million-line run asks five times)."""
     if "people" not in comp.memo:
-        comp.memo["people"] = pd.factorize(comp.lines["person_id"].to_numpy())[0]
+        comp.memo["people"] = pd.factorize(line_persons(comp, comp.lines))[0]
     return comp.memo["people"]
+
+
+def line_persons(comp: Computation, lines: pd.DataFrame) -> np.ndarray:
+    """Each line's person as the roster numbers them (normalise: equal IDs, equal numbers), by the
+    line's roster row: integers, where hashing a million ID texts again took 0.6 s."""
+    return comp.roster.frame["person"].to_numpy()[lines["pos"].to_numpy()]
 
 
 def persons_paid(comp: Computation) -> int:
