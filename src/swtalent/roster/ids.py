@@ -30,8 +30,8 @@ class IdFindings:
     expected: np.ndarray  # the check character the first 17 digits call for ('' if not shaped)
     checksum_ok: np.ndarray
     birth_ok: np.ndarray  # digits 7-14 are a real date, 1900 or later
-    region: np.ndarray  # the first six characters
-    region_known: np.ndarray
+    region_known: np.ndarray  # the first six characters a region code that has ever existed
+    birth: np.ndarray  # the birth date, datetime64[D]; NaT where not birth_ok
 
 
 def check_ids(ids: np.ndarray) -> IdFindings:
@@ -41,12 +41,18 @@ def check_ids(ids: np.ndarray) -> IdFindings:
     m = np.frombuffer("".join(ids[ascii18]).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
     is_digit = (m >= 48) & (m <= 57)
     shaped_sub = is_digit[:, :17].all(axis=1) & (is_digit[:, 17] | (m[:, 17] == ord("X")))
-    d = m[:, :17].astype(np.int64) - 48
-    check = (12 - (d @ _WEIGHTS) % 11) % 11  # GB 11643's check: ISO 7064 MOD 11-2, 10 written X
+
+    def number(first: int, last: int) -> np.ndarray:  # digits first..last (0-based) as one number
+        out = np.zeros(len(m), dtype=np.int32)  # a column at a time: no matrix of 17 million int64
+        for k in range(first, last + 1):
+            out = out * 10 + (m[:, k].astype(np.int32) - 48)
+        return out
+    weighted = np.zeros(len(m), dtype=np.int32)
+    for k, w in enumerate(_WEIGHTS):
+        weighted += (m[:, k].astype(np.int32) - 48) * int(w)
+    check = (12 - weighted % 11) % 11  # GB 11643's check: ISO 7064 MOD 11-2, 10 written X
     expected_sub = np.where(shaped_sub, np.where(check == 10, ord("X"), 48 + check), ord("?")).astype(np.uint8)
-    year = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
-    month = d[:, 10] * 10 + d[:, 11]
-    day = d[:, 12] * 10 + d[:, 13]
+    year, month, day = number(6, 9), number(10, 11), number(12, 13)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_ok = (month >= 1) & (month <= 12)
     last_day = _DAYS[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
@@ -60,17 +66,22 @@ def check_ids(ids: np.ndarray) -> IdFindings:
     checksum_ok[ascii18] = shaped_sub & (m[:, 17] == expected_sub)
     birth_ok = np.zeros(n, dtype=bool)
     birth_ok[ascii18] = birth_sub
-    region = np.empty(n, dtype="<U6")
-    region[ascii18] = m[:, :6].copy().view("S6").ravel().astype("<U6")
-    rest = np.flatnonzero(~ascii18)
-    region[rest] = [ids[i][:6] for i in rest]
-    # Known regions per distinct six-digit code, as a number (sorting a million texts took 0.3 s);
-    # only a shaped ID's region is ever said, and a shaped ID's six are digits.
-    number = d[shaped_sub, :6] @ 10 ** np.arange(5, -1, -1)
-    codes, at = np.unique(number, return_inverse=True)
+    birth = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    months = (year[birth_sub].astype(np.int64) - 1970) * 12 + month[birth_sub] - 1  # whole arrays, not a parse per ID
+    birth[np.flatnonzero(ascii18)[birth_sub]] = months.astype("datetime64[M]").astype("datetime64[D]") + (day[birth_sub] - 1)
+    # Known regions by the six digits as a number, looked up in a table of every such number: only
+    # a shaped ID's region is ever said, and a shaped ID's six are digits.
     known = np.zeros(n, dtype=bool)
-    known[np.flatnonzero(ascii18)[shaped_sub]] = np.array([region_known(f"{c:06d}") for c in codes], dtype=bool)[at]
-    return IdFindings(length, shaped, expected, checksum_ok, birth_ok, region, known)
+    known[np.flatnonzero(ascii18)[shaped_sub]] = _region_table()[number(0, 5)[shaped_sub]]
+    return IdFindings(length, shaped, expected, checksum_ok, birth_ok, known, birth)
+
+
+@lru_cache(maxsize=1)
+def _region_table() -> np.ndarray:
+    """Whether each number 000000-999999 is a known region code."""
+    table = np.zeros(1_000_000, dtype=bool)
+    table[np.array(sorted(_known_regions()), dtype=np.int64)] = True
+    return table
 
 
 def region_known(prefix: str) -> bool:

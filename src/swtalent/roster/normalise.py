@@ -352,10 +352,13 @@ class _Checker:
         bad_sum = found.shaped & ~found.checksum_ok
         report("roster.id-checksum", bad_sum, "person_id", cells, expected=found.expected)
         bad_birth = found.checksum_ok & ~found.birth_ok
-        report("roster.id-birth-date", bad_birth, "person_id", cells,
-               birth=np.array([s[6:14] for s in ids], dtype=object))
+        birth = np.full(len(ids), "", dtype=object)  # the digits said, for the rows said only
+        birth[bad_birth] = [s[6:14] for s in ids[bad_birth]]
+        report("roster.id-birth-date", bad_birth, "person_id", cells, birth=birth)
         unknown = found.checksum_ok & found.birth_ok & ~found.region_known
-        report("roster.id-region-unknown", unknown, "person_id", cells, region=found.region)
+        region = np.full(len(ids), "", dtype=object)  # the six digits said, for the rows said only
+        region[unknown] = [s[:6] for s in ids[unknown]]
+        report("roster.id-region-unknown", unknown, "person_id", cells, region=region)
         return pd.Series(ids, dtype=object)
 
     def levels(self, needs: RosterNeeds) -> pd.Categorical:
@@ -426,12 +429,9 @@ class _Checker:
     def birth_dates(self) -> None:
         """The birth date each valid ID number holds (digits 7 to 14), as a date a condition may
         compare (born on or after 1989-01-01: 35 岁以下 on a day); NaT where the ID is not valid."""
-        found, ids = self.id_findings, self.frame["person_id"].to_numpy()
+        found = self.id_findings
         valid = found.checksum_ok & found.birth_ok
-        days = np.full(self.n, np.datetime64("NaT", "s"))
-        if valid.any():
-            text = pd.Series(ids[valid], dtype=object).str.slice(6, 14)
-            days[valid] = pd.to_datetime(text, format="%Y%m%d").to_numpy().astype("datetime64[s]")
+        days = np.where(valid, found.birth, np.datetime64("NaT", "D")).astype("datetime64[s]")
         self.frame["birth_date"], self.frame["birth_date_written"] = days, ""
 
     def person_details(self) -> None:
@@ -667,16 +667,21 @@ class _Checker:
         """The same ID and level twice (for awards, the same ID twice): the first row counts, each
         later one is a problem."""
         frame = self.frame
-        by = ["person_id", "level"] if needs.certificates else ["person_id"]
-        usable = ~self.error & (frame["level"].notna().to_numpy() if needs.certificates else True)
-        keyed = frame.loc[usable, [*by, "row"]]
-        dup = keyed.duplicated(by, keep="first").to_numpy()
-        if dup.any():
+        usable = np.flatnonzero(~self.error & (frame["level"].notna().to_numpy() if needs.certificates else True))
+        # As integers: each row's person (its ID, numbered once) and level; no ID text hashed again.
+        key = frame["person"].to_numpy()[usable].astype(np.int64)
+        if needs.certificates:
+            levels = frame["level"].cat.codes.to_numpy()[usable]
+            key = key * (len(frame["level"].cat.categories) + 1) + levels
+        codes = pd.factorize(key)[0]  # numbered in order of first appearance: a first row raises the count
+        is_first = codes > np.maximum.accumulate(np.r_[-1, codes[:-1]]) if len(codes) else codes.astype(bool)
+        if not is_first.all():
+            first_at = np.zeros(len(is_first), dtype=np.int64)
+            first_at[codes[is_first]] = usable[is_first]
             first = np.zeros(self.n, dtype=np.int64)
-            keyed["pos"] = np.flatnonzero(usable)
-            first[usable] = keyed.groupby(by, observed=True)["pos"].transform("first")
+            first[usable] = first_at[codes]
             mask = np.zeros(self.n, dtype=bool)
-            mask[np.flatnonzero(usable)[dup]] = True
+            mask[usable[~is_first]] = True
             same = ({"same_zh": "同一身份证号、同一证书等级", "same_en": "same ID number and level"}
                     if needs.certificates else {"same_zh": "同一统一社会信用代码", "same_en": "same unified social "
                                                 "credit code"} if needs.organisations
