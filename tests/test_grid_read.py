@@ -97,3 +97,35 @@ def test_a_column_keeps_true_apart_from_1_and_false_from_0():
         column = Column(np.array(cells, dtype=object))
         assert column.per_value(cell_text).tolist() == [cell_text(c) for c in cells]
         assert column.is_number().tolist() == [type(c) in (int, float) for c in cells]
+
+
+def test_a_long_column_is_factorised_by_object_then_by_value_as_by_value_alone():
+    """cells._factorize finds the distinct objects by their addresses first (the fast read keeps each
+    distinct text of a column as one object): the codes and distinct values are pandas' own, whether
+    the cells share objects, hold copies of one value (calamine's chunks), or mix in numbers, True
+    beside 1, a date, None and NaN; and a column read this way reads each cell as it is."""
+    import pandas as pd
+
+    from swtalent.roster.cells import Column, _factorize, cell_text
+
+    rng = np.random.default_rng(3)
+    shared = np.array(["琅琊区", "南谯区", "天长市", "", "x"], dtype=object)
+    n = 50_000
+    kinds = {
+        "shared texts": shared[rng.integers(0, len(shared), n)],
+        "copies of one value": np.array(["".join(["琅琊", "区"]) for _ in range(n)], dtype=object),
+        "texts nearly all their own": np.array([f"名字{i}" for i in rng.integers(0, 40_000, n)], dtype=object),
+    }
+    mixed = shared[rng.integers(0, len(shared), n)]
+    extras = [1.0, True, 1, False, 0, None, float("nan"), date(2023, 3, 1), 2.5, "琅琊区"]
+    at = rng.integers(0, n, 2_000)
+    mixed[at] = [extras[k % len(extras)] for k in range(len(at))]
+    kinds["mixed"] = mixed
+    for name, cells in kinds.items():
+        codes, uniques = _factorize(cells)
+        want_codes, want_uniques = pd.factorize(cells, use_na_sentinel=True)
+        assert codes.tolist() == want_codes.tolist(), name
+        assert [(type(u), u) for u in uniques] == [(type(u), u) for u in want_uniques], name
+        column = Column(cells)
+        assert column.per_value(cell_text).tolist() == [cell_text(c) for c in cells], name
+        assert column.is_number().tolist() == [type(c) in (int, float) and c == c for c in cells], name  # NaN: missing

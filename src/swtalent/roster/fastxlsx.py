@@ -534,7 +534,10 @@ def _typed(texts, numbers: np.ndarray, cjk: np.ndarray) -> np.ndarray | None:
     if not np.allclose(near, numbers[plain], rtol=1e-8, atol=1e-8):
         return None
     out = np.empty(len(texts), dtype=object)
-    out[plain] = numbers[plain].tolist()
+    # Each distinct number one object, as each distinct text is (cells.Column finds them by object);
+    # by its bits, so that -0.0 stays apart from 0.0.
+    distinct, inverse = np.unique(numbers[plain].view(np.int64), return_inverse=True)
+    out[plain] = np.array(distinct.view(np.float64).tolist(), dtype=object)[inverse]
     out[empty] = ""
     shown_as_date = plain & cjk  # a CJK date format's number: the date it shows
     if shown_as_date.any():

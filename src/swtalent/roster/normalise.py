@@ -171,14 +171,17 @@ class _Checker:
         lead = np.zeros(len(raw.cells), dtype=bool)  # a mapped cell that starts with a sign-off label
         for key in raw.columns:
             col = self._columns.get(key) or Column(raw.cells[:, raw.columns[key]])
-            texts = [u for u in col.uniques if type(u) is str]
-            if key in _TOTAL_LABELLED and "计" in "".join(texts):  # one search: most hold no such label
+            try:  # the column's distinct values joined, once: most columns are all text
+                joined = "\0".join(col.uniques[:-1])  # (the last is the missing cell's None)
+            except TypeError:
+                joined = "\0".join([u for u in col.uniques if type(u) is str])
+            if key in _TOTAL_LABELLED and "计" in joined:  # one search: most hold no such label
                 labels = np.array([type(u) is str and "计" in u and bool(_TOTAL.fullmatch("".join(cell_text(u).split())))
                                    for u in col.uniques], dtype=bool)
                 total |= labels[col.codes]
             # One search over the column's values first: most columns (IDs, dates, accounts) hold no
             # value that starts like a label, and are not looked at one by one.
-            if not _SIGNOFF_START.search("\0" + "\0".join(texts)):
+            if not _SIGNOFF_START.search("\0" + joined):
                 continue
             starts = np.array([type(u) is str and u.lstrip()[:1] in _SIGNOFF_OPENERS
                                and bool(_SIGNOFF_LEAD.fullmatch("".join(cell_text(u).split()))) for u in col.uniques],
