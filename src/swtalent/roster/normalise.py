@@ -287,15 +287,15 @@ class _Checker:
     def texts(self, needs: RosterNeeds) -> None:
         frame = self.frame
         names = self.column("name")
-        texts = names.unique_texts()
         # "张　三": Chinese names are padded with spaces to line up in print; the name has none.
-        frame["name"] = np.array([_CJK_GAP.sub("", t) if " " in t else t for t in texts], dtype=object)[names.codes]
+        texts = np.array([_CJK_GAP.sub("", t) if " " in t else t for t in names.unique_texts()], dtype=object)
+        frame["name"] = texts[names.codes]
         for key in _OPTIONAL_TEXT:
             col = self.column(key)
             frame[key] = col.text() if col is not None else ""
-        self.report("roster.name-missing", (frame["name"] == "").to_numpy(), "name")
+        self.report("roster.name-missing", (texts == "")[names.codes], "name")  # each distinct name looked at once
         if not needs.organisations:  # 九江市第1社工站（浔阳）: an organisation's name has digits and brackets
-            self.report("roster.name-invalid", ~_plausible_names(frame["name"].to_numpy()), "name", names)
+            self.report("roster.name-invalid", ~_plausible_names(texts)[names.codes], "name", names)
 
     def organisation_texts(self) -> None:
         """An organisation's legal representative and the name its account is held in, as text
