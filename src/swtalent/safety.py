@@ -15,7 +15,7 @@ a copy, when nothing in it needs changing, which is the usual case.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 import pandas as pd
@@ -126,14 +126,27 @@ def _changed(values, wanted: Callable[[str], bool], fn: Callable[[str], str], se
     return out
 
 
+def plain(values) -> bool:
+    """Whether no text among `values` needs changing to be written where Excel reads it: none begins
+    as a formula may, none is longer than half Excel's limit (what excel_frame and defused look for,
+    and a little more). Missing cells and numbers hold no text."""
+    values = np.asarray(values, dtype=object)
+    try:
+        return not _may_change(values, _LIVE_START, EXCEL_LIMIT // 2)
+    except TypeError:
+        return not _may_change([v for v in values if isinstance(v, str)], _LIVE_START, EXCEL_LIMIT // 2)
+
+
 def defused(values) -> np.ndarray:
     """defuse() over a column, per distinct value: for CSV files."""
     out = _changed(values, _is_live, defuse, _LIVE_START)
     return np.array(values, dtype=object) if out is None else out
 
 
-def excel_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Every text column of a sheet defused and cut to fit; the frame itself when none needs it."""
+def excel_frame(frame: pd.DataFrame, lang: str = "zh", known_plain: Collection[str] = ()) -> pd.DataFrame:
+    """Every text column of a sheet defused and cut to fit; the frame itself when none needs it.
+    The columns named in `known_plain` were found plain (`plain`) where they were made and are not
+    looked at again (a payroll's, before its merged cells were emptied)."""
     def wanted(text: str) -> bool:
         return _is_live(text) or len(text) > EXCEL_LIMIT // 2
 
@@ -142,7 +155,7 @@ def excel_frame(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
     out = None
     for k, dtype in enumerate(frame.dtypes):
-        if dtype.kind in "biufcmM":  # numbers and dates hold no text
+        if dtype.kind in "biufcmM" or frame.columns[k] in known_plain:  # numbers and dates hold no text
             continue
         new = _changed(frame.iloc[:, k], wanted, fn, _LIVE_START, EXCEL_LIMIT // 2)
         if new is not None:

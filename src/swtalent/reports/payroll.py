@@ -30,6 +30,7 @@ from ..districts import district_order
 from ..engine import Computation
 from ..fields import ORG_ONLY
 from ..money import FEN_PER_YUAN, capital_yuan
+from ..safety import plain
 from . import sheets as _sheets
 from .printing import (
     A4,
@@ -207,6 +208,13 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     # costs the writer a type check per cell. 序号 is the exception: the total's words start in it.
     frame = pd.DataFrame(cols)
     frame = frame.astype({c: float for c in frame.select_dtypes("number").columns})
+    # Each text column found safe to write (or not) while it holds the lines' texts alone, looked at
+    # whole; once merged cells are emptied and subtotal rows added, safety.excel_frame would go
+    # through its distinct values. Those rows add this program's labels; 序号 and 签字 hold numbers,
+    # those labels and nothing.
+    ours = {L["seq"], L["signature"]}
+    known_plain = frozenset(ours | {c for c in frame.columns if c not in ours and frame[c].dtype.kind not in "biufcmM"
+                                    and plain(frame[c].to_numpy())})
     amount = L["amount"]
     fen = lines["amount_fen"].to_numpy()
     n = len(lines)
@@ -358,7 +366,7 @@ def _payroll(comp: Computation, L: dict, kind: str, lines: pd.DataFrame, details
     return Sheet(part_name(name, part[0], L), out, header_row=HEADER_ROW,
                  title=[title, subtitle], title_cols=printed, options={"page_setup": setup}, bold_rows=bold,
                  widths=widths, wrap=list(wrapped), wrap_rows=[tail_first + 1, tail_first + 2], row_heights=heights,
-                 amend=change, fitted=False)
+                 amend=change, fitted=False, known_plain=known_plain)
 
 
 def _pixels(points):

@@ -57,6 +57,7 @@ class Sheet:
     footer: str = ""  # the page footer (Excel's &-codes); default: the sheet's name and page number
     fitted: bool = True  # widths, wrapping and row heights from the content (printing.layout); else as given
     amend: Amendment = field(default_factory=Amendment)  # what the writer adds after saving (printing.amend)
+    known_plain: frozenset[str] = frozenset()  # columns whose texts are known safe to write (safety.excel_frame)
 
 
 def width(values: pd.Series, header: str, cap: int = 60) -> float:

@@ -88,7 +88,7 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
     changes: dict[int, Amendment] = {}
     sheets = [part for sh in sheets for part in fit_rows(sh, L)]  # never cut at Excel's last row
     for k, sh in enumerate(sheets):
-        frame, extra = excel_frame(sh.frame, lang), dict(sh.options)
+        frame, extra = excel_frame(sh.frame, lang, sh.known_plain), dict(sh.options)
         if "charts" in extra:
             extra["charts"] = [{k: v for k, v in c.items() if k != "leave_out_last"} for c in extra["charts"]]
             short_charts.update({sh.name: c["leave_out_last"] for c in sh.options["charts"] if c.get("leave_out_last")})
