@@ -71,9 +71,9 @@ def _factorize(cells: np.ndarray) -> tuple[np.ndarray, list]:
     find the distinct objects at a third of the cost of hashing and comparing every cell's text, and
     only those are factorised by value (two objects may hold one value: a date in two chunks). A
     column of objects nearly all its own is factorised by value at once."""
-    cells = np.ascontiguousarray(cells, dtype=object)
-    if len(cells) < 2 * SAMPLE:
+    if cells.dtype != object or len(cells) < 2 * SAMPLE:  # dates, numbers: pandas factorises them natively
         return pd.factorize(cells, use_na_sentinel=True)
+    cells = np.ascontiguousarray(cells)
     # The addresses the array holds, read as integers (numpy views no object array as numbers);
     # the objects stay alive in `cells` while their addresses are compared.
     address = np.ctypeslib.as_array((ctypes.c_size_t * len(cells)).from_address(cells.ctypes.data)).copy()
