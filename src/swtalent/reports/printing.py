@@ -25,6 +25,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -175,12 +176,18 @@ class Amendment:
 
 
 def cell_ref(row: int, col: int) -> str:
+    return f"{column_letters(col)}{row + 1}"
+
+
+@lru_cache(maxsize=None)
+def column_letters(col: int) -> str:
+    """A 0-based column as Excel names it: A, B, … Z, AA …"""
     letters = ""
     col += 1
     while col:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
+    return letters
 
 
 # The children of <worksheet> that may follow <sheetData>, in the order the schema requires.
@@ -269,8 +276,9 @@ def _amend_tail(data: bytes, change: Amendment) -> bytes:
     end += len(b"</sheetData>")
     head, tail = data[:end], data[end:]
     if change.merges:
-        refs = b"".join(b'<mergeCell ref="%s:%s"/>' % (cell_ref(r1, c1).encode(), cell_ref(r2, c2).encode())
-                        for r1, c1, r2, c2 in change.merges)
+        letters = {c: column_letters(c).encode() for m in set((m[1], m[3]) for m in change.merges) for c in m}
+        refs = b"".join([b'<mergeCell ref="%s%d:%s%d"/>' % (letters[c1], r1 + 1, letters[c2], r2 + 1)
+                         for r1, c1, r2, c2 in change.merges])  # 100,000s of them on a payroll
         m = re.search(rb'<mergeCells count="(\d+)">', tail)
         if m:
             count = int(m.group(1)) + len(change.merges)
