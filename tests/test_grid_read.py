@@ -129,3 +129,15 @@ def test_a_long_column_is_factorised_by_object_then_by_value_as_by_value_alone()
         column = Column(cells)
         assert column.per_value(cell_text).tolist() == [cell_text(c) for c in cells], name
         assert column.is_number().tolist() == [type(c) in (int, float) and c == c for c in cells], name  # NaN: missing
+
+
+@pytest.mark.parametrize("cells", [["341102199001011328", "12345X", "", "6217000011112222333"],
+                                   [" 341102199001011328", "x"], ["34110219900101132８"], ["a-b", "c"], ["", ""],
+                                   ["12", 12.0, None], ["ab\u00a0", "cd"]])
+def test_a_column_of_plain_letters_and_digits_reads_as_written(cells):
+    """cells.Column's texts of an ID or account column, found in one join when every value is ASCII
+    letters and digits, are each cell's own cell_text (trimmed, NFKC) whatever the column holds."""
+    from swtalent.roster.cells import Column, cell_text
+
+    column = Column(np.array(cells, dtype=object))
+    assert column.text().tolist() == [cell_text(c) for c in cells]

@@ -42,11 +42,15 @@ class Column:
         return values[self.codes]
 
     def unique_texts(self) -> np.ndarray:
-        if self._texts is None:  # the common case inline: this runs once per distinct cell
-            norm = unicodedata.normalize
-            self._texts = np.array([(u.strip() if u.isascii() else norm("NFKC", u).strip())
-                                    if type(u) is str else cell_text(u) for u in self.uniques], dtype=object)
+        if self._texts is None:
+            texts = _as_written(self.uniques)
+            self._texts = self._each_text() if texts is None else texts
         return self._texts
+
+    def _each_text(self) -> np.ndarray:
+        norm = unicodedata.normalize  # the common case inline: this runs once per distinct cell
+        return np.array([(u.strip() if u.isascii() else norm("NFKC", u).strip())
+                         if type(u) is str else cell_text(u) for u in self.uniques], dtype=object)
 
     def text(self) -> pd.Series:
         return pd.Series(self.unique_texts()[self.codes], dtype=object)
@@ -83,6 +87,22 @@ def _factorize(cells: np.ndarray) -> tuple[np.ndarray, list]:
         return pd.factorize(cells, use_na_sentinel=True)
     by_value, uniques = pd.factorize(cells[first], use_na_sentinel=True)
     return by_value[by_object], uniques
+
+
+def _as_written(uniques: list) -> np.ndarray | None:
+    """The texts of a column's distinct values (the last, a missing cell's, is None) when they are
+    their own cell_text: ASCII letters and digits only (an ID, an account number), looked at in one
+    join; None otherwise. A million IDs one by one took half a second."""
+    try:
+        flat = "".join(uniques[:-1])
+    except TypeError:  # numbers, or a missing cell among them
+        return None
+    if not (flat.isascii() and flat.isalnum()):
+        return None
+    texts = np.empty(len(uniques), dtype=object)
+    texts[:-1] = uniques[:-1]
+    texts[-1] = ""
+    return texts
 
 
 def _apart_from_bools(cells: np.ndarray, codes: np.ndarray, uniques: list) -> list:
