@@ -329,12 +329,15 @@ class _Checker:
         """Normalised IDs; every problem reported on its cell."""
         cells, report = self.column("person_id"), self.report
         texts = cells.unique_texts()
-        ids = np.array([t if t.isdecimal() else t.upper() if t.isalnum() else _id_text(t) for t in texts],
-                       dtype=object)[cells.codes]
+        joined = "".join(texts)
+        if joined.isascii() and joined.isalnum() and joined == joined.upper():  # digits and X: as written
+            ids = texts[cells.codes]
+        else:
+            ids = np.array([t if t.isdecimal() else t.upper() if t.isalnum() else _id_text(t) for t in texts],
+                           dtype=object)[cells.codes]
         # Typed as a number, or a number written out as text by a CSV export: 3.41102E+17, or all
         # 18 digits with the last three zeros and a failing checksum (341102197507271000).
         is_num = cells.is_number()
-        joined = "".join(texts)
         if "E" in joined or "e" in joined:  # a search over the column first: most have no exponent
             scientific = np.array([("E" in t or "e" in t) and bool(_SCIENTIFIC.fullmatch(t.upper())) for t in texts])
             is_num |= scientific[cells.codes]
