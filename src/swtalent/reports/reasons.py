@@ -16,7 +16,7 @@ from ..money import plain_yuan, to_fen
 from ..periods import month_label, month_start
 from ..policy.describe import DATE_OPS, OPS, condition_rule, need, offset_text
 from ..policy.model import Condition
-from ..roster.cells import Column
+from ..roster.cells import Column, first_appearances
 
 _TEXT = {
     "zh": {
@@ -345,7 +345,7 @@ def ineligible_reasons(comp: Computation, lang: str) -> pd.Series:
         codes, reasons = pd.factorize(text.to_numpy(dtype=object))
         parts.append((res.rule.title, codes, np.asarray(reasons, dtype=object)))
         combined = pd.factorize(combined * len(reasons) + codes)[0]
-    first = np.flatnonzero(combined > np.maximum.accumulate(np.r_[-1, combined[:-1]])) if len(combined) else combined
+    first = np.flatnonzero(first_appearances(combined))
     joined = np.array([t["sep"].join(title + t["colon"] + reasons[codes[i]] for title, codes, reasons in parts
                                      if reasons[codes[i]] != "") for i in first], dtype=object)
     return pd.Series(joined[combined] if len(combined) else joined, index=index, dtype=object)

@@ -82,11 +82,19 @@ def _factorize(cells: np.ndarray) -> tuple[np.ndarray, list]:
     # the objects stay alive in `cells` while their addresses are compared.
     address = np.ctypeslib.as_array((ctypes.c_size_t * len(cells)).from_address(cells.ctypes.data)).copy()
     by_object = pd.factorize(address)[0]
-    first = by_object > np.maximum.accumulate(np.r_[-1, by_object[:-1]])  # numbered in order of first appearance
+    first = first_appearances(by_object)
     if 2 * int(first.sum()) > len(cells):
         return pd.factorize(cells, use_na_sentinel=True)
     by_value, uniques = pd.factorize(cells[first], use_na_sentinel=True)
     return by_value[by_object], uniques
+
+
+def first_appearances(codes: np.ndarray) -> np.ndarray:
+    """Which rows first hold their value, from pd.factorize's codes (numbered in order of first
+    appearance: a row is the first of its value when its code passes every code before it)."""
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    return codes > np.maximum.accumulate(np.r_[-1, codes[:-1]])
 
 
 def _as_written(uniques: list) -> np.ndarray | None:

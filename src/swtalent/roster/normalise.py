@@ -21,7 +21,7 @@ from ..safety import (  # the pattern the notice masks with
     PUBLISHED_TEXT,
     has_personal_number,
 )
-from .cells import Column, cell_text, is_number, number_text
+from .cells import Column, cell_text, first_appearances, is_number, number_text
 from .codes import check_codes
 from .dates import birth_prefixes, month_only, parse_dates
 from .ids import check_ids
@@ -680,7 +680,7 @@ class _Checker:
             levels = frame["level"].cat.codes.to_numpy()[usable]
             key = key * (len(frame["level"].cat.categories) + 1) + levels
         codes = pd.factorize(key)[0]  # numbered in order of first appearance: a first row raises the count
-        is_first = codes > np.maximum.accumulate(np.r_[-1, codes[:-1]]) if len(codes) else codes.astype(bool)
+        is_first = first_appearances(codes)
         if not is_first.all():
             first_at = np.zeros(len(is_first), dtype=np.int64)
             first_at[codes[is_first]] = usable[is_first]
