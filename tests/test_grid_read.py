@@ -133,7 +133,7 @@ def test_a_long_column_is_factorised_by_object_then_by_value_as_by_value_alone()
 
 @pytest.mark.parametrize("cells", [["341102199001011328", "12345X", "", "6217000011112222333"],
                                    [" 341102199001011328", "x"], ["34110219900101132８"], ["a-b", "c"], ["", ""],
-                                   ["12", 12.0, None], ["ab\u00a0", "cd"]])
+                                   ["12", 12.0, None], ["ab\u00a0", "cd"], [np.str_("341102"), "12"]])
 def test_a_column_of_plain_letters_and_digits_reads_as_written(cells):
     """cells.Column's texts of an ID or account column, found in one join when every value is ASCII
     letters and digits, are each cell's own cell_text (trimmed, NFKC) whatever the column holds."""
@@ -141,3 +141,4 @@ def test_a_column_of_plain_letters_and_digits_reads_as_written(cells):
 
     column = Column(np.array(cells, dtype=object))
     assert column.text().tolist() == [cell_text(c) for c in cells]
+    assert {type(t) for t in column.text()} == {str}

@@ -105,8 +105,8 @@ def _as_written(uniques: list) -> np.ndarray | None:
         flat = "".join(uniques[:-1])
     except TypeError:  # numbers, or a missing cell among them
         return None
-    if not (flat.isascii() and flat.isalnum()):
-        return None
+    if not (flat.isascii() and flat.isalnum()) or not set(map(type, uniques[:-1])) <= {str}:
+        return None  # (a str of another type, numpy's, is made a plain one by cell_text)
     texts = np.empty(len(uniques), dtype=object)
     texts[:-1] = uniques[:-1]
     texts[-1] = ""
