@@ -108,3 +108,25 @@ def test_masked_id_with_the_policys_mask_character(tmp_path):
     comp = run_compute(EXAMPLE, policy, "2023")
     assert explain(comp, find_person(comp, "3411##########1032"), "zh")["name"] == "孙志强"
     assert explain(comp, find_person(comp, "341122####1032"), "zh")["name"] == "孙志强"
+
+
+def test_a_row_not_paid_says_each_rules_reason_once_and_no_missing_one(monkeypatch):
+    """不予发放's reason: each rule's title and reason, joined, in rule order; a rule with no reason
+    for the row (blank, or missing where a quoted field was empty) adds nothing."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pandas as pd
+
+    from swtalent.engine import INELIGIBLE
+    from swtalent.reports import reasons
+
+    index = pd.Index([0, 1, 2, 3, 4])
+    texts = [pd.Series(["", "a理由", np.nan, "b理由", "a理由"], index=index, dtype=object),
+             pd.Series(["c理由", "", "c理由", None, ""], index=index, dtype=object)]
+    comp = SimpleNamespace(status=np.array([INELIGIBLE] * 5), roster=SimpleNamespace(frame=pd.DataFrame(index=index)),
+                           outcomes=[SimpleNamespace(rule=SimpleNamespace(title="规则一")),
+                                     SimpleNamespace(rule=SimpleNamespace(title="规则二"))])
+    monkeypatch.setattr(reasons, "rule_reasons", lambda comp, lang, rows: [t.copy() for t in texts])
+    assert reasons.ineligible_reasons(comp, "zh").tolist() == [
+        "规则二：c理由", "规则一：a理由", "规则二：c理由", "规则一：b理由", "规则一：a理由"]

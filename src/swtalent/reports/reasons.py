@@ -342,7 +342,7 @@ def ineligible_reasons(comp: Computation, lang: str) -> pd.Series:
     # string made per row per rule).
     combined, parts = np.zeros(len(index), dtype=np.int64), []
     for res, text in zip(comp.outcomes, rule_reasons(comp, lang, rows)):
-        codes, reasons = pd.factorize(text.to_numpy(dtype=object))
+        codes, reasons = pd.factorize(text.fillna("").to_numpy(dtype=object))  # a missing reason is none
         parts.append((res.rule.title, codes, np.asarray(reasons, dtype=object)))
         combined = pd.factorize(combined * len(reasons) + codes)[0]
     first = np.flatnonzero(first_appearances(combined))
