@@ -30,6 +30,7 @@ from ..districts import district_order
 from ..engine import Computation
 from ..fields import ORG_ONLY
 from ..money import FEN_PER_YUAN, capital_yuan
+from ..roster.cells import pair_codes
 from ..safety import plain
 from . import sheets as _sheets
 from .printing import (
@@ -164,7 +165,7 @@ def _combinations(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     codes = np.zeros(len(frame), dtype=np.int64)
     for c in columns:
         part, found = pd.factorize(frame[c].astype(object).to_numpy())
-        codes, _ = pd.factorize(codes * (len(found) + 1) + part)
+        codes = pair_codes(codes, part, len(found))
     return codes
 
 

@@ -16,7 +16,7 @@ from ..money import plain_yuan, to_fen
 from ..periods import month_label, month_start
 from ..policy.describe import DATE_OPS, OPS, condition_rule, need, offset_text
 from ..policy.model import Condition
-from ..roster.cells import Column, first_appearances
+from ..roster.cells import Column, first_appearances, pair_codes
 
 _TEXT = {
     "zh": {
@@ -344,7 +344,7 @@ def ineligible_reasons(comp: Computation, lang: str) -> pd.Series:
     for res, text in zip(comp.outcomes, rule_reasons(comp, lang, rows)):
         codes, reasons = pd.factorize(text.fillna("").to_numpy(dtype=object))  # a missing reason is none
         parts.append((res.rule.title, codes, np.asarray(reasons, dtype=object)))
-        combined = pd.factorize(combined * len(reasons) + codes)[0]
+        combined = pair_codes(combined, codes, len(reasons))
     first = np.flatnonzero(first_appearances(combined))
     joined = np.array([t["sep"].join(title + t["colon"] + reasons[codes[i]] for title, codes, reasons in parts
                                      if reasons[codes[i]] != "") for i in first], dtype=object)
@@ -368,8 +368,8 @@ def line_details(comp: Computation, lang: str) -> pd.Series:
     codes = np.zeros(len(lines), dtype=np.int64)
     for col in columns:  # one dense code per distinct combination, built a column at a time
         c, uniques = pd.factorize(col)
-        codes = pd.factorize(codes * len(uniques) + c)[0]
-    first = np.unique(codes, return_index=True)[1]
+        codes = pair_codes(codes, c, len(uniques))
+    first = np.flatnonzero(first_appearances(codes))
     texts = np.array([_detail(*(col[i] for col in columns), lang) for i in first], dtype=object)
     out = pd.Series(texts[codes], index=lines.index, dtype=object)
     rule_ids, owed = lines["rule_id"].astype(str).to_numpy(), lines["arrears"].to_numpy(dtype=bool)

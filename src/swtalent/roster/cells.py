@@ -89,6 +89,13 @@ def _factorize(cells: np.ndarray) -> tuple[np.ndarray, list]:
     return by_value[by_object], uniques
 
 
+def pair_codes(codes: np.ndarray, part: np.ndarray, size: int) -> np.ndarray:
+    """One code per distinct (codes, part) pair, numbered in order of first appearance: how a
+    combination of columns is numbered a column at a time. `part` holds a column's pd.factorize
+    codes, 0 to size - 1, and -1 for a missing value, which stays apart from every other."""
+    return pd.factorize(codes * (size + 1) + part)[0]
+
+
 def first_appearances(codes: np.ndarray) -> np.ndarray:
     """Which rows first hold their value, from pd.factorize's codes (numbered in order of first
     appearance: a row is the first of its value when its code passes every code before it)."""
