@@ -170,12 +170,17 @@ def test_the_engine_pays_what_the_plain_reference_pays(generated, period, months
     assert dict(got) == want
 
     # What each line claims (a commit records it, so that no later run pays it again).
+    # The months are a bit mask a line and year (bit m-1 for month m): spelt out here as 2023-04.
     got_claims = defaultdict(set)
-    claims = comp.claims
-    for line, rule_id, claim in zip(claims["line"], claims["rule_id"], claims["claim"]):
+    claims, months = comp.claims()
+    said = [(line, rule_id, claim) for line, rule_id, claim in zip(claims["line"], claims["rule_id"], claims["claim"])]
+    for line, rule_id, year, mask in zip(months["line"], months["rule_id"], months["year"], months["months"]):
+        assert 0 < mask < 1 << 12
+        said += [(line, rule_id, f"{year}-{m:02d}") for m in range(1, 13) if mask >> (m - 1) & 1]
+    for line, rule_id, claim in said:
         assert rule_id == lines["rule_id"].iat[line]
         got_claims[(int(lines["pos"].iat[line]), rule_id)].add(claim)
-    assert len(claims) == sum(len(c) for c in got_claims.values())  # no claim twice
+    assert len(said) == sum(len(c) for c in got_claims.values())  # no claim twice
     assert dict(got_claims) == want_claims
 
     # Per person, the same totals; and the run's total is the sum of its lines.

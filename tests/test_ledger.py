@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import closing
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -200,9 +201,10 @@ def _ledger_rows(url: str) -> tuple[int, int]:
         with engine.connect() as conn:
             tables = sa.inspect(conn).get_table_names()
             if "batches" not in tables:
-                return 0, 0
+                return 0, 0, 0
             return (conn.execute(sa.text("SELECT COUNT(*) FROM batches")).scalar_one(),
-                    conn.execute(sa.text("SELECT COUNT(*) FROM claims")).scalar_one())
+                    conn.execute(sa.text("SELECT COUNT(*) FROM claims")).scalar_one(),
+                    conn.execute(sa.text("SELECT COUNT(*) FROM month_claims")).scalar_one())
     finally:
         engine.dispose()
 
@@ -250,16 +252,24 @@ def test_two_commits_at_once_pay_each_line_once(ledger_url, tmp_path):
 
 
 def _paid_twice(url: str) -> int:
-    """Claims held by more than one line that is not reversed: must always be none."""
+    """Claims, and months, held by more than one line that is not reversed: must always be none."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
+    live = "LEFT JOIN reversals r{0} ON r{0}.batch_id = {0}.batch_id AND r{0}.line_no = {0}.line_no"
     try:
         with engine.connect() as conn:
-            return conn.execute(sa.text(
-                "SELECT COUNT(*) FROM (SELECT c.person_id, c.rule_id, c.claim FROM claims c LEFT JOIN reversals r "
-                "ON r.batch_id = c.batch_id AND r.line_no = c.line_no WHERE r.batch_id IS NULL "
+            claims = conn.execute(sa.text(
+                f"SELECT COUNT(*) FROM (SELECT c.person_id, c.rule_id, c.claim FROM claims c {live.format('c')} "
+                "WHERE rc.batch_id IS NULL "
                 "GROUP BY c.policy_id, c.person_id, c.rule_id, c.claim HAVING COUNT(*) > 1) twice")).scalar_one()
+            months = conn.execute(sa.text(
+                f"SELECT COUNT(*) FROM month_claims a {live.format('a')} JOIN month_claims b "
+                "ON b.policy_id = a.policy_id AND b.person_id = a.person_id AND b.rule_id = a.rule_id "
+                "AND b.year = a.year AND (b.batch_id > a.batch_id OR (b.batch_id = a.batch_id AND b.line_no > a.line_no)) "
+                f"{live.format('b')} WHERE ra.batch_id IS NULL AND rb.batch_id IS NULL AND (a.months & b.months) != 0"
+            )).scalar_one()
+            return claims + months
     finally:
         engine.dispose()
 
@@ -277,6 +287,58 @@ def test_a_ledger_made_by_the_first_schema_opens_and_is_honoured(tmp_path):
     rest = compute(url, "2023")
     whole = compute(_fresh(tmp_path), "2023")
     assert total(rest) == total(whole) - Decimal("78400.00")
+
+
+def test_the_first_schemas_months_become_one_row_a_line_and_year(tmp_path):
+    """Schema 1 kept a claim a month (2023-04); schema 2 keeps a line's months of a year as one bit
+    mask. The upgrade moves every month, and what they paid stays paid, month by month."""
+    import sqlite3
+
+    copy = tmp_path / "ledger-v1.db"
+    shutil.copy(FIXTURES / "ledger-v1.db", copy)
+    with closing(sqlite3.connect(copy)) as db:
+        said = db.execute("SELECT batch_id, line_no, person_id, rule_id, claim FROM claims "
+                          "WHERE claim LIKE '____-__'").fetchall()
+        others = db.execute("SELECT COUNT(*) FROM claims WHERE claim NOT LIKE '____-__'").fetchone()[0]
+    assert len(said) > 100 and others > 0
+    assert batches(f"sqlite:///{copy}")  # opening it upgrades it
+    with closing(sqlite3.connect(copy)) as db:
+        assert db.execute("SELECT MAX(version) FROM swtalent_schema").fetchone()[0] == 2
+        assert db.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == others  # the months left it
+        rows = db.execute("SELECT batch_id, line_no, person_id, rule_id, year, months FROM month_claims").fetchall()
+    spelt = {(b, n, p, r, f"{y}-{m:02d}") for b, n, p, r, y, mask in rows for m in range(1, 13) if mask >> (m - 1) & 1}
+    assert spelt == set(said) and len(rows) == len({(b, n, y) for b, n, _, _, y, _ in rows})
+
+
+def test_months_are_paid_once_though_two_batches_pay_the_same_year(ledger_url, tmp_path):
+    """Months of one year paid by several batches (January, then March to May, then the year): each
+    later batch pays only the months no line holds, a void frees exactly its months, and a batch
+    that claims a month another holds is refused with the month named."""
+    whole = total(compute(_fresh(tmp_path), "2023"))
+    jan = compute(ledger_url, "2023-01", "--commit")
+    spring = compute(ledger_url, "2023-03..2023-05", "--commit")
+    rest = compute(ledger_url, "2023", "--commit")
+    assert total(jan) > 0 and total(spring) > 0 and total(jan) + total(spring) + total(rest) == whole and _paid_twice(ledger_url) == 0
+    assert total(compute(ledger_url, "2023")) == 0
+    assert invoke("ledger", "void", spring["batch"], "--reason", "测试", "--ledger", ledger_url).exit_code == 0
+    assert total(compute(ledger_url, "2023")) == total(spring)  # March to May again, nothing else
+
+    from swtalent.ledger import LedgerConflict, open_ledger
+    from swtalent.ledger.records import BatchInfo
+
+    line = {"batch_id": "X", "line_no": 1, "person_id": "341122199411281032", "name": "孙志强",
+            "rule_id": "post-allowance", "kind": "monthly", "level": "intermediate", "months": 2,
+            "first_month": "2023-05", "last_month": "2023-06", "year": 2023, "amount_fen": 80_000}
+    claims = [{"batch_id": "X", "line_no": 1, "policy_id": "chuzhou", "person_id": line["person_id"],
+               "rule_id": "post-allowance", "claim": month} for month in ("2023-05", "2023-06")]
+    book = open_ledger(ledger_url)
+    try:
+        with pytest.raises(LedgerConflict) as refused:
+            book.commit_rows([line], claims, BatchInfo(id="X", period="2023-05..2023-06", policy_id="chuzhou"))
+    finally:
+        book.close()
+    assert [(t.claim, t.batch_id) for t in refused.value.taken] == [("2023-06", rest["batch"])]
+    assert _paid_twice(ledger_url) == 0
 
 
 def test_an_unreachable_ledger_is_a_clear_error(tmp_path):
@@ -472,3 +534,59 @@ def test_bulk_commit_keeps_every_text_and_null_exactly(ledger_url):
     assert [None if v is None or v != v else v for v in back["level"]] == [r["level"] for r in lines]
     assert [None if v is None or v != v else int(v) for v in back["months"]] == [r["months"] for r in lines]
     assert info["lines"] == 6 and int(back["amount_fen"].sum()) == sum(r["amount_fen"] for r in lines) == 210_021
+
+
+def test_a_batch_whose_own_lines_claim_a_month_twice_is_refused(ledger_url):
+    """No index can refuse two masks that overlap: two lines of one batch paying a person's April
+    by the same rule are refused before anything is written."""
+    from swtalent.ledger import LedgerError, open_ledger
+    from swtalent.ledger.records import BatchInfo
+
+    person = make_id(7)
+    lines = [{"batch_id": "D", "line_no": k, "person_id": person, "name": "甲", "rule_id": "r1", "kind": "monthly",
+              "level": "assistant", "months": 2, "first_month": first, "last_month": last, "year": 2023,
+              "amount_fen": 40_000} for k, first, last in ((1, "2023-03", "2023-04"), (2, "2023-04", "2023-05"))]
+    claims = [{"batch_id": "D", "line_no": k, "policy_id": "p", "person_id": person, "rule_id": "r1", "claim": month}
+              for k, months in ((1, ("2023-03", "2023-04")), (2, ("2023-04", "2023-05"))) for month in months]
+    book = open_ledger(ledger_url, create=True)
+    try:
+        with pytest.raises(LedgerError) as refused:
+            book.commit_rows(lines, claims, BatchInfo(id="D", period="2023", policy_id="p"))
+        assert refused.value.code == "ledger.failed" and person in refused.value.params["detail"]
+        assert book.batches() == []
+        lines[1].update(first_month="2023-05", months=1)  # May alone: no month twice
+        book.commit_rows(lines, [c for c in claims if (c["line_no"], c["claim"]) != (2, "2023-04")],
+                         BatchInfo(id="D", period="2023", policy_id="p"))
+    finally:
+        book.close()
+    assert _ledger_rows(ledger_url) == (1, 0, 2) and _paid_twice(ledger_url) == 0
+
+
+def test_an_upgrade_from_a_month_a_row_keeps_every_month_paid(ledger_url, tmp_path):
+    """The upgrade's SQL on both databases: a ledger turned back into schema 1 (its months a claim
+    apiece, 2023-04) is upgraded when next opened, to the same month rows, and pays nothing twice."""
+    import sqlalchemy as sa
+
+    whole = total(compute(_fresh(tmp_path), "2023"))
+    q1 = compute(ledger_url, "2023-01..2023-03", "--commit")
+    engine = sa.create_engine(ledger_url)
+    try:
+        with engine.begin() as conn:
+            before = conn.execute(sa.text("SELECT batch_id, line_no, policy_id, person_id, rule_id, year, months "
+                                          "FROM month_claims")).all()
+            conn.execute(sa.text("INSERT INTO claims (batch_id, line_no, policy_id, person_id, rule_id, claim, round) "
+                                 "VALUES (:b, :n, :p, :person, :r, :claim, 0)"),
+                         [{"b": b, "n": n, "p": p, "person": person, "r": r, "claim": f"{y}-{m:02d}"}
+                          for b, n, p, person, r, y, mask in before for m in range(1, 13) if mask >> (m - 1) & 1])
+            conn.execute(sa.text("DROP TABLE month_claims"))
+            conn.execute(sa.text("UPDATE swtalent_schema SET version = 1"))
+        assert len(before) > 10
+        rest = compute(ledger_url, "2023", "--commit")  # opens it: the upgrade runs
+        assert total(q1) + total(rest) == whole and _paid_twice(ledger_url) == 0
+        with engine.connect() as conn:
+            after = conn.execute(sa.text("SELECT batch_id, line_no, policy_id, person_id, rule_id, year, months "
+                                         f"FROM month_claims WHERE batch_id = '{q1['batch']}'")).all()
+            assert sorted(after) == sorted(before)
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM claims WHERE claim LIKE '____-__'")).scalar_one() == 0
+    finally:
+        engine.dispose()

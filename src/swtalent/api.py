@@ -105,10 +105,9 @@ def _unknown_in_ledger(pol: Policy, paid_before) -> list:
     from .errors import Issue, Location
 
     claims = paid_before.active
-    if claims.empty:
-        return []
-    rules = sorted(set(claims["rule_id"]) - {r.id for r in pol.rules})
-    once = claims["claim"][claims["claim"].str.startswith("once:")].str[5:]
+    rules = sorted((set(claims["rule_id"]) | set(paid_before.months["rule_id"])) - {r.id for r in pol.rules})
+    said = claims["claim"].astype(str)  # of a new ledger, an empty column of no type
+    once = said[said.str.startswith("once:")].str[5:]
     levels = sorted(set(once) - set(pol.level_keys))
     return [Issue.make("ledger.unknown-names", Location(), rules="、".join(rules) or "—", levels="、".join(levels) or "—")
             ] if rules or levels else []

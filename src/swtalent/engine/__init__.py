@@ -14,13 +14,14 @@ from ..periods import Period
 from ..policy import Policy
 from ..roster import Roster
 from . import award, monthly, one_off, outcome, title, yearly
-from .claims import NONE, PaidClaims, claim_texts
+from .claims import NONE, PaidClaims
 from .outcome import RuleOutcome
 
 KINDS = ("award", "monthly", "one_off", "yearly", "title_allowance")
 
 PAID, INELIGIBLE, ERROR = "paid", "ineligible", "error"
 CLAIM_COLUMNS = ["line", "person_id", "rule_id", "claim"]
+MONTH_CLAIM_COLUMNS = ["line", "person_id", "rule_id", "year", "months"]
 
 # Payment line columns, in output order. One line per person, rule and level: a person paid at
 # two levels in one period (an upgrade) gets two lines, each months x rate.
@@ -59,18 +60,24 @@ class Computation:
         held = sum(int((d.status == award.PENDING_HELD).sum()) for d in decisions)
         return {**counts, "pending_held": held} if held else counts
 
-    @property
-    def claims(self) -> pd.DataFrame:
-        """What the lines claim: line (index into lines), person_id, rule_id, claim (engine.claims)."""
+    def claims(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """What the lines claim (engine.claims), for a commit: the claims other than months (line:
+        index into lines, person_id, rule_id, claim), and the months (line, person_id, rule_id,
+        year, months: bit m-1 for month m), one row a line and year."""
         if "claims" not in self.memo:
-            ids, parts = self.roster.frame["person_id"].to_numpy(), []
+            ids, others, months = self.roster.frame["person_id"].to_numpy(), [], []
             for offset, pos, res in self.claim_parts:
                 claim_pos, claim_key = res.claims()
-                mine = np.isin(claim_pos, pos)
-                at = np.searchsorted(pos, claim_pos[mine])
-                parts.append(pd.DataFrame({"line": offset + at, "person_id": ids[pos][at], "rule_id": res.rule.id,
-                                           "claim": claim_texts(claim_key[mine])}))
-            self.memo["claims"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CLAIM_COLUMNS)
+                month_pos, year, mask = res.month_claims()
+                for at, part, extra in ((claim_pos, others, {"claim": claim_key}),
+                                        (month_pos, months, {"year": year, "months": mask})):
+                    mine = np.isin(at, pos)
+                    line = np.searchsorted(pos, at[mine])
+                    part.append(pd.DataFrame({"line": offset + line, "person_id": ids[pos][line],
+                                              "rule_id": res.rule.id, **{k: v[mine] for k, v in extra.items()}}))
+            self.memo["claims"] = tuple(
+                pd.concat(part, ignore_index=True) if part else pd.DataFrame(columns=columns)
+                for part, columns in ((others, CLAIM_COLUMNS), (months, MONTH_CLAIM_COLUMNS)))
         return self.memo["claims"]
 
     def titles_without_payment(self) -> pd.DataFrame:

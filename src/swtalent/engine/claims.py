@@ -1,7 +1,8 @@
 """What has been paid already, as the rules see it: claims.
 
-A claim is the unit that may be paid once: a month of a monthly allowance or of a title
-allowance, a one-off at one level, a year of a yearly amount, a selection cycle of an award.
+A claim is the unit that may be paid once: a month of a monthly allowance, a one-off at one
+level, a year of a yearly amount or of a title allowance, a selection cycle of an award. The
+months are kept as a bit mask a person, rule and year (bit m-1 for month m), not a claim a month.
 The ledger keeps them (ledger/), the engine leaves out what is claimed and says by which batch,
 and every line this run pays lists the claims it makes, so a commit can record them. Pure data:
 no database here.
@@ -16,18 +17,11 @@ import pandas as pd
 from ..periods import month_label
 
 CLAIM_COLUMNS = ["person_id", "rule_id", "claim", "batch_id", "committed_at"]
+MONTH_COLUMNS = ["person_id", "rule_id", "year", "months", "batch_id", "committed_at"]
 
 
 def month_claim(month: int) -> str:
     return month_label(month)  # 2023-04
-
-
-def claim_texts(keys: np.ndarray) -> np.ndarray:
-    """Claim keys as stored: months may be kept as month indices until a commit needs them."""
-    if keys.dtype.kind not in "iu":
-        return keys
-    codes, months = pd.factorize(keys)
-    return np.array([month_claim(int(m)) for m in months], dtype=object)[codes] if len(keys) else keys.astype(object)
 
 
 def once_claim(level: str) -> str:
@@ -44,18 +38,23 @@ def cycle_claim(year: int) -> str:
 
 @dataclass(frozen=True)
 class PaidClaims:
-    """Claims paid and not reversed (`active`: CLAIM_COLUMNS), and those whose payment was reversed
-    (`released`: person_id, rule_id, claim), which may be paid again."""
+    """Claims paid and not reversed (`active`: CLAIM_COLUMNS; `months`: MONTH_COLUMNS, the months
+    of a line in one year as a bit mask), and the claims other than months whose payment was
+    reversed (`released`: person_id, rule_id, claim), which may be paid again."""
 
     active: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
     released: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS[:3]))
+    months: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MONTH_COLUMNS))
 
     def _of(self, rule_id: str) -> pd.DataFrame:
         return self.active[self.active["rule_id"] == rule_id]
 
+    def _months_of(self, rule_id: str) -> pd.DataFrame:
+        return self.months[self.months["rule_id"] == rule_id]
+
     def has(self, rule_id: str) -> bool:
         """Has this rule paid anything?"""
-        return not self._of(rule_id).empty
+        return not (self._of(rule_id).empty and self._months_of(rule_id).empty)
 
     def held(self, rule_id: str, ids: np.ndarray, claims: np.ndarray | str) -> np.ndarray:
         """Per row: is (its person, this rule, its claim) paid already?"""
@@ -68,23 +67,26 @@ class PaidClaims:
     def month_grid(self, rule_id: str, ids: np.ndarray, months: np.ndarray) -> np.ndarray:
         """rows x months: which of the months are paid already to each row's person."""
         grid = np.zeros((len(ids), len(months)), dtype=bool)
-        mine = self._of(rule_id)
-        if mine.empty:
-            return grid
-        labels = {month_claim(int(m)): k for k, m in enumerate(months)}
-        mine = mine[mine["claim"].isin(labels)]
+        mine = self._months_of(rule_id)
+        mine = mine[mine["year"].isin(np.unique(months // 12))]
         if mine.empty:
             return grid
         person_codes, people = pd.factorize(ids)
         at = pd.Index(people).get_indexer(mine["person_id"])
         keep = at >= 0
-        per_person = np.zeros((len(people), len(months)), dtype=bool)
-        per_person[at[keep], mine["claim"].map(labels).to_numpy()[keep]] = True
-        return per_person[person_codes]
+        for year in np.unique(months // 12):
+            here = keep & (mine["year"].to_numpy() == year)
+            bits = np.zeros(len(people), dtype=np.int64)  # the person's months of the year, over all lines
+            np.bitwise_or.at(bits, at[here], mine["months"].to_numpy(dtype=np.int64)[here])
+            row_bits = bits[person_codes]
+            for k in np.flatnonzero(months // 12 == year):
+                grid[:, k] = (row_bits >> (months[k] % 12)) & 1 != 0
+        return grid
 
     def paid_by(self, rule_id: str, ids: np.ndarray) -> np.ndarray:
         """Per row: "batch|date" of the batch that paid the person by this rule last ('' when none)."""
-        mine = self._of(rule_id)
+        columns = ["person_id", "batch_id", "committed_at"]
+        mine = pd.concat([self._of(rule_id)[columns], self._months_of(rule_id)[columns]])
         out = np.full(len(ids), "", dtype=object)
         if mine.empty:
             return out

@@ -98,20 +98,18 @@ class RuleOutcome:
     # (a late roster, a bank return); paid only when the clerk asks (--include-arrears).
     arrears: RuleOutcome | None = None
 
-    # Or, until they are asked for (a commit), the grid they come from: (rows x months paid, or a
-    # bit mask of the months a row, or a function that makes one; and the months).
+    # Or, for the months of a monthly rule, the grid they come from, turned into claims only when a
+    # commit asks: (rows x months paid, or a bit mask of the months a row, or a function that makes
+    # one; and the months).
     claim_grid: tuple = None
 
     def set_claims(self, pos: np.ndarray, keys: np.ndarray) -> None:
-        keys = np.asarray(keys)
         self.claim_pos = np.asarray(pos, dtype=np.int64)
-        self.claim_key = keys if keys.dtype.kind in "iu" else keys.astype(object)  # month indices, or texts
+        self.claim_key = np.asarray(keys).astype(object)  # texts: once:senior, year:2023, cycle:2023
         self.claim_grid = None
 
     def set_claim_grid(self, won: np.ndarray, months: np.ndarray) -> None:
-        """The claims of a monthly grid, a month a claim, made into pairs only when asked for: a
-        year's months of a million rows are millions of pairs, which a run that only computes never
-        reads."""
+        """The months claimed, as the grid that says them (see month_claims)."""
         self.claim_pos = self.claim_key = None
         self.claim_grid = (won, months)
 
@@ -120,16 +118,33 @@ class RuleOutcome:
         return self.claim_pos is not None or self.claim_grid is not None
 
     def claims(self) -> tuple[np.ndarray, np.ndarray]:
-        """(row positions, claim keys), one pair a claim, in row order then month order."""
-        if self.claim_grid is not None:
-            won, months = self.claim_grid
-            if callable(won):  # made when asked for
-                won = won()
-            if won.ndim == 1:  # months as bits of a uint64 a row (engine.monthly)
-                won = (won[:, None] >> np.arange(len(months), dtype=np.uint64)) & np.uint64(1) != 0
-            rows, cols = np.nonzero(won)
-            self.set_claims(rows, months[cols])
-        return self.claim_pos, self.claim_key
+        """(row positions, claim keys), one pair a claim: the claims other than months."""
+        return (self.claim_pos, self.claim_key) if self.claim_grid is None else (np.zeros(0, np.int64), np.zeros(0, object))
+
+    def month_claims(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The months claimed, as (row positions, years, masks: bit m-1 for month m), one triple per
+        row and year with a month paid; a row's months in one number, not one claim a month (a
+        year's months of a million rows would be millions of claims to write and read back)."""
+        if self.claim_grid is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        won, months = self.claim_grid
+        if callable(won):  # made when asked for
+            won = won()
+        if won.ndim == 1:  # months as bits of a uint64 a row (engine.monthly)
+            column = lambda k: (won >> np.uint64(k)) & np.uint64(1)  # noqa: E731
+        else:
+            column = lambda k: won[:, k].astype(np.uint64)  # noqa: E731
+        pos, years, masks = [], [], []
+        for year in np.unique(months // 12):  # a few years, a dozen months each
+            mask = np.zeros(len(won), dtype=np.uint64)
+            for k in np.flatnonzero(months // 12 == year):
+                mask |= column(k) << np.uint64(months[k] % 12)
+            rows = np.flatnonzero(mask)
+            pos.append(rows)
+            years.append(np.full(len(rows), year, dtype=np.int64))
+            masks.append(mask[rows].astype(np.int64))
+        order = np.argsort(np.concatenate(pos), kind="stable") if len(pos) > 1 else slice(None)
+        return tuple(np.concatenate(a)[order] if a else np.zeros(0, np.int64) for a in (pos, years, masks))
 
     @property
     def paid(self) -> np.ndarray:

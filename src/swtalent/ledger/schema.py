@@ -1,11 +1,15 @@
 """The ledger's tables, and the migrations that bring an older ledger up to date.
 
 Append-only: a batch and its lines are written once; a void or a bank return (退票) is a new
-reversal row pointing at the line it reverses. "Paid once" is the unique index on claims, not a
-check-then-insert: a claim (a month, a one-off level, a year, a cycle) of one person under one
-policy's rule is inserted with `round` = the number of its earlier claims that were reversed, so
-two runs racing to pay it insert the same round and the database lets only one of them in, and a
-reversal frees the claim for the next round without changing any row.
+reversal row pointing at the line it reverses, and frees what the line claimed.
+
+"Paid once": a claim other than a month (a one-off level, a year, a cycle) of one person under one
+policy's rule is a row of `claims`, inserted with `round` = the number of its earlier claims that
+were reversed, so two runs racing to pay it insert the same round and the unique index lets only
+one of them in. The months a line pays in one year are one row of `month_claims`, a bit mask
+(bit m-1 for month m; a year's months of a million people would be millions of rows a month
+apiece): no index can refuse two masks that overlap, so a commit holds the table's write lock
+while it looks for months paid already and inserts its own (store.Ledger.commit_rows).
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -24,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -67,6 +72,16 @@ claims = Table(
     ForeignKeyConstraint(["batch_id", "line_no"], ["lines.batch_id", "lines.line_no"]),
 )
 
+month_claims = Table(  # schema 2
+    "month_claims", metadata,
+    Column("batch_id", String(40), nullable=False), Column("line_no", Integer, nullable=False),
+    Column("policy_id", String(100), nullable=False), Column("person_id", String(18), nullable=False),
+    Column("rule_id", String(100), nullable=False), Column("year", Integer, nullable=False),
+    Column("months", Integer, nullable=False),  # bit m-1 set: month m of the year is paid by this line
+    Index("month_claims_person", "policy_id", "person_id", "rule_id", "year"),
+    ForeignKeyConstraint(["batch_id", "line_no"], ["lines.batch_id", "lines.line_no"]),
+)
+
 reversals = Table(
     "reversals", metadata,
     Column("batch_id", String(40), primary_key=True),  # a line is reversed at most once
@@ -79,9 +94,18 @@ reversals = Table(
     ForeignKeyConstraint(["batch_id", "line_no"], ["lines.batch_id", "lines.line_no"]),
 )
 
-# version -> the statements that bring a ledger of version - 1 to it. Version 1 is the first
-# schema, created whole; later versions append here, and tests/fixtures/ledger-v1.db must open.
-MIGRATIONS: dict[int, list[str]] = {}
+# version -> the steps (SQL, or a function of the connection) that bring a ledger of version - 1
+# to it. Version 1 is the first schema; tests/fixtures/ledger-v1.db must open.
+MIGRATIONS: dict[int, list] = {
+    # The months a line claimed, a row a month (claim 2023-04), become one row a line and year.
+    2: [lambda conn: month_claims.create(conn),
+        """INSERT INTO month_claims (batch_id, line_no, policy_id, person_id, rule_id, year, months)
+           SELECT batch_id, line_no, policy_id, person_id, rule_id, CAST(SUBSTR(claim, 1, 4) AS INTEGER),
+                  SUM(1 << (CAST(SUBSTR(claim, 6, 2) AS INTEGER) - 1))
+           FROM claims WHERE claim LIKE '____-__'
+           GROUP BY batch_id, line_no, policy_id, person_id, rule_id, SUBSTR(claim, 1, 4)""",
+        "DELETE FROM claims WHERE claim LIKE '____-__'"],
+}
 
 
 def prepare(conn: Connection) -> int:
@@ -96,7 +120,10 @@ def prepare(conn: Connection) -> int:
         raise LedgerTooNew(version)
     for step in range(version + 1, SCHEMA_VERSION + 1):
         for statement in MIGRATIONS[step]:
-            conn.execute(text(statement))
+            if callable(statement):
+                statement(conn)
+            else:
+                conn.execute(text(statement))
         conn.execute(schema_version.insert(), {"version": step})
     return SCHEMA_VERSION
 

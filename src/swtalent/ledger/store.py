@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..engine import Computation
-from ..engine.claims import CLAIM_COLUMNS, PaidClaims, cycle_claim
+from ..engine.claims import CLAIM_COLUMNS, MONTH_COLUMNS, PaidClaims, cycle_claim
 from ..periods import Period, month_label
 from ..testpoints import pause_for_tests
 from .records import (
@@ -23,7 +23,7 @@ from .records import (
     new_batch_id,
     now_text,
 )
-from .schema import batches, claims, lines, prepare, reversals
+from .schema import batches, claims, lines, month_claims, prepare, reversals
 
 HISTORY_COLUMNS = ["person_id", "rule_id", "year", "level", "months", "amount_fen"]
 
@@ -87,19 +87,28 @@ class Ledger:
     def commit(self, comp: Computation, info: BatchInfo) -> str | None:
         """Record the computation's lines and claims as one batch; None when it pays nothing (a
         batch committed again pays nothing new). LedgerConflict when another batch holds a claim."""
-        line_rows, claim_rows = _rows(comp, info)
-        return self.commit_rows(line_rows, claim_rows, info) if len(line_rows) else None
+        line_rows, claim_rows, month_rows = _rows(comp, info)
+        return self.commit_rows(line_rows, claim_rows, info, month_rows) if len(line_rows) else None
 
     def commit_rows(self, line_rows: list[dict] | pd.DataFrame, claim_rows: list[dict] | pd.DataFrame,
-                    info: BatchInfo) -> str:
+                    info: BatchInfo, month_rows: pd.DataFrame | None = None) -> str:
         """One batch from its lines (batch_id, line_no from 1, person_id, name, rule_id, kind, level,
         months, first_month, last_month, year, amount_fen) and their claims (batch_id, line_no,
-        policy_id, person_id, rule_id, claim), in one transaction."""
+        policy_id, person_id, rule_id, claim; a month as its text, 2023-04, or in `month_rows`:
+        the same columns with year and months, a bit mask, for claim), in one transaction."""
         line_rows = pd.DataFrame(line_rows, columns=[c.name for c in lines.columns])
+        mine, months = _split_months(pd.DataFrame(claim_rows, columns=[c.name for c in claims.columns][:6]))
+        if month_rows is not None:
+            months = pd.concat([months, month_rows[months.columns]], ignore_index=True)
+        twice = _claimed_twice(months)
+        if len(twice):  # what the unique index refuses of the other claims
+            r = twice.iloc[0]
+            raise LedgerError("ledger.failed", detail=f"a month of {r.year} is claimed twice in the batch: "
+                                                      f"{r.person_id}, {r.rule_id}")
         try:
             with self.engine.begin() as conn:
-                mine = pd.DataFrame(claim_rows)
-                taken = _taken(conn, info.policy_id, mine, line_rows)
+                _lock_months(conn)
+                taken = _taken(conn, info.policy_id, mine, months, line_rows)
                 if taken:
                     raise LedgerConflict(taken)
                 rounds = _reversed_counts(conn, info.policy_id)
@@ -114,10 +123,11 @@ class Ledger:
                     "command": info.command}])
                 _bulk(conn, lines, line_rows)
                 _bulk(conn, claims, mine)
+                _bulk(conn, month_claims, months)
                 pause_for_tests("ledger-inserted")  # the kill test stops here, before the transaction ends
         except IntegrityError as exc:  # another batch took a claim between our look and our insert
             with self.engine.connect() as conn:
-                taken = _taken(conn, info.policy_id, pd.DataFrame(claim_rows), line_rows)
+                taken = _taken(conn, info.policy_id, mine, months, line_rows)
             if not taken:
                 raise LedgerError("ledger.failed", detail=unreachable(exc)) from exc
             raise LedgerConflict(taken) from None
@@ -206,8 +216,9 @@ def _engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _rows(comp: Computation, info: BatchInfo) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The batch's lines (numbered from 1, as on the payroll) and each line's claims, as columns."""
+def _rows(comp: Computation, info: BatchInfo) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The batch's lines (numbered from 1, as on the payroll), and their claims other than months
+    and their months (see commit_rows), as columns."""
     ls = comp.lines
     n = len(ls)
     kinds = ls["kind"].astype(str).to_numpy(dtype=object)
@@ -226,10 +237,13 @@ def _rows(comp: Computation, info: BatchInfo) -> tuple[pd.DataFrame, pd.DataFram
         "months": months, "first_month": labels[np.searchsorted(months_seen, first)],
         "last_month": labels[np.searchsorted(months_seen, last)], "year": first // 12,
         "amount_fen": ls["amount_fen"].to_numpy(dtype=np.int64)})
-    cl = comp.claims
-    claim_rows = pd.DataFrame({"batch_id": info.id, "line_no": cl["line"].to_numpy(dtype=np.int64) + 1,
-                               "policy_id": info.policy_id, "person_id": cl["person_id"].to_numpy(),
-                               "rule_id": cl["rule_id"].astype(str).to_numpy(), "claim": cl["claim"].to_numpy()})
+    cl, ml = comp.claims()
+    claim_rows, month_rows = ({"batch_id": info.id, "line_no": c["line"].to_numpy(dtype=np.int64) + 1,
+                               "policy_id": info.policy_id, "person_id": c["person_id"].to_numpy(),
+                               "rule_id": c["rule_id"].astype(str).to_numpy()} for c in (cl, ml))
+    claim_rows = pd.DataFrame({**claim_rows, "claim": cl["claim"].to_numpy()})
+    month_rows = pd.DataFrame({**month_rows, "year": ml["year"].to_numpy(dtype=np.int64),
+                               "months": ml["months"].to_numpy(dtype=np.int64)})
     # Titles that pay nothing at once: a line of 0 and the cycle's claim, after the paid lines.
     titles = comp.titles_without_payment()
     if len(titles):
@@ -246,7 +260,7 @@ def _rows(comp: Computation, info: BatchInfo) -> tuple[pd.DataFrame, pd.DataFram
         claim_rows = pd.concat([claim_rows, pd.DataFrame(
             {"batch_id": info.id, "line_no": line_no, "policy_id": info.policy_id, "person_id": extra["person_id"],
              "rule_id": extra["rule_id"], "claim": [cycle_claim(int(y)) for y in extra["year"]]})], ignore_index=True)
-    return line_rows, claim_rows
+    return line_rows, claim_rows, month_rows
 
 
 def _paid_claims(conn: Connection, policy_id: str) -> PaidClaims:
@@ -255,10 +269,49 @@ def _paid_claims(conn: Connection, policy_id: str) -> PaidClaims:
               .outerjoin(reversals, on_line).where(claims.c.policy_id == policy_id, reversals.c.batch_id.is_(None)))
     released = (select(claims.c.person_id, claims.c.rule_id, claims.c.claim).join(reversals, on_line)
                 .where(claims.c.policy_id == policy_id))
-    paid = _frame(conn, active, CLAIM_COLUMNS[:4])
+    on_month_line = (reversals.c.batch_id == month_claims.c.batch_id) & (reversals.c.line_no == month_claims.c.line_no)
+    months = (select(*[month_claims.c[c] for c in MONTH_COLUMNS[:5]]).outerjoin(reversals, on_month_line)
+              .where(month_claims.c.policy_id == policy_id, reversals.c.batch_id.is_(None)))
+    paid, paid_months = _frame(conn, active, CLAIM_COLUMNS[:4]), _frame(conn, months, MONTH_COLUMNS[:5])
     when = dict(conn.execute(select(batches.c.id, batches.c.committed_at).where(batches.c.policy_id == policy_id)).all())
-    paid["committed_at"] = paid["batch_id"].map(when)  # a few batches: not joined onto every claim
-    return PaidClaims(paid, _frame(conn, released, CLAIM_COLUMNS[:3]))
+    for frame in (paid, paid_months):  # a few batches: not joined onto every claim
+        frame["committed_at"] = frame["batch_id"].map(when)
+    paid_months["months"] = paid_months["months"].astype(np.int64)
+    return PaidClaims(paid, _frame(conn, released, CLAIM_COLUMNS[:3]), paid_months)
+
+
+def _lock_months(conn: Connection) -> None:
+    """Hold the months' write lock to the end of the commit, so that no other commit inserts months
+    between our look for those paid and our insert (SQLite's BEGIN IMMEDIATE holds it already)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE month_claims IN SHARE ROW EXCLUSIVE MODE")
+
+
+MONTH_TEXT = r"\d{4}-\d{2}"  # a month claimed as a text (2023-04), as a ledger import gives it
+
+
+def _split_months(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Claims as texts: the claims other than months, and the months as a bit mask a line and year."""
+    keys = ["batch_id", "line_no", "policy_id", "person_id", "rule_id"]
+    is_month = rows["claim"].astype(str).str.fullmatch(MONTH_TEXT).to_numpy(dtype=bool)
+    if not is_month.any():
+        return rows, pd.DataFrame({**{k: rows[k].iloc[:0] for k in keys}, "year": np.zeros(0, np.int64),
+                                   "months": np.zeros(0, np.int64)})
+    said = rows[is_month].drop_duplicates([*keys, "claim"])  # distinct months of a line: their sum is their union
+    bits = np.left_shift(1, said["claim"].str[5:7].astype(np.int64) - 1)
+    months = (said[keys].assign(year=said["claim"].str[:4].astype(np.int64), months=bits)
+              .groupby([*keys, "year"], sort=False, as_index=False)["months"].sum())
+    return rows[~is_month].reset_index(drop=True), months[[*keys, "year", "months"]]
+
+
+def _claimed_twice(months: pd.DataFrame) -> pd.DataFrame:
+    """Months two lines of one batch claim (a person, rule and year whose masks overlap), which no
+    index refuses: the masks of a group are disjoint exactly when adding them carries no bit, i.e.
+    when the bits of their sum are as many as theirs together."""
+    keys = ["person_id", "rule_id", "year"]
+    masks = months["months"].to_numpy(dtype=np.int64)
+    per = months[keys].assign(sum=masks, bits=np.bitwise_count(masks).astype(np.int64)).groupby(keys, sort=False).sum()
+    return per[np.bitwise_count(per["sum"].to_numpy(dtype=np.int64)) != per["bits"].to_numpy()].reset_index()
 
 
 def _frame(conn: Connection, query, columns: list[str] | None = None) -> pd.DataFrame:
@@ -267,7 +320,9 @@ def _frame(conn: Connection, query, columns: list[str] | None = None) -> pd.Data
     result = conn.execute(query)
     columns = list(result.keys()) if columns is None else columns
     rows = result.cursor.fetchall()  # the driver's plain tuples, not SQLAlchemy rows
-    return pd.DataFrame(dict(zip(columns, zip(*rows))) if rows else {c: [] for c in columns}, columns=columns)
+    if not rows:  # columns of no type, which merge with any (an empty list would be floats)
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}, columns=columns)
+    return pd.DataFrame(dict(zip(columns, zip(*rows))), columns=columns)
 
 
 def _bulk(conn: Connection, table, frame: pd.DataFrame) -> None:
@@ -275,6 +330,8 @@ def _bulk(conn: Connection, table, frame: pd.DataFrame) -> None:
     PostgreSQL, one executemany on SQLite, with none of the per-row work a Core insert of dicts
     does (a year's claims of 100,000 people are some 650,000 rows). The rows are made column by
     column: Python values (int, str, None), which both drivers bind."""
+    if frame.empty:  # an executemany of no rows would be run once, with no values
+        return
     columns = [c.name for c in table.columns]
     values = [_python_values(frame[c], isinstance(table.c[c].type, Integer)) for c in columns]
     if conn.dialect.name == "postgresql":
@@ -336,14 +393,23 @@ def _reversed_counts(conn: Connection, policy_id: str) -> pd.DataFrame:
     return _frame(conn, q, ["person_id", "rule_id", "claim", "round"])
 
 
-def _taken(conn: Connection, policy_id: str, mine: pd.DataFrame, line_rows: pd.DataFrame) -> list[Taken]:
-    paid = _paid_claims(conn, policy_id).active
-    if paid.empty or mine.empty:
-        return []
-    hit = mine.merge(paid, on=["person_id", "rule_id", "claim"], suffixes=("", "_paid"))
+def _taken(conn: Connection, policy_id: str, mine: pd.DataFrame, months: pd.DataFrame,
+           line_rows: pd.DataFrame) -> list[Taken]:
+    """The claims and months of this batch that a batch not reversed holds already."""
+    paid = _paid_claims(conn, policy_id)
     names = dict(zip(line_rows["line_no"].tolist(), line_rows["name"].tolist()))
-    return [Taken(r.person_id, names.get(r.line_no, ""), r.rule_id, r.claim, r.batch_id_paid)
-            for r in hit.itertuples(index=False)]
+    taken = []
+    if not (paid.active.empty or mine.empty):
+        hit = mine.merge(paid.active, on=["person_id", "rule_id", "claim"], suffixes=("", "_paid"))
+        taken += [Taken(r.person_id, names.get(r.line_no, ""), r.rule_id, r.claim, r.batch_id_paid)
+                  for r in hit.itertuples(index=False)]
+    if not (paid.months.empty or months.empty):
+        hit = months.merge(paid.months, on=["person_id", "rule_id", "year"], suffixes=("", "_paid"))
+        both = hit["months"].to_numpy(dtype=np.int64) & hit["months_paid"].to_numpy(dtype=np.int64)
+        taken += [Taken(r.person_id, names.get(r.line_no, ""), r.rule_id, month_label(int(r.year) * 12 + bit), r.batch_id_paid)
+                  for r, common in zip(hit.itertuples(index=False), both.tolist()) if common
+                  for bit in range(12) if common >> bit & 1]
+    return taken
 
 
 def _batch_dict(m) -> dict:
