@@ -17,7 +17,6 @@ from sqlalchemy import (
     BigInteger,
     Column,
     ForeignKeyConstraint,
-    Index,
     Integer,
     MetaData,
     String,
@@ -78,7 +77,8 @@ month_claims = Table(  # schema 2
     Column("policy_id", String(100), nullable=False), Column("person_id", String(18), nullable=False),
     Column("rule_id", String(100), nullable=False), Column("year", Integer, nullable=False),
     Column("months", Integer, nullable=False),  # bit m-1 set: month m of the year is paid by this line
-    Index("month_claims_person", "policy_id", "person_id", "rule_id", "year"),
+    # No index: every read takes all of a policy's months, and an index on the person made
+    # inserting 630,000 rows take 5.6-8.6 s instead of 2.7 s.
     ForeignKeyConstraint(["batch_id", "line_no"], ["lines.batch_id", "lines.line_no"]),
 )
 

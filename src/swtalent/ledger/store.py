@@ -208,6 +208,9 @@ def _engine(url: str) -> Engine:
         def _connect(dbapi, _record):  # we say when a transaction begins (below), not the driver
             dbapi.isolation_level = None
             dbapi.execute("PRAGMA foreign_keys = ON")
+            # Up to 256 MiB of pages, used only as needed: inserting a year's claims of a million
+            # people into the unique index took 2.4 s with the default 2 MiB, 1.6 s with this.
+            dbapi.execute("PRAGMA cache_size = -262144")
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # take the write lock at once: two commits queue instead of failing half-way
