@@ -590,3 +590,40 @@ def test_an_upgrade_from_a_month_a_row_keeps_every_month_paid(ledger_url, tmp_pa
             assert conn.execute(sa.text("SELECT COUNT(*) FROM claims WHERE claim LIKE '____-__'")).scalar_one() == 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("ledger_url", ["postgresql"], indirect=True)
+def test_a_clerk_role_that_only_reads_and_inserts_can_commit_also_after_an_upgrade(ledger_url, tmp_path):
+    """PostgreSQL: a clerk's role with SELECT and INSERT only (nothing in the ledger is updated or
+    deleted) commits, as it did with schema 1, and keeps its rights on the table an upgrade adds;
+    what a role may not do is said as the ledger's problem, not an internal error."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    compute(ledger_url, "2023-01..2023-03", "--commit")  # the administrator makes the ledger
+    clerk = f"clerk_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(ledger_url)
+    try:
+        with engine.begin() as conn:  # made back into schema 1 (months a claim apiece), then granted
+            conn.execute(sa.text("INSERT INTO claims (batch_id, line_no, policy_id, person_id, rule_id, claim, round) "
+                                 "SELECT batch_id, line_no, policy_id, person_id, rule_id, "
+                                 "year || '-' || LPAD(m::text, 2, '0'), 0 FROM month_claims, generate_series(1, 12) m "
+                                 "WHERE (months >> (m - 1)) & 1 = 1"))
+            conn.execute(sa.text("DROP TABLE month_claims"))
+            conn.execute(sa.text("UPDATE swtalent_schema SET version = 1"))
+            conn.execute(sa.text(f"CREATE ROLE {clerk} LOGIN"))
+            conn.execute(sa.text(f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {clerk}"))
+        assert batches(ledger_url)  # the administrator opens it: the upgrade runs
+        as_clerk = str(sa.make_url(ledger_url).set(username=clerk))
+        rest = compute(as_clerk, "2023", "--commit")
+        assert rest["batch"] and total(compute(ledger_url, "2023")) == 0 and _paid_twice(ledger_url) == 0
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"REVOKE SELECT ON month_claims FROM {clerk}"))
+        refused = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--ledger", as_clerk, "--json")
+        assert refused.exit_code == 1 and "ledger.unreachable" in refused.stdout and "内部错误" not in refused.output
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP OWNED BY {clerk}"))
+            conn.execute(sa.text(f"DROP ROLE {clerk}"))
+        engine.dispose()

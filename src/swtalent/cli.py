@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__, usage
-from .errors import SwtalentError, UsageError
+from .errors import Issue, Location, SwtalentError, UsageError
 from .fields import FIELDS, alias_table, header_key
 from .ledger_cli import (
     LedgerOpt,
@@ -560,6 +560,12 @@ def _guarded(work, lg: str, as_json: bool, debug: bool) -> None:
         _interrupted(lg)
         raise typer.Exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence, mapped to exit 3
+        if type(exc).__module__.startswith("sqlalchemy."):  # the ledger's database refused (rights, a lost server)
+            from .ledger.store import unreachable
+
+            _fail(_console(stderr=True), SwtalentError([Issue.make("ledger.unreachable", Location(),
+                                                                   detail=unreachable(exc))]), lg, as_json)
+            raise typer.Exit(1)
         if debug:
             traceback.print_exc()
         msg = ("内部错误：{}。请用 --debug 重新运行并把输出报告给维护者" if lg == "zh"

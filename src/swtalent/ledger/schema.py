@@ -98,7 +98,7 @@ reversals = Table(
 # to it. Version 1 is the first schema; tests/fixtures/ledger-v1.db must open.
 MIGRATIONS: dict[int, list] = {
     # The months a line claimed, a row a month (claim 2023-04), become one row a line and year.
-    2: [lambda conn: month_claims.create(conn),
+    2: [lambda conn: month_claims.create(conn), lambda conn: _grant_as(conn, "claims", "month_claims"),
         """INSERT INTO month_claims (batch_id, line_no, policy_id, person_id, rule_id, year, months)
            SELECT batch_id, line_no, policy_id, person_id, rule_id, CAST(SUBSTR(claim, 1, 4) AS INTEGER),
                   SUM(1 << (CAST(SUBSTR(claim, 6, 2) AS INTEGER) - 1))
@@ -106,6 +106,21 @@ MIGRATIONS: dict[int, list] = {
            GROUP BY batch_id, line_no, policy_id, person_id, rule_id, SUBSTR(claim, 1, 4)""",
         "DELETE FROM claims WHERE claim LIKE '____-__'"],
 }
+
+
+def _grant_as(conn: Connection, old: str, new: str) -> None:
+    """PostgreSQL: every role that may use table `old` gets the same rights on `new`, which an upgrade
+    just made (a new table has none but its owner's, and the clerks' roles could no longer read
+    what was paid)."""
+    if conn.dialect.name != "postgresql":
+        return
+    rights = conn.execute(text(
+        "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, a.privilege_type "
+        "FROM pg_class c CROSS JOIN LATERAL aclexplode(COALESCE(c.relacl, acldefault('r', c.relowner))) a "
+        "WHERE c.oid = to_regclass(:old) AND a.grantee <> (SELECT oid FROM pg_roles WHERE rolname = current_user)"),
+        {"old": old}).all()
+    for grantee, right in rights:  # names quoted by the server, rights from its own list of words
+        conn.execute(text(f"GRANT {right} ON {new} TO {grantee}"))
 
 
 def prepare(conn: Connection) -> int:

@@ -283,11 +283,17 @@ def _paid_claims(conn: Connection, policy_id: str) -> PaidClaims:
     return PaidClaims(paid, _frame(conn, released, CLAIM_COLUMNS[:3]), paid_months)
 
 
+# The advisory lock every commit on a PostgreSQL ledger takes ("swtalent" in the bytes of a bigint).
+COMMIT_LOCK = int.from_bytes(b"swtalent", "big") >> 1
+
+
 def _lock_months(conn: Connection) -> None:
-    """Hold the months' write lock to the end of the commit, so that no other commit inserts months
-    between our look for those paid and our insert (SQLite's BEGIN IMMEDIATE holds it already)."""
+    """Hold the commits' lock to the end of this one, so that no other commit inserts months between
+    our look for those paid and our insert (SQLite's BEGIN IMMEDIATE holds it already). On
+    PostgreSQL an advisory lock: it needs no right on any table (a LOCK TABLE would need UPDATE or
+    DELETE, which a clerk's role that only reads and inserts does not have), and readers never wait."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("LOCK TABLE month_claims IN SHARE ROW EXCLUSIVE MODE")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({COMMIT_LOCK})")
 
 
 MONTH_TEXT = r"\d{4}-\d{2}"  # a month claimed as a text (2023-04), as a ledger import gives it
