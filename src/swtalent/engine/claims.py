@@ -59,10 +59,18 @@ class PaidClaims:
     def held(self, rule_id: str, ids: np.ndarray, claims: np.ndarray | str) -> np.ndarray:
         """Per row: is (its person, this rule, its claim) paid already?"""
         mine = self._of(rule_id)
+        out = np.zeros(len(ids), dtype=bool)
         if mine.empty:
-            return np.zeros(len(ids), dtype=bool)
-        keys = pd.MultiIndex.from_arrays([ids, np.broadcast_to(np.asarray(claims, dtype=object), len(ids))])
-        return keys.isin(pd.MultiIndex.from_frame(mine[["person_id", "claim"]]))
+            return out
+        # A claim at a time (a handful: the levels of a one-off), the people holding it looked up
+        # by hash: a MultiIndex of a million (person, claim) pairs took seconds to compare.
+        codes, wanted = pd.factorize(np.broadcast_to(np.asarray(claims, dtype=object), len(ids)))
+        holders = mine.groupby("claim")["person_id"].unique()
+        for k, claim in enumerate(wanted):
+            if claim in holders.index:
+                rows = np.flatnonzero(codes == k)
+                out[rows] = pd.Index(holders[claim]).get_indexer(ids[rows]) >= 0
+        return out
 
     def month_grid(self, rule_id: str, ids: np.ndarray, months: np.ndarray) -> np.ndarray:
         """rows x months: which of the months are paid already to each row's person."""
@@ -90,9 +98,16 @@ class PaidClaims:
         out = np.full(len(ids), "", dtype=object)
         if mine.empty:
             return out
-        latest = mine.sort_values("committed_at").groupby("person_id").last()
-        found = pd.Series(ids).map(latest["batch_id"] + "|" + latest["committed_at"].astype(str).str[:10])
-        return found.fillna("").to_numpy(dtype=object)
+        # A few batches: each numbered in the order they were committed, and said once.
+        batches = mine[["batch_id", "committed_at"]].drop_duplicates("batch_id").sort_values("committed_at")
+        said = (batches["batch_id"] + "|" + batches["committed_at"].astype(str).str[:10]).to_numpy(dtype=object)
+        order = pd.Index(batches["batch_id"]).get_indexer(mine["batch_id"])
+        person, people = pd.factorize(mine["person_id"])
+        last = np.full(len(people), -1)
+        np.maximum.at(last, person, order)
+        at = pd.Index(people).get_indexer(ids)
+        out[at >= 0] = said[last[at[at >= 0]]]
+        return out
 
     def released_for(self, rule_id: str, ids: np.ndarray, claim: str) -> np.ndarray:
         """Per row: was (its person, this rule, claim) paid once and the payment reversed?"""

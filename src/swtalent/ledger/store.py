@@ -275,10 +275,12 @@ def _paid_claims(conn: Connection, policy_id: str) -> PaidClaims:
     on_month_line = (reversals.c.batch_id == month_claims.c.batch_id) & (reversals.c.line_no == month_claims.c.line_no)
     months = (select(*[month_claims.c[c] for c in MONTH_COLUMNS[:5]]).outerjoin(reversals, on_month_line)
               .where(month_claims.c.policy_id == policy_id, reversals.c.batch_id.is_(None)))
-    paid, paid_months = _frame(conn, active, CLAIM_COLUMNS[:4]), _frame(conn, months, MONTH_COLUMNS[:5])
+    paid, paid_months = (_frame(conn, active, CLAIM_COLUMNS[:4], typed=False),
+                         _frame(conn, months, MONTH_COLUMNS[:5], typed=False))
     when = dict(conn.execute(select(batches.c.id, batches.c.committed_at).where(batches.c.policy_id == policy_id)).all())
     for frame in (paid, paid_months):  # a few batches: not joined onto every claim
         frame["committed_at"] = frame["batch_id"].map(when)
+    paid_months["year"] = paid_months["year"].astype(np.int64)
     paid_months["months"] = paid_months["months"].astype(np.int64)
     return PaidClaims(paid, _frame(conn, released, CLAIM_COLUMNS[:3]), paid_months)
 
@@ -323,14 +325,19 @@ def _claimed_twice(months: pd.DataFrame) -> pd.DataFrame:
     return per[np.bitwise_count(per["sum"].to_numpy(dtype=np.int64)) != per["bits"].to_numpy()].reset_index()
 
 
-def _frame(conn: Connection, query, columns: list[str] | None = None) -> pd.DataFrame:
+def _frame(conn: Connection, query, columns: list[str] | None = None, *, typed: bool = True) -> pd.DataFrame:
     """A query's rows as columns (named `columns`, else as the query names them): building a frame
-    from row objects costs seconds at 600,000 claims."""
+    from row objects costs seconds at 600,000 claims. `typed=False` leaves every column as the
+    driver's objects: pandas' look for the type of each (texts made its string type) took most
+    of the 5 s of reading a million people's claims."""
     result = conn.execute(query)
     columns = list(result.keys()) if columns is None else columns
     rows = result.cursor.fetchall()  # the driver's plain tuples, not SQLAlchemy rows
     if not rows:  # columns of no type, which merge with any (an empty list would be floats)
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}, columns=columns)
+    if not typed:
+        table = np.array(rows, dtype=object)  # rows x columns of the values as they are
+        return pd.DataFrame({c: pd.Series(table[:, k], dtype=object, copy=False) for k, c in enumerate(columns)})
     return pd.DataFrame(dict(zip(columns, zip(*rows))), columns=columns)
 
 
