@@ -2,7 +2,7 @@
 
 A claim is the unit that may be paid once: a month of a monthly allowance, a one-off at one
 level, a year of a yearly amount or of a title allowance, a selection cycle of an award. The
-months are kept as a bit mask a person, rule and year (bit m-1 for month m), not a claim a month.
+months a line pays in one year are kept as one bit mask (bit m-1 for month m), not a claim a month.
 The ledger keeps them (ledger/), the engine leaves out what is claimed and says by which batch,
 and every line this run pays lists the claims it makes, so a commit can record them. Pure data:
 no database here.
