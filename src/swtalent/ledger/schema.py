@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from ..testpoints import pause_for_tests
+
 SCHEMA_VERSION = 2
 
 metadata = MetaData()
@@ -123,6 +125,20 @@ def _grant_as(conn: Connection, old: str, new: str) -> None:
         conn.execute(text(f"GRANT {right} ON {new} TO {grantee}"))
 
 
+# The advisory lock of a PostgreSQL ledger's commits and upgrades ("swtalent" in the bytes of a bigint).
+COMMIT_LOCK = int.from_bytes(b"swtalent", "big") >> 1
+
+
+def lock_commits(conn: Connection) -> None:
+    """Hold the ledger's lock to the end of the transaction, so that no other commit inserts months
+    between our look for those paid and our insert, and no two runs upgrade at once (SQLite's
+    BEGIN IMMEDIATE holds its write lock already). On PostgreSQL an advisory lock: it needs no right
+    on any table (a LOCK TABLE would need UPDATE or DELETE, which a clerk's role that only reads and
+    inserts does not have), and readers never wait for it."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({COMMIT_LOCK})")
+
+
 def prepare(conn: Connection) -> int:
     """Create a new ledger, or upgrade an older one in place; the schema version it is now at."""
     names = set(inspect(conn).get_table_names())
@@ -133,6 +149,11 @@ def prepare(conn: Connection) -> int:
     version = conn.execute(text("SELECT MAX(version) FROM swtalent_schema")).scalar_one()
     if version > SCHEMA_VERSION:
         raise LedgerTooNew(version)
+    if version < SCHEMA_VERSION and conn.dialect.name == "postgresql":
+        # Two runs opening an old ledger at once: the second waits for the first's upgrade, then
+        # reads the version again and finds nothing left to do (SQLite's writes queue already).
+        lock_commits(conn)
+        version = conn.execute(text("SELECT MAX(version) FROM swtalent_schema")).scalar_one()
     for step in range(version + 1, SCHEMA_VERSION + 1):
         for statement in MIGRATIONS[step]:
             if callable(statement):
@@ -140,6 +161,7 @@ def prepare(conn: Connection) -> int:
             else:
                 conn.execute(text(statement))
         conn.execute(schema_version.insert(), {"version": step})
+        pause_for_tests("ledger-upgraded")  # a test opens the ledger again here, before the upgrade commits
     return SCHEMA_VERSION
 
 

@@ -23,7 +23,15 @@ from .records import (
     new_batch_id,
     now_text,
 )
-from .schema import batches, claims, lines, month_claims, prepare, reversals
+from .schema import (
+    batches,
+    claims,
+    lines,
+    lock_commits,
+    month_claims,
+    prepare,
+    reversals,
+)
 
 HISTORY_COLUMNS = ["person_id", "rule_id", "year", "level", "months", "amount_fen"]
 
@@ -107,7 +115,7 @@ class Ledger:
                                                       f"{r.person_id}, {r.rule_id}")
         try:
             with self.engine.begin() as conn:
-                _lock_months(conn)
+                lock_commits(conn)
                 taken = _taken(conn, info.policy_id, mine, months, line_rows)
                 if taken:
                     raise LedgerConflict(taken)
@@ -283,19 +291,6 @@ def _paid_claims(conn: Connection, policy_id: str) -> PaidClaims:
     paid_months["year"] = paid_months["year"].astype(np.int64)
     paid_months["months"] = paid_months["months"].astype(np.int64)
     return PaidClaims(paid, _frame(conn, released, CLAIM_COLUMNS[:3]), paid_months)
-
-
-# The advisory lock every commit on a PostgreSQL ledger takes ("swtalent" in the bytes of a bigint).
-COMMIT_LOCK = int.from_bytes(b"swtalent", "big") >> 1
-
-
-def _lock_months(conn: Connection) -> None:
-    """Hold the commits' lock to the end of this one, so that no other commit inserts months between
-    our look for those paid and our insert (SQLite's BEGIN IMMEDIATE holds it already). On
-    PostgreSQL an advisory lock: it needs no right on any table (a LOCK TABLE would need UPDATE or
-    DELETE, which a clerk's role that only reads and inserts does not have), and readers never wait."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({COMMIT_LOCK})")
 
 
 MONTH_TEXT = r"\d{4}-(?:0[1-9]|1[0-2])"  # a month claimed as a text (2023-04), as a ledger import gives it
