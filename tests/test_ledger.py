@@ -630,25 +630,28 @@ def test_a_clerk_role_that_only_reads_and_inserts_can_commit_also_after_an_upgra
 
 
 @pytest.mark.parametrize("ledger_url", ["postgresql"], indirect=True)
-def test_two_runs_opening_an_old_ledger_at_once_upgrade_it_once(ledger_url):
-    """PostgreSQL: the second run waits for the first's upgrade (held open here at its end), then
-    finds the ledger upgraded; it does not try the same upgrade again and fail."""
+@pytest.mark.parametrize("ledger", ["new", "schema 1"])
+def test_two_runs_opening_a_ledger_at_once_create_or_upgrade_it_once(ledger_url, ledger):
+    """PostgreSQL: the second run waits for the first's creation or upgrade (held open here at its
+    end), then finds the ledger done; it does not try the same CREATE TABLE again and fail."""
     import sqlalchemy as sa
 
-    compute(ledger_url, "2023-01..2023-03", "--commit")
-    engine = sa.create_engine(ledger_url)
-    try:
-        with engine.begin() as conn:  # back to schema 1: the upgrade has work to do
-            conn.execute(sa.text("DROP TABLE month_claims"))
-            conn.execute(sa.text("UPDATE swtalent_schema SET version = 1"))
-    finally:
-        engine.dispose()
-    env = {**os.environ, "SWTALENT_TEST_PAUSE": "ledger-upgraded", "SWTALENT_TEST_PAUSE_SECONDS": "3"}
+    if ledger == "schema 1":
+        compute(ledger_url, "2023-01..2023-03", "--commit")
+        engine = sa.create_engine(ledger_url)
+        try:
+            with engine.begin() as conn:  # back to schema 1: the upgrade has work to do
+                conn.execute(sa.text("DROP TABLE month_claims"))
+                conn.execute(sa.text("UPDATE swtalent_schema SET version = 1"))
+        finally:
+            engine.dispose()
+    env = {**os.environ, "SWTALENT_TEST_PAUSE": "ledger-prepared", "SWTALENT_TEST_PAUSE_SECONDS": "3"}
     listing = [sys.executable, "-m", "swtalent.cli", "ledger", "list", "--ledger", ledger_url, "--json"]
     first = subprocess.Popen(listing, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    assert first.stderr.readline().strip() == "paused at ledger-upgraded"
+    assert first.stderr.readline().strip() == "paused at ledger-prepared"
     second = subprocess.run(listing, capture_output=True, text=True, timeout=120)
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 0, second.stdout + second.stderr
-    assert json.loads(second.stdout) == json.loads(out) and len(json.loads(out)) == 1
+    assert json.loads(second.stdout) == json.loads(out)
+    assert len(batches(ledger_url)) == (1 if ledger == "schema 1" else 0)

@@ -141,19 +141,19 @@ def lock_commits(conn: Connection) -> None:
 
 def prepare(conn: Connection) -> int:
     """Create a new ledger, or upgrade an older one in place; the schema version it is now at."""
-    names = set(inspect(conn).get_table_names())
-    if "swtalent_schema" not in names:
+    version = _version(conn)
+    if version != SCHEMA_VERSION and conn.dialect.name == "postgresql":
+        # Two runs creating or upgrading one ledger at once: the second waits for the first, then
+        # looks again and finds nothing left to do (SQLite's writes queue already).
+        lock_commits(conn)
+        version = _version(conn)
+    if version is None:
         metadata.create_all(conn)
         conn.execute(schema_version.insert(), {"version": SCHEMA_VERSION})
+        pause_for_tests("ledger-prepared")  # a test opens the ledger again here, before this commits
         return SCHEMA_VERSION
-    version = conn.execute(text("SELECT MAX(version) FROM swtalent_schema")).scalar_one()
     if version > SCHEMA_VERSION:
         raise LedgerTooNew(version)
-    if version < SCHEMA_VERSION and conn.dialect.name == "postgresql":
-        # Two runs opening an old ledger at once: the second waits for the first's upgrade, then
-        # reads the version again and finds nothing left to do (SQLite's writes queue already).
-        lock_commits(conn)
-        version = conn.execute(text("SELECT MAX(version) FROM swtalent_schema")).scalar_one()
     for step in range(version + 1, SCHEMA_VERSION + 1):
         for statement in MIGRATIONS[step]:
             if callable(statement):
@@ -161,8 +161,15 @@ def prepare(conn: Connection) -> int:
             else:
                 conn.execute(text(statement))
         conn.execute(schema_version.insert(), {"version": step})
-        pause_for_tests("ledger-upgraded")  # a test opens the ledger again here, before the upgrade commits
+        pause_for_tests("ledger-prepared")
     return SCHEMA_VERSION
+
+
+def _version(conn: Connection) -> int | None:
+    """The ledger's schema version; None where there is no ledger yet."""
+    if "swtalent_schema" not in set(inspect(conn).get_table_names()):
+        return None
+    return conn.execute(text("SELECT MAX(version) FROM swtalent_schema")).scalar_one()
 
 
 class LedgerTooNew(Exception):
