@@ -562,6 +562,22 @@ def test_a_batch_whose_own_lines_claim_a_month_twice_is_refused(ledger_url):
     assert _ledger_rows(ledger_url) == (1, 0, 2) and _paid_twice(ledger_url) == 0
 
 
+def _back_to_schema_1(conn) -> list:
+    """A ledger made back into schema 1, for the upgrade to do its work again: its months a claim
+    apiece (2023-04) in `claims`, no month_claims. The month rows it had."""
+    import sqlalchemy as sa
+
+    months = conn.execute(sa.text("SELECT batch_id, line_no, policy_id, person_id, rule_id, year, months "
+                                  "FROM month_claims")).all()
+    conn.execute(sa.text("INSERT INTO claims (batch_id, line_no, policy_id, person_id, rule_id, claim, round) "
+                         "VALUES (:b, :n, :p, :person, :r, :claim, 0)"),
+                 [{"b": b, "n": n, "p": p, "person": person, "r": r, "claim": f"{y}-{m:02d}"}
+                  for b, n, p, person, r, y, mask in months for m in range(1, 13) if mask >> (m - 1) & 1])
+    conn.execute(sa.text("DROP TABLE month_claims"))
+    conn.execute(sa.text("UPDATE swtalent_schema SET version = 1"))
+    return months
+
+
 def test_an_upgrade_from_a_month_a_row_keeps_every_month_paid(ledger_url, tmp_path):
     """The upgrade's SQL on both databases: a ledger turned back into schema 1 (its months a claim
     apiece, 2023-04) is upgraded when next opened, to the same month rows, and pays nothing twice."""
@@ -572,14 +588,7 @@ def test_an_upgrade_from_a_month_a_row_keeps_every_month_paid(ledger_url, tmp_pa
     engine = sa.create_engine(ledger_url)
     try:
         with engine.begin() as conn:
-            before = conn.execute(sa.text("SELECT batch_id, line_no, policy_id, person_id, rule_id, year, months "
-                                          "FROM month_claims")).all()
-            conn.execute(sa.text("INSERT INTO claims (batch_id, line_no, policy_id, person_id, rule_id, claim, round) "
-                                 "VALUES (:b, :n, :p, :person, :r, :claim, 0)"),
-                         [{"b": b, "n": n, "p": p, "person": person, "r": r, "claim": f"{y}-{m:02d}"}
-                          for b, n, p, person, r, y, mask in before for m in range(1, 13) if mask >> (m - 1) & 1])
-            conn.execute(sa.text("DROP TABLE month_claims"))
-            conn.execute(sa.text("UPDATE swtalent_schema SET version = 1"))
+            before = _back_to_schema_1(conn)
         assert len(before) > 10
         rest = compute(ledger_url, "2023", "--commit")  # opens it: the upgrade runs
         assert total(q1) + total(rest) == whole and _paid_twice(ledger_url) == 0
@@ -605,13 +614,8 @@ def test_a_clerk_role_that_only_reads_and_inserts_can_commit_also_after_an_upgra
     clerk = f"clerk_{uuid.uuid4().hex[:8]}"
     engine = sa.create_engine(ledger_url)
     try:
-        with engine.begin() as conn:  # made back into schema 1 (months a claim apiece), then granted
-            conn.execute(sa.text("INSERT INTO claims (batch_id, line_no, policy_id, person_id, rule_id, claim, round) "
-                                 "SELECT batch_id, line_no, policy_id, person_id, rule_id, "
-                                 "year || '-' || LPAD(m::text, 2, '0'), 0 FROM month_claims, generate_series(1, 12) m "
-                                 "WHERE (months >> (m - 1)) & 1 = 1"))
-            conn.execute(sa.text("DROP TABLE month_claims"))
-            conn.execute(sa.text("UPDATE swtalent_schema SET version = 1"))
+        with engine.begin() as conn:  # made back into schema 1, then granted
+            _back_to_schema_1(conn)
             conn.execute(sa.text(f"CREATE ROLE {clerk} LOGIN"))
             conn.execute(sa.text(f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {clerk}"))
         assert batches(ledger_url)  # the administrator opens it: the upgrade runs
@@ -640,9 +644,8 @@ def test_two_runs_opening_a_ledger_at_once_create_or_upgrade_it_once(ledger_url,
         compute(ledger_url, "2023-01..2023-03", "--commit")
         engine = sa.create_engine(ledger_url)
         try:
-            with engine.begin() as conn:  # back to schema 1: the upgrade has work to do
-                conn.execute(sa.text("DROP TABLE month_claims"))
-                conn.execute(sa.text("UPDATE swtalent_schema SET version = 1"))
+            with engine.begin() as conn:  # the upgrade has work to do
+                _back_to_schema_1(conn)
         finally:
             engine.dispose()
     env = {**os.environ, "SWTALENT_TEST_PAUSE": "ledger-prepared", "SWTALENT_TEST_PAUSE_SECONDS": "3"}

@@ -111,8 +111,8 @@ class Ledger:
         twice = _claimed_twice(months)
         if len(twice):  # what the unique index refuses of the other claims
             r = twice.iloc[0]
-            raise LedgerError("ledger.failed", detail=f"a month of {r.year} is claimed twice in the batch: "
-                                                      f"{r.person_id}, {r.rule_id}")
+            raise LedgerError("ledger.failed", detail=f"{r.person_id} 的「{r.rule_id}」{r.year} 年有月份在本批次中记了两次"
+                                                      f" (a month of {r.year} is claimed twice in the batch)")
         try:
             with self.engine.begin() as conn:
                 lock_commits(conn)
