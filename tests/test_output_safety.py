@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from swtalent.api import run_compute
+from swtalent.reports import files
 from swtalent.reports.files import write_outputs
 from swtalent.reports.labels import labels
 from swtalent.reports.sheets import Sheet
@@ -48,6 +49,7 @@ PLACES = [
     (f"南谯区{ID_X}", "光明社区"), ("琅琊区", f"滁州农商行 {SPACED} 幸福社区"), ("琅琊区", f"账号{HYPHENED}，和平社区"),
     ("南谯区", f"老身份证{OLD_ID}"), ("南谯区", f"联系电话 {PHONE}"), ("+5", "-12.50"), ("琅琊区", "-"),
 ]
+polars_csv = files._write_csv_polars
 HOSTILE = [LINK, AT_SUM, PLUS_CMD, MINUS_CMD]
 SECRETS = [ID_X, ID_X.lower(), SPACED, SPACED.replace(" ", ""), HYPHENED, HYPHENED.replace("-", ""), OLD_ID,
            "6217000011112224", "0000 1111 2222", "0000-1111-2223", "0000111122224"]
@@ -381,3 +383,33 @@ def test_long_text_is_cut_to_fit_with_a_note(tmp_path, lang, note):
     sheet = openpyxl.load_workbook(path)["S"]
     for value in (sheet["A1"].value, sheet["A3"].value):
         assert len(value.encode("utf-16-le")) // 2 <= 32767 and value.endswith(note.replace("40000", "20000"))
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_a_large_detail_csv_is_written_byte_for_byte_as_a_small_one(tmp_path, outputs, monkeypatch, bom):
+    """From files.POLARS_CSV_FROM lines polars writes the detail CSV: the same bytes as the csv
+    module, for texts that need quoting, an empty one, a formula, a line break and a lone CR."""
+    src, _ = outputs
+    comp = run_compute(src, CHUZHOU, "2023")
+    odd = [LINK, 'say "hi", then go', "two\nlines", "carriage\rreturn", "", " 空格 ", "a,b", '"', PLUS_CMD]
+    comp.lines["name"] = [odd[k % len(odd)] for k in range(len(comp.lines))]
+    comp.lines["person_id"] = [odd[(k + 3) % len(odd)] for k in range(len(comp.lines))]
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    monkeypatch.setattr(files, "POLARS_CSV_FROM", 1 << 62)
+    write_outputs(comp, [small], csv_bom=bom)
+    monkeypatch.setattr(files, "POLARS_CSV_FROM", 0)
+    wrote = []
+    monkeypatch.setattr(files, "_write_csv_polars", lambda *a: wrote.append(1) or polars_csv(*a))
+    write_outputs(comp, [large], csv_bom=bom)
+    assert wrote and large.read_bytes() == small.read_bytes()
+    assert len(read_csv(large, "utf-8-sig")) == len(comp.lines) + 1
+
+
+def test_a_large_detail_csv_with_a_value_that_is_not_text_is_written_by_the_csv_module(tmp_path, outputs, monkeypatch):
+    src, _ = outputs
+    comp = run_compute(src, CHUZHOU, "2023")
+    comp.lines["name"] = [12345] + comp.lines["name"].tolist()[1:]  # a number where a name should be
+    monkeypatch.setattr(files, "POLARS_CSV_FROM", 0)
+    write_outputs(comp, [tmp_path / "d.csv"])
+    header, *body = read_csv(tmp_path / "d.csv", "utf-8-sig")
+    assert body[0][header.index("name")] == "12345" and len(body) == len(comp.lines)

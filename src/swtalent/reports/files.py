@@ -74,13 +74,36 @@ def _write_csv(comp: Computation, path: Path, bom: bool = True) -> None:
     """The detail as CSV. A person may open it in Excel, so no text in it may read as a formula, and
     it begins with a byte-order mark (unless `bom` is False) so that Excel reads it as UTF-8."""
     columns = _detail_columns(comp)
-    columns["months"] = ["" if m is None else m for m in columns["months"]]
     for key in ("person_id", "name", "rule_id", "level"):
         columns[key] = defused(columns[key])
+    if len(comp.lines) >= POLARS_CSV_FROM and _write_csv_polars(columns, path, bom):
+        return
+    columns["months"] = ["" if m is None else m for m in columns["months"]]
     with open_csv(path, bom) as fh:
         writer = csv.writer(fh)
         writer.writerow(DETAIL_COLUMNS)
         writer.writerows(zip(*(columns[c] for c in DETAIL_COLUMNS)))
+
+
+# From this many lines polars writes the CSV, on its threads, in a tenth of the csv module's time
+# (0.3 s against 2.2 s for 846,694 lines); below it importing polars would cost more than it saves.
+POLARS_CSV_FROM = 100_000
+
+
+def _write_csv_polars(columns: dict[str, list], path: Path, bom: bool) -> bool:
+    """The same bytes as the csv module writes (quoted only where needed, CRLF), or False, writing
+    nothing, when a value is not a text (the csv module writes its str()). An empty text is written
+    as polars writes a missing value, as nothing: polars would quote it ("")."""
+    import polars as pl
+
+    try:
+        frame = pl.DataFrame([pl.Series(c, columns[c], dtype=pl.Int64 if c == "months" else pl.String, strict=True)
+                              for c in DETAIL_COLUMNS])
+    except (TypeError, ValueError, pl.exceptions.PolarsError):
+        return False
+    frame.with_columns(pl.col(pl.String).replace("", None)).write_csv(
+        path, line_terminator="\r\n", include_bom=bom, quote_style="necessary")
+    return True
 
 
 def _write_json(comp: Computation, path: Path) -> None:
