@@ -99,9 +99,10 @@ class Computation:
         return int(self.lines["amount_fen"].sum())
 
     def counts(self) -> dict[str, int]:
-        got = pd.Series(self.status).value_counts().to_dict()
-        return {"rows_in": len(self.status), "rows_paid": got.get(PAID, 0),
-                "rows_ineligible": got.get(INELIGIBLE, 0), "rows_with_errors": got.get(ERROR, 0)}
+        def rows(status: str) -> int:  # a comparison of fixed-width texts: a pandas count took 0.5 s at 1M rows
+            return int((self.status == status).sum())
+        return {"rows_in": len(self.status), "rows_paid": rows(PAID), "rows_ineligible": rows(INELIGIBLE),
+                "rows_with_errors": rows(ERROR)}
 
 
 def compute(policy: Policy, roster: Roster, period: Period, previous: pd.DataFrame | None = None,
