@@ -23,13 +23,14 @@ import os
 import re
 import struct
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from ..zipparts import Inflating, crc32, deflate, seek_data
 
 A4 = 9  # Excel's paper size code
 A4_POINTS = (595.28, 841.89)  # portrait width and height
@@ -395,7 +396,7 @@ def amend(path: Path, changes: dict[int, Amendment]) -> None:
                 if name == "xl/styles.xml":  # written last, once every sheet has added its formats
                     yield styles.to_xml()
                     return
-                yield from _amended(_Inflating(src, z.getinfo(name)), todo[name], styles)
+                yield from _amended(Inflating(src, z.getinfo(name), check=False), todo[name], styles)
             _rewrite(z, src, out, set(todo) | {"xl/styles.xml"}, make)
         os.replace(tmp, path)
     finally:
@@ -403,52 +404,14 @@ def amend(path: Path, changes: dict[int, Amendment]) -> None:
 
 
 CHUNK = 1 << 23  # a large part is compressed in pieces of 8 MiB, on both cores
-
-
-def _compress(run: list, level: int, last: bool) -> bytes:
-    """Raw deflate data for one run; every run but the last ends on a byte (a sync flush) and is not
-    final, so that the runs, each compressed alone, join into one valid stream (as pigz does)."""
-    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
-    out = [packer.compress(p) for p in run]
-    out.append(packer.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH))
-    return b"".join(out)
-
-
-def _seek_data(src, info: zipfile.ZipInfo) -> None:
-    """To the start of a part's data (compressed as it is) in the zip file `src`."""
-    src.seek(info.header_offset)
-    name_len, extra_len = struct.unpack("<HH", src.read(30)[26:30])
-    src.seek(info.header_offset + 30 + name_len + extra_len)
-
-
-class _Inflating:
-    """A part of the workbook just written, inflated as it is read (read(n) as a file's), without
-    zipfile's check of its CRC: 0.6 s of a million-line payroll, for a file this process wrote a
-    moment ago and whose part is written anew, with a CRC of its own."""
-
-    def __init__(self, src, info: zipfile.ZipInfo):
-        _seek_data(src, info)
-        self.src, self.left, self.held = src, info.compress_size, b""
-        self.inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-
-    def read(self, n: int) -> bytes:
-        while len(self.held) < n and self.left:
-            raw = self.src.read(min(self.left, 1 << 20))
-            if not raw:
-                raise zipfile.BadZipFile("the workbook ends inside a part")
-            self.left -= len(raw)
-            self.held += self.inflater.decompress(raw) if self.inflater else raw
-            if self.inflater and not self.left:
-                self.held += self.inflater.flush()
-        out, self.held = self.held[:n], self.held[n:]
-        return out
+LEVEL = 2  # ISA-L's default: a payroll part smaller than zlib's level 1 made it, in a third of the time
 
 
 def _rewrite(z: zipfile.ZipFile, src, out, changed: set[str], make) -> None:
     """A zip with the parts named in `changed` made anew by `make(name)` and compressed, every other
     part copied as it was compressed: the sheets beside a payroll are not inflated and deflated
     again. xl/styles.xml comes before the sheets in the file but is made after them. A large part
-    is compressed in runs of 8 MiB on two threads while it is read (zlib lets go of the interpreter),
+    is compressed in runs of 8 MiB on two threads while it is read (ISA-L lets go of the interpreter),
     each run alone, so that a 55 MB payroll sheet takes half the time where two cores are free."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -456,16 +419,15 @@ def _rewrite(z: zipfile.ZipFile, src, out, changed: set[str], make) -> None:
     made: dict[str, tuple[list, int, int]] = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
         for info in sorted((i for i in infos if i.filename in changed), key=lambda i: i.filename == "xl/styles.xml"):
-            level = 6 if info.file_size < 1 << 22 else 1
             jobs, run, held, crc, size = [], [], 0, 0, 0
             for piece in make(info.filename):
-                crc, size = zlib.crc32(piece, crc), size + len(piece)
+                crc, size = crc32(piece, crc), size + len(piece)
                 run.append(piece)
                 held += len(piece)
                 if held >= CHUNK:
-                    jobs.append(pool.submit(_compress, run, level, False))
+                    jobs.append(pool.submit(deflate, run, LEVEL, False))
                     run, held = [], 0
-            jobs.append(pool.submit(_compress, run, level, True))
+            jobs.append(pool.submit(deflate, run, LEVEL, True))
             made[info.filename] = (jobs, crc, size)
     central = []
     for info in infos:
@@ -473,7 +435,7 @@ def _rewrite(z: zipfile.ZipFile, src, out, changed: set[str], make) -> None:
             jobs, crc, size = made.pop(info.filename)
             raw, method = b"".join(job.result() for job in jobs), zipfile.ZIP_DEFLATED
         else:
-            _seek_data(src, info)
+            seek_data(src, info)
             raw, crc, size, method = src.read(info.compress_size), info.CRC, info.file_size, info.compress_type
         if len(raw) >= 1 << 32 or size >= 1 << 32:
             raise OverflowError("a part of 4 GiB or more")

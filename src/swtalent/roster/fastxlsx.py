@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..memory import give_back
+from ..zipparts import open_part
 from .sheetxml import (
     _COMMENT,
     REF,
@@ -73,10 +74,8 @@ def scan(path: Path, name: str, stop: threading.Event | None = None
     time (a million rows are 480 MB of XML, beside fastexcel's own copy of the cells); (None, None)
     when python-calamine must read it."""
     try:
-        with zipfile.ZipFile(path) as z:
-            part = sheet_part(z, name)
-            with z.open(part) as stream:
-                return _scan(_pieces(stream, stop), facts=True)
+        with zipfile.ZipFile(path) as z, open(path, "rb") as src:
+            return _scan(_pieces(open_part(z, src, sheet_part(z, name)), stop), facts=True)
     except Exception as exc:  # noqa: BLE001 - re-raised on the reading thread
         return exc
 

@@ -33,6 +33,8 @@ from html import unescape
 from pathlib import Path
 from xml.parsers import expat
 
+from ..zipparts import read_part
+
 _TAG = {name: re.compile(rb"<(?:[\w.-]+:)?" + name + rb"\b[^>]*>") for name in (b"sheet", b"Relationship")}
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 REF = re.compile(rb"\s*\$?([A-Za-z]{1,3})\$?(\d{1,7})\s*")
@@ -77,8 +79,8 @@ class SheetFacts:
 def sheet_facts(path: Path, sheet: str) -> SheetFacts:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        with zipfile.ZipFile(path) as z:
-            return _xlsx_facts(z.read(sheet_part(z, sheet)))
+        with zipfile.ZipFile(path) as z, open(path, "rb") as src:
+            return _xlsx_facts(read_part(z, src, sheet_part(z, sheet)))
     if suffix == ".ods":
         with zipfile.ZipFile(path) as z:
             return _ods_facts(z.read("content.xml"), sheet)

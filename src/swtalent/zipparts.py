@@ -1,0 +1,84 @@
+"""The parts of an .xlsx (a zip) inflated and deflated by ISA-L (python-isal) instead of zlib: the
+same raw deflate streams, four times as fast to inflate and three times to deflate. A million-row
+payroll is 750 MB of sheet XML, inflated and deflated again to amend it (reports/printing), and a
+million-row roster 480 MB, inflated to scan it beside fastexcel (roster/fastxlsx); zlib took 3 s
+to inflate the larger payroll part, ISA-L 0.7 s."""
+from __future__ import annotations
+
+import struct
+import zipfile
+
+from isal import isal_zlib
+
+crc32 = isal_zlib.crc32
+
+
+def seek_data(src, info: zipfile.ZipInfo) -> None:
+    """To the start of a part's data (compressed as it is) in the zip file `src`."""
+    src.seek(info.header_offset)
+    name_len, extra_len = struct.unpack("<HH", src.read(30)[26:30])
+    src.seek(info.header_offset + 30 + name_len + extra_len)
+
+
+class Inflating:
+    """A part read as a file is (read(n)), inflated as it is read. `check`: its CRC is compared at
+    the end, as zipfile does (BadZipFile); a part this process wrote a moment ago, and writes anew
+    with a CRC of its own, is not checked (0.6 s of a million-line payroll under zlib)."""
+
+    def __init__(self, src, info: zipfile.ZipInfo, check: bool = True):
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+            raise NotImplementedError("only stored or deflated parts, not encrypted")
+        seek_data(src, info)
+        self.src, self.left, self.held, self.at = src, info.compress_size, b"", 0
+        self.inflater = isal_zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        self.crc, self.expected = (0, info.CRC) if check else (None, None)
+
+    def read(self, n: int) -> bytes:
+        while len(self.held) - self.at < n and self.left:
+            raw = self.src.read(min(self.left, 1 << 20))
+            if not raw:
+                raise zipfile.BadZipFile("the workbook ends inside a part")
+            self.left -= len(raw)
+            try:
+                more = self.inflater.decompress(raw) if self.inflater else raw
+                if self.inflater and not self.left:
+                    more += self.inflater.flush()
+            except isal_zlib.error as exc:
+                raise zipfile.BadZipFile(f"a part of the workbook is damaged ({exc})") from exc
+            self.held = self.held[self.at:] + more
+            self.at = 0
+        out = self.held[self.at:self.at + n]
+        self.at += len(out)
+        if self.crc is not None:
+            self.crc = crc32(out, self.crc)
+            if not out and self.crc != self.expected:
+                raise zipfile.BadZipFile("a part of the workbook is damaged (its CRC does not match)")
+        return out
+
+
+def open_part(z: zipfile.ZipFile, src, name: str):
+    """Part `name` of the zip `z` (opened from the file object `src`), to read(n) from; zipfile's
+    own reader for a part it alone can read (another compression, encryption)."""
+    info = z.getinfo(name)
+    try:
+        return Inflating(src, info)
+    except NotImplementedError:
+        return z.open(name)
+
+
+def read_part(z: zipfile.ZipFile, src, name: str) -> bytes:
+    """Part `name` of the zip `z` (opened from the file object `src`), whole."""
+    stream, pieces = open_part(z, src, name), []
+    while piece := stream.read(1 << 24):
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def deflate(pieces: list[bytes], level: int, last: bool) -> bytes:
+    """Raw deflate data for pieces that follow one another in a part; every run but the last ends on
+    a byte (a sync flush) and is not final, so that runs compressed alone, on several threads, join
+    into one valid stream (as pigz does). ISA-L's levels are 0 to 3."""
+    packer = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15)
+    out = [packer.compress(p) for p in pieces]
+    out.append(packer.flush(isal_zlib.Z_FINISH if last else isal_zlib.Z_SYNC_FLUSH))
+    return b"".join(out)
