@@ -37,6 +37,8 @@ def test_a_part_reads_as_zipfile_reads_it(book, name, size):
             assert len(piece) <= size
             got.append(piece)
         assert b"".join(got) == z.read(name) == read_part(z, src, name)
+        rest = open_part(z, src, name)
+        assert rest.read(size) + rest.read() == z.read(name) and rest.read() == b""
 
 
 def _damage(path, name: str, at_end: bool):

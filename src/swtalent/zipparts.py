@@ -33,7 +33,16 @@ class Inflating:
         self.inflater = isal_zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         self.crc, self.expected = (0, info.CRC) if check else (None, None)
 
-    def read(self, n: int) -> bytes:
+    def __enter__(self) -> Inflating:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def read(self, n: int = -1) -> bytes:
+        """Up to n bytes (all that is left when n is negative); b"" at the end."""
+        if n < 0:
+            n = 1 << 62
         while len(self.held) - self.at < n and self.left:
             raw = self.src.read(min(self.left, 1 << 20))
             if not raw:

@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import Issue, cell_name
 from ..safety import excel_text
+from ..zipparts import open_part
 from .annotate import FILLS
 from .printing import CHUNK, _insert, _rewrite, _Styles
 
@@ -813,7 +814,7 @@ def _mark_up(z: zipfile.ZipFile, src, issues: list[Issue], out: Path, lang: str,
         elif not by_part[name].located and sizes[name] < 1 << 20:  # only its tab unselected
             yield re.sub(rb'(<sheetView\b[^>]*?\stabSelected=")(?:1|true)"', rb'\g<1>0"', z.read(name), count=1)
         else:
-            with z.open(name) as part:
+            with open_part(z, src, name) as part:
                 yield from _marked(part, by_part[name], styles, name in selected, issues, places)
     with open(out, "wb") as target:
         _rewrite(_WithParts(z, new, dropped), src, target, changed | set(new), make)
