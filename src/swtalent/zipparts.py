@@ -43,19 +43,22 @@ class Inflating:
         """Up to n bytes (all that is left when n is negative); b"" at the end."""
         if n < 0:
             n = 1 << 62
-        while len(self.held) - self.at < n and self.left:
-            raw = self.src.read(min(self.left, 1 << 20))
+        more, have = [], len(self.held) - self.at
+        while have < n and self.left:  # a quarter MiB at a time: XML inflates to seven times its size
+            raw = self.src.read(min(self.left, 1 << 18))
             if not raw:
                 raise zipfile.BadZipFile("the workbook ends inside a part")
             self.left -= len(raw)
             try:
-                more = self.inflater.decompress(raw) if self.inflater else raw
+                piece = self.inflater.decompress(raw) if self.inflater else raw
                 if self.inflater and not self.left:
-                    more += self.inflater.flush()
+                    piece += self.inflater.flush()
             except isal_zlib.error as exc:
                 raise zipfile.BadZipFile(f"a part of the workbook is damaged ({exc})") from exc
-            self.held = self.held[self.at:] + more
-            self.at = 0
+            more.append(piece)
+            have += len(piece)
+        if more:  # one join of what was held and what was inflated
+            self.held, self.at = b"".join([self.held[self.at:], *more]), 0
         out = self.held[self.at:self.at + n]
         self.at += len(out)
         if self.crc is not None:
