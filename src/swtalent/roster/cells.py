@@ -27,10 +27,12 @@ class Column:
             self.codes = np.where(codes < 0, len(self.uniques) - 1, codes)
         self._texts: np.ndarray | None = None
         self._has_numbers: bool | None = None
+        self._as_written = False  # every value a text of ASCII letters and digits (unique_texts)
 
     def subset(self, keep: np.ndarray) -> Column:
         out = Column.__new__(Column)
         out.uniques, out.codes, out._texts, out._has_numbers = self.uniques, self.codes[keep], self._texts, self._has_numbers
+        out._as_written = self._as_written
         return out
 
     def per_value(self, fn: Callable[[object], object], dtype: object = object) -> np.ndarray:
@@ -44,8 +46,13 @@ class Column:
     def unique_texts(self) -> np.ndarray:
         if self._texts is None:
             texts = _as_written(self.uniques)
-            self._texts = self._each_text() if texts is None else texts
+            self._texts, self._as_written = (self._each_text(), False) if texts is None else (texts, True)
         return self._texts
+
+    def letters_and_digits(self) -> bool:
+        """Whether every value is a text of ASCII letters and digits alone (an ID, an account)."""
+        self.unique_texts()
+        return self._as_written
 
     def _each_text(self) -> np.ndarray:
         norm = unicodedata.normalize  # the common case inline: this runs once per distinct cell

@@ -170,6 +170,8 @@ class _Checker:
         total = np.zeros(len(raw.cells), dtype=bool)
         lead = np.zeros(len(raw.cells), dtype=bool)  # a mapped cell that starts with a sign-off label
         for key in raw.columns:
+            if key in self._columns and self._columns[key].letters_and_digits():
+                continue  # no label is written in ASCII letters and digits alone (its texts are known)
             col = self._columns.get(key) or Column(raw.cells[:, raw.columns[key]])
             try:  # the column's distinct values joined, once: most columns are all text
                 joined = "\0".join(col.uniques[:-1])  # (the last is the missing cell's None)
