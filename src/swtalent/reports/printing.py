@@ -404,6 +404,7 @@ def amend(path: Path, changes: dict[int, Amendment]) -> None:
 
 
 CHUNK = 1 << 23  # a large part is compressed in pieces of 8 MiB, on both cores
+AHEAD = 4  # runs waiting to be deflated, at most (8 MiB each)
 LEVEL = 2  # ISA-L's default: a payroll part smaller than zlib's level 1 made it, in a third of the time
 
 
@@ -427,6 +428,8 @@ def _rewrite(z: zipfile.ZipFile, src, out, changed: set[str], make) -> None:
                 if held >= CHUNK:
                     jobs.append(pool.submit(deflate, run, LEVEL, False))
                     run, held = [], 0
+                    if len(jobs) > AHEAD:  # the part is inflated faster than deflated: hold few runs waiting
+                        jobs[-AHEAD - 1].result()
             jobs.append(pool.submit(deflate, run, LEVEL, True))
             made[info.filename] = (jobs, crc, size)
     central = []
