@@ -7,6 +7,7 @@ import csv
 import json
 import re
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -413,3 +414,19 @@ def test_a_large_detail_csv_with_a_value_that_is_not_text_is_written_by_the_csv_
     write_outputs(comp, [tmp_path / "d.csv"])
     header, *body = read_csv(tmp_path / "d.csv", "utf-8-sig")
     assert body[0][header.index("name")] == "12345" and len(body) == len(comp.lines)
+
+
+def test_a_large_detail_csv_goes_to_a_folder_named_tilde_not_the_home_folder(tmp_path, outputs, monkeypatch):
+    """`--out ~/d.csv` quoted by the shell is a folder named "~" under the working folder; polars,
+    given a path, would expand it to the home folder."""
+    src, _ = outputs
+    comp = run_compute(src, CHUZHOU, "2023")
+    home, work = tmp_path / "home", tmp_path / "work"
+    (work / "~").mkdir(parents=True)
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(files, "POLARS_CSV_FROM", 0)
+    write_outputs(comp, [Path("~/d.csv")])
+    assert len(read_csv(work / "~" / "d.csv", "utf-8-sig")) == len(comp.lines) + 1
+    assert list(home.iterdir()) == []

@@ -55,8 +55,18 @@ def _damage(path, name: str, at_end: bool):
 @pytest.mark.parametrize("at_end", [True, False])
 def test_a_damaged_part_is_bad_zip_not_wrong_bytes(book, at_end):
     _damage(book, "deflated.xml", at_end)
-    with zipfile.ZipFile(book) as z, open(book, "rb") as src, pytest.raises(zipfile.BadZipFile):
+    with zipfile.ZipFile(book) as z, open(book, "rb") as src, pytest.raises(zipfile.BadZipFile) as caught:
         read_part(z, src, "deflated.xml")
+    assert "deflated.xml" in str(caught.value)  # which part, as zipfile's own message says
+
+
+def test_a_bad_crc_is_heard_by_a_reader_that_takes_exactly_the_part(book):
+    """A reader that asks for the part's size and stops never reads b"": it must hear the CRC then."""
+    with zipfile.ZipFile(book) as z, open(book, "rb") as src:
+        info = z.getinfo("deflated.xml")
+        info.CRC ^= 1
+        with pytest.raises(zipfile.BadZipFile, match="Bad CRC-32 for file 'deflated.xml'"):
+            Inflating(src, info).read(info.file_size)
 
 
 def test_a_part_written_a_moment_ago_is_not_checked_when_asked(book):

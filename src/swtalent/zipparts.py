@@ -32,6 +32,7 @@ class Inflating:
         self.src, self.left, self.held, self.at = src, info.compress_size, b"", 0
         self.inflater = isal_zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
         self.crc, self.expected = (0, info.CRC) if check else (None, None)
+        self.name = info.filename  # for what a damaged part is called, as zipfile names it
 
     def __enter__(self) -> Inflating:
         return self
@@ -54,7 +55,7 @@ class Inflating:
                 if self.inflater and not self.left:
                     piece += self.inflater.flush()
             except isal_zlib.error as exc:
-                raise zipfile.BadZipFile(f"a part of the workbook is damaged ({exc})") from exc
+                raise zipfile.BadZipFile(f"part '{self.name}' of the workbook is damaged ({exc})") from exc
             more.append(piece)
             have += len(piece)
         if more:  # one join of what was held and what was inflated
@@ -63,8 +64,9 @@ class Inflating:
         self.at += len(out)
         if self.crc is not None:
             self.crc = crc32(out, self.crc)
-            if not out and self.crc != self.expected:
-                raise zipfile.BadZipFile("a part of the workbook is damaged (its CRC does not match)")
+            if not self.left and self.at == len(self.held) and self.crc != self.expected:
+                # checked as the last bytes are handed out, as zipfile does: a reader that stops there still hears
+                raise zipfile.BadZipFile(f"Bad CRC-32 for file '{self.name}' (part of the workbook is damaged)")
         return out
 
 

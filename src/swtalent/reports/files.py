@@ -101,8 +101,9 @@ def _write_csv_polars(columns: dict[str, list], path: Path, bom: bool) -> bool:
                               for c in DETAIL_COLUMNS])
     except (TypeError, ValueError, pl.exceptions.PolarsError):
         return False
-    frame.with_columns(pl.col(pl.String).replace("", None)).write_csv(
-        path, line_terminator="\r\n", include_bom=bom, quote_style="necessary")
+    with open(path, "wb") as fh:  # a file, not a path: polars would read a leading "~" as the home folder
+        frame.with_columns(pl.col(pl.String).replace("", None)).write_csv(
+            fh, line_terminator="\r\n", include_bom=bom, quote_style="necessary")
     return True
 
 
