@@ -100,13 +100,13 @@ def test_a_column_keeps_true_apart_from_1_and_false_from_0():
 
 
 def test_a_long_column_is_factorised_by_object_then_by_value_as_by_value_alone():
-    """cells._factorize finds the distinct objects by their addresses first (the fast read keeps each
+    """cells.factorize finds the distinct objects by their addresses first (the fast read keeps each
     distinct text of a column as one object): the codes and distinct values are pandas' own, whether
     the cells share objects, hold copies of one value (calamine's chunks), or mix in numbers, True
     beside 1, a date, None and NaN; and a column read this way reads each cell as it is."""
     import pandas as pd
 
-    from swtalent.roster.cells import Column, _factorize, cell_text
+    from swtalent.roster.cells import Column, cell_text, factorize
 
     rng = np.random.default_rng(3)
     shared = np.array(["琅琊区", "南谯区", "天长市", "", "x"], dtype=object)
@@ -122,7 +122,7 @@ def test_a_long_column_is_factorised_by_object_then_by_value_as_by_value_alone()
     mixed[at] = [extras[k % len(extras)] for k in range(len(at))]
     kinds["mixed"] = mixed
     for name, cells in kinds.items():
-        codes, uniques = _factorize(cells)
+        codes, uniques = factorize(cells)
         want_codes, want_uniques = pd.factorize(cells, use_na_sentinel=True)
         assert codes.tolist() == want_codes.tolist(), name
         assert [(type(u), u) for u in uniques] == [(type(u), u) for u in want_uniques], name

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .policy.model import AllOf, AnyOf, Condition, NotOf
+from .roster.cells import factorize
 
 _COMPARE = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt, "<=": operator.le,
             "<": operator.lt}
@@ -123,10 +124,16 @@ def _text_table(cond: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, np.nd
     """A text condition per distinct value: each row's code (pd.factorize's, -1 for a missing
     cell, worked out once per run: shared_columns) and, per code, met and blank (the last entry
     for code -1)."""
-    column = frame[cond.field]
-    codes, distinct = once(frame, ("factorize", cond.field), lambda: pd.factorize(column))
+    codes, distinct = text_codes(frame, cond.field)
     met, blank = _texts(cond, distinct)
     return codes, met, blank
+
+
+def text_codes(frame: pd.DataFrame, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of a text column (-1 for a missing cell), once per run (shared_columns), by
+    its objects first: normalise leaves each distinct text of a column one object (0.018 s for a
+    million rows where hashing every text took 0.051 s)."""
+    return once(frame, ("factorize", key), lambda: factorize(frame[key].to_numpy()))
 
 
 def _texts(cond: Condition, distinct) -> tuple[np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..conditions import text_codes
 from ..policy.model import DatedAmount, Policy, RuleBase
 
 
@@ -21,7 +22,7 @@ def table_entries(rule: RuleBase, policy: Policy, frame: pd.DataFrame) -> np.nda
     table = rule.amounts_by
     if table is None:
         return np.zeros(n, dtype=np.int32)
-    codes, distinct = pd.factorize(frame[table.field])
+    codes, distinct = text_codes(frame, table.field)
     lookup = table.lookup()
     entry = np.array([lookup.get(str(v), 0) for v in distinct] + [0], dtype=np.int32)[codes]
     keys = policy.level_keys

@@ -21,7 +21,7 @@ class Column:
             self.uniques = cells.tolist() + [None]
             self.codes = np.arange(len(cells))
         else:
-            codes, uniques = _factorize(cells)
+            codes, uniques = factorize(cells)
             uniques = _apart_from_bools(cells, codes, list(uniques))
             self.uniques = uniques + [None]  # code -1 (a missing cell) reads the trailing None
             self.codes = np.where(codes < 0, len(self.uniques) - 1, codes)
@@ -75,13 +75,14 @@ class Column:
         return (self.unique_texts() == "")[self.codes]
 
 
-def _factorize(cells: np.ndarray) -> tuple[np.ndarray, list]:
+def factorize(cells: np.ndarray) -> tuple[np.ndarray, list]:
     """pd.factorize(cells) (-1 for a missing cell), the distinct objects found first. A grid from
-    the fast read holds each distinct text of a column as one object (fastxlsx._texts), and
-    calamine's chunks keep theirs once a chunk (source._grid): the objects' addresses, integers,
-    find the distinct objects at a third of the cost of hashing and comparing every cell's text, and
-    only those are factorised by value (two objects may hold one value: a date in two chunks). A
-    column of objects nearly all its own is factorised by value at once."""
+    the fast read holds each distinct text of a column as one object (fastxlsx._texts), calamine's
+    chunks keep theirs once a chunk (source._grid), and a text column normalise makes holds each
+    distinct text once (Column.text): the objects' addresses, integers, find the distinct objects
+    at a third of the cost of hashing and comparing every cell's text, and only those are
+    factorised by value (two objects may hold one value: a date in two chunks). A column of
+    objects nearly all its own is factorised by value at once."""
     if cells.dtype != object or len(cells) < 2 * SAMPLE:  # dates, numbers: pandas factorises them natively
         return pd.factorize(cells, use_na_sentinel=True)
     cells = np.ascontiguousarray(cells)
