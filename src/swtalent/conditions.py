@@ -92,7 +92,7 @@ def blank_column(frame: pd.DataFrame, key: str) -> np.ndarray:
         return np.isnat(column.to_numpy())
     if isinstance(column.dtype, (pd.BooleanDtype, pd.CategoricalDtype)):
         return column.isna().to_numpy()
-    return (column == "").to_numpy()
+    return column.to_numpy(dtype=object) == ""  # numpy's comparison: pandas' took twice as long
 
 
 def test(cond: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

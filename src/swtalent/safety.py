@@ -20,6 +20,8 @@ from collections.abc import Callable, Collection
 import numpy as np
 import pandas as pd
 
+from .roster.cells import factorize, nearly_all_differ
+
 # The roster's free-text columns the 公示名单 prints, in its order: searched for personal numbers.
 PUBLISHED_TEXT = ("district", "unit")
 
@@ -129,8 +131,12 @@ def _changed(values, wanted: Callable[[str], bool], fn: Callable[[str], str], se
 def plain(values) -> bool:
     """Whether no text among `values` needs changing to be written where Excel reads it: none begins
     as a formula may, none is longer than half Excel's limit (what excel_frame and defused look for,
-    and a little more). Missing cells and numbers hold no text."""
+    and a little more). Missing cells and numbers hold no text. A column that repeats itself (a
+    payroll's 区县, 单位, 等级, 计算说明) is looked at by its distinct values, found by their
+    objects: 0.01 s instead of joining 630,000 texts in 0.07-0.2 s."""
     values = np.asarray(values, dtype=object)
+    if not nearly_all_differ(values):
+        values = np.asarray(factorize(values)[1], dtype=object)
     try:
         return not _may_change(values, _LIVE_START, EXCEL_LIMIT // 2)
     except TypeError:

@@ -17,7 +17,7 @@ import pandas as pd
 
 class Column:
     def __init__(self, cells: np.ndarray):
-        if _nearly_all_differ(cells):  # an ID, a name, an account: each row its own value, unhashed
+        if nearly_all_differ(cells):  # an ID, a name, an account: each row its own value, unhashed
             self.uniques = cells.tolist() + [None]
             self.codes = np.arange(len(cells))
         else:
@@ -154,7 +154,7 @@ def sample_rows(n: int) -> np.ndarray | None:
     return np.arange(0, n, n // SAMPLE)[:SAMPLE] if n >= 4 * SAMPLE else None
 
 
-def _nearly_all_differ(cells: np.ndarray) -> bool:
+def nearly_all_differ(cells: np.ndarray) -> bool:
     """Whether a column's values nearly all differ (an ID, an account, a 序号), judged on SAMPLE cells
     spread over it. Then finding its distinct values (a hash of each of a million scattered strings,
     0.3 s a column) saves nothing: each row is looked at as its own value, which gives the same
