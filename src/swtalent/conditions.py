@@ -92,7 +92,15 @@ def blank_column(frame: pd.DataFrame, key: str) -> np.ndarray:
         return np.isnat(column.to_numpy())
     if isinstance(column.dtype, (pd.BooleanDtype, pd.CategoricalDtype)):
         return column.isna().to_numpy()
-    return column.to_numpy(dtype=object) == ""  # numpy's comparison: pandas' took twice as long
+    return text_blank(column)
+
+
+def text_blank(column: pd.Series) -> np.ndarray:
+    """Where a text column holds '', by numpy's comparison (pandas' took twice as long)."""
+    try:
+        return column.to_numpy(dtype=object) == ""
+    except TypeError:  # a pd.NA, which numpy cannot compare (normalise leaves none in a text column)
+        return (column == "").to_numpy(dtype=bool, na_value=False)
 
 
 def test(cond: Condition, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -133,7 +141,9 @@ def text_codes(frame: pd.DataFrame, key: str) -> tuple[np.ndarray, np.ndarray]:
     """pd.factorize of a text column (-1 for a missing cell), once per run (shared_columns), by
     its objects first: normalise leaves each distinct text of a column one object (0.018 s for a
     million rows where hashing every text took 0.051 s)."""
-    return once(frame, ("factorize", key), lambda: factorize(frame[key].to_numpy()))
+    column = frame[key]  # a column of another type (dates, categories) keeps pandas' own values
+    return once(frame, ("factorize", key),
+                lambda: factorize(column.to_numpy()) if column.dtype == object else pd.factorize(column))
 
 
 def _texts(cond: Condition, distinct) -> tuple[np.ndarray, np.ndarray]:

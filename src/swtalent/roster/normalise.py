@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
-from ..conditions import blank_column, first_failed, holds, test
+from ..conditions import blank_column, first_failed, holds, test, text_blank
 from ..errors import CATALOGUE, Issue, Location, SwtalentError
 from ..fields import ORG_ONLY, header_key
 from ..safety import (  # the pattern the notice masks with
@@ -571,7 +571,7 @@ class _Checker:
         for key in texts:
             if key not in self.raw.columns or key not in self.frame or key not in required and key not in for_candidates:
                 continue
-            blank = self.frame[key].to_numpy(dtype=object) == ""  # numpy's: pandas' == took 60 ms a million rows
+            blank = text_blank(self.frame[key])
             if key in required:
                 self.report("roster.value-required", blank, key, column=self.raw.header(key))
             elif key in for_candidates:
