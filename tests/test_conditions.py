@@ -445,3 +445,22 @@ def test_age_on_a_day_reads_the_birth_date_in_the_id_number(tmp_path):
     from swtalent.reports.reasons import ineligible_reasons
 
     assert ineligible_reasons(comp, "zh").iat[0] == "补贴：出生日期「1988-07-01」须晚于 1988-07-01"
+
+
+def test_blank_and_distinct_values_of_columns_normalise_never_makes_read_as_pandas_reads_them():
+    """The numpy comparison and the factorising by objects behind blank_column, text_codes and
+    safety.plain give pandas' answers on what they cannot take the fast way: a pd.NA, dates, an
+    unhashable cell."""
+    import pandas as pd
+
+    from swtalent.conditions import blank_column, text_codes
+    from swtalent.safety import plain
+
+    n = 50_000  # long enough for the ways taken only from 40,000 rows
+    frame = pd.DataFrame({"f": pd.Series((["a", "", pd.NA] * n)[:n], dtype=object),
+                          "d": pd.to_datetime((["2020-01-01", None] * n)[:n])})
+    assert blank_column(frame, "f")[:4].tolist() == [False, True, False, False]
+    codes, distinct = text_codes(frame, "d")
+    assert codes[:3].tolist() == [0, -1, 0] and [str(v) for v in distinct] == ["2020-01-01 00:00:00"]
+    assert plain(np.array([["x"], "a", "a"] * 30_000, dtype=object))
+    assert not plain(np.array([["x"], "a", "=1+1"] * 30_000, dtype=object))
