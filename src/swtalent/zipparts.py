@@ -13,6 +13,10 @@ from isal import isal_zlib
 crc32 = isal_zlib.crc32
 
 
+class OtherKindOfPart(Exception):
+    """A part compressed otherwise than stored or deflated, or encrypted: zipfile's own reader reads it."""
+
+
 def seek_data(src, info: zipfile.ZipInfo) -> None:
     """To the start of a part's data (compressed as it is) in the zip file `src`."""
     src.seek(info.header_offset)
@@ -27,7 +31,7 @@ class Inflating:
 
     def __init__(self, src, info: zipfile.ZipInfo, check: bool = True):
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-            raise NotImplementedError("only stored or deflated parts, not encrypted")
+            raise OtherKindOfPart(info.filename)
         seek_data(src, info)
         self.src, self.left, self.held, self.at = src, info.compress_size, b"", 0
         self.inflater = isal_zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
@@ -76,7 +80,7 @@ def open_part(z: zipfile.ZipFile, src, name: str):
     info = z.getinfo(name)
     try:
         return Inflating(src, info)
-    except NotImplementedError:
+    except OtherKindOfPart:
         return z.open(name)
 
 
