@@ -225,3 +225,55 @@ def test_cell_text_that_looks_like_terminal_markup_is_printed_as_is(roster):
     path = roster([person(1, level="中级[/b]")])
     result = invoke("compute", path, "--policy", CHUZHOU, "--period", "2023")
     assert result.exit_code == 0 and "中级[/b]" in result.stdout
+
+
+# Command lines whose roster is read before typer parses them: each as typer reads it.
+READ_EARLY = [
+    ["check", "R.xlsx", "--policy", "P.yaml", "--period", "2023", "--json"],
+    ["check", "--policy", "P.yaml", "R.xlsx"],
+    ["check", "-p", "P.yaml", "--sheet", "名单", "R.xlsx", "--max-rows", "500"],
+    ["compute", "R.xlsx", "-p", "P.yaml", "--period", "2023", "-o", "a.xlsx", "-o", "a.csv", "--force", "-q"],
+    ["compute", "--period=2023", "--policy=P.yaml", "R.xlsx", "--sheet=第二页", "--max-rows=7", "--lang", "en"],
+    ["compute", "R.xlsx", "-p", "P.yaml", "--period", "2023", "--sheet", "一", "--sheet", "二"],
+    ["diff", "R.xlsx", "-p", "P.yaml", "-p", "Q.yaml", "--period", "2024", "--map", "证件号=身份证号"],
+    ["explain", "R.xlsx", "-p", "P.yaml", "--period", "2023", "--person", "张三", "--json"],
+    ["check", "-p", "P.yaml", "--", "-R.xlsx"],
+]
+# Left to typer: an option spelt in a way the early look does not follow, a value it would refuse,
+# help, another command.
+NOT_EARLY = [
+    ["check", "-qp", "P.yaml", "R.xlsx"], ["check", "-pP.yaml", "R.xlsx"], ["check", "R.xlsx", "--max-rows", "0"],
+    ["check", "R.xlsx", "--max-rows", "many"], ["check", "R.xlsx", "--help"], ["check", "R.xlsx", "--sheet"],
+    ["check", "R.xlsx", "--json=yes"], ["check", "--policy", "P.yaml"], ["validate", "P.yaml"],
+    ["ledger", "list", "--ledger", "l.db"], [],
+]
+
+
+@pytest.mark.parametrize("args", READ_EARLY + NOT_EARLY)
+def test_the_roster_read_before_typer_parses_is_the_one_it_asks_for(args, monkeypatch):
+    from swtalent import cli
+
+    asked = []
+
+    def pending(roster, sheet, max_rows):
+        asked.append((roster, sheet, max_rows))
+        raise KeyboardInterrupt  # nothing is read
+    monkeypatch.setattr(cli, "_pending", pending)
+    runner.invoke(app, args)
+    early = cli._roster_named(args)
+    assert (early is not None) == (args in READ_EARLY)
+    if early is not None:
+        assert [early] == asked
+
+
+def test_an_early_read_is_taken_only_for_the_same_roster():
+    from swtalent import cli
+
+    cli._start_read(["check", str(EXAMPLE), "--policy", str(CHUZHOU)])
+    (early,) = cli._early
+    assert cli._pending(EXAMPLE, None, cli.DEFAULT_MAX_ROWS) is early and cli._early == []
+    assert len(early.result().sheets[0].grid) > 1
+    cli._start_read(["check", str(EXAMPLE), "--sheet", "名单"])
+    (early,) = cli._early
+    other = cli._pending(EXAMPLE, None, cli.DEFAULT_MAX_ROWS)  # not the sheet asked for: read again
+    assert other is not early and (other.path, other.sheet) == (EXAMPLE, None) and cli._early == []
