@@ -142,3 +142,12 @@ def test_a_column_of_plain_letters_and_digits_reads_as_written(cells):
     column = Column(np.array(cells, dtype=object))
     assert column.text().tolist() == [cell_text(c) for c in cells]
     assert {type(t) for t in column.text()} == {str}
+
+
+@pytest.mark.parametrize("text", ["", "abc", "ABC123", "341102199001011328", "34110219900101132x", "12 3", "１２３",
+                                  "é1", "ab_c", "Ⅻ", "²", "٣", "abc\x00", "a\u00a0b", "A" * 100_000 + "-"])
+def test_letters_and_digits_are_those_of_str(text):
+    """cells.ascii_alnum looks at bytes; it must answer as str.isascii() and str.isalnum() do."""
+    from swtalent.roster.cells import ascii_alnum
+
+    assert ascii_alnum(text) == (text.isascii() and text.isalnum())

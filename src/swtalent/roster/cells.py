@@ -120,12 +120,18 @@ def _as_written(uniques: list) -> np.ndarray | None:
         flat = "".join(uniques[:-1])
     except TypeError:  # numbers, or a missing cell among them
         return None
-    if not (flat.isascii() and flat.isalnum()) or not set(map(type, uniques[:-1])) <= {str}:
+    if not ascii_alnum(flat) or not set(map(type, uniques[:-1])) <= {str}:
         return None  # (a str of another type, numpy's, is made a plain one by cell_text)
     texts = np.empty(len(uniques), dtype=object)
     texts[:-1] = uniques[:-1]
     texts[-1] = ""
     return texts
+
+
+def ascii_alnum(text: str) -> bool:
+    """Whether a text is ASCII letters and digits alone (and not empty). As bytes: str.isalnum asks
+    Unicode about each character, 0.12 s for a million IDs joined, bytes look them up in 0.03 s."""
+    return text.isascii() and text.encode("ascii").isalnum()
 
 
 def _apart_from_bools(cells: np.ndarray, codes: np.ndarray, uniques: list) -> list:

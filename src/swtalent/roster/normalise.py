@@ -21,7 +21,7 @@ from ..safety import (  # the pattern the notice masks with
     PUBLISHED_TEXT,
     has_personal_number,
 )
-from .cells import Column, cell_text, first_appearances, is_number, number_text
+from .cells import Column, ascii_alnum, cell_text, first_appearances, is_number, number_text
 from .codes import check_codes
 from .dates import birth_prefixes, month_only, parse_dates
 from .ids import check_ids
@@ -332,7 +332,7 @@ class _Checker:
         cells, report = self.column("person_id"), self.report
         texts = cells.unique_texts()
         joined = "".join(texts)
-        if joined.isascii() and joined.isalnum() and joined == joined.upper():  # digits and X: as written
+        if ascii_alnum(joined) and (raw := joined.encode("ascii")) == raw.upper():  # digits and X: as written
             ids = texts[cells.codes]
         else:
             ids = np.array([t if t.isdecimal() else t.upper() if t.isalnum() else _id_text(t) for t in texts],
