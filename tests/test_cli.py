@@ -243,7 +243,8 @@ READ_EARLY = [
 # help, another command.
 NOT_EARLY = [
     ["check", "-qp", "P.yaml", "R.xlsx"], ["check", "-pP.yaml", "R.xlsx"], ["check", "R.xlsx", "--max-rows", "0"],
-    ["check", "R.xlsx", "--max-rows", "many"], ["check", "R.xlsx", "--help"], ["check", "R.xlsx", "--sheet"],
+    ["check", "R.xlsx", "--max-rows", "many"], ["check", "R.xlsx", "--max-rows", "５"], ["check", "R.xlsx", "--help"],
+    ["check", "R.xlsx", "--sheet"],
     ["check", "R.xlsx", "--json=yes"], ["check", "--policy", "P.yaml"], ["validate", "P.yaml"],
     ["ledger", "list", "--ledger", "l.db"], [],
 ]

@@ -185,3 +185,80 @@ def test_an_output_with_a_long_name_is_written(tmp_path, sets):
     result = invoke("compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--out", out)
     assert result.exit_code == 0, result.output
     assert out.exists() and leftovers(tmp_path) == []
+
+
+def test_ctrl_c_inside_an_import_is_raised_once_the_import_is_done():
+    """swtalent.interrupt: a KeyboardInterrupt inside Python's import machinery could leave the import
+    lock held while the roster's reading thread imported too, and the run hung. In code that runs
+    as importlib's, Ctrl-C waits until it returns, then stops the program as ever."""
+    import time
+
+    from swtalent import interrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt._interrupt)
+    try:
+        importing: dict = {}
+        body = ("import signal, time\nsignal.raise_signal(signal.SIGINT)\n"
+                "end = time.monotonic() + 0.2\nwhile time.monotonic() < end: pass\ndone = True\n")
+        exec(compile(body, "<frozen importlib._bootstrap>", "exec"), importing)  # noqa: S102 - a frame as importlib's
+        assert importing["done"]
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            time.sleep(5)
+        assert time.monotonic() - started < 1
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_lost_where_it_was_raised_is_raised_again():
+    """A KeyboardInterrupt raised where Python cannot pass it on (a destructor, a library's callback)
+    is printed as "Exception ignored" and the run went on to the end; it is raised again."""
+    import time
+
+    from swtalent import interrupt
+
+    class Dropped:
+        def __del__(self):
+            raise KeyboardInterrupt
+
+    handler, hook = signal.getsignal(signal.SIGINT), sys.unraisablehook
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupt.install()
+    try:
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            Dropped()
+            time.sleep(5)
+        assert time.monotonic() - started < 1
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        sys.unraisablehook = hook
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6])
+def test_ctrl_c_during_start_up_stops_the_run(tmp_path, delay):
+    """Ctrl-C while the command line, pandas and the reader load (the roster read on another
+    thread meanwhile) stops the run within seconds, whatever it lands on: never a hang."""
+    import time
+
+    proc = start(compute_args(tmp_path))
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"still running 30 s after Ctrl-C at {delay} s")
+    assert proc.returncode in (0, 130, -signal.SIGINT)  # done first, stopped, or stopped before main()
+
+
+@pytest.mark.parametrize("code, rc", [(130, 130), (2, 2), (None, 0), ("一条消息", 1)])
+def test_an_exit_while_the_roster_is_still_read_says_everything_and_keeps_its_code(code, rc):
+    """cli._exit: with a reading thread still in calamine, the interpreter's shutdown could abort the
+    process (exit 134); it exits at once instead, its output flushed and its exit code kept."""
+    program = ("import threading, time\nfrom swtalent.cli import _exit\nfrom swtalent.roster.source import READING_THREAD\n"
+               "threading.Thread(target=time.sleep, args=(60,), name=READING_THREAD, daemon=True).start()\n"
+               f"print('已写出', end='')\n_exit({code!r})\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stdout) == (rc, "已写出")
+    assert done.stderr == (f"{code}\n" if isinstance(code, str) else "")

@@ -5,11 +5,17 @@ be used, 2 usage, 3 internal error. A traceback is shown only with --debug.
 """
 from __future__ import annotations
 
+from . import interrupt
+
+interrupt.install()  # first: Ctrl-C during the imports below must not hang the run (see interrupt)
+
 import gc
 import json
+import os
 import re
 import shlex
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Annotated, Optional
@@ -30,7 +36,7 @@ from .ledger_cli import (
 )
 from .memory import give_back
 from .progress import Stages
-from .roster.source import DEFAULT_MAX_ROWS, PendingSheet
+from .roster.source import DEFAULT_MAX_ROWS, READING_THREAD, PendingSheet
 from .usage import Lang, LangOpt, NoCsvBomOpt
 
 app = typer.Typer(cls=usage.Group, add_completion=False, no_args_is_help=True,
@@ -632,9 +638,9 @@ def _roster_named(args: list[str]) -> tuple[Path, str | None, int] | None:
             positional.append(word)
     if not positional or None in given.values():
         return None
-    try:
-        max_rows = int(given.get("max_rows", DEFAULT_MAX_ROWS))
-    except ValueError:
+    try:  # ASCII only: int() reads ５ and ٣, typer refuses them
+        max_rows = int(given.get("max_rows", str(DEFAULT_MAX_ROWS)).encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
         return None
     return (Path(positional[0]), given.get("sheet"), max_rows) if max_rows >= 1 else None
 
@@ -642,6 +648,7 @@ def _roster_named(args: list[str]) -> tuple[Path, str | None, int] | None:
 def _start_read(args: list[str]) -> None:
     """Start reading the roster the command line names before typer parses it: its parse and the
     imports it needs take 0.2 s, in which the read has the other core."""
+    _early.clear()  # a read started by an earlier main() in this process and never taken
     named = _roster_named(args)
     if named is not None:
         _early.append(PendingSheet(*named[:2], max_rows=named[2]))
@@ -664,7 +671,23 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        sys.exit(130)
+        _exit(130)
+    except SystemExit as done:
+        _exit(done.code)
+    _exit(0)
+
+
+def _exit(code: int | str | None) -> None:
+    """Exit with `code`. While a roster is still being read (a run stopped by Ctrl-C or an error
+    early on), without the interpreter's shutdown: its thread, inside calamine when the interpreter
+    went away, took the process down with glibc's "FATAL: exception not rethrown" (exit 134)."""
+    if not any(t.name == READING_THREAD and t.is_alive() for t in threading.enumerate()):
+        sys.exit(code)
+    if isinstance(code, str):  # as sys.exit says a message
+        print(code, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1 if isinstance(code, str) else code or 0)
 
 
 def _interrupted(lg: str) -> None:

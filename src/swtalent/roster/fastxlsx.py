@@ -431,8 +431,10 @@ class SheetScan:
     def __init__(self, path: Path, name: str):
         self._out: dict = {}
         self._stop = threading.Event()
+        from .source import READING_THREAD
+
         self._thread = threading.Thread(target=lambda: self._out.update(got=scan(path, name, self._stop)),
-                                        daemon=True)
+                                        name=READING_THREAD, daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

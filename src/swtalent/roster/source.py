@@ -28,7 +28,8 @@ from ..errors import Issue, Location, SwtalentError
 from .sheetxml import SheetFacts, sheet_facts
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-HEADER_SCAN_ROWS = 30  # the header row is looked for in a sheet's first rows (roster.reader)
+HEADER_SCAN_ROWS = 30
+READING_THREAD = "swtalent-roster-read"  # the name of every thread that reads a roster (cli.main's exit looks for them)  # the header row is looked for in a sheet's first rows (roster.reader)
 
 # Limits that keep a broken or hostile file from taking the machine (docs/security.md). A roster
 # row takes about 610 bytes of sheet XML and shared strings (15 columns, measured on the benchmark's
@@ -81,7 +82,7 @@ class PendingSheet:
         self._done = threading.Event()
         self._outcome: BookCells | BaseException | None = None
         # A daemon thread: a usage error found meanwhile exits at once instead of waiting for it.
-        threading.Thread(target=self._run, daemon=True).start()
+        threading.Thread(target=self._run, name=READING_THREAD, daemon=True).start()
 
     def _run(self) -> None:
         try:
@@ -326,7 +327,7 @@ def _mib(size: int) -> str:
 def _sheet(book, path: Path, name: str) -> SheetCells:
     """One sheet; its XML is scanned on another thread while calamine parses it."""
     scan: dict = {}
-    scanner = threading.Thread(target=lambda: scan.update(facts=_scan(path, name)), daemon=True)
+    scanner = threading.Thread(target=lambda: scan.update(facts=_scan(path, name)), name=READING_THREAD, daemon=True)
     scanner.start()
     data = book.get_sheet_by_name(name)
     first_row, first_col = (data.start[0], data.start[1]) if data.start else (0, 0)
