@@ -45,6 +45,7 @@ from .sheetxml import (
     column_index,
     sheet_part,
 )
+from .source import READING_THREAD
 
 SLICE = 1 << 24  # the sheet is inflated and scanned this many bytes at a time (cut at a <row)
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")  # calamine's unescaping of a character XML cannot hold
@@ -431,8 +432,6 @@ class SheetScan:
     def __init__(self, path: Path, name: str):
         self._out: dict = {}
         self._stop = threading.Event()
-        from .source import READING_THREAD
-
         self._thread = threading.Thread(target=lambda: self._out.update(got=scan(path, name, self._stop)),
                                         name=READING_THREAD, daemon=True)
         self._thread.start()

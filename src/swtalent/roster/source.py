@@ -28,8 +28,8 @@ from ..errors import Issue, Location, SwtalentError
 from .sheetxml import SheetFacts, sheet_facts
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-HEADER_SCAN_ROWS = 30
-READING_THREAD = "swtalent-roster-read"  # the name of every thread that reads a roster (cli.main's exit looks for them)  # the header row is looked for in a sheet's first rows (roster.reader)
+HEADER_SCAN_ROWS = 30  # the header row is looked for in a sheet's first rows (roster.reader)
+READING_THREAD = "swtalent-roster-read"  # every thread that reads a roster is named so (cli._exit looks for them)
 
 # Limits that keep a broken or hostile file from taking the machine (docs/security.md). A roster
 # row takes about 610 bytes of sheet XML and shared strings (15 columns, measured on the benchmark's
