@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..zipparts import Inflating, crc32, deflate, seek_data
+from .sheetrows import PlainRows, splice
 
 A4 = 9  # Excel's paper size code
 A4_POINTS = (595.28, 841.89)  # portrait width and height
@@ -171,9 +172,11 @@ class Amendment:
     row_height: float | None = None  # the height of every row not given one (the writer gives each its own)
     repair: bool = False  # the last row was given a height: drop the writer's repeated row (_repeated_rows)
     middle: bool = False  # the workbook's Normal style in the middle of the row (any sheet may ask; see _Styles.middle)
+    rows: PlainRows | None = field(default=None, compare=False)  # the rows to put in (sheetrows), when written apart
 
     def __bool__(self) -> bool:
-        return bool(self.merges or self.row_breaks or self.align or self.row_height or self.repair or self.middle)
+        return bool(self.merges or self.row_breaks or self.align or self.row_height or self.repair or self.middle
+                    or self.rows is not None)
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -296,16 +299,21 @@ def _amend_tail(data: bytes, change: Amendment) -> bytes:
 
 
 def _amended(part, change: Amendment, styles: _Styles):
-    """A sheet's XML with its amendment, piece by piece, read from the open part: its start and its
-    end are changed, and the 55 MB between them of a 100,000-line payroll pass through in pieces,
-    never held whole."""
-    first = part.read(HEAD + TAIL)
+    """A sheet's XML with its amendment, piece by piece, read from the open part (with the rows
+    written apart put in, sheetrows.splice): its start and its end are changed, and the 55 MB
+    between them of a 100,000-line payroll pass through in pieces, never held whole."""
+    pieces = iter(lambda: part.read(CHUNK), b"") if change.rows is None else splice(part, change.rows, CHUNK)
+    first = b""
+    for piece in pieces:
+        first += piece
+        if len(first) >= HEAD + TAIL:
+            break
     if len(first) < HEAD + TAIL:
         yield _amend_tail(_amend_head(first, change, styles), change)
         return
     yield _amend_head(first[:HEAD], change, styles)
     held = first[HEAD:]
-    while chunk := part.read(CHUNK):
+    for chunk in pieces:
         held += chunk
         yield held[:-TAIL]
         held = held[-TAIL:]

@@ -31,10 +31,14 @@ from .printing import (
     text_lines,
 )
 from .reasons import ineligible_reasons, line_details, rule_reasons
+from .sheetrows import plain_rows
 from .sheets import RunInfo, Sheet, fit_rows, width
 from .summary import by_district, by_level, by_rule, notes, persons_paid
 
 MONEY = "#,##0.00"
+# The sheet options under which a sheet's plain rows may be written apart from the rest (sheetrows):
+# none of these reads the data rows' cells.
+_ROWS_APART = {"merge_ranges", "row_formats", "row_heights", "page_setup"}
 
 
 def _yuan(fen: pd.Series | np.ndarray | int):
@@ -135,9 +139,15 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
                            middle=k == 0)
         for c in money:  # the header over the amounts aligned as they are
             change.align.setdefault((sh.header_row, list(frame.columns).index(c)), "right")
+        if set(extra) <= _ROWS_APART:  # the plain rows of a large sheet, written apart (sheetrows)
+            change.rows = plain_rows(frame, sh.header_row, set(extra.get("row_formats", ())), heights,
+                                     {k for k, c in enumerate(frame.columns) if c in formats})
+            if change.rows is not None and heights:  # their heights too
+                extra["row_heights"] = change.rows.heights_left(heights)
         changes[k] = change
-        book.sheet(sh.name, frame, header_row=sh.header_row, header_format=header, autofilter=sh.autofilter,
-                   column_widths=widths, column_formats=formats or None, **extra)
+        book.sheet(sh.name, frame if change.rows is None else change.rows.placeholder(frame), header_row=sh.header_row,
+                   header_format=header, autofilter=sh.autofilter, column_widths=widths, column_formats=formats or None,
+                   **extra)
     book.save()
     amend(path, changes)
     if short_charts:
