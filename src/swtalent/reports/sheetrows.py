@@ -16,7 +16,7 @@ to rustpy-xlsxwriter (`plain_rows` gives None).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,12 +45,12 @@ class _Unsure(Exception):
 
 @dataclass
 class _Column:
-    """A column's cells: values[at[i]] is what follows `<c r="A5" s="3"` in the cell of the frame's
-    row i (`><v>1.0</v></c>`, ` t="inlineStr"><is><t>…</t></is></c>`), the last value, null, a row
-    without a cell in the column."""
+    """A column's cells, made a piece at a time: tails(rows) gives, for each of those frame rows,
+    what follows `<c r="A5" s="3"` in its cell (`><v>1.0</v></c>`, ` t="inlineStr"><is><t>…</t></is></c>`),
+    null for a row without a cell in the column. A column of a few texts keeps them made, with
+    each row's code; one of names or numbers keeps its values, and is made as the rows are."""
 
-    values: object  # pl.Series of str, its last element null
-    at: np.ndarray  # uint32, one per frame row
+    tails: Callable  # (np.ndarray of frame rows) -> pl.Series of str
 
 
 @dataclass
@@ -115,8 +115,7 @@ class PlainRows:
             if col is None:
                 continue
             s = f' s="{styles[k]}"' if k in styles else ""
-            tail = col.values.gather(pl.Series(col.at[take]))
-            cells.append(pl.concat_str([pl.lit(f'<c r="{column_letters(k)}'), n, pl.lit(f'"{s}'), tail]))
+            cells.append(pl.concat_str([pl.lit(f'<c r="{column_letters(k)}'), n, pl.lit(f'"{s}'), col.tails(take)]))
         got = slice(self._made - len(take), self._made)
         heights, which = np.unique(self.heights[got], return_inverse=True)
         tall = pl.Series([f' ht="{h:g}" customHeight="1"' if h else "" for h in heights.tolist()]).gather(which)
@@ -182,29 +181,38 @@ def _column(values: np.ndarray, plain: np.ndarray, styled: bool, pl) -> tuple[_C
     """A column's cells in the plain rows, and which of those rows have one; None for none.
     `styled`: the column has a cell format, and a NaN in it is written as a blank cell with it."""
     if values.dtype.kind in "iuf":
-        v = values.astype(np.float64)
-        return _per_row(*_with_blanks(*_numbers(v, plain, pl), plain & np.isnan(v) if styled else None, pl), pl)
+        v = np.where(plain, values.astype(np.float64), np.nan)
+        blank = plain & np.isnan(v) if styled else None
+        return _made(lambda rows: _number_tails(v[rows], pl), _numbers_checked(v), blank, pl)
     if values.dtype != object:  # booleans, dates, times
         raise _Unsure(values.dtype)
     values = np.where(plain, values, None)
     missing = pd.isna(values)
     nan = _nan(values, missing)  # looked at in every column: pd.NA is written as a text
-    blank = nan if styled else np.zeros(len(nan), dtype=bool)
+    blank = nan if styled else None
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind in _NUMBER_KINDS:
         v = np.where(missing, np.nan, values).astype(np.float64)
-        return _per_row(*_with_blanks(*_numbers(v, plain, pl), blank, pl), pl)
+        return _made(lambda rows: _number_tails(v[rows], pl), _numbers_checked(v), blank, pl)
     if kind in _TEXT_KINDS:
-        return _texts(values, missing, blank, pl)
+        sample = values[:_SAMPLE][~missing[:_SAMPLE]]
+        if 4 * len(set(sample)) <= len(sample):
+            return _coded(values, blank, pl)
+        return _made(lambda rows: _text_tails(values[rows], missing[rows], pl), _texts_checked(values, missing, pl),
+                     blank, pl)
     # Numbers and texts in one column (a payroll's 序号 above its signature lines): each as itself.
     types = np.frompyfunc(type, 1, 1)(values)
     number = ~missing & _any_of(types, _NUMBER_TYPES)
     text = _any_of(types, (str,))
     if not np.all(number | text | missing):
         raise _Unsure(kind)
-    numbers, has_number = _numbers(np.where(number, values, np.nan).astype(np.float64), plain, pl)
-    texts, has_text = _text_tails(np.where(text, values, None), ~text, pl)
-    return _per_row(*_with_blanks(numbers.zip_with(pl.Series(has_number), texts), has_number | has_text, blank, pl), pl)
+    v = np.where(number, values, np.nan).astype(np.float64)
+    texts = np.where(text, values, None)
+    has_text = _texts_checked(texts, ~text, pl)
+
+    def tails(rows):
+        return _number_tails(v[rows], pl).zip_with(pl.Series(number[rows]), _text_tails(texts[rows], ~text[rows], pl))
+    return _made(tails, _numbers_checked(v) | has_text, blank, pl)
 
 
 _NUMBER_TYPES = (int, float, np.int64, np.int32, np.float64, np.float32)  # not bool, a subclass of int
@@ -229,27 +237,29 @@ def _nan(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return nan
 
 
-def _with_blanks(tails, present: np.ndarray, blank: np.ndarray | None, pl):
-    """Tails with the blank cells (`blank`) put in."""
-    if blank is None or not blank.any():
-        return tails, present
-    return tails.zip_with(pl.Series(~blank), pl.repeat("/>", len(blank), eager=True)), present | blank
+def _made(tails: Callable, present: np.ndarray, blank: np.ndarray | None, pl) -> tuple[_Column, np.ndarray] | None:
+    """A column made a piece at a time by `tails`, with its blank cells (`blank`) put in."""
+    if blank is not None and blank.any():
+        made = tails
+
+        def tails(rows):
+            return made(rows).zip_with(pl.Series(~blank[rows]), pl.repeat("/>", len(rows), eager=True))
+        present = present | blank
+    return (_Column(tails), present) if present.any() else None
 
 
-def _per_row(tails, present: np.ndarray, pl) -> tuple[_Column, np.ndarray] | None:
-    if not present.any():
-        return None
-    at = np.where(present, np.arange(len(present), dtype=np.uint32), np.uint32(len(present)))
-    return _Column(pl.concat([tails, pl.Series([None], dtype=pl.Utf8)]), at), present
-
-
-def _numbers(v: np.ndarray, plain: np.ndarray, pl):
-    """Each number's cell tail (null where none), and which rows have one."""
-    present = plain & ~np.isnan(v)
-    got = v[present]
-    size = np.abs(got)
-    if not np.all(np.isfinite(got) & ((size == 0) | ((size >= _SMALLEST) & (size < _LARGEST)))):
+def _numbers_checked(v: np.ndarray) -> np.ndarray:
+    """Which rows hold a number (not NaN); _Unsure when one is written otherwise than here."""
+    present = ~np.isnan(v)
+    size = np.abs(v[present])
+    if not np.all(np.isfinite(size) & ((size == 0) | ((size >= _SMALLEST) & (size < _LARGEST)))):
         raise _Unsure("a number outside the range written alike")
+    return present
+
+
+def _number_tails(v: np.ndarray, pl):
+    """Each number's cell tail (null for NaN)."""
+    present = ~np.isnan(v)
     whole = present & (v == np.trunc(v)) & ~((v == 0) & np.signbit(v))  # -0.0 is written -0.0
     digits = pl.select(pl.when(pl.Series(whole)).then(
         pl.Series(np.where(whole, v, 0).astype(np.int64)).cast(pl.Utf8) + ".0")).to_series()
@@ -259,38 +269,39 @@ def _numbers(v: np.ndarray, plain: np.ndarray, pl):
         rest = np.full(len(v), None, dtype=object)
         rest[other] = np.array([repr(float(x)) for x in distinct], dtype=object)[which]
         digits = digits.zip_with(pl.Series(whole), pl.Series(rest.tolist(), dtype=pl.Utf8))
-    return pl.select(pl.concat_str([pl.lit("><v>"), digits, pl.lit("</v></c>")])).to_series(), present
+    return pl.select(pl.concat_str([pl.lit("><v>"), digits, pl.lit("</v></c>")])).to_series()
 
 
-def _texts(values: np.ndarray, missing: np.ndarray, blank: np.ndarray, pl) -> tuple[_Column, np.ndarray] | None:
-    sample = values[:_SAMPLE][~missing[:_SAMPLE]]
-    if 4 * len(set(sample)) > len(sample):  # names, IDs: made in polars, row by row
-        return _per_row(*_with_blanks(*_text_tails(values, missing, pl), blank, pl), pl)
-    # A column that repeats itself: each distinct text made once.
+def _coded(values: np.ndarray, blank: np.ndarray | None, pl) -> tuple[_Column, np.ndarray] | None:
+    """A column that repeats itself: each distinct text made once, each row keeping its code."""
     codes, distinct = factorize(values)
-    tails = [_tail(t) for t in distinct] + ["/>", None]
-    present = np.array([t is not None for t in tails])
+    made = [_tail(t) for t in distinct] + ["/>", None]
     at = np.where(codes < 0, len(distinct) + 1, codes)
-    at[blank] = len(distinct)
+    if blank is not None:
+        at[blank] = len(distinct)
     at = at.astype(np.uint32)
-    present = present[at]
-    if not present.any():
-        return None
-    return _Column(pl.Series(tails, dtype=pl.Utf8), at), present
+    present = np.array([t is not None for t in made])[at]
+    made = pl.Series(made, dtype=pl.Utf8)
+    return (_Column(lambda rows: made.gather(pl.Series(at[rows]))), present) if present.any() else None
 
 
-def _text_tails(values: np.ndarray, missing: np.ndarray, pl):
-    """Each text's cell tail (null where none: no text, or ""), and which rows have one."""
+def _texts_checked(values: np.ndarray, missing: np.ndarray, pl) -> np.ndarray:
+    """Which rows hold a text other than ""; _Unsure when one is written otherwise than here."""
     s = pl.Series(np.where(missing, None, values).tolist(), dtype=pl.Utf8)  # from a list: an array
     # of objects that begins with None is not taken as text
     if s.str.contains(_UNSURE).any():
         raise _Unsure("a control character or an _xHHHH_")
+    return (s.is_not_null() & (s != "")).to_numpy()
+
+
+def _text_tails(values: np.ndarray, missing: np.ndarray, pl):
+    """Each text's cell tail (null where none: no text, or "")."""
+    s = pl.Series(np.where(missing, None, values).tolist(), dtype=pl.Utf8)
     escaped = s.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True) \
         .str.replace_all(">", "&gt;", literal=True)
     keep = pl.when(s.str.contains(_PRESERVE)).then(pl.lit(' xml:space="preserve">')).otherwise(pl.lit(">"))
-    tails = pl.select(pl.when(s == "").then(None).otherwise(
+    return pl.select(pl.when(s == "").then(None).otherwise(
         pl.concat_str([pl.lit(' t="inlineStr"><is><t'), keep, escaped, pl.lit("</t></is></c>")]))).to_series()
-    return tails, tails.is_not_null().to_numpy()
 
 
 def _tail(text) -> str | None:
