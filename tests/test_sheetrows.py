@@ -136,3 +136,37 @@ def test_small_sheets_and_sheets_mostly_of_their_own_rows_are_left_whole(monkeyp
                                            (0.0, False), (0.3, False), (410.25, False)])
 def test_heights_written_as_given(points, plain):
     assert sheetrows._plain_height(points) is plain
+
+
+def test_rows_of_heights_alone_and_a_sheet_without_its_rows_closing(tmp_path, monkeypatch):
+    """Rows apart that have a height and no cell widen the sheet's dimension as rustpy-xlsxwriter's
+    do; and a saved sheet with no </sheetData> to put them before is an error, never a workbook
+    missing them."""
+    monkeypatch.setattr(sheetrows, "FAST_ROWS", 1)
+    frame = pd.DataFrame({"a": pd.Series([None] * 30, dtype=object)})
+    rows = sheetrows.plain_rows(frame, 0, set(), {30: 33.0}, set())
+    assert rows is not None and rows.rows.tolist() == [31]
+    assert sheetrows._widened(b'<dimension ref="A1"/><sheetData>', rows) == b'<dimension ref="A1:A31"/><sheetData>'
+
+    class Part:
+        def __init__(self, data):
+            self.data = data
+
+        def read(self, n):
+            out, self.data = self.data[:n], self.data[n:]
+            return out
+    with pytest.raises(ValueError, match="no place"):
+        list(sheetrows.splice(Part(b'<dimension ref="A1"/><sheetData/></worksheet>'), rows, 1 << 12))
+
+
+def test_empty_rows_at_the_end_as_rustpy_writes_them(tmp_path, apart):
+    """Rows with no cell at the end of a sheet: one with a height is written (and counts in the
+    sheet's dimension), one without is not, as rustpy-xlsxwriter does."""
+    frame = pd.DataFrame({"a": pd.Series(["x"] * 47 + [None] * 3, dtype=object), "b": [1.5] * 47 + [np.nan] * 3})
+    sheets = [Sheet("表", frame, fitted=False, money=["b"], row_heights={49: 33.0, 50: 48.0}),  # NaN: a blank cell
+              Sheet("表2", frame, fitted=False, money=[], row_heights={49: 33.0})]  # NaN: no cell
+    L = labels("zh")
+    alone = apart(tmp_path / "alone.xlsx", lambda p: write_sheets(p, sheets, L), on=False)
+    together = apart(tmp_path / "apart.xlsx", lambda p: write_sheets(p, sheets, L), on=True)
+    assert apart.taken == [True, True]
+    assert together == alone

@@ -102,6 +102,10 @@ class PlainRows:
             yield memoryview(self._piece)[start:int(self._ends[upto - 1])]
             self._next = upto
 
+    def given(self) -> bool:
+        """Whether every row has been given by xml()."""
+        return self._made == len(self.rows) and self._next == len(self._piece_rows)
+
     def _make(self, styles: dict[int, int]) -> None:
         import polars as pl
 
@@ -346,7 +350,7 @@ def _widened(head: bytes, rows: PlainRows) -> bytes:
         return head
     c1, r1 = m.group(1), int(m.group(2))
     c2, r2 = (m.group(3), int(m.group(4))) if m.group(3) else (c1, r1)
-    cols = [k for k, col in enumerate(rows.columns) if col is not None]
+    cols = [k for k, col in enumerate(rows.columns) if col is not None] or [col_number(c1) - 1]  # rows of heights alone
     first_col = min(col_number(c1) - 1, cols[0])
     last_col = max(col_number(c2) - 1, cols[-1])
     top, bottom = min(r1, int(rows.rows[0])), max(r2, int(rows.rows[-1]))
@@ -389,3 +393,5 @@ def _spliced(part, rows: PlainRows, chunk: int) -> Iterator[bytes]:
             yield from rows.xml(styles, int(m.group(1)) if m.group(1) else None)
             at = m.start()
         yield ready[at:]
+    if not rows.given():  # never a workbook without them: the sheet was not as rustpy-xlsxwriter writes one
+        raise ValueError("the sheet's rows written apart found no place in it (no </sheetData>)")
