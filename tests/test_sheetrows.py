@@ -3,6 +3,7 @@ writes alone, byte for byte, part by part; and whatever this path cannot write t
 to rustpy-xlsxwriter, never written otherwise."""
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date
 
@@ -170,3 +171,32 @@ def test_empty_rows_at_the_end_as_rustpy_writes_them(tmp_path, apart):
     together = apart(tmp_path / "apart.xlsx", lambda p: write_sheets(p, sheets, L), on=True)
     assert apart.taken == [True, True]
     assert together == alone
+
+
+def no_row_twice(xml: bytes) -> bool:
+    numbers = re.findall(rb'<row r="(\d+)"', xml)
+    return len(numbers) == len(set(numbers))
+
+
+@pytest.mark.parametrize("sheet", [
+    Sheet("s", pd.DataFrame({"a": np.arange(10.0)}), bold_rows=[3]),  # rustpy-xlsxwriter's last row, mid-sheet apart
+    Sheet("s", pd.DataFrame({"a": np.arange(10.0)}), row_heights={3: 22.0}),
+    Sheet("s", pd.DataFrame({"a": ["x"] * 9 + ["y" * 5000]}), row_heights={10: 33.0}),  # a last row longer than 4 KiB
+    Sheet("s", pd.DataFrame({"a": [1.0, 2.0, 3.0, np.nan]}), row_heights={3: 33.0}),  # the last row with cells
+], ids=["bold", "rounded-height", "long-last-row", "empty-last-row"])
+def test_no_row_written_twice(tmp_path, apart, sheet):
+    """rustpy-xlsxwriter 0.8 writes the last row it writes again, empty, when it has a height or
+    format (Excel calls the file damaged): neither path leaves the repeat, wherever it falls."""
+    L = labels("zh")
+    alone = apart(tmp_path / "alone.xlsx", lambda p: write_sheets(p, [sheet], L), on=False)
+    together = apart(tmp_path / "apart.xlsx", lambda p: write_sheets(p, [sheet], L), on=True)
+    assert apart.taken == [True]
+    assert no_row_twice(alone["xl/worksheets/sheet1.xml"])
+    assert together == alone
+
+
+def test_nullable_numbers_and_no_columns_are_left_whole(monkeypatch):
+    monkeypatch.setattr(sheetrows, "FAST_ROWS", 1)
+    nullable = pd.DataFrame({"a": pd.array([1.5, None, 2.0], dtype="Float64"), "b": pd.array([1, None, 3], dtype="Int64")})
+    assert sheetrows.plain_rows(nullable, 0, set(), {}, set()) is None
+    assert sheetrows.plain_rows(pd.DataFrame(index=range(5)), 0, set(), {2: 30.0}, set()) is None

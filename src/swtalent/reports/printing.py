@@ -170,7 +170,7 @@ class Amendment:
     row_breaks: list[int] = field(default_factory=list)  # 0-based rows that begin a page
     align: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> horizontal alignment
     row_height: float | None = None  # the height of every row not given one (the writer gives each its own)
-    repair: bool = False  # the last row was given a height: drop the writer's repeated row (_repeated_rows)
+    repair: bool = False  # a row was given a height or format: drop the writer's repeated row (_repeated_rows)
     middle: bool = False  # the workbook's Normal style in the middle of the row (any sheet may ask; see _Styles.middle)
     rows: PlainRows | None = field(default=None, compare=False)  # the rows to put in (sheetrows), when written apart
 
@@ -236,16 +236,19 @@ def _insert(tail: bytes, name: str, xml: bytes) -> bytes:
 
 
 _EMPTY_ROW = re.compile(rb'<row r="(\d+)"[^>]*?/>')
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 
 def _repeated_rows(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
-    """rustpy-xlsxwriter 0.8 writes a height given to the last row of the data a second time, as an
-    empty <row> of the same number, which Excel reports as damage: splices that drop the repeat."""
-    window = max(0, end - 4096)
-    tail = data[window:end]
-    numbers = [int(n) for n in re.findall(rb'<row r="(\d+)"', tail)]
-    return [(window + m.start(), window + m.end(), b"") for m in _EMPTY_ROW.finditer(tail)
-            if numbers.count(int(m.group(1))) > 1]
+    """rustpy-xlsxwriter 0.8 writes the last row it writes a second time, as an empty <row> of the
+    same number, when that row has a height or a format of its own; Excel reports it as damage.
+    The splice that drops the repeat, before `end` (</sheetData>); the row before it may be long."""
+    last = data.rfind(b"<row ", 0, end)
+    m = _EMPTY_ROW.match(data, last) if last > 0 else None
+    if m is None or m.end() != end:
+        return []
+    before = _ROW_NUMBER.match(data, data.rfind(b"<row ", 0, last))
+    return [(m.start(), m.end(), b"")] if before and before.group(1) == m.group(1) else []
 
 
 HEAD = 1 << 20  # the edits at a sheet's start (its default row height, its header's cells) lie in its first MiB

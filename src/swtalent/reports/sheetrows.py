@@ -143,7 +143,10 @@ def plain_rows(frame: pd.DataFrame, header_row: int, formatted: set[int], height
     given a cell format."""
     n = len(frame)
     top = header_row + 1
-    if n < FAST_ROWS or not frame.columns.is_unique:  # formats are given by a column's name
+    if n < FAST_ROWS or not frame.shape[1] or not frame.columns.is_unique:  # formats are given by a column's name
+        return None
+    if any(isinstance(t, pd.api.extensions.ExtensionDtype) and not isinstance(t, (pd.StringDtype, pd.CategoricalDtype))
+           for t in frame.dtypes):  # pandas' nullable numbers: rustpy-xlsxwriter refuses their pd.NA
         return None
     plain = np.ones(n, dtype=bool)
     plain[[r - top for r in formatted if top <= r < top + n]] = False
@@ -324,6 +327,7 @@ def _tail(text) -> str | None:
 # --- in the saved sheet -----------------------------------------------------------------------
 
 _ROW_OR_END = re.compile(rb'<row r="(\d+)"|</sheetData>')
+_EMPTY_ROW = re.compile(rb'<row r="\d+"[^>]*?/>')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
 _COL = re.compile(rb"<col\b[^>]*?/>")
 
@@ -373,7 +377,7 @@ def splice(part, rows: PlainRows, chunk: int) -> Iterator[bytes]:
 
 
 def _spliced(part, rows: PlainRows, chunk: int) -> Iterator[bytes]:
-    held, styles, done = b"", None, False
+    held, styles, done, previous = b"", None, False, None
     while not done:
         piece = part.read(chunk)
         done = not piece
@@ -390,8 +394,12 @@ def _spliced(part, rows: PlainRows, chunk: int) -> Iterator[bytes]:
         ready, held, at = held[:cut], held[cut:], 0
         for m in _ROW_OR_END.finditer(ready):
             yield ready[at:m.start()]
-            yield from rows.xml(styles, int(m.group(1)) if m.group(1) else None)
             at = m.start()
+            if m.group(1) and m.group(1) == previous and (repeat := _EMPTY_ROW.match(ready, at)):
+                at = repeat.end()  # rustpy-xlsxwriter's repeat of the last row it wrote (printing._repeated_rows)
+                continue
+            previous = m.group(1)
+            yield from rows.xml(styles, int(m.group(1)) if m.group(1) else None)
         yield ready[at:]
     if not rows.given():  # never a workbook without them: the sheet was not as rustpy-xlsxwriter writes one
         raise ValueError("the sheet's rows written apart found no place in it (no </sheetData>)")

@@ -135,7 +135,7 @@ def write_sheets(path: Path, sheets: list[Sheet], L: dict) -> None:
         extra.setdefault("page_setup", setup)
         change = Amendment(merges=list(sh.amend.merges), row_breaks=list(sh.amend.row_breaks), align=dict(sh.amend.align),
                            row_height=sh.amend.row_height,
-                           repair=sh.header_row + len(frame) in {**heights, **extra.get("row_formats", {})},
+                           repair=bool(heights or extra.get("row_formats")),
                            middle=k == 0)
         for c in money:  # the header over the amounts aligned as they are
             change.align.setdefault((sh.header_row, list(frame.columns).index(c)), "right")
