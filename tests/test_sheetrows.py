@@ -183,7 +183,10 @@ def no_row_twice(xml: bytes) -> bool:
     Sheet("s", pd.DataFrame({"a": np.arange(10.0)}), row_heights={3: 22.0}),
     Sheet("s", pd.DataFrame({"a": ["x"] * 9 + ["y" * 5000]}), row_heights={10: 33.0}),  # a last row longer than 4 KiB
     Sheet("s", pd.DataFrame({"a": [1.0, 2.0, 3.0, np.nan]}), row_heights={3: 33.0}),  # the last row with cells
-], ids=["bold", "rounded-height", "long-last-row", "empty-last-row"])
+    # rows of a height alone after the last row with cells (the repeat is not the last row of all)
+    Sheet("s", pd.DataFrame({"a": ["x", "y", None]}, dtype=object), row_heights={2: 30.0, 3: 30.0}),
+    Sheet("s", pd.DataFrame({"a": [1.0, 2.0, 3.0]}), bold_rows=[3, 4]),
+], ids=["bold", "rounded-height", "long-last-row", "empty-last-row", "height-alone-after", "format-after"])
 def test_no_row_written_twice(tmp_path, apart, sheet):
     """rustpy-xlsxwriter 0.8 writes the last row it writes again, empty, when it has a height or
     format (Excel calls the file damaged): neither path leaves the repeat, wherever it falls."""

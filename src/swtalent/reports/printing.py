@@ -240,9 +240,18 @@ _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 
 def _repeated_rows(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
-    """rustpy-xlsxwriter 0.8 writes the last row it writes a second time, as an empty <row> of the
-    same number, when that row has a height or a format of its own; Excel reports it as damage.
-    The splice that drops the repeat, before `end` (</sheetData>); the row before it may be long."""
+    """rustpy-xlsxwriter 0.8 writes the last row with cells a second time, as an empty <row> of the
+    same number, when that row has a height or a format of its own (any rows of a height alone
+    follow it); Excel reports it as damage. The splices that drop the repeat, before `end`
+    (</sheetData>): looked for among the rows of the last 4 KiB, and, where the row before it is
+    longer than that, as the last row of all."""
+    window = max(0, end - 4096)
+    tail = data[window:end]
+    numbers = [int(n) for n in _ROW_NUMBER.findall(tail)]
+    found = [(window + m.start(), window + m.end(), b"") for m in _EMPTY_ROW.finditer(tail)
+             if numbers.count(int(m.group(1))) > 1]
+    if found:
+        return found
     last = data.rfind(b"<row ", 0, end)
     m = _EMPTY_ROW.match(data, last) if last > 0 else None
     if m is None or m.end() != end:
