@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..zipparts import Inflating, crc32, deflate, seek_data
-from .sheetrows import PlainRows, splice
+from .sheetrows import EMPTY_ROW, PlainRows, splice
 
 A4 = 9  # Excel's paper size code
 A4_POINTS = (595.28, 841.89)  # portrait width and height
@@ -235,7 +235,6 @@ def _insert(tail: bytes, name: str, xml: bytes) -> bytes:
     return tail[:at] + xml + tail[at:]
 
 
-_EMPTY_ROW = re.compile(rb'<row r="(\d+)"[^>]*?/>')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 
@@ -248,12 +247,12 @@ def _repeated_rows(data: bytes, end: int) -> list[tuple[int, int, bytes]]:
     window = max(0, end - 4096)
     tail = data[window:end]
     numbers = [int(n) for n in _ROW_NUMBER.findall(tail)]
-    found = [(window + m.start(), window + m.end(), b"") for m in _EMPTY_ROW.finditer(tail)
+    found = [(window + m.start(), window + m.end(), b"") for m in EMPTY_ROW.finditer(tail)
              if numbers.count(int(m.group(1))) > 1]
     if found:
         return found
     last = data.rfind(b"<row ", 0, end)
-    m = _EMPTY_ROW.match(data, last) if last > 0 else None
+    m = EMPTY_ROW.match(data, last) if last > 0 else None
     if m is None or m.end() != end:
         return []
     before = _ROW_NUMBER.match(data, data.rfind(b"<row ", 0, last))

@@ -30,7 +30,6 @@ PIECE_ROWS = 16_384  # rows made at a time (about 10 MB of XML): pieces the defl
 # What rustpy-xlsxwriter writes otherwise than plainly: a control character as _xHHHH_, and a text
 # that looks like one with its underscore escaped (_x005F_). Such a sheet is left to it.
 _UNSURE = r"[\x00-\x08\x0B-\x1F\x{FFFE}\x{FFFF}]|_[xX][0-9A-Fa-f]{4}_"
-_UNSURE_PY = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_[xX][0-9A-Fa-f]{4}_")
 _PRESERVE = r"^[ \t\n]|[ \t\n]$"  # whitespace Excel would drop unless told to keep it
 _TEXT_KINDS = ("string", "empty")
 _NUMBER_KINDS = ("integer", "floating", "mixed-integer-float")
@@ -189,8 +188,7 @@ def _column(values: np.ndarray, plain: np.ndarray, styled: bool, pl) -> tuple[_C
     `styled`: the column has a cell format, and a NaN in it is written as a blank cell with it."""
     if values.dtype.kind in "iuf":
         v = np.where(plain, values.astype(np.float64), np.nan)
-        blank = plain & np.isnan(v) if styled else None
-        return _made(lambda rows: _number_tails(v[rows], pl), _numbers_checked(v), blank, pl)
+        return _numbers(v, plain & np.isnan(v) if styled else None, pl)
     if values.dtype != object:  # booleans, dates, times
         raise _Unsure(values.dtype)
     values = np.where(plain, values, None)
@@ -199,8 +197,7 @@ def _column(values: np.ndarray, plain: np.ndarray, styled: bool, pl) -> tuple[_C
     blank = nan if styled else None
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind in _NUMBER_KINDS:
-        v = np.where(missing, np.nan, values).astype(np.float64)
-        return _made(lambda rows: _number_tails(v[rows], pl), _numbers_checked(v), blank, pl)
+        return _numbers(np.where(missing, np.nan, values).astype(np.float64), blank, pl)
     if kind in _TEXT_KINDS:
         sample = values[:_SAMPLE][~missing[:_SAMPLE]]
         if 4 * len(set(sample)) <= len(sample):
@@ -255,6 +252,11 @@ def _made(tails: Callable, present: np.ndarray, blank: np.ndarray | None, pl) ->
     return (_Column(tails), present) if present.any() else None
 
 
+def _numbers(v: np.ndarray, blank: np.ndarray | None, pl) -> tuple[_Column, np.ndarray] | None:
+    """A column of numbers (NaN: none), made a piece at a time."""
+    return _made(lambda rows: _number_tails(v[rows], pl), _numbers_checked(v), blank, pl)
+
+
 def _numbers_checked(v: np.ndarray) -> np.ndarray:
     """Which rows hold a number (not NaN); _Unsure when one is written otherwise than here."""
     present = ~np.isnan(v)
@@ -282,20 +284,26 @@ def _number_tails(v: np.ndarray, pl):
 def _coded(values: np.ndarray, blank: np.ndarray | None, pl) -> tuple[_Column, np.ndarray] | None:
     """A column that repeats itself: each distinct text made once, each row keeping its code."""
     codes, distinct = factorize(values)
-    made = [_tail(t) for t in distinct] + ["/>", None]
+    distinct = np.asarray(distinct, dtype=object)
+    _texts_checked(distinct, np.zeros(len(distinct), dtype=bool), pl)
+    made = pl.concat([_text_tails(distinct, np.zeros(len(distinct), dtype=bool), pl), pl.Series(["/>", None])])
     at = np.where(codes < 0, len(distinct) + 1, codes)
     if blank is not None:
         at[blank] = len(distinct)
     at = at.astype(np.uint32)
-    present = np.array([t is not None for t in made])[at]
-    made = pl.Series(made, dtype=pl.Utf8)
+    present = made.is_not_null().to_numpy()[at]
     return (_Column(lambda rows: made.gather(pl.Series(at[rows]))), present) if present.any() else None
+
+
+def _strings(values: np.ndarray, missing: np.ndarray, pl):
+    """Texts as polars holds them, null where missing; from a list: an array of objects that begins
+    with None is not taken as text."""
+    return pl.Series(np.where(missing, None, values).tolist(), dtype=pl.Utf8)
 
 
 def _texts_checked(values: np.ndarray, missing: np.ndarray, pl) -> np.ndarray:
     """Which rows hold a text other than ""; _Unsure when one is written otherwise than here."""
-    s = pl.Series(np.where(missing, None, values).tolist(), dtype=pl.Utf8)  # from a list: an array
-    # of objects that begins with None is not taken as text
+    s = _strings(values, missing, pl)
     if s.str.contains(_UNSURE).any():
         raise _Unsure("a control character or an _xHHHH_")
     return (s.is_not_null() & (s != "")).to_numpy()
@@ -303,7 +311,7 @@ def _texts_checked(values: np.ndarray, missing: np.ndarray, pl) -> np.ndarray:
 
 def _text_tails(values: np.ndarray, missing: np.ndarray, pl):
     """Each text's cell tail (null where none: no text, or "")."""
-    s = pl.Series(np.where(missing, None, values).tolist(), dtype=pl.Utf8)
+    s = _strings(values, missing, pl)
     escaped = s.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True) \
         .str.replace_all(">", "&gt;", literal=True)
     keep = pl.when(s.str.contains(_PRESERVE)).then(pl.lit(' xml:space="preserve">')).otherwise(pl.lit(">"))
@@ -311,23 +319,10 @@ def _text_tails(values: np.ndarray, missing: np.ndarray, pl):
         pl.concat_str([pl.lit(' t="inlineStr"><is><t'), keep, escaped, pl.lit("</t></is></c>")]))).to_series()
 
 
-def _tail(text) -> str | None:
-    """A text's cell tail, made in Python; None for "" (rustpy-xlsxwriter writes no cell)."""
-    if not isinstance(text, str):
-        raise _Unsure(type(text))
-    if not text:
-        return None
-    if _UNSURE_PY.search(text):
-        raise _Unsure("a control character or an _xHHHH_")
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    keep = text[0] in " \t\n" or text[-1] in " \t\n"
-    return ' t="inlineStr"><is><t' + (' xml:space="preserve">' if keep else ">") + escaped + "</t></is></c>"
-
-
 # --- in the saved sheet -----------------------------------------------------------------------
 
 _ROW_OR_END = re.compile(rb'<row r="(\d+)"|</sheetData>')
-_EMPTY_ROW = re.compile(rb'<row r="\d+"[^>]*?/>')
+EMPTY_ROW = re.compile(rb'<row r="(\d+)"[^>]*?/>')  # a <row> without cells
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
 _COL = re.compile(rb"<col\b[^>]*?/>")
 
@@ -395,7 +390,7 @@ def _spliced(part, rows: PlainRows, chunk: int) -> Iterator[bytes]:
         for m in _ROW_OR_END.finditer(ready):
             yield ready[at:m.start()]
             at = m.start()
-            if m.group(1) and m.group(1) == previous and (repeat := _EMPTY_ROW.match(ready, at)):
+            if m.group(1) and m.group(1) == previous and (repeat := EMPTY_ROW.match(ready, at)):
                 at = repeat.end()  # rustpy-xlsxwriter's repeat of the last row it wrote (printing._repeated_rows)
                 continue
             previous = m.group(1)
