@@ -658,3 +658,38 @@ def test_two_runs_opening_a_ledger_at_once_create_or_upgrade_it_once(ledger_url,
     assert second.returncode == 0, second.stdout + second.stderr
     assert json.loads(second.stdout) == json.loads(out)
     assert len(batches(ledger_url)) == (1 if ledger == "schema 1" else 0)
+
+
+def test_paid_claims_read_a_piece_at_a_time_are_the_claims_committed(ledger_url, monkeypatch):
+    """The engine reads every claim of a policy, a million people's at a national size: a piece of
+    the driver's rows at a time, each repeated text (the rule, the batch, the claim) one object.
+    Read in pieces of two rows, nothing is lost, doubled or changed, and a reversed line's claims
+    are released."""
+    from swtalent.ledger import store
+    from swtalent.ledger.records import BatchInfo
+    from swtalent.ledger.store import Ledger
+
+    people = [make_id(k + 1) for k in range(7)]
+    lines = [{"batch_id": "B1", "line_no": k + 1, "person_id": p, "name": "某", "rule_id": rule,
+              "kind": kind, "level": "assistant", "months": 2 if kind == "monthly" else None,
+              "first_month": "2023-01", "last_month": "2023-02", "year": 2023, "amount_fen": 100}
+             for k, (p, rule, kind) in enumerate([(p, "sub", "one_off") for p in people]
+                                                 + [(p, "post", "monthly") for p in people])]
+    claims = [{"batch_id": "B1", "line_no": r["line_no"], "policy_id": "p", "person_id": r["person_id"],
+               "rule_id": r["rule_id"], "claim": month}
+              for r in lines for month in (["2023-01", "2023-02"] if r["kind"] == "monthly" else ["once:assistant"])]
+    book = Ledger(ledger_url)
+    try:
+        book.commit_rows(lines, claims, BatchInfo(id="B1", period="2023", policy_id="p"))
+        book.return_payment("B1", people[0], reason="退回", operator="t")
+        whole = book.paid_claims("p")
+        monkeypatch.setattr(store, "FETCH_ROWS", 2)
+        pieces = book.paid_claims("p")
+    finally:
+        book.close()
+    for got in (whole, pieces):
+        active = got.active.sort_values("person_id")
+        assert list(active["person_id"]) == people[1:] and set(active["claim"]) == {"once:assistant"}
+        assert len({id(v) for v in active["rule_id"]}) == len({id(v) for v in active["batch_id"]}) == 1
+        assert sorted(got.months["person_id"]) == people[1:] and set(got.months["months"]) == {0b11}
+        assert list(got.released["person_id"]) == [people[0]]

@@ -49,26 +49,17 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
     # Read only when a rule depends on earlier payments; otherwise the run notes that the file is unused.
     history = load_previous(previous, need_year=pol.needs_history_years()) if previous is not None and \
         pol.uses_history() else (pd.DataFrame(columns=PREVIOUS_COLUMNS) if previous is not None else None)
-    paid_before, arrears_from = NONE, None
-    if ledger is not None:
-        paid_before, arrears_from = ledger.paid_claims(pol.id), ledger.covered_from(pol.id)
-        warnings = warnings + _unknown_in_ledger(pol, paid_before)
-        if pol.uses_history():
-            paid = ledger.history(pol.id)
-            # A payment in both (the file imported, or the ledger's own export) counts once: the
-            # file's levels as the ledger keeps them (助理社会工作师 -> assistant) to compare them.
-            if history is not None and not history.empty:
-                from .fields import header_key
-                from .roster.needs import RosterNeeds
-
-                lookup = RosterNeeds.of(pol).level_lookup()
-                history = history.assign(level=[lookup.get(header_key(v), v) for v in history["level"]])
-                paid = pd.concat([history, paid], ignore_index=True).drop_duplicates(ignore_index=True)
-            history = paid
     sheets = _score_sheets(pol, scores, roster.max_rows)  # under the roster's --max-rows
     stage("read")
     ros = load_roster(roster, pol, sheet=sheet, column_map=column_map, period=per, release=release)
     give_back()  # what the read let go of, before the rules and the outputs need memory of their own
+    paid_before, arrears_from = NONE, None
+    if ledger is not None:  # once the roster is read: a million people's claims beside its cells passed 2 GiB
+        paid_before, arrears_from = ledger.paid_claims(pol.id), ledger.covered_from(pol.id)
+        warnings = warnings + _unknown_in_ledger(pol, paid_before)
+        if pol.uses_history():
+            history = _with_ledger(pol, history, ledger.history(pol.id))
+        give_back()  # what the ledger's read let go of
     stage("compute")
     from .scores import score_awards
 
@@ -76,6 +67,20 @@ def run_compute(roster: str | Path | PendingSheet, policy: str | Path | Policy, 
                    scores=score_awards(pol, ros, per, sheets, history))
     comp.policy_warnings = warnings
     return comp
+
+
+def _with_ledger(pol: Policy, history: pd.DataFrame | None, paid: pd.DataFrame) -> pd.DataFrame:
+    """The ledger's payments with those of the --previous file: one in both (the file imported, or
+    the ledger's own export) counts once, the file's levels as the ledger keeps them
+    (助理社会工作师 -> assistant) to compare them."""
+    if history is None or history.empty:
+        return paid
+    from .fields import header_key
+    from .roster.needs import RosterNeeds
+
+    lookup = RosterNeeds.of(pol).level_lookup()
+    history = history.assign(level=[lookup.get(header_key(v), v) for v in history["level"]])
+    return pd.concat([history, paid], ignore_index=True).drop_duplicates(ignore_index=True)
 
 
 def judged_awards(pol: Policy) -> list[str]:

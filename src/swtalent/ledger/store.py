@@ -50,7 +50,10 @@ class Ledger:
 
     def paid_claims(self, policy_id: str) -> PaidClaims:
         with self.engine.connect() as conn:
-            return _paid_claims(conn, policy_id)
+            try:
+                return _paid_claims(conn, policy_id)
+            finally:
+                _let_go(conn)
 
     def covered_from(self, policy_id: str) -> int | None:
         """The first month of the earliest computed batch of the policy (voided or not): from then on,
@@ -73,6 +76,7 @@ class Ledger:
         with self.engine.connect() as conn:
             frame = _frame(conn, q, ["batch_id", "line_no", "kind", *HISTORY_COLUMNS])
             yearly = _frame(conn, years, ["batch_id", "line_no", "claim"])
+            _let_go(conn)
         several = yearly[yearly.duplicated(["batch_id", "line_no"], keep=False)]
         if not several.empty:
             split = frame[frame["kind"] == "yearly"].merge(several, on=["batch_id", "line_no"])
@@ -208,6 +212,13 @@ class Ledger:
         return len(open_lines)
 
 
+def _let_go(conn: Connection) -> None:
+    """Give back SQLite's page cache once a large read is done: reading every claim of a million
+    people fills it (up to the 256 MiB _engine allows), beside the roster being read."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA shrink_memory")
+
+
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 60})
@@ -327,13 +338,32 @@ def _frame(conn: Connection, query, columns: list[str] | None = None, *, typed: 
     of the time of reading a million people's claims."""
     result = conn.execute(query)
     columns = list(result.keys()) if columns is None else columns
+    if not typed:
+        pieces = []  # the driver's tuples a piece at a time: a million of them at once are 200 MB more
+        while rows := result.cursor.fetchmany(FETCH_ROWS):
+            pieces.append(np.array(rows, dtype=object))  # rows x columns of the values as they are
+        if not pieces:
+            return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}, columns=columns)
+        table = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
+        del pieces, rows
+        return pd.DataFrame({c: pd.Series(_shared(table[:, k]), dtype=object, copy=False)
+                             for k, c in enumerate(columns)})
     rows = result.cursor.fetchall()  # the driver's plain tuples, not SQLAlchemy rows
     if not rows:  # columns of no type, which merge with any (an empty list would be floats)
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}, columns=columns)
-    if not typed:
-        table = np.array(rows, dtype=object)  # rows x columns of the values as they are
-        return pd.DataFrame({c: pd.Series(table[:, k], dtype=object, copy=False) for k, c in enumerate(columns)})
     return pd.DataFrame(dict(zip(columns, zip(*rows))), columns=columns)
+
+
+FETCH_ROWS = 1 << 16
+
+
+def _shared(values: np.ndarray) -> np.ndarray:
+    """A column of texts with each distinct text one object: the driver makes a new one for every
+    row (a million claims name the same rule and batch), 300 MB at a million claims."""
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return values
+    codes, uniques = pd.factorize(values)
+    return uniques[codes]
 
 
 def _bulk(conn: Connection, table, frame: pd.DataFrame) -> None:
