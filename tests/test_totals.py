@@ -15,7 +15,7 @@ from swtalent.api import run_compute
 from swtalent.reports.chartrows import leave_out_last_rows
 from swtalent.reports.files import write_outputs
 
-from .conftest import CHUZHOU, EXAMPLE, person
+from .conftest import CHUZHOU, EXAMPLE, ROOT, make_id, person, write_roster
 from .test_award import JIUJIANG, JIUJIANG_EXAMPLE
 from .test_cli import invoke
 from .test_districts import summary_table
@@ -111,3 +111,55 @@ def test_shortening_a_chart_rewrites_only_the_end_of_the_file(tmp_path):
         xml = z.read("xl/charts/chart1.xml").decode()
     assert "图!$A$2:$A$2001<" in xml and "图!$B$2:$B$2001<" in xml and "$2002" not in xml
     assert openpyxl.load_workbook(second)["图"].max_row == 2002
+
+
+def _plain_breakdown(comp, key_of) -> dict:
+    """{group: (lines, persons, fen)} by a loop over the payment lines, persons by their ID."""
+    got: dict = {}
+    for line in comp.lines.itertuples(index=False):
+        key = key_of(line)
+        lines, people, fen_ = got.get(key, (0, set(), 0))
+        got[key] = (lines + 1, people | {line.person_id}, fen_ + int(line.amount_fen))
+    return {k: (n, len(p), f) for k, (n, p, f) in got.items()}
+
+
+def _shili(tmp_path):  # titles paid monthly (title_allowance) beside the selection year's awards
+    from .test_caps import history
+
+    headers = ["姓名", "身份证号", "人员类别", "工作单位", "评审得分"]
+    rows = [["甲", make_id(1), "乡镇（街道）社工站人员", "东城街道社工站", None],
+            ["乙", make_id(2), "乡镇（街道）社工站人员", "东城街道社工站", 90],
+            ["丙", make_id(3), "乡镇（街道）社工站人员", "西城街道社工站", 85]]
+    previous = history(tmp_path, [[make_id(1), "leading-talent", "", "", "", 2024]])
+    return write_roster(tmp_path / "r.xlsx", rows, headers=headers), ROOT / "policies" / "shili.yaml", "2027", previous
+
+
+CASES = {
+    "chuzhou": lambda tmp: (EXAMPLE, CHUZHOU, "2023", None),
+    "chuzhou-march": lambda tmp: (EXAMPLE, CHUZHOU, "2023-03", None),
+    "award": lambda tmp: (JIUJIANG_EXAMPLE, JIUJIANG, "2023", None),
+    "assistants-only": lambda tmp: (write_roster(tmp / "a.xlsx", [person(k, district=d) for k, d in
+                                                                 enumerate(["琅琊区", "南谯区", "", "琅琊区"], 1)]),
+                                    CHUZHOU, "2023", None),
+    "titles": _shili,
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_breakdowns_are_what_a_plain_loop_over_the_lines_finds(case, tmp_path):
+    """By rule, by level (award and title lines, and lines without a level, under '') and by 区县:
+    a group with no line is not listed, and each listed one has its lines, people and fen."""
+    from swtalent.reports.summary import by_district, by_level, by_rule
+
+    roster, policy, period, previous = CASES[case](tmp_path)
+    comp = run_compute(roster, policy, period, previous=previous)
+    assert len(comp.lines)
+    rules = _plain_breakdown(comp, lambda line: line.rule_id)
+    assert {r["rule_id"]: (r["lines"], r["persons"], r["amount_fen"]) for r in by_rule(comp) if r["lines"]} == rules
+    assert all(r["lines"] == r["persons"] == r["amount_fen"] == 0 for r in by_rule(comp) if r["rule_id"] not in rules)
+    levels = _plain_breakdown(comp, lambda line: "" if line.kind in ("award", "title_allowance") or
+                              not isinstance(line.level, str) else line.level)
+    assert {r["level"]: (r["lines"], r["persons"], r["amount_fen"]) for r in by_level(comp)} == levels
+    if "district" in comp.roster.headers:
+        districts = _plain_breakdown(comp, lambda line: line.district)
+        assert {d["district"]: (d["lines"], d["persons"], d["amount_fen"]) for d in by_district(comp)} == districts

@@ -60,6 +60,7 @@ SEAL_POINTS = 60.0  # printed: room for a seal beside the line
 WRAPPED = {"unit": 24.0, "bank_branch": 18.0, "rule": 16.0, "level": 16.0}
 MIN_LINES_ON_LAST_PAGE = 4
 TAIL_ROWS = 4  # under the lines: 合计, the amount in words, the signature lines, the seal
+FIXED_ROWS = HEADER_ROW + 1 + TAIL_ROWS  # a sheet's rows besides its lines and subtotals
 
 
 def payroll_sheets(comp: Computation, L: dict, details: pd.Series, batch: str) -> list[Sheet]:
@@ -112,13 +113,11 @@ def payroll_parts(comp: Computation, lines: pd.DataFrame) -> list[np.ndarray]:
     last row; then it continues on further sheets, cut between people (a person's lines stay on one
     sheet), each with its own subtotals and 本表合计. Positions in `lines`, in the sheet's order."""
     n = len(lines)
-    fixed = HEADER_ROW + 1 + TAIL_ROWS
-    # Few lines need no grouping to know: at most one subtotal per distinct group.
     by = _group_column(comp)
-    if n + fixed + (lines[by].nunique() if by is not None else 0) <= _sheets.EXCEL_ROWS:
+    if _fits(n, lines[by] if by is not None else None):
         return [np.arange(n)]
     _, groups, group_of, person = _grouping(comp, lines)
-    room = _sheets.EXCEL_ROWS - fixed - (len(groups) if by is not None else 0)
+    room = _sheets.EXCEL_ROWS - FIXED_ROWS - (len(groups) if by is not None else 0)
     order = np.lexsort([np.arange(n), person, group_of])
     person = person[order]
     starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])  # where each person's lines begin
@@ -127,6 +126,20 @@ def payroll_parts(comp: Computation, lines: pd.DataFrame) -> list[np.ndarray]:
         cut = int(starts[np.searchsorted(starts, cuts[-1] + room, side="right") - 1])
         cuts.append(cut if cut > cuts[-1] else cuts[-1] + room)  # one person's lines filling a sheet: cut them
     return [order[a:b] for a, b in zip(cuts, cuts[1:] + [n])]
+
+
+def one_sheet(comp: Computation, mask: np.ndarray) -> bool:
+    """Whether the lines of `mask` surely print on one payroll sheet, told without taking them out
+    of comp.lines (a copy of 800,000 lines): with a subtotal for every group any line of the run
+    has, they fit."""
+    by = _group_column(comp)
+    return _fits(int(mask.sum()), comp.lines[by] if by is not None else None)
+
+
+def _fits(n: int, groups: pd.Series | None) -> bool:
+    """Few lines need no grouping to know: n lines and at most one subtotal per distinct group
+    (`groups`, the lines' 区县 or 单位) fit on one sheet with its title, header and tail."""
+    return n + FIXED_ROWS + (groups.nunique() if groups is not None else 0) <= _sheets.EXCEL_ROWS
 
 
 def _group_column(comp: Computation) -> str | None:

@@ -18,15 +18,25 @@ def _totals(comp: Computation, keys) -> dict:
     name = keys if isinstance(keys, str) else "level"
     if name not in memo:
         lines = comp.lines
-        key = lines[keys].astype(object).to_numpy() if isinstance(keys, str) else keys(lines)
-        codes, found = pd.factorize(key)
+        codes, found = _groups(lines[keys]) if isinstance(keys, str) else keys(lines)
         people = _people(comp)
         fen = np.zeros(len(found), dtype=np.int64)
         np.add.at(fen, codes, lines["amount_fen"].to_numpy(dtype=np.int64))
         count = np.bincount(codes, minlength=len(found))
         persons = persons_per_group(codes, people, len(found))
-        memo[name] = {k: (int(count[i]), int(persons[i]), int(fen[i])) for i, k in enumerate(found)}
+        memo[name] = {k: (int(count[i]), int(persons[i]), int(fen[i])) for i, k in enumerate(found) if count[i]}
     return memo[name]
+
+
+def _groups(column: pd.Series) -> tuple[np.ndarray, list]:
+    """Each line's group (a number) and the groups: a rule or level column is categorical, and its
+    codes are the numbers (factorising 800,000 lines' texts took 0.1 s a column)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        if (codes >= 0).all():
+            return codes, list(column.cat.categories)
+    codes, found = pd.factorize(column.astype(object).to_numpy())
+    return codes, list(found)
 
 
 def persons_per_group(groups: np.ndarray, people: np.ndarray, count: int) -> np.ndarray:
@@ -79,9 +89,13 @@ def by_district(comp: Computation) -> list[dict]:
 def by_level(comp: Computation) -> list[dict]:
     """Totals by certificate level, lowest first; award and title lines, which do not depend on a
     level, last under level '' and the rules' titles, so that the rows add up to the total."""
-    def level_of(lines: pd.DataFrame) -> np.ndarray:  # award and title lines are paid whatever the level
-        return np.where(lines["kind"].isin(["award", "title_allowance"]).to_numpy(), "",
-                        lines["level"].astype(object).fillna("").to_numpy()).astype(object)
+    def level_of(lines: pd.DataFrame) -> tuple[np.ndarray, list]:  # award and title lines: whatever the level
+        level, whatever = lines["level"], lines["kind"].isin(["award", "title_allowance"]).to_numpy()
+        if isinstance(level.dtype, pd.CategoricalDtype) and "" not in level.cat.categories:
+            codes, found = level.cat.codes.to_numpy().astype(np.int64), [*level.cat.categories, ""]
+            codes[(codes < 0) | whatever] = len(found) - 1  # no level: ''
+            return codes, found
+        return _groups(pd.Series(np.where(whatever, "", level.astype(object).fillna("").to_numpy()), dtype=object))
     got = _totals(comp, level_of)
     titles = "、".join(r.title for r in comp.policy.rules if r.kind in ("award", "title_allowance"))
     groups = [(key, level.name) for key, level in comp.policy.levels.items()] + [("", titles)]
@@ -162,11 +176,13 @@ def _continued(comp: Computation, lang: str) -> list[str]:
     """A payroll longer than an Excel sheet continues on further sheets: said, so that nobody takes
     the first sheet's 本表合计 for the whole."""
     from .labels import labels
-    from .payroll import payroll_kinds, payroll_parts
+    from .payroll import one_sheet, payroll_kinds, payroll_parts
     from .sheets import EXCEL_ROWS, part_name
 
     L, out = labels(lang), []
     for kind, arrears, mask in payroll_kinds(comp):
+        if one_sheet(comp, mask):
+            continue
         parts = payroll_parts(comp, comp.lines[mask])
         if len(parts) > 1:
             name = L[f"sheet.payroll.{kind}"] + (L["arrears_word"] if arrears else "")
