@@ -3,19 +3,17 @@ the same roster and period again (everything is paid: every claim is read and le
 
     python benchmarks/bench_ledger.py [--rows 100000] [--ledger postgresql+psycopg://user@host/db]
 
-Whole processes (`python -m swtalent compute … --json`), each timed once, on the roster that
-bench_compute.py generates (benchmarks/data/roster-N.xlsx, made if missing). Without --ledger the
-ledger is a new SQLite file in a temporary folder; a PostgreSQL URL must name an empty database.
-A measurement, not a test: it exits 0 whatever the times, 1 only when a run fails.
+Whole processes (`python -m swtalent compute … --json`), each timed once with its peak memory, on
+the roster that bench_compute.py generates (benchmarks/data/roster-N.xlsx, made if missing).
+Without --ledger the ledger is a new SQLite file in a temporary folder; a PostgreSQL URL must name
+an empty database. A measurement, not a test: it exits 0 whatever the times, 1 only when a run fails.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -24,13 +22,11 @@ sys.path.insert(0, str(HERE))
 import bench_compute  # noqa: E402  (the same roster and policy)
 
 
-def run(args: list[str]) -> tuple[float, dict]:
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "swtalent", *args, "--json"], capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(args)}\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    return seconds, json.loads(done.stdout)
+def run(args: list[str], tmp: str) -> tuple[float, float, dict]:
+    """(wall seconds, peak memory in MiB, the JSON summary) of one whole process."""
+    out = Path(tmp) / "summary.json"
+    seconds, peak = bench_compute.run([sys.executable, "-m", "swtalent", *args, "--json"], out)
+    return seconds, peak, json.loads(out.read_text(encoding="utf-8"))
 
 
 def main() -> None:
@@ -44,14 +40,16 @@ def main() -> None:
         ledger = a.ledger or f"sqlite:///{tmp}/ledger.db"
         base = ["compute", str(roster), "--policy", str(bench_compute.POLICY), "--period", bench_compute.PERIOD,
                 "--out", f"{tmp}/payments.xlsx", "--force"]
-        alone, result = run(base + ["--ledger", f"sqlite:///{tmp}/never.db"])
-        commit, first = run(base + ["--ledger", ledger, "--commit"])
-        again, second = run(base + ["--ledger", ledger, "--commit"])
+        alone, alone_mib, result = run(base + ["--ledger", f"sqlite:///{tmp}/never.db"], tmp)
+        commit, commit_mib, first = run(base + ["--ledger", ledger, "--commit"], tmp)
+        again, again_mib, second = run(base + ["--ledger", ledger, "--commit"], tmp)
     kind = ledger.split(":", 1)[0]
-    print(f"{a.rows} rows, {result['lines']} payment lines, ledger {kind}")
-    print(f"compute alone              {alone:6.2f} s  total {result['total']}")
-    print(f"compute --commit (empty)   {commit:6.2f} s  batch {first['batch']}")
-    print(f"again (all paid, no batch) {again:6.2f} s  total {second['total']}, batch {second['batch']}")
+    print(f"{a.rows} rows, {result['lines']} payment lines, ledger {kind}; peak memory target "
+          f"{bench_compute.TARGET_MIB:,} MiB at 1,000,000 rows")
+    print(f"compute alone              {alone:6.2f} s  {alone_mib:6,.0f} MiB  total {result['total']}")
+    print(f"compute --commit (empty)   {commit:6.2f} s  {commit_mib:6,.0f} MiB  batch {first['batch']}")
+    print(f"again (all paid, no batch) {again:6.2f} s  {again_mib:6,.0f} MiB  total {second['total']}, "
+          f"batch {second['batch']}")
 
 
 if __name__ == "__main__":
