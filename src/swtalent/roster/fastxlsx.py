@@ -474,13 +474,18 @@ def read_sheet(reader, name: str, scanning: SheetScan, cjk_dates: np.ndarray):
         return None  # fastexcel's extent is not the one the XML shows
     at, cols, numbers = kinds.rows[inside] - kinds.first_row, kinds.cols[inside] - first_col, kinds.numbers[inside]
     cjk = np.isin(kinds.styles[inside], cjk_dates)
+    # Each column's cells together, in row order (a stable sort of 16-bit numbers is a radix sort):
+    # one pass instead of a mask over every non-text cell for each column.
+    by_column = np.argsort(cols.astype(np.uint16), kind="stable")
+    ends = np.searchsorted(cols[by_column], np.arange(frame.width + 1))
     for j, series in enumerate(frame.get_columns()):
-        mine = cols == j
-        if mine.any():
-            values = _typed(series.gather(at[mine]).fill_null(""), numbers[mine], cjk[mine])
+        mine = by_column[ends[j]:ends[j + 1]]
+        if len(mine):
+            rows = at[mine]
+            values = _typed(series.gather(rows).fill_null(""), numbers[mine], cjk[mine])
             if values is None:
                 return None
-            grid[at[mine], j] = values
+            grid[rows, j] = values
     return grid, kinds.first_row, first_col, facts, kinds.merged
 
 
