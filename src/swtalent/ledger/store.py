@@ -339,7 +339,7 @@ def _frame(conn: Connection, query, columns: list[str] | None = None, *, typed: 
     result = conn.execute(query)
     columns = list(result.keys()) if columns is None else columns
     if not typed:
-        pieces = []  # the driver's tuples a piece at a time: a million of them at once are 200 MB more
+        pieces = []  # the driver's tuples a piece at a time, not all of them at once
         while rows := result.cursor.fetchmany(FETCH_ROWS):
             pieces.append(np.array(rows, dtype=object))  # rows x columns of the values as they are
         if not pieces:
@@ -359,7 +359,8 @@ FETCH_ROWS = 1 << 16
 
 def _shared(values: np.ndarray) -> np.ndarray:
     """A column of texts with each distinct text one object: the driver makes a new one for every
-    row (a million claims name the same rule and batch), 300 MB at a million claims."""
+    row, and 846,694 claims name the same rule and batch (read alone, they took 428 MiB; 339 MiB
+    with this and the rows fetched in pieces)."""
     if pd.api.types.infer_dtype(values, skipna=False) != "string":
         return values
     codes, uniques = pd.factorize(values)
