@@ -18,11 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..roster.cells import factorize
+
+if TYPE_CHECKING:
+    import polars as pl
 
 FAST_ROWS = 20_000  # fewer: rustpy-xlsxwriter writes them in less time than importing polars takes (0.17 s)
 _SAMPLE = 10_000  # the rows that tell a column of a few texts repeated from one of names or IDs
@@ -42,14 +46,11 @@ class _Unsure(Exception):
     """A value this module does not write exactly as rustpy-xlsxwriter does."""
 
 
-@dataclass
-class _Column:
-    """A column's cells, made a piece at a time: tails(rows) gives, for each of those frame rows,
-    what follows `<c r="A5" s="3"` in its cell (`><v>1.0</v></c>`, ` t="inlineStr"><is><t>…</t></is></c>`),
-    null for a row without a cell in the column. A column of a few texts keeps them made, with
-    each row's code; one of names or numbers keeps its values, and is made as the rows are."""
-
-    tails: Callable  # (np.ndarray of frame rows) -> pl.Series of str
+# A column's cells, made a piece at a time: given an array of frame rows, the polars Series of what
+# follows `<c r="A5" s="3"` in each row's cell (`><v>1.0</v></c>`, ` t="inlineStr"><is><t>…</t></is></c>`),
+# null for a row without a cell in the column. A column of a few texts keeps them made, with each
+# row's code; one of names or numbers keeps its values, and is made as the rows are.
+Tails = Callable[[np.ndarray], "pl.Series"]
 
 
 @dataclass
@@ -58,7 +59,7 @@ class PlainRows:
 
     positions: np.ndarray  # 0-based frame rows with a cell or a height, in order
     first_row: int  # the 1-based sheet row of frame row 0
-    columns: list[_Column | None]  # None: a column with no cell in these rows
+    columns: list[Tails | None]  # None: a column with no cell in these rows
     heights: np.ndarray  # each position's row height in points (0: none given), written as rustpy-xlsxwriter would
     cells: np.ndarray  # whether each position has a cell (a row with none is written only for its height)
 
@@ -118,7 +119,7 @@ class PlainRows:
             if col is None:
                 continue
             s = f' s="{styles[k]}"' if k in styles else ""
-            cells.append(pl.concat_str([pl.lit(f'<c r="{column_letters(k)}'), n, pl.lit(f'"{s}'), col.tails(take)]))
+            cells.append(pl.concat_str([pl.lit(f'<c r="{column_letters(k)}'), n, pl.lit(f'"{s}'), col(take)]))
         got = slice(self._made - len(take), self._made)
         heights, which = np.unique(self.heights[got], return_inverse=True)
         tall = pl.Series([f' ht="{h:g}" customHeight="1"' if h else "" for h in heights.tolist()]).gather(which)
@@ -183,7 +184,7 @@ def _plain_height(points: float) -> bool:
     return 0 < points <= 409.5 and (points / 0.75).is_integer() and points != 15.0
 
 
-def _column(values: np.ndarray, plain: np.ndarray, styled: bool, pl) -> tuple[_Column, np.ndarray] | None:
+def _column(values: np.ndarray, plain: np.ndarray, styled: bool, pl) -> tuple[Tails, np.ndarray] | None:
     """A column's cells in the plain rows, and which of those rows have one; None for none.
     `styled`: the column has a cell format, and a NaN in it is written as a blank cell with it."""
     if values.dtype.kind in "iuf":
@@ -241,7 +242,7 @@ def _nan(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return nan
 
 
-def _made(tails: Callable, present: np.ndarray, blank: np.ndarray | None, pl) -> tuple[_Column, np.ndarray] | None:
+def _made(tails: Tails, present: np.ndarray, blank: np.ndarray | None, pl) -> tuple[Tails, np.ndarray] | None:
     """A column made a piece at a time by `tails`, with its blank cells (`blank`) put in."""
     if blank is not None and blank.any():
         made = tails
@@ -249,10 +250,10 @@ def _made(tails: Callable, present: np.ndarray, blank: np.ndarray | None, pl) ->
         def tails(rows):
             return made(rows).zip_with(pl.Series(~blank[rows]), pl.repeat("/>", len(rows), eager=True))
         present = present | blank
-    return (_Column(tails), present) if present.any() else None
+    return (tails, present) if present.any() else None
 
 
-def _numbers(v: np.ndarray, blank: np.ndarray | None, pl) -> tuple[_Column, np.ndarray] | None:
+def _numbers(v: np.ndarray, blank: np.ndarray | None, pl) -> tuple[Tails, np.ndarray] | None:
     """A column of numbers (NaN: none), made a piece at a time."""
     return _made(lambda rows: _number_tails(v[rows], pl), _numbers_checked(v), blank, pl)
 
@@ -281,7 +282,7 @@ def _number_tails(v: np.ndarray, pl):
     return pl.select(pl.concat_str([pl.lit("><v>"), digits, pl.lit("</v></c>")])).to_series()
 
 
-def _coded(values: np.ndarray, blank: np.ndarray | None, pl) -> tuple[_Column, np.ndarray] | None:
+def _coded(values: np.ndarray, blank: np.ndarray | None, pl) -> tuple[Tails, np.ndarray] | None:
     """A column that repeats itself: each distinct text made once, each row keeping its code."""
     codes, distinct = factorize(values)
     distinct = np.asarray(distinct, dtype=object)
@@ -292,7 +293,7 @@ def _coded(values: np.ndarray, blank: np.ndarray | None, pl) -> tuple[_Column, n
         at[blank] = len(distinct)
     at = at.astype(np.uint32)
     present = made.is_not_null().to_numpy()[at]
-    return (_Column(lambda rows: made.gather(pl.Series(at[rows]))), present) if present.any() else None
+    return (lambda rows: made.gather(pl.Series(at[rows])), present) if present.any() else None
 
 
 def _strings(values: np.ndarray, missing: np.ndarray, pl):
