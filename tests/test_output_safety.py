@@ -392,17 +392,21 @@ def test_a_large_detail_csv_is_written_byte_for_byte_as_a_small_one(tmp_path, ou
     module, for texts that need quoting, an empty one, a formula, a line break and a lone CR."""
     src, _ = outputs
     comp = run_compute(src, CHUZHOU, "2023")
-    odd = [LINK, 'say "hi", then go', "two\nlines", "carriage\rreturn", "", " 空格 ", "a,b", '"', PLUS_CMD]
+    odd = [LINK, 'say "hi", then go', "two\nlines", "carriage\rreturn", "", " 空格 ", "a,b", '"', PLUS_CMD,
+           "@SUM(A1)", "-1+2", "\tx", "\rx", "-12.50", "+5", "-", "＝1"]
     comp.lines["name"] = [odd[k % len(odd)] for k in range(len(comp.lines))]
     comp.lines["person_id"] = [odd[(k + 3) % len(odd)] for k in range(len(comp.lines))]
+    # The categorical columns too (a policy's rule id, a level), one level missing.
+    comp.lines["rule_id"] = pd.Categorical([("=r", "-5", "r")[k % 3] for k in range(len(comp.lines))])
+    comp.lines["level"] = pd.Categorical([(None, "@l", "senior")[k % 3] for k in range(len(comp.lines))])
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     monkeypatch.setattr(files, "POLARS_CSV_FROM", 1 << 62)
     write_outputs(comp, [small], csv_bom=bom)
     monkeypatch.setattr(files, "POLARS_CSV_FROM", 0)
     wrote = []
-    monkeypatch.setattr(files, "_write_csv_polars", lambda *a: wrote.append(1) or polars_csv(*a))
+    monkeypatch.setattr(files, "_write_csv_polars", lambda *a: wrote.append(polars_csv(*a)) or wrote[-1])
     write_outputs(comp, [large], csv_bom=bom)
-    assert wrote and large.read_bytes() == small.read_bytes()
+    assert wrote == [True] and large.read_bytes() == small.read_bytes()
     assert len(read_csv(large, "utf-8-sig")) == len(comp.lines) + 1
 
 
