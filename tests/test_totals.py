@@ -145,15 +145,21 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("counted", ["by a table", "by sorting"])
 @pytest.mark.parametrize("case", CASES)
-def test_breakdowns_are_what_a_plain_loop_over_the_lines_finds(case, tmp_path):
+def test_breakdowns_are_what_a_plain_loop_over_the_lines_finds(case, counted, tmp_path, monkeypatch):
     """By rule, by level (award and title lines, and lines without a level, under '') and by 区县:
-    a group with no line is not listed, and each listed one has its lines, people and fen."""
-    from swtalent.reports.summary import by_district, by_level, by_rule
+    a group with no line is not listed, and each listed one has its lines, people and fen. People
+    are counted by a table of marks for a few groups, by sorting for many: both ways are held."""
+    from swtalent.reports import summary
+    from swtalent.reports.summary import by_district, by_level, by_rule, persons_paid
 
+    if counted == "by sorting":
+        monkeypatch.setattr(summary, "TABLE_CELLS", 0)
     roster, policy, period, previous = CASES[case](tmp_path)
     comp = run_compute(roster, policy, period, previous=previous)
     assert len(comp.lines)
+    assert persons_paid(comp) == comp.lines["person_id"].nunique()
     rules = _plain_breakdown(comp, lambda line: line.rule_id)
     assert {r["rule_id"]: (r["lines"], r["persons"], r["amount_fen"]) for r in by_rule(comp) if r["lines"]} == rules
     assert all(r["lines"] == r["persons"] == r["amount_fen"] == 0 for r in by_rule(comp) if r["rule_id"] not in rules)
