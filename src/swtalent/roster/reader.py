@@ -38,7 +38,8 @@ class RawSheet:
     file: str
     parts: list[SheetPart]
     columns: dict[str, int]  # field key -> column of `cells`
-    cells: np.ndarray  # object array, one row per data row (blank rows included)
+    cells: np.ndarray  # object array, one row per data row (blank rows included); the mapped columns
+    # of every sheet, in the first sheet's order, or one sheet's cells as read (unmapped columns too)
     excel_rows: np.ndarray  # the Excel row number of each data row
     part: np.ndarray  # the index in `parts` of each row's sheet
     local: np.ndarray  # each row's index in its part's `cells`
@@ -188,12 +189,10 @@ def _part(book: BookCells, cells: SheetCells, table: dict[str, str], problems: l
 
 def _together(file: str, parts: list[SheetPart], warnings: list[Issue]) -> RawSheet:
     keys = sorted(parts[0].columns, key=parts[0].columns.get)
-    columns = {key: j for j, key in enumerate(keys)}
-    blocks, rows, part_of, local, hidden, overflow, errors = [], [], [], [], [], [], {}
+    rows, part_of, local, hidden, overflow, errors = [], [], [], [], [], {}
     offset = 0
     for p, part in enumerate(parts):
         n = len(part.cells)
-        blocks.append(part.cells[:, [part.columns[k] for k in keys]] if n else np.empty((0, len(keys)), dtype=object))
         excel = np.arange(n, dtype=np.int64) + part.header_row + 1
         rows.append(excel)
         part_of.append(np.full(n, p, dtype=np.int64))
@@ -210,7 +209,12 @@ def _together(file: str, parts: list[SheetPart], warnings: list[Issue]) -> RawSh
             if c in by_index and 0 <= r - part.header_row - 1 < n:
                 errors[(offset + r - part.header_row - 1, by_index[c])] = value
         offset += n
-    cells = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)  # one sheet: no second copy of its cells
+    if len(parts) == 1:  # one sheet: its cells as read, unmapped columns too, with no second copy of them
+        cells, columns = parts[0].cells, {key: parts[0].columns[key] for key in keys}
+    else:  # the mapped columns of each sheet, in the first sheet's order
+        columns = {key: j for j, key in enumerate(keys)}
+        cells = np.concatenate([part.cells[:, [part.columns[k] for k in keys]] if len(part.cells)
+                                else np.empty((0, len(keys)), dtype=object) for part in parts])
     return RawSheet(file, parts, columns, cells, np.concatenate(rows), np.concatenate(part_of),
                     np.concatenate(local), np.concatenate(hidden), np.concatenate(overflow), errors, warnings)
 
