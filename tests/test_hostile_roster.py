@@ -147,6 +147,14 @@ def test_a_csv_field_of_200000_characters_is_a_located_row_problem_and_outputs_a
     assert openpyxl.load_workbook(tmp_path / "p.xlsx", read_only=True)  # the workbook opens
 
 
+def test_a_cell_too_long_is_found_in_a_column_that_also_holds_numbers_and_blanks(tmp_path):
+    rows = [person(1, place=12345), person(2, place="滁州" * 20_000), person(3, place=None), person(4)]
+    path = write_book(tmp_path / "r.xlsx", {"花名册": [HEADERS] + rows})
+    comp = run_compute(path, CHUZHOU, "2023")
+    assert [(r, c) for r, c, _ in issues_at(comp.roster, "roster.cell-too-long")] == [(3, "报考地")]
+    assert paid(comp) == {"测试一", "测试三", "测试四"}
+
+
 # --- 5. Limits: rows, inflation, what is not a file ---------------------------------------------
 
 def test_more_rows_than_max_rows_is_refused_with_how_to_raise_it(tmp_path):

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..memory import give_back
+from ..memory import give_back_meanwhile
 from ..zipparts import open_part
 from .sheetxml import (
     _COMMENT,
@@ -458,9 +458,8 @@ def read_sheet(reader, name: str, scanning: SheetScan, cjk_dates: np.ndarray):
     columns = sheet.available_columns()
     frame = sheet.to_polars()
     del sheet  # fastexcel's own copy of the cells: 1 GB at a million rows, given back to the system
-    give_back()  # (else glibc keeps it, and the Python objects made next cannot use it)
-    grid = _texts(frame)  # while the scan goes on
-    facts, kinds = scanning.result()
+    give_back_meanwhile()  # (else glibc keeps it, and the Python objects made next cannot use it)
+    facts, kinds = scanning.result()  # (it began before fastexcel opened the file, and ends first)
     if kinds is None:
         return None
     if not kinds.first_row or frame.height == 0:
@@ -478,8 +477,9 @@ def read_sheet(reader, name: str, scanning: SheetScan, cjk_dates: np.ndarray):
     # one pass instead of a mask over every non-text cell for each column.
     by_column = np.argsort(cols.astype(np.uint16), kind="stable")
     ends = np.searchsorted(cols[by_column], np.arange(frame.width + 1))
-    for j, series in enumerate(frame.get_columns()):
-        mine = by_column[ends[j]:ends[j + 1]]
+    spans = [by_column[ends[j]:ends[j + 1]] for j in range(frame.width)]
+    grid = _texts(frame, [at[mine] for mine in spans])
+    for j, (series, mine) in enumerate(zip(frame.get_columns(), spans)):
         if len(mine):
             rows = at[mine]
             values = _typed(series.gather(rows).fill_null(""), numbers[mine], cjk[mine])
@@ -489,22 +489,29 @@ def read_sheet(reader, name: str, scanning: SheetScan, cjk_dates: np.ndarray):
     return grid, kinds.first_row, first_col, facts, kinds.merged
 
 
-def _texts(frame) -> np.ndarray:
+def _texts(frame, typed: list[np.ndarray]) -> np.ndarray:
     """The frame's texts as an object grid, '' for an empty cell. A column's repeated texts are one
-    object each: normalise works on each distinct value once."""
+    object each: normalise works on each distinct value once. The `typed` rows of each column (its
+    cells that are not text, given their values after this) are left None when they are most of
+    it: a 序号 of numbers has two texts to make, its title and header, not a million."""
     # cells imports pandas: here it is loaded already; at the top it would hold up the read's start.
     from .cells import NEARLY_ALL, SAMPLE, sample_rows
 
     height, width = frame.shape
-    grid = np.empty((height, width), dtype=object)
-    rows = sample_rows(height)
+    grid = np.empty((height, width), dtype=object, order="F")
     for j, series in enumerate(frame.get_columns()):
+        at = slice(None)
+        if 2 * len(typed[j]) > height:
+            text = np.ones(height, dtype=bool)
+            text[typed[j]] = False
+            at = np.flatnonzero(text)
+            series = series.gather(at)
+        rows = sample_rows(len(series))
         if rows is not None and series.gather(rows).n_unique() > NEARLY_ALL * SAMPLE:
-            grid[:, j] = series.to_numpy()  # an ID, an account: nearly every value differs (cells.Column)
-            if series.null_count():
-                grid[series.is_null().to_numpy(), j] = ""
+            values = series.fill_null("").to_numpy()  # an ID, an account: nearly every value differs (cells.Column)
         else:
-            grid[:, j] = _distinct(series)
+            values = _distinct(series)
+        grid[at, j] = values
     return grid
 
 
