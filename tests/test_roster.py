@@ -180,6 +180,11 @@ def test_vectorised_checksum_agrees_with_python_stdnum():
     found = check_ids(np.array(mixed, dtype=object))
     assert list(found.region_known) == [bool(shaped) and region_known(s[:6]) for s, shaped in zip(mixed, found.shaped)]
     assert list(found.region_known) == [True, True, True, True, False, False, False, False, False]
+    # Every ID in ASCII, not all 18 long: those of 18 are checked, the others are not shaped.
+    plain = ["11010519491231002X", "1101051949123100", "", "11010519491231002X0", "110105194912310021"]
+    found = check_ids(np.array(plain, dtype=object))
+    assert list(found.length) == [18, 16, 0, 19, 18] and list(found.shaped) == [True, False, False, False, True]
+    assert list(found.checksum_ok) == [True, False, False, False, False] and list(found.expected) == ["X", "", "", "", "X"]
 
 
 def test_byte_matrix_birth_dates_agree_with_python_stdnum():

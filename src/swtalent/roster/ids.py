@@ -37,19 +37,28 @@ class IdFindings:
 def check_ids(ids: np.ndarray) -> IdFindings:
     n = len(ids)
     length = np.fromiter(map(len, ids), dtype=np.int64, count=n)
-    ascii18 = (length == 18) & np.fromiter(map(str.isascii, ids), dtype=bool, count=n)
-    m = np.frombuffer("".join(ids[ascii18]).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-    is_digit = (m >= 48) & (m <= 57)
-    shaped_sub = is_digit[:, :17].all(axis=1) & (is_digit[:, 17] | (m[:, 17] == ord("X")))
+    joined = "".join(ids)
+    if joined.isascii():  # nearly always: one look at the whole column, not one per ID
+        ascii18 = length == 18
+        joined = joined if ascii18.all() else "".join(ids[ascii18])
+    else:
+        ascii18 = (length == 18) & np.fromiter(map(str.isascii, ids), dtype=bool, count=n)
+        joined = "".join(ids[ascii18])
+    # The IDs' characters a position at a time: t[k] is every ID's k-th byte, contiguous (a column
+    # of the one-ID-a-row matrix is strided, and its arithmetic three times slower).
+    t = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 18).T.copy()
+    digit = t - np.uint8(48)  # a byte that is no digit wraps past 9
+    is_digit = digit <= 9
+    shaped_sub = is_digit[:17].all(axis=0) & (is_digit[17] | (t[17] == ord("X")))
 
     def number(first: int, last: int) -> np.ndarray:  # digits first..last (0-based) as one number
-        out = np.zeros(len(m), dtype=np.int32)  # a column at a time: no matrix of 17 million int64
+        out = np.zeros(t.shape[1], dtype=np.int32)
         for k in range(first, last + 1):
-            out = out * 10 + (m[:, k].astype(np.int32) - 48)
+            out = out * 10 + digit[k]
         return out
-    weighted = np.zeros(len(m), dtype=np.int32)
+    weighted = np.zeros(t.shape[1], dtype=np.int32)
     for k, w in enumerate(_WEIGHTS):
-        weighted += (m[:, k].astype(np.int32) - 48) * int(w)
+        weighted += digit[k] * np.int32(w)
     check = (12 - weighted % 11) % 11  # GB 11643's check: ISO 7064 MOD 11-2, 10 written X
     expected_sub = np.where(shaped_sub, np.where(check == 10, ord("X"), 48 + check), ord("?")).astype(np.uint8)
     year, month, day = number(6, 9), number(10, 11), number(12, 13)
@@ -63,7 +72,7 @@ def check_ids(ids: np.ndarray) -> IdFindings:
     expected = np.full(n, "", dtype="<U1")
     expected[ascii18] = np.where(shaped_sub, expected_sub.view("S1").astype("<U1"), "")
     checksum_ok = np.zeros(n, dtype=bool)
-    checksum_ok[ascii18] = shaped_sub & (m[:, 17] == expected_sub)
+    checksum_ok[ascii18] = shaped_sub & (t[17] == expected_sub)
     birth_ok = np.zeros(n, dtype=bool)
     birth_ok[ascii18] = birth_sub
     birth = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
