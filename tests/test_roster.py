@@ -187,6 +187,31 @@ def test_vectorised_checksum_agrees_with_python_stdnum():
     assert list(found.checksum_ok) == [True, False, False, False, False] and list(found.expected) == ["X", "", "", "", "X"]
 
 
+@pytest.mark.parametrize("kind", [".xlsx", ".csv"])
+def test_rows_are_one_person_exactly_when_their_ids_are_equal(tmp_path, kind):
+    """Each row's person number is what numbering its ID text would give (pd.factorize): a valid ID
+    is numbered as a number, and every other ID (blank, short, a wrong check character, typed as a
+    number, its last digits lost, full width, lower-case x) as its text, never as a valid one's."""
+    from .conftest import write_roster
+
+    x_id = next(make_id(k) for k in range(1, 200) if make_id(k).endswith("X"))
+    ids = [make_id(1), make_id(2), make_id(1), "", "3411021990", make_id(3)[:-1] + "0", 341102199001010000,
+           "３４１１０２１９９００１０１００１" + make_id(1)[-1], x_id.lower(), x_id, "", "3411021990", make_id(2),
+           "341102197507271000", "341102197507271000"]  # a number's last digits lost, written out as text
+    rows = [person(k + 1, pid=i) for k, i in enumerate(ids)]
+    path = write_roster(tmp_path / f"r{kind}", rows) if kind == ".xlsx" else tmp_path / "r.csv"
+    if kind == ".csv":
+        path.write_text("\n".join(",".join(map(str, [*HEADERS])) if r is None else ",".join(
+            "" if v is None else str(v) for v in r) for r in [None, *rows]) + "\n", encoding="utf-8")
+    frame = load_roster(path, POLICY).frame
+    assert frame["person"].tolist() == pd.factorize(frame["person_id"].to_numpy())[0].tolist()
+    who = frame["person"].tolist()
+    assert who[0] == who[2] == who[7] and who[1] == who[12]  # the same ID, full width too
+    assert who[8] == who[9] != who[1] and who[4] == who[11] != who[3]  # x is X; the short one twice
+    assert who[13] == who[14] == who[3] and frame["person_id"][13] == ""  # lost digits: no ID, as blank
+    assert len(set(who)) == len(set(frame["person_id"]))
+
+
 def test_byte_matrix_birth_dates_agree_with_python_stdnum():
     """stdnum's get_birth_date is the reference; ours also refuses years before 1900."""
     from stdnum.exceptions import ValidationError

