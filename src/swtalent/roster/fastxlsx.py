@@ -498,6 +498,8 @@ def _texts(frame, typed: list[np.ndarray]) -> np.ndarray:
     from .cells import NEARLY_ALL, SAMPLE, sample_rows
 
     height, width = frame.shape
+    # Laid out a column at a time: each is made, typed and factorised (cells.Column) whole, and a
+    # strided column took 0.4 s more at a million rows.
     grid = np.empty((height, width), dtype=object, order="F")
     for j, series in enumerate(frame.get_columns()):
         at = slice(None)
