@@ -152,6 +152,19 @@ def defused(values) -> np.ndarray:
     return np.array(values, dtype=object) if out is None else out
 
 
+_LIVE_START_POLARS = "^[=+\\-@\\t\\r]"  # FORMULA_START as polars' (Rust's) regex writes it
+
+
+def defused_series(column):
+    """defused() over a polars column of texts: the distinct texts that begin like a formula are
+    looked at by defuse (usually none), and only those rows are changed."""
+    live = column.str.contains(_LIVE_START_POLARS).fill_null(False)
+    if not live.any():
+        return column
+    hits = column.filter(live).unique().to_list()
+    return column.replace(hits, [defuse(h) for h in hits])
+
+
 def excel_frame(frame: pd.DataFrame, lang: str = "zh", known_plain: Collection[str] = ()) -> pd.DataFrame:
     """Every text column of a sheet defused and cut to fit; the frame itself when none needs it.
     The columns named in `known_plain` were found plain (`plain`) where they were made and are not

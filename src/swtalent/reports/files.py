@@ -13,7 +13,7 @@ import pandas as pd
 from ..engine import Computation
 from ..errors import UsageError
 from ..money import format_yuan
-from ..safety import defuse, defused
+from ..safety import defused, defused_series
 from ..usage import open_csv
 from .notice import write_notice
 from .outputset import recover, refuse_existing, replace_together
@@ -22,6 +22,8 @@ from .workbook import write_workbook
 
 FORMATS = (".xlsx", ".csv", ".json")
 DETAIL_COLUMNS = ["person_id", "name", "rule_id", "kind", "level", "months", "amount"]
+_NO_LEVEL = ("award", "title_allowance")  # kinds whose lines carry no level
+_MONTHLY = ("monthly", "title_allowance")  # kinds whose lines say how many months
 
 
 def check_outputs(outs: list[Path], inputs: list[Path], formats: tuple[str, ...] = FORMATS,
@@ -54,9 +56,9 @@ def _detail_columns(comp: Computation) -> dict[str, list]:
     """The detail's columns, in DETAIL_COLUMNS order, as plain Python values (JSON takes no numpy)."""
     lines = comp.lines
     kinds = lines["kind"].tolist()
-    months = [int(m) if k in ("monthly", "title_allowance") else None for m, k in zip(lines["months"].tolist(), kinds)]
+    months = [int(m) if k in _MONTHLY else None for m, k in zip(lines["months"].tolist(), kinds)]
     # An award, and a title allowance, does not depend on the level: its lines carry none.
-    levels = [lv if k not in ("award", "title_allowance") else ""
+    levels = [lv if k not in _NO_LEVEL else ""
               for lv, k in zip(lines["level"].astype(object).fillna("").tolist(), kinds)]
     codes, fen = pd.factorize(lines["amount_fen"].to_numpy())  # a few distinct amounts over many lines
     amounts = np.array([format_yuan(int(f)) for f in fen], dtype=object)[codes].tolist()
@@ -89,8 +91,6 @@ def _write_csv(comp: Computation, path: Path, bom: bool = True) -> None:
 # (0.3 s against 2.2 s for 846,694 lines); below it importing polars would cost more than it saves.
 POLARS_CSV_FROM = 100_000
 DEFUSED = ("person_id", "name", "rule_id", "level")  # the texts a roster or a policy writes
-_NO_LEVEL = ("award", "title_allowance")  # kinds whose lines carry no level (see _detail_columns)
-_MONTHLY = ("monthly", "title_allowance")  # kinds whose lines say how many months
 
 
 def _write_csv_polars(comp: Computation, path: Path, bom: bool) -> bool:
@@ -118,7 +118,7 @@ def _write_csv_polars(comp: Computation, path: Path, bom: bool) -> bool:
         .to_series(),
         "amount": pl.Series([format_yuan(int(f)) for f in fen], dtype=pl.String).gather(codes),
     })
-    frame = frame.with_columns(*(_defused(frame[c]) for c in DEFUSED))
+    frame = frame.with_columns(*(defused_series(frame[c]) for c in DEFUSED))
     with open(path, "wb") as fh:  # a file, not a path: polars would read a leading "~" as the home folder
         frame.with_columns(pl.col(pl.String).replace("", None)).write_csv(
             fh, line_terminator="\r\n", include_bom=bom, quote_style="necessary")
@@ -133,21 +133,9 @@ def _texts(column: pd.Series):
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
         categories = np.append(np.asarray(column.cat.categories, dtype=object), None)  # code -1 reads the None
-        return pl.Series(categories, dtype=pl.String, strict=True).gather(np.where(codes < 0, len(categories) - 1, codes))
+        at = np.where(codes < 0, len(categories) - 1, codes)
+        return pl.Series(categories, dtype=pl.String, strict=True).gather(at)
     return pl.Series(column.to_numpy(dtype=object), dtype=pl.String, strict=True)
-
-
-_FORMULA_START = "^[=+\\-@\\t\\r]"  # safety.FORMULA_START, as polars' (Rust's) regex writes it
-
-
-def _defused(column):
-    """safety.defuse over a polars column of texts: the distinct texts that begin like a formula
-    are looked at in Python (usually none), and only those rows are changed."""
-    live = column.str.contains(_FORMULA_START).fill_null(False)
-    if not live.any():
-        return column
-    hits = column.filter(live).unique().to_list()
-    return column.replace(hits, [defuse(h) for h in hits])
 
 
 def _write_json(comp: Computation, path: Path) -> None:

@@ -52,8 +52,8 @@ def check_ids(ids: np.ndarray) -> IdFindings:
     is_digit = digit <= 9
     shaped_sub = is_digit[:17].all(axis=0) & (is_digit[17] | (t[17] == ord("X")))
 
-    def number(first: int, last: int) -> np.ndarray:  # digits first..last (0-based) as one number
-        out = np.zeros(t.shape[1], dtype=np.int32)
+    def number(first: int, last: int, dtype=np.int32) -> np.ndarray:  # digits first..last (0-based) as one number
+        out = np.zeros(t.shape[1], dtype=dtype)
         for k in range(first, last + 1):
             out = out * 10 + digit[k]
         return out
@@ -85,12 +85,10 @@ def check_ids(ids: np.ndarray) -> IdFindings:
     known[np.flatnonzero(ascii18)[shaped_sub]] = _region_table()[number(0, 5)[shaped_sub]]
     # An ID as a number, 17 digits and a check character 0-10 (X): equal IDs, equal numbers, and
     # 11 x 10^17 is within an int64. Rows are grouped by person on it, not on a million texts hashed.
-    whole = np.zeros(t.shape[1], dtype=np.int64)
-    for k in range(17):
-        whole = whole * 10 + digit[k]
-    number = np.full(n, -1, dtype=np.int64)
-    number[np.flatnonzero(ascii18)[shaped_sub]] = (whole * 11 + np.where(t[17] == ord("X"), 10, digit[17]))[shaped_sub]
-    return IdFindings(length, shaped, expected, checksum_ok, birth_ok, known, birth, number)
+    whole = number(0, 16, np.int64) * 11 + np.where(t[17] == ord("X"), 10, digit[17])
+    as_number = np.full(n, -1, dtype=np.int64)
+    as_number[np.flatnonzero(ascii18)[shaped_sub]] = whole[shaped_sub]
+    return IdFindings(length, shaped, expected, checksum_ok, birth_ok, known, birth, as_number)
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from ..safety import (  # the pattern the notice masks with
 from .cells import Column, ascii_alnum, cell_text, first_appearances, is_number, number_text
 from .codes import check_codes
 from .dates import birth_prefixes, month_only, parse_dates
-from .ids import check_ids
+from .ids import IdFindings, check_ids
 from .needs import RosterNeeds
 from .reader import RawSheet
 
@@ -154,6 +154,7 @@ class _Checker:
         self.n = len(raw.cells)
         self.error = np.zeros(self.n, dtype=bool)
         self.date_cells: dict[str, tuple] = {}  # date field -> (its Column, the dates read)
+        self.id_findings: IdFindings | None = None  # once ids() has checked them
         names = np.array([p.name for p in raw.parts], dtype=object)
         self.frame = pd.DataFrame({"row": raw.excel_rows, "sheet": names[raw.part]})
 
@@ -372,7 +373,7 @@ class _Checker:
         """pd.factorize(ids)[0], the same numbers in the same order: a shaped ID (nearly every one)
         is taken as its number (ids.IdFindings.number), and only the others are factorised as texts,
         each kept apart from every number (a million IDs: 0.19 -> 0.08 s)."""
-        found = getattr(self, "id_findings", None)
+        found = self.id_findings
         if found is None:  # an organisation's code: no ID numbers
             return pd.factorize(ids)[0]
         key, other = found.number.copy(), np.flatnonzero(~found.shaped)  # (shaped: after lost digits)
