@@ -66,6 +66,8 @@ class Column:
         return self.per_value(is_number, bool) if self.has_numbers() else np.zeros(len(self.codes), dtype=bool)
 
     def has_numbers(self) -> bool:
+        if self._has_numbers is None and self._as_written:  # ASCII texts alone (an ID column): known already
+            self._has_numbers = False
         if self._has_numbers is None:  # infer_dtype scans in C; most columns are all text
             kind = pd.api.types.infer_dtype(np.asarray(self.uniques[:-1], dtype=object), skipna=True)
             self._has_numbers = kind not in ("string", "empty") and any(is_number(u) for u in self.uniques)

@@ -510,17 +510,14 @@ def _texts(frame, typed: list[np.ndarray]) -> np.ndarray:
             series = series.gather(at)
         rows = sample_rows(len(series))
         if rows is not None and series.gather(rows).n_unique() > NEARLY_ALL * SAMPLE:
-            values = series.fill_null("").to_numpy()  # an ID, an account: nearly every value differs (cells.Column)
+            grid[at, j] = series.fill_null("").to_numpy()  # an ID, an account: nearly every value differs (cells.Column)
+            continue
+        codes, uniques = _codes(series)  # each distinct text one object
+        if isinstance(at, slice):  # straight into the grid's column (contiguous): no array in between
+            np.take(uniques, codes, out=grid[:, j], mode="clip")
         else:
-            values = _distinct(series)
-        grid[at, j] = values
+            grid[at, j] = uniques[codes]
     return grid
-
-
-def _distinct(series) -> np.ndarray:
-    """A text column as an object array with each distinct text one object, '' for an empty cell."""
-    codes, uniques = _codes(series)
-    return uniques[codes]
 
 
 def _codes(series) -> tuple[np.ndarray, np.ndarray]:
