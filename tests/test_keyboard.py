@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from swtalent.cli import app, parse_map
 
-from .conftest import CHUZHOU, HEADERS, ROOT, person
+from .conftest import CHUZHOU, HEADERS, ROOT, make_id, person
 from .formats import write_book
 
 runner = CliRunner()
@@ -170,6 +170,25 @@ def test_the_installed_command_says_it_in_chinese(tmp_path):
     en = run("compute", tmp_path / "r.xlsx", "--policy", CHUZHOU, "--perod", "2023", "--lang", "en")
     assert en.returncode == 2 and "did you mean --period?" in en.stderr
     assert run("--version").returncode == 0
+
+
+def test_main_exits_with_the_commands_code_and_all_its_output(tmp_path):
+    """main() leaves without the interpreter's teardown (cli._exit): what was printed still arrives
+    whole through a pipe, much larger than the pipe's buffer, the command's exit code is kept, and
+    exit handlers still run."""
+    rows = [person(k, pid=make_id(k)[:-1] + ("0" if make_id(k)[-1] != "0" else "1")) for k in range(1, 1000)]
+    roster = write_book(tmp_path / "r.xlsx", {"名册": [HEADERS, *rows]})
+    marker = tmp_path / "exit-handler-ran"
+    script = ("import atexit, pathlib, sys; atexit.register(pathlib.Path(sys.argv[1]).write_text, 'yes'); "
+              "sys.argv = ['swtalent'] + sys.argv[2:]; from swtalent.cli import main; main()")
+    done = subprocess.run([sys.executable, "-c", script, str(marker), "check", str(roster), "--policy", str(CHUZHOU),
+                           "--period", "2023", "--json"], check=False, capture_output=True, text=True,
+                          encoding="utf-8", cwd=ROOT, timeout=120)
+    assert done.returncode == 1, done.stderr  # check exits 1 when the roster has errors
+    assert len(done.stdout.encode("utf-8")) > 256 * 1024
+    problems = json.loads(done.stdout)["problems"]
+    assert len([p for p in problems if p["code"] in ("roster.id-checksum", "roster.id-number")]) == 999
+    assert marker.read_text() == "yes"
 
 
 def test_policy_literal_choices_read_as_a_list(tmp_path):
