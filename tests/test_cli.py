@@ -278,3 +278,17 @@ def test_an_early_read_is_taken_only_for_the_same_roster():
     (early,) = cli._early
     other = cli._pending(EXAMPLE, None, cli.DEFAULT_MAX_ROWS)  # not the sheet asked for: read again
     assert other is not early and (other.path, other.sheet) == (EXAMPLE, None) and cli._early == []
+
+
+def test_modules_that_import_each_other_are_loaded_before_a_read_starts():
+    """importlib.abc and importlib.resources import each other; imported by two threads at once
+    (the main thread's pydantic, a reading thread's pandas), one of them failed at start-up with
+    _DeadlockError and the command printed a traceback. The module that starts the reading threads
+    loads both first, in a fresh interpreter as `swtalent` starts."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import swtalent.roster.source; "
+            "print(all(m in sys.modules for m in ('importlib.abc', 'importlib.resources')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "True"

@@ -16,6 +16,11 @@ from __future__ import annotations
 
 import csv
 import datetime
+# importlib.abc and importlib.resources import each other: loaded by two threads at once (pydantic,
+# through importlib.metadata, on the main thread; dateutil, through pandas, on a reading thread),
+# Python stops one with "_DeadlockError: deadlock detected by _ModuleLock('importlib.resources')".
+# Loaded here (3 ms), before any reading thread starts, neither thread imports them again.
+import importlib.abc  # noqa: F401
 import io
 import threading
 import zipfile
