@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from swtalent.cli import app, parse_map
 
-from .conftest import CHUZHOU, HEADERS, ROOT, make_id, person
+from .conftest import CHUZHOU, EXAMPLE, HEADERS, ROOT, make_id, person
 from .formats import write_book
 
 runner = CliRunner()
@@ -189,6 +189,37 @@ def test_main_exits_with_the_commands_code_and_all_its_output(tmp_path):
     problems = json.loads(done.stdout)["problems"]
     assert len([p for p in problems if p["code"] in ("roster.id-checksum", "roster.id-number")]) == 999
     assert marker.read_text() == "yes"
+
+
+def test_main_with_a_standard_stream_closed_keeps_its_exit_code(tmp_path):
+    """Started with stdout or stderr closed (`>&-`), Python has no stream object for it: the exit
+    still flushes what it has and keeps the command's code, with no traceback."""
+    import os
+
+    out = tmp_path / "p.csv"
+
+    def run(closed: int, *args):
+        return subprocess.run([sys.executable, "-m", "swtalent.cli", *map(str, args)], check=False,
+                              stdout=subprocess.DEVNULL if closed == 2 else None, stderr=subprocess.PIPE,
+                              preexec_fn=lambda: os.close(closed), cwd=ROOT, timeout=120)
+    assert run(1, "--version").returncode == 0
+    done = run(1, "compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "-q", "--out", out)
+    assert done.returncode == 0 and b"Traceback" not in done.stderr and out.stat().st_size > 0
+    assert run(2, "compute", EXAMPLE, "--policy", CHUZHOU, "--period", "2023", "--json", "--out", out,
+               "--force").returncode == 0
+    assert run(2, "compute", EXAMPLE, "--bogus").returncode == 2
+
+
+@pytest.mark.parametrize("code", [130, 3, 2, "a message"])
+def test_an_interrupted_or_failed_run_exits_through_the_interpreters_shutdown(code):
+    """Only a run that ended its work (0 or 1) skips the teardown: after Ctrl-C inside a ledger's
+    commit, freeing the interrupted statement is what rolls SQLite's transaction back and removes
+    its journal. (Were it skipped here, this test's own process would end.)"""
+    from swtalent import cli
+
+    with pytest.raises(SystemExit) as done:
+        cli._exit(code)
+    assert done.value.code == code
 
 
 def test_policy_literal_choices_read_as_a_list(tmp_path):

@@ -679,28 +679,31 @@ def main() -> None:
 
 
 def _exit(code: int | str | None) -> None:
-    """Exit with `code` as sys.exit would, without the interpreter's teardown. At a million rows
-    freeing the run's objects one by one took 0.25-0.3 s after the output was written; and while a
-    roster is still being read (a run stopped by Ctrl-C or an error early on), its thread, inside
-    calamine when the interpreter went away, took the process down with glibc's "FATAL: exception
-    not rethrown" (exit 134). What the teardown does that counts is done here: exit handlers run
-    and the standard streams are flushed. A thread that is not a daemon (the page's runs) is left
-    to the interpreter's own shutdown, which waits for it."""
+    """Exit with `code` as sys.exit would. A run that ended its work (0, or 1: problems said) leaves
+    without the interpreter's teardown: at a million rows freeing its objects one by one took
+    0.25-0.3 s after the output was written; exit handlers still run and the standard streams are
+    flushed. So does any run while a roster is still being read (stopped by Ctrl-C or an error
+    early on): its thread, inside calamine when the interpreter went away, took the process down
+    with glibc's "FATAL: exception not rethrown" (exit 134). Otherwise the interpreter's own
+    shutdown runs: after Ctrl-C inside a ledger's commit, freeing the interrupted statement is what
+    rolls SQLite's transaction back and removes its journal; and a thread that is not a daemon (the
+    page's runs) is waited for."""
     me = threading.current_thread()
     reading = any(t.name == READING_THREAD and t.is_alive() for t in threading.enumerate())
-    if not reading and any(not t.daemon and t is not me and t.is_alive() for t in threading.enumerate()):
+    waiting = any(not t.daemon and t is not me and t.is_alive() for t in threading.enumerate())
+    message = code is not None and not isinstance(code, int)  # said on stderr, exit 1, as by sys.exit
+    status = 1 if message else int(code or 0)
+    if not reading and (waiting or message or status not in (0, 1)):
         sys.exit(code)
-    if code is None or isinstance(code, int):
-        status = int(code or 0)
-    else:  # as sys.exit says a message
+    if message and sys.stderr is not None:
         print(code, file=sys.stderr)
-        status = 1
     atexit._run_exitfuncs()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # the pipe's reader went away (`| head`): Python's own shutdown exits 120 then
-        status = status or 120
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None when the command was started with it closed (>&-)
+                stream.flush()
+        except (OSError, ValueError):  # the pipe's reader went away (`| head`), or the stream is closed
+            status = status or 120  # Python's own shutdown exits 120 when the last flush fails
     os._exit(status)
 
 
