@@ -90,7 +90,9 @@ def excel_text(value: object, lang: str = "zh") -> object:
     return cut_to_fit(defuse(value), lang)
 
 
-_LIVE_START = re.compile(r"\x00[=+\-@\t\r]")  # a text that begins so, in the column joined after NULs
+# FORMULA_START as a character class, written the same for Python's re and polars' (Rust's) regex.
+_START_CLASS = "[" + "".join("\\" + c if c in "\\]^-[" else c for c in FORMULA_START) + "]"
+_LIVE_START = re.compile("\x00" + _START_CLASS)  # a text that begins so, in the column joined after NULs
 
 
 def _may_change(texts, search: re.Pattern, longest: int | None = None) -> bool:
@@ -152,7 +154,7 @@ def defused(values) -> np.ndarray:
     return np.array(values, dtype=object) if out is None else out
 
 
-_LIVE_START_POLARS = "^[=+\\-@\\t\\r]"  # FORMULA_START as polars' (Rust's) regex writes it
+_LIVE_START_POLARS = "^" + _START_CLASS
 
 
 def defused_series(column):

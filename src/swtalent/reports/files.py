@@ -60,10 +60,16 @@ def _detail_columns(comp: Computation) -> dict[str, list]:
     # An award, and a title allowance, does not depend on the level: its lines carry none.
     levels = [lv if k not in _NO_LEVEL else ""
               for lv, k in zip(lines["level"].astype(object).fillna("").tolist(), kinds)]
-    codes, fen = pd.factorize(lines["amount_fen"].to_numpy())  # a few distinct amounts over many lines
-    amounts = np.array([format_yuan(int(f)) for f in fen], dtype=object)[codes].tolist()
+    codes, texts = _amount_texts(lines)
+    amounts = texts[codes].tolist()
     return {"person_id": lines["person_id"].tolist(), "name": lines["name"].tolist(),
             "rule_id": lines["rule_id"].tolist(), "kind": kinds, "level": levels, "months": months, "amount": amounts}
+
+
+def _amount_texts(lines: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's amount as a code into the texts of the distinct amounts (a few over many lines)."""
+    codes, fen = pd.factorize(lines["amount_fen"].to_numpy())
+    return codes, np.array([format_yuan(int(f)) for f in fen], dtype=object)
 
 
 def detail_records(comp: Computation) -> list[dict]:
@@ -108,7 +114,7 @@ def _write_csv_polars(comp: Computation, path: Path, bom: bool) -> bool:
         return False
     if any(text[c].null_count() for c in ("rule_id", "kind")):
         return False  # (a missing rule or kind: the csv module writes nan)
-    codes, fen = pd.factorize(lines["amount_fen"].to_numpy())  # a few distinct amounts over many lines
+    codes, amounts = _amount_texts(lines)
     kind = text["kind"]
     frame = pl.DataFrame({
         "person_id": text["person_id"], "name": text["name"], "rule_id": text["rule_id"], "kind": kind,
@@ -116,7 +122,7 @@ def _write_csv_polars(comp: Computation, path: Path, bom: bool) -> bool:
         .to_series(),
         "months": pl.select(pl.when(kind.is_in(_MONTHLY)).then(pl.Series(lines["months"].to_numpy(), dtype=pl.Int64)))
         .to_series(),
-        "amount": pl.Series([format_yuan(int(f)) for f in fen], dtype=pl.String).gather(codes),
+        "amount": pl.Series(amounts, dtype=pl.String).gather(codes),
     })
     frame = frame.with_columns(*(defused_series(frame[c]) for c in DEFUSED))
     with open(path, "wb") as fh:  # a file, not a path: polars would read a leading "~" as the home folder
